@@ -1,0 +1,3 @@
+"""Commands: corpus_cmds (registered on toolkit.cli.app)."""
+
+from . import app  # noqa: F401

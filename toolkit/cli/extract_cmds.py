@@ -1,0 +1,3 @@
+"""Commands: extract_cmds (registered on toolkit.cli.app)."""
+
+from . import app  # noqa: F401

@@ -1,0 +1,135 @@
+"""Load the corpus: seed texts, the manifest and the gold annotations.
+
+Layout (relative to the corpus root, which is the repository root)::
+
+    seeds/<doc_id>.txt                the raw text, byte-exact, never edited
+    annotations/manifest.json         one ManifestEntry per document (sha256, language, ...)
+    annotations/gold/<doc_id>.json    one DocumentGold per document
+
+``load()`` runs the full validation (toolkit.validate) and raises ``CorpusError`` with every
+problem found; ``load(check=False)`` skips it (the validator itself uses that).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .schema import DocumentGold, Manifest, ManifestEntry
+
+MANIFEST = Path("annotations/manifest.json")
+GOLD_DIR = Path("annotations/gold")
+SEEDS_DIR = Path("seeds")
+
+
+class CorpusError(Exception):
+    def __init__(self, problems: list):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    meta: ManifestEntry
+    gold: DocumentGold | None = None
+
+
+def find_root(start: str | os.PathLike | None = None) -> Path:
+    """The corpus root: $ECBENCH_CORPUS, else the nearest folder above the working directory
+    that holds annotations/manifest.json, else the checkout this package was installed from."""
+    env = os.environ.get("ECBENCH_CORPUS")
+    if env:
+        return Path(env)
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MANIFEST).is_file():
+            return folder
+    return Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    manifest: Manifest
+    documents: tuple[Document, ...]
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.documents)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    @property
+    def gold(self) -> list[DocumentGold]:
+        return [d.gold for d in self.documents if d.gold is not None]
+
+    def mentions_frame(self):
+        """One row per gold mention: doc_id, id, start, end, label, text, entity, entity_type."""
+        import pandas as pd
+
+        rows = []
+        for doc in self.documents:
+            if doc.gold is None:
+                continue
+            types = {e.id: e.type for e in doc.gold.entities}
+            names = {e.id: e.name for e in doc.gold.entities}
+            for m in doc.gold.mentions:
+                rows.append({"doc_id": doc.id, **m.model_dump(), "entity_name": names.get(m.entity),
+                             "entity_type": types.get(m.entity)})
+        columns = ["doc_id", "id", "start", "end", "label", "text", "entity", "entity_name",
+                   "entity_type"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def claims_frame(self):
+        """One row per gold claim, flat: span and cue as start/end/text columns."""
+        import pandas as pd
+
+        rows = []
+        for doc in self.documents:
+            if doc.gold is None:
+                continue
+            for c in doc.gold.claims:
+                rows.append({
+                    "doc_id": doc.id, "id": c.id, "start": c.span.start, "end": c.span.end,
+                    "text": c.span.text, "statement": c.statement, "claimant": c.claimant,
+                    "cue": c.cue.text if c.cue else None, "type": c.type,
+                    "checkworthy": c.checkworthy, "entities": list(c.entities),
+                })
+        columns = ["doc_id", "id", "start", "end", "text", "statement", "claimant", "cue", "type",
+                   "checkworthy", "entities"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def read_text(path: Path) -> str:
+    """Seed text exactly as stored: no newline translation, no BOM stripping."""
+    return path.read_bytes().decode("utf-8")
+
+
+def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus:
+    root = Path(root) if root is not None else find_root()
+    if check:
+        from .validate import validate_corpus
+
+        problems = validate_corpus(root)
+        if problems:
+            raise CorpusError(problems)
+    from .jsonl import read_json
+
+    manifest = Manifest.model_validate(read_json(root / MANIFEST))
+    docs = []
+    for entry in manifest.documents:
+        text = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
+        gold_path = root / GOLD_DIR / f"{entry.id}.json"
+        gold = DocumentGold.model_validate(read_json(gold_path)) if gold_path.exists() else None
+        docs.append(Document(id=entry.id, text=text, meta=entry, gold=gold))
+    return Corpus(root=root, manifest=manifest, documents=tuple(docs))

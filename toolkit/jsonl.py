@@ -1,0 +1,96 @@
+"""JSON and JSONL files: reading with located errors, writing atomically.
+
+Every write goes to a temporary file in the target's folder and is renamed into place, so a
+crash or Ctrl-C never leaves a half-written file and never destroys the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+class InputError(Exception):
+    """Bad input, located: file, line or record, field, what was found, what was expected."""
+
+    def __init__(self, file: str | os.PathLike, message: str, line: int | None = None,
+                 field: str | None = None):
+        self.file, self.line, self.field, self.message = str(file), line, field, message
+        where = self.file + (f":{line}" if line is not None else "")
+        super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"invalid JSON: {e.msg} (column {e.colno})", line=e.lineno) from None
+
+
+def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line_number, object)`` for each non-blank line; line numbers start at 1."""
+    path = Path(path)
+    try:
+        fh = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    with fh:
+        try:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(path, f"invalid JSON: {e.msg} (column {e.colno})",
+                                     line=number) from None
+        except UnicodeDecodeError as e:
+            raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
+
+
+def dumps_line(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
+    """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # includes KeyboardInterrupt: never leave the temp file behind
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_jsonl(path: str | os.PathLike, records: Iterable[Any]) -> None:
+    with atomic_writer(path) as fh:
+        for record in records:
+            fh.write(dumps_line(record))
+
+
+def write_json(path: str | os.PathLike, obj: Any) -> None:
+    with atomic_writer(path) as fh:
+        fh.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

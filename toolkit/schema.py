@@ -1,0 +1,220 @@
+"""The one data model that gold files, predictions, exports and imports share.
+
+Offsets are Python ``str`` indices (Unicode code points, not bytes), ``end`` exclusive, so
+``text[start:end]`` is the span. Labels are plain strings inside the toolkit; integer ids exist
+only at the Hugging Face export boundary.
+
+Gold models are strict (every field required, unknown fields rejected) because they are the
+dataset. Prediction models require only what an extractor can know, so any system in any
+language can be scored from a JSONL file.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "ecbench.gold/v1"
+PREDICTIONS_SCHEMA = "ecbench.predictions/v1"
+
+#: OntoNotes 5 named-entity labels, as used by spaCy's English pipelines.
+LABELS: tuple[str, ...] = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+    "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)
+#: Labels that are values rather than names; the "names only" preset leaves these out.
+VALUE_LABELS: tuple[str, ...] = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+
+Label = Literal[
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+    "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+]
+
+#: Claim types; the guidelines (annotations/GUIDELINES.md) define each one.
+CLAIM_TYPES: tuple[str, ...] = ("event", "quantity", "statement", "commitment", "relation")
+ClaimType = Literal["event", "quantity", "statement", "commitment", "relation"]
+
+#: Claimant value for the article's own voice.
+AUTHOR = "author"
+
+Offset = Field(ge=0, description="Python str index (code point), end exclusive")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Lenient(BaseModel):
+    # Predictions may carry extra fields (scores, model ids); they are kept, never required.
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class Span(_Strict):
+    """A stretch of the document text: ``text == doc[start:end]``."""
+
+    start: int = Offset
+    end: int = Offset
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
+        return self
+
+
+class Mention(_Strict):
+    """One typed mention of an entity in the text."""
+
+    id: str = Field(min_length=1)
+    start: int = Offset
+    end: int = Offset
+    label: Label
+    text: str = Field(description="must equal the document text sliced at [start:end]")
+    entity: str = Field(min_length=1, description="id of the Entity this mention names")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Mention:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
+        return self
+
+
+class Entity(_Strict):
+    """A thing the document talks about; all its mentions point to it."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="canonical name")
+    type: Label
+
+
+class Claim(_Strict):
+    """A check-worthy factual statement made in the document."""
+
+    id: str = Field(min_length=1)
+    span: Span = Field(description="smallest stretch of text that states the claim")
+    statement: str = Field(min_length=1, description="standalone restatement, names resolved")
+    claimant: str = Field(min_length=1, description=f"entity id of who asserts it, or '{AUTHOR}'")
+    cue: Span | None = Field(default=None, description="attribution cue, e.g. 'KCNA said'")
+    type: ClaimType
+    checkworthy: bool
+    entities: list[str] = Field(default_factory=list, description="ids of the entities it is about")
+
+
+class DocumentGold(_Strict):
+    """All gold annotations of one document (one file in annotations/gold/)."""
+
+    schema_: Literal["ecbench.gold/v1"] = Field(default=SCHEMA_VERSION, alias="schema")
+    doc_id: str = Field(min_length=1)
+    mentions: list[Mention]
+    entities: list[Entity]
+    claims: list[Claim]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def as_prediction(self) -> Prediction:
+        """The gold in prediction shape (what the oracle extractor returns)."""
+        return Prediction(
+            doc_id=self.doc_id,
+            mentions=[PredMention(**m.model_dump()) for m in self.mentions],
+            claims=[PredClaim(**c.model_dump()) for c in self.claims],
+        )
+
+
+# --- predictions: same shapes, only what an extractor can know is required -------------------
+
+
+class PredSpan(_Lenient):
+    start: int = Offset
+    end: int = Offset
+    text: str | None = None
+
+
+class PredMention(_Lenient):
+    start: int = Offset
+    end: int = Offset
+    label: str = Field(min_length=1)
+    id: str | None = None
+    text: str | None = None
+    entity: str | None = None
+
+
+class PredClaim(_Lenient):
+    span: PredSpan | None = None
+    statement: str | None = None
+    id: str | None = None
+    claimant: str | None = None
+    cue: PredSpan | None = None
+    type: str | None = None
+    checkworthy: bool | None = None
+    entities: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _span_or_statement(self) -> PredClaim:
+        if self.span is None and not self.statement:
+            raise ValueError("a claim needs a span or a statement (or both)")
+        return self
+
+
+class Prediction(_Lenient):
+    """One line of a predictions file: everything a system says about one document."""
+
+    doc_id: str = Field(min_length=1)
+    mentions: list[PredMention] = Field(default_factory=list)
+    claims: list[PredClaim] = Field(default_factory=list)
+    error: str | None = Field(default=None, description="set by the runner when the extractor failed")
+
+
+Produces = Literal["mentions", "claims"]
+
+
+class PredictionsHeader(_Lenient):
+    """Optional first line of a predictions file: what produced it and what it covers.
+
+    ``produces`` tells the scorer which tasks to score, so an entity-only system is not
+    counted as having missed every claim.
+    """
+
+    schema_: Literal["ecbench.predictions/v1"] = Field(default=PREDICTIONS_SCHEMA, alias="schema")
+    produces: list[Produces] = Field(default_factory=lambda: ["mentions", "claims"])
+    provenance: dict = Field(default_factory=dict)
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+
+# --- the manifest ------------------------------------------------------------------------------
+
+
+class ManifestEntry(_Strict):
+    """What the corpus records about one seed document."""
+
+    id: str = Field(min_length=1, description="file stem in seeds/")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the seed file's bytes")
+    language: str = Field(min_length=2, description="BCP-47 code")
+    split: Literal["train", "validation", "test"]
+    source: str = Field(description="where the text comes from, and notes on it")
+    licence: str = Field(description="licence status of the text, stated honestly")
+
+
+class Manifest(_Strict):
+    schema_: Literal["ecbench.manifest/v1"] = Field(default="ecbench.manifest/v1", alias="schema")
+    documents: list[ManifestEntry]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def json_schema() -> dict:
+    """The JSON Schema written to annotations/schema.json (tested to stay in sync)."""
+    from pydantic.json_schema import models_json_schema
+
+    _, defs = models_json_schema(
+        [(m, "validation") for m in (DocumentGold, Prediction, PredictionsHeader, Manifest)],
+        title="ecbench data model",
+    )
+    defs["description"] = (
+        "Offsets are Python str (Unicode code point) indices, end exclusive: text[start:end]. "
+        f"Gold files follow DocumentGold ({SCHEMA_VERSION}); predictions files are JSONL, one "
+        f"Prediction per line, optionally preceded by a PredictionsHeader ({PREDICTIONS_SCHEMA})."
+    )
+    return defs

@@ -1,0 +1,46 @@
+"""Sentence boundaries, shared by the scorer (sentence-level claims, bootstrap units), the
+error report and the exports. Rule-based (spaCy's sentencizer on a blank pipeline), so it is
+fast, deterministic and needs no model."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Character ``(start, end)`` of each sentence; blank lines split sentences too.
+
+    >>> sentences("One. Two.")
+    ((0, 4), (5, 9))
+    """
+    out: list[tuple[int, int]] = []
+    offset = 0
+    for block in text.split("\n"):
+        if block.strip():
+            for sent in _nlp()(block).sents:
+                s, e = sent.start_char + offset, sent.end_char + offset
+                # trim trailing whitespace so spans are the visible sentence
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                if e > s:
+                    out.append((s, e))
+        offset += len(block) + 1
+    return tuple(out)
+
+
+def sentence_index(text: str, offset: int) -> int:
+    """Index of the sentence holding character ``offset`` (the nearest before it if between)."""
+    import bisect
+
+    starts = [s for s, _ in sentences(text)]
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
