@@ -1,3 +1,233 @@
-"""Commands: corpus_cmds (registered on toolkit.cli.app)."""
+"""Commands about the corpus itself: ``validate``, ``stats``, ``schema``."""
 
-from . import app  # noqa: F401
+from __future__ import annotations
+
+import enum
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import app
+from .. import corpus as corpus_mod
+from ..schema import json_schema
+from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_file,
+                        validate_predictions)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SCHEMA_FILE = Path("annotations/schema.json")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(Text.assemble(("error: ", "red"), message), soft_wrap=True)
+    return typer.Exit(1)
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working directory when it lies below it (shorter messages)."""
+    try:
+        relative = path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+    return relative if relative != Path(".") else path.resolve()
+
+
+# --- validate -----------------------------------------------------------------------------------
+
+
+def _root_of(path: Path) -> Path:
+    """The corpus a gold or predictions file belongs to: $ECBENCH_CORPUS, else the nearest
+    folder above the file with a manifest, else the default corpus."""
+    if os.environ.get("ECBENCH_CORPUS"):  # an explicit choice wins
+        return _shown(corpus_mod.find_root())
+    for folder in path.resolve().parents:
+        if (folder / corpus_mod.MANIFEST).is_file():
+            return _shown(folder)
+    return _shown(corpus_mod.find_root())
+
+
+def validate_path(path: Path) -> list[Problem]:
+    """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl."""
+    if path.is_dir():
+        return validate_corpus(path)
+    if not path.exists():
+        return [Problem(str(path), None, None, "no such file or folder",
+                        "a corpus folder, a gold .json file or a predictions .jsonl file")]
+    if path.suffix == ".jsonl":
+        return validate_predictions(path, corpus_texts(_root_of(path)))
+    if path.suffix == ".json":
+        root = _root_of(path)
+        text = corpus_texts(root).get(path.stem)
+        problems = validate_gold_file(path, text)
+        if text is None:
+            problems.insert(0, Problem(str(path), None, None,
+                                       f"no document {path.stem!r} in the corpus at {root}",
+                                       "a gold file named after a document of the corpus "
+                                       "(its text is needed to check the offsets)"))
+        return problems
+    return [Problem(str(path), None, None, f"a {path.suffix or 'extensionless'} file",
+                    "a corpus folder, a gold .json file or a predictions .jsonl file")]
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Corpus folders, gold .json files or predictions .jsonl files "
+             "(default: the bundled corpus).", show_default=False)] = None,
+) -> None:
+    """Check gold and predictions files: schema, offsets, slices, ids, seeds and sha256s."""
+    targets = list(paths) if paths else [_shown(corpus_mod.find_root())]
+    problems: list[Problem] = []
+    for target in targets:
+        problems += validate_path(target)
+    for problem in problems:
+        out.print(str(problem), markup=False, soft_wrap=True)
+    if problems:
+        files = len({p.file for p in problems})
+        raise _fail(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} "
+                    f"in {files} file{'s' if files > 1 else ''}")
+    out.print(f"[green]OK[/green]: {', '.join(str(t) for t in targets)}: no problems")
+
+
+# --- stats --------------------------------------------------------------------------------------
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def corpus_stats(corpus: corpus_mod.Corpus) -> dict[str, pd.DataFrame]:
+    """Count tables of a corpus: overview, documents, mentions by label, entities by type,
+    claims by type and by claimant. Pure: data in, DataFrames out."""
+    import pandas as pd
+
+    mentions = corpus.mentions_frame()
+    claims = corpus.claims_frame()
+    entities = pd.DataFrame(
+        [{"doc_id": d.id, **e.model_dump()} for d in corpus if d.gold for e in d.gold.entities],
+        columns=["doc_id", "id", "name", "type"])
+    names = {(row.doc_id, row.id): row.name for row in entities.itertuples()}
+
+    documents = pd.DataFrame([{
+        "document": d.id, "split": d.meta.split, "characters": len(d.text),
+        "mentions": len(d.gold.mentions) if d.gold else 0,
+        "entities": len(d.gold.entities) if d.gold else 0,
+        "claims": len(d.gold.claims) if d.gold else 0,
+    } for d in corpus],
+        columns=["document", "split", "characters", "mentions", "entities", "claims"])
+
+    def counts(series: pd.Series, name: str) -> pd.DataFrame:
+        table = series.value_counts().rename_axis(name).reset_index(name="count")
+        table["share"] = (table["count"] / max(len(series), 1)).round(3)
+        return table.sort_values(["count", name], ascending=[False, True], ignore_index=True)
+
+    claimants = claims.apply(
+        lambda c: c.claimant if c.claimant == "author"
+        else f"{names.get((c.doc_id, c.claimant), c.claimant)} ({c.claimant})", axis=1
+    ) if len(claims) else pd.Series([], dtype=str)
+    overview = pd.DataFrame([
+        ("documents", len(documents)),
+        ("characters", int(documents["characters"].sum())),
+        ("mentions", len(mentions)),
+        ("entities", len(entities)),
+        ("claims", len(claims)),
+        ("check-worthy claims", int(claims["checkworthy"].sum()) if len(claims) else 0),
+    ], columns=["measure", "count"])
+    return {
+        "overview": overview,
+        "documents": documents,
+        "mentions by label": counts(mentions["label"], "label"),
+        "entities by type": counts(entities["type"], "type"),
+        "claims by type": counts(claims["type"], "type"),
+        "claims by claimant": counts(claimants, "claimant"),
+    }
+
+
+def markdown_table(frame) -> str:
+    """A GitHub-flavoured Markdown table (pandas' to_markdown would need tabulate)."""
+    def row(cells) -> str:
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
+    rule = "| " + " | ".join("---:" if n else "---" for n in numeric) + " |"
+    return "\n".join([row(frame.columns), rule, *(row(r) for r in frame.itertuples(index=False))])
+
+
+@app.command()
+def stats(
+    corpus_dir: Annotated[Path | None, typer.Option(
+        "--corpus", help="Corpus root (default: the bundled corpus).", show_default=False)] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Documents, characters, mentions by label, entities by type, claims by type and claimant."""
+    root = _shown(corpus_dir or corpus_mod.find_root())
+    try:
+        corpus = corpus_mod.load(root)
+    except corpus_mod.CorpusError as e:
+        raise _fail(f"the corpus at {root} has {len(e.problems)} problem"
+                    f"{'s' if len(e.problems) > 1 else ''}; run: ecbench validate {root}") from None
+    tables = corpus_stats(corpus)
+    if fmt is Format.json:
+        out.print_json(json.dumps({name: frame.to_dict(orient="records")
+                                   for name, frame in tables.items()}, ensure_ascii=False))
+    elif fmt is Format.markdown:
+        out.print("\n\n".join(f"### {name.capitalize()}\n\n{markdown_table(frame)}"
+                              for name, frame in tables.items()), markup=False, soft_wrap=True)
+    else:
+        for name, frame in tables.items():
+            table = Table(title=name.capitalize(), title_justify="left")
+            for column in frame.columns:
+                table.add_column(str(column),
+                                 justify="right" if frame[column].dtype.kind in "iuf" else "left")
+            for values in frame.itertuples(index=False):
+                table.add_row(*(str(v) for v in values))
+            out.print(table)
+
+
+# --- schema -------------------------------------------------------------------------------------
+
+
+def schema_text() -> str:
+    """annotations/schema.json as it should read: sorted keys, 2-space indent, final newline."""
+    return json.dumps(json_schema(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def schema(
+    check: Annotated[bool, typer.Option(
+        "--check", help="Only check that the file is up to date (exit 1 if not).")] = False,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Where to write (default: annotations/schema.json of the corpus).",
+        show_default=False)] = None,
+) -> None:
+    """Write the JSON Schema of the data model to annotations/schema.json."""
+    from ..jsonl import atomic_writer
+
+    target = output or _shown(corpus_mod.find_root()) / SCHEMA_FILE
+    wanted = schema_text()
+    if check:
+        try:
+            current = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != wanted:
+            state = "missing" if current is None else "out of date"
+            raise _fail(f"{target} is {state}; run: ecbench schema")
+        out.print(f"[green]OK[/green]: {target} is up to date")
+        return
+    with atomic_writer(target) as fh:
+        fh.write(wanted)
+    out.print(f"wrote {target}")
+
