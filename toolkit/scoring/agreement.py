@@ -1,0 +1,136 @@
+"""Inter-annotator agreement between two annotation sets in the predictions shape.
+
+Agreement is F1 with one set as the reference (F1 is symmetric, so which one does not change
+it), using the same one-to-one matching as the scorer, plus Cohen's kappa over token labels.
+
+Token labels: the text is split with spaCy's blank English tokenizer (rule-based, no model);
+whitespace tokens are left out; a token takes the label of a mention it overlaps (the longest
+one when mentions nest) and ``"O"`` outside every mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import numpy as np
+from sklearn.metrics import cohen_kappa_score
+
+from ..schema import Prediction
+from .claims import score_claims
+from .mentions import MentionSpan, score_mentions
+
+SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
+OUTSIDE = "O"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+@lru_cache(maxsize=1024)
+def token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end character offsets of the non-whitespace tokens of ``text``."""
+    tokens = [t for t in _tokenizer()(text) if not t.is_space]
+    starts = np.array([t.idx for t in tokens], dtype=np.int64)
+    ends = np.array([t.idx + len(t) for t in tokens], dtype=np.int64)
+    return starts, ends
+
+
+def token_labels(mentions: Sequence[MentionSpan], text: str) -> list[str]:
+    """One label per token of ``text``: the overlapping mention's label, else ``"O"``.
+
+    >>> token_labels([MentionSpan(0, 11, "PERSON")], "Kim Jong Un spoke.")
+    ['PERSON', 'PERSON', 'PERSON', 'O', 'O']
+    """
+    starts, ends = token_bounds(text)
+    labels = np.full(len(starts), OUTSIDE, dtype=object)
+    # longest last, so it wins where mentions nest or overlap
+    for m in sorted(mentions, key=lambda m: (m.end - m.start, m.start)):
+        first = np.searchsorted(ends, m.start, side="right")  # first token ending after start
+        stop = np.searchsorted(starts, m.end, side="left")    # tokens starting before end
+        labels[first:stop] = m.label
+    return labels.tolist()
+
+
+def _check_mentions(doc_id: str, side: str, mentions: Sequence[MentionSpan], text: str) -> None:
+    for i, m in enumerate(mentions):
+        if not 0 <= m.start < m.end <= len(text):
+            raise ValueError(f"document {doc_id!r}, annotation {side} mention {i}: field "
+                             f"start/end: found {m.start}-{m.end}, expected 0 <= start < end <= "
+                             f"{len(text)} (the text length)")
+
+
+def cohen_kappa_tokens(a: Mapping[str, Sequence[MentionSpan]], b: Mapping[str, Sequence[MentionSpan]],
+                       texts: Mapping[str, str]) -> float:
+    """Cohen's kappa (scikit-learn) of the token labels of two annotations over all documents.
+
+    1.0 when the label sequences are identical (scikit-learn gives NaN when both use one label
+    only, e.g. no mentions at all, which is still perfect agreement).
+    """
+    labels_a: list[str] = []
+    labels_b: list[str] = []
+    for doc_id in sorted(set(a) | set(b)):
+        if doc_id not in texts:
+            raise ValueError(f"texts: no text for document {doc_id!r}, needed for token labels")
+        text = texts[doc_id]
+        for side, annotation, labels in (("A", a, labels_a), ("B", b, labels_b)):
+            mentions = annotation.get(doc_id, ())
+            _check_mentions(doc_id, side, mentions, text)
+            labels += token_labels(mentions, text)
+    if labels_a == labels_b:
+        return 1.0
+    return float(cohen_kappa_score(labels_a, labels_b))
+
+
+def _by_doc(side: str, annotations: Sequence[Prediction]) -> dict[str, Prediction]:
+    out: dict[str, Prediction] = {}
+    for i, record in enumerate(annotations):
+        if record.doc_id in out:
+            raise ValueError(f"annotation {side}, record {i + 1}: field doc_id: found "
+                             f"{record.doc_id!r} a second time, expected each document once")
+        out[record.doc_id] = record
+    return out
+
+
+def _spans(records: Mapping[str, Prediction]) -> dict[str, list[MentionSpan]]:
+    return {d: [MentionSpan(m.start, m.end, m.label, m.entity) for m in r.mentions]
+            for d, r in records.items()}
+
+
+def _prf(score) -> dict:
+    return {"precision": score.precision, "recall": score.recall, "f1": score.f1}
+
+
+def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
+              texts: Mapping[str, str] | None = None) -> dict:
+    """Agreement of annotation sets ``a`` and ``b`` (``a`` as reference), JSON-ready.
+
+    Without ``texts`` there is no kappa and no sentence-level claim agreement (``None``).
+    """
+    by_a, by_b = _by_doc("A", a), _by_doc("B", b)
+    spans_a, spans_b = _spans(by_a), _spans(by_b)
+    mentions = score_mentions(spans_a, spans_b)
+    claims = score_claims({d: r.claims for d, r in by_a.items()},
+                          {d: r.claims for d, r in by_b.items()}, texts)
+    return {
+        "documents": {"a": len(by_a), "b": len(by_b), "both": len(by_a.keys() & by_b.keys()),
+                      "only_a": sorted(by_a.keys() - by_b.keys()),
+                      "only_b": sorted(by_b.keys() - by_a.keys())},
+        "mentions": {scheme: _prf(mentions.micro[scheme]) for scheme in SCHEMES},
+        "entities": _prf(mentions.entities),
+        "claims": {
+            **_prf(claims.counts),
+            "threshold": claims.threshold,
+            "claimant_agreement": claims.claimant_accuracy,
+            "type_agreement": claims.type_accuracy,
+            "checkworthy_agreement": claims.checkworthy_accuracy,
+            "attribute_support": dict(claims.attribute_support),
+            "joint": _prf(claims.joint),
+            "sentences": _prf(claims.sentences) if claims.sentences is not None else None,
+        },
+        "kappa": cohen_kappa_tokens(spans_a, spans_b, texts) if texts is not None else None,
+    }

@@ -1,0 +1,307 @@
+"""Claim scoring: similarity, one-to-one matching per document, threshold sweep, attributes,
+sentence-level detection.
+
+Extractors either point at text (a span) or paraphrase (a statement), so similarity is:
+
+- character IoU of the spans when the prediction has a span and the gold claim has one;
+- otherwise normalised token F1 (SQuAD) of the predicted statement against the gold statement
+  and against the gold span text, whichever is larger.
+
+Per document, ``scipy.optimize.linear_sum_assignment`` picks the one-to-one assignment that
+maximises total similarity; an assigned pair *matches* when its similarity reaches the
+threshold (``>=``, default 0.5 for both kinds of similarity). A prediction can match at most
+one gold claim, so duplicates cost precision. Documents present on one side only count as
+all-missed or all-spurious.
+
+The threshold sweep (0.1 .. 0.9) reuses that one assignment: it maximises total similarity and
+so does not depend on the threshold, which keeps the sweep monotone and cheap. Similarities are
+single divisions of integers, so a similarity equal to a threshold compares equal exactly.
+
+>>> from toolkit.schema import PredClaim
+>>> gold = {"d": [PredClaim(statement="Prices rose 5% in May.")]}
+>>> score_claims(gold, {"d": [PredClaim(statement="prices rose 5 % in may")]}).counts.f1
+1.0
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from ..schema import PredClaim
+from ..text import sentence_index, sentences
+from .prf import PRFScore, prf
+
+DEFAULT_THRESHOLD = 0.5
+#: Thresholds of the sweep; ``round`` makes them the same floats as the literals 0.1 .. 0.9.
+SWEEP_THRESHOLDS: tuple[float, ...] = tuple(round(0.1 * k, 1) for k in range(1, 10))
+#: Claim attributes compared on matched pairs (field name -> key in ``attribute_support``).
+ATTRIBUTES: tuple[str, ...] = ("claimant", "type", "checkworthy")
+#: ``per_sentence`` key for claims that fall in no sentence (statement sharing no word with any).
+NO_SENTENCE = -1
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+
+
+def _is_punctuation(char: str) -> bool:
+    # string.punctuation is SQuAD's set (ASCII, includes symbols like $ and %); the Unicode
+    # "P*" categories add curly quotes, dashes and the like.
+    return char in string.punctuation or unicodedata.category(char).startswith("P")
+
+
+def normalize_tokens(text: str) -> list[str]:
+    """SQuAD answer normalisation: lowercase, drop punctuation and the articles a/an/the, split.
+
+    >>> normalize_tokens("The “Hwasong-18” is a missile.")
+    ['hwasong18', 'is', 'missile']
+    """
+    text = "".join(c for c in text.lower() if not _is_punctuation(c))
+    return _ARTICLES.sub(" ", text).split()
+
+
+def token_f1(pred: str, gold: str) -> float:
+    """SQuAD token F1 of two strings after ``normalize_tokens`` (1.0 if both normalise to nothing).
+
+    >>> token_f1("the cat sat", "a cat sat down")
+    0.8
+    """
+    pred_tokens, gold_tokens = normalize_tokens(pred), normalize_tokens(gold)
+    if not pred_tokens or not gold_tokens:
+        return float(pred_tokens == gold_tokens)
+    common = sum((Counter(pred_tokens) & Counter(gold_tokens)).values())
+    # 2PR/(P+R) written as one division, so exact ratios (1/2, 3/10) hit thresholds exactly
+    return 2 * common / (len(pred_tokens) + len(gold_tokens))
+
+
+def span_iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Character intersection over union of two ``(start, end)`` spans, end exclusive.
+
+    >>> span_iou((0, 10), (5, 15))
+    0.3333333333333333
+    """
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = (a[1] - a[0]) + (b[1] - b[0]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _pred_text(claim: PredClaim) -> str:
+    # a span-only prediction compared with a statement-only gold claim falls back to its span text
+    return claim.statement or (claim.span.text if claim.span and claim.span.text else "")
+
+
+def claim_similarity(gold: PredClaim, pred: PredClaim) -> float:
+    """Span IoU when both claims have spans, else the best token F1 of the predicted statement
+    against the gold statement and the gold span text."""
+    if pred.span is not None and gold.span is not None:
+        return span_iou((gold.span.start, gold.span.end), (pred.span.start, pred.span.end))
+    text = _pred_text(pred)
+    references = [gold.statement, gold.span.text if gold.span else None]
+    return max((token_f1(text, ref) for ref in references if ref), default=0.0)
+
+
+@dataclass
+class ClaimPair:
+    """A matched pair: indices into the document's gold and predicted claim lists."""
+
+    doc_id: str
+    gold: int
+    pred: int
+    similarity: float
+
+
+@dataclass
+class ClaimResult:
+    threshold: float
+    counts: PRFScore
+    soft_precision: float
+    soft_recall: float
+    sweep: list[dict]
+    claimant_accuracy: float | None
+    type_accuracy: float | None
+    checkworthy_accuracy: float | None
+    attribute_support: dict[str, int]
+    joint: PRFScore
+    sentences: PRFScore | None
+    pairs: list[ClaimPair]
+    unmatched_gold: list[tuple[str, int]]
+    unmatched_pred: list[tuple[str, int]]
+    per_doc: dict[str, PRFScore]
+    per_sentence: dict[tuple[str, int], PRFScore] | None
+
+
+def assign(gold: Sequence[PredClaim], pred: Sequence[PredClaim]) -> list[tuple[int, int, float]]:
+    """The one-to-one assignment maximising total similarity: ``(gold_i, pred_j, similarity)``
+    for every assigned pair, whatever its similarity (threshold applied by the caller)."""
+    if not gold or not pred:
+        return []
+    matrix = np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float)
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
+
+
+def _with_span_text(claims: Sequence[PredClaim], text: str | None) -> list[PredClaim]:
+    # gold from a predictions file may carry spans without text; fill it in for token F1
+    if text is None:
+        return list(claims)
+
+    def filled(c: PredClaim) -> PredClaim:
+        if c.span is None or c.span.text is not None:
+            return c
+        span = c.span.model_copy(update={"text": text[c.span.start:c.span.end]})
+        return c.model_copy(update={"span": span})
+
+    return [filled(c) for c in claims]
+
+
+def _check_spans(doc_id: str, side: str, claims: Sequence[PredClaim], text: str | None) -> None:
+    for i, claim in enumerate(claims):
+        if claim.span is None:
+            continue
+        where = f"document {doc_id!r}, {side} claim {i}: field span"
+        if claim.span.end <= claim.span.start:
+            raise ValueError(f"{where}: found start {claim.span.start} and end "
+                             f"{claim.span.end}, expected end > start")
+        if text is not None and claim.span.end > len(text):
+            raise ValueError(f"{where}.end: found {claim.span.end}, expected at most the text "
+                             f"length {len(text)}")
+
+
+def claim_sentence(claim: PredClaim, text: str) -> int:
+    """The sentence a claim sits in: where its span starts, or, for a statement-only claim, the
+    sentence with the best token F1 to the statement (first on ties); ``NO_SENTENCE`` when the
+    text has no sentences or the statement shares no word with any of them."""
+    bounds = sentences(text)
+    if not bounds:
+        return NO_SENTENCE
+    if claim.span is not None:
+        return sentence_index(text, claim.span.start)
+    scores = [token_f1(claim.statement or "", text[s:e]) for s, e in bounds]
+    best = int(np.argmax(scores))
+    return best if scores[best] > 0 else NO_SENTENCE
+
+
+def _accuracy(hits: int, support: int) -> float | None:
+    return hits / support if support else None
+
+
+def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Sequence[PredClaim]],
+                 texts: Mapping[str, str] | None = None, *, threshold: float = DEFAULT_THRESHOLD,
+                 entity_alignment: Mapping[str, Mapping[str, str]] | None = None) -> ClaimResult:
+    """Score predicted claims against gold claims, both grouped by document id.
+
+    ``texts`` (document id -> text) enables sentence-level detection and per-sentence units for
+    the bootstrap. ``entity_alignment`` (document id -> predicted entity id -> gold entity id)
+    translates predicted claimants before they are compared; without it claimants are compared
+    as given (``"author"`` or an entity id).
+    """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"claim threshold: found {threshold}, expected a number in (0, 1]")
+    doc_ids = sorted(set(gold) | set(pred))
+    if texts is not None:
+        missing = [d for d in doc_ids if d not in texts]
+        if missing:
+            raise ValueError(f"texts: no text for document(s) {', '.join(map(repr, missing))}")
+
+    pairs: list[ClaimPair] = []
+    assigned: list[float] = []  # similarity of every assigned pair, for the sweep
+    unmatched_gold: list[tuple[str, int]] = []
+    unmatched_pred: list[tuple[str, int]] = []
+    per_doc: dict[str, PRFScore] = {}
+    per_sentence: dict[tuple[str, int], PRFScore] | None = {} if texts is not None else None
+    sentence_counts = PRFScore()
+    attr_hits = dict.fromkeys(ATTRIBUTES, 0)
+    attr_support = dict.fromkeys(ATTRIBUTES, 0)
+    joint_tp = 0
+    n_gold = n_pred = 0
+    soft_sum = 0.0
+
+    for doc_id in doc_ids:
+        text = texts[doc_id] if texts is not None else None
+        g = _with_span_text(gold.get(doc_id, ()), text)
+        p = _with_span_text(pred.get(doc_id, ()), text)
+        _check_spans(doc_id, "gold", g, text)
+        _check_spans(doc_id, "predicted", p, text)
+        n_gold, n_pred = n_gold + len(g), n_pred + len(p)
+
+        doc_pairs = []
+        for i, j, sim in assign(g, p):
+            assigned.append(sim)
+            if sim >= threshold:
+                doc_pairs.append(ClaimPair(doc_id, i, j, sim))
+        pairs += doc_pairs
+        soft_sum += sum(pair.similarity for pair in doc_pairs)
+        matched_g = {pair.gold for pair in doc_pairs}
+        matched_p = {pair.pred for pair in doc_pairs}
+        missed = [i for i in range(len(g)) if i not in matched_g]
+        spurious = [j for j in range(len(p)) if j not in matched_p]
+        unmatched_gold += [(doc_id, i) for i in missed]
+        unmatched_pred += [(doc_id, j) for j in spurious]
+        tp = len(doc_pairs)
+        per_doc[doc_id] = PRFScore(tp=tp, fp=len(p) - tp, fn=len(g) - tp)
+
+        aligned = (entity_alignment or {}).get(doc_id, {})
+        for pair in doc_pairs:
+            gc, pc = g[pair.gold], p[pair.pred]
+            for attr in ATTRIBUTES:
+                gv, pv = getattr(gc, attr), getattr(pc, attr)
+                if attr == "claimant" and pv is not None:
+                    pv = aligned.get(pv, pv)
+                if gv is not None and pv is not None:
+                    attr_support[attr] += 1
+                    attr_hits[attr] += gv == pv
+                    joint_tp += attr == "claimant" and gv == pv
+
+        if text is not None:
+            gold_sent = [claim_sentence(c, text) for c in g]
+            pred_sent = [claim_sentence(c, text) for c in p]
+            held_g = set(gold_sent) - {NO_SENTENCE}
+            held_p = set(pred_sent) - {NO_SENTENCE}
+            sentence_counts += PRFScore(tp=len(held_g & held_p), fp=len(held_p - held_g),
+                                        fn=len(held_g - held_p))
+            # units for the bootstrap: a match counts in its gold claim's sentence, so the
+            # units add up to ``counts``
+            units: dict[int, list[int]] = {}
+            for pair in doc_pairs:
+                units.setdefault(gold_sent[pair.gold], [0, 0, 0])[0] += 1
+            for j in spurious:
+                units.setdefault(pred_sent[j], [0, 0, 0])[1] += 1
+            for i in missed:
+                units.setdefault(gold_sent[i], [0, 0, 0])[2] += 1
+            # every sentence is a unit, claim-free ones included (they are part of the sample)
+            for k in range(len(sentences(text))):
+                units.setdefault(k, [0, 0, 0])
+            for k, (tp_, fp_, fn_) in sorted(units.items()):
+                per_sentence[(doc_id, k)] = PRFScore(tp=tp_, fp=fp_, fn=fn_)
+
+    counts = PRFScore(tp=len(pairs), fp=n_pred - len(pairs), fn=n_gold - len(pairs))
+    sweep = []
+    for t in SWEEP_THRESHOLDS:
+        tp = sum(sim >= t for sim in assigned)
+        precision, recall, f1 = prf(tp, n_pred - tp, n_gold - tp)
+        sweep.append({"threshold": t, "precision": precision, "recall": recall, "f1": f1})
+
+    return ClaimResult(
+        threshold=threshold,
+        counts=counts,
+        soft_precision=soft_sum / n_pred if n_pred else 0.0,
+        soft_recall=soft_sum / n_gold if n_gold else 0.0,
+        sweep=sweep,
+        claimant_accuracy=_accuracy(attr_hits["claimant"], attr_support["claimant"]),
+        type_accuracy=_accuracy(attr_hits["type"], attr_support["type"]),
+        checkworthy_accuracy=_accuracy(attr_hits["checkworthy"], attr_support["checkworthy"]),
+        attribute_support=attr_support,
+        joint=PRFScore(tp=joint_tp, fp=n_pred - joint_tp, fn=n_gold - joint_tp),
+        sentences=sentence_counts if texts is not None else None,
+        pairs=pairs,
+        unmatched_gold=unmatched_gold,
+        unmatched_pred=unmatched_pred,
+        per_doc=per_doc,
+        per_sentence=per_sentence,
+    )
