@@ -1,0 +1,98 @@
+"""Shared tokenisation, CoNLL and DocBin: boundaries reported by name, exact round trips,
+and the files read back by the reference tools (spaCy's converters and Corpus, seqeval)."""
+
+from __future__ import annotations
+
+import pytest
+from seqeval.metrics.sequence_labeling import get_entities
+from spacy.tokens import DocBin
+from spacy.training import Corpus
+from spacy.training.converters import conll_ner_to_docs
+
+from test_export_fixture import load_fixture
+from toolkit.export.conll import corpus_to_conll
+from toolkit.export.docbin import corpus_to_docbin_bytes, doc_to_gold, read_docbin
+from toolkit.export.tokens import BIO_TAGS, blank_nlp, gold_doc, tagged_sentences
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return load_fixture(tmp_path_factory.mktemp("corpus"))
+
+
+def bio_expected(document):
+    """Gold mentions BIO can hold, as (label, text) in order: longest wins where they overlap."""
+    kept: list[tuple[int, int]] = []
+    for m in sorted(document.gold.mentions, key=lambda m: (m.start - m.end, m.start)):
+        if all(m.end <= s or e <= m.start for s, e in kept):
+            kept.append((m.start, m.end))
+    keep = set(kept)
+    return [(m.label, m.text) for m in document.gold.mentions if (m.start, m.end) in keep]
+
+
+def test_misaligned_and_nested_mentions_are_reported_by_name(corpus):
+    _, warnings = gold_doc(corpus["a01_talks"].text, corpus["a01_talks"].gold)
+    by_id = {(w.kind, w.item_id): str(w) for w in warnings}
+    assert "mid-2025" in by_id[("mention", "m11")] and "[205:209]" in by_id[("mention", "m11")]
+    assert "overlaps 'Korean Central News Agency'" in by_id[("mention", "m7")]
+    assert len(warnings) == 2  # the curly quotes and ’s are spaCy boundaries already
+
+
+def test_tokens_split_at_gold_boundaries_keep_every_mention(corpus):
+    for document in corpus:
+        doc, _ = gold_doc(document.text, document.gold)
+        assert doc.text == document.text
+        got = [(s.start_char, s.end_char, s.label_) for s in doc.spans["mentions"]]
+        assert got == [(m.start, m.end, m.label) for m in document.gold.mentions]
+    doc, _ = gold_doc(corpus["a01_talks"].text, corpus["a01_talks"].gold)
+    assert [t.text for t in doc][-3:] == ["mid-", "2025", "."]
+
+
+def test_bio_tags_decode_to_the_gold_mentions(corpus):
+    for document in corpus:
+        doc, _ = gold_doc(document.text, document.gold)
+        tokens, tags = [], []
+        for sent in tagged_sentences(doc):
+            tokens += sent.tokens
+            tags += sent.tags
+        assert set(tags) <= set(BIO_TAGS)
+        decoded = [(label, tokens[s:e + 1]) for label, s, e in get_entities(tags)]
+        expected = bio_expected(document)
+        assert [label for label, _ in decoded] == [label for label, _ in expected]
+        # tokens joined without their spaces equal the mention text without spaces
+        assert ["".join(t) for _, t in decoded] == [text.replace(" ", "") for _, text in expected]
+
+
+def test_conll_reads_back_with_spacy_converter(corpus):
+    text, _ = corpus_to_conll(corpus)
+    assert text.count("-DOCSTART-") == len(corpus)
+    docs = conll_ner_to_docs(text, n_sents=1, no_print=True)
+    ents = [(e.label_, e.text) for d in docs for e in d.ents]
+    assert [label for label, _ in ents] == [label for d in corpus for label, _ in bio_expected(d)]
+    # the converter joins tokens with spaces
+    expected = []
+    for document in corpus:
+        doc, _ = gold_doc(document.text, document.gold)
+        expected += [(e.label_, " ".join(t.text for t in e if not t.is_space)) for e in doc.ents]
+    assert ents == expected
+
+
+def test_docbin_round_trips_to_the_gold(corpus):
+    data, warnings = corpus_to_docbin_bytes(corpus)
+    assert warnings  # the fixture's m11 and m7 are reported, not dropped
+    docs = read_docbin(data)
+    assert [doc_to_gold(d) for d in docs] == [d.gold for d in corpus]
+    claims = docs[0].spans["claims"]
+    assert [(s.label_, s.text) for s in claims] == [(c.type, c.span.text) for c in corpus["a01_talks"].gold.claims]
+    assert {e.ent_id_ for e in docs[0].ents} == {m.id for m in corpus["a01_talks"].gold.mentions} - {"m7"}
+
+
+def test_docbin_reads_like_spacy_evaluate(corpus, tmp_path):
+    data, _ = corpus_to_docbin_bytes(corpus)
+    path = tmp_path / "gold.spacy"
+    path.write_bytes(data)
+    examples = list(Corpus(path)(blank_nlp()))
+    assert len(examples) == len(corpus)
+    assert [len(ex.reference.ents) for ex in examples] == [
+        len(bio_expected(d)) for d in corpus]
+    assert len(DocBin().from_disk(path)) == len(corpus)

@@ -1,0 +1,43 @@
+"""Exports generated from the gold (the source of truth) and imports back into it.
+
+- ``hf``: a Hugging Face dataset folder (parquet per config and split, plus ``card``'s README)
+- ``conll``: CoNLL-2003 BIO; ``docbin``: spaCy DocBin; ``labelstudio``: Label Studio tasks
+- ``labelstudio`` / ``doccano``: import annotations made in those tools as gold files
+- ``tokens``: the shared tokenisation and BIO tags; ``push``: upload to the Hub
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .tokens import BIO_TAGS, ExportWarning
+
+if TYPE_CHECKING:
+    from ..schema import DocumentGold
+
+__all__ = ["BIO_TAGS", "ExportWarning", "check_gold", "require_gold"]
+
+
+def require_gold(corpus) -> list:
+    """The corpus documents, refusing any without gold: an export never skips one silently."""
+    from ..corpus import GOLD_DIR
+    from ..jsonl import InputError
+
+    for document in corpus:
+        if document.gold is None:
+            raise InputError(corpus.root / GOLD_DIR / f"{document.id}.json", "file not found; "
+                             "every document in the manifest needs a gold file to be exported")
+    return list(corpus)
+
+
+def check_gold(file, where: str, text: str, gold: DocumentGold) -> None:
+    """The corpus validator's semantic checks (ids, references, offsets); raise the first."""
+    from ..jsonl import InputError
+    from ..validate import validate_gold
+
+    problems = validate_gold(gold, text, file)
+    if problems:
+        p = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        located = ": ".join(part for part in (where, p.record, p.field) if part)
+        raise InputError(file, f"{located}: found {p.found}, expected {p.expected}{more}")

@@ -1,0 +1,42 @@
+"""CoNLL-2003 style BIO text: ``-DOCSTART-`` per document, one token per line, blank line
+between sentences. Four columns, ``token -X- _ TAG`` (no POS or chunk tags), which
+``spacy convert -c ner`` and seqeval read.
+
+>>> print(conll_lines([("d1", [TaggedSentence(("Kim", "spoke"), ("B-PERSON", "O"), 0, 9)])]), end="")
+-DOCSTART- -X- -X- O
+<BLANKLINE>
+Kim -X- _ B-PERSON
+spoke -X- _ O
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import require_gold
+from .tokens import ExportWarning, TaggedSentence, gold_doc, tagged_sentences
+
+DOCSTART = "-DOCSTART- -X- -X- O"
+
+
+def conll_lines(documents: Iterable[tuple[str, list[TaggedSentence]]]) -> str:
+    """CoNLL text for ``(doc_id, sentences)`` pairs (the doc id is not part of the format)."""
+    out: list[str] = []
+    for _doc_id, sents in documents:
+        out += [DOCSTART, ""]
+        for sent in sents:
+            out += [f"{token} -X- _ {tag}" for token, tag in zip(sent.tokens, sent.tags)]
+            out.append("")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def corpus_to_conll(corpus) -> tuple[str, list[ExportWarning]]:
+    """CoNLL text for every gold document of ``corpus``, and the export warnings."""
+    docs, warnings = [], []
+    for document in require_gold(corpus):
+        doc, w = gold_doc(document.text, document.gold)
+        docs.append((document.id, tagged_sentences(doc)))
+        warnings += w
+    return conll_lines(docs), warnings
+

@@ -1,0 +1,88 @@
+"""spaCy ``DocBin``: one ``Doc`` per document, readable by ``spacy evaluate`` and training.
+
+- ``doc.ents``: the mentions BIO can hold (see ``tokens``), ``ent_id_`` = mention id,
+  ``kb_id_`` = entity id
+- ``doc.spans["mentions"]``: every mention, in gold order (``kb_id_`` = entity id)
+- ``doc.spans["claims"]``: every claim span, label = claim type
+- ``doc.user_data["ecbench"]``: what spans cannot hold: doc id, mention and entity ids, the
+  entities, and each claim's id, statement, claimant, cue, checkworthy and entities (lists in
+  the same order as the span groups)
+
+``docs_to_gold`` reads that back into ``DocumentGold``, so DocBin -> gold is exact.
+"""
+
+from __future__ import annotations
+
+from .tokens import ExportWarning, blank_nlp, gold_doc
+
+KEY = "ecbench"
+
+
+def document_doc(text: str, gold):
+    """A spaCy Doc carrying all of ``gold``; returns ``(doc, warnings)``."""
+    doc, warnings = gold_doc(text, gold)
+    doc.user_data[KEY] = {
+        "doc_id": gold.doc_id,
+        "mentions": [{"id": m.id, "entity": m.entity} for m in gold.mentions],
+        "entities": [e.model_dump() for e in gold.entities],
+        "claims": [
+            {"id": c.id, "statement": c.statement, "claimant": c.claimant,
+             "cue": c.cue.model_dump() if c.cue else None, "checkworthy": c.checkworthy,
+             "entities": list(c.entities)}
+            for c in gold.claims
+        ],
+    }
+    return doc, warnings
+
+
+def corpus_to_docbin_bytes(corpus) -> tuple[bytes, list[ExportWarning]]:
+    """The serialised DocBin of every gold document, and the export warnings."""
+    from spacy.tokens import DocBin
+
+    from . import require_gold
+
+    docbin, warnings = DocBin(store_user_data=True), []
+    for document in require_gold(corpus):
+        doc, w = document_doc(document.text, document.gold)
+        docbin.add(doc)
+        warnings += w
+    return docbin.to_bytes(), warnings
+
+
+def read_docbin(data: bytes) -> list:
+    """Docs from DocBin bytes, with a blank English vocab (as ``spacy evaluate`` would)."""
+    from spacy.tokens import DocBin
+
+    return list(DocBin().from_bytes(data).get_docs(blank_nlp().vocab))
+
+
+def _plain(value):
+    # msgpack hands lists back as tuples
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def doc_to_gold(doc):
+    """Our ``DocumentGold`` from a Doc written by ``document_doc``."""
+    from ..schema import DocumentGold
+
+    data = _plain(doc.user_data.get(KEY))
+    if data is None:
+        raise ValueError(f"Doc {doc.text[:40]!r}...: user_data has no {KEY!r} record; "
+                         "expected a DocBin written by `ecbench export spacy`")
+    mentions = [
+        {"id": ids["id"], "start": s.start_char, "end": s.end_char, "label": s.label_,
+         "text": s.text, "entity": ids["entity"]}
+        for s, ids in zip(doc.spans["mentions"], data["mentions"], strict=True)
+    ]
+    claims = [
+        {"id": attrs["id"], "span": {"start": s.start_char, "end": s.end_char, "text": s.text},
+         "statement": attrs["statement"], "claimant": attrs["claimant"], "cue": attrs["cue"],
+         "type": s.label_, "checkworthy": attrs["checkworthy"], "entities": attrs["entities"]}
+        for s, attrs in zip(doc.spans["claims"], data["claims"], strict=True)
+    ]
+    return DocumentGold(doc_id=data["doc_id"], mentions=mentions, entities=data["entities"],
+                        claims=claims)

@@ -1,0 +1,240 @@
+"""Label Studio: gold as tasks with predictions, and annotations back to gold.
+
+Export: one task per document, ``data`` = ``{"text", "doc_id", "entities"}`` and one
+prediction holding every gold annotation, for the labelling config ``LABEL_CONFIG``.
+Conventions (the same on import, for annotations made in Label Studio):
+
+- mention: a ``labels`` region of control ``label`` (OntoNotes label); region id = mention id.
+  Its entity id is the per-region text area ``entity``; a mention without one becomes its own
+  entity (id ``ent_<mention id>``, name = its text, type = its label). An entity id that is
+  not in ``data.entities`` is created the same way from its first mention.
+- claim: a ``labels`` region of control ``claim`` (claim type); region id = claim id.
+  Per-region ``statement`` and ``claimant`` text areas (``author`` for the article's voice),
+  ``entities`` text area (one entity id per line) and ``checkworthy`` choice (``yes``/``no``).
+  The attribution cue is a ``labels`` region of control ``cue``, linked to its claim by a
+  relation (cue -> claim).
+- which result list: the task's single non-cancelled annotation; with none, its prediction
+  (so a file straight from the export imports back); with several, an error naming the task.
+
+Offsets are Python code points; a region whose text only matches when its offsets are read as
+UTF-16 code units (as some Label Studio versions write after emoji) is converted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..jsonl import InputError
+from ..schema import CLAIM_TYPES, LABELS, DocumentGold
+from . import check_gold
+
+MENTION, CLAIM, CUE = "label", "claim", "cue"
+MODEL_VERSION = "ecbench-gold"
+
+
+def _choices(name: str, values) -> str:
+    inner = "\n".join(f'    <Label value="{v}"/>' for v in values)
+    return f'  <Labels name="{name}" toName="text">\n{inner}\n  </Labels>'
+
+
+LABEL_CONFIG = f"""<View>
+{_choices(MENTION, LABELS)}
+{_choices(CLAIM, CLAIM_TYPES)}
+{_choices(CUE, ["cue"])}
+  <Text name="text" value="$text"/>
+  <Relations><Relation value="cue-of"/></Relations>
+  <View visibleWhen="region-selected" whenTagName="{MENTION}">
+    <TextArea name="entity" toName="text" perRegion="true" maxSubmissions="1" placeholder="entity id"/>
+  </View>
+  <View visibleWhen="region-selected" whenTagName="{CLAIM}">
+    <TextArea name="statement" toName="text" perRegion="true" maxSubmissions="1"/>
+    <TextArea name="claimant" toName="text" perRegion="true" maxSubmissions="1" placeholder="entity id or author"/>
+    <TextArea name="entities" toName="text" perRegion="true" placeholder="entity ids, one per line"/>
+    <Choices name="checkworthy" toName="text" perRegion="true" choice="single">
+      <Choice value="yes"/><Choice value="no"/>
+    </Choices>
+  </View>
+</View>
+"""
+
+
+def _region(region_id: str, control: str, start: int, end: int, text: str, label: str) -> dict:
+    return {"id": region_id, "from_name": control, "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": end, "text": text, "labels": [label]}}
+
+
+def _per_region(region_id: str, control: str, start: int, end: int, kind: str, value) -> dict:
+    key = "text" if kind == "textarea" else "choices"
+    return {"id": region_id, "from_name": control, "to_name": "text", "type": kind,
+            "value": {"start": start, "end": end, key: value}}
+
+
+def gold_to_task(text: str, gold: DocumentGold) -> dict:
+    """One Label Studio task with the gold as its prediction."""
+    result: list[dict] = []
+    for m in gold.mentions:
+        result.append(_region(m.id, MENTION, m.start, m.end, m.text, m.label))
+        result.append(_per_region(m.id, "entity", m.start, m.end, "textarea", [m.entity]))
+    relations = []
+    for c in gold.claims:
+        s, e = c.span.start, c.span.end
+        result.append(_region(c.id, CLAIM, s, e, c.span.text, c.type))
+        result.append(_per_region(c.id, "statement", s, e, "textarea", [c.statement]))
+        result.append(_per_region(c.id, "claimant", s, e, "textarea", [c.claimant]))
+        if c.entities:
+            result.append(_per_region(c.id, "entities", s, e, "textarea", list(c.entities)))
+        result.append(_per_region(c.id, "checkworthy", s, e, "choices",
+                                  ["yes" if c.checkworthy else "no"]))
+        if c.cue is not None:
+            cue_id = f"{c.id}-cue"
+            result.append(_region(cue_id, CUE, c.cue.start, c.cue.end, c.cue.text, "cue"))
+            relations.append({"from_id": cue_id, "to_id": c.id, "type": "relation",
+                              "direction": "right", "labels": ["cue-of"]})
+    return {
+        "data": {"text": text, "doc_id": gold.doc_id,
+                 "entities": [e.model_dump() for e in gold.entities]},
+        "predictions": [{"model_version": MODEL_VERSION, "result": result + relations}],
+    }
+
+
+def corpus_to_tasks(corpus) -> list[dict]:
+    from . import require_gold
+
+    return [gold_to_task(d.text, d.gold) for d in require_gold(corpus)]
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def _utf16_to_codepoints(text: str, offset: int) -> int:
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= offset:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+def _offsets(file, where: str, text: str, value: dict) -> tuple[int, int, str]:
+    """Checked ``(start, end, text)`` of a region value, converting UTF-16 offsets if needed."""
+    try:
+        start, end, found = int(value["start"]), int(value["end"]), value.get("text")
+    except (KeyError, TypeError, ValueError):
+        raise InputError(file, f"{where}: value: found {value!r}, expected start and end offsets") from None
+    if found is None or text[start:end] == found:
+        return start, end, text[start:end]
+    s16, e16 = _utf16_to_codepoints(text, start), _utf16_to_codepoints(text, end)
+    if text[s16:e16] == found:
+        return s16, e16, found
+    raise InputError(file, f"{where}: text: found {found!r}, but the task text at [{start}:{end}] "
+                           f"is {text[start:end]!r}; expected the region text to match its offsets")
+
+
+def _pick_result(file, task: dict, where: str) -> list[dict]:
+    annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+    if len(annotations) > 1:
+        raise InputError(file, f"{where}: annotations: found {len(annotations)} non-cancelled "
+                               "annotations, expected one (keep one per task before importing)")
+    chosen = annotations or task.get("predictions") or []
+    if not chosen:
+        raise InputError(file, f"{where}: found no annotations or predictions, expected one")
+    result = chosen[0].get("result")
+    if not isinstance(result, list):
+        raise InputError(file, f"{where}: result: found {type(result).__name__}, expected a list")
+    return result
+
+
+def task_to_gold(task: Any, index: int, file="<tasks>") -> tuple[str, DocumentGold]:
+    """``(text, gold)`` from one Label Studio task (see the module docstring)."""
+    from pydantic import ValidationError
+
+    where = f"task {index}"
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise InputError(file, f"{where}: data.text: missing, expected the document text")
+    text = data["text"]
+    doc_id = str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}")
+    where = f"task {index} ({doc_id})"
+    result = _pick_result(file, task, where)
+
+    regions: dict[str, dict] = {}  # region id -> {"control", "start", "end", "text", "label"}
+    extras: dict[str, dict[str, Any]] = {}  # region id -> per-region control -> value
+    cue_of: dict[str, str] = {}  # claim id -> cue region id
+    for n, item in enumerate(result):
+        at = f"{where}: result {n}"
+        if item.get("type") == "relation":
+            cue_of[item.get("to_id")] = item.get("from_id")
+            continue
+        rid, control, value = item.get("id"), item.get("from_name"), item.get("value") or {}
+        if not rid:
+            raise InputError(file, f"{at}: id: missing, expected the region id")
+        if item.get("type") == "labels":
+            labels = value.get("labels") or []
+            if control not in (MENTION, CLAIM, CUE) or len(labels) != 1:
+                raise InputError(file, f"{at}: found control {control!r} with labels {labels}, "
+                                       f"expected one label of control {MENTION!r}, {CLAIM!r} or {CUE!r}")
+            start, end, span_text = _offsets(file, at, text, value)
+            regions[rid] = {"control": control, "start": start, "end": end, "text": span_text,
+                            "label": labels[0], "at": at}
+        elif item.get("type") == "textarea":
+            extras.setdefault(rid, {})[control] = [t for t in value.get("text", []) if t.strip()]
+        elif item.get("type") == "choices":
+            extras.setdefault(rid, {})[control] = value.get("choices", [])
+        else:
+            raise InputError(file, f"{at}: type: found {item.get('type')!r}, expected labels, "
+                                   "textarea, choices or relation")
+
+    known = {e["id"]: e for e in data.get("entities") or []}
+    entities = dict(known)
+    mentions = []
+    for rid, r in regions.items():
+        if r["control"] != MENTION:
+            continue
+        entity = (extras.get(rid, {}).get("entity") or [None])[0]
+        entity = entity.strip() if entity else f"ent_{rid}"
+        entities.setdefault(entity, {"id": entity, "name": r["text"], "type": r["label"]})
+        mentions.append({"id": rid, "start": r["start"], "end": r["end"], "label": r["label"],
+                         "text": r["text"], "entity": entity})
+    claims = []
+    for rid, r in regions.items():
+        if r["control"] != CLAIM:
+            continue
+        attrs = extras.get(rid, {})
+        for needed in ("statement", "claimant", "checkworthy"):
+            if not attrs.get(needed):
+                raise InputError(file, f"{r['at']}: claim {rid}: {needed}: missing, expected the "
+                                       f"per-region {needed!r} control to be filled in")
+        if attrs["checkworthy"][0] not in ("yes", "no"):
+            raise InputError(file, f"{r['at']}: claim {rid}: checkworthy: found "
+                                   f"{attrs['checkworthy'][0]!r}, expected 'yes' or 'no'")
+        cue = regions.get(cue_of.get(rid, ""))
+        claims.append({
+            "id": rid, "span": {"start": r["start"], "end": r["end"], "text": r["text"]},
+            "statement": attrs["statement"][0], "claimant": attrs["claimant"][0].strip(),
+            "cue": {k: cue[k] for k in ("start", "end", "text")} if cue else None,
+            "type": r["label"], "checkworthy": attrs["checkworthy"][0] == "yes",
+            "entities": [e.strip() for e in attrs.get("entities", [])],
+        })
+    try:
+        gold = DocumentGold(doc_id=doc_id, mentions=mentions, entities=list(entities.values()),
+                            claims=claims)
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise InputError(file, f"{where}: {field}: found {err.get('input')!r}, {err['msg']}") from None
+    check_gold(file, where, text, gold)
+    return text, gold
+
+
+def tasks_to_gold(tasks: Any, file="<tasks>") -> list[tuple[str, DocumentGold]]:
+    """Every task of a Label Studio JSON export as ``(text, gold)``."""
+    if not isinstance(tasks, list):
+        raise InputError(file, f"found {type(tasks).__name__}, expected a JSON list of tasks")
+    out = [task_to_gold(t, i, file) for i, t in enumerate(tasks)]
+    seen: dict[str, int] = {}
+    for i, (_, gold) in enumerate(out):
+        if gold.doc_id in seen:
+            raise InputError(file, f"task {i}: data.doc_id: found {gold.doc_id!r} again "
+                                   f"(task {seen[gold.doc_id]}), expected unique document ids")
+        seen[gold.doc_id] = i
+    return out

@@ -1,0 +1,90 @@
+"""Upload an exported, checked dataset folder to the Hugging Face Hub.
+
+``push`` refuses a folder that fails ``hf.check_folder`` (it loads every config again), then
+calls ``HfApi.create_repo`` and ``HfApi.upload_folder`` with only the files the card lists
+(plus README.md and GUIDELINES.md); parquet files on the Hub that are no longer part of the
+export are deleted in the same commit. The token comes from ``HF_TOKEN`` or the
+``huggingface_hub`` login.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PushError(Exception):
+    """A push that cannot go ahead; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    repo_id: str
+    files: tuple[str, ...]
+    commit_url: str | None
+    pr_url: str | None
+
+
+def files_to_upload(out_dir: str | os.PathLike) -> list[str]:
+    """README.md, GUIDELINES.md if present, and every data file the card's configs list."""
+    from huggingface_hub import DatasetCard
+
+    out = Path(out_dir)
+    card = DatasetCard.load(out / "README.md")
+    files = ["README.md"] + (["GUIDELINES.md"] if (out / "GUIDELINES.md").is_file() else [])
+    for config in card.data.get("configs") or []:
+        for entry in config.get("data_files") or []:
+            paths = entry["path"] if isinstance(entry["path"], list) else [entry["path"]]
+            files += paths
+    return files
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    # huggingface_hub speaks HTTP through httpx2 (1.x: httpx); both raise TransportError
+    errors: list[type[BaseException]] = [ConnectionError, TimeoutError]
+    for module in ("httpx2", "httpx"):
+        try:
+            errors.append(__import__(module).TransportError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
+
+
+def push(out_dir: str | os.PathLike, repo_id: str, *, private: bool = False,
+         create_pr: bool = False, token: str | None = None, api=None) -> PushResult:
+    """Check ``out_dir``, create the dataset repo if needed and upload the folder."""
+    from huggingface_hub import HfApi, get_token
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    from .hf import check_folder
+
+    if repo_id.count("/") != 1 or not all(repo_id.split("/")):
+        raise PushError(f"--repo-id: found {repo_id!r}, expected ORG/NAME")
+    problems = check_folder(out_dir)
+    if problems:
+        raise PushError(f"{out_dir} failed the export checks, not pushing: {problems[0]}"
+                        + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    token = token or get_token()
+    if not token:
+        raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
+    files = files_to_upload(out_dir)
+    api = api or HfApi()
+    try:
+        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True, token=token)
+        commit = api.upload_folder(
+            repo_id=repo_id, repo_type="dataset", folder_path=str(out_dir), token=token,
+            allow_patterns=files, delete_patterns=["*.parquet"], create_pr=create_pr,
+            commit_message="Update dataset from `ecbench export hf`")
+    except OfflineModeIsEnabled:
+        raise PushError("cannot push: HF_HUB_OFFLINE is set (offline mode)") from None
+    except HfHubHTTPError as e:
+        status = e.response.status_code if getattr(e, "response", None) is not None else "?"
+        hint = " (is the token valid, with write access to this namespace?)" if status in (401, 403) else ""
+        raise PushError(f"the Hub refused the push of {repo_id}: HTTP {status}{hint}: "
+                        f"{str(e).splitlines()[0]}") from None
+    except _network_errors() as e:
+        raise PushError(f"cannot reach the Hugging Face Hub ({type(e).__name__}: {e}); "
+                        "check the network and try again") from None
+    return PushResult(repo_id, tuple(files), getattr(commit, "commit_url", None),
+                      getattr(commit, "pr_url", None))
