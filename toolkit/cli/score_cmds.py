@@ -1,3 +1,322 @@
-"""Commands: score_cmds (registered on toolkit.cli.app)."""
+"""Commands: ``ecbench score`` (a system against gold) and ``ecbench agree`` (two annotation sets).
 
-from . import app  # noqa: F401
+Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write the views.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from . import app
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@dataclass
+class AnnotationSet:
+    """Documents in the prediction shape, read from one path, with what is known about them."""
+
+    predictions: list
+    texts: dict[str, str]
+    header: object | None  # PredictionsHeader of a predictions file
+    source: dict
+
+
+class _Failure(Exception):
+    """A message for the user; the command exits 1 with it."""
+
+
+def _fail(message: str) -> None:
+    message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _first_problem(problems: list) -> str:
+    """One line for a list of validation problems: the first, and how many more."""
+    more = len(problems) - 1
+    return str(problems[0]) + (f" (and {more} more: run ecbench validate)" if more > 0 else "")
+
+
+def _load_corpus(root: Path | None) -> AnnotationSet:
+    from ..corpus import load
+
+    corpus = load(root)
+    docs = [d for d in corpus if d.gold is not None]
+    return AnnotationSet(
+        predictions=[d.gold.as_prediction() for d in docs],
+        texts={d.id: d.text for d in corpus},
+        header=None,
+        source={"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}},
+    )
+
+
+def _bundled_texts() -> dict[str, str]:
+    """Texts of the bundled (or $ECBENCH_CORPUS) corpus, best effort: {} when there is none."""
+    from ..corpus import find_root
+    from ..validate import corpus_texts
+
+    try:
+        return corpus_texts(find_root())
+    except Exception:  # no readable corpus: texts are simply unknown
+        return {}
+
+
+def _read_gold_files(paths: list[Path]) -> list:
+    from ..jsonl import read_json
+    from ..schema import DocumentGold
+    from ..validate import validate_gold_file
+
+    gold = []
+    for path in paths:
+        problems = validate_gold_file(path, None)
+        if problems:
+            raise _Failure(_first_problem(problems))
+        gold.append(DocumentGold.model_validate(read_json(path)).as_prediction())
+    return gold
+
+
+def load_annotations(path: Path) -> AnnotationSet:
+    """Read a predictions-shape JSONL file, a gold JSON file, a folder of gold JSON files or a
+    corpus folder (one holding annotations/manifest.json)."""
+    from ..corpus import MANIFEST
+    from ..predictions import read_predictions
+
+    if path.is_dir():
+        if (path / MANIFEST).is_file():
+            return _load_corpus(path)
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise _Failure(f"{path}: found a folder with no annotations/manifest.json and no "
+                           "*.json gold files, expected a corpus folder or a folder of gold files")
+        predictions = _read_gold_files(files)
+        source = {"gold_folder": str(path), "sha256": {p.name: _sha256(p) for p in files}}
+    elif path.is_file() and path.suffix == ".json":
+        predictions = _read_gold_files([path])
+        source = {"gold_file": str(path), "sha256": _sha256(path)}
+    elif path.is_file():
+        header, predictions = read_predictions(path)
+        source = {"file": str(path), "sha256": _sha256(path)}
+        return AnnotationSet(predictions, _known_texts(predictions), header, source)
+    else:
+        raise _Failure(f"{path}: no such file or folder")
+    return AnnotationSet(predictions, _known_texts(predictions), None, source)
+
+
+def _known_texts(predictions) -> dict[str, str]:
+    """Bundled-corpus texts of the documents that are in the corpus (by doc_id)."""
+    ids = {p.doc_id for p in predictions}
+    if not ids:
+        return {}
+    return {d: t for d, t in _bundled_texts().items() if d in ids}
+
+
+def _check_offsets(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> None:
+    """Spans must lie inside the text they point at (when the text is known)."""
+    for pred in annotations.predictions:
+        text = texts.get(pred.doc_id)
+        if text is None:
+            continue
+        spans = [(f"mentions[{i}]", m) for i, m in enumerate(pred.mentions)]
+        spans += [(f"claims[{i}].span", c.span) for i, c in enumerate(pred.claims) if c.span]
+        for field, span in spans:
+            if not 0 <= span.start < span.end <= len(text):
+                raise _Failure(f"{shown}: doc_id {pred.doc_id}: {field}: found start {span.start}, "
+                               f"end {span.end}, expected 0 <= start < end <= {len(text)} "
+                               "(the text length)")
+
+
+def _parse_labels(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    labels = [label.strip() for label in value.split(",") if label.strip()]
+    if not labels:
+        raise _Failure(f"--labels: found {value!r}, expected labels separated by commas")
+    return labels
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    from ..jsonl import atomic_writer
+
+    with atomic_writer(out) as fh:
+        fh.write(text if text.endswith("\n") else text + "\n")
+
+
+def _render_tables(renderables: list, notes: list[str], out: Path | None) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    if out is None:
+        console = Console()
+    else:  # plain text in the file: no colour codes, a fixed width
+        console = Console(file=io.StringIO(), width=140, color_system=None, force_terminal=False)
+    for item in renderables:
+        console.print(item)
+    for note in notes:
+        console.print(Text(note))
+    if out is not None:
+        _emit(console.file.getvalue(), out)
+
+
+@app.command("score")
+def score_command(
+    pred: Path = typer.Option(..., "--pred", help="Predictions JSONL (one Prediction per line, "
+                              "optional header line).", show_default=False),
+    gold: Path | None = typer.Option(None, "--gold", help="Gold: a corpus folder, a folder of gold "
+                                     "JSON files, a gold JSON file, or a predictions-shape JSONL. "
+                                     "Default: the bundled corpus."),
+    format: Format = typer.Option(Format.table, "--format", help="Output format."),
+    errors: bool = typer.Option(False, "--errors", help="List every error in its sentence."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write PNG charts into this folder."),
+    labels: str | None = typer.Option(None, "--labels", help="Score only these labels (after "
+                                      "mapping), e.g. PERSON,ORG."),
+    label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
+                                         "JSON file."),
+    threshold: float = typer.Option(0.5, "--threshold", help="Claim similarity needed to match."),
+    resamples: int = typer.Option(1000, "--resamples",
+                                  help="Bootstrap resamples (0: no intervals)."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
+) -> None:
+    """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
+    from .. import __version__
+    from ..corpus import CorpusError
+    from ..jsonl import InputError
+    from ..scoring import TASKS, score
+    from ..scoring.labels import parse_label_map
+
+    try:
+        mapping = parse_label_map(label_map) if label_map is not None else None
+        label_list = _parse_labels(labels)
+        gold_set = _load_corpus(None) if gold is None else load_annotations(gold)
+        pred_set = load_annotations(pred)
+        texts = {**pred_set.texts, **gold_set.texts}
+        _check_offsets(gold_set, texts, str(gold) if gold else "gold")
+        _check_offsets(pred_set, texts, str(pred))
+        # the header says what the system attempted; without one, it is scored on everything
+        produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
+        # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
+        header_provenance = pred_set.header.provenance if pred_set.header is not None else {}
+        provenance = {**header_provenance, "produces": produces,
+                      "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
+                                  "gold": gold_set.source}}
+        report = score(gold_set.predictions, pred_set.predictions, texts or None, produces=produces,
+                       labels=label_list, label_map=mapping, threshold=threshold,
+                       n_resamples=resamples, seed=seed, provenance=provenance)
+        error_items = None
+        if errors:
+            from ..scoring.errors import error_report
+
+            error_items = error_report(report, texts)
+        if plot is not None:
+            from ..scoring.plots import write_plots
+
+            for path in write_plots(report, plot):
+                typer.echo(f"wrote {path}", err=True)
+        _write_report(report, error_items, format, out)
+    except _Failure as e:
+        _fail(str(e))
+    except CorpusError as e:
+        _fail(_first_problem(e.problems or [e]))
+    except (InputError, ValueError, OSError) as e:
+        _fail(str(e))
+
+
+def _write_report(report, error_items, format: Format, out: Path | None) -> None:
+    from ..scoring import errors as errs
+
+    if format is Format.json:
+        data = report.to_dict()
+        if error_items is not None:
+            data["errors"] = errs.errors_to_dict(error_items)
+        _emit(json.dumps(data, ensure_ascii=False, indent=2), out)
+    elif format is Format.markdown:
+        text = report.to_markdown()
+        if error_items is not None:
+            text += "\n### Errors\n\n```text\n" + errs.errors_to_text(error_items) + "```\n"
+        _emit(text, out)
+    else:
+        tables = report.rich_tables()
+        if error_items is not None:
+            tables += errs.errors_tables(error_items) or ["No errors."]
+        _render_tables(tables, report.notes(), out)
+
+
+@app.command("agree")
+def agree_command(
+    a: Path = typer.Argument(..., help="First annotation set (JSONL, gold file/folder or corpus)."),
+    b: Path = typer.Argument(..., help="Second annotation set."),
+    format: Format = typer.Option(Format.table, "--format", help="table or json."),
+    out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
+) -> None:
+    """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
+    from ..corpus import CorpusError
+    from ..jsonl import InputError
+    from ..scoring.agreement import agreement
+
+    try:
+        set_a, set_b = load_annotations(a), load_annotations(b)
+        texts = {**set_a.texts, **set_b.texts}
+        ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
+        _check_offsets(set_a, texts, str(a))
+        _check_offsets(set_b, texts, str(b))
+        # kappa and sentence-level claims need every text; without them both are left out
+        result = agreement(set_a.predictions, set_b.predictions,
+                           texts if ids <= texts.keys() else None)
+        if format is Format.json:
+            _emit(json.dumps(result, ensure_ascii=False, indent=2), out)
+        elif format is Format.markdown:
+            rows = "\n".join(f"| {k} | {_show(v)} |" for k, v in _flatten(result))
+            _emit("| measure | value |\n| --- | --- |\n" + rows + "\n", out)
+        else:
+            from rich.table import Table
+
+            table = Table(title=f"Agreement: {a} vs {b}", title_justify="left")
+            table.add_column("measure")
+            table.add_column("value", justify="right")
+            for key, value in _flatten(result):
+                table.add_row(key, _show(value))
+            _render_tables([table], [], out)
+    except _Failure as e:
+        _fail(str(e))
+    except CorpusError as e:
+        _fail(_first_problem(e.problems or [e]))
+    except (InputError, ValueError, OSError) as e:
+        _fail(str(e))
+
+
+def _flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
+    rows = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += _flatten(value, name + ".")
+        else:
+            rows.append((name, value))
+    return rows
+
+
+def _show(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "-"
+    return "n/a" if value is None else str(value)

@@ -1,0 +1,225 @@
+"""``score()``: the one entry point the CLI, the benchmark scripts and notebooks call.
+
+It takes gold and predictions in the same shape (``Prediction``), so a system can be scored
+against the corpus, or two systems or two annotators against each other. It does no I/O.
+
+>>> from toolkit.schema import Prediction, PredMention
+>>> gold = [Prediction(doc_id="d", mentions=[PredMention(start=0, end=3, label="PERSON")])]
+>>> score(gold, gold, produces=["mentions"], n_resamples=0).mentions["micro"]["strict"]["f1"]
+1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..schema import Prediction, PredClaim
+from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
+
+__all__ = ["score", "Report", "ScoreDetails", "TASKS"]
+
+TASKS = ("mentions", "claims")
+
+
+@dataclass(frozen=True)
+class ScoreDetails:
+    """The raw results behind a Report, kept for the error report (not serialised)."""
+
+    mentions: object | None  # MentionResult
+    claims: object | None  # ClaimResult
+    gold_claims: Mapping[str, Sequence[PredClaim]]
+    pred_claims: Mapping[str, Sequence[PredClaim]]
+
+
+def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
+          texts: Mapping[str, str] | None = None, *, produces: Sequence[str] = TASKS,
+          labels: Sequence[str] | None = None, label_map: Mapping[str, str | None] | None = None,
+          threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
+          provenance: dict | None = None) -> Report:
+    """Score ``pred`` against ``gold`` (both one ``Prediction`` per document).
+
+    ``produces`` names the tasks the system attempted; the others are reported as skipped
+    (``null``), not as zero. ``label_map`` and ``labels`` are applied to both sides (see
+    ``labels.relabel``). ``texts`` (doc id -> text) enables sentence-level claim scoring,
+    sentence bootstrap units and the error report's context.
+    """
+    unknown = [t for t in produces if t not in TASKS]
+    if unknown:
+        raise ValueError(f"produces: found {unknown}, expected a subset of {list(TASKS)}")
+    if n_resamples < 0:
+        raise ValueError(f"n_resamples: found {n_resamples}, expected 0 (no intervals) or more")
+    gold_docs, pred_docs = _by_doc(gold, "gold"), _by_doc(pred, "predictions")
+    doc_ids = sorted(set(gold_docs) | set(pred_docs))
+    texts = {d: texts[d] for d in doc_ids if d in texts} if texts else {}
+
+    skipped = {t: "not in the predictions' produces" for t in TASKS if t not in produces}
+    plan = _plan_units(doc_ids, texts, n_resamples)
+    units: dict[str, list] = {}  # interval name -> per-unit PRFScores
+
+    mention_result = mentions = entities = None
+    if "mentions" in produces:
+        from .mentions import score_mentions
+
+        gold_spans = {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids}
+        pred_spans = {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids}
+        mention_result = score_mentions(gold_spans, pred_spans)
+        mentions = mentions_section(mention_result)
+        entities = prf_dict(mention_result.entities)
+        if plan["unit"]:
+            units.update(_mention_units(gold_spans, pred_spans, texts, plan["unit"]))
+
+    claim_result = None
+    claims = None
+    gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
+    pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
+    if "claims" in produces:
+        from .claims import score_claims
+
+        claim_texts = texts if len(texts) == len(doc_ids) else None
+        claim_result = score_claims(gold_claims, pred_claims, claim_texts, threshold=threshold)
+        claims = claims_section(claim_result)
+        if plan["unit"]:
+            units.update(_claim_units(claim_result, gold_claims, pred_claims, texts, plan["unit"]))
+
+    intervals = {}
+    if plan["unit"]:
+        from .bootstrap import bootstrap_f1
+
+        for name, unit_scores in units.items():
+            lo, hi = bootstrap_f1(unit_scores, n_resamples=n_resamples, seed=seed, confidence=0.95)
+            intervals[name] = [lo, hi]
+    n_units = max((len(u) for u in units.values()), default=0)
+    confidence = {"unit": plan["unit"], "n_units": n_units, "n_resamples": n_resamples,
+                  "seed": seed, "level": 0.95, "intervals": intervals, "note": plan["note"]}
+
+    failed = [{"doc_id": p.doc_id, "error": p.error} for p in pred_docs.values() if p.error]
+    documents = {"gold": len(gold_docs), "pred": len(pred_docs),
+                 "only_gold": sorted(set(gold_docs) - set(pred_docs)),
+                 "only_pred": sorted(set(pred_docs) - set(gold_docs)),
+                 "failed": sorted(failed, key=lambda f: f["doc_id"])}
+    settings = {"produces": [t for t in TASKS if t in produces],
+                "labels": list(labels) if labels is not None else None,
+                "label_map": dict(label_map) if label_map is not None else None,
+                "threshold": threshold, "n_resamples": n_resamples, "seed": seed}
+    return Report(mentions=mentions, entities=entities, claims=claims, confidence=confidence,
+                  documents=documents, skipped=skipped, provenance=dict(provenance or {}),
+                  settings=settings,
+                  details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims))
+
+
+def _by_doc(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:
+    out: dict[str, Prediction] = {}
+    for i, p in enumerate(predictions):
+        if p.doc_id in out:
+            raise ValueError(f"{side}: record {i + 1}: field doc_id: found {p.doc_id!r} a second "
+                             "time, expected one record per document")
+        out[p.doc_id] = p
+    return out
+
+
+def _spans(prediction: Prediction | None, label_map, labels) -> list:
+    from .labels import relabel
+    from .mentions import MentionSpan
+
+    if prediction is None:
+        return []
+    spans = [MentionSpan(m.start, m.end, m.label, m.entity) for m in prediction.mentions]
+    return relabel(spans, label_map=label_map, labels=labels)
+
+
+# --- bootstrap units ----------------------------------------------------------------------------
+
+
+def _plan_units(doc_ids: list[str], texts: Mapping[str, str], n_resamples: int) -> dict:
+    """Which unit the bootstrap resamples, and a note when it had to fall back."""
+    if n_resamples == 0:
+        return {"unit": None, "note": "bootstrap disabled (0 resamples)"}
+    if not doc_ids:
+        return {"unit": None, "note": "no documents"}
+    from .bootstrap import choose_unit
+
+    unit = choose_unit(len(doc_ids))
+    if unit == "sentence" and len(texts) < len(doc_ids):
+        return {"unit": "document",
+                "note": (f"fewer than 30 documents, but the texts of {len(doc_ids) - len(texts)} "
+                         "are unknown, so documents (not sentences) are resampled: read the "
+                         "intervals with care")}
+    return {"unit": unit, "note": None}
+
+
+def _unit_key(doc_id: str, text: str | None, start: int | None, unit: str):
+    from ..text import sentence_index
+
+    return doc_id if unit == "document" else (doc_id, sentence_index(text, start))
+
+
+def _all_units(doc_ids, texts: Mapping[str, str], unit: str) -> list:
+    from ..text import sentences
+
+    if unit == "document":
+        return list(doc_ids)
+    return [(d, k) for d in doc_ids for k in range(max(1, len(sentences(texts[d]))))]
+
+
+def _mention_units(gold_spans, pred_spans, texts, unit: str) -> dict[str, list]:
+    """Per-unit PRFScores for each scheme and for entities: the spans of each unit (a document,
+    or the sentence holding each span's start) are scored on their own."""
+    from .mentions import score_mentions
+    from .prf import PRFScore
+
+    grouped: dict = {key: ([], []) for key in _all_units(gold_spans, texts, unit)}
+    for side, spans_by_doc in enumerate((gold_spans, pred_spans)):
+        for doc_id, spans in spans_by_doc.items():
+            for span in spans:
+                grouped[_unit_key(doc_id, texts.get(doc_id), span.start, unit)][side].append(span)
+    out: dict[str, list] = {f"mentions.{s}": [] for s in SCHEMES}
+    out["entities"] = []
+    for key, (g, p) in grouped.items():
+        if not g and not p:
+            for scores in out.values():
+                scores.append(PRFScore())
+            continue
+        result = score_mentions({"unit": g}, {"unit": p})
+        for scheme in SCHEMES:
+            out[f"mentions.{scheme}"].append(_scheme_prf(result.micro[scheme]))
+        out["entities"].append(result.entities)
+    return out
+
+
+def _scheme_prf(counts):
+    """A scheme's counts as tp/fp/fn with the same precision and recall (partial: half credit;
+    ``partial`` is 0 outside the partial scheme)."""
+    from .prf import PRFScore
+
+    tp = counts.correct + 0.5 * counts.partial
+    return PRFScore(tp=tp, fp=counts.actual - tp, fn=counts.possible - tp)
+
+
+def _claim_units(result, gold_claims, pred_claims, texts, unit: str) -> dict[str, list]:
+    """Per-unit claim and joint (claim + claimant) PRFScores. Claim counts come from the
+    scorer's own units; joint ones are rebuilt from its matched pairs, placed like the scorer
+    places them (a match in its gold claim's unit)."""
+    from .claims import claim_sentence
+    from .prf import PRFScore
+
+    by_unit = result.per_doc if unit == "document" else result.per_sentence
+    keys = _all_units(sorted(set(gold_claims) | set(pred_claims)), texts, unit)
+    keys += [k for k in by_unit if k not in set(keys)]  # e.g. claims placed in no sentence
+    joint_tp: dict = {}
+    for pair in result.pairs:
+        g = gold_claims[pair.doc_id][pair.gold]
+        p = pred_claims[pair.doc_id][pair.pred]
+        # the same rule as claims.score_claims without entity alignment: equal, known claimants
+        if g.claimant is not None and g.claimant == p.claimant:
+            key = pair.doc_id if unit == "document" else \
+                (pair.doc_id, claim_sentence(g, texts[pair.doc_id]))
+            joint_tp[key] = joint_tp.get(key, 0) + 1
+    claims, joint = [], []
+    for key in keys:
+        c = by_unit.get(key, PRFScore())
+        claims.append(c)
+        n_pred, n_gold, tp = c.tp + c.fp, c.tp + c.fn, joint_tp.get(key, 0)
+        joint.append(PRFScore(tp=tp, fp=n_pred - tp, fn=n_gold - tp))
+    return {"claims": claims, "claims.joint": joint}
+
