@@ -157,7 +157,8 @@ def test_bootstrap_units_add_up_to_the_headline_counts():
         assert total.tp + total.fp == micro["actual"] and total.tp + total.fn == micro["possible"]
         assert total.f1 == pytest.approx(micro["f1"])
     claim_units = _claim_units(report.details.claims, report.details.gold_claims,
-                               report.details.pred_claims, texts, "sentence")
+                               report.details.pred_claims, texts, "sentence",
+                               report.details.claimant_alignment)
     joint = sum(claim_units["claims.joint"])
     assert (joint.tp, joint.fp, joint.fn) == (report.claims["joint"]["tp"], report.claims["joint"]["fp"],
                                               report.claims["joint"]["fn"])
@@ -183,3 +184,19 @@ def test_bad_arguments_raise_clear_errors():
         score(gold, gold, produces=["relations"])
     with pytest.raises(ValueError, match="n_resamples"):
         score(gold, gold, n_resamples=-1)
+
+
+def test_claimants_named_by_surface_text_count_as_the_gold_entity():
+    """A system cannot know gold entity ids: a claimant given as a name (with a determiner or
+    a possessive) is credited to the gold entity whose mention has that text."""
+    text = "The agency KCNA said Kim met Lavrov."
+    gold = Prediction(doc_id="d", mentions=[
+        PredMention(start=11, end=15, label="ORG", text="KCNA", entity="e_kcna")],
+        claims=[PredClaim(span={"start": 21, "end": 35, "text": text[21:35]}, claimant="e_kcna")])
+    as_name = Prediction(doc_id="d", claims=[
+        PredClaim(span={"start": 21, "end": 35}, claimant="the KCNA")])
+    wrong = Prediction(doc_id="d", claims=[
+        PredClaim(span={"start": 21, "end": 35}, claimant="Lavrov")])
+    right = score([gold], [as_name], {"d": text}, n_resamples=0).claims
+    assert right["claimant_accuracy"] == 1.0 and right["joint"]["f1"] == 1.0
+    assert score([gold], [wrong], {"d": text}, n_resamples=0).claims["claimant_accuracy"] == 0.0

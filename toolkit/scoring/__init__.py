@@ -30,6 +30,7 @@ class ScoreDetails:
     claims: object | None  # ClaimResult
     gold_claims: Mapping[str, Sequence[PredClaim]]
     pred_claims: Mapping[str, Sequence[PredClaim]]
+    claimant_alignment: Mapping[str, Mapping[str, str]]  # doc -> system claimant -> gold id
 
 
 def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
@@ -71,16 +72,20 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
     claim_result = None
     claims = None
+    alignment: dict[str, dict[str, str]] = {}
     gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
     pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
     if "claims" in produces:
         from .claims import score_claims
 
         claim_texts = texts if len(texts) == len(doc_ids) else None
-        claim_result = score_claims(gold_claims, pred_claims, claim_texts, threshold=threshold)
+        alignment = _claimant_alignment(gold_docs, pred_docs)
+        claim_result = score_claims(gold_claims, pred_claims, claim_texts, threshold=threshold,
+                                    entity_alignment=alignment)
         claims = claims_section(claim_result)
         if plan["unit"]:
-            units.update(_claim_units(claim_result, gold_claims, pred_claims, texts, plan["unit"]))
+            units.update(_claim_units(claim_result, gold_claims, pred_claims, texts, plan["unit"],
+                                      alignment))
 
     intervals = {}
     if plan["unit"]:
@@ -105,7 +110,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     return Report(mentions=mentions, entities=entities, claims=claims, confidence=confidence,
                   documents=documents, skipped=skipped, provenance=dict(provenance or {}),
                   settings=settings,
-                  details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims))
+                  details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims,
+                                         alignment))
 
 
 def _by_doc(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:
@@ -116,6 +122,15 @@ def _by_doc(predictions: Sequence[Prediction], side: str) -> dict[str, Predictio
                              "time, expected one record per document")
         out[p.doc_id] = p
     return out
+
+
+def _claimant_alignment(gold_docs: Mapping[str, Prediction],
+                        pred_docs: Mapping[str, Prediction]) -> dict[str, dict[str, str]]:
+    """Per document, the system's claimant values translated into gold entity ids."""
+    from .claims import claimant_alignment
+
+    return {d: claimant_alignment(gold_docs[d].mentions, p.mentions, p.claims)
+            for d, p in pred_docs.items() if d in gold_docs}
 
 
 def _spans(prediction: Prediction | None, label_map, labels) -> list:
@@ -196,7 +211,8 @@ def _scheme_prf(counts):
     return PRFScore(tp=tp, fp=counts.actual - tp, fn=counts.possible - tp)
 
 
-def _claim_units(result, gold_claims, pred_claims, texts, unit: str) -> dict[str, list]:
+def _claim_units(result, gold_claims, pred_claims, texts, unit: str,
+                 alignment: Mapping[str, Mapping[str, str]]) -> dict[str, list]:
     """Per-unit claim and joint (claim + claimant) PRFScores. Claim counts come from the
     scorer's own units; joint ones are rebuilt from its matched pairs, placed like the scorer
     places them (a match in its gold claim's unit)."""
@@ -210,8 +226,9 @@ def _claim_units(result, gold_claims, pred_claims, texts, unit: str) -> dict[str
     for pair in result.pairs:
         g = gold_claims[pair.doc_id][pair.gold]
         p = pred_claims[pair.doc_id][pair.pred]
-        # the same rule as claims.score_claims without entity alignment: equal, known claimants
-        if g.claimant is not None and g.claimant == p.claimant:
+        # the same rule as claims.score_claims: equal, known claimants after alignment
+        claimant = alignment.get(pair.doc_id, {}).get(p.claimant, p.claimant)
+        if g.claimant is not None and g.claimant == claimant:
             key = pair.doc_id if unit == "document" else \
                 (pair.doc_id, claim_sentence(g, texts[pair.doc_id]))
             joint_tp[key] = joint_tp.get(key, 0) + 1

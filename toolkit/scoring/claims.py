@@ -187,6 +187,55 @@ def claim_sentence(claim: PredClaim, text: str) -> int:
     return best if scores[best] > 0 else NO_SENTENCE
 
 
+_DETERMINER = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[\u2019']s$")
+
+
+def _name_key(name: str) -> str:
+    """How a claimant name is compared: case, spacing, a leading determiner and a possessive
+    do not matter ("the Korean Central News Agency's" == "Korean Central News Agency")."""
+    name = " ".join(name.split())
+    return _POSSESSIVE.sub("", _DETERMINER.sub("", name)).casefold()
+
+
+def claimant_alignment(gold_mentions: Sequence, pred_mentions: Sequence,
+                       pred_claims: Sequence[PredClaim]) -> dict[str, str]:
+    """Translate a system's claimant values into gold entity ids, for one document.
+
+    Systems cannot know the gold entity ids, so a predicted claimant counts as the gold entity
+    it names: a predicted entity id whose mention has the boundaries of a gold mention, or a
+    surface name equal to a gold mention's text (ignoring case, a leading determiner and a
+    possessive). ``"author"`` and values that already are gold ids stay as they are; a name
+    that fits two gold entities is left unresolved rather than guessed.
+
+    >>> from toolkit.schema import PredMention
+    >>> gold = [PredMention(start=0, end=3, label="ORG", text="KCNA", entity="e_kcna")]
+    >>> claimant_alignment(gold, [], [PredClaim(statement="x", claimant="the KCNA")])
+    {'the KCNA': 'e_kcna'}
+    """
+    gold_ids = {m.entity for m in gold_mentions if m.entity}
+    by_name: dict[str, set[str]] = {}
+    by_bounds = {(m.start, m.end): m.entity for m in gold_mentions if m.entity}
+    for m in gold_mentions:
+        if m.entity and m.text:
+            by_name.setdefault(_name_key(m.text), set()).add(m.entity)
+    pred_entity_bounds: dict[str, list[tuple[int, int]]] = {}
+    for m in pred_mentions:
+        if m.entity:
+            pred_entity_bounds.setdefault(m.entity, []).append((m.start, m.end))
+    out: dict[str, str] = {}
+    for claim in pred_claims:
+        value = claim.claimant
+        if not value or value == "author" or value in gold_ids or value in out:
+            continue
+        hits = {by_bounds[b] for b in pred_entity_bounds.get(value, []) if b in by_bounds}
+        if not hits:
+            hits = by_name.get(_name_key(value), set())
+        if len(hits) == 1:
+            out[value] = hits.pop()
+    return out
+
+
 def _accuracy(hits: int, support: int) -> float | None:
     return hits / support if support else None
 
