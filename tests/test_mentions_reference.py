@@ -1,0 +1,197 @@
+"""The mention scorer against the reference tools themselves: nervaluate 1.2.1 and seqeval 1.2.2
+(versions pinned in pyproject's ``test`` extra), on randomised inputs (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.scoring.mentions import SCHEMES, MentionSpan, score_mentions
+
+nervaluate = pytest.importorskip("nervaluate")
+seqeval_metrics = pytest.importorskip("seqeval.metrics")
+from seqeval.scheme import IOB2  # noqa: E402
+
+LABELS = ("PER", "ORG", "LOC")
+NERVALUATE_SCHEME = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+
+
+def test_pinned_versions():
+    from importlib.metadata import version
+
+    assert version("nervaluate") == "1.2.1"
+    assert version("seqeval") == "1.2.2"
+
+
+# --- generators ---------------------------------------------------------------------------------
+
+
+@st.composite
+def disjoint_spans(draw, max_len: int = 8):
+    """Non-overlapping spans laid out left to right (lengths <= 8, so any overlap clears
+    nervaluate's default 1% minimum)."""
+    spans, cursor = [], 0
+    for gap, length, label in draw(st.lists(st.tuples(st.integers(0, 4), st.integers(1, max_len),
+                                                       st.sampled_from(LABELS)), max_size=8)):
+        start = cursor + gap
+        spans.append(MentionSpan(start, start + length, label))
+        cursor = start + length
+    return spans
+
+
+@st.composite
+def document(draw):
+    """Disjoint gold, and disjoint predictions derived from it (kept, dropped, relabelled,
+    boundary-shifted) plus random extra spans, so every kind of match shows up."""
+    gold = draw(disjoint_spans())
+    candidates = []
+    for g in gold:
+        action = draw(st.sampled_from(("keep", "drop", "relabel", "shift", "both")))
+        if action == "drop":
+            continue
+        start, end = g.start, g.end
+        if action in ("shift", "both"):
+            start = max(0, start + draw(st.integers(-3, 3)))
+            end = max(start + 1, end + draw(st.integers(-3, 3)))
+        label = draw(st.sampled_from(LABELS)) if action in ("relabel", "both") else g.label
+        candidates.append(MentionSpan(start, end, label))
+    candidates += draw(disjoint_spans())
+    pred, reach = [], 0
+    for span in sorted(candidates):  # keep them disjoint: drop any overlapping a kept one
+        if span.start >= reach:
+            pred.append(span)
+            reach = span.end
+    return gold, pred
+
+
+corpora = st.lists(document(), min_size=1, max_size=4)
+
+
+def _as_dicts(corpus):
+    gold = {f"d{i}": g for i, (g, _) in enumerate(corpus)}
+    pred = {f"d{i}": p for i, (_, p) in enumerate(corpus)}
+    return gold, pred
+
+
+def _nervaluate(corpus):
+    def rows(spans):  # nervaluate reads `end` as inclusive
+        return [{"label": s.label, "start": s.start, "end": s.end - 1} for s in spans]
+
+    evaluator = nervaluate.Evaluator([rows(g) for g, _ in corpus], [rows(p) for _, p in corpus],
+                                     tags=list(LABELS), loader="dict")
+    return evaluator.evaluate()["overall"]
+
+
+def _each_gold_overlaps_at_most_one_prediction(corpus) -> bool:
+    return all(sum(g.start < p.end and p.start < g.end for p in pred) <= 1
+               for gold, pred in corpus for g in gold)
+
+
+COUNTS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")
+
+
+def _assert_same(ours, theirs):
+    assert {k: getattr(ours, k) for k in COUNTS} == {k: getattr(theirs, k) for k in COUNTS}
+    for metric in ("precision", "recall", "f1"):
+        assert getattr(ours, metric) == pytest.approx(getattr(theirs, metric), abs=1e-12), metric
+
+
+# --- nervaluate ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(corpora)
+def test_all_schemes_equal_nervaluate(corpus):
+    result = score_mentions(*_as_dicts(corpus))
+    theirs = _nervaluate(corpus)
+    for scheme in ("strict", "exact", "partial"):
+        _assert_same(result.micro[scheme], theirs[NERVALUATE_SCHEME[scheme]])
+    # nervaluate's type scheme is greedy: a wrong-label prediction can take a gold span that a
+    # later same-label prediction overlaps (see test_type_scheme_where_nervaluate_is_greedy).
+    # Where no gold span overlaps two predictions, there is nothing to choose and we agree.
+    if _each_gold_overlaps_at_most_one_prediction(corpus):
+        _assert_same(result.micro["type"], theirs["ent_type"])
+    else:
+        assert result.micro["type"].correct >= theirs["ent_type"].correct
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpora)
+def test_type_scheme_equals_nervaluate_without_choices(corpus):
+    # the same inputs, restricted so every gold span overlaps at most one prediction
+    corpus = [(gold, [p for p in pred if not any(q is not p and q.start < g.end and g.start < q.end
+                                                     and p.start < g.end and g.start < p.end
+                                                     for g in gold for q in pred)])
+              for gold, pred in corpus]
+    assert _each_gold_overlaps_at_most_one_prediction(corpus)
+    _assert_same(score_mentions(*_as_dicts(corpus)).micro["type"], _nervaluate(corpus)["ent_type"])
+
+
+def test_type_scheme_where_nervaluate_is_greedy():
+    # gold PER 0-10; the ORG prediction comes first and nervaluate pairs it with the gold span,
+    # so the PER prediction (same label, overlapping) is spurious. We pair the PER one.
+    gold = [MentionSpan(0, 10, "PER")]
+    pred = [MentionSpan(0, 3, "ORG"), MentionSpan(5, 10, "PER")]
+    theirs = _nervaluate([(gold, pred)])["ent_type"]
+    ours = score_mentions({"d": gold}, {"d": pred}).micro["type"]
+    assert (theirs.correct, theirs.incorrect, theirs.spurious) == (0, 1, 1)
+    assert (ours.correct, ours.incorrect, ours.spurious) == (1, 0, 1)
+
+
+# --- seqeval ------------------------------------------------------------------------------------
+
+
+def _bio(spans, length):
+    """Token-level IOB2 tags with one token per character, so boundaries are exact."""
+    tags = ["O"] * length
+    for s in spans:
+        tags[s.start] = f"B-{s.label}"
+        for i in range(s.start + 1, s.end):
+            tags[i] = f"I-{s.label}"
+    return tags
+
+
+def _bio_corpus(corpus):
+    lengths = [max((s.end for s in g + p), default=0) + 1 for g, p in corpus]
+    return ([_bio(g, n) for (g, _), n in zip(corpus, lengths)],
+            [_bio(p, n) for (_, p), n in zip(corpus, lengths)])
+
+
+# seqeval averages over labels absent from a sample with numpy, which warns; not our concern
+seqeval_warnings = pytest.mark.filterwarnings("ignore:Mean of empty slice",
+                                              "ignore:invalid value encountered")
+
+
+@seqeval_warnings
+@settings(max_examples=300, deadline=None)
+@given(corpora)
+def test_strict_equals_seqeval_strict_iob2(corpus):
+    strict = score_mentions(*_as_dicts(corpus)).micro["strict"]
+    y_true, y_pred = _bio_corpus(corpus)
+    kwargs = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
+    report = seqeval_metrics.classification_report(y_true, y_pred, output_dict=True, **kwargs)
+    micro = report["micro avg"]
+    assert strict.f1 == pytest.approx(seqeval_metrics.f1_score(y_true, y_pred, **kwargs), abs=1e-12)
+    assert strict.precision == pytest.approx(micro["precision"], abs=1e-12)
+    assert strict.recall == pytest.approx(micro["recall"], abs=1e-12)
+    assert strict.possible == micro["support"]
+
+
+@seqeval_warnings
+@settings(max_examples=100, deadline=None)
+@given(corpora)
+def test_per_label_strict_recall_equals_seqeval(corpus):
+    # recall per label agrees (both count a gold span under its label); precision per label
+    # differs on purpose: we count a wrong-label pair under the gold label, seqeval under both.
+    result = score_mentions(*_as_dicts(corpus))
+    y_true, y_pred = _bio_corpus(corpus)
+    report = seqeval_metrics.classification_report(y_true, y_pred, output_dict=True,
+                                                   mode="strict", scheme=IOB2, zero_division=0)
+    for label, schemes in result.per_label.items():
+        if schemes["strict"].possible:
+            assert schemes["strict"].recall == pytest.approx(report[label]["recall"], abs=1e-12)
+
+
+def test_schemes_cover_the_reference_names():
+    assert set(NERVALUATE_SCHEME) == set(SCHEMES)
