@@ -1,3 +1,163 @@
-"""Commands: extract_cmds (registered on toolkit.cli.app)."""
+"""Commands: ``ecbench extract``, ``ecbench extractors``, ``ecbench benchmark``."""
 
-from . import app  # noqa: F401
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from . import app
+
+
+
+def out() -> Console:  # built per call so the terminal's current width (COLUMNS) applies
+    return Console()
+
+
+def err() -> Console:
+    return Console(stderr=True)
+
+ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="registered name or module:Class")]
+SetOpt = Annotated[Optional[list[str]], typer.Option(
+    "--set", "-s", help="extractor setting as key=value (repeatable); see `ecbench extractors`")]
+CorpusOpt = Annotated[Optional[Path], typer.Option(
+    help="corpus root (default: $ECBENCH_CORPUS or the nearest folder with annotations/manifest.json)")]
+BatchOpt = Annotated[int, typer.Option(min=1, help="documents per extract() call")]
+WorkersOpt = Annotated[int, typer.Option(min=1, help="processes (only for parallel-safe extractors)")]
+ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
+
+
+def fail(message: str, code: int = 1):
+    err().print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors():
+    """Known failures become one line on stderr and exit 1; Ctrl-C exits 130 having written nothing."""
+    from ..corpus import CorpusError
+    from ..extractors.base import ExtractorError
+    from ..jsonl import InputError
+
+    try:
+        yield
+    except (ExtractorError, InputError) as e:
+        fail(str(e))
+    except CorpusError as e:
+        more = f" (and {len(e.problems) - 1} more: run `ecbench validate`)" if len(e.problems) > 1 else ""
+        fail(f"{e.problems[0]}{more}")
+    except KeyboardInterrupt:
+        fail("interrupted; no output written", 130)
+
+
+def build_extractor(name: str, pairs: list[str] | None):
+    from ..extractors.registry import get
+
+    return get(name).from_pairs(pairs or [])
+
+
+def load_corpus(corpus: Path | None):
+    from ..corpus import load
+
+    return load(corpus)
+
+
+@app.command()
+def extract(
+    extractor: ExtractorOpt,
+    set_: SetOpt = None,
+    corpus: CorpusOpt = None,
+    docs: Annotated[Optional[Path], typer.Option(help="a folder of .txt files instead of the corpus")] = None,
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="predictions file to write "
+                                                     "(default: <extractor>.predictions.jsonl)")] = None,
+    batch_size: BatchOpt = 32,
+    workers: WorkersOpt = 1,
+    progress: ProgressOpt = True,
+):
+    """Run an extractor and write a predictions file (header line with provenance, then one line
+    per document). Exits 2 if the extractor failed on any document."""
+    from ..benchmark import result_filename
+    from ..extractors.runner import documents_from_folder, run
+    from ..predictions import write_predictions
+
+    if corpus is not None and docs is not None:
+        fail("give --corpus or --docs, not both")
+    with user_errors():
+        ex = build_extractor(extractor, set_)
+        documents = documents_from_folder(docs) if docs is not None else list(load_corpus(corpus))
+        target = out_path or Path(result_filename(extractor).removesuffix(".json") + ".predictions.jsonl")
+        result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress)
+        for note in result.notes:
+            err().print(f"note: {note}", highlight=False)
+        write_predictions(target, result.predictions, result.header)
+    prov = result.header.provenance
+    err().print(f"wrote {len(result.predictions)} predictions to {target} "
+              f"({prov['docs_per_second']} docs/s)", highlight=False)
+    report_failures(result.failures)
+
+
+def report_failures(failures: dict[str, str]) -> None:
+    if failures:
+        names = ", ".join(failures)
+        first = next(iter(failures.values()))
+        fail(f"the extractor failed on {len(failures)} document(s): {names} (first error: {first})", 2)
+
+
+@app.command("extractors")
+def list_extractors():
+    """List the available extractors with what they produce and their settings."""
+    from rich.table import Table
+
+    from ..extractors.base import ExtractorError
+    from ..extractors.registry import available, get
+
+    table = Table(title="ecbench extractors", show_lines=True)
+    for column in ("name", "description", "produces", "settings"):
+        table.add_column(column, overflow="fold")
+    for name, entry in available().items():
+        try:
+            cls = get(name)
+        except ExtractorError as e:  # e.g. an optional extra is missing: still listed, with why
+            table.add_row(name, f"[dim]unavailable: {e}[/dim]", "", f"[dim]{entry.value}[/dim]")
+            continue
+        settings = "\n".join(f"{s['name']} ({s['type']}, default {s['default']!r}): {s['description']}"
+                             for s in cls.settings_help())
+        table.add_row(name, cls.description, ", ".join(sorted(cls.produces)), settings or "—")
+    out().print(table)
+
+
+@app.command()
+def benchmark(
+    extractor: Annotated[Optional[list[str]], typer.Option(
+        "--extractor", "-e", help="extractor to run (repeatable; default: spacy and rules-claims, "
+        "plus llm when ECBENCH_LLM_BASE_URL is set)")] = None,
+    results_dir: Annotated[Path, typer.Option(help="where <extractor>.json and LEADERBOARD.md go")]
+        = Path("benchmarks/results"),
+    corpus: CorpusOpt = None,
+    batch_size: BatchOpt = 32,
+    workers: WorkersOpt = 1,
+    n_resamples: Annotated[int, typer.Option(min=0, help="bootstrap resamples for intervals")] = 1000,
+    progress: ProgressOpt = True,
+):
+    """Run extractors over the gold corpus, score each, print and write the leaderboard."""
+    from ..benchmark import benchmark_one, default_extractors, save_result, leaderboard_table, write_leaderboard
+
+    names = extractor or default_extractors()
+    failures: dict[str, str] = {}
+    with user_errors():
+        loaded = load_corpus(corpus)
+        instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
+        for name, ex in instances:
+            result, report = benchmark_one(ex, loaded, batch_size=batch_size, workers=workers,
+                                           progress=progress, n_resamples=n_resamples)
+            path = save_result(results_dir, name, report.to_dict())
+            err().print(f"{name}: {len(result.predictions)} documents scored -> {path}", highlight=False)
+            failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
+        board, rows = write_leaderboard(results_dir)
+    out().print(leaderboard_table(rows))
+    err().print(f"leaderboard: {board}", highlight=False)
+    report_failures(failures)

