@@ -1,0 +1,347 @@
+"""``llm``: mentions and claims from any OpenAI-compatible chat-completions server.
+
+Works with hosted APIs and with vLLM, Ollama or llama.cpp servers through ``base_url``. The
+model answers with surface strings (``llm_prompt``); offsets come from aligning them with the
+text (``align``). Requests run on ``max_concurrency`` threads, are retried with exponential
+backoff and jitter on 429, 5xx, timeouts and dropped connections, and answers are cached on disk
+(keyed by model, prompt version and messages) so a rerun sends nothing. Token usage, retries,
+cache hits and alignment rates are summed into ``provenance()["llm"]``.
+
+The API key is read from the environment variable named by ``api_key_env``; it is never a
+setting and is scrubbed from every error message.
+
+Needs the optional extra: ``pip install 'ecbench[llm]'``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+
+from ..corpus import Document
+from ..jsonl import atomic_writer
+from ..schema import AUTHOR, PredClaim, PredMention, PredSpan, Prediction
+from .align import METHODS, Aligned, align, alignment_counts
+from .base import Extractor, ExtractorError
+from .llm_prompt import PROMPT_VERSION, MalformedAnswer, build_messages, parse_answer, response_format
+
+#: HTTP statuses worth retrying besides 5xx: request timeout, conflict, rate limit.
+RETRY_STATUSES = frozenset({408, 409, 429})
+#: HTTP statuses that will fail every document alike: stop the run instead.
+FATAL_STATUSES = frozenset({401, 403, 404})
+
+
+def _env_base_url() -> str | None:
+    return os.environ.get("ECBENCH_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL") or None
+
+
+class DocumentFailed(Exception):
+    """This document got no usable answer; the others go on."""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    content: str | None
+    usage: dict[str, int]
+    model_version: str | None
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds to wait before retry ``attempt`` (0-based): ``base * 2**attempt`` capped at
+    ``cap``, times a jitter in [0.5, 1.5) so clients that failed together do not retry together.
+
+    >>> 0.5 <= backoff_delay(2, 1.0, 30.0, random.Random(0)) / 4 < 1.5
+    True
+    """
+    return min(cap, base * 2 ** attempt) * (0.5 + rng.random())
+
+
+def cache_key(model: str, request: dict[str, Any]) -> str:
+    """sha256 over the model, the prompt version and everything that shapes the answer."""
+    payload = {"model": model, "prompt_version": PROMPT_VERSION, **request}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _retry_after(error: Exception) -> float | None:
+    """Seconds from a Retry-After header (seconds form only), if the server sent one."""
+    response = getattr(error, "response", None)
+    try:
+        return float(response.headers.get("retry-after"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+class LLMExtractor(Extractor):
+    name = "llm"
+    version = "0.1.0"
+    description = ("OpenAI-compatible chat model (hosted API, vLLM, Ollama, llama.cpp): mentions and "
+                   "claims as JSON, offsets recovered by aligning the quoted text.")
+    produces = frozenset({"mentions", "claims"})
+    parallel_safe = False  # it already runs max_concurrency requests at once
+
+    class Settings(Extractor.Settings):
+        model: str = Field(default_factory=lambda: os.environ.get("ECBENCH_LLM_MODEL", "gpt-4o-mini"),
+                           min_length=1, description="model name (default: $ECBENCH_LLM_MODEL or gpt-4o-mini)")
+        base_url: str | None = Field(default_factory=_env_base_url,
+                                     description="server URL, e.g. http://localhost:8000/v1 (default: "
+                                                 "$ECBENCH_LLM_BASE_URL, $OPENAI_BASE_URL, else OpenAI)")
+        api_key_env: str = Field("OPENAI_API_KEY", min_length=1,
+                                 description="name of the environment variable holding the API key")
+        temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature; 0 for repeatable runs")
+        max_tokens: int | None = Field(None, ge=1, description="answer length limit (server default if unset)")
+        max_concurrency: int = Field(4, ge=1, description="requests in flight at once")
+        max_retries: int = Field(3, ge=0, description="retries on 429, 5xx, timeouts and connection errors")
+        timeout: float = Field(120.0, gt=0, description="seconds to wait for one answer")
+        backoff: float = Field(1.0, ge=0, description="seconds before the first retry; doubles each retry")
+        backoff_max: float = Field(30.0, ge=0, description="longest wait between retries, in seconds")
+        seed: int = Field(0, description="seeds the retry jitter")
+        cache_dir: str = Field(".ecbench-cache/llm", description="answer cache folder; empty turns it off")
+        response_format: Literal["json_schema", "json_object", "none"] = Field(
+            "json_schema", description="structured output mode; json_object or none for servers that lack it")
+        fuzzy_threshold: float = Field(0.85, ge=0, le=1, description="least difflib ratio for a fuzzy alignment")
+
+        @field_validator("base_url")
+        @classmethod
+        def _no_credentials_in_url(cls, url: str | None) -> str | None:
+            if url and urlsplit(url).password:
+                raise ValueError("a URL without a password (put the key in the variable named by api_key_env)")
+            return url or None
+
+    def __init__(self, **settings: Any):
+        super().__init__(**settings)
+        self._client = None
+        self._secret = ""
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+        self._alignment = {kind: Counter() for kind in ("mentions", "claims", "cues")}
+        self._model_versions: set[str] = set()
+
+    # --- set-up -----------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        if self._client is not None:
+            return
+        try:
+            import openai
+        except ImportError:
+            raise ExtractorError("extractor 'llm' needs the openai package: pip install 'ecbench[llm]'") from None
+        s = self.settings
+        key = os.environ.get(s.api_key_env, "")
+        if not key and not s.base_url:
+            raise ExtractorError(f"extractor 'llm': set the environment variable {s.api_key_env} to your API "
+                                 f"key, or point base_url at a local server")
+        self._secret = key
+        # Local servers ignore the key, but the SDK insists on one.
+        self._client = openai.OpenAI(api_key=key or "not-needed", base_url=s.base_url,
+                                     timeout=s.timeout, max_retries=0)  # we retry, with our own backoff
+
+    def _scrub(self, message: str) -> str:
+        return message.replace(self._secret, "***") if self._secret else message
+
+    # --- running ----------------------------------------------------------------------------
+
+    def extract(self, docs: Sequence[Document]) -> list[Prediction]:
+        """One Prediction per document; a document without a usable answer comes back with
+        ``error`` set (the others are unaffected). A problem that would fail every document
+        (bad key, unknown model) raises ExtractorError."""
+        self.setup()
+        pool = ThreadPoolExecutor(max_workers=self.settings.max_concurrency, thread_name_prefix="ecbench-llm")
+        try:
+            return list(pool.map(self._extract_one, docs))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _extract_one(self, doc: Document) -> Prediction:
+        try:
+            return self._predict(doc, self._answer(doc))
+        except DocumentFailed as e:
+            self._count("failed_documents")
+            return Prediction(doc_id=doc.id, error=self._scrub(f"llm: document {doc.id!r}: {e}"))
+
+    def _request_fields(self, doc: Document) -> dict[str, Any]:
+        s = self.settings
+        fields: dict[str, Any] = {"messages": build_messages(doc.text), "temperature": s.temperature}
+        if s.max_tokens is not None:
+            fields["max_tokens"] = s.max_tokens
+        if (fmt := response_format(s.response_format)) is not None:
+            fields["response_format"] = fmt
+        return fields
+
+    def _answer(self, doc: Document) -> tuple[list, list, list[str]]:
+        """The parsed answer for ``doc``: from the cache, else from the server (asked once more
+        if the first answer is malformed). Only well-formed answers are cached."""
+        fields = self._request_fields(doc)
+        cache_file = self._cache_file(cache_key(self.settings.model, fields))
+        answer = self._read_cache(cache_file)
+        if answer is not None:
+            try:
+                parsed = parse_answer(answer.content)
+                self._count("cache_hits")
+                return parsed
+            except MalformedAnswer:
+                self._count("cache_unusable")
+        rng = random.Random(f"{self.settings.seed}:{doc.id}")
+        problem = None
+        for _ in range(2):
+            answer = self._request(fields, rng)
+            try:
+                parsed = parse_answer(answer.content)
+            except MalformedAnswer as e:
+                self._count("malformed_answers")
+                problem = e
+                continue
+            self._write_cache(cache_file, answer)
+            return parsed
+        raise DocumentFailed(f"malformed answer from model {self.settings.model!r}, twice: {problem}")
+
+    def _request(self, fields: dict[str, Any], rng: random.Random) -> _Answer:
+        import openai
+
+        s = self.settings
+        for attempt in range(s.max_retries + 1):
+            self._count("requests")
+            try:
+                response = self._client.chat.completions.create(model=s.model, **fields)
+            except openai.APIStatusError as e:
+                status = e.status_code
+                detail = f"HTTP {status} from {s.base_url or 'the OpenAI API'}: {_short(e.message)}"
+                if status in FATAL_STATUSES:
+                    raise ExtractorError(self._scrub(f"extractor 'llm': {detail}")) from None
+                if status not in RETRY_STATUSES and status < 500:
+                    hint = (" (if the server lacks structured output, try --set response_format=json_object)"
+                            if status == 400 and s.response_format == "json_schema" else "")
+                    raise DocumentFailed(detail + hint) from None
+                last, wait = detail, _retry_after(e)
+            except openai.APITimeoutError:
+                last, wait = f"no answer within {s.timeout:g} s", None
+            except openai.APIConnectionError as e:
+                last, wait = f"cannot reach {s.base_url or 'the OpenAI API'} ({_short(str(e))})", None
+            else:
+                return self._record(response)
+            if attempt < s.max_retries:
+                self._count("retries")
+                time.sleep(max(wait or 0.0, backoff_delay(attempt, s.backoff, s.backoff_max, rng)))
+        raise DocumentFailed(f"gave up after {s.max_retries + 1} attempts: {last}")
+
+    def _record(self, response) -> _Answer:
+        usage = getattr(response, "usage", None)
+        tokens = {k: int(getattr(usage, k, 0) or 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
+        with self._lock:
+            self._counts.update({f"usage.{k}": v for k, v in tokens.items()})
+            if response.model:
+                self._model_versions.add(response.model)
+        content = response.choices[0].message.content if response.choices else None
+        return _Answer(content=content, usage=tokens, model_version=response.model)
+
+    def _predict(self, doc: Document, parsed) -> Prediction:
+        mentions, claims, problems = parsed
+        self._count("invalid_items", len(problems))
+        text, threshold = doc.text, self.settings.fuzzy_threshold
+        placed = align(text, [m.text for m in mentions], fuzzy_threshold=threshold)
+        quotes = align(text, [c.quote for c in claims], fuzzy_threshold=threshold, allow_overlap=True)
+        cues = align(text, [c.cue or "" for c in claims], fuzzy_threshold=threshold, allow_overlap=True)
+        self._count_alignment("mentions", placed)
+        self._count_alignment("claims", quotes)
+        self._count_alignment("cues", [a for a, c in zip(cues, claims) if c.cue])
+
+        pred_mentions = [
+            PredMention(id=f"m{i}", start=a.start, end=a.end, label=m.label, text=text[a.start:a.end],
+                        alignment=a.method)
+            for i, (m, a) in enumerate(zip(mentions, placed)) if a is not None
+        ]
+        pred_claims = []
+        for i, (c, quote, cue) in enumerate(zip(claims, quotes, cues)):
+            if quote is None and not c.statement.strip():
+                self._count("claims_dropped")  # neither a place in the text nor a statement
+                continue
+            claimant = AUTHOR if c.claimant.strip().lower() == AUTHOR else c.claimant.strip() or None
+            pred_claims.append(PredClaim(
+                id=f"c{i}", span=_span(text, quote), statement=c.statement.strip() or None,
+                claimant=claimant, cue=_span(text, cue), type=c.type, checkworthy=c.checkworthy,
+                alignment=quote.method if quote else None,
+            ))
+        return Prediction(doc_id=doc.id, mentions=pred_mentions, claims=pred_claims)
+
+    # --- cache --------------------------------------------------------------------------------
+
+    def _cache_file(self, key: str) -> Path | None:
+        return Path(self.settings.cache_dir) / key[:2] / f"{key}.json" if self.settings.cache_dir else None
+
+    def _read_cache(self, path: Path | None) -> _Answer | None:
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return _Answer(content=data["content"], usage=data.get("usage", {}),
+                           model_version=data.get("model_version"))
+        except (OSError, ValueError, KeyError, TypeError):
+            self._count("cache_unusable")  # rewritten below with a fresh answer
+            return None
+
+    def _write_cache(self, path: Path | None, answer: _Answer) -> None:
+        if path is None:
+            return
+        record = {"model": self.settings.model, "prompt_version": PROMPT_VERSION, "content": answer.content,
+                  "usage": answer.usage, "model_version": answer.model_version}
+        with atomic_writer(path) as fh:
+            fh.write(json.dumps(record, ensure_ascii=False))
+
+    # --- bookkeeping --------------------------------------------------------------------------
+
+    def _count(self, what: str, n: int = 1) -> None:
+        with self._lock:
+            self._counts[what] += n
+
+    def _count_alignment(self, kind: str, results: list[Aligned | None]) -> None:
+        with self._lock:
+            self._alignment[kind].update(alignment_counts(results))
+
+    def stats(self) -> dict[str, Any]:
+        """Requests, retries, cache hits, failures, token usage and alignment rates so far."""
+        with self._lock:
+            counts = dict(self._counts)
+            alignment = {kind: _rates(c) for kind, c in self._alignment.items()}
+        usage = {k.removeprefix("usage."): counts.pop(k) for k in list(counts) if k.startswith("usage.")}
+        names = ("requests", "retries", "cache_hits", "cache_unusable", "malformed_answers", "failed_documents",
+                 "invalid_items", "claims_dropped")
+        return {**{n: counts.get(n, 0) for n in names},
+                "usage": {k: usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")},
+                "alignment": alignment}
+
+    def model_info(self) -> dict[str, Any]:
+        with self._lock:
+            versions = sorted(self._model_versions)
+        return {"model": self.settings.model, "model_version": ", ".join(versions) or None}
+
+    def provenance(self) -> dict[str, Any]:
+        return {**super().provenance(), "prompt_version": PROMPT_VERSION, "llm": self.stats()}
+
+
+def _rates(counts: Counter) -> dict[str, Any]:
+    """Counts per method plus the share of items aligned at all (None when there were none)."""
+    out: dict[str, Any] = {m: counts.get(m, 0) for m in (*METHODS, "unaligned")}
+    total = sum(out.values())
+    out["rate"] = (total - out["unaligned"]) / total if total else None
+    return out
+
+
+def _span(text: str, aligned: Aligned | None) -> PredSpan | None:
+    return PredSpan(start=aligned.start, end=aligned.end, text=text[aligned.start:aligned.end]) if aligned else None
+
+
+def _short(message: str, limit: int = 300) -> str:
+    message = " ".join(str(message).split())
+    return message if len(message) <= limit else message[:limit] + "..."
