@@ -121,3 +121,24 @@ def test_without_texts_there_is_no_kappa():
 def test_duplicate_document_is_located():
     with pytest.raises(ValueError, match=r"annotation B, record 2: field doc_id: found 'd1'"):
         agreement(A, [A[0], A[0]], TEXTS)
+
+
+def test_annotators_own_entity_ids_are_translated_through_the_mentions():
+    """Two annotators name entities differently (e_kim vs kim_jong_un): claimant and claim
+    entities agree when they point at the same mentions."""
+    text = "Kim met Lavrov. KCNA said so."
+    def one(kim, kcna, lavrov, entities, statement):
+        return Prediction(doc_id="d", mentions=[
+            PredMention(start=0, end=3, label="PERSON", text="Kim", entity=kim),
+            PredMention(start=8, end=14, label="PERSON", text="Lavrov", entity=lavrov),
+            PredMention(start=16, end=20, label="ORG", text="KCNA", entity=kcna)],
+            claims=[PredClaim(span={"start": 0, "end": 14, "text": text[:14]}, claimant=kcna,
+                              cue={"start": 16, "end": 25, "text": text[16:25]},
+                              statement=statement, entities=entities)])
+    a = one("e_kim", "e_kcna", "e_lav", ["e_kim", "e_lav"], "Kim Jong Un met Sergei Lavrov.")
+    b = one("kim_jong_un", "kcna", "lavrov", ["kim_jong_un"], "Kim Jong Un met Lavrov.")
+    claims = agreement([a], [b], {"d": text})["claims"]
+    assert claims["claimant_agreement"] == 1.0 and claims["joint"]["f1"] == 1.0
+    assert claims["cue_agreement"] == 1.0
+    assert claims["entities_jaccard"] == 0.5  # {kim} vs {kim, lavrov}
+    assert 0 < claims["statement_token_f1"] < 1

@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
 from ..schema import Prediction
-from .claims import score_claims
+from .claims import claimant_alignment, entity_alignment, score_claims, token_f1
 from .mentions import MentionSpan, score_mentions
 
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
@@ -105,6 +105,31 @@ def _prf(score) -> dict:
     return {"precision": score.precision, "recall": score.recall, "f1": score.f1}
 
 
+def _matched_claim_agreement(pairs, by_a: Mapping[str, Prediction],
+                             by_b: Mapping[str, Prediction]) -> dict:
+    """On matched claim pairs: mean token F1 of the statements, share of identical cues, mean
+    Jaccard of the claims' entity sets (B's ids translated to A's through the mentions)."""
+    statement_f1, same_cue, jaccard = [], [], []
+    for pair in pairs:
+        ca = by_a[pair.doc_id].claims[pair.gold]
+        cb = by_b[pair.doc_id].claims[pair.pred]
+        if ca.statement and cb.statement:
+            statement_f1.append(token_f1(cb.statement, ca.statement))
+        cue_a = (ca.cue.start, ca.cue.end) if ca.cue else None
+        cue_b = (cb.cue.start, cb.cue.end) if cb.cue else None
+        same_cue.append(cue_a == cue_b)
+        if ca.entities is not None and cb.entities is not None:
+            ids = entity_alignment(by_a[pair.doc_id].mentions, by_b[pair.doc_id].mentions)
+            ea, eb = set(ca.entities), {ids.get(e, e) for e in cb.entities}
+            jaccard.append(len(ea & eb) / len(ea | eb) if ea | eb else 1.0)
+
+    def mean(values):
+        return sum(values) / len(values) if values else None
+
+    return {"statement_token_f1": mean(statement_f1), "cue_agreement": mean(same_cue),
+            "entities_jaccard": mean(jaccard)}
+
+
 def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
               texts: Mapping[str, str] | None = None) -> dict:
     """Agreement of annotation sets ``a`` and ``b`` (``a`` as reference), JSON-ready.
@@ -114,8 +139,11 @@ def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
     by_a, by_b = _by_doc("A", a), _by_doc("B", b)
     spans_a, spans_b = _spans(by_a), _spans(by_b)
     mentions = score_mentions(spans_a, spans_b)
+    # B's entity ids mean nothing to A: translate them through mentions with equal boundaries
+    aligned = {d: claimant_alignment(by_a[d].mentions, r.mentions, r.claims)
+               for d, r in by_b.items() if d in by_a}
     claims = score_claims({d: r.claims for d, r in by_a.items()},
-                          {d: r.claims for d, r in by_b.items()}, texts)
+                          {d: r.claims for d, r in by_b.items()}, texts, entity_alignment=aligned)
     return {
         "documents": {"a": len(by_a), "b": len(by_b), "both": len(by_a.keys() & by_b.keys()),
                       "only_a": sorted(by_a.keys() - by_b.keys()),
@@ -131,6 +159,7 @@ def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
             "attribute_support": dict(claims.attribute_support),
             "joint": _prf(claims.joint),
             "sentences": _prf(claims.sentences) if claims.sentences is not None else None,
+            **_matched_claim_agreement(claims.pairs, by_a, by_b),
         },
         "kappa": cohen_kappa_tokens(spans_a, spans_b, texts) if texts is not None else None,
     }

@@ -198,15 +198,37 @@ def _name_key(name: str) -> str:
     return _POSSESSIVE.sub("", _DETERMINER.sub("", name)).casefold()
 
 
+def entity_alignment(gold_mentions: Sequence, pred_mentions: Sequence) -> dict[str, str]:
+    """Map each predicted entity id to the gold entity whose mentions it shares boundaries with
+    most often (ties leave it unmapped).
+
+    >>> from toolkit.schema import PredMention
+    >>> g = [PredMention(start=0, end=3, label="PERSON", entity="e_kim")]
+    >>> entity_alignment(g, [PredMention(start=0, end=3, label="PERSON", entity="kim_jong_un")])
+    {'kim_jong_un': 'e_kim'}
+    """
+    by_bounds = {(m.start, m.end): m.entity for m in gold_mentions if m.entity}
+    votes: dict[str, Counter] = {}
+    for m in pred_mentions:
+        if m.entity and (m.start, m.end) in by_bounds:
+            votes.setdefault(m.entity, Counter())[by_bounds[(m.start, m.end)]] += 1
+    out = {}
+    for pred_id, counter in votes.items():
+        ranked = counter.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            out[pred_id] = ranked[0][0]
+    return out
+
+
 def claimant_alignment(gold_mentions: Sequence, pred_mentions: Sequence,
                        pred_claims: Sequence[PredClaim]) -> dict[str, str]:
     """Translate a system's claimant values into gold entity ids, for one document.
 
     Systems cannot know the gold entity ids, so a predicted claimant counts as the gold entity
-    it names: a predicted entity id whose mention has the boundaries of a gold mention, or a
-    surface name equal to a gold mention's text (ignoring case, a leading determiner and a
-    possessive). ``"author"`` and values that already are gold ids stay as they are; a name
-    that fits two gold entities is left unresolved rather than guessed.
+    it names: a predicted entity id aligned by ``entity_alignment``, or a surface name equal to
+    a gold mention's text (ignoring case, a leading determiner and a possessive). ``"author"``
+    and values that already are gold ids stay as they are; a name that fits two gold entities
+    is left unresolved rather than guessed.
 
     >>> from toolkit.schema import PredMention
     >>> gold = [PredMention(start=0, end=3, label="ORG", text="KCNA", entity="e_kcna")]
@@ -215,24 +237,18 @@ def claimant_alignment(gold_mentions: Sequence, pred_mentions: Sequence,
     """
     gold_ids = {m.entity for m in gold_mentions if m.entity}
     by_name: dict[str, set[str]] = {}
-    by_bounds = {(m.start, m.end): m.entity for m in gold_mentions if m.entity}
     for m in gold_mentions:
         if m.entity and m.text:
             by_name.setdefault(_name_key(m.text), set()).add(m.entity)
-    pred_entity_bounds: dict[str, list[tuple[int, int]]] = {}
-    for m in pred_mentions:
-        if m.entity:
-            pred_entity_bounds.setdefault(m.entity, []).append((m.start, m.end))
+    by_id = entity_alignment(gold_mentions, pred_mentions)
     out: dict[str, str] = {}
     for claim in pred_claims:
         value = claim.claimant
         if not value or value == "author" or value in gold_ids or value in out:
             continue
-        hits = {by_bounds[b] for b in pred_entity_bounds.get(value, []) if b in by_bounds}
-        if not hits:
-            hits = by_name.get(_name_key(value), set())
+        hits = {by_id[value]} if value in by_id else by_name.get(_name_key(value), set())
         if len(hits) == 1:
-            out[value] = hits.pop()
+            out[value] = next(iter(hits))
     return out
 
 
