@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -41,6 +42,20 @@ def _fail(message: str) -> None:
     message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(1)
+
+
+@contextmanager
+def _user_errors():
+    """Turn every expected failure (bad file, bad option, invalid corpus) into one line, exit 1."""
+    from ..corpus import CorpusError
+    from ..jsonl import InputError
+
+    try:
+        yield
+    except CorpusError as e:
+        _fail(_first_problem(e.problems or [e]))
+    except (_Failure, InputError, ValueError, OSError) as e:
+        _fail(str(e))
 
 
 def _sha256(path: Path) -> str:
@@ -198,12 +213,10 @@ def score_command(
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     from .. import __version__
-    from ..corpus import CorpusError
-    from ..jsonl import InputError
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
 
-    try:
+    with _user_errors():
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         gold_set = _load_corpus(None) if gold is None else load_annotations(gold)
@@ -232,12 +245,6 @@ def score_command(
             for path in write_plots(report, plot):
                 typer.echo(f"wrote {path}", err=True)
         _write_report(report, error_items, format, out)
-    except _Failure as e:
-        _fail(str(e))
-    except CorpusError as e:
-        _fail(_first_problem(e.problems or [e]))
-    except (InputError, ValueError, OSError) as e:
-        _fail(str(e))
 
 
 def _write_report(report, error_items, format: Format, out: Path | None) -> None:
@@ -268,11 +275,9 @@ def agree_command(
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
 ) -> None:
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
-    from ..corpus import CorpusError
-    from ..jsonl import InputError
     from ..scoring.agreement import agreement
 
-    try:
+    with _user_errors():
         set_a, set_b = load_annotations(a), load_annotations(b)
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
@@ -295,12 +300,6 @@ def agree_command(
             for key, value in _flatten(result):
                 table.add_row(key, _show(value))
             _render_tables([table], [], out)
-    except _Failure as e:
-        _fail(str(e))
-    except CorpusError as e:
-        _fail(_first_problem(e.problems or [e]))
-    except (InputError, ValueError, OSError) as e:
-        _fail(str(e))
 
 
 def _flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
