@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import markdown
 from .corpus import Corpus
 from .extractors.base import Extractor, ExtractorError
 from .extractors.runner import RunResult, run
@@ -98,12 +99,9 @@ def leaderboard_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
     """The LEADERBOARD.md text: an entity table and a claim table (— where not produced)."""
     def table(columns):
         head = ["extractor", "model", *(label for _, label in columns)]
-        lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * len(columns)) + "|"]
-        for r in rows:
-            cells = [f"{r['extractor']} {r['version'] or ''}".strip(), _fmt(r["model"]),
-                     *(_fmt(r[key]) for key, _ in columns)]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines)
+        cells = [[f"{r['extractor']} {r['version'] or ''}".strip(), _fmt(r["model"]),
+                  *(_fmt(r[key]) for key, _ in columns)] for r in rows]
+        return markdown.table(head, cells, right=[False, False] + [True] * len(columns))
 
     return (
         "# ecbench leaderboard\n\n"

@@ -6,7 +6,7 @@ import enum
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,12 +15,11 @@ from rich.text import Text
 
 from . import app
 from .. import corpus as corpus_mod
+from ..markdown import frame_table
 from ..schema import json_schema
+from ..stats import corpus_stats
 from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_file,
                         validate_predictions)
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 SCHEMA_FILE = Path("annotations/schema.json")
 
@@ -108,63 +107,6 @@ class Format(str, enum.Enum):
     markdown = "markdown"
 
 
-def corpus_stats(corpus: corpus_mod.Corpus) -> dict[str, pd.DataFrame]:
-    """Count tables of a corpus: overview, documents, mentions by label, entities by type,
-    claims by type and by claimant. Pure: data in, DataFrames out."""
-    import pandas as pd
-
-    mentions = corpus.mentions_frame()
-    claims = corpus.claims_frame()
-    entities = pd.DataFrame(
-        [{"doc_id": d.id, **e.model_dump()} for d in corpus if d.gold for e in d.gold.entities],
-        columns=["doc_id", "id", "name", "type"])
-    names = {(row.doc_id, row.id): row.name for row in entities.itertuples()}
-
-    documents = pd.DataFrame([{
-        "document": d.id, "split": d.meta.split, "characters": len(d.text),
-        "mentions": len(d.gold.mentions) if d.gold else 0,
-        "entities": len(d.gold.entities) if d.gold else 0,
-        "claims": len(d.gold.claims) if d.gold else 0,
-    } for d in corpus],
-        columns=["document", "split", "characters", "mentions", "entities", "claims"])
-
-    def counts(series: pd.Series, name: str) -> pd.DataFrame:
-        table = series.value_counts().rename_axis(name).reset_index(name="count")
-        table["share"] = (table["count"] / max(len(series), 1)).round(3)
-        return table.sort_values(["count", name], ascending=[False, True], ignore_index=True)
-
-    claimants = claims.apply(
-        lambda c: c.claimant if c.claimant == "author"
-        else f"{names.get((c.doc_id, c.claimant), c.claimant)} ({c.claimant})", axis=1
-    ) if len(claims) else pd.Series([], dtype=str)
-    overview = pd.DataFrame([
-        ("documents", len(documents)),
-        ("characters", int(documents["characters"].sum())),
-        ("mentions", len(mentions)),
-        ("entities", len(entities)),
-        ("claims", len(claims)),
-        ("check-worthy claims", int(claims["checkworthy"].sum()) if len(claims) else 0),
-    ], columns=["measure", "count"])
-    return {
-        "overview": overview,
-        "documents": documents,
-        "mentions by label": counts(mentions["label"], "label"),
-        "entities by type": counts(entities["type"], "type"),
-        "claims by type": counts(claims["type"], "type"),
-        "claims by claimant": counts(claimants, "claimant"),
-    }
-
-
-def markdown_table(frame) -> str:
-    """A GitHub-flavoured Markdown table (pandas' to_markdown would need tabulate)."""
-    def row(cells) -> str:
-        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
-
-    numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
-    rule = "| " + " | ".join("---:" if n else "---" for n in numeric) + " |"
-    return "\n".join([row(frame.columns), rule, *(row(r) for r in frame.itertuples(index=False))])
-
-
 @app.command()
 def stats(
     corpus_dir: Annotated[Path | None, typer.Option(
@@ -183,7 +125,7 @@ def stats(
         out.print_json(json.dumps({name: frame.to_dict(orient="records")
                                    for name, frame in tables.items()}, ensure_ascii=False))
     elif fmt is Format.markdown:
-        out.print("\n\n".join(f"### {name.capitalize()}\n\n{markdown_table(frame)}"
+        out.print("\n\n".join(f"### {name.capitalize()}\n\n{frame_table(frame)}"
                               for name, frame in tables.items()), markup=False, soft_wrap=True)
     else:
         for name, frame in tables.items():

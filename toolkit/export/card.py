@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from ..markdown import table
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS
 from .tokens import BIO_TAGS
 
@@ -43,14 +44,6 @@ def size_category(n: int) -> str:
     return "n>1M"
 
 
-def _cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def table(header: list[str], rows: list[list]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _short(row: dict, chars: int = 200, items: int = 8) -> dict:

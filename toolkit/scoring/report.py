@@ -326,7 +326,6 @@ def _ci(interval) -> str:
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    def line(cells):
-        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+    from ..markdown import table
 
-    return "\n".join([line(header), line(["---"] * len(header)), *(line(r) for r in rows)]) + "\n"
+    return table(header, rows) + "\n"
