@@ -72,8 +72,12 @@ def leaderboard_row(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
         micro = (mentions or {}).get("micro", {}).get(scheme) or {}
         for key in ("precision", "recall", "f1"):
             row[f"{scheme}_{key}"] = micro.get(key) if mentions else None
+    row["entity_f1"] = (result.get("entities") or {}).get("f1")
     for key in ("precision", "recall", "f1", "claimant_accuracy"):
         row[f"claims_{key}"] = (claims or {}).get(key)
+    intervals = (result.get("confidence") or {}).get("intervals") or {}
+    row["strict_f1_ci"] = intervals.get("mentions.strict") if mentions else None
+    row["claims_f1_ci"] = intervals.get("claims") if claims else None
     return row
 
 
@@ -86,13 +90,17 @@ def leaderboard_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str,
 def _fmt(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, (list, tuple)):  # a confidence interval
+        return "–".join(f"{v:.3f}" for v in value)
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 ENTITY_COLUMNS = [(f"{s}_{k}", f"{s} {k[0].upper() if k != 'f1' else 'F1'}")
-                  for s in SCHEMES for k in ("precision", "recall", "f1")]
+                  for s in SCHEMES for k in ("precision", "recall", "f1")] + [
+    ("strict_f1_ci", "strict F1 95% CI"), ("entity_f1", "entity F1")]
 CLAIM_COLUMNS = [("claims_precision", "claims P"), ("claims_recall", "claims R"),
-                 ("claims_f1", "claims F1"), ("claims_claimant_accuracy", "claimant acc.")]
+                 ("claims_f1", "claims F1"), ("claims_f1_ci", "claims F1 95% CI"),
+                 ("claims_claimant_accuracy", "claimant acc.")]
 
 
 def leaderboard_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
