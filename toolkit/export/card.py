@@ -75,7 +75,7 @@ def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
         source_datasets=["original"],
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition", "fact-checking"],
-        annotations_creators=["expert-generated"],
+        annotations_creators=["machine-generated"],  # see "How the data was annotated"
         tags=["claims", "claim-detection", "news", "entity-linking"],
     )
     MetadataConfigs({
@@ -202,6 +202,11 @@ Splits are assigned per document in the corpus manifest, never within a document
 ## How the data was annotated
 
 {_guidelines_section(guidelines)}
+
+Who annotated: both passes and the reconciliation were made by AI annotators (language-model
+agent sessions) working from the written guidelines, the second pass without seeing the first;
+the agreement figures before reconciliation are in `annotations/README.md` of the ecbench
+repository. No human has reviewed the gold yet; read it as a carefully checked first version.
 
 ## Benchmark
 
