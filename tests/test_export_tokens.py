@@ -12,7 +12,8 @@ from spacy.training.converters import conll_ner_to_docs
 from test_export_fixture import load_fixture
 from toolkit.export.conll import corpus_to_conll
 from toolkit.export.docbin import corpus_to_docbin_bytes, doc_to_gold, read_docbin
-from toolkit.export.tokens import BIO_TAGS, blank_nlp, gold_doc, tagged_sentences
+from toolkit.export.tokens import BIO_TAGS, gold_doc, tagged_sentences
+from toolkit.text import blank_english
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_docbin_reads_like_spacy_evaluate(corpus, tmp_path):
     data, _ = corpus_to_docbin_bytes(corpus)
     path = tmp_path / "gold.spacy"
     path.write_bytes(data)
-    examples = list(Corpus(path)(blank_nlp()))
+    examples = list(Corpus(path)(blank_english()))
     assert len(examples) == len(corpus)
     assert [len(ex.reference.ents) for ex in examples] == [
         len(bio_expected(d)) for d in corpus]

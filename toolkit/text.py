@@ -8,7 +8,9 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def _nlp():
+def blank_english():
+    """spaCy's blank English pipeline plus the rule-based sentencizer: the one tokenizer and
+    sentence splitter the scorer, the agreement and the exports share (no model needed)."""
     import spacy
 
     nlp = spacy.blank("en")
@@ -27,7 +29,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     offset = 0
     for block in text.split("\n"):
         if block.strip():
-            for sent in _nlp()(block).sents:
+            for sent in blank_english()(block).sents:
                 s, e = sent.start_char + offset, sent.end_char + offset
                 # trim trailing whitespace so spans are the visible sentence
                 while e > s and text[e - 1].isspace():

@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from .tokens import ExportWarning, blank_nlp, gold_doc
+from ..text import blank_english
+from .tokens import ExportWarning, gold_doc
 
 KEY = "ecbench"
 
@@ -53,7 +54,7 @@ def read_docbin(data: bytes) -> list:
     """Docs from DocBin bytes, with a blank English vocab (as ``spacy evaluate`` would)."""
     from spacy.tokens import DocBin
 
-    return list(DocBin().from_bytes(data).get_docs(blank_nlp().vocab))
+    return list(DocBin().from_bytes(data).get_docs(blank_english().vocab))
 
 
 def _plain(value):

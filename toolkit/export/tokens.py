@@ -14,10 +14,9 @@ DocBin still holds every mention in ``doc.spans["mentions"]``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..schema import LABELS, DocumentGold
-from ..text import sentences
+from ..text import blank_english, sentences
 
 #: The ``ner`` ClassLabel names, in this fixed order: ``O``, then ``B-``/``I-`` per label in
 #: ``toolkit.schema.LABELS`` order. Ids are positions in this tuple.
@@ -38,13 +37,6 @@ class ExportWarning:
 
     def __str__(self) -> str:
         return f"{self.doc_id}: {self.kind} {self.item_id} {self.text!r} [{self.start}:{self.end}]: {self.problem}"
-
-
-@lru_cache(maxsize=1)
-def blank_nlp():
-    import spacy
-
-    return spacy.blank("en")
 
 
 def _gold_spans(gold: DocumentGold) -> list[tuple[str, str, str, int, int]]:
@@ -68,7 +60,7 @@ def gold_doc(text: str, gold: DocumentGold):
     from spacy.tokens import Doc, Span
     from spacy.util import filter_spans
 
-    nlp = blank_nlp()
+    nlp = blank_english()
     spans = _gold_spans(gold)
     cuts = sorted({offset for *_, s, e in spans for offset in (s, e)})
     words: list[str] = []

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
 from ..schema import Prediction
+from ..text import blank_english
 from .claims import claimant_alignment, entity_alignment, score_claims, token_f1
 from .mentions import MentionSpan, score_mentions
 
@@ -24,17 +25,10 @@ SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
 OUTSIDE = "O"
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import spacy
-
-    return spacy.blank("en").tokenizer
-
-
 @lru_cache(maxsize=1024)
 def token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Start and end character offsets of the non-whitespace tokens of ``text``."""
-    tokens = [t for t in _tokenizer()(text) if not t.is_space]
+    tokens = [t for t in blank_english().tokenizer(text) if not t.is_space]
     starts = np.array([t.idx for t in tokens], dtype=np.int64)
     ends = np.array([t.idx + len(t) for t in tokens], dtype=np.int64)
     return starts, ends
