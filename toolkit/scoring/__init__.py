@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..schema import Prediction, PredClaim
 from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
 
-__all__ = ["score", "Report", "ScoreDetails", "TASKS"]
+__all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS"]
 
 TASKS = ("mentions", "claims")
 
@@ -50,7 +50,7 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
         raise ValueError(f"produces: found {unknown}, expected a subset of {list(TASKS)}")
     if n_resamples < 0:
         raise ValueError(f"n_resamples: found {n_resamples}, expected 0 (no intervals) or more")
-    gold_docs, pred_docs = _by_doc(gold, "gold"), _by_doc(pred, "predictions")
+    gold_docs, pred_docs = by_document(gold, "gold"), by_document(pred, "predictions")
     doc_ids = sorted(set(gold_docs) | set(pred_docs))
     texts = {d: texts[d] for d in doc_ids if d in texts} if texts else {}
 
@@ -114,7 +114,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
                                          alignment))
 
 
-def _by_doc(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:
+def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:
+    """Index records by document id; a document given twice is an error naming the record."""
     out: dict[str, Prediction] = {}
     for i, p in enumerate(predictions):
         if p.doc_id in out:

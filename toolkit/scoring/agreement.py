@@ -18,6 +18,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from ..schema import Prediction
 from ..text import blank_english
+from . import by_document
 from .claims import claimant_alignment, entity_alignment, score_claims, token_f1
 from .mentions import MentionSpan, score_mentions
 
@@ -80,16 +81,6 @@ def cohen_kappa_tokens(a: Mapping[str, Sequence[MentionSpan]], b: Mapping[str, S
     return float(cohen_kappa_score(labels_a, labels_b))
 
 
-def _by_doc(side: str, annotations: Sequence[Prediction]) -> dict[str, Prediction]:
-    out: dict[str, Prediction] = {}
-    for i, record in enumerate(annotations):
-        if record.doc_id in out:
-            raise ValueError(f"annotation {side}, record {i + 1}: field doc_id: found "
-                             f"{record.doc_id!r} a second time, expected each document once")
-        out[record.doc_id] = record
-    return out
-
-
 def _spans(records: Mapping[str, Prediction]) -> dict[str, list[MentionSpan]]:
     return {d: [MentionSpan(m.start, m.end, m.label, m.entity) for m in r.mentions]
             for d, r in records.items()}
@@ -130,7 +121,7 @@ def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
 
     Without ``texts`` there is no kappa and no sentence-level claim agreement (``None``).
     """
-    by_a, by_b = _by_doc("A", a), _by_doc("B", b)
+    by_a, by_b = by_document(a, "annotation A"), by_document(b, "annotation B")
     spans_a, spans_b = _spans(by_a), _spans(by_b)
     mentions = score_mentions(spans_a, spans_b)
     # B's entity ids mean nothing to A: translate them through mentions with equal boundaries
