@@ -171,12 +171,12 @@ class Report:
         return f"{round(level * 100)}% CI" if level else "CI"
 
     def _scheme_rows(self) -> list[list[str]]:
-        rows = []
-        for scheme in SCHEMES:
-            s = self.mentions["micro"][scheme]
-            rows.append([scheme, *_prf_cells(s), _ci(self.interval(f"mentions.{scheme}")),
-                         *(_n(s[k]) for k in MENTION_KEYS[3:])])
-        return rows
+        return [[scheme, *_prf_cells(self.mentions["micro"][scheme]),
+                 _ci(self.interval(f"mentions.{scheme}"))] for scheme in SCHEMES]
+
+    def _count_rows(self) -> list[list[str]]:
+        return [[scheme, *(_n(self.mentions["micro"][scheme][k]) for k in MENTION_KEYS[3:])]
+                for scheme in SCHEMES]
 
     def _label_rows(self) -> list[list[str]]:
         rows = [[label, *_prf_cells(s["strict"]), _n(s["strict"]["possible"]),
@@ -258,13 +258,15 @@ class Report:
         """rich Tables for the terminal (the same numbers as ``to_dict()``)."""
         tables = []
         if self.mentions is not None:
-            t = _rich_table("Mentions (micro)", ["scheme", "P", "R", "F1", "CI", *MENTION_KEYS[3:]],
+            # two narrow tables rather than one wide one, so an 80-column terminal shows them whole
+            t = _rich_table("Mentions (micro)", ["scheme", "P", "R", "F1", "95% CI"],
                             self._scheme_rows())
             if self.entities is not None:
                 t.add_section()
-                t.add_row("entities", *_prf_cells(self.entities), _ci(self.interval("entities")),
-                          *[""] * 7)
-            tables += [t, _rich_table("Per label (strict)",
+                t.add_row("entities", *_prf_cells(self.entities), _ci(self.interval("entities")))
+            tables += [t, _rich_table("Mention counts (SemEval-2013)", ["scheme", *MENTION_KEYS[3:]],
+                                      self._count_rows()),
+                       _rich_table("Per label (strict)",
                                       ["label", "P", "R", "F1", "gold", "predicted"],
                                       self._label_rows(), last_is_total=True)]
         if self.claims is not None:
