@@ -5,16 +5,15 @@ Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 import typer
 
+from ..sources import AnnotationSet, load_annotations, load_corpus_gold
 from . import app
 
 
@@ -22,16 +21,6 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
-
-
-@dataclass
-class AnnotationSet:
-    """Documents in the prediction shape, read from one path, with what is known about them."""
-
-    predictions: list
-    texts: dict[str, str]
-    header: object | None  # PredictionsHeader of a predictions file
-    source: dict
 
 
 class _Failure(Exception):
@@ -58,87 +47,10 @@ def _user_errors():
         _fail(str(e))
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _first_problem(problems: list) -> str:
     """One line for a list of validation problems: the first, and how many more."""
     more = len(problems) - 1
     return str(problems[0]) + (f" (and {more} more: run ecbench validate)" if more > 0 else "")
-
-
-def _load_corpus(root: Path | None) -> AnnotationSet:
-    from ..corpus import load
-
-    corpus = load(root)
-    docs = [d for d in corpus if d.gold is not None]
-    return AnnotationSet(
-        predictions=[d.gold.as_prediction() for d in docs],
-        texts={d.id: d.text for d in corpus},
-        header=None,
-        source={"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}},
-    )
-
-
-def _bundled_texts() -> dict[str, str]:
-    """Texts of the bundled (or $ECBENCH_CORPUS) corpus, best effort: {} when there is none."""
-    from ..corpus import find_root
-    from ..validate import corpus_texts
-
-    try:
-        return corpus_texts(find_root())
-    except Exception:  # no readable corpus: texts are simply unknown
-        return {}
-
-
-def _read_gold_files(paths: list[Path]) -> list:
-    from ..jsonl import read_json
-    from ..schema import DocumentGold
-    from ..validate import validate_gold_file
-
-    gold = []
-    for path in paths:
-        problems = validate_gold_file(path, None)
-        if problems:
-            raise _Failure(_first_problem(problems))
-        gold.append(DocumentGold.model_validate(read_json(path)).as_prediction())
-    return gold
-
-
-def load_annotations(path: Path) -> AnnotationSet:
-    """Read a predictions-shape JSONL file, a gold JSON file, a folder of gold JSON files or a
-    corpus folder (one holding annotations/manifest.json)."""
-    from ..corpus import MANIFEST
-    from ..predictions import read_predictions
-
-    if path.is_dir():
-        if (path / MANIFEST).is_file():
-            return _load_corpus(path)
-        files = sorted(path.glob("*.json"))
-        if not files:
-            raise _Failure(f"{path}: found a folder with no annotations/manifest.json and no "
-                           "*.json gold files, expected a corpus folder or a folder of gold files")
-        predictions = _read_gold_files(files)
-        source = {"gold_folder": str(path), "sha256": {p.name: _sha256(p) for p in files}}
-    elif path.is_file() and path.suffix == ".json":
-        predictions = _read_gold_files([path])
-        source = {"gold_file": str(path), "sha256": _sha256(path)}
-    elif path.is_file():
-        header, predictions = read_predictions(path)
-        source = {"file": str(path), "sha256": _sha256(path)}
-        return AnnotationSet(predictions, _known_texts(predictions), header, source)
-    else:
-        raise _Failure(f"{path}: no such file or folder")
-    return AnnotationSet(predictions, _known_texts(predictions), None, source)
-
-
-def _known_texts(predictions) -> dict[str, str]:
-    """Bundled-corpus texts of the documents that are in the corpus (by doc_id)."""
-    ids = {p.doc_id for p in predictions}
-    if not ids:
-        return {}
-    return {d: t for d, t in _bundled_texts().items() if d in ids}
 
 
 def _check_offsets(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> None:
@@ -219,7 +131,7 @@ def score_command(
     with _user_errors():
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
-        gold_set = _load_corpus(None) if gold is None else load_annotations(gold)
+        gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
         pred_set = load_annotations(pred)
         texts = {**pred_set.texts, **gold_set.texts}
         _check_offsets(gold_set, texts, str(gold) if gold else "gold")
