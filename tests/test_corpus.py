@@ -147,3 +147,22 @@ def test_stats_refuses_an_invalid_corpus(tmp_path):
     result = runner.invoke(app, ["stats", "--corpus", str(root)])
     assert result.exit_code == 1 and no_traceback(result)
     assert "has 1 problem; run: ecbench validate" in result.output
+
+
+def test_validate_any_label_accepts_a_predictions_file_in_another_label_set(tmp_path, monkeypatch):
+    """CoNLL labels are an error by default, accepted with --any-label (scored via --label-map);
+    offsets are still checked."""
+    from toolkit.corpus import load
+
+    monkeypatch.setenv("ECBENCH_CORPUS", str(VALID))
+    doc = load(VALID).documents[0]
+    first = doc.gold.mentions[0]
+    line = {"doc_id": doc.id, "mentions": [{"start": first.start, "end": first.end, "label": "PER"}]}
+    predictions = tmp_path / "conll.jsonl"
+    predictions.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    strict = runner.invoke(app, ["validate", str(predictions)])
+    assert strict.exit_code == 1 and "PER" in strict.output
+    assert runner.invoke(app, ["validate", "--any-label", str(predictions)]).exit_code == 0
+    line["mentions"][0]["end"] = len(doc.text) + 5
+    predictions.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert runner.invoke(app, ["validate", "--any-label", str(predictions)]).exit_code == 1

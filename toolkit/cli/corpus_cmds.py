@@ -16,7 +16,7 @@ from rich.text import Text
 from . import app
 from .. import corpus as corpus_mod
 from ..markdown import frame_table
-from ..schema import json_schema
+from ..schema import LABELS, json_schema
 from ..stats import corpus_stats
 from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_file,
                         validate_predictions)
@@ -55,15 +55,17 @@ def _root_of(path: Path) -> Path:
     return _shown(corpus_mod.find_root())
 
 
-def validate_path(path: Path) -> list[Problem]:
-    """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl."""
+def validate_path(path: Path, *, any_label: bool = False) -> list[Problem]:
+    """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl.
+    ``any_label`` accepts prediction labels outside OntoNotes (scored with a label map)."""
     if path.is_dir():
         return validate_corpus(path)
     if not path.exists():
         return [Problem(str(path), None, None, "no such file or folder",
                         "a corpus folder, a gold .json file or a predictions .jsonl file")]
     if path.suffix == ".jsonl":
-        return validate_predictions(path, corpus_texts(_root_of(path)))
+        return validate_predictions(path, corpus_texts(_root_of(path)),
+                                    labels=None if any_label else LABELS)
     if path.suffix == ".json":
         root = _root_of(path)
         text = corpus_texts(root).get(path.stem)
@@ -83,12 +85,15 @@ def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Corpus folders, gold .json files or predictions .jsonl files "
              "(default: the bundled corpus).", show_default=False)] = None,
+    any_label: Annotated[bool, typer.Option(
+        "--any-label", help="Accept prediction labels outside the OntoNotes set (e.g. CoNLL's "
+                            "PER/LOC, to be scored with --label-map).")] = False,
 ) -> None:
     """Check gold and predictions files: schema, offsets, slices, ids, seeds and sha256s."""
     targets = list(paths) if paths else [_shown(corpus_mod.find_root())]
     problems: list[Problem] = []
     for target in targets:
-        problems += validate_path(target)
+        problems += validate_path(target, any_label=any_label)
     for problem in problems:
         out.print(str(problem), markup=False, soft_wrap=True)
     if problems:
