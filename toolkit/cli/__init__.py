@@ -6,6 +6,10 @@ Python API lacks.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import NoReturn
+
 import typer
 
 app = typer.Typer(
@@ -15,6 +19,43 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    from rich.console import Console
+    from rich.text import Text
+
+    message = "; ".join(line.strip() for line in str(message).splitlines() if line.strip())
+    Console(stderr=True, highlight=False).print(Text.assemble(("error: ", "red"), message),
+                                                soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def first_problem(problems: Sequence) -> str:
+    """One line for a list of validation problems: the first, and how many more."""
+    more = len(problems) - 1
+    return str(problems[0]) + (f" (and {more} more: run ecbench validate)" if more > 0 else "")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Every expected failure (bad file or option, invalid corpus, extractor set-up) becomes one
+    line and exit 1; Ctrl-C exits 130 (outputs are written atomically, so nothing half-written)."""
+    from ..corpus import CorpusError
+    from ..extractors.base import ExtractorError
+    from ..jsonl import InputError
+
+    try:
+        yield
+    except CorpusError as e:
+        fail(first_problem(e.problems or [e]))
+    except (ExtractorError, InputError, ValueError, OSError) as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        fail("interrupted; no output written", 130)
+
 
 from . import corpus_cmds, export_cmds, extract_cmds, score_cmds  # noqa: E402,F401
 

@@ -11,9 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
-from . import app
+from . import app, fail
 from .. import corpus as corpus_mod
 from ..markdown import frame_table
 from ..schema import LABELS, json_schema
@@ -24,12 +23,6 @@ from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_fi
 SCHEMA_FILE = Path("annotations/schema.json")
 
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(Text.assemble(("error: ", "red"), message), soft_wrap=True)
-    return typer.Exit(1)
 
 
 def _shown(path: Path) -> Path:
@@ -98,7 +91,7 @@ def validate(
         out.print(str(problem), markup=False, soft_wrap=True)
     if problems:
         files = len({p.file for p in problems})
-        raise _fail(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} "
+        fail(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} "
                     f"in {files} file{'s' if files > 1 else ''}")
     out.print(f"[green]OK[/green]: {', '.join(str(t) for t in targets)}: no problems")
 
@@ -123,8 +116,8 @@ def stats(
     try:
         corpus = corpus_mod.load(root)
     except corpus_mod.CorpusError as e:
-        raise _fail(f"the corpus at {root} has {len(e.problems)} problem"
-                    f"{'s' if len(e.problems) > 1 else ''}; run: ecbench validate {root}") from None
+        fail(f"the corpus at {root} has {len(e.problems)} problem"
+             f"{'s' if len(e.problems) > 1 else ''}; run: ecbench validate {root}")
     tables = corpus_stats(corpus)
     if fmt is Format.json:
         out.print_json(json.dumps({name: frame.to_dict(orient="records")
@@ -171,7 +164,7 @@ def schema(
             current = None
         if current != wanted:
             state = "missing" if current is None else "out of date"
-            raise _fail(f"{target} is {state}; run: ecbench schema")
+            fail(f"{target} is {state}; run: ecbench schema")
         out.print(f"[green]OK[/green]: {target} is up to date")
         return
     with atomic_writer(target) as fh:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from . import app
+from . import app, fail
 from .. import corpus as corpus_mod
 from ..jsonl import InputError, atomic_writer, read_json, write_json
 
@@ -32,11 +32,6 @@ CorpusOpt = Annotated[Path | None, typer.Option(
     "--corpus", help="Corpus root (default: the bundled corpus).", show_default=False)]
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(Text.assemble(("error: ", "red"), message), soft_wrap=True)
-    return typer.Exit(1)
-
-
 def _warn(warnings) -> None:
     for w in warnings:
         err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
@@ -48,10 +43,10 @@ def _load(corpus_dir: Path | None) -> corpus_mod.Corpus:
         return corpus_mod.load(root)
     except corpus_mod.CorpusError as e:
         first = e.problems[0] if e.problems else ""
-        raise _fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
-                    f" (first: {first})") from None
+        fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
+             f" (first: {first})")
     except InputError as e:
-        raise _fail(str(e)) from None
+        fail(str(e))
 
 
 def _run(action: Callable):
@@ -59,7 +54,7 @@ def _run(action: Callable):
     try:
         return action()
     except InputError as e:
-        raise _fail(str(e)) from None
+        fail(str(e))
 
 
 def _quiet_datasets() -> None:
@@ -94,7 +89,7 @@ def export_hf_cmd(
         if problems:
             for p in problems[1:]:
                 err.print(p, soft_wrap=True)
-            raise _fail(problems[0])
+            fail(problems[0])
     out.print(f"wrote {len(result.files)} files to {out_dir}"
               + (" (checked: every config loads and matches)" if check else ""))
 
@@ -200,6 +195,6 @@ def push_cmd(
     try:
         result = push(out_dir, repo_id, private=private, create_pr=create_pr)
     except PushError as e:
-        raise _fail(str(e)) from None
+        fail(str(e))
     out.print(f"pushed {len(result.files)} files to https://huggingface.co/datasets/{repo_id}"
               + (f" ({result.pr_url})" if result.pr_url else ""))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from . import app
+from . import app, fail, user_errors
 
 
 
@@ -29,29 +27,6 @@ CorpusOpt = Annotated[Optional[Path], typer.Option(
 BatchOpt = Annotated[int, typer.Option(min=1, help="documents per extract() call")]
 WorkersOpt = Annotated[int, typer.Option(min=1, help="processes (only for parallel-safe extractors)")]
 ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
-
-
-def fail(message: str, code: int = 1):
-    err().print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def user_errors():
-    """Known failures become one line on stderr and exit 1; Ctrl-C exits 130 having written nothing."""
-    from ..corpus import CorpusError
-    from ..extractors.base import ExtractorError
-    from ..jsonl import InputError
-
-    try:
-        yield
-    except (ExtractorError, InputError) as e:
-        fail(str(e))
-    except CorpusError as e:
-        more = f" (and {len(e.problems) - 1} more: run `ecbench validate`)" if len(e.problems) > 1 else ""
-        fail(f"{e.problems[0]}{more}")
-    except KeyboardInterrupt:
-        fail("interrupted; no output written", 130)
 
 
 def build_extractor(name: str, pairs: list[str] | None):

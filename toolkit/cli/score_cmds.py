@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 import json
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
 import typer
 
 from ..sources import AnnotationSet, load_annotations, load_corpus_gold
-from . import app
+from . import app, user_errors
 
 
 class Format(str, Enum):
@@ -23,34 +22,8 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-class _Failure(Exception):
-    """A message for the user; the command exits 1 with it."""
-
-
-def _fail(message: str) -> None:
-    message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
-
-
-@contextmanager
-def _user_errors():
-    """Turn every expected failure (bad file, bad option, invalid corpus) into one line, exit 1."""
-    from ..corpus import CorpusError
-    from ..jsonl import InputError
-
-    try:
-        yield
-    except CorpusError as e:
-        _fail(_first_problem(e.problems or [e]))
-    except (_Failure, InputError, ValueError, OSError) as e:
-        _fail(str(e))
-
-
-def _first_problem(problems: list) -> str:
-    """One line for a list of validation problems: the first, and how many more."""
-    more = len(problems) - 1
-    return str(problems[0]) + (f" (and {more} more: run ecbench validate)" if more > 0 else "")
+class _Failure(ValueError):
+    """A message for the user; ``user_errors`` exits 1 with it."""
 
 
 def _check_offsets(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> None:
@@ -128,7 +101,7 @@ def score_command(
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
 
-    with _user_errors():
+    with user_errors():
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
@@ -189,7 +162,7 @@ def agree_command(
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
     from ..scoring.agreement import agreement
 
-    with _user_errors():
+    with user_errors():
         set_a, set_b = load_annotations(a), load_annotations(b)
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
