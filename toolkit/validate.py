@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .corpus import GOLD_DIR, MANIFEST, SEEDS_DIR
+from .corpus import GOLD_DIR, MANIFEST, SEEDS_DIR, read_text
 from .schema import AUTHOR, LABELS, Claim, DocumentGold, Entity, Manifest, Mention
 
 
@@ -392,7 +392,7 @@ def corpus_texts(root: str | os.PathLike) -> dict[str, str]:
     texts = {}
     for entry in manifest.documents if manifest else ():
         try:
-            texts[entry.id] = (root / SEEDS_DIR / f"{entry.id}.txt").read_bytes().decode("utf-8")
+            texts[entry.id] = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
         except (OSError, UnicodeDecodeError):
             pass  # validate_corpus reports these
     return texts

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..corpus import Document, read_text
+from ..corpus import Document
 from ..schema import ManifestEntry, Prediction, PredictionsHeader
 from .base import Extractor, ExtractorError
 
@@ -178,11 +178,12 @@ def documents_from_folder(folder: str | Path, *, language: str = "en") -> list[D
         raise ExtractorError(f"{folder}: not a folder (expected a folder of .txt files)")
     docs = []
     for path in sorted(folder.glob("*.txt")):
+        raw = path.read_bytes()  # once: the text and its sha256 come from the same bytes
         try:
-            text = read_text(path)
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ExtractorError(f"{path}: not UTF-8 text (byte {e.start})") from None
-        meta = ManifestEntry(id=path.stem, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        meta = ManifestEntry(id=path.stem, sha256=hashlib.sha256(raw).hexdigest(),
                              language=language, split="test", source=str(path), licence="unknown")
         docs.append(Document(id=path.stem, text=text, meta=meta))
     if not docs:
