@@ -140,8 +140,7 @@ def _spans(prediction: Prediction | None, label_map, labels) -> list:
 
     if prediction is None:
         return []
-    spans = [MentionSpan(m.start, m.end, m.label, m.entity) for m in prediction.mentions]
-    return relabel(spans, label_map=label_map, labels=labels)
+    return relabel(MentionSpan.all_of(prediction.mentions), label_map=label_map, labels=labels)
 
 
 # --- bootstrap units ----------------------------------------------------------------------------

@@ -82,8 +82,7 @@ def cohen_kappa_tokens(a: Mapping[str, Sequence[MentionSpan]], b: Mapping[str, S
 
 
 def _spans(records: Mapping[str, Prediction]) -> dict[str, list[MentionSpan]]:
-    return {d: [MentionSpan(m.start, m.end, m.label, m.entity) for m in r.mentions]
-            for d, r in records.items()}
+    return {d: MentionSpan.all_of(r.mentions) for d, r in records.items()}
 
 
 def _prf(score) -> dict:

@@ -80,6 +80,11 @@ class MentionSpan(NamedTuple):
     label: str
     entity: str | None = None
 
+    @classmethod
+    def all_of(cls, mentions) -> list[MentionSpan]:
+        """The spans of a Prediction's (or gold's) mentions."""
+        return [cls(m.start, m.end, m.label, m.entity) for m in mentions]
+
 
 @dataclass
 class SchemeCounts:
