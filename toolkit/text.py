@@ -40,9 +40,18 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def _sentence_starts(text: str) -> tuple[int, ...]:
+    return tuple(s for s, _ in sentences(text))
+
+
 def sentence_index(text: str, offset: int) -> int:
-    """Index of the sentence holding character ``offset`` (the nearest before it if between)."""
+    """Index of the sentence holding character ``offset`` (the nearest before it if between).
+
+    >>> sentence_index("One. Two.", 6)
+    1
+    """
     import bisect
 
-    starts = [s for s, _ in sentences(text)]
-    return max(bisect.bisect_right(starts, offset) - 1, 0)
+    # called once per span by the scorer: the starts are computed once per text, not per call
+    return max(bisect.bisect_right(_sentence_starts(text), offset) - 1, 0)
