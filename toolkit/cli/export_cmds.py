@@ -94,6 +94,14 @@ def export_hf_cmd(
               + (" (checked: every config loads and matches)" if check else ""))
 
 
+def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None:
+    """Write an export atomically, then list what it could not represent exactly."""
+    with atomic_writer(out_file, "wb" if isinstance(content, bytes) else "w") as fh:
+        fh.write(content)
+    _warn(warnings)
+    out.print(f"wrote {out_file}")
+
+
 @export_app.command("conll")
 def export_conll_cmd(
     out_file: Annotated[Path, typer.Argument(help="CoNLL file to write.")],
@@ -102,11 +110,7 @@ def export_conll_cmd(
     """CoNLL-2003 BIO (-DOCSTART- per document), readable by `spacy convert -c ner`."""
     from ..export.conll import corpus_to_conll
 
-    text, warnings = _run(lambda: corpus_to_conll(_load(corpus_dir)))
-    with atomic_writer(out_file) as fh:
-        fh.write(text)
-    _warn(warnings)
-    out.print(f"wrote {out_file}")
+    _write_with_warnings(out_file, *_run(lambda: corpus_to_conll(_load(corpus_dir))))
 
 
 @export_app.command("spacy")
@@ -117,11 +121,7 @@ def export_spacy_cmd(
     """spaCy DocBin: doc.ents, doc.spans['claims'], readable by `spacy evaluate`."""
     from ..export.docbin import corpus_to_docbin_bytes
 
-    data, warnings = _run(lambda: corpus_to_docbin_bytes(_load(corpus_dir)))
-    with atomic_writer(out_file, "wb") as fh:
-        fh.write(data)
-    _warn(warnings)
-    out.print(f"wrote {out_file}")
+    _write_with_warnings(out_file, *_run(lambda: corpus_to_docbin_bytes(_load(corpus_dir))))
 
 
 @export_app.command("label-studio")
