@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -87,12 +87,6 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
         except FileNotFoundError:
             pass
         raise
-
-
-def write_jsonl(path: str | os.PathLike, records: Iterable[Any]) -> None:
-    with atomic_writer(path) as fh:
-        for record in records:
-            fh.write(dumps_line(record))
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:
