@@ -23,11 +23,27 @@ def read_pass(folder: Path) -> list[DocumentGold]:
     return [DocumentGold.model_validate(read_json(p)) for p in sorted(folder.glob("*.json"))]
 
 
+def mention_differences(a: DocumentGold, b: DocumentGold) -> list[str]:
+    """Mentions whose span or label is in one pass only (equal spans with other labels shown once)."""
+    a_spans = {(m.start, m.end): m for m in a.mentions}
+    b_spans = {(m.start, m.end): m for m in b.mentions}
+    out = []
+    for key in sorted(a_spans.keys() | b_spans.keys()):
+        ma, mb = a_spans.get(key), b_spans.get(key)
+        if ma is None:
+            out.append(f"{b.doc_id} mention only in B: {mb.text!r} {mb.label} [{mb.start}, {mb.end})")
+        elif mb is None:
+            out.append(f"{a.doc_id} mention only in A: {ma.text!r} {ma.label} [{ma.start}, {ma.end})")
+        elif ma.label != mb.label:
+            out.append(f"{a.doc_id} mention label: {ma.text!r} [{ma.start}, {ma.end}) A {ma.label}, B {mb.label}")
+    return out
+
+
 def differences(a: DocumentGold, b: DocumentGold) -> list[str]:
-    """Claim-by-claim differences (claims paired by id and span), B's ids shown as A's."""
+    """Mention differences, then claim-by-claim differences (claims paired by span), B's ids shown as A's."""
     pa, pb = a.as_prediction(), b.as_prediction()
     ids = entity_alignment(pa.mentions, pb.mentions)
-    out = []
+    out = mention_differences(a, b)
     b_claims = {(c.span.start, c.span.end): c for c in b.claims}
     for ca in a.claims:
         cb = b_claims.get((ca.span.start, ca.span.end))

@@ -3,8 +3,8 @@
 Offsets are Python ``str`` indices, end exclusive (the toolkit's contract). Matches respect word
 boundaries, so ``Russia`` does not match inside ``Russian`` and ``Kim`` counts ``Kim Jong Un``.
 
-    python annotations/tools/offsets.py find seeds/001_wonsan_standin.txt "Kim" "Kim::2" "two::1"
-    python annotations/tools/offsets.py check seeds/001_wonsan_standin.txt annotations/gold/001_wonsan_standin.json
+    python annotations/tools/offsets.py find seeds/000_7dc57cc10984332c.txt "Kim" "Kim::2" "two::1"
+    python annotations/tools/offsets.py check seeds/000_7dc57cc10984332c.txt annotations/gold/000_7dc57cc10984332c.json
 
 ``SURFACE::N`` asks for the N-th occurrence, counting from 0 (``Kim::2`` is the third "Kim").
 """
