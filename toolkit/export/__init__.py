@@ -15,7 +15,36 @@ from .tokens import BIO_TAGS, ExportWarning
 if TYPE_CHECKING:
     from ..schema import DocumentGold
 
-__all__ = ["BIO_TAGS", "ExportWarning", "check_gold", "require_gold"]
+__all__ = ["BIO_TAGS", "ExportWarning", "ImportChangeWarning", "check_gold", "require_gold",
+           "trim_imported"]
+
+
+class ImportChangeWarning(UserWarning):
+    """Something an import changed on the way in: a span trimmed, offsets converted (the CLI
+    prints these as warnings)."""
+
+
+def trim_imported(file, where: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start:end]`` without surrounding whitespace, warning when that changes it.
+
+    Annotation tools keep the space of a sloppy selection (``"Kim "``); gold spans never
+    hold one (``ecbench validate`` refuses it), so an import trims it and says so.
+    """
+    import warnings
+
+    from ..jsonl import InputError
+    from ..validate import show, trimmed
+
+    s, e = trimmed(text, start, end)
+    if s == e:
+        raise InputError(file, f"{where}: found [{start}:{end}] {show(text[start:end])}, "
+                               "expected a span that is not only whitespace")
+    if (s, e) != (start, end):
+        warnings.warn(ImportChangeWarning(
+            f"{file}: {where}: [{start}:{end}] {show(text[start:end])} trimmed to "
+            f"[{s}:{e}] {show(text[s:e])} (no leading or trailing whitespace in gold spans)"),
+            stacklevel=2)
+    return s, e
 
 
 def require_gold(corpus) -> list:

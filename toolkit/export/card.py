@@ -105,7 +105,7 @@ def _guidelines_section(guidelines: str | None) -> str:
 
 
 def render_card(corpus, tables: dict, infos, data_files: dict, *, leaderboard: str | None,
-                guidelines: str | None) -> str:
+                guidelines: str | None, repo_id: str | None = None) -> str:
     """The whole README.md text."""
     from .. import __version__
 

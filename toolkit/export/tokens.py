@@ -85,8 +85,13 @@ def gold_doc(text: str, gold: DocumentGold):
 
     def span(start: int, end: int, label: str, **ids) -> Span:
         found = doc.char_span(start, end, label=label, alignment_mode="strict", **ids)
-        if found is None:  # cut above at every boundary, so this is a bug, not bad data
-            raise AssertionError(f"{gold.doc_id}: [{start}:{end}] is not on token boundaries")
+        if found is None:  # every boundary was cut above, so only whitespace at an end is left
+            from ..validate import show, trimmed
+
+            s, e = trimmed(text, start, end)
+            raise ValueError(f"{gold.doc_id}: span [{start}:{end}] {show(text[start:end])} starts "
+                             f"or ends with whitespace, which no token boundary can hold; expected "
+                             f"[{s}:{e}] {show(text[s:e])} (run `ecbench validate`)")
         return found
 
     mentions = [span(m.start, m.end, m.label, kb_id=m.entity, span_id=m.id) for m in gold.mentions]
