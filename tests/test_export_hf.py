@@ -117,7 +117,7 @@ def test_card_yaml_parses_back(exported):
     corpus, out, result = exported
     text = (out / "README.md").read_text(encoding="utf-8")
     header = yaml.safe_load(text.split("---\n")[1])
-    assert header["license"] == "cc0-1.0"
+    assert header["license"] == "cc-by-4.0"  # CC0 texts, CC BY 4.0 annotations
     assert header["task_ids"] == ["named-entity-recognition", "fact-checking"]
     assert "sequence" not in json.dumps(header["dataset_info"])  # the current `list:` form only
     card = DatasetCard.load(out / "README.md")

@@ -55,8 +55,8 @@ def _run(action: Callable):
     """Call ``action``, turning located input errors into a one-line failure."""
     try:
         return action()
-    except InputError as e:
-        fail(str(e))
+    except (InputError, corpus_mod.CorpusError, ValueError) as e:
+        fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
 
 
 def _quiet_datasets() -> None:
@@ -82,6 +82,7 @@ def export_hf_cmd(
                         "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
+    from ..export.card import check_repo_id
     from ..export.hf import check_folder, export_hf
 
     corpus = _load(corpus_dir)
@@ -90,7 +91,11 @@ def export_hf_cmd(
                 (("leaderboard", "benchmarks/results/LEADERBOARD.md"),
                  ("guidelines", "annotations/GUIDELINES.md"))}
     texts = {k: p.read_text(encoding="utf-8") if p.is_file() else None for k, p in optional.items()}
-    result = _run(lambda: export_hf(corpus, out_dir, repo_id=repo_id, force=force, **texts))
+    if repo_id is not None:
+        _run(lambda: check_repo_id(repo_id))
+    agreement = _run(lambda: passes_agreement(corpus))
+    result = _run(lambda: export_hf(corpus, out_dir, repo_id=repo_id, force=force,
+                                    agreement=agreement, **texts))
     _warn(result.warnings)
     if check:
         problems = check_folder(out_dir)
@@ -100,6 +105,22 @@ def export_hf_cmd(
             fail(problems[0])
     out.print(f"wrote {len(result.files)} files to {out_dir}"
               + (" (checked: every config loads and matches)" if check else ""))
+
+
+def passes_agreement(corpus) -> dict | None:
+    """Agreement of the two independent passes (annotations/passes/a and b) on the corpus
+    documents both hold, for the card; None when the passes are not there."""
+    from ..scoring.agreement import agreement
+    from ..sources import load_annotations
+
+    folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
+    if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
+        return None
+    ids = {d.id for d in corpus}
+    a, b = ([p for p in load_annotations(f).predictions if p.doc_id in ids] for f in folders)
+    if not a or not b:
+        return None
+    return agreement(a, b, {d.id: d.text for d in corpus})
 
 
 def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None:

@@ -179,10 +179,11 @@ def _write_marker(out: Path, files) -> None:
 
 def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = None,
               guidelines: str | None = None, repo_id: str | None = None,
-              force: bool = False) -> HFExport:
+              agreement: dict | None = None, force: bool = False) -> HFExport:
     """Write the dataset folder for ``corpus`` into ``out_dir``.
 
-    ``leaderboard`` and ``guidelines`` are Markdown texts for the card (None when absent);
+    ``leaderboard`` and ``guidelines`` are Markdown texts for the card (None when absent),
+    ``agreement`` the two annotation passes' agreement (``scoring.agreement`` output);
     ``repo_id`` (``ORG/NAME``) goes into the card's usage snippet. The folder must be empty or
     an earlier export (see ``previous_files``); files of that export this one does not produce
     are removed, so the folder never holds data the card does not list.
@@ -195,6 +196,10 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     from .card import render_card
 
     out = Path(out_dir)
+    if repo_id is not None:
+        from .card import check_repo_id
+
+        check_repo_id(repo_id)
     previous = previous_files(out, force=force)
     tables, warnings = build_tables(require_gold(corpus))
     planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in tables[c]}
@@ -221,7 +226,8 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
         with atomic_writer(out / name) as fh:
             fh.write(text)
     card = render_card(corpus, tables, infos, {c: {s: data_file(c, s) for s in tables[c]} for c in CONFIGS},
-                       leaderboard=leaderboard, guidelines=guidelines, repo_id=repo_id)
+                       leaderboard=leaderboard, guidelines=guidelines, repo_id=repo_id,
+                       agreement=agreement)
     with atomic_writer(out / "README.md") as fh:
         fh.write(card)
     files = ["README.md", *extras, *written]
