@@ -131,15 +131,24 @@ def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None
     out.print(f"wrote {out_file}")
 
 
+class DocStart(str, enum.Enum):
+    conll2003 = "conll2003"
+    spacy = "spacy"
+
+
 @export_app.command("conll")
 def export_conll_cmd(
     out_file: Annotated[Path, typer.Argument(help="CoNLL file to write.")],
     corpus_dir: CorpusOpt = None,
+    docstart: Annotated[DocStart, typer.Option(
+        help="Form of the document line: conll2003 ('-DOCSTART- -X- -X- O', for seqeval and "
+             "CoNLL-2003 readers) or spacy ('-DOCSTART- -X- O O', the only form `spacy convert "
+             "-c ner` splits documents on).")] = DocStart.conll2003,
 ) -> None:
-    """CoNLL-2003 BIO (-DOCSTART- per document), readable by `spacy convert -c ner`."""
+    """CoNLL-2003 BIO, one -DOCSTART- line per document (--docstart spacy for `spacy convert`)."""
     from ..export.conll import corpus_to_conll
 
-    _write_with_warnings(out_file, *_run(lambda: corpus_to_conll(_load(corpus_dir))))
+    _write_with_warnings(out_file, *_run(lambda: corpus_to_conll(_load(corpus_dir), docstart.value)))
 
 
 @export_app.command("spacy")
