@@ -205,3 +205,15 @@ def test_repo_id_fills_the_snippet_and_push_fills_a_placeholder(corpus_root, car
     export_hf(load(corpus_root, check=False), plain)
     push(plain, "org2/data", token="hf_x", api=api)
     assert repo_ids_named((plain / "README.md").read_text(encoding="utf-8")) == {"org2/data"}
+
+
+def test_card_of_the_bundled_corpus_passes_the_section_check(tmp_path):
+    from toolkit.corpus import bundled_root
+
+    out = tmp_path / "bundled"
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(bundled_root()), "--no-check"])
+    assert res.exit_code == 0, res.output
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert _template_check(card) == []
+    for document in load(bundled_root()):  # licence and source in the manifest's own words
+        assert document.meta.licence in card and document.meta.source in card
