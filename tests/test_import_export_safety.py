@@ -174,3 +174,17 @@ def test_export_hf_refuses_a_foreign_folder_and_keeps_others_files(tmp_path):
     assert res.exit_code == 0, res.output
     assert not stale.exists() and (out / "notes.txt").read_text() == "mine"
     assert (out / "mine/keep.parquet").exists()
+
+
+def test_a_hand_edited_marker_cannot_delete_files_outside_the_folder(tmp_path):
+    out = tmp_path / "hf"
+    assert runner.invoke(app, ["export", "hf", str(out), "--corpus", str(VALID), "--no-check"]).exit_code == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    marker = out / ".ecbench-export.json"
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    marker.write_text(json.dumps({**data, "files": data["files"] + [str(victim), "../victim.txt"]}),
+                      encoding="utf-8")
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(VALID), "--no-check"])
+    assert res.exit_code == 0, res.output
+    assert victim.read_text(encoding="utf-8") == "keep"

@@ -160,7 +160,9 @@ def previous_files(out: Path, *, force: bool = False) -> set[str]:
         raise InputError(out, "exists and is not a folder; expected a folder to export into")
     try:
         listed = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
-        return {f for f in listed if isinstance(f, str) and ".." not in Path(f).parts}
+        # only plain relative paths inside the folder: a hand-edited marker must not reach out
+        return {f for f in listed if isinstance(f, str) and not Path(f).is_absolute()
+                and ".." not in Path(f).parts}
     except (OSError, ValueError, KeyError, TypeError):
         if not force:
             raise InputError(out, f"not empty and not written by `ecbench export hf` (no valid "
