@@ -98,9 +98,27 @@ def test_doccano_utf16_offsets_after_an_emoji_are_converted():
     assert [m.text for m in gold.mentions] == ["Moscow"]
 
 
+def test_doccano_utf16_offsets_with_a_sloppy_selection_are_converted_then_trimmed():
+    text = "Talks 🙂 in Moscow ended. Kim left."
+    units = [[text.index("Moscow") + 1, text.index("Moscow") + 7, "GPE"],
+             [text.index("Kim") + 1, text.index("Kim") + 5, "PERSON"]]  # "Kim " in UTF-16 units
+    with pytest.warns(ImportChangeWarning) as caught:
+        _, gold = record_to_gold({"text": text, "label": units}, 1, "d.jsonl")
+    assert [m.text for m in gold.mentions] == ["Moscow", "Kim"]
+    assert any("UTF-16" in str(w.message) for w in caught)
+    assert any("d.jsonl:1: label 2: " in str(w.message) and "trimmed" in str(w.message) for w in caught)
+
+
+def test_doccano_offsets_neither_reading_explains_are_refused():
+    text = "Talks 🙂 in Moscow ended."
+    with pytest.raises(InputError, match=r"d.jsonl:1: label: .*neither reading"):
+        record_to_gold({"text": text, "label": [[text.index("Moscow") + 2, text.index("Moscow") + 5,
+                                                  "GPE"]]}, 1, "d.jsonl")
+
+
 def test_doccano_ambiguous_offsets_are_refused():
     text = "🙂 x,y"  # [3:5] is ",y" as code points and "x," as UTF-16 units: both whole words
-    with pytest.raises(InputError, match=r"d.jsonl:3: label: .*--offsets"):
+    with pytest.raises(InputError, match=r"d.jsonl:3: label: .*both reading.*--offsets"):
         record_to_gold({"text": text, "label": [[3, 5, "ORG"]]}, 3, "d.jsonl")
 
 

@@ -214,13 +214,17 @@ def _write_imported(pairs, out_dir: Path, force: bool = False) -> None:
             f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")
         fail(f"would replace {len(replaced)} existing file(s) that differ: {shown}; "
              "choose another --out folder, or pass --force to replace them")
+    unchanged = 0
     for path, content in files:
         if path.exists() and not _differs(path, content):
+            unchanged += 1
             continue
         with atomic_writer(path) as fh:
             fh.write(content)
+    notes = [f"replaced {len(replaced)} existing file(s)"] if replaced else []
+    notes += [f"{unchanged} file(s) already identical"] if unchanged else []
     out.print(f"wrote {len(pairs)} gold file(s) and their texts under {out_dir}"
-              + (f" (replaced {len(replaced)} existing file(s))" if replaced else "")
+              + (f" ({'; '.join(notes)})" if notes else "")
               + "; add them to annotations/manifest.json and run `ecbench validate`")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..jsonl import InputError
 from ..schema import LABELS, DocumentGold
+from ..validate import trimmed
 from . import check_gold, trim_imported
 
 
@@ -49,8 +50,12 @@ def _unit_to_codepoint(text: str) -> dict[int, int]:
 
 
 def _clean(text: str, start: int, end: int) -> bool:
-    """A span a person would select: no outer whitespace, not starting or ending inside a word."""
-    if not 0 <= start < end <= len(text) or text[start].isspace() or text[end - 1].isspace():
+    """A span a person would select, once outer whitespace is trimmed: not starting or ending
+    inside a word."""
+    if not 0 <= start < end <= len(text):
+        return False
+    start, end = trimmed(text, start, end)
+    if start == end:
         return False
     inside = (start > 0 and text[start - 1].isalnum() and text[start].isalnum()) or \
              (end < len(text) and text[end - 1].isalnum() and text[end].isalnum())
@@ -61,9 +66,10 @@ def _as_codepoints(file, line: int, text: str, spans: list, offsets: str) -> lis
     """The spans with code point offsets.
 
     Doccano's browser side counts UTF-16 code units, so after an emoji (or any character
-    outside the Basic Multilingual Plane) its offsets run ahead of Python's. ``auto`` reads
-    them as code points unless only the UTF-16 reading gives clean spans (then it converts, with
-    a warning); when both readings are clean and differ it refuses rather than guess.
+    outside the Basic Multilingual Plane) its offsets run ahead of Python's. With ``auto``, when
+    the two readings differ, the one under which every span is whole words is taken (the
+    UTF-16 one with a warning); when both or neither are, the import is refused rather than
+    guessed (``--offsets`` decides).
     """
     import warnings
 
@@ -74,25 +80,25 @@ def _as_codepoints(file, line: int, text: str, spans: list, offsets: str) -> lis
     table = _unit_to_codepoint(text)
     converted = [(table.get(s, -1) if isinstance(s, int) else s,
                   table.get(e, -1) if isinstance(e, int) else e, label) for s, e, label in spans]
-    if offsets == "utf16":
+    if offsets == "utf16" or converted == spans:
         return converted
-    if converted == spans:
+    if not all(isinstance(s, int) and isinstance(e, int) for s, e, _ in spans):
+        return spans  # reported, located, by the caller's checks
+    clean_cp = all(_clean(text, s, e) for s, e, _ in spans)
+    clean_16 = all(_clean(text, s, e) for s, e, _ in converted)
+    if clean_cp and not clean_16:
         return spans
-    ints = all(isinstance(s, int) and isinstance(e, int) for s, e, _ in spans)
-    clean_cp = ints and all(_clean(text, s, e) for s, e, _ in spans)
-    clean_16 = ints and all(_clean(text, s, e) for s, e, _ in converted)
     if clean_16 and not clean_cp:
         warnings.warn(ImportChangeWarning(
             f"{file}:{line}: offsets read as UTF-16 code units (the text has characters outside "
             "the Basic Multilingual Plane, and only that reading gives whole-word spans); "
             "pass --offsets codepoints to read them as they are"), stacklevel=2)
         return converted
-    if clean_16 and clean_cp:
-        raise InputError(file, "the text has characters outside the Basic Multilingual Plane and "
-                               "the offsets give whole-word spans both as code points and as "
-                               "UTF-16 code units; expected --offsets codepoints or --offsets utf16 "
-                               "to say which", line=line, field="label")
-    return spans
+    both = "both" if clean_cp else "neither"
+    raise InputError(file, "the text has characters outside the Basic Multilingual Plane, and "
+                           f"{both} reading of the offsets (code points, UTF-16 code units) gives "
+                           "whole-word spans; expected --offsets codepoints or --offsets utf16 to "
+                           "say which", line=line, field="label")
 
 
 def _order(span: tuple) -> tuple:
@@ -119,7 +125,7 @@ def record_to_gold(record: Any, line: int, file="<doccano>", offsets: str = "aut
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
             raise InputError(file, f"found [{start}, {end}], expected 0 <= start < end <= {len(text)}",
                              line=line, field=f"label {n}")
-        start, end = trim_imported(file, f"line {line}: label {n}", text, start, end)
+        start, end = trim_imported(f"{file}:{line}", f"label {n}", text, start, end)
         if label not in LABELS:
             raise InputError(file, f"found label {label!r} at [{start}:{end}], expected one of "
                                    f"{', '.join(LABELS)} (or map it with --label-map "
