@@ -15,8 +15,21 @@ from .tokens import BIO_TAGS, ExportWarning
 if TYPE_CHECKING:
     from ..schema import DocumentGold
 
-__all__ = ["BIO_TAGS", "ExportWarning", "ImportChangeWarning", "check_gold", "require_gold",
-           "trim_imported"]
+__all__ = ["BIO_TAGS", "ExportWarning", "ImportChangeWarning", "check_doc_id", "check_gold",
+           "require_gold", "trim_imported"]
+
+
+def check_doc_id(file, where: str, doc_id: str) -> str:
+    """An imported document id becomes a file name (``seeds/<id>.txt``): refuse one that could
+    point elsewhere (``../x``, ``a/b``) or hide (``.x``)."""
+    import re
+
+    from ..jsonl import InputError
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", doc_id):
+        raise InputError(file, f"{where}: doc_id: found {doc_id!r}, expected a plain file name "
+                               "(letters, digits, '_', '-', '.'; not starting with '.')")
+    return doc_id
 
 
 class ImportChangeWarning(UserWarning):

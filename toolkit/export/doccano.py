@@ -16,7 +16,7 @@ from typing import Any
 from ..jsonl import InputError
 from ..schema import LABELS, DocumentGold
 from ..validate import trimmed
-from . import check_gold, trim_imported
+from . import check_doc_id, check_gold, trim_imported
 
 
 def _spans(file, line: int, record: dict) -> list[tuple[int, int, str]]:
@@ -114,8 +114,9 @@ def record_to_gold(record: Any, line: int, file="<doccano>", offsets: str = "aut
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise InputError(file, "missing; expected the document text", line=line, field="text")
     text = record["text"]
-    doc_id = str(record.get("doc_id") or
-                 (f"doccano_{record['id']}" if record.get("id") is not None else f"doccano_{line}"))
+    doc_id = check_doc_id(f"{file}:{line}", "record", str(
+        record.get("doc_id") or
+        (f"doccano_{record['id']}" if record.get("id") is not None else f"doccano_{line}")))
     mentions, entities = [], []
     spans = _as_codepoints(file, line, text, _spans(file, line, record), offsets)
     if label_map:

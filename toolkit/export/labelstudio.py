@@ -27,7 +27,7 @@ from typing import Any
 
 from ..jsonl import InputError
 from ..schema import CLAIM_TYPES, LABELS, DocumentGold
-from . import check_gold, trim_imported
+from . import check_doc_id, check_gold, trim_imported
 
 MENTION, CLAIM, CUE = "label", "claim", "cue"
 MODEL_VERSION = "ecbench-gold"
@@ -160,7 +160,7 @@ def task_to_gold(task: Any, index: int, file="<tasks>",
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InputError(file, f"{where}: data.text: missing, expected the document text")
     text = data["text"]
-    doc_id = str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}")
+    doc_id = check_doc_id(file, where, str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}"))
     where = f"task {index} ({doc_id})"
     result = _pick_result(file, task, where)
 
