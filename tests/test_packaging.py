@@ -97,6 +97,9 @@ def test_installed_wheel_runs_from_another_folder(installed, tmp_path):
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "benchmarks/results/gold.json").is_file()
     assert "1.000" in res.stdout  # the gold scores itself perfectly
+    res = _run(installed, "export", "conll", "gold.conll", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "gold.conll").read_text(encoding="utf-8").startswith("-DOCSTART-")
     res = _run(installed, "--version", cwd=tmp_path)
     assert res.stdout.strip() == f"ecbench {toolkit.__version__}"
 
