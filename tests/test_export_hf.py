@@ -21,6 +21,7 @@ from huggingface_hub import DatasetCard
 from test_export_fixture import load_fixture
 from toolkit.export.hf import CONFIGS, FEATURES, check_folder, export_hf
 from toolkit.export.tokens import BIO_TAGS
+from toolkit.jsonl import InputError
 from toolkit.schema import DocumentGold
 
 LEADERBOARD = "| system | F1 |\n|---|---|\n| spacy | 0.5 |\n"
@@ -116,7 +117,7 @@ def test_card_yaml_parses_back(exported):
     corpus, out, result = exported
     text = (out / "README.md").read_text(encoding="utf-8")
     header = yaml.safe_load(text.split("---\n")[1])
-    assert header["license"] == "cc0-1.0"
+    assert header["license"] == "cc-by-4.0"  # CC0 texts, CC BY 4.0 annotations
     assert header["task_ids"] == ["named-entity-recognition", "fact-checking"]
     assert "sequence" not in json.dumps(header["dataset_info"])  # the current `list:` form only
     card = DatasetCard.load(out / "README.md")
@@ -167,7 +168,10 @@ def test_stale_parquet_files_are_removed(exported, tmp_path):
     stale = tmp_path / "out" / "ner" / "validation-00000-of-00001.parquet"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    export_hf(corpus, tmp_path / "out")
+    with pytest.raises(InputError, match="not written by `ecbench export hf`"):
+        export_hf(corpus, tmp_path / "out")  # not ecbench's folder: nothing touched
+    assert stale.read_bytes() == b"old"
+    export_hf(corpus, tmp_path / "out", force=True)  # a parquet file in a config folder: replaced
     assert not stale.exists()
 
 

@@ -93,7 +93,7 @@ def test_from_dict_round_trips(flawed):
 
 
 def test_frames_hold_the_same_numbers_as_the_dict(flawed):
-    data, frames = flawed.to_dict(), flawed.to_frame()
+    data, frames = flawed.to_dict(), flawed.to_frames()
     for scheme in SCHEMES:
         for key in MENTION_KEYS:
             assert frames["mentions"].loc[scheme, key] == data["mentions"]["micro"][scheme][key]
@@ -111,8 +111,29 @@ def test_frames_hold_the_same_numbers_as_the_dict(flawed):
 
 def test_frames_of_a_skipped_task_are_absent():
     gold, texts = corpus(1)
-    frames = score(gold, gold, texts, produces=["mentions"], n_resamples=0).to_frame()
+    frames = score(gold, gold, texts, produces=["mentions"], n_resamples=0).to_frames()
     assert "mentions" in frames and "claims" not in frames and "claims_sweep" not in frames
+
+
+def test_tidy_frame_holds_every_number_once(flawed):
+    data, tidy = flawed.to_dict(), flawed.to_frame(system="sys-a")
+    assert list(tidy.columns) == ["system", "scheme", "label", "metric", "value"]
+    assert not tidy.duplicated(["system", "scheme", "label", "metric"]).any()
+    assert set(tidy["system"]) == {"sys-a"}
+    strict_f1 = tidy.query("scheme == 'strict' and label == 'micro' and metric == 'f1'")["value"]
+    assert strict_f1.tolist() == [data["mentions"]["micro"]["strict"]["f1"]]
+    wide = tidy.pivot_table(index=["scheme", "label"], columns="metric", values="value")
+    for label, by_scheme in data["mentions"]["per_label"].items():
+        for scheme in SCHEMES:
+            assert wide.loc[(scheme, label), "missed"] == by_scheme[scheme]["missed"]
+    assert wide.loc[("claims", "micro"), "f1"] == data["claims"]["f1"]
+    assert wide.loc[("claims_joint", "micro"), "tp"] == data["claims"]["joint"]["tp"]
+    assert wide.loc[("entity", "micro"), "recall"] == data["entities"]["recall"]
+    # several systems concatenate into one frame
+    import pandas as pd
+
+    both = pd.concat([tidy, flawed.to_frame(system="sys-b")])
+    assert both.groupby("system").size().tolist() == [len(tidy), len(tidy)]
 
 
 def test_markdown_and_rich_tables_show_the_numbers(flawed):

@@ -123,21 +123,40 @@ def leaderboard_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
-    """The same leaderboard as one rich table."""
+    """The leaderboard for the terminal: one table per task, F1 first, laid out to read at 80
+    columns (a rich ``Group``; tasks no extractor produced are left out)."""
+    from rich import box
+    from rich.console import Group
     from rich.table import Table
 
-    table = Table(title="ecbench leaderboard (micro P / R / F1)")
-    table.add_column("extractor")
-    for scheme in SCHEMES:
-        table.add_column(f"{scheme}\nP / R / F1", justify="right")
-    table.add_column("claims\nP / R / F1", justify="right")
-    table.add_column("claimant\nacc.", justify="right")
-    table.add_column("docs/s", justify="right")
-    for r in rows:
-        prf = lambda prefix: " / ".join(_fmt(r[f"{prefix}_{k}"]) for k in ("precision", "recall", "f1"))  # noqa: E731
-        table.add_row(r["extractor"], *(prf(s) for s in SCHEMES), prf("claims"),
-                      _fmt(r["claims_claimant_accuracy"]), _fmt(r["docs_per_second"]))
-    return table
+    def task_table(title: str, columns: Sequence[tuple[str, str]], produced: str) -> Table | None:
+        shown = [r for r in rows if r[produced] is not None]
+        if not shown:
+            return None
+        # no vertical rules: two spaces between columns keep the entity table within 80 columns
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False, padding=(0, 1), collapse_padding=True)
+        table.add_column("extractor", no_wrap=True)
+        for _, head in columns:
+            table.add_column(head, justify="right", no_wrap=True)
+        for r in shown:
+            table.add_row(r["extractor"], *(_fmt(r[key]) for key, _ in columns))
+        return table
+
+    entities = task_table("Entities (micro-averaged; SemEval-2013 schemes)", [
+        ("strict_f1", "strict\nF1"), ("strict_precision", "\nP"), ("strict_recall", "\nR"),
+        ("strict_f1_ci", "strict F1\n95% CI"), ("exact_f1", "exact\nF1"),
+        ("partial_f1", "partial\nF1"), ("type_f1", "type\nF1"), ("entity_f1", "entity\nF1")],
+        "strict_f1")
+    claims = task_table("Claims (micro-averaged)", [
+        ("claims_f1", "F1"), ("claims_precision", "P"), ("claims_recall", "R"),
+        ("claims_f1_ci", "F1 95% CI"), ("claims_claimant_accuracy", "claimant acc.")],
+        "claims_f1")
+    runs = task_table("Runs", [("version", "version"), ("model", "model"),
+                               ("documents", "documents"), ("docs_per_second", "docs/s")],
+                      "extractor")
+    tables = [t for t in (entities, claims, runs) if t is not None]
+    return Group(*(part for t in tables for part in (t, "")))
 
 
 # --- files --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Load the corpus: seed texts, the manifest and the gold annotations.
 
-Layout (relative to the corpus root, which is the repository root)::
+Layout (relative to the corpus root: the repository root, or ``toolkit/corpus_data`` in an
+installed wheel; ``$ECBENCH_CORPUS`` or ``--corpus DIR`` choose another)::
 
     seeds/<doc_id>.txt                the raw text, byte-exact, never edited
     annotations/manifest.json         one ManifestEntry per document (sha256, language, ...)
@@ -38,9 +39,20 @@ class Document:
     gold: DocumentGold | None = None
 
 
+def bundled_root() -> Path:
+    """The corpus that ships with the toolkit: the checkout an editable install runs from, else
+    the copy a wheel carries as package data (``toolkit/corpus_data``, see setup.py)."""
+    from importlib.resources import files
+
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / MANIFEST).is_file():
+        return checkout
+    return Path(str(files(__package__) / "corpus_data"))
+
+
 def find_root(start: str | os.PathLike | None = None) -> Path:
     """The corpus root: $ECBENCH_CORPUS, else the nearest folder above the working directory
-    that holds annotations/manifest.json, else the checkout this package was installed from."""
+    that holds annotations/manifest.json, else the bundled corpus (``bundled_root``)."""
     env = os.environ.get("ECBENCH_CORPUS")
     if env:
         return Path(env)
@@ -48,7 +60,7 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / MANIFEST).is_file():
             return folder
-    return Path(__file__).resolve().parents[1]
+    return bundled_root()
 
 
 @dataclass(frozen=True)

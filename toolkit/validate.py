@@ -239,7 +239,36 @@ def span_problems(file: str, record: str, field: str, start: int, end: int,
     if text_value is not None and text_value != text[start:end]:
         return [Problem(file, record, f"{prefix}text", show(text_value),
                         f"{show(text[start:end])} (the text at {start}:{end})")]
-    return []
+    return padding_problems(file, record, field, start, end, text)
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start:end]`` without leading and trailing whitespace (annotation tools often keep a
+    space of the selection, e.g. ``"Kim "``).
+
+    >>> trimmed("Kim met", 0, 4)
+    (0, 3)
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def padding_problems(file: str, record: str, field: str, start: int, end: int,
+                     text: str) -> list[Problem]:
+    """A span must not start or end with whitespace: no tokenizer puts a boundary there, so
+    exports could not place it. The message suggests the trimmed span."""
+    s, e = trimmed(text, start, end)
+    if (s, e) == (start, end):
+        return []
+    prefix = f"{field}." if field else ""
+    fix = (f"[{s}:{e}] {show(text[s:e])} (the span without the whitespace)" if s < e
+           else "a span that is not only whitespace")
+    return [Problem(file, record, f"{prefix}start/end",
+                    f"{start}:{end} {show(text[start:end])} with leading or trailing whitespace",
+                    fix)]
 
 
 def _duplicate_ids(file: str, key: str, items: Iterable[tuple[int, Any]]) -> list[Problem]:

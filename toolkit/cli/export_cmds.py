@@ -6,6 +6,8 @@ one line each (exit status 1 on error, never a traceback).
 
 from __future__ import annotations
 
+import enum
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -53,8 +55,8 @@ def _run(action: Callable):
     """Call ``action``, turning located input errors into a one-line failure."""
     try:
         return action()
-    except InputError as e:
-        fail(str(e))
+    except (InputError, corpus_mod.CorpusError, ValueError) as e:
+        fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
 
 
 def _quiet_datasets() -> None:
@@ -72,8 +74,15 @@ def export_hf_cmd(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write (a dataset repository).")],
     corpus_dir: CorpusOpt = None,
     check: Annotated[bool, typer.Option(help="Load every config back and check it.")] = True,
+    repo_id: Annotated[str | None, typer.Option(
+        "--repo-id", help="The Hub dataset id, ORG/NAME, for the card's usage snippet.",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Export into a non-empty folder that no ecbench export made (its "
+                        "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
+    from ..export.card import check_repo_id
     from ..export.hf import check_folder, export_hf
 
     corpus = _load(corpus_dir)
@@ -82,7 +91,11 @@ def export_hf_cmd(
                 (("leaderboard", "benchmarks/results/LEADERBOARD.md"),
                  ("guidelines", "annotations/GUIDELINES.md"))}
     texts = {k: p.read_text(encoding="utf-8") if p.is_file() else None for k, p in optional.items()}
-    result = _run(lambda: export_hf(corpus, out_dir, **texts))
+    if repo_id is not None:
+        _run(lambda: check_repo_id(repo_id))
+    agreement = _run(lambda: passes_agreement(corpus))
+    result = _run(lambda: export_hf(corpus, out_dir, repo_id=repo_id, force=force,
+                                    agreement=agreement, **texts))
     _warn(result.warnings)
     if check:
         problems = check_folder(out_dir)
@@ -94,6 +107,22 @@ def export_hf_cmd(
               + (" (checked: every config loads and matches)" if check else ""))
 
 
+def passes_agreement(corpus) -> dict | None:
+    """Agreement of the two independent passes (annotations/passes/a and b) on the corpus
+    documents both hold, for the card; None when the passes are not there."""
+    from ..scoring.agreement import agreement
+    from ..sources import load_annotations
+
+    folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
+    if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
+        return None
+    ids = {d.id for d in corpus}
+    a, b = ([p for p in load_annotations(f).predictions if p.doc_id in ids] for f in folders)
+    if not a or not b:
+        return None
+    return agreement(a, b, {d.id: d.text for d in corpus})
+
+
 def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None:
     """Write an export atomically, then list what it could not represent exactly."""
     with atomic_writer(out_file, "wb" if isinstance(content, bytes) else "w") as fh:
@@ -102,15 +131,24 @@ def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None
     out.print(f"wrote {out_file}")
 
 
+class DocStart(str, enum.Enum):
+    conll2003 = "conll2003"
+    spacy = "spacy"
+
+
 @export_app.command("conll")
 def export_conll_cmd(
     out_file: Annotated[Path, typer.Argument(help="CoNLL file to write.")],
     corpus_dir: CorpusOpt = None,
+    docstart: Annotated[DocStart, typer.Option(
+        help="Form of the document line: conll2003 ('-DOCSTART- -X- -X- O', for seqeval and "
+             "CoNLL-2003 readers) or spacy ('-DOCSTART- -X- O O', the only form `spacy convert "
+             "-c ner` splits documents on).")] = DocStart.conll2003,
 ) -> None:
-    """CoNLL-2003 BIO (-DOCSTART- per document), readable by `spacy convert -c ner`."""
+    """CoNLL-2003 BIO, one -DOCSTART- line per document (--docstart spacy for `spacy convert`)."""
     from ..export.conll import corpus_to_conll
 
-    _write_with_warnings(out_file, *_run(lambda: corpus_to_conll(_load(corpus_dir))))
+    _write_with_warnings(out_file, *_run(lambda: corpus_to_conll(_load(corpus_dir), docstart.value)))
 
 
 @export_app.command("spacy")
@@ -144,38 +182,108 @@ def export_label_studio_cmd(
 
 OutOpt = Annotated[Path, typer.Option(
     "--out", help="Folder to write seeds/<id>.txt and annotations/gold/<id>.json into.")]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Replace existing gold and seed files that differ from the import.")]
 
 
-def _write_imported(pairs, out_dir: Path) -> None:
+def _read_imported(read: Callable) -> list:
+    """Run an import reader; its span trims are printed as warnings, its errors as one line."""
+    import warnings
+
+    from ..export import ImportChangeWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ImportChangeWarning)
+        pairs = _run(read)
+    _warn(str(w.message) for w in caught if issubclass(w.category, ImportChangeWarning))
+    return pairs
+
+
+def _write_imported(pairs, out_dir: Path, force: bool = False) -> None:
+    """Write seeds and gold files; an existing file that differs is replaced only with ``force``
+    (running from the repository root must not silently overwrite the corpus gold)."""
+    files = []
     for text, gold in pairs:
-        with atomic_writer(out_dir / corpus_mod.SEEDS_DIR / f"{gold.doc_id}.txt") as fh:
-            fh.write(text)
-        write_json(out_dir / corpus_mod.GOLD_DIR / f"{gold.doc_id}.json",
-                   gold.model_dump(mode="json", by_alias=True))
-    out.print(f"wrote {len(pairs)} gold file(s) and their texts under {out_dir}; add them to "
-              "annotations/manifest.json and run `ecbench validate`")
+        gold_json = json.dumps(gold.model_dump(mode="json", by_alias=True), ensure_ascii=False,
+                               indent=2) + "\n"
+        files.append((out_dir / corpus_mod.SEEDS_DIR / f"{gold.doc_id}.txt", text))
+        files.append((out_dir / corpus_mod.GOLD_DIR / f"{gold.doc_id}.json", gold_json))
+    replaced = [path for path, content in files if path.exists() and _differs(path, content)]
+    if replaced and not force:
+        shown = ", ".join(str(p) for p in replaced[:3]) + (
+            f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")
+        fail(f"would replace {len(replaced)} existing file(s) that differ: {shown}; "
+             "choose another --out folder, or pass --force to replace them")
+    unchanged = 0
+    for path, content in files:
+        if path.exists() and not _differs(path, content):
+            unchanged += 1
+            continue
+        with atomic_writer(path) as fh:
+            fh.write(content)
+    notes = [f"replaced {len(replaced)} existing file(s)"] if replaced else []
+    notes += [f"{unchanged} file(s) already identical"] if unchanged else []
+    out.print(f"wrote {len(pairs)} gold file(s) and their texts under {out_dir}"
+              + (f" ({'; '.join(notes)})" if notes else "")
+              + "; add them to annotations/manifest.json and run `ecbench validate`")
+
+
+def _differs(path: Path, content: str) -> bool:
+    return path.read_bytes() != content.encode("utf-8")
+
+
+LabelMapOpt = Annotated[str | None, typer.Option(
+    "--label-map", help="The tool's labels to OntoNotes, as in `score`: 'PER=PERSON,MISC=' "
+                        "('A=' drops A) or a JSON file.", show_default=False)]
+
+
+def _label_map(value: str | None):
+    from ..scoring.labels import parse_label_map
+
+    try:
+        return parse_label_map(value) if value is not None else None
+    except (ValueError, InputError) as e:
+        fail(str(e))
 
 
 @import_app.command("label-studio")
 def import_label_studio_cmd(
-    file: Annotated[Path, typer.Argument(help="Label Studio JSON export (list of tasks).")],
+    file: Annotated[Path, typer.Argument(help="Label Studio export: JSON (list of tasks) or JSON_MIN.")],
     out_dir: OutOpt = Path("."),
+    force: ForceOpt = False,
+    label_map: LabelMapOpt = None,
 ) -> None:
     """Gold files from Label Studio tasks (annotations, else predictions), validated."""
     from ..export.labelstudio import tasks_to_gold
 
-    _write_imported(_run(lambda: tasks_to_gold(read_json(file), file)), out_dir)
+    mapping = _label_map(label_map)
+    pairs = _read_imported(lambda: tasks_to_gold(read_json(file), file, mapping))
+    _write_imported(pairs, out_dir, force)
+
+
+class Offsets(str, enum.Enum):
+    auto = "auto"
+    codepoints = "codepoints"
+    utf16 = "utf16"
 
 
 @import_app.command("doccano")
 def import_doccano_cmd(
-    file: Annotated[Path, typer.Argument(help="Doccano JSONL export.")],
+    file: Annotated[Path, typer.Argument(help="Doccano export: JSONL, or a JSON array.")],
     out_dir: OutOpt = Path("."),
+    force: ForceOpt = False,
+    label_map: LabelMapOpt = None,
+    offsets: Annotated[Offsets, typer.Option(
+        help="How the offsets count: code points (Python), UTF-16 code units (the browser), or "
+             "auto: code points unless only UTF-16 gives whole-word spans after an emoji.")
+    ] = Offsets.auto,
 ) -> None:
-    """Gold files (mentions only) from a Doccano sequence-labelling JSONL export, validated."""
+    """Gold files (mentions only) from a Doccano sequence-labelling export, validated."""
     from ..export.doccano import read_doccano
 
-    _write_imported(_run(lambda: read_doccano(file)), out_dir)
+    mapping = _label_map(label_map)
+    _write_imported(_read_imported(lambda: read_doccano(file, offsets.value, mapping)), out_dir,
+                    force)
 
 
 # --- push -------------------------------------------------------------------------------------

@@ -123,6 +123,7 @@ def benchmark(
 
     names = extractor or default_extractors()
     failures: dict[str, str] = {}
+    written: list[Path] = []
     with user_errors():
         loaded = load_corpus(corpus)
         instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
@@ -130,9 +131,11 @@ def benchmark(
             result, report = benchmark_one(ex, loaded, batch_size=batch_size, workers=workers,
                                            progress=progress, n_resamples=n_resamples)
             path = save_result(results_dir, name, report.to_dict())
-            err().print(f"{name}: {len(result.predictions)} documents scored -> {path}", highlight=False)
+            written.append(path)
+            err().print(f"{name}: {len(result.predictions)} documents scored", highlight=False)
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
         board, rows = write_leaderboard(results_dir)
     out().print(leaderboard_table(rows))
-    err().print(f"leaderboard: {board}", highlight=False)
+    for path in (*written, board):  # last: what was written, one path a line
+        out().print(f"wrote {path}", highlight=False, soft_wrap=True)
     report_failures(failures)

@@ -15,7 +15,49 @@ from .tokens import BIO_TAGS, ExportWarning
 if TYPE_CHECKING:
     from ..schema import DocumentGold
 
-__all__ = ["BIO_TAGS", "ExportWarning", "check_gold", "require_gold"]
+__all__ = ["BIO_TAGS", "ExportWarning", "ImportChangeWarning", "check_doc_id", "check_gold",
+           "require_gold", "trim_imported"]
+
+
+def check_doc_id(file, where: str, doc_id: str) -> str:
+    """An imported document id becomes a file name (``seeds/<id>.txt``): refuse one that could
+    point elsewhere (``../x``, ``a/b``) or hide (``.x``)."""
+    import re
+
+    from ..jsonl import InputError
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", doc_id):
+        raise InputError(file, f"{where}: doc_id: found {doc_id!r}, expected a plain file name "
+                               "(letters, digits, '_', '-', '.'; not starting with '.')")
+    return doc_id
+
+
+class ImportChangeWarning(UserWarning):
+    """Something an import changed on the way in: a span trimmed, offsets converted (the CLI
+    prints these as warnings)."""
+
+
+def trim_imported(file, where: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start:end]`` without surrounding whitespace, warning when that changes it.
+
+    Annotation tools keep the space of a sloppy selection (``"Kim "``); gold spans never
+    hold one (``ecbench validate`` refuses it), so an import trims it and says so.
+    """
+    import warnings
+
+    from ..jsonl import InputError
+    from ..validate import show, trimmed
+
+    s, e = trimmed(text, start, end)
+    if s == e:
+        raise InputError(file, f"{where}: found [{start}:{end}] {show(text[start:end])}, "
+                               "expected a span that is not only whitespace")
+    if (s, e) != (start, end):
+        warnings.warn(ImportChangeWarning(
+            f"{file}: {where}: [{start}:{end}] {show(text[start:end])} trimmed to "
+            f"[{s}:{e}] {show(text[s:e])} (no leading or trailing whitespace in gold spans)"),
+            stacklevel=2)
+    return s, e
 
 
 def require_gold(corpus) -> list:

@@ -1,6 +1,9 @@
 """CoNLL-2003 style BIO text: ``-DOCSTART-`` per document, one token per line, blank line
-between sentences. Four columns, ``token -X- _ TAG`` (no POS or chunk tags), which
-``spacy convert -c ner`` and seqeval read.
+between sentences. Four columns, ``token -X- _ TAG`` (no POS or chunk tags).
+
+The document line comes in two forms (``DOCSTARTS``): CoNLL-2003's own ``-DOCSTART- -X- -X- O``
+(seqeval and most CoNLL readers), and ``-DOCSTART- -X- O O``, the only one ``spacy convert -c
+ner`` recognises (with the other it makes the line a document of its own).
 
 >>> print(conll_lines([("d1", [TaggedSentence(("Kim", "spoke"), ("B-PERSON", "O"), 0, 9)])]), end="")
 -DOCSTART- -X- -X- O
@@ -17,26 +20,29 @@ from collections.abc import Iterable
 from . import require_gold
 from .tokens import ExportWarning, TaggedSentence, gold_doc, tagged_sentences
 
-DOCSTART = "-DOCSTART- -X- -X- O"
+DOCSTARTS = {"conll2003": "-DOCSTART- -X- -X- O", "spacy": "-DOCSTART- -X- O O"}
+DOCSTART = DOCSTARTS["conll2003"]
 
 
-def conll_lines(documents: Iterable[tuple[str, list[TaggedSentence]]]) -> str:
-    """CoNLL text for ``(doc_id, sentences)`` pairs (the doc id is not part of the format)."""
+def conll_lines(documents: Iterable[tuple[str, list[TaggedSentence]]],
+                docstart: str = "conll2003") -> str:
+    """CoNLL text for ``(doc_id, sentences)`` pairs (the doc id is not part of the format);
+    ``docstart`` names the document line's form (``DOCSTARTS``)."""
     out: list[str] = []
     for _doc_id, sents in documents:
-        out += [DOCSTART, ""]
+        out += [DOCSTARTS[docstart], ""]
         for sent in sents:
             out += [f"{token} -X- _ {tag}" for token, tag in zip(sent.tokens, sent.tags)]
             out.append("")
     return "\n".join(out) + ("\n" if out else "")
 
 
-def corpus_to_conll(corpus) -> tuple[str, list[ExportWarning]]:
+def corpus_to_conll(corpus, docstart: str = "conll2003") -> tuple[str, list[ExportWarning]]:
     """CoNLL text for every gold document of ``corpus``, and the export warnings."""
     docs, warnings = [], []
     for document in require_gold(corpus):
         doc, w = gold_doc(document.text, document.gold)
         docs.append((document.id, tagged_sentences(doc)))
         warnings += w
-    return conll_lines(docs), warnings
+    return conll_lines(docs, docstart), warnings
 

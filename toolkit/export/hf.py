@@ -138,13 +138,57 @@ class HFExport:
     warnings: tuple[ExportWarning, ...]
 
 
+#: Written into every export folder: marks it as ecbench's and lists the files it wrote, so a
+#: later export replaces (and removes) only those. Not uploaded by ``push`` (not in the card).
+MARKER = ".ecbench-export.json"
+
+
+def previous_files(out: Path, *, force: bool = False) -> set[str]:
+    """Files of an earlier export in ``out`` that this one may replace or remove.
+
+    An empty or missing folder has none; an ecbench-made one (``MARKER``) those it lists.
+    Any other folder is refused (``InputError``) unless ``force``, which replaces README.md
+    and the parquet files of our config folders, and leaves everything else alone.
+    """
+    import json
+
+    from ..jsonl import InputError
+
+    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+        return set()
+    if not out.is_dir():
+        raise InputError(out, "exists and is not a folder; expected a folder to export into")
+    try:
+        listed = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
+        # only plain relative paths inside the folder: a hand-edited marker must not reach out
+        return {f for f in listed if isinstance(f, str) and not Path(f).is_absolute()
+                and ".." not in Path(f).parts}
+    except (OSError, ValueError, KeyError, TypeError):
+        if not force:
+            raise InputError(out, f"not empty and not written by `ecbench export hf` (no valid "
+                                  f"{MARKER}); expected an empty folder or an earlier export "
+                                  "(pass --force to replace its README.md and parquet files)"
+                             ) from None
+        return {p.relative_to(out).as_posix() for c in CONFIGS for p in out.glob(f"{c}/*.parquet")}
+
+
+def _write_marker(out: Path, files) -> None:
+    from .. import __version__
+    from ..jsonl import write_json
+
+    write_json(out / MARKER, {"tool": f"ecbench {__version__}", "files": sorted(files)})
+
+
 def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = None,
-              guidelines: str | None = None) -> HFExport:
+              guidelines: str | None = None, repo_id: str | None = None,
+              agreement: dict | None = None, force: bool = False) -> HFExport:
     """Write the dataset folder for ``corpus`` into ``out_dir``.
 
-    ``leaderboard`` and ``guidelines`` are Markdown texts for the card (None when absent).
-    Parquet files of a previous export that this one does not produce are removed, so the
-    folder never holds data the card does not list.
+    ``leaderboard`` and ``guidelines`` are Markdown texts for the card (None when absent),
+    ``agreement`` the two annotation passes' agreement (``scoring.agreement`` output);
+    ``repo_id`` (``ORG/NAME``) goes into the card's usage snippet. The folder must be empty or
+    an earlier export (see ``previous_files``); files of that export this one does not produce
+    are removed, so the folder never holds data the card does not list.
     """
     from datasets import Dataset, DatasetInfo, SplitDict, SplitInfo
     from datasets.info import DatasetInfosDict
@@ -154,7 +198,14 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     from .card import render_card
 
     out = Path(out_dir)
+    if repo_id is not None:
+        from .card import check_repo_id
+
+        check_repo_id(repo_id)
+    previous = previous_files(out, force=force)
     tables, warnings = build_tables(require_gold(corpus))
+    planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in tables[c]}
+    _write_marker(out, previous | planned)  # first, so an interrupted export is still ours
     written: list[str] = []
     infos = DatasetInfosDict()
     for config in CONFIGS:
@@ -172,18 +223,20 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
         infos[config] = DatasetInfo(features=FEATURES[config], splits=splits,
                                     download_size=download_size, dataset_size=dataset_size,
                                     config_name=config)
-    for stale in sorted(out.glob("*/*.parquet")):
-        if stale.relative_to(out).as_posix() not in written:
-            stale.unlink()
     extras = {"GUIDELINES.md": guidelines} if guidelines else {}
     for name, text in extras.items():
         with atomic_writer(out / name) as fh:
             fh.write(text)
     card = render_card(corpus, tables, infos, {c: {s: data_file(c, s) for s in tables[c]} for c in CONFIGS},
-                       leaderboard=leaderboard, guidelines=guidelines)
+                       leaderboard=leaderboard, guidelines=guidelines, repo_id=repo_id,
+                       agreement=agreement)
     with atomic_writer(out / "README.md") as fh:
         fh.write(card)
-    return HFExport(out, tuple(["README.md", *extras, *written]), tuple(warnings))
+    files = ["README.md", *extras, *written]
+    for stale in sorted(previous - set(files)):
+        (out / stale).unlink(missing_ok=True)
+    _write_marker(out, files)
+    return HFExport(out, tuple(files), tuple(warnings))
 
 
 # --- checking --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Conventions (the same on import, for annotations made in Label Studio):
   ``entities`` text area (one entity id per line) and ``checkworthy`` choice (``yes``/``no``).
   The attribution cue is a ``labels`` region of control ``cue``, linked to its claim by a
   relation (cue -> claim).
+- ``JSON_MIN`` exports (mentions only) are read too: see ``from_json_min``.
 - which result list: the task's single non-cancelled annotation; with none, its prediction
   (so a file straight from the export imports back); with several, an error naming the task.
 
@@ -26,7 +27,7 @@ from typing import Any
 
 from ..jsonl import InputError
 from ..schema import CLAIM_TYPES, LABELS, DocumentGold
-from . import check_gold
+from . import check_doc_id, check_gold, trim_imported
 
 MENTION, CLAIM, CUE = "label", "claim", "cue"
 MODEL_VERSION = "ecbench-gold"
@@ -121,13 +122,17 @@ def _offsets(file, where: str, text: str, value: dict) -> tuple[int, int, str]:
         start, end, found = int(value["start"]), int(value["end"]), value.get("text")
     except (KeyError, TypeError, ValueError):
         raise InputError(file, f"{where}: value: found {value!r}, expected start and end offsets") from None
-    if found is None or text[start:end] == found:
-        return start, end, text[start:end]
     s16, e16 = _utf16_to_codepoints(text, start), _utf16_to_codepoints(text, end)
-    if text[s16:e16] == found:
-        return s16, e16, found
-    raise InputError(file, f"{where}: text: found {found!r}, but the task text at [{start}:{end}] "
+    if found is not None and text[start:end] != found and text[s16:e16] == found:
+        start, end = s16, e16
+    elif found is not None and text[start:end] != found:
+        raise InputError(file, f"{where}: text: found {found!r}, but the task text at [{start}:{end}] "
                            f"is {text[start:end]!r}; expected the region text to match its offsets")
+    if not 0 <= start < end <= len(text):
+        raise InputError(file, f"{where}: value: found [{start}:{end}], expected "
+                               f"0 <= start < end <= {len(text)}")
+    start, end = trim_imported(file, where, text, start, end)
+    return start, end, text[start:end]
 
 
 def _pick_result(file, task: dict, where: str) -> list[dict]:
@@ -144,8 +149,10 @@ def _pick_result(file, task: dict, where: str) -> list[dict]:
     return result
 
 
-def task_to_gold(task: Any, index: int, file="<tasks>") -> tuple[str, DocumentGold]:
-    """``(text, gold)`` from one Label Studio task (see the module docstring)."""
+def task_to_gold(task: Any, index: int, file="<tasks>",
+                 label_map: dict[str, str | None] | None = None) -> tuple[str, DocumentGold]:
+    """``(text, gold)`` from one Label Studio task (see the module docstring). ``label_map``
+    maps mention labels to OntoNotes (``None`` drops the mention), as ``score --label-map``."""
     from pydantic import ValidationError
 
     where = f"task {index}"
@@ -153,7 +160,7 @@ def task_to_gold(task: Any, index: int, file="<tasks>") -> tuple[str, DocumentGo
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InputError(file, f"{where}: data.text: missing, expected the document text")
     text = data["text"]
-    doc_id = str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}")
+    doc_id = check_doc_id(file, where, str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}"))
     where = f"task {index} ({doc_id})"
     result = _pick_result(file, task, where)
 
@@ -190,6 +197,10 @@ def task_to_gold(task: Any, index: int, file="<tasks>") -> tuple[str, DocumentGo
     for rid, r in regions.items():
         if r["control"] != MENTION:
             continue
+        if label_map and r["label"] in label_map:
+            if label_map[r["label"]] is None:
+                continue
+            r["label"] = label_map[r["label"]]
         entity = (extras.get(rid, {}).get("entity") or [None])[0]
         entity = entity.strip() if entity else f"ent_{rid}"
         entities.setdefault(entity, {"id": entity, "name": r["text"], "type": r["label"]})
@@ -226,11 +237,37 @@ def task_to_gold(task: Any, index: int, file="<tasks>") -> tuple[str, DocumentGo
     return text, gold
 
 
-def tasks_to_gold(tasks: Any, file="<tasks>") -> list[tuple[str, DocumentGold]]:
-    """Every task of a Label Studio JSON export as ``(text, gold)``."""
+def from_json_min(record: Any, index: int, file="<tasks>") -> Any:
+    """A Label Studio ``JSON_MIN`` record as a full task, so one reader handles both.
+
+    ``JSON_MIN`` puts the data fields at the top level and each control's regions under the
+    control's name, without region ids or per-region fields: mentions (control ``label``)
+    come through, each its own entity; claims cannot (their statement, claimant and
+    check-worthiness are per-region fields), so they are refused with a message.
+    """
+    if not isinstance(record, dict) or "data" in record or not isinstance(record.get("text"), str):
+        return record  # a full task (or garbage, reported by task_to_gold)
+    if record.get(CLAIM):
+        raise InputError(file, f"task {index}: {CLAIM}: found claims in a JSON_MIN export, which "
+                               "drops their statement, claimant and check-worthiness; expected "
+                               "the full JSON export for claims")
+    regions = record.get(MENTION) or []
+    if not isinstance(regions, list):
+        raise InputError(file, f"task {index}: {MENTION}: found {type(regions).__name__}, "
+                               "expected a list of regions")
+    result = [{"id": f"m{n}", "from_name": MENTION, "to_name": "text", "type": "labels",
+               "value": region} for n, region in enumerate(regions, start=1)]
+    data = {k: v for k, v in record.items() if k in ("text", "doc_id", "entities")}
+    return {"id": record.get("id"), "data": data, "annotations": [{"result": result}]}
+
+
+def tasks_to_gold(tasks: Any, file="<tasks>",
+                  label_map: dict[str, str | None] | None = None) -> list[tuple[str, DocumentGold]]:
+    """Every task of a Label Studio JSON (or ``JSON_MIN``) export as ``(text, gold)``."""
     if not isinstance(tasks, list):
         raise InputError(file, f"found {type(tasks).__name__}, expected a JSON list of tasks")
-    out = [task_to_gold(t, i, file) for i, t in enumerate(tasks)]
+    tasks = [from_json_min(t, i, file) for i, t in enumerate(tasks)]
+    out = [task_to_gold(t, i, file, label_map) for i, t in enumerate(tasks)]
     seen: dict[str, int] = {}
     for i, (_, gold) in enumerate(out):
         if gold.doc_id in seen:

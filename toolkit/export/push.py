@@ -1,6 +1,7 @@
 """Upload an exported, checked dataset folder to the Hugging Face Hub.
 
-``push`` refuses a folder that fails ``hf.check_folder`` (it loads every config again), then
+``push`` fills the Hub id into a card exported without one, refuses a folder that fails
+``hf.check_folder`` (it loads every config again) or whose card names another repository, then
 calls ``HfApi.create_repo`` and ``HfApi.upload_folder`` with only the files the card lists
 (plus README.md and GUIDELINES.md); parquet files on the Hub that are no longer part of the
 export are deleted in the same commit. The token comes from ``HF_TOKEN`` or the
@@ -40,6 +41,26 @@ def files_to_upload(out_dir: str | os.PathLike) -> list[str]:
     return files
 
 
+def _name_repo_in_card(out: Path, repo_id: str) -> None:
+    """Fill the Hub id into a card exported without ``--repo-id``; refuse a card that names
+    another repository (its usage snippet would load the wrong dataset)."""
+    from ..jsonl import atomic_writer
+    from .card import REPO_PLACEHOLDER, fill_repo_id, repo_ids_named
+
+    card = out / "README.md"
+    try:
+        text = card.read_text(encoding="utf-8")
+    except OSError:
+        return  # check_folder reports the missing card
+    named = repo_ids_named(text)
+    if REPO_PLACEHOLDER in named:
+        with atomic_writer(card) as fh:
+            fh.write(fill_repo_id(text, repo_id))
+    elif named and named != {repo_id}:
+        raise PushError(f"{card}: the usage snippet loads {', '.join(sorted(named))}, not "
+                        f"{repo_id}; re-export with `ecbench export hf --repo-id {repo_id}`")
+
+
 def _network_errors() -> tuple[type[BaseException], ...]:
     # huggingface_hub speaks HTTP through httpx2 (1.x: httpx); both raise TransportError
     errors: list[type[BaseException]] = [ConnectionError, TimeoutError]
@@ -61,6 +82,7 @@ def push(out_dir: str | os.PathLike, repo_id: str, *, private: bool = False,
 
     if repo_id.count("/") != 1 or not all(repo_id.split("/")):
         raise PushError(f"--repo-id: found {repo_id!r}, expected ORG/NAME")
+    _name_repo_in_card(Path(out_dir), repo_id)
     problems = check_folder(out_dir)
     if problems:
         raise PushError(f"{out_dir} failed the export checks, not pushing: {problems[0]}"

@@ -52,9 +52,10 @@ def _gold_spans(gold: DocumentGold) -> list[tuple[str, str, str, int, int]]:
 def gold_doc(text: str, gold: DocumentGold):
     """A spaCy ``Doc`` of ``text`` whose tokens respect every gold boundary.
 
-    Sets ``doc.ents`` (non-overlapping mentions; ``ent_id_`` = mention id, ``kb_id_`` =
-    entity id), ``doc.spans["mentions"]`` (all mentions, in gold order, ``kb_id_`` = entity id)
-    and ``doc.spans["claims"]`` (claim spans in gold order, label = claim type).
+    Sets ``doc.ents`` (non-overlapping mentions; ``ent_id_`` = mention id),
+    ``doc.spans["mentions"]`` (all mentions, in gold order) and ``doc.spans["claims"]`` (claim
+    spans in gold order, label = claim type). Entities are in-document clusters, not
+    knowledge-base links, so ``kb_id_`` stays empty (``docbin`` puts the clusters in span groups).
     Returns ``(doc, warnings)``.
     """
     from spacy.tokens import Doc, Span
@@ -85,11 +86,16 @@ def gold_doc(text: str, gold: DocumentGold):
 
     def span(start: int, end: int, label: str, **ids) -> Span:
         found = doc.char_span(start, end, label=label, alignment_mode="strict", **ids)
-        if found is None:  # cut above at every boundary, so this is a bug, not bad data
-            raise AssertionError(f"{gold.doc_id}: [{start}:{end}] is not on token boundaries")
+        if found is None:  # every boundary was cut above, so only whitespace at an end is left
+            from ..validate import show, trimmed
+
+            s, e = trimmed(text, start, end)
+            raise ValueError(f"{gold.doc_id}: span [{start}:{end}] {show(text[start:end])} starts "
+                             f"or ends with whitespace, which no token boundary can hold; expected "
+                             f"[{s}:{e}] {show(text[s:e])} (run `ecbench validate`)")
         return found
 
-    mentions = [span(m.start, m.end, m.label, kb_id=m.entity, span_id=m.id) for m in gold.mentions]
+    mentions = [span(m.start, m.end, m.label, span_id=m.id) for m in gold.mentions]
     kept = filter_spans(mentions)
     kept_keys = {(s.start, s.end, s.label_) for s in kept}
     for m, s in zip(gold.mentions, mentions):
@@ -118,16 +124,20 @@ class TaggedSentence:
     end: int
 
 
-def tagged_sentences(doc) -> list[TaggedSentence]:
-    """Non-whitespace tokens with BIO tags, grouped by ``toolkit.text.sentences``.
-
-    Sentences that an entity runs across are merged, so no entity is cut in two.
-    """
+def sentence_bounds(doc) -> list[list[int]]:
+    """``[start, end]`` character offsets of the sentences of ``toolkit.text.sentences``, those
+    an entity runs across merged, so no entity is cut in two."""
     bounds = [list(b) for b in sentences(doc.text)]
     for ent in doc.ents:  # merge sentences an entity crosses
         first = next((i for i, (s, e) in enumerate(bounds) if s <= ent.start_char < e), None)
         while first is not None and first + 1 < len(bounds) and ent.end_char > bounds[first][1]:
             bounds[first][1] = bounds.pop(first + 1)[1]
+    return bounds
+
+
+def tagged_sentences(doc) -> list[TaggedSentence]:
+    """Non-whitespace tokens with BIO tags, grouped by ``sentence_bounds``."""
+    bounds = sentence_bounds(doc)
     out = []
     for start, end in bounds:
         toks = [t for t in doc if start <= t.idx < end and not t.is_space]

@@ -1,5 +1,8 @@
 """The score report: one object, many views (JSON, Markdown, pandas frames, rich tables).
 
+pandas: ``to_frame()`` is one tidy long frame (system, scheme, label, metric, value);
+``to_frames()`` a dict of wide frames, one per view.
+
 ``Report`` holds the JSON-ready sections that ``score()`` built; every view reads those same
 numbers, so the terminal table, the Markdown and the frames can never disagree with the JSON.
 The raw results (matches, claim pairs) ride along, unserialised, for the error report.
@@ -128,7 +131,40 @@ class Report:
 
     # --- pandas -------------------------------------------------------------------------------
 
-    def to_frame(self) -> dict[str, Any]:
+    def to_frame(self, system: str | None = None):
+        """One tidy (long) pandas DataFrame: ``system, scheme, label, metric, value``, one row per
+        number, ready for ``groupby``/``pivot_table`` and for concatenating several systems.
+
+        ``scheme``: ``strict``/``exact``/``partial``/``type`` (mentions), ``entity``,
+        ``claims``, ``claims_joint``, ``claims_sentences``; ``label``: a label, or ``micro``
+        / ``macro`` for the averages; ``metric``: precision, recall, f1 and the counts.
+        ``system`` defaults to the provenance's ``extractor`` (or ``system``) name.
+        """
+        import pandas as pd
+
+        name = system or self.provenance.get("extractor") or self.provenance.get("system")
+        rows: list[tuple] = []
+
+        def add(scheme: str, label: str, values: Mapping) -> None:
+            rows.extend((name, scheme, label, metric, value) for metric, value in values.items()
+                        if isinstance(value, (int, float)) and not isinstance(value, bool))
+
+        if self.mentions is not None:
+            for scheme in SCHEMES:
+                add(scheme, "micro", self.mentions["micro"][scheme])
+                add(scheme, "macro", self.mentions["macro"][scheme])
+                for label, by_scheme in self.mentions["per_label"].items():
+                    add(scheme, label, by_scheme[scheme])
+        if self.entities is not None:
+            add("entity", "micro", self.entities)
+        if self.claims is not None:
+            add("claims", "micro", {k: self.claims[k] for k in CLAIM_SCALARS if k != "threshold"})
+            for part in ("joint", "sentences"):
+                add(f"claims_{part}", "micro", self.claims[part] or {})
+        frame = pd.DataFrame(rows, columns=["system", "scheme", "label", "metric", "value"])
+        return frame.astype({"value": "float64"})
+
+    def to_frames(self) -> dict[str, Any]:
         """pandas DataFrames, keyed by view: ``mentions`` (scheme rows), ``per_label``
         (label x scheme rows), ``macro``, ``per_document`` (doc x scheme), ``entities``,
         ``claims`` (one row), ``claims_sweep``, ``claims_per_document``, ``confidence``.
