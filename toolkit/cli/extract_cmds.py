@@ -119,20 +119,25 @@ def benchmark(
     progress: ProgressOpt = True,
 ):
     """Run extractors over the gold corpus, score each, print and write the leaderboard."""
-    from ..benchmark import benchmark_one, default_extractors, save_result, leaderboard_table, write_leaderboard
+    from ..benchmark import (benchmark_one, default_extractors, leaderboard_table, save_result,
+                             write_leaderboard, write_report_html)
 
     names = extractor or default_extractors()
     failures: dict[str, str] = {}
     with user_errors():
         loaded = load_corpus(corpus)
         instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
+        reports = []
         for name, ex in instances:
             result, report = benchmark_one(ex, loaded, batch_size=batch_size, workers=workers,
                                            progress=progress, n_resamples=n_resamples)
             path = save_result(results_dir, name, report.to_dict())
             err().print(f"{name}: {len(result.predictions)} documents scored -> {path}", highlight=False)
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
+            reports.append((name, report))
         board, rows = write_leaderboard(results_dir)
+        page = write_report_html(results_dir, reports, loaded)
     out().print(leaderboard_table(rows))
     err().print(f"leaderboard: {board}", highlight=False)
+    err().print(f"report: {page}", highlight=False)
     report_failures(failures)
