@@ -41,8 +41,8 @@ def browser(page):
 
 MARKS_BY_KIND = """
 (() => { const seen = {};
-  document.querySelectorAll('.pair[data-system="0"] mark[data-match]')
-    .forEach(m => { seen[m.dataset.match] = m.dataset.kind; });
+  document.querySelectorAll('.pair[data-system="0"] mark[data-m]')
+    .forEach(m => { seen[m.dataset.m] = m.className.slice(2); });
   const counts = {}; Object.values(seen).forEach(k => { counts[k] = (counts[k] || 0) + 1; });
   return counts; })()
 """
@@ -59,17 +59,17 @@ def test_one_mark_per_error_of_the_right_kind(browser):
     # the rendered marks are visible and their kinds differ in line style, not only colour
     styles = browser.evaluate("""Object.fromEntries([...document.querySelectorAll(
         '.pair[data-system="0"] .text[data-side="pred"] mark')].map(m =>
-        [m.dataset.kind, getComputedStyle(m).borderBottomStyle + ' ' + getComputedStyle(m).backgroundImage.slice(0, 24)]))""")
+        [m.className, getComputedStyle(m).borderBottomStyle + ' ' + getComputedStyle(m).backgroundImage.slice(0, 24)]))""")
     assert len(set(styles.values())) == len(styles) == 5  # correct, 3 wrong kinds, spurious
 
 
 def test_keyboard_focus_shows_gold_and_predicted_label_and_offsets(browser):
-    active = "document.activeElement.dataset.kind || ''"
+    active = "document.activeElement.className"
     for _ in range(40):  # Tab through links and buttons to the first marks
         browser.press_tab()
-        if browser.evaluate(active) == "wrong_label":
+        if browser.evaluate(active) == "k-wrong_label":
             break
-    assert browser.evaluate(active) == "wrong_label"
+    assert browser.evaluate(active) == "k-wrong_label"
     tip = browser.evaluate("getComputedStyle(document.activeElement, '::after').content")
     assert "wrong label" in tip and "gold PERSON" in tip and "predicted ORG" in tip
     outline = browser.evaluate("getComputedStyle(document.activeElement).outlineStyle")
@@ -88,7 +88,7 @@ def test_system_switch(browser):
 
 def test_dump_dom_and_screenshot(page, tmp_path):
     dom = dump_dom(page)
-    assert dom.count('data-kind="spurious"') >= 1 and "system-one" in dom
+    assert dom.count('class="k-spurious"') >= 1 and "system-one" in dom
     png = screenshot(page, tmp_path / "shot.png", width=1000, height=700)
     from PIL import Image
 
@@ -113,13 +113,14 @@ def test_pages_of_documents(tmp_path):
     page = write_html(tmp_path / "paged.html", build_view([("one", report)], more, page_size=2))
     with Chromium() as b:
         b.open(page.resolve().as_uri())
+        b.evaluate("window.ecbenchReady")  # documents are unpacked asynchronously
         ids = "[...document.querySelectorAll('#doc-pages .doc')].map(d => d.dataset.doc)"
         assert b.evaluate(ids) == ["doc-a", "extra-0"]
-        b.evaluate("document.querySelector('button[data-page=\"next\"]').click()")
+        b.evaluate("document.querySelector('button[data-page=\"next\"]').click(); window.ecbenchReady")
         assert b.evaluate(ids) == ["extra-1", "extra-2"]
         assert "page 2 of 3" in b.evaluate("document.getElementById('page-status').textContent")
         counts = json.loads(json.dumps(b.evaluate(MARKS_BY_KIND.replace('.pair[data-system="0"] ', ''))))
         assert counts == {}  # page 2 holds no marks
-        b.evaluate("document.querySelector('a[data-goto=\"0\"]').click()")
+        b.evaluate("document.querySelector('a[data-goto=\"0\"]').click(); window.ecbenchReady")
         assert Counter(b.evaluate(MARKS_BY_KIND)) == Counter(EXPECTED_KINDS)
         assert b.console_errors() == []

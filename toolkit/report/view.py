@@ -45,7 +45,7 @@ class Mark:
     """One mention on one side. ``match`` is shared by the gold and predicted marks of a pair,
     so a wrong-label pair is one error shown on both sides."""
 
-    match: str
+    match: int  # unique within one document and system
     kind: str
     side: str  # "gold" or "pred"
     label: str
@@ -258,7 +258,7 @@ def _where(span) -> str:
     return f"{span.label} {span.start}–{span.end}"
 
 
-def match_marks(matches: Sequence, prefix: str) -> tuple[list[Mark], list[Mark]]:
+def match_marks(matches: Sequence) -> tuple[list[Mark], list[Mark]]:
     """Gold-side and predicted-side marks of one document's matches, in text order."""
     ordered = sorted(matches, key=lambda m: ((m.gold or m.pred).start, (m.gold or m.pred).end,
                                              m.kind))
@@ -268,8 +268,7 @@ def match_marks(matches: Sequence, prefix: str) -> tuple[list[Mark], list[Mark]]
         p = _where(m.pred) if m.pred is not None else None
         for side, span, out in (("gold", m.gold, gold_marks), ("pred", m.pred, pred_marks)):
             if span is not None:
-                out.append(Mark(f"{prefix}-{i}", m.kind, side, span.label, span.start, span.end,
-                                g, p))
+                out.append(Mark(i, m.kind, side, span.label, span.start, span.end, g, p))
     return gold_marks, pred_marks
 
 
@@ -278,7 +277,7 @@ def layout(text: str, marks: Sequence[Mark]) -> list[Piece]:
 
     Outer spans enclose inner ones; a span crossing another's end is split into fragments.
 
-    >>> m = lambda s, e: Mark(f"m{s}", "correct", "gold", "X", s, e, None, None)
+    >>> m = lambda s, e: Mark(s, "correct", "gold", "X", s, e, None, None)
     >>> [(p.text, [c.text for c in p.children]) for p in layout("Kim Jong Un", [m(0, 3)])]
     [('', ['Kim']), (' Jong Un', [])]
     """
@@ -312,7 +311,7 @@ def _doc_pair(s: int, name: str, report, doc_id: str, text: str | None, idx: dic
     if report.mentions is not None:
         matches = idx["matches"].get(doc_id, [])
         counts.update(m.kind for m in matches)
-        gold_marks, pred_marks = match_marks(matches, f"s{s}-d{_safe(doc_id)}")
+        gold_marks, pred_marks = match_marks(matches)
         if text is not None:
             gold_pieces, pred_pieces = layout(text, gold_marks), layout(text, pred_marks)
     claims = _claim_rows(report, doc_id, text, idx) if report.claims is not None else None
@@ -320,10 +319,6 @@ def _doc_pair(s: int, name: str, report, doc_id: str, text: str | None, idx: dic
         counts.update(f"claims_{r.status}" for r in claims)
     return DocPair(s, name, gold_pieces, pred_pieces, gold_marks, pred_marks,
                    {k: counts[k] for k in counts}, claims, idx["failed"].get(doc_id))
-
-
-def _safe(doc_id: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in doc_id)
 
 
 def _claim_text(claim, text: str | None) -> str:
