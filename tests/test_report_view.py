@@ -89,15 +89,20 @@ def test_confusion_matrix_equals_scikit_learns(view):
             assert cm.count(None if g == none else g, None if p == none else p) == expected[i, j]
 
 
-def _flatten(pieces, out, marks):
-    for piece in pieces:
-        if piece.mark is None:
-            out.append(piece.text)
+def _replay(tokens):
+    """The text and each mark's fragments (start, end), checking that marks nest properly."""
+    out, stack, fragments = [], [], {}
+    for t in tokens:
+        if t.mark is None:
+            out.append(t.text)
+        elif t.open:
+            stack.append((t.mark, sum(map(len, out))))
         else:
-            start = sum(map(len, out))
-            _flatten(piece.children, out, marks)
-            marks.setdefault(piece.mark.match, []).append((start, sum(map(len, out))))
-    return out
+            mark, start = stack.pop()
+            assert mark is t.mark  # closes the innermost open mark
+            fragments.setdefault(mark.match, []).append((start, sum(map(len, out)), t.badge))
+    assert stack == []
+    return "".join(out), fragments
 
 
 spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 12)), max_size=8)
@@ -109,12 +114,13 @@ def test_layout_keeps_the_text_and_every_span(raw):
     text = "abcdefghijklmnopqrstuvwxyz0123456789"
     marks = [Mark(i, "correct", "gold", "X", s, min(s + n, len(text)), None, None)
              for i, (s, n) in enumerate(raw)]
-    found: dict = {}
-    assert "".join(_flatten(layout(text, marks), [], found)) == text
+    shown, found = _replay(layout(text, marks))
+    assert shown == text
     for m in marks:  # the fragments of a mark are adjacent and cover exactly its span
         fragments = sorted(found[m.match])
         assert fragments[0][0] == m.start and fragments[-1][1] == m.end
         assert all(a[1] == b[0] for a, b in zip(fragments, fragments[1:]))
+        assert [f[2] for f in fragments] == [True] + [False] * (len(fragments) - 1)
 
 
 class _Marks(HTMLParser):

@@ -65,14 +65,17 @@ class Mark:
 
 
 @dataclass
-class Piece:
-    """A stretch of text, or a mark holding pieces. A mark cut by one it crosses is shown as
-    several pieces with the same ``mark``; ``first`` is the one that carries the label badge."""
+class Token:
+    """One step of a text with marks, in document order: a stretch of ``text``, or the opening
+    (``open``) or closing of ``mark``. A mark cut by one it crosses opens and closes more than
+    once; ``badge`` is set on the close of its first fragment, where the label is shown.
+    (A flat list, not a tree: the template renders it in one loop, which matters at 1,000
+    documents.)"""
 
     text: str = ""
     mark: Mark | None = None
-    first: bool = False
-    children: list[Piece] = field(default_factory=list)
+    open: bool = False
+    badge: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,8 @@ class DocPair:
 
     system: int
     name: str
-    gold: list[Piece] | None  # None: mentions not scored for this system
-    pred: list[Piece] | None
+    gold: list[Token] | None  # None: mentions not scored for this system, or no text
+    pred: list[Token] | None
     gold_marks: list[Mark]
     pred_marks: list[Mark]
     counts: dict[str, int]  # kind -> number of matches (errors counted once per pair)
@@ -272,35 +275,49 @@ def match_marks(matches: Sequence) -> tuple[list[Mark], list[Mark]]:
     return gold_marks, pred_marks
 
 
-def layout(text: str, marks: Sequence[Mark]) -> list[Piece]:
-    """``text`` cut into pieces with ``marks`` nested as the HTML will nest them.
+def layout(text: str, marks: Sequence[Mark]) -> list[Token]:
+    """``text`` with ``marks`` nested as the HTML will nest them: outer spans enclose inner
+    ones; a span crossing another's end is split into fragments. One sweep over the boundaries.
 
-    Outer spans enclose inner ones; a span crossing another's end is split into fragments.
-
-    >>> m = lambda s, e: Mark(s, "correct", "gold", "X", s, e, None, None)
-    >>> [(p.text, [c.text for c in p.children]) for p in layout("Kim Jong Un", [m(0, 3)])]
-    [('', ['Kim']), (' Jong Un', [])]
+    >>> m = Mark(0, "correct", "gold", "X", 0, 3, None, None)
+    >>> [(t.text, t.open, t.badge) for t in layout("Kim Jong Un", [m])]
+    [('', True, False), ('Kim', False, False), ('', False, True), (' Jong Un', False, False)]
     """
-    rank = {id(m): r for r, m in enumerate(sorted(marks, key=lambda m: (m.start, -m.end)))}
+    order = sorted(marks, key=lambda m: (m.start, -m.end))
     bounds = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
-    root: list[Piece] = []
-    stack: list[tuple[Mark | None, list[Piece]]] = [(None, root)]
+    out: list[Token] = []
+    stack: list[Mark] = []   # open marks, outermost first
+    active: list[Mark] = []  # marks covering the current stretch, outermost first
+    badged: set[int] = set()
+    nxt = 0
+
+    def close(m: Mark) -> None:
+        out.append(Token(mark=m, badge=id(m) not in badged))
+        badged.add(id(m))
+
     for a, b in zip(bounds, bounds[1:]):
-        want = sorted((m for m in marks if m.start <= a and b <= m.end), key=lambda m: rank[id(m)])
+        active = [m for m in active if m.end > a]
+        while nxt < len(order) and order[nxt].start <= a:
+            # every start is a boundary, so marks join at their start, after (inside) the
+            # ones already open: the list stays ordered outermost first
+            active.append(order[nxt])
+            nxt += 1
         k = 0
-        while k < len(want) and k + 1 < len(stack) and stack[k + 1][0] is want[k]:
+        while k < len(stack) and k < len(active) and stack[k] is active[k]:
             k += 1
-        del stack[k + 1:]
-        for m in want[k:]:
-            piece = Piece(mark=m, first=a == m.start)
-            stack[-1][1].append(piece)
-            stack.append((m, piece.children))
-        children = stack[-1][1]
-        if children and children[-1].mark is None:
-            children[-1].text += text[a:b]
+        for m in reversed(stack[k:]):
+            close(m)
+        del stack[k:]
+        for m in active[k:]:
+            out.append(Token(mark=m, open=True))
+            stack.append(m)
+        if out and out[-1].mark is None:
+            out[-1].text += text[a:b]
         else:
-            children.append(Piece(text=text[a:b]))
-    return root
+            out.append(Token(text=text[a:b]))
+    for m in reversed(stack):
+        close(m)
+    return out
 
 
 def _doc_pair(s: int, name: str, report, doc_id: str, text: str | None, idx: dict) -> DocPair:
