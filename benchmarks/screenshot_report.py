@@ -2,7 +2,8 @@
 
 Runs ``ecbench benchmark`` on the bundled corpus into a temporary folder (the committed
 benchmarks/results/ are left alone), then photographs its report.html in headless Chromium:
-the scores at the top, and the first document with the first system's marks.
+the scores at the top, and the first document with the first system's marks (its first
+error focused, so its tooltip shows).
 
     python benchmarks/screenshot_report.py [--report PATH/report.html] [--out docs]
 """
@@ -38,7 +39,10 @@ def main() -> None:
             if errors:
                 sys.exit(f"{report}: console errors: {errors}")
             top = browser.screenshot(args.out / "report-scores.png")
-            browser.evaluate("document.querySelector('.doc').scrollIntoView()")
+            # the first document, its first error focused (as after Tab) to show the tooltip
+            browser.evaluate("document.querySelector('.doc').scrollIntoView(); document."
+                             "querySelector('.pair:not([hidden]) mark:not(.k-correct)')"
+                             "?.focus({preventScroll: true})")
             doc = browser.screenshot(args.out / "report-document.png")
     print(f"wrote {top} and {doc}")
 
