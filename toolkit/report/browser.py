@@ -79,11 +79,11 @@ def screenshot(page: str | Path, png: str | Path, *, width: int = 1280, height: 
 
 
 class Chromium:
-    """A headless Chromium with one tab, spoken to over the DevTools protocol.
+    """A headless Chromium with one tab, spoken to over the DevTools protocol::
 
-    >>> with Chromium() as browser:  # doctest: +SKIP
-    ...     browser.open("file:///tmp/report.html")
-    ...     browser.evaluate("document.title"), browser.console_errors()
+        with Chromium() as browser:
+            browser.open("file:///tmp/report.html")
+            title, errors = browser.evaluate("document.title"), browser.console_errors()
     """
 
     def __init__(self, *, width: int = 1280, height: int = 900, timeout: float = 60):
