@@ -172,3 +172,12 @@ def test_a_report_without_details_is_refused():
     with pytest.raises(ValueError, match="no match details"):
         build_view([("x", bare)], texts)
     assert DOC in texts
+
+
+def test_without_the_text_marks_are_counted_not_drawn():
+    systems, _ = reports()
+    view = build_view(systems, {})
+    pair = view.documents[0].pairs[0]
+    assert not view.documents[0].has_text and pair.gold is None and pair.pred is None
+    assert len(pair.gold_marks) == 6 and pair.counts["missed"] == 1
+    assert "The text of this document is unknown" in render_html(view)
