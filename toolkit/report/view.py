@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SCHEMES = ("strict", "exact", "partial", "type")
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
