@@ -83,8 +83,11 @@ def test_benchmark_command_writes_results_and_leaderboard(corpus, tmp_path):
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in results.iterdir()) == \
-        ["LEADERBOARD.md", "earlier-run.json", "empty.json", "gold.json"]
+        ["LEADERBOARD.md", "earlier-run.json", "empty.json", "gold.json", "report.html"]
     gold = json.loads((results / "gold.json").read_text())
+    page = (results / "report.html").read_text()  # this run's systems, side by side
+    assert 'id="system-0-h">gold<' in page and 'id="system-1-h">empty<' in page
+    assert "earlier-run" not in page and page.count('class="k-missed" data-m=') > 0
     assert gold["schema"] == "ecbench.score/v1" and gold["mentions"]["micro"]["strict"]["f1"] == 1.0
     board = (results / "LEADERBOARD.md").read_text()
     assert "earlier-run" in board and "| gold 1 |" in board  # regenerated from every JSON file

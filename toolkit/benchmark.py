@@ -25,6 +25,7 @@ from .schema import Prediction
 DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
 LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
 LEADERBOARD = "LEADERBOARD.md"
+REPORT_HTML = "report.html"
 SCHEMES = ("strict", "exact", "partial", "type")
 
 
@@ -194,3 +195,14 @@ def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[s
     with atomic_writer(path) as fh:
         fh.write(leaderboard_markdown(rows))
     return path, rows
+
+
+def write_report_html(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
+                      corpus: Corpus) -> Path:
+    """``report.html``: this run's systems on one page, gold and predictions side by side."""
+    from .report import build_view, write_html
+
+    texts = {d.id: d.text for d in corpus if d.gold is not None}
+    view = build_view(reports, texts, title="ecbench benchmark",
+                      scored_on=f"the corpus at {corpus.root} ({len(texts)} gold document(s))")
+    return write_html(Path(results_dir) / REPORT_HTML, view)

@@ -71,7 +71,7 @@ def user_errors() -> Iterator[None]:
         fail("interrupted; no output written", 130)
 
 
-from . import corpus_cmds, export_cmds, extract_cmds, score_cmds  # noqa: E402,F401
+from . import corpus_cmds, export_cmds, extract_cmds, report_cmds, score_cmds  # noqa: E402,F401
 
 
 def main() -> None:

@@ -119,7 +119,8 @@ def benchmark(
     progress: ProgressOpt = True,
 ):
     """Run extractors over the gold corpus, score each, print and write the leaderboard."""
-    from ..benchmark import benchmark_one, default_extractors, save_result, leaderboard_table, write_leaderboard
+    from ..benchmark import (benchmark_one, default_extractors, leaderboard_table, save_result,
+                             write_leaderboard, write_report_html)
 
     names = extractor or default_extractors()
     failures: dict[str, str] = {}
@@ -127,6 +128,7 @@ def benchmark(
     with user_errors():
         loaded = load_corpus(corpus)
         instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
+        reports = []
         for name, ex in instances:
             result, report = benchmark_one(ex, loaded, batch_size=batch_size, workers=workers,
                                            progress=progress, n_resamples=n_resamples)
@@ -134,8 +136,10 @@ def benchmark(
             written.append(path)
             err().print(f"{name}: {len(result.predictions)} documents scored", highlight=False)
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
+            reports.append((name, report))
         board, rows = write_leaderboard(results_dir)
+        page = write_report_html(results_dir, reports, loaded)
     out().print(leaderboard_table(rows))
-    for path in (*written, board):  # last: what was written, one path a line
+    for path in (*written, board, page):  # last: what was written, one path a line
         out().print(f"wrote {path}", highlight=False, soft_wrap=True)
     report_failures(failures)

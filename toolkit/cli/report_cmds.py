@@ -1,0 +1,100 @@
+"""Command: ``ecbench report`` (one HTML page: several systems' scores and every document's gold
+and predicted mentions side by side).
+
+Thin: read the files, score each system the way ``ecbench score`` does, build the view-model,
+write the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..sources import load_annotations, load_corpus_gold
+from . import app, user_errors
+from .score_cmds import _check_offsets, _parse_labels
+
+
+def system_names(paths: list[Path], headers: list) -> list[str]:
+    """A name per predictions file: the extractor its header names, else the file's stem;
+    repeated names get ``#2``, ``#3``.
+
+    >>> system_names([Path("a/x.jsonl"), Path("b/x.jsonl")], [None, None])
+    ['x', 'x#2']
+    """
+    names: list[str] = []
+    for path, header in zip(paths, headers):
+        prov = header.provenance if header is not None else {}
+        base = str(prov.get("extractor") or prov.get("system") or path.stem)
+        name, k = base, 1
+        while name in names:
+            k += 1
+            name = f"{base}#{k}"
+        names.append(name)
+    return names
+
+
+@app.command("report")
+def report_command(
+    pred: list[Path] = typer.Option(..., "--pred", help="Predictions JSONL; repeat for several "
+                                    "systems on one page.", show_default=False),
+    out: Path = typer.Option(..., "--out", help="The HTML file to write.", show_default=False),
+    gold: Path | None = typer.Option(None, "--gold", help="Gold: a corpus folder, a folder of gold "
+                                     "JSON files, a gold JSON file, or a predictions-shape JSONL. "
+                                     "Default: the bundled corpus."),
+    title: str = typer.Option("ecbench report", "--title", help="The page's title."),
+    labels: str | None = typer.Option(None, "--labels", help="Score only these labels (after "
+                                      "mapping), e.g. PERSON,ORG."),
+    label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
+                                         "JSON file."),
+    threshold: float = typer.Option(0.5, "--threshold", help="Claim similarity needed to match."),
+    resamples: int = typer.Option(1000, "--resamples",
+                                  help="Bootstrap resamples (0: no intervals)."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+) -> None:
+    """Write one self-contained HTML page: scores with intervals, per-label table, label
+    confusion, and each document's gold and predicted mentions and claims side by side."""
+    from .. import __version__
+    from ..report import build_view, write_html
+    from ..scoring import TASKS, score
+    from ..scoring.labels import parse_label_map
+
+    with user_errors():
+        mapping = parse_label_map(label_map) if label_map is not None else None
+        label_list = _parse_labels(labels)
+        gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
+        _check_offsets(gold_set, gold_set.texts, str(gold) if gold else "gold")
+        pred_sets = [load_annotations(p) for p in pred]
+        texts = dict(gold_set.texts)
+        for p, pred_set in zip(pred, pred_sets):
+            texts = {**pred_set.texts, **texts}
+            _check_offsets(pred_set, texts, str(p))
+        names = system_names(pred, [s.header for s in pred_sets])
+        systems = []
+        for name, path, pred_set in zip(names, pred, pred_sets):
+            header = pred_set.header
+            produces = list(header.produces) if header is not None else list(TASKS)
+            provenance = {**(header.provenance if header is not None else {}),
+                          "produces": produces,
+                          "scoring": {"toolkit_version": __version__,
+                                      "predictions": pred_set.source, "gold": gold_set.source}}
+            report = score(gold_set.predictions, pred_set.predictions, texts or None,
+                           produces=produces, labels=label_list, label_map=mapping,
+                           threshold=threshold, n_resamples=resamples, seed=seed,
+                           provenance=provenance)
+            systems.append((name, report))
+        view = build_view(systems, texts, title=title, scored_on=_describe(gold_set.source))
+        write_html(out, view)
+    typer.echo(f"wrote {out} ({len(systems)} system(s), {len(view.documents)} document(s))",
+               err=True)
+
+
+def _describe(source: dict) -> str:
+    """The gold a page was scored on, in a few words."""
+    for key in ("corpus", "gold_folder", "gold_file", "file"):
+        if source.get(key):
+            sha = source.get("sha256")
+            n = len(sha) if isinstance(sha, dict) else int(bool(sha))
+            return f"{source[key]}" + (f" ({n} file(s), sha256 recorded)" if n else "")
+    return ""

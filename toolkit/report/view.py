@@ -1,0 +1,471 @@
+"""The HTML report's view-model: plain data (spans, kinds, numbers) built from ``score()``'s
+``Report`` objects, with no HTML in it. The Jinja2 template only lays this out, so everything a
+reader sees can be checked here without a browser.
+
+One ``DocPair`` per document and system puts the gold text and the predicted text side by side,
+each mention a ``Mark`` of one kind (the strict assignment of the mention scorer):
+
+>>> from toolkit.schema import Prediction, PredMention
+>>> from toolkit.scoring import score
+>>> gold = [Prediction(doc_id="d", mentions=[PredMention(start=0, end=3, label="PERSON")])]
+>>> pred = [Prediction(doc_id="d", mentions=[PredMention(start=0, end=3, label="ORG")])]
+>>> view = build_view([("sys", score(gold, pred, {"d": "Kim met Lavrov."}, n_resamples=0))],
+...                   {"d": "Kim met Lavrov."})
+>>> [(m.kind, m.label) for m in view.documents[0].pairs[0].pred_marks]
+[('wrong_label', 'ORG')]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+SCHEMES = ("strict", "exact", "partial", "type")
+#: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
+#: label (kinds are told apart by glyph and line style as well as by colour).
+KINDS = {
+    "correct": ("✓", "same boundaries, same label"),
+    "wrong_label": ("≠", "same boundaries, other label"),
+    "wrong_boundary": ("↔", "overlapping boundaries, same label"),
+    "wrong_both": ("✗", "overlapping boundaries, other label"),
+    "missed": ("−", "gold mention no prediction overlaps"),
+    "spurious": ("+", "prediction no gold mention overlaps"),
+}
+ERROR_KINDS = tuple(k for k in KINDS if k != "correct")
+#: Past this many documents the page lists them and renders one page of them at a time.
+PAGE_SIZE = 25
+
+
+# --- the pieces ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One mention on one side. ``match`` is shared by the gold and predicted marks of a pair,
+    so a wrong-label pair is one error shown on both sides."""
+
+    match: int  # unique within one document and system
+    kind: str
+    side: str  # "gold" or "pred"
+    label: str
+    start: int
+    end: int
+    gold: str | None  # "PERSON 14–25" of the matched gold span, else None
+    pred: str | None
+
+    @property
+    def glyph(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def tip(self) -> str:
+        parts = [self.kind.replace("_", " "), f"gold {self.gold or '—'}", f"predicted {self.pred or '—'}"]
+        return " · ".join(parts)
+
+
+@dataclass
+class Token:
+    """One step of a text with marks, in document order: a stretch of ``text``, or the opening
+    (``open``) or closing of ``mark``. A mark cut by one it crosses opens and closes more than
+    once; ``badge`` is set on the close of its first fragment, where the label is shown.
+    (A flat list, not a tree: the template renders it in one loop, which matters at 1,000
+    documents.)"""
+
+    text: str = ""
+    mark: Mark | None = None
+    open: bool = False
+    badge: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    status: str  # matched, missed, spurious
+    gold: str | None
+    pred: str | None
+    similarity: float | None
+    gold_claimant: str | None
+    pred_claimant: str | None
+    claimant_ok: bool | None  # None when either side has no claimant or the pair is unmatched
+
+
+@dataclass
+class DocPair:
+    """One document scored for one system: the two texts and the claim rows."""
+
+    system: int
+    name: str
+    gold: list[Token] | None  # None: mentions not scored for this system, or no text
+    pred: list[Token] | None
+    gold_marks: list[Mark]
+    pred_marks: list[Mark]
+    counts: dict[str, int]  # kind -> number of matches (errors counted once per pair)
+    claims: list[ClaimRow] | None  # None: claims not scored
+    failed: str | None = None  # the extractor's error on this document
+
+
+@dataclass
+class DocView:
+    index: int
+    doc_id: str
+    has_text: bool
+    pairs: list[DocPair]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A headline row: P/R/F1 and the 95% interval of F1 (None when not computed)."""
+
+    name: str
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    interval: tuple[float, float] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    gold: float
+    predicted: float
+
+
+@dataclass
+class Confusion:
+    """Gold label by predicted label over the strict assignment; a missed gold span counts in
+    the ``missed`` column, a spurious prediction in the ``spurious`` row."""
+
+    gold_labels: list[str]
+    pred_labels: list[str]
+    cells: dict[tuple[str | None, str | None], int]  # (gold or None, pred or None) -> count
+
+    def count(self, gold: str | None, pred: str | None) -> int:
+        return self.cells.get((gold, pred), 0)
+
+    @property
+    def max(self) -> int:
+        return max(self.cells.values(), default=0)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG line chart: each series a polyline in the plot's own pixel coordinates."""
+
+    width: int
+    height: int
+    series: list[tuple[str, str]]  # (name, "x,y x,y …")
+    x_ticks: list[tuple[float, str]]  # (pixel x, label)
+    y_ticks: list[tuple[float, str]]
+    marker: float | None  # pixel x of the report's threshold
+
+
+@dataclass
+class SystemView:
+    index: int
+    name: str
+    headline: list[Row]
+    claims: list[Row] | None
+    claimant_accuracy: float | None
+    type_accuracy: float | None
+    labels: list[LabelRow] | None
+    macro: Row | None
+    confusion: Confusion | None
+    sweep: Chart | None
+    settings: list[tuple[str, str]]
+    notes: list[str]
+    skipped: dict[str, str]
+
+
+@dataclass
+class ReportView:
+    title: str
+    scored_on: str
+    systems: list[SystemView]
+    documents: list[DocView]
+    kinds: list[tuple[str, str, str]]  # (kind, glyph, meaning)
+    page_size: int
+    toolkit_version: str
+
+    @property
+    def paginated(self) -> bool:
+        return len(self.documents) > self.page_size
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+def build_view(systems: Sequence[tuple[str, object]], texts: Mapping[str, str], *,
+               title: str = "ecbench report", scored_on: str = "",
+               page_size: int = PAGE_SIZE) -> ReportView:
+    """The page for ``systems`` (name, Report from ``score()``) over documents with ``texts``.
+
+    Every report must carry its match details (a Report rebuilt from JSON has none)."""
+    from .. import __version__
+
+    for name, report in systems:
+        if getattr(report, "details", None) is None:
+            raise ValueError(f"system {name!r}: the report carries no match details (rebuilt "
+                             "from JSON?): score the predictions again")
+    doc_ids = sorted(set().union(*(_report_doc_ids(r) for _, r in systems)) if systems
+                     else texts)
+    indexed = [_index_details(report) for _, report in systems]
+    documents = []
+    for i, doc_id in enumerate(doc_ids):
+        text = texts.get(doc_id)
+        pairs = [_doc_pair(s, name, report, doc_id, text, idx)
+                 for s, ((name, report), idx) in enumerate(zip(systems, indexed))]
+        documents.append(DocView(i, doc_id, text is not None, pairs))
+    return ReportView(
+        title=title, scored_on=scored_on,
+        systems=[_system_view(i, name, report) for i, (name, report) in enumerate(systems)],
+        documents=documents,
+        kinds=[(k, glyph, meaning) for k, (glyph, meaning) in KINDS.items()],
+        page_size=page_size, toolkit_version=__version__)
+
+
+def _report_doc_ids(report) -> set[str]:
+    d = report.details
+    ids = set(d.gold_claims) | set(d.pred_claims)
+    if d.mentions is not None:
+        ids |= set(d.mentions.per_doc)
+    return ids
+
+
+def _index_details(report) -> dict:
+    """The report's matches and claim pairs grouped by document, once per system."""
+    d = report.details
+    matches: dict[str, list] = {}
+    if d.mentions is not None:
+        for m in d.mentions.matches:
+            matches.setdefault(m.doc_id, []).append(m)
+    pairs: dict[str, list] = {}
+    unmatched_gold: dict[str, list[int]] = {}
+    unmatched_pred: dict[str, list[int]] = {}
+    if d.claims is not None:
+        for p in d.claims.pairs:
+            pairs.setdefault(p.doc_id, []).append(p)
+        for doc_id, i in d.claims.unmatched_gold:
+            unmatched_gold.setdefault(doc_id, []).append(i)
+        for doc_id, j in d.claims.unmatched_pred:
+            unmatched_pred.setdefault(doc_id, []).append(j)
+    failed = {f["doc_id"]: f["error"] for f in report.documents.get("failed", [])}
+    return {"matches": matches, "pairs": pairs, "unmatched_gold": unmatched_gold,
+            "unmatched_pred": unmatched_pred, "failed": failed}
+
+
+def _where(span) -> str:
+    return f"{span.label} {span.start}–{span.end}"
+
+
+def match_marks(matches: Sequence) -> tuple[list[Mark], list[Mark]]:
+    """Gold-side and predicted-side marks of one document's matches, in text order."""
+    ordered = sorted(matches, key=lambda m: ((m.gold or m.pred).start, (m.gold or m.pred).end,
+                                             m.kind))
+    gold_marks, pred_marks = [], []
+    for i, m in enumerate(ordered):
+        g = _where(m.gold) if m.gold is not None else None
+        p = _where(m.pred) if m.pred is not None else None
+        for side, span, out in (("gold", m.gold, gold_marks), ("pred", m.pred, pred_marks)):
+            if span is not None:
+                out.append(Mark(i, m.kind, side, span.label, span.start, span.end, g, p))
+    return gold_marks, pred_marks
+
+
+def layout(text: str, marks: Sequence[Mark]) -> list[Token]:
+    """``text`` with ``marks`` nested as the HTML will nest them: outer spans enclose inner
+    ones; a span crossing another's end is split into fragments. One sweep over the boundaries.
+
+    >>> m = Mark(0, "correct", "gold", "X", 0, 3, None, None)
+    >>> [(t.text, t.open, t.badge) for t in layout("Kim Jong Un", [m])]
+    [('', True, False), ('Kim', False, False), ('', False, True), (' Jong Un', False, False)]
+    """
+    order = sorted(marks, key=lambda m: (m.start, -m.end))
+    bounds = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    out: list[Token] = []
+    stack: list[Mark] = []   # open marks, outermost first
+    active: list[Mark] = []  # marks covering the current stretch, outermost first
+    badged: set[int] = set()
+    nxt = 0
+
+    def close(m: Mark) -> None:
+        out.append(Token(mark=m, badge=id(m) not in badged))
+        badged.add(id(m))
+
+    for a, b in zip(bounds, bounds[1:]):
+        active = [m for m in active if m.end > a]
+        while nxt < len(order) and order[nxt].start <= a:
+            # every start is a boundary, so marks join at their start, after (inside) the
+            # ones already open: the list stays ordered outermost first
+            active.append(order[nxt])
+            nxt += 1
+        k = 0
+        while k < len(stack) and k < len(active) and stack[k] is active[k]:
+            k += 1
+        for m in reversed(stack[k:]):
+            close(m)
+        del stack[k:]
+        for m in active[k:]:
+            out.append(Token(mark=m, open=True))
+            stack.append(m)
+        if out and out[-1].mark is None:
+            out[-1].text += text[a:b]
+        else:
+            out.append(Token(text=text[a:b]))
+    for m in reversed(stack):
+        close(m)
+    return out
+
+
+def _doc_pair(s: int, name: str, report, doc_id: str, text: str | None, idx: dict) -> DocPair:
+    gold_pieces = pred_pieces = None
+    gold_marks: list[Mark] = []
+    pred_marks: list[Mark] = []
+    counts: Counter = Counter()
+    if report.mentions is not None:
+        matches = idx["matches"].get(doc_id, [])
+        counts.update(m.kind for m in matches)
+        gold_marks, pred_marks = match_marks(matches)
+        if text is not None:
+            gold_pieces, pred_pieces = layout(text, gold_marks), layout(text, pred_marks)
+    claims = _claim_rows(report, doc_id, text, idx) if report.claims is not None else None
+    if claims is not None:
+        counts.update(f"claims_{r.status}" for r in claims)
+    return DocPair(s, name, gold_pieces, pred_pieces, gold_marks, pred_marks,
+                   {k: counts[k] for k in counts}, claims, idx["failed"].get(doc_id))
+
+
+def _claim_text(claim, text: str | None) -> str:
+    if claim.span is not None:
+        quoted = claim.span.text or (text[claim.span.start:claim.span.end] if text else "")
+        where = f" [{claim.span.start}–{claim.span.end}]"
+        if claim.statement and claim.statement != quoted:
+            return f"{quoted}{where} — {claim.statement}"
+        return quoted + where
+    return claim.statement or ""
+
+
+def _claim_rows(report, doc_id: str, text: str | None, idx: dict) -> list[ClaimRow]:
+    d = report.details
+    gold = d.gold_claims.get(doc_id, [])
+    pred = d.pred_claims.get(doc_id, [])
+    aligned = d.claimant_alignment.get(doc_id, {})
+    rows = []
+    for pair in sorted(idx["pairs"].get(doc_id, []), key=lambda p: p.gold):
+        g, p = gold[pair.gold], pred[pair.pred]
+        claimant = aligned.get(p.claimant, p.claimant) if p.claimant is not None else None
+        ok = None if g.claimant is None or claimant is None else g.claimant == claimant
+        rows.append(ClaimRow("matched", _claim_text(g, text), _claim_text(p, text),
+                             pair.similarity, g.claimant, _claimant_shown(p.claimant, claimant),
+                             ok))
+    for i in idx["unmatched_gold"].get(doc_id, []):
+        rows.append(ClaimRow("missed", _claim_text(gold[i], text), None, None,
+                             gold[i].claimant, None, None))
+    for j in idx["unmatched_pred"].get(doc_id, []):
+        rows.append(ClaimRow("spurious", None, _claim_text(pred[j], text), None, None,
+                             pred[j].claimant, None))
+    return rows
+
+
+def _claimant_shown(given: str | None, aligned: str | None) -> str | None:
+    if given is None or given == aligned:
+        return given
+    return f"{given} (= {aligned})"
+
+
+# --- per system ---------------------------------------------------------------------------------
+
+
+def label_confusion(matches: Sequence) -> Confusion:
+    """Gold label by predicted label, from the strict assignment's matches (a matched pair of
+    any kind counts in its two labels' cell; missed in the gold label's ``None`` column,
+    spurious in the predicted label's ``None`` row). Computed here from the matched pairs until
+    the scorer reports its own matrix."""
+    cells: Counter = Counter()
+    for m in matches:
+        cells[(m.gold.label if m.gold else None, m.pred.label if m.pred else None)] += 1
+    gold_labels = sorted({g for g, _ in cells if g is not None})
+    pred_labels = sorted({p for _, p in cells if p is not None})
+    return Confusion(gold_labels, pred_labels, dict(cells))
+
+
+def _row(name: str, scores: Mapping | None, interval=None, note: str | None = None) -> Row:
+    if scores is None:
+        return Row(name, None, None, None, None, note)
+    return Row(name, scores["precision"], scores["recall"], scores["f1"],
+               tuple(interval) if interval is not None else None, note)
+
+
+def sweep_chart(sweep: Sequence[Mapping], threshold: float | None, *, width: int = 360,
+                height: int = 200, pad: int = 32) -> Chart:
+    """P, R and F1 against the similarity threshold, as polylines in a width x height box."""
+    xs = [row["threshold"] for row in sweep]
+    lo, hi = (min(xs), max(xs)) if xs else (0.0, 1.0)
+    span = (hi - lo) or 1.0
+
+    def px(x: float) -> float:
+        return round(pad + (x - lo) / span * (width - 2 * pad), 1)
+
+    def py(y: float) -> float:
+        return round(height - pad - y * (height - 2 * pad), 1)
+
+    series = [(key, " ".join(f"{px(r['threshold'])},{py(r[key])}" for r in sweep))
+              for key in ("precision", "recall", "f1")]
+    return Chart(width, height, series,
+                 x_ticks=[(px(x), f"{x:g}") for x in xs],
+                 y_ticks=[(py(y), f"{y:g}") for y in (0, 0.25, 0.5, 0.75, 1.0)],
+                 marker=px(threshold) if threshold is not None and lo <= threshold <= hi else None)
+
+
+def _system_view(index: int, name: str, report) -> SystemView:
+    m, c = report.mentions, report.claims
+    headline = []
+    if m is not None:
+        headline += [_row(s, m["micro"][s], report.interval(f"mentions.{s}")) for s in SCHEMES]
+        headline.append(_row("entities", report.entities, report.interval("entities")))
+    claims = None
+    if c is not None:
+        claims = [_row("claims", c, report.interval("claims")),
+                  Row("claims (soft)", c["soft_precision"], c["soft_recall"], None),
+                  _row("claim + claimant", c["joint"], report.interval("claims.joint"))]
+        if c.get("sentences") is not None:
+            claims.append(_row("sentences with a claim", c["sentences"]))
+    labels = macro = confusion = None
+    if m is not None:
+        labels = [LabelRow(label, s["strict"]["precision"], s["strict"]["recall"],
+                           s["strict"]["f1"], s["strict"]["possible"], s["strict"]["actual"])
+                  for label, s in m["per_label"].items()]
+        macro = _row("macro", m["macro"]["strict"])
+        confusion = label_confusion(report.details.mentions.matches)
+    settings = _settings(report)
+    notes = [report.confidence_note(), *report.documents_note().splitlines()]
+    return SystemView(
+        index=index, name=name, headline=headline, claims=claims,
+        claimant_accuracy=c["claimant_accuracy"] if c else None,
+        type_accuracy=c["type_accuracy"] if c else None,
+        labels=labels, macro=macro, confusion=confusion,
+        sweep=sweep_chart(c["sweep"], c["threshold"]) if c else None,
+        settings=settings, notes=[n for n in notes if n], skipped=dict(report.skipped))
+
+
+def _settings(report) -> list[tuple[str, str]]:
+    """What produced and scored the predictions, as (name, value) lines."""
+    prov, settings, docs = report.provenance, report.settings, report.documents
+    out = []
+    for key in ("extractor", "version", "model", "system"):
+        if prov.get(key) is not None:
+            out.append((key, str(prov[key])))
+    if prov.get("settings"):
+        out.append(("extractor settings", ", ".join(f"{k}={v}" for k, v in prov["settings"].items())))
+    out.append(("documents", f"{docs.get('gold', 0)} gold, {docs.get('pred', 0)} predicted"))
+    out.append(("tasks scored", ", ".join(settings.get("produces", [])) or "none"))
+    out.append(("claim threshold", str(settings.get("threshold"))))
+    if settings.get("labels") is not None:
+        out.append(("labels", ", ".join(settings["labels"])))
+    if settings.get("label_map") is not None:
+        out.append(("label map", ", ".join(f"{k}→{v}" for k, v in settings["label_map"].items())))
+    out.append(("bootstrap", f"{settings.get('n_resamples')} resamples, seed {settings.get('seed')}"))
+    return out
