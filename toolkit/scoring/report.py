@@ -210,7 +210,8 @@ class Report:
         if self.mentions is not None:
             out += ["### Mentions (micro)",
                     _md_table(["scheme", "P", "R", "F1", ci, *MENTION_KEYS[3:]],
-                              self._scheme_rows()),
+                              [scores + counts[1:] for scores, counts
+                               in zip(self._scheme_rows(), self._count_rows())]),
                     "### Mentions per label (strict)",
                     _md_table(["label", "P", "R", "F1", "gold", "predicted"], self._label_rows())]
         if self.entities is not None:
