@@ -164,6 +164,30 @@ def read_predictions(path: str | os.PathLike) -> tuple[PredictionsHeader | None,
     return header, [prediction for _, prediction in lines]
 
 
+def check_predictions_target(path: str | os.PathLike) -> None:
+    """``path`` can take a predictions file: writable, and not some other file (an existing
+    file is replaced only if it is empty or a predictions file itself)."""
+    from .paths import output_file
+
+    path = Path(path)
+    output_file(path, "the predictions")
+    if path.is_file() and not _looks_like_predictions(path):
+        raise InputError(path, "exists and is not a predictions file (its first line is not a "
+                         "header or a prediction); remove it or choose another --out")
+
+
+def _looks_like_predictions(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    obj = json.loads(line)
+                    return _is_header(obj) or (isinstance(obj, dict) and "doc_id" in obj)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return True  # empty
+
+
 def write_predictions(path: str | os.PathLike, predictions: Iterable[Prediction],
                       header: PredictionsHeader | None = None) -> None:
     """Write a predictions file atomically; unset optional fields are left out."""

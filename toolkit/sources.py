@@ -88,6 +88,21 @@ def load_annotations(path: Path) -> AnnotationSet:
     return AnnotationSet(predictions, _known_texts(predictions), None, source)
 
 
+def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
+                plot: Path | None = None) -> None:
+    """The paths of ``score``/``agree``, before any reading: sources exist, the output is
+    writable and is neither source, the chart folder can be made."""
+    from .paths import output_file, output_folder
+
+    for source in (pred, gold):
+        if source is not None and not source.exists():
+            raise InputError(source, "no such file or folder")
+    if out is not None:
+        output_file(out, "the report", inputs=(pred, gold))
+    if plot is not None:
+        output_folder(plot, "the charts")
+
+
 def _known_texts(predictions) -> dict[str, str]:
     """Bundled-corpus texts of the documents that are in the corpus (by doc_id)."""
     ids = {p.doc_id for p in predictions}

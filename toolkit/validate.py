@@ -401,6 +401,10 @@ def corpus_texts(root: str | os.PathLike) -> dict[str, str]:
 def validate_corpus(root: str | os.PathLike) -> list[Problem]:
     """Every check of a corpus folder: manifest, seeds (bytes and sha256), gold files."""
     root = Path(root)
+    if not root.is_dir():
+        return [Problem(str(root), None, None,
+                        "a file" if root.exists() else "no such folder",
+                        f"a corpus folder (one holding {MANIFEST})")]
     manifest_shown = str(root / MANIFEST)
     manifest, _, problems = _read_manifest(root)
     if manifest is None:

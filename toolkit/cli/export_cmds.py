@@ -17,6 +17,7 @@ from rich.text import Text
 from . import app, fail
 from .. import corpus as corpus_mod
 from ..jsonl import InputError, atomic_writer, read_json, write_json
+from ..paths import input_file, output_file, output_folder
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
                          no_args_is_help=True)
@@ -76,6 +77,7 @@ def export_hf_cmd(
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
     from ..export.hf import check_folder, export_hf
 
+    _run(lambda: output_folder(out_dir, "the dataset"))
     corpus = _load(corpus_dir)
     _quiet_datasets()
     optional = {name: corpus.root / rel for name, rel in
@@ -96,8 +98,11 @@ def export_hf_cmd(
 
 def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None:
     """Write an export atomically, then list what it could not represent exactly."""
-    with atomic_writer(out_file, "wb" if isinstance(content, bytes) else "w") as fh:
-        fh.write(content)
+    def write() -> None:
+        with atomic_writer(out_file, "wb" if isinstance(content, bytes) else "w") as fh:
+            fh.write(content)
+
+    _run(write)
     _warn(warnings)
     out.print(f"wrote {out_file}")
 
@@ -110,6 +115,7 @@ def export_conll_cmd(
     """CoNLL-2003 BIO (-DOCSTART- per document), readable by `spacy convert -c ner`."""
     from ..export.conll import corpus_to_conll
 
+    _run(lambda: output_file(out_file, "the CoNLL export"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_conll(_load(corpus_dir))))
 
 
@@ -121,6 +127,7 @@ def export_spacy_cmd(
     """spaCy DocBin: doc.ents, doc.spans['claims'], readable by `spacy evaluate`."""
     from ..export.docbin import corpus_to_docbin_bytes
 
+    _run(lambda: output_file(out_file, "the DocBin"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_docbin_bytes(_load(corpus_dir))))
 
 
@@ -132,11 +139,14 @@ def export_label_studio_cmd(
     """Label Studio tasks with the gold as predictions, and the labelling config beside them."""
     from ..export.labelstudio import LABEL_CONFIG, corpus_to_tasks
 
-    tasks = _run(lambda: corpus_to_tasks(_load(corpus_dir)))
-    write_json(out_file, tasks)
     config = out_file.with_suffix(".xml")
-    with atomic_writer(config) as fh:
-        fh.write(LABEL_CONFIG)
+    if config == out_file:
+        fail(f"{out_file}: found a .xml name, expected a task file name (the labelling config "
+             "is written beside it as .xml)")
+    _run(lambda: (output_file(out_file, "the tasks"), output_file(config, "the labelling config")))
+    tasks = _run(lambda: corpus_to_tasks(_load(corpus_dir)))
+    _run(lambda: write_json(out_file, tasks))
+    _run(lambda: _write_text(config, LABEL_CONFIG))
     out.print(f"wrote {len(tasks)} tasks to {out_file} and the labelling config to {config}")
 
 
@@ -146,12 +156,21 @@ OutOpt = Annotated[Path, typer.Option(
     "--out", help="Folder to write seeds/<id>.txt and annotations/gold/<id>.json into.")]
 
 
+def _write_text(path: Path, text: str) -> None:
+    with atomic_writer(path) as fh:
+        fh.write(text)
+
+
+def _check_import(file: Path, out_dir: Path) -> None:
+    _run(lambda: (input_file(file, "an export file to import"),
+                  output_folder(out_dir, "the gold files and texts")))
+
+
 def _write_imported(pairs, out_dir: Path) -> None:
     for text, gold in pairs:
-        with atomic_writer(out_dir / corpus_mod.SEEDS_DIR / f"{gold.doc_id}.txt") as fh:
-            fh.write(text)
-        write_json(out_dir / corpus_mod.GOLD_DIR / f"{gold.doc_id}.json",
-                   gold.model_dump(mode="json", by_alias=True))
+        _run(lambda: _write_text(out_dir / corpus_mod.SEEDS_DIR / f"{gold.doc_id}.txt", text))
+        _run(lambda: write_json(out_dir / corpus_mod.GOLD_DIR / f"{gold.doc_id}.json",
+                                gold.model_dump(mode="json", by_alias=True)))
     out.print(f"wrote {len(pairs)} gold file(s) and their texts under {out_dir}; add them to "
               "annotations/manifest.json and run `ecbench validate`")
 
@@ -164,6 +183,7 @@ def import_label_studio_cmd(
     """Gold files from Label Studio tasks (annotations, else predictions), validated."""
     from ..export.labelstudio import tasks_to_gold
 
+    _check_import(file, out_dir)
     _write_imported(_run(lambda: tasks_to_gold(read_json(file), file)), out_dir)
 
 
@@ -175,6 +195,7 @@ def import_doccano_cmd(
     """Gold files (mentions only) from a Doccano sequence-labelling JSONL export, validated."""
     from ..export.doccano import read_doccano
 
+    _check_import(file, out_dir)
     _write_imported(_run(lambda: read_doccano(file)), out_dir)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from ..sources import AnnotationSet, load_annotations, load_corpus_gold
+from ..sources import AnnotationSet, check_paths, load_annotations, load_corpus_gold
 from . import app, user_errors
 
 
@@ -102,6 +102,7 @@ def score_command(
     from ..scoring.labels import parse_label_map
 
     with user_errors():
+        check_paths(pred, gold, out, plot)
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
@@ -163,6 +164,7 @@ def agree_command(
     from ..scoring.agreement import agreement
 
     with user_errors():
+        check_paths(a, b, out)
         set_a, set_b = load_annotations(a), load_annotations(b)
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
