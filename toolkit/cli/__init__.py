@@ -54,11 +54,30 @@ def user_errors() -> Iterator[None]:
     except (ExtractorError, InputError, ValueError, OSError) as e:
         fail(str(e))
     except KeyboardInterrupt:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit short
         fail("interrupted; no output written", 130)
 
 
-from . import corpus_cmds, export_cmds, extract_cmds, score_cmds  # noqa: E402,F401
+def _interrupted() -> NoReturn:
+    """Ctrl-C outside ``user_errors`` (while importing, parsing options): one line, exit 130."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stderr.write("error: interrupted; no output written\n")
+    raise SystemExit(130)
+
+
+try:  # the command modules import pandas and pydantic: a second or two where Ctrl-C may land
+    from . import corpus_cmds, export_cmds, extract_cmds, score_cmds  # noqa: E402,F401
+except KeyboardInterrupt:
+    _interrupted()
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        _interrupted()

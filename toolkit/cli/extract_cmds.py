@@ -30,9 +30,9 @@ ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
 
 
 def build_extractor(name: str, pairs: list[str] | None):
-    from ..extractors.registry import get
+    from ..extractors.registry import build
 
-    return get(name).from_pairs(pairs or [])
+    return build(name, pairs)
 
 
 def load_corpus(corpus: Path | None):
