@@ -39,12 +39,11 @@ def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
         if labels is not None and m.label not in labels:
             problems.append(Problem(shown, record, f"mentions[{index}].label", show(m.label),
                                     f"one of {', '.join(labels)}"))
-        if text is not None:
-            problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
-                                      m.text, text)
+        problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
+                                  m.text, text)
     for index, c in claims:
         for field, span in (("span", c.span), ("cue", c.cue)):
-            if text is not None and span is not None:
+            if span is not None:
                 problems += span_problems(shown, record, f"claims[{index}].{field}", span.start,
                                           span.end, span.text, text)
     for key, items in (("mentions", mentions), ("claims", claims)):

@@ -244,10 +244,10 @@ class Report:
         parts = []
         if d.get("only_gold"):
             parts.append(f"{len(d['only_gold'])} gold document(s) without predictions "
-                         f"(all missed): {', '.join(d['only_gold'])}")
+                         f"(all missed): {_some(d['only_gold'])}")
         if d.get("only_pred"):
             parts.append(f"{len(d['only_pred'])} predicted document(s) without gold "
-                         f"(all spurious): {', '.join(d['only_pred'])}")
+                         f"(all spurious): {_some(d['only_pred'])}")
         if d.get("failed"):
             parts.append(f"{len(d['failed'])} document(s) where the extractor failed: "
                          + ", ".join(f["doc_id"] for f in d["failed"]))
@@ -326,6 +326,11 @@ def _n(value) -> str:
 
 def _ci(interval) -> str:
     return "" if interval is None else f"{interval[0]:.3f}–{interval[1]:.3f}"
+
+
+def _some(ids: list[str], shown: int = 10) -> str:
+    """A few ids and how many more: a note stays short for 100,000 documents."""
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
