@@ -186,3 +186,35 @@ def test_extract_checks_the_output_before_extracting(workdir):
                                   "--out", str(workdir / "docs"), "--no-progress"]),
               "found a folder")
     assert not list(workdir.glob("started-*"))
+
+
+def test_benchmark_from_a_subfolder_writes_beside_the_corpus_it_found(workdir, monkeypatch):
+    corpus = workdir / "corpus"
+    monkeypatch.delenv("ECBENCH_CORPUS")
+    sub = corpus / "seeds"  # a subfolder: the corpus is found above it, so are the results
+    monkeypatch.chdir(sub)
+    result = runner.invoke(app, ["benchmark", "-e", "empty", "--n-resamples", "0", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert (corpus / "benchmarks" / "results" / "empty.json").is_file()
+    assert not (sub / "benchmarks").exists()
+
+
+def test_a_read_only_file_system_is_one_line_naming_the_target(tmp_path, monkeypatch):
+    # root ignores permission bits; EROFS is what stops it, simulated where mkstemp fails
+    import errno
+    import tempfile
+
+    from toolkit.jsonl import InputError, atomic_writer
+    from toolkit.paths import output_file
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(InputError, match=r"out.jsonl: cannot write here: .* \(Read-only file system\)"):
+        output_file(target, "the predictions")
+    with pytest.raises(InputError, match=r"out.jsonl: cannot write \(Read-only file system\)$"):
+        with atomic_writer(target) as fh:
+            fh.write("x")
+    assert list(tmp_path.iterdir()) == []
