@@ -135,3 +135,9 @@ def test_plot_of_a_label_filter_keeps_two_colours(tmp_path):
                                      n_resamples=0))
         handles = fig.axes[0].get_legend().legend_handles
         assert len({to_hex(h.get_facecolor()) for h in handles}) == 2
+
+
+def test_agree_with_no_document_in_common_says_so():
+    one_line(invoke("agree", VALID, BAD / "unknown_documents.jsonl"),
+             "unknown_documents.jsonl", "no document in common", "nothing to compare")
+    one_line(invoke("agree", VALID, BAD / "empty.jsonl"), "empty.jsonl", "found no documents")

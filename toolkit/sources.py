@@ -181,6 +181,17 @@ def check_comparable(gold: AnnotationSet, pred: AnnotationSet, pred_shown: str,
                          f"{some_ids(gold_ids)}): nothing to compare")
 
 
+def check_shared(a: AnnotationSet, b: AnnotationSet, a_shown: str, b_shown: str) -> None:
+    """``agree`` compares documents both sets annotated: none in common is an error, not zeros."""
+    ids_a, ids_b = ({p.doc_id for p in s.predictions} for s in (a, b))
+    for ids, shown in ((ids_a, a_shown), (ids_b, b_shown)):
+        if not ids:
+            raise InputError(shown, "found no documents, expected at least one annotated document")
+    if not ids_a & ids_b:
+        raise InputError(b_shown, f"no document in common with {a_shown} ({some_ids(ids_b)}; "
+                         f"the other has {some_ids(ids_a)}): nothing to compare")
+
+
 def check_labels(labels: list[str] | None, gold: AnnotationSet, pred: AnnotationSet,
                  label_map: dict | None) -> list[str]:
     """``--labels`` must name labels that occur (after mapping): none at all is an error, some

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import typer
 
-from ..sources import (check_comparable, check_labels, check_paths, check_spans, gold_warnings,
-                       load_annotations, load_corpus_gold)
+from ..sources import (check_comparable, check_labels, check_paths, check_shared, check_spans,
+                       gold_warnings, load_annotations, load_corpus_gold)
 from . import app, user_errors
 
 
@@ -174,6 +174,7 @@ def agree_command(
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
         _warn(check_spans(set_a, texts, str(a), gold=False))
         _warn(check_spans(set_b, texts, str(b), gold=False))
+        check_shared(set_a, set_b, str(a), str(b))
         # kappa and sentence-level claims need every text; without them both are left out
         # a task is compared only if both sets annotated it (a header's produces says)
         produces = [task for task in TASKS if all(
