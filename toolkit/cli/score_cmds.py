@@ -175,10 +175,10 @@ def agree_command(
         _warn(check_spans(set_a, texts, str(a), gold=False))
         _warn(check_spans(set_b, texts, str(b), gold=False))
         check_shared(set_a, set_b, str(a), str(b))
-        # kappa and sentence-level claims need every text; without them both are left out
         # a task is compared only if both sets annotated it (a header's produces says)
         produces = [task for task in TASKS if all(
             s.header is None or task in s.header.produces for s in (set_a, set_b))]
+        # kappa and sentence-level claims need every text; without them both are left out
         result = agreement(set_a.predictions, set_b.predictions,
                            texts if ids <= texts.keys() else None, produces=produces)
         if format is Format.json:
@@ -213,8 +213,6 @@ def _flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
 
 
 def _show(value) -> str:
-    if isinstance(value, dict) and not value:
-        return "-"
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, list):
