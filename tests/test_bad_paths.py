@@ -55,6 +55,7 @@ COMMANDS = [
     ("schema -o {p}", "out_file"),
     ("benchmark -e empty --n-resamples 0 --no-progress --results-dir {p}", "out_folder"),
     ("benchmark -e empty --n-resamples 0 --no-progress --corpus {p}", "in_folder"),
+    ("push {p} --repo-id org/name", "in_folder"),  # fails on the folder, before any network
 ]
 
 CASES = [(command, kind) for command, role in COMMANDS for kind in KINDS[role]]
