@@ -22,6 +22,11 @@ app = typer.Typer(
 
 
 
+# set by main(): a Ctrl-C ends the process, so later ones can be ignored (not in tests that
+# invoke the app in their own process, which must stay interruptible)
+_exiting_on_interrupt = False
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``error: message`` as one line on stderr and exit with ``code``."""
     from rich.console import Console
@@ -54,9 +59,10 @@ def user_errors() -> Iterator[None]:
     except (ExtractorError, InputError, ValueError, OSError) as e:
         fail(str(e))
     except KeyboardInterrupt:
-        import signal
+        if _exiting_on_interrupt:  # the process ends now: a second Ctrl-C must not cut it short
+            import signal
 
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit short
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         fail("interrupted; no output written", 130)
 
 
@@ -77,6 +83,8 @@ except KeyboardInterrupt:
 
 
 def main() -> None:
+    global _exiting_on_interrupt
+    _exiting_on_interrupt = True
     try:
         app()
     except KeyboardInterrupt:
