@@ -142,3 +142,37 @@ def test_annotators_own_entity_ids_are_translated_through_the_mentions():
     assert claims["cue_agreement"] == 1.0
     assert claims["entities_jaccard"] == 0.5  # {kim} vs {kim, lavrov}
     assert 0 < claims["statement_token_f1"] < 1
+
+
+# --- agreement is symmetric (docs/scoring.md): swapping A and B swaps P and R, keeps F1 -----------
+
+annotations = st.lists(
+    st.tuples(st.integers(0, len(TEXT) - 1), st.integers(1, 12),
+              st.sampled_from(["PERSON", "GPE", "ORG"]), st.sampled_from([None, "e1", "e2", "e3"]))
+    .map(lambda t: PredMention(start=t[0], end=min(t[0] + t[1], len(TEXT)), label=t[2],
+                               entity=t[3])),
+    max_size=6,
+    unique_by=lambda m: (m.start, m.end, m.label))
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=annotations, b=annotations)
+def test_swapping_the_annotators_keeps_every_f1(a, b):
+    ab = agreement([Prediction(doc_id="d1", mentions=a)], [Prediction(doc_id="d1", mentions=b)],
+                   {"d1": TEXT}, produces=["mentions"])
+    ba = agreement([Prediction(doc_id="d1", mentions=b)], [Prediction(doc_id="d1", mentions=a)],
+                   {"d1": TEXT}, produces=["mentions"])
+    pairs = [(ab["entities"], ba["entities"])]
+    pairs += [(ab["mentions"][s], ba["mentions"][s]) for s in ab["mentions"]]
+    for x, y in pairs:
+        assert x["f1"] == pytest.approx(y["f1"], abs=1e-12)
+        assert x["precision"] == pytest.approx(y["recall"], abs=1e-12)
+    assert ab["kappa"] == pytest.approx(ba["kappa"], abs=1e-12)
+
+
+def test_a_set_without_claims_leaves_claims_not_scored():
+    a = [Prediction(doc_id="d1", mentions=[PredMention(start=0, end=11, label="PERSON")])]
+    result = agreement(a, a, {"d1": TEXT}, produces=["mentions"])
+    assert result["claims"] is None and result["skipped"] == {
+        "claims": "not scored (not annotated in both sets)"}
+    assert result["entities"]["f1"] == 1.0

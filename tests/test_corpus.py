@@ -146,7 +146,7 @@ def test_stats_refuses_an_invalid_corpus(tmp_path):
     (root / "annotations/gold/doc1.json").write_text("{", encoding="utf-8")
     result = runner.invoke(app, ["stats", "--corpus", str(root)])
     assert result.exit_code == 1 and no_traceback(result)
-    assert "has 1 problem; run: ecbench validate" in result.output
+    assert "doc1.json: line 1, column 2" in result.output and "truncated" in result.output
 
 
 def test_validate_any_label_accepts_a_predictions_file_in_another_label_set(tmp_path, monkeypatch):
@@ -166,3 +166,10 @@ def test_validate_any_label_accepts_a_predictions_file_in_another_label_set(tmp_
     line["mentions"][0]["end"] = len(doc.text) + 5
     predictions.write_text(json.dumps(line) + "\n", encoding="utf-8")
     assert runner.invoke(app, ["validate", "--any-label", str(predictions)]).exit_code == 1
+
+
+def test_stats_on_a_missing_corpus_says_so(tmp_path):
+    result = runner.invoke(app, ["stats", "--corpus", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1 and no_traceback(result)
+    assert "nowhere: found no such folder, expected a corpus folder" in result.output
+    assert "ecbench validate" not in result.output

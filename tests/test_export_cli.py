@@ -54,7 +54,7 @@ def test_import_errors_are_one_line(tmp_path):
     assert "error:" in res.output and "bad.jsonl:1: label 1: found label 'PER'" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "o").exists()
     res = runner.invoke(app, ["import", "label-studio", str(tmp_path / "nope.json")])
-    assert res.exit_code == 1 and "nope.json: file not found" in res.output
+    assert res.exit_code == 1 and "nope.json: no such file" in res.output
 
 
 def test_export_hf_checks_and_push_refuses_without_token(root, tmp_path, monkeypatch):

@@ -209,3 +209,15 @@ def test_plots_are_written_as_png(flawed, tmp_path):
     gold, texts = corpus(1)
     only_mentions = score(gold, gold, texts, produces=["mentions"], n_resamples=0)
     assert [p.name for p in write_plots(only_mentions, tmp_path / "m")] == ["mentions_per_label.png"]
+
+
+def test_every_markdown_row_has_as_many_cells_as_its_header(flawed):
+    md = flawed.to_markdown()
+    for block in md.split("\n\n"):
+        lines = [line for line in block.splitlines() if line.startswith("|")]
+        if not lines:
+            continue
+        widths = {line.count("|") for line in lines}
+        assert len(widths) == 1, block
+    strict = flawed.mentions["micro"]["strict"]
+    assert f"| {strict['correct']} | {strict['incorrect']} |" in md

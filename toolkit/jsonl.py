@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,27 +67,52 @@ def dumps_line(obj: Any) -> str:
 
 @contextmanager
 def atomic_writer(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
-    """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds."""
+    """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds.
+
+    A symlink is followed (its target is replaced, the link stays) and an existing file keeps
+    its permissions. A file system error becomes an ``InputError`` naming ``path`` (not the
+    temp file).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        previous_mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise _write_error(path, e) from None
     try:
         kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates 0600 files; give the result the permissions a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+            yield fh  # the caller's errors pass through as they are
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as e:
+                raise _write_error(path, e) from None
+        if previous_mode is None:
+            # mkstemp creates 0600 files; give the result the permissions a plain open() would
+            umask = os.umask(0)
+            os.umask(umask)
+            previous_mode = 0o666 & ~umask
+        try:
+            os.chmod(tmp, previous_mode)
+            os.replace(tmp, path)
+        except OSError as e:
+            raise _write_error(path, e) from None
     except BaseException:  # includes KeyboardInterrupt: never leave the temp file behind
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+def _write_error(path: Path, error: OSError) -> InputError:
+    if path.is_dir():
+        return InputError(path, "found a folder, expected a file to write")
+    return InputError(path, f"cannot write ({error.strerror or error})")
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:

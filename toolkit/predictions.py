@@ -39,12 +39,11 @@ def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
         if labels is not None and m.label not in labels:
             problems.append(Problem(shown, record, f"mentions[{index}].label", show(m.label),
                                     f"one of {', '.join(labels)}"))
-        if text is not None:
-            problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
-                                      m.text, text)
+        problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
+                                  m.text, text)
     for index, c in claims:
         for field, span in (("span", c.span), ("cue", c.cue)):
-            if text is not None and span is not None:
+            if span is not None:
                 problems += span_problems(shown, record, f"claims[{index}].{field}", span.start,
                                           span.end, span.text, text)
     for key, items in (("mentions", mentions), ("claims", claims)):
@@ -162,6 +161,30 @@ def read_predictions(path: str | os.PathLike) -> tuple[PredictionsHeader | None,
             message += f" (and {more} more problem{plural}: ecbench validate {path})"
         raise InputError(first.file, message, line=line, field=first.field)
     return header, [prediction for _, prediction in lines]
+
+
+def check_predictions_target(path: str | os.PathLike) -> None:
+    """``path`` can take a predictions file: writable, and not some other file (an existing
+    file is replaced only if it is empty or a predictions file itself)."""
+    from .paths import output_file
+
+    path = Path(path)
+    output_file(path, "the predictions")
+    if path.is_file() and not _looks_like_predictions(path):
+        raise InputError(path, "exists and is not a predictions file (its first line is not a "
+                         "header or a prediction); remove it or choose another --out")
+
+
+def _looks_like_predictions(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    obj = json.loads(line)
+                    return _is_header(obj) or (isinstance(obj, dict) and "doc_id" in obj)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return True  # empty
 
 
 def write_predictions(path: str | os.PathLike, predictions: Iterable[Prediction],

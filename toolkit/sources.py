@@ -88,9 +88,140 @@ def load_annotations(path: Path) -> AnnotationSet:
     return AnnotationSet(predictions, _known_texts(predictions), None, source)
 
 
+def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
+                plot: Path | None = None) -> None:
+    """The paths of ``score``/``agree``, before any reading: sources exist, the output is
+    writable and is neither source, the chart folder can be made."""
+    from .paths import output_file, output_folder
+
+    for source in (pred, gold):
+        if source is not None and not source.exists():
+            raise InputError(source, "no such file or folder")
+    if out is not None:
+        output_file(out, "the report", inputs=(pred, gold))
+    if plot is not None:
+        output_folder(plot, "the charts")
+
+
 def _known_texts(predictions) -> dict[str, str]:
     """Bundled-corpus texts of the documents that are in the corpus (by doc_id)."""
     ids = {p.doc_id for p in predictions}
     if not ids:
         return {}
     return {d: t for d, t in _bundled_texts().items() if d in ids}
+
+
+# --- checks before scoring: the same rules whatever path the annotations came by ----------------
+
+SHOWN_IDS = 5  # ids listed in a message; the rest are counted
+
+
+def some_ids(ids) -> str:
+    """``a, b, c, d, e and 118 more``: a message stays one short line for any corpus size."""
+    ids = sorted(ids)
+    shown = ", ".join(ids[:SHOWN_IDS])
+    return shown + (f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else "")
+
+
+def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> list:
+    """Every span checked against its document's text (where known): offsets inside it, start
+    before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch."""
+    from .validate import Problem, span_problems
+
+    problems = []
+    for pred in annotations.predictions:
+        text = texts.get(pred.doc_id)
+        record = f"doc_id {pred.doc_id}"
+        spans = [(f"mentions[{i}]", m) for i, m in enumerate(pred.mentions)]
+        for i, c in enumerate(pred.claims):
+            spans += [(f"claims[{i}].{name}", s) for name, s in (("span", c.span), ("cue", c.cue))
+                      if s is not None]
+        for field, span in spans:
+            if not 0 <= span.start < span.end:
+                problems.append(Problem(shown, record, f"{field}.end", str(span.end),
+                                        f"an offset greater than start ({span.start})"))
+            elif text is not None:
+                problems += span_problems(shown, record, field, span.start, span.end,
+                                          getattr(span, "text", None), text)
+    return problems
+
+
+def check_spans(annotations: AnnotationSet, texts: dict[str, str], shown: str, *,
+                gold: bool) -> list[str]:
+    """Raise ``InputError`` on the first span that cannot be scored (any problem, for gold);
+    return warnings for predicted ``text`` fields that disagree with the slice (the offsets
+    are what is scored, so the run goes on, but the user hears which record)."""
+    problems = span_problems_of(annotations, texts, shown)
+    mismatches = [p for p in problems if not gold and p.field and p.field.endswith(".text")]
+    errors = [p for p in problems if p not in mismatches]
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(shown, str(errors[0]).removeprefix(shown + ": ") + more)
+    if not mismatches:
+        return []
+    more = (f" (and {len(mismatches) - 1} more: are the offsets counted in bytes, not "
+            "characters?)" if len(mismatches) > 1 else "")
+    return [f"{mismatches[0]}{more}; scoring uses the offsets"]
+
+
+def check_comparable(gold: AnnotationSet, pred: AnnotationSet, pred_shown: str,
+                     gold_shown: str) -> None:
+    """Raise ``InputError`` when nothing can be compared: no predictions, or predictions for
+    documents none of which has gold (scoring that would report zeros, not the truth)."""
+    pred_ids = {p.doc_id for p in pred.predictions}
+    gold_ids = {p.doc_id for p in gold.predictions}
+    if not pred_ids:
+        raise InputError(pred_shown, "found no predictions, expected at least one line with a "
+                         "doc_id (is the file empty?)")
+    if not gold_ids:
+        raise InputError(gold_shown, "found no gold documents, expected at least one")
+    if not pred_ids & gold_ids:
+        raise InputError(pred_shown, f"none of its {len(pred_ids)} documents has gold in "
+                         f"{gold_shown} ({some_ids(pred_ids)}; the gold has "
+                         f"{some_ids(gold_ids)}): nothing to compare")
+
+
+def check_shared(a: AnnotationSet, b: AnnotationSet, a_shown: str, b_shown: str) -> None:
+    """``agree`` compares documents both sets annotated: none in common is an error, not zeros."""
+    ids_a, ids_b = ({p.doc_id for p in s.predictions} for s in (a, b))
+    for ids, shown in ((ids_a, a_shown), (ids_b, b_shown)):
+        if not ids:
+            raise InputError(shown, "found no documents, expected at least one annotated document")
+    if not ids_a & ids_b:
+        raise InputError(b_shown, f"no document in common with {a_shown} ({some_ids(ids_b)}; "
+                         f"the other has {some_ids(ids_a)}): nothing to compare")
+
+
+def check_labels(labels: list[str] | None, gold: AnnotationSet, pred: AnnotationSet,
+                 label_map: dict | None) -> list[str]:
+    """``--labels`` must name labels that occur (after mapping): none at all is an error, some
+    missing is a warning."""
+    if labels is None:
+        return []
+    from .scoring.labels import relabel
+    from .scoring.mentions import MentionSpan
+
+    present = {s.label for side in (gold, pred) for p in side.predictions
+               for s in relabel(MentionSpan.all_of(p.mentions), label_map=label_map)}
+    missing = [label for label in labels if label not in present]
+    if not missing:
+        return []
+    seen = ", ".join(sorted(present)) or "none"
+    if len(missing) == len(labels):
+        raise InputError("--labels", f"found {', '.join(missing)}, expected labels that occur in "
+                         f"the gold or the predictions{' after --label-map' if label_map else ''}"
+                         f" ({seen})")
+    return [f"--labels: {', '.join(missing)} occur(s) in neither the gold nor the predictions "
+            f"(labels there: {seen}); scored as empty"]
+
+
+def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:
+    """A --gold file with an extractor's header is most likely the predictions: say so."""
+    header = gold.header
+    if header is None:
+        return []
+    extractor = (header.provenance or {}).get("extractor")
+    if extractor is None or extractor == "gold":  # the gold extractor's output is gold
+        return []
+    return [f"{gold_shown}: the gold has a predictions header written by extractor "
+            f"{extractor!r}: are --gold and --pred swapped?"]

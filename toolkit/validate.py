@@ -227,9 +227,17 @@ def seed_problems(raw: bytes, shown: str, sha256: str | None = None,
 
 
 def span_problems(file: str, record: str, field: str, start: int, end: int,
-                   text_value: str | None, text: str) -> list[Problem]:
-    """Offsets inside the text and ``text`` equal to the slice (skipped when it is absent)."""
+                   text_value: str | None, text: str | None) -> list[Problem]:
+    """Start before end, offsets inside the text and ``text`` equal to the slice (the last two
+    skipped when the text or the ``text`` field is unknown)."""
     prefix = f"{field}." if field else ""
+    if start < 0:
+        return [Problem(file, record, f"{prefix}start", str(start), "an offset of 0 or more")]
+    if end <= start:  # scoring rejects these: validation must too
+        return [Problem(file, record, f"{prefix}end", str(end),
+                        f"an offset greater than start ({start})")]
+    if text is None:
+        return []
     if end > len(text):
         return [Problem(file, record, f"{prefix}end", str(end),
                         f"an offset at most {len(text)} (the text length)")]
@@ -430,6 +438,10 @@ def corpus_texts(root: str | os.PathLike) -> dict[str, str]:
 def validate_corpus(root: str | os.PathLike) -> list[Problem]:
     """Every check of a corpus folder: manifest, seeds (bytes and sha256), gold files."""
     root = Path(root)
+    if not root.is_dir():
+        return [Problem(str(root), None, None,
+                        "a file" if root.exists() else "no such folder",
+                        f"a corpus folder (one holding {MANIFEST})")]
     manifest_shown = str(root / MANIFEST)
     manifest, _, problems = _read_manifest(root)
     if manifest is None:
@@ -484,4 +496,19 @@ def validate_predictions(path: str | os.PathLike, texts: dict[str, str] | None =
     against that text. ``labels=None`` accepts any label (e.g. before a label mapping)."""
     from .predictions import load_predictions
 
-    return load_predictions(path, texts=texts, labels=labels)[2]
+    _, lines, problems = load_predictions(path, texts=texts, labels=labels)
+    if problems:
+        return problems
+    shown = str(path)
+    ids = sorted({prediction.doc_id for _, prediction in lines})
+    if not ids:  # nothing to score is not "no problems"
+        return [Problem(shown, None, None, "no predictions", "at least one line with a doc_id")]
+    if texts and not set(ids) & texts.keys():
+        return [Problem(shown, None, "doc_id", f"{len(ids)} document(s), none in the corpus "
+                        f"({_some(ids)})", f"doc_ids of the corpus ({_some(texts)})")]
+    return []
+
+
+def _some(ids: Iterable[str], shown: int = 5) -> str:
+    ids = sorted(ids)
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")

@@ -36,6 +36,11 @@ def _options(
     """Entity-and-claim extraction benchmark: validate the corpus, run extractors, score them."""
 
 
+# set by main(): a Ctrl-C ends the process, so later ones can be ignored (not in tests that
+# invoke the app in their own process, which must stay interruptible)
+_exiting_on_interrupt = False
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``error: message`` as one line on stderr and exit with ``code``."""
     from rich.console import Console
@@ -68,11 +73,33 @@ def user_errors() -> Iterator[None]:
     except (ExtractorError, InputError, ValueError, OSError) as e:
         fail(str(e))
     except KeyboardInterrupt:
+        if _exiting_on_interrupt:  # the process ends now: a second Ctrl-C must not cut it short
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         fail("interrupted; no output written", 130)
 
 
-from . import corpus_cmds, export_cmds, extract_cmds, report_cmds, score_cmds  # noqa: E402,F401
+def _interrupted() -> NoReturn:
+    """Ctrl-C outside ``user_errors`` (while importing, parsing options): one line, exit 130."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stderr.write("error: interrupted; no output written\n")
+    raise SystemExit(130)
+
+
+try:  # the command modules import pandas and pydantic: a second or two where Ctrl-C may land
+    from . import corpus_cmds, export_cmds, extract_cmds, report_cmds, score_cmds  # noqa: E402,F401
+except KeyboardInterrupt:
+    _interrupted()
 
 
 def main() -> None:
-    app()
+    global _exiting_on_interrupt
+    _exiting_on_interrupt = True
+    try:
+        app()
+    except KeyboardInterrupt:
+        _interrupted()

@@ -12,9 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import app, fail
+from . import app, fail, first_problem, user_errors
 from .. import corpus as corpus_mod
 from ..markdown import frame_table
+from ..paths import output_file
 from ..schema import LABELS, json_schema
 from ..stats import corpus_stats
 from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_file,
@@ -115,9 +116,8 @@ def stats(
     root = _shown(corpus_dir or corpus_mod.find_root())
     try:
         corpus = corpus_mod.load(root)
-    except corpus_mod.CorpusError as e:
-        fail(f"the corpus at {root} has {len(e.problems)} problem"
-             f"{'s' if len(e.problems) > 1 else ''}; run: ecbench validate {root}")
+    except corpus_mod.CorpusError as e:  # the first problem itself, so the message says what
+        fail(first_problem(e.problems))
     tables = corpus_stats(corpus)
     if fmt is Format.json:
         out.print_json(json.dumps({name: frame.to_dict(orient="records")
@@ -167,7 +167,9 @@ def schema(
             fail(f"{target} is {state}; run: ecbench schema")
         out.print(f"[green]OK[/green]: {target} is up to date")
         return
-    with atomic_writer(target) as fh:
-        fh.write(wanted)
+    with user_errors():
+        output_file(target, "the JSON Schema")
+        with atomic_writer(target) as fh:
+            fh.write(wanted)
     out.print(f"wrote {target}")
 

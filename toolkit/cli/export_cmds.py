@@ -19,6 +19,7 @@ from rich.text import Text
 from . import app, fail
 from .. import corpus as corpus_mod
 from ..jsonl import InputError, atomic_writer, read_json, write_json
+from ..paths import input_file, output_file, output_folder
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
                          no_args_is_help=True)
@@ -85,6 +86,7 @@ def export_hf_cmd(
     from ..export.card import check_repo_id
     from ..export.hf import check_folder, export_hf
 
+    _run(lambda: output_folder(out_dir, "the dataset"))
     corpus = _load(corpus_dir)
     _quiet_datasets()
     optional = {name: corpus.root / rel for name, rel in
@@ -125,8 +127,11 @@ def passes_agreement(corpus) -> dict | None:
 
 def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None:
     """Write an export atomically, then list what it could not represent exactly."""
-    with atomic_writer(out_file, "wb" if isinstance(content, bytes) else "w") as fh:
-        fh.write(content)
+    def write() -> None:
+        with atomic_writer(out_file, "wb" if isinstance(content, bytes) else "w") as fh:
+            fh.write(content)
+
+    _run(write)
     _warn(warnings)
     out.print(f"wrote {out_file}")
 
@@ -148,6 +153,7 @@ def export_conll_cmd(
     """CoNLL-2003 BIO, one -DOCSTART- line per document (--docstart spacy for `spacy convert`)."""
     from ..export.conll import corpus_to_conll
 
+    _run(lambda: output_file(out_file, "the CoNLL export"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_conll(_load(corpus_dir), docstart.value)))
 
 
@@ -159,6 +165,7 @@ def export_spacy_cmd(
     """spaCy DocBin: doc.ents, doc.spans['claims'], readable by `spacy evaluate`."""
     from ..export.docbin import corpus_to_docbin_bytes
 
+    _run(lambda: output_file(out_file, "the DocBin"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_docbin_bytes(_load(corpus_dir))))
 
 
@@ -170,11 +177,14 @@ def export_label_studio_cmd(
     """Label Studio tasks with the gold as predictions, and the labelling config beside them."""
     from ..export.labelstudio import LABEL_CONFIG, corpus_to_tasks
 
-    tasks = _run(lambda: corpus_to_tasks(_load(corpus_dir)))
-    write_json(out_file, tasks)
     config = out_file.with_suffix(".xml")
-    with atomic_writer(config) as fh:
-        fh.write(LABEL_CONFIG)
+    if config == out_file:
+        fail(f"{out_file}: found a .xml name, expected a task file name (the labelling config "
+             "is written beside it as .xml)")
+    _run(lambda: (output_file(out_file, "the tasks"), output_file(config, "the labelling config")))
+    tasks = _run(lambda: corpus_to_tasks(_load(corpus_dir)))
+    _run(lambda: write_json(out_file, tasks))
+    _run(lambda: _write_text(config, LABEL_CONFIG))
     out.print(f"wrote {len(tasks)} tasks to {out_file} and the labelling config to {config}")
 
 
@@ -184,6 +194,16 @@ OutOpt = Annotated[Path, typer.Option(
     "--out", help="Folder to write seeds/<id>.txt and annotations/gold/<id>.json into.")]
 ForceOpt = Annotated[bool, typer.Option(
     "--force", help="Replace existing gold and seed files that differ from the import.")]
+
+
+def _write_text(path: Path, text: str) -> None:
+    with atomic_writer(path) as fh:
+        fh.write(text)
+
+
+def _check_import(file: Path, out_dir: Path) -> None:
+    _run(lambda: (input_file(file, "an export file to import"),
+                  output_folder(out_dir, "the gold files and texts")))
 
 
 def _read_imported(read: Callable) -> list:
@@ -219,8 +239,7 @@ def _write_imported(pairs, out_dir: Path, force: bool = False) -> None:
         if path.exists() and not _differs(path, content):
             unchanged += 1
             continue
-        with atomic_writer(path) as fh:
-            fh.write(content)
+        _run(lambda: _write_text(path, content))
     notes = [f"replaced {len(replaced)} existing file(s)"] if replaced else []
     notes += [f"{unchanged} file(s) already identical"] if unchanged else []
     out.print(f"wrote {len(pairs)} gold file(s) and their texts under {out_dir}"
@@ -256,6 +275,7 @@ def import_label_studio_cmd(
     """Gold files from Label Studio tasks (annotations, else predictions), validated."""
     from ..export.labelstudio import tasks_to_gold
 
+    _check_import(file, out_dir)
     mapping = _label_map(label_map)
     pairs = _read_imported(lambda: tasks_to_gold(read_json(file), file, mapping))
     _write_imported(pairs, out_dir, force)
@@ -281,6 +301,7 @@ def import_doccano_cmd(
     """Gold files (mentions only) from a Doccano sequence-labelling export, validated."""
     from ..export.doccano import read_doccano
 
+    _check_import(file, out_dir)
     mapping = _label_map(label_map)
     _write_imported(_read_imported(lambda: read_doccano(file, offsets.value, mapping)), out_dir,
                     force)

@@ -30,9 +30,9 @@ ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
 
 
 def build_extractor(name: str, pairs: list[str] | None):
-    from ..extractors.registry import get
+    from ..extractors.registry import build
 
-    return get(name).from_pairs(pairs or [])
+    return build(name, pairs)
 
 
 def load_corpus(corpus: Path | None):
@@ -57,14 +57,16 @@ def extract(
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
     from ..extractors.runner import documents_from_folder, run
-    from ..predictions import write_predictions
+    from ..predictions import check_predictions_target, write_predictions
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
     with user_errors():
+        target = out_path or Path(result_filename(extractor).removesuffix(".json") + ".predictions.jsonl")
+        # the output is checked first: a bad --out must not cost a whole extraction
+        check_predictions_target(target)
         ex = build_extractor(extractor, set_)
         documents = documents_from_folder(docs) if docs is not None else list(load_corpus(corpus))
-        target = out_path or Path(result_filename(extractor).removesuffix(".json") + ".predictions.jsonl")
         result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress)
         for note in result.notes:
             err().print(f"note: {note}", highlight=False)
@@ -110,8 +112,9 @@ def benchmark(
     extractor: Annotated[Optional[list[str]], typer.Option(
         "--extractor", "-e", help="extractor to run (repeatable; default: spacy and rules-claims, "
         "plus llm when ECBENCH_LLM_BASE_URL is set)")] = None,
-    results_dir: Annotated[Path, typer.Option(help="where <extractor>.json and LEADERBOARD.md go")]
-        = Path("benchmarks/results"),
+    results_dir: Annotated[Optional[Path], typer.Option(
+        help="where <extractor>.json and LEADERBOARD.md go (default: benchmarks/results of the "
+             "corpus, found as --corpus says)")] = None,
     corpus: CorpusOpt = None,
     batch_size: BatchOpt = 32,
     workers: WorkersOpt = 1,
@@ -119,6 +122,7 @@ def benchmark(
     progress: ProgressOpt = True,
 ):
     """Run extractors over the gold corpus, score each, print and write the leaderboard."""
+    from ..paths import output_folder
     from ..benchmark import (benchmark_one, default_extractors, leaderboard_table, save_result,
                              write_leaderboard, write_report_html)
 
@@ -127,6 +131,9 @@ def benchmark(
     written: list[Path] = []
     with user_errors():
         loaded = load_corpus(corpus)
+        # one rule for the corpus and the results: both at the corpus root unless given
+        results_dir = results_dir or loaded.root / "benchmarks" / "results"
+        output_folder(results_dir, "the results")
         instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
         reports = []
         for name, ex in instances:

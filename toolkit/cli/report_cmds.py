@@ -11,9 +11,9 @@ from pathlib import Path
 
 import typer
 
-from ..sources import load_annotations, load_corpus_gold
+from ..sources import check_comparable, check_paths, check_spans, load_annotations, load_corpus_gold
 from . import app, user_errors
-from .score_cmds import _check_offsets, _parse_labels
+from .score_cmds import _parse_labels, _warn
 
 
 def system_names(paths: list[Path], headers: list) -> list[str]:
@@ -61,15 +61,21 @@ def report_command(
     from ..scoring.labels import parse_label_map
 
     with user_errors():
+        for p in pred:
+            check_paths(p, gold, out, None)
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
-        _check_offsets(gold_set, gold_set.texts, str(gold) if gold else "gold")
+        gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
         pred_sets = [load_annotations(p) for p in pred]
         texts = dict(gold_set.texts)
-        for p, pred_set in zip(pred, pred_sets):
+        for pred_set in pred_sets:
             texts = {**pred_set.texts, **texts}
-            _check_offsets(pred_set, texts, str(p))
+        # the same checks as `ecbench score`, before any scoring
+        check_spans(gold_set, texts, gold_shown, gold=True)
+        for p, pred_set in zip(pred, pred_sets):
+            _warn(check_spans(pred_set, texts, str(p), gold=False))
+            check_comparable(gold_set, pred_set, str(p), gold_shown)
         names = system_names(pred, [s.header for s in pred_sets])
         systems = []
         for name, path, pred_set in zip(names, pred, pred_sets):

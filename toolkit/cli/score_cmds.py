@@ -12,7 +12,8 @@ from pathlib import Path
 
 import typer
 
-from ..sources import AnnotationSet, load_annotations, load_corpus_gold
+from ..sources import (check_comparable, check_labels, check_paths, check_shared, check_spans,
+                       gold_warnings, load_annotations, load_corpus_gold)
 from . import app, user_errors
 
 
@@ -26,19 +27,13 @@ class _Failure(ValueError):
     """A message for the user; ``user_errors`` exits 1 with it."""
 
 
-def _check_offsets(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> None:
-    """Spans must lie inside the text they point at (when the text is known)."""
-    for pred in annotations.predictions:
-        text = texts.get(pred.doc_id)
-        if text is None:
-            continue
-        spans = [(f"mentions[{i}]", m) for i, m in enumerate(pred.mentions)]
-        spans += [(f"claims[{i}].span", c.span) for i, c in enumerate(pred.claims) if c.span]
-        for field, span in spans:
-            if not 0 <= span.start < span.end <= len(text):
-                raise _Failure(f"{shown}: doc_id {pred.doc_id}: {field}: found start {span.start}, "
-                               f"end {span.end}, expected 0 <= start < end <= {len(text)} "
-                               "(the text length)")
+def _warn(warnings: list[str]) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    for warning in warnings:
+        Console(stderr=True, highlight=False).print(
+            Text.assemble(("warning: ", "yellow"), warning), soft_wrap=True)
 
 
 def _parse_labels(value: str | None) -> list[str] | None:
@@ -102,13 +97,22 @@ def score_command(
     from ..scoring.labels import parse_label_map
 
     with user_errors():
+        check_paths(pred, gold, out, plot)
+        for option, value in (("--seed", seed), ("--resamples", resamples)):
+            if value < 0:
+                raise _Failure(f"{option}: found {value}, expected 0 or more")
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
         pred_set = load_annotations(pred)
         texts = {**pred_set.texts, **gold_set.texts}
-        _check_offsets(gold_set, texts, str(gold) if gold else "gold")
-        _check_offsets(pred_set, texts, str(pred))
+        gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
+        # the same checks whatever form gold and predictions came in, before any scoring
+        _warn(gold_warnings(gold_set, gold_shown))
+        check_spans(gold_set, texts, gold_shown, gold=True)
+        _warn(check_spans(pred_set, texts, str(pred), gold=False))
+        check_comparable(gold_set, pred_set, str(pred), gold_shown)
+        _warn(check_labels(label_list, gold_set, pred_set, mapping))
         # the header says what the system attempted; without one, it is scored on everything
         produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
         # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
@@ -160,20 +164,30 @@ def agree_command(
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
 ) -> None:
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
+    from ..scoring import TASKS
     from ..scoring.agreement import agreement
 
     with user_errors():
+        check_paths(a, b, out)
         set_a, set_b = load_annotations(a), load_annotations(b)
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
-        _check_offsets(set_a, texts, str(a))
-        _check_offsets(set_b, texts, str(b))
+        _warn(check_spans(set_a, texts, str(a), gold=False))
+        _warn(check_spans(set_b, texts, str(b), gold=False))
+        check_shared(set_a, set_b, str(a), str(b))
+        # a task is compared only if both sets annotated it (a header's produces says)
+        produces = [task for task in TASKS if all(
+            s.header is None or task in s.header.produces for s in (set_a, set_b))]
         # kappa and sentence-level claims need every text; without them both are left out
         result = agreement(set_a.predictions, set_b.predictions,
-                           texts if ids <= texts.keys() else None)
+                           texts if ids <= texts.keys() else None, produces=produces)
         if format is Format.json:
             _emit(json.dumps(result, ensure_ascii=False, indent=2), out)
-        elif format is Format.markdown:
+            return
+        # a skipped task reads "not scored (why)", as in `ecbench score`, not as zeros or n/a
+        skipped = result.pop("skipped")
+        result = {key: skipped.get(key, value) for key, value in result.items()}
+        if format is Format.markdown:
             rows = "\n".join(f"| {k} | {_show(v)} |" for k, v in _flatten(result))
             _emit("| measure | value |\n| --- | --- |\n" + rows + "\n", out)
         else:

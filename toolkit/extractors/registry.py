@@ -8,6 +8,8 @@ built-ins are registered too, the way pytest and spaCy find plugins) or by ``mod
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from importlib.metadata import EntryPoint, entry_points
 
 from .base import Extractor, ExtractorError
@@ -27,6 +29,7 @@ def get(name_or_path: str) -> type[Extractor]:
         return _checked(_load(registered[name_or_path], name_or_path), name_or_path)
     if ":" in name_or_path:
         module, _, attr = name_or_path.partition(":")
+        _cwd_importable()
         try:
             obj = importlib.import_module(module)
         except ImportError as e:
@@ -39,6 +42,26 @@ def get(name_or_path: str) -> type[Extractor]:
         return _checked(obj, name_or_path)
     names = ", ".join(registered) or "(none)"
     raise ExtractorError(f"unknown extractor {name_or_path!r}; available: {names} (or give module:Class)")
+
+
+def build(name_or_path: str, pairs: list[str] | None = None) -> Extractor:
+    """An extractor instance from ``--set key=value`` pairs; whatever its constructor raises
+    becomes one ``ExtractorError`` line naming the extractor."""
+    cls = get(name_or_path)
+    try:
+        return cls.from_pairs(pairs or [])
+    except ExtractorError:
+        raise
+    except Exception as e:  # third-party code: any exception, told in one line
+        raise ExtractorError(f"extractor {name_or_path!r}: {cls.__name__}() failed: "
+                             f"{type(e).__name__}: {e}") from None
+
+
+def _cwd_importable() -> None:
+    """``module:Class`` finds modules in the working directory, as ``python -m`` does (the
+    ``ecbench`` script's own folder is on sys.path instead)."""
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, "")
 
 
 def _load(ep: EntryPoint, name: str):

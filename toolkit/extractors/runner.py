@@ -13,6 +13,8 @@ interrupted run leaves no output (the caller writes the file atomically afterwar
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -80,7 +82,7 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
         notes.append(f"extractor {extractor.name!r} is not declared parallel_safe; running with 1 worker")
         workers = 1
     started, clock = now(), time.perf_counter()
-    extractor.setup()  # fails fast with a clear message; timed apart from extraction
+    _setup(extractor)  # fails fast with a clear message; timed apart from extraction
     setup_s = time.perf_counter() - clock
     clock = time.perf_counter()
     chunks = list(batches(list(docs), batch_size))
@@ -112,6 +114,21 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
     return RunResult(predictions, failures, header, notes)
 
 
+def _setup(extractor: Extractor) -> None:
+    """``extractor.setup()``; a failure is one ``ExtractorError`` line naming the extractor."""
+    try:
+        extractor.setup()
+    except KeyboardInterrupt:
+        raise
+    except ExtractorError as e:
+        if extractor.name and extractor.name in str(e):
+            raise
+        raise ExtractorError(f"extractor {extractor.name!r}: setup() failed: {e}") from None
+    except Exception as e:  # third-party code: any exception, told in one line
+        raise ExtractorError(f"extractor {extractor.name!r}: setup() failed: "
+                             f"{type(e).__name__}: {e}") from None
+
+
 # --- worker processes: each builds its own extractor once, then takes batches ----------------
 
 _worker_extractor: Extractor | None = None
@@ -119,6 +136,9 @@ _worker_extractor: Extractor | None = None
 
 def _init_worker(cls: type[Extractor], settings: dict[str, Any]) -> None:
     global _worker_extractor
+    # Ctrl-C reaches the whole process group; the parent alone handles it (and stops the
+    # workers), so a worker never prints a KeyboardInterrupt traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_extractor = cls(**settings)
     _worker_extractor.setup()
 
@@ -130,20 +150,39 @@ def _work(batch: Sequence[Document]) -> list[Prediction]:
 
 def _run_parallel(extractor: Extractor, chunks, workers: int, advance) -> list[list[Prediction]]:
     results: list[list[Prediction] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(type(extractor), dict(extractor.settings))) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                               initargs=(type(extractor), dict(extractor.settings)))
+    try:
         futures = {pool.submit(_work, chunk): i for i, chunk in enumerate(chunks)}
-        try:
-            for future in as_completed(futures):
-                i = futures[future]
-                results[i] = future.result()
-                advance(len(chunks[i]))
-        except BrokenProcessPool as e:
-            raise ExtractorError(f"a worker process died ({e}); rerun with --workers 1 to see why") from None
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            advance(len(chunks[i]))
+    except BrokenProcessPool as e:
+        _stop(pool)
+        raise ExtractorError(f"a worker process died ({e}); rerun with --workers 1 to see why") from None
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     return results  # type: ignore[return-value]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now, not after their current batch. A second Ctrl-C (a terminal sends
+    one to every process of the group, ``timeout -s INT`` one more to the parent) is ignored
+    while the pool shuts down, so it cannot interrupt the shutdown into a traceback or a hang."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+        # the executor has no public way to stop a running task; terminate its processes
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 class _progress:

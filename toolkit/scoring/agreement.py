@@ -10,7 +10,7 @@ one when mentions nest) and ``"O"`` outside every mention.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -114,15 +114,31 @@ def _matched_claim_agreement(pairs, by_a: Mapping[str, Prediction],
             "entities_jaccard": mean(jaccard)}
 
 
+def _entity_agreement(spans_a, spans_b) -> dict:
+    """Entity-level agreement, symmetric: recall is the share of A's entities that B finds,
+    precision the share of B's entities that A finds (the scorer's entity level counts found
+    *gold* entities against unmatched *predicted* ones, which is not symmetric)."""
+    a_found = score_mentions(spans_a, spans_b).entities
+    b_found = score_mentions(spans_b, spans_a).entities
+    precision, recall = b_found.recall, a_found.recall
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
 def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
-              texts: Mapping[str, str] | None = None) -> dict:
+              texts: Mapping[str, str] | None = None,
+              produces: Collection[str] = ("mentions", "claims")) -> dict:
     """Agreement of annotation sets ``a`` and ``b`` (``a`` as reference), JSON-ready.
 
     Without ``texts`` there is no kappa and no sentence-level claim agreement (``None``).
+    A task missing from ``produces`` (what both sets annotated) is not scored: ``None``, with
+    the reason under ``skipped``.
     """
     by_a, by_b = by_document(a, "annotation A"), by_document(b, "annotation B")
     spans_a, spans_b = _spans(by_a), _spans(by_b)
     mentions = score_mentions(spans_a, spans_b)
+    skipped = {task: "not scored (not annotated in both sets)"
+               for task in ("mentions", "claims") if task not in produces}
     # B's entity ids mean nothing to A: translate them through mentions with equal boundaries
     aligned = {d: claimant_alignment(by_a[d].mentions, r.mentions, r.claims)
                for d, r in by_b.items() if d in by_a}
@@ -132,9 +148,10 @@ def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
         "documents": {"a": len(by_a), "b": len(by_b), "both": len(by_a.keys() & by_b.keys()),
                       "only_a": sorted(by_a.keys() - by_b.keys()),
                       "only_b": sorted(by_b.keys() - by_a.keys())},
-        "mentions": {scheme: _prf(mentions.micro[scheme]) for scheme in SCHEMES},
-        "entities": _prf(mentions.entities),
-        "claims": {
+        "mentions": None if "mentions" in skipped else
+        {scheme: _prf(mentions.micro[scheme]) for scheme in SCHEMES},
+        "entities": None if "mentions" in skipped else _entity_agreement(spans_a, spans_b),
+        "claims": None if "claims" in skipped else {
             **_prf(claims.counts),
             "threshold": claims.threshold,
             "claimant_agreement": claims.claimant_accuracy,
@@ -145,5 +162,7 @@ def agreement(a: Sequence[Prediction], b: Sequence[Prediction],
             "sentences": _prf(claims.sentences) if claims.sentences is not None else None,
             **_matched_claim_agreement(claims.pairs, by_a, by_b),
         },
-        "kappa": cohen_kappa_tokens(spans_a, spans_b, texts) if texts is not None else None,
+        "kappa": cohen_kappa_tokens(spans_a, spans_b, texts)
+        if texts is not None and "mentions" not in skipped else None,
+        "skipped": skipped,
     }

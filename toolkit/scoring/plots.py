@@ -27,13 +27,18 @@ def per_label_figure(report):
     x = range(len(labels))
     width = 0.4
     ax.bar([i - width / 2 for i in x], [per_label[lb]["strict"]["precision"] for lb in labels],
-           width, label="precision")
+           width, label="precision", color="C0")
     ax.bar([i + width / 2 for i in x], [per_label[lb]["strict"]["recall"] for lb in labels],
-           width, label="recall")
+           width, label="recall", color="C1")
     ax.set_xticks(list(x), labels, rotation=45, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_title("Mentions per label (strict)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # outside: never over a bar
+    # handles drawn here, not taken from the bars: with no label to show there are no bars,
+    # and matplotlib would draw both swatches in the default colour
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color="C0", label="precision"), Patch(color="C1", label="recall")],
+              loc="upper left", bbox_to_anchor=(1.01, 1))  # outside: never over a bar
     return fig
 
 

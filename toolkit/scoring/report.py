@@ -246,7 +246,8 @@ class Report:
         if self.mentions is not None:
             out += ["### Mentions (micro)",
                     _md_table(["scheme", "P", "R", "F1", ci, *MENTION_KEYS[3:]],
-                              self._scheme_rows()),
+                              [scores + counts[1:] for scores, counts
+                               in zip(self._scheme_rows(), self._count_rows())]),
                     "### Mentions per label (strict)",
                     _md_table(["label", "P", "R", "F1", "gold", "predicted"], self._label_rows())]
         if self.entities is not None:
@@ -279,10 +280,10 @@ class Report:
         parts = []
         if d.get("only_gold"):
             parts.append(f"{len(d['only_gold'])} gold document(s) without predictions "
-                         f"(all missed): {', '.join(d['only_gold'])}")
+                         f"(all missed): {_some(d['only_gold'])}")
         if d.get("only_pred"):
             parts.append(f"{len(d['only_pred'])} predicted document(s) without gold "
-                         f"(all spurious): {', '.join(d['only_pred'])}")
+                         f"(all spurious): {_some(d['only_pred'])}")
         if d.get("failed"):
             parts.append(f"{len(d['failed'])} document(s) where the extractor failed: "
                          + ", ".join(f["doc_id"] for f in d["failed"]))
@@ -361,6 +362,11 @@ def _n(value) -> str:
 
 def _ci(interval) -> str:
     return "" if interval is None else f"{interval[0]:.3f}–{interval[1]:.3f}"
+
+
+def _some(ids: list[str], shown: int = 10) -> str:
+    """A few ids and how many more: a note stays short for 100,000 documents."""
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:

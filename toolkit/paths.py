@@ -1,0 +1,87 @@
+"""Check a command's paths before it does any long work, each failure one located line.
+
+Every check raises ``InputError`` (file: what was found, what was expected). Output checks
+probe the folder by creating (and removing) a temporary file there, because permission bits
+say nothing for root: what fails for root is a read-only file system, ``/proc`` or ``/sys``,
+or a file where a folder should be, and only trying finds those.
+
+>>> import tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> output_file(folder / "new" / "out.jsonl", "the predictions")
+>>> output_file(folder, "the predictions")
+Traceback (most recent call last):
+...
+toolkit.jsonl.InputError: ...: found a folder, expected a file to write the predictions into
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .jsonl import InputError
+
+
+def input_file(path: str | os.PathLike, what: str) -> None:
+    """``path`` must be an existing file (``what`` says what it should hold)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(path, f"found a folder, expected {what}")
+    if not path.exists():
+        raise InputError(path, f"no such file, expected {what}")
+
+
+def input_folder(path: str | os.PathLike, what: str) -> None:
+    """``path`` must be an existing folder."""
+    path = Path(path)
+    if path.is_file():
+        raise InputError(path, f"found a file, expected {what}")
+    if not path.exists():
+        raise InputError(path, f"no such folder, expected {what}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _probe(path: Path, folder: Path) -> None:
+    """The nearest existing folder at or above ``folder`` must take a new file (``path``)."""
+    while not folder.exists() and folder != folder.parent:
+        if folder.is_symlink():  # a dangling link: writing would create its target elsewhere
+            break
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(path, f"cannot write here: {folder} is a file, expected a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ecbench-probe.")
+    except OSError as e:
+        raise InputError(path, f"cannot write here: {folder} is not writable "
+                         f"({e.strerror or e})") from None
+    os.close(fd)
+    os.unlink(tmp)
+
+
+def output_file(path: str | os.PathLike, what: str, *,
+                inputs: Iterable[str | os.PathLike | None] = ()) -> None:
+    """``path`` can be written as a file: not a folder, not one of this command's ``inputs``,
+    in a folder that exists (or can be made) and takes new files."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(path, f"found a folder, expected a file to write {what} into")
+    for source in inputs:
+        if source is not None and _same_file(path, Path(source)):
+            raise InputError(path, f"is an input of this command; choose another file for {what}")
+    _probe(path, path.resolve().parent if path.is_symlink() else path.parent)
+
+
+def output_folder(path: str | os.PathLike, what: str) -> None:
+    """``path`` can hold new files: a folder, or a path where one can be made."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise InputError(path, f"found a file, expected a folder to write {what} into")
+    _probe(path, path)
