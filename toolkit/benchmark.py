@@ -34,6 +34,21 @@ def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
     return [*DEFAULT_EXTRACTORS, *(["llm"] if env.get(LLM_ENDPOINT_ENV) else [])]
 
 
+def default_results_dir(corpus_root: Path, cwd: Path | None = None) -> Path:
+    """Where ``ecbench benchmark`` writes: ``benchmarks/results`` beside the corpus it scored (one
+    rule for both, from any subfolder), except for the corpus an installed wheel carries, which
+    lives inside site-packages: then under the working directory.
+
+    >>> default_results_dir(Path("/repo"))
+    PosixPath('/repo/benchmarks/results')
+    """
+    from importlib.resources import files
+
+    packaged = Path(str(files("toolkit") / "corpus_data")).resolve()
+    base = (cwd or Path.cwd()) if Path(corpus_root).resolve() == packaged else Path(corpus_root)
+    return base / "benchmarks" / "results"
+
+
 def result_filename(extractor: str) -> str:
     """``"spacy"`` -> ``"spacy.json"``; a ``module:Class`` path becomes a safe file name."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", extractor).strip("_") + ".json"

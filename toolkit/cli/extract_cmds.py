@@ -113,8 +113,9 @@ def benchmark(
         "--extractor", "-e", help="extractor to run (repeatable; default: spacy and rules-claims, "
         "plus llm when ECBENCH_LLM_BASE_URL is set)")] = None,
     results_dir: Annotated[Optional[Path], typer.Option(
-        help="where <extractor>.json and LEADERBOARD.md go (default: benchmarks/results of the "
-             "corpus, found as --corpus says)")] = None,
+        help="where <extractor>.json, LEADERBOARD.md and report.html go (default: "
+             "benchmarks/results beside the corpus found as --corpus says; for the corpus an "
+             "installed wheel carries, under the working directory)")] = None,
     corpus: CorpusOpt = None,
     batch_size: BatchOpt = 32,
     workers: WorkersOpt = 1,
@@ -123,7 +124,8 @@ def benchmark(
 ):
     """Run extractors over the gold corpus, score each, print and write the leaderboard."""
     from ..paths import output_folder
-    from ..benchmark import (benchmark_one, default_extractors, leaderboard_table, save_result,
+    from ..benchmark import (benchmark_one, default_extractors, default_results_dir,
+                             leaderboard_table, save_result,
                              write_leaderboard, write_report_html)
 
     names = extractor or default_extractors()
@@ -131,8 +133,7 @@ def benchmark(
     written: list[Path] = []
     with user_errors():
         loaded = load_corpus(corpus)
-        # one rule for the corpus and the results: both at the corpus root unless given
-        results_dir = results_dir or loaded.root / "benchmarks" / "results"
+        results_dir = results_dir or default_results_dir(loaded.root)
         output_folder(results_dir, "the results")
         instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
         reports = []
