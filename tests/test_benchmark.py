@@ -85,7 +85,7 @@ def test_benchmark_command_writes_results_and_leaderboard(corpus, tmp_path):
     assert sorted(p.name for p in results.iterdir()) == \
         ["LEADERBOARD.md", "earlier-run.json", "empty.json", "gold.json"]
     gold = json.loads((results / "gold.json").read_text())
-    assert gold["schema"] == "ecbench.score/v1" and gold["mentions"]["micro"]["strict"]["f1"] == 1.0
+    assert gold["schema"] == "ecbench.score/v2" and gold["mentions"]["micro"]["strict"]["f1"] == 1.0
     board = (results / "LEADERBOARD.md").read_text()
     assert "earlier-run" in board and "| gold 1 |" in board  # regenerated from every JSON file
     assert "gold" in result.output and "1.000" in result.output
@@ -98,7 +98,7 @@ def test_benchmark_rejects_a_foreign_json(corpus, tmp_path):
     result = CliRunner().invoke(app, ["benchmark", "-e", "empty", "--corpus", str(corpus.root),
                                       "--results-dir", str(results), "--n-resamples", "0", "--no-progress"])
     assert result.exit_code == 1
-    assert "notes.json" in result.output and "ecbench.score/v1" in result.output
+    assert "notes.json" in result.output and "ecbench.score/v2" in result.output
     assert "Traceback" not in result.output
 
 

@@ -90,7 +90,7 @@ def test_oracle_json_scores_one_against_the_bundled_corpus(oracle_file):
     result = invoke("score", "--pred", oracle_file, "--format", "json", "--resamples", "20")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["schema"] == "ecbench.score/v1"
+    assert data["schema"] == "ecbench.score/v2"
     for scheme in SCHEMES:
         assert list(data["mentions"]["micro"][scheme]) == list(MENTION_KEYS)
         assert data["mentions"]["micro"][scheme]["f1"] == 1.0

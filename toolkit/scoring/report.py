@@ -3,7 +3,7 @@
 ``Report`` holds the JSON-ready sections that ``score()`` built; every view reads those same
 numbers, so the terminal table, the Markdown and the frames can never disagree with the JSON.
 The raw results (matches, claim pairs) ride along, unserialised, for the error report.
-The JSON layout (``ecbench.score/v1``) is documented in docs/scoring.md.
+The JSON layout (``ecbench.score/v2``) is documented in docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA = "ecbench.score/v1"
+SCHEMA = "ecbench.score/v2"
 SCHEMES = ("strict", "exact", "partial", "type")
 #: The keys of one scheme's counts, in the order the JSON shows them.
 MENTION_KEYS = ("precision", "recall", "f1", "correct", "incorrect", "partial", "missed",
@@ -56,8 +56,28 @@ def mentions_section(result) -> dict:
         "per_label": {label: _by_scheme(result.per_label[label])
                       for label in sorted(result.per_label)},
         "macro": macro,
+        "confusion": confusion_dict(result.confusion),
         "per_document": {doc: _by_scheme(result.per_doc[doc]) for doc in sorted(result.per_doc)},
     }
+
+
+def confusion_dict(confusion: Mapping) -> dict:
+    """``{(gold, pred): n}`` (None for missed / spurious) as ``{labels, matrix, missed,
+    spurious}``: ``matrix[gold][pred]`` counts the strict assignment's pairs (zeros left
+    out)."""
+    labels = sorted({label for pair in confusion for label in pair if label is not None})
+    matrix: dict[str, dict[str, int]] = {}
+    missed: dict[str, int] = {}
+    spurious: dict[str, int] = {}
+    for (gold, pred), n in sorted(confusion.items(), key=lambda kv: (kv[0][0] or "",
+                                                                    kv[0][1] or "")):
+        if pred is None:
+            missed[gold] = n
+        elif gold is None:
+            spurious[pred] = n
+        else:
+            matrix.setdefault(gold, {})[pred] = n
+    return {"labels": labels, "matrix": matrix, "missed": missed, "spurious": spurious}
 
 
 def claims_section(result) -> dict:
@@ -99,7 +119,7 @@ class Report:
     details: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        """The stable, versioned JSON object (``ecbench.score/v1``)."""
+        """The stable, versioned JSON object (``ecbench.score/v2``)."""
         return {
             "schema": SCHEMA,
             "mentions": self.mentions,
@@ -131,7 +151,9 @@ class Report:
     def to_frame(self) -> dict[str, Any]:
         """pandas DataFrames, keyed by view: ``mentions`` (scheme rows), ``per_label``
         (label x scheme rows), ``macro``, ``per_document`` (doc x scheme), ``entities``,
-        ``claims`` (one row), ``claims_sweep``, ``claims_per_document``, ``confidence``.
+        ``confusion`` (gold label rows plus ``spurious``, predicted label columns plus
+        ``missed``), ``claims`` (one row), ``claims_sweep``, ``claims_per_document``,
+        ``confidence``.
         Views of skipped tasks are absent."""
         import pandas as pd
 
@@ -145,6 +167,9 @@ class Report:
                 "scheme")
             frames["per_document"] = _nested_frame(m["per_document"], ("doc_id", "scheme"),
                                                    MENTION_KEYS)
+            rows, columns, cells = _confusion_grid(m["confusion"])
+            frames["confusion"] = pd.DataFrame(cells, index=pd.Index(rows, name="gold"),
+                                               columns=pd.Index(columns, name="predicted"))
         if self.entities is not None:
             frames["entities"] = pd.DataFrame([self.entities], columns=list(PRF_KEYS))
         if self.claims is not None:
@@ -183,6 +208,11 @@ class Report:
                  _n(s["strict"]["actual"])] for label, s in self.mentions["per_label"].items()]
         return rows + [["macro", *_prf_cells(self.mentions["macro"]["strict"]), "", ""]]
 
+    def _confusion_table(self) -> tuple[list[str], list[list[str]]]:
+        rows, columns, cells = _confusion_grid(self.mentions["confusion"])
+        return (["gold / predicted", *columns],
+                [[row, *(_n(c) if c else "·" for c in line)] for row, line in zip(rows, cells)])
+
     def _claim_rows(self) -> list[list[str]]:
         c = self.claims
         rows = [["claims", *_prf_cells(c), _ci(self.interval("claims"))],
@@ -212,7 +242,9 @@ class Report:
                     _md_table(["scheme", "P", "R", "F1", ci, *MENTION_KEYS[3:]],
                               self._scheme_rows()),
                     "### Mentions per label (strict)",
-                    _md_table(["label", "P", "R", "F1", "gold", "predicted"], self._label_rows())]
+                    _md_table(["label", "P", "R", "F1", "gold", "predicted"], self._label_rows()),
+                    "### Label confusion (strict assignment; rows gold, columns predicted)",
+                    _md_table(*self._confusion_table())]
         if self.entities is not None:
             e = self.entities
             out += ["### Entities",
@@ -268,7 +300,9 @@ class Report:
                                       self._count_rows()),
                        _rich_table("Per label (strict)",
                                       ["label", "P", "R", "F1", "gold", "predicted"],
-                                      self._label_rows(), last_is_total=True)]
+                                      self._label_rows(), last_is_total=True),
+                       _rich_table("Label confusion (rows gold, columns predicted)",
+                                   *self._confusion_table(), last_is_total=True)]
         if self.claims is not None:
             t = _rich_table(f"Claims (threshold {self.claims['threshold']})",
                             ["", "P", "R", "F1", "CI"], self._claim_rows())
@@ -299,6 +333,17 @@ def _rich_table(title: str, columns: list[str], rows: list[list[str]], *, last_i
             table.add_section()
         table.add_row(*row)
     return table
+
+
+def _confusion_grid(confusion: Mapping) -> tuple[list[str], list[str], list[list[int]]]:
+    """The confusion section as a dense grid: gold labels then ``spurious`` as rows,
+    predicted labels then ``missed`` as columns."""
+    labels = confusion["labels"]
+    rows, columns = [*labels, "spurious"], [*labels, "missed"]
+    cells = [[confusion["matrix"].get(g, {}).get(p, 0) for p in labels]
+             + [confusion["missed"].get(g, 0)] for g in labels]
+    cells.append([confusion["spurious"].get(p, 0) for p in labels] + [0])
+    return rows, columns, cells
 
 
 def _prf_cells(scores: Mapping) -> list[str]:
