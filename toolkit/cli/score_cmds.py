@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from enum import Enum
 from pathlib import Path
 
@@ -91,6 +92,10 @@ def score_command(
     label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
                                          "JSON file."),
     threshold: float = typer.Option(0.5, "--threshold", help="Claim similarity needed to match."),
+    min_overlap: float = typer.Option(0.0, "--min-overlap", min=0.0, max=100.0,
+                                      help="Percent of a gold mention a prediction must cover to "
+                                      "pair with it (nervaluate's min_overlap_percentage; 0: any "
+                                      "overlap)."),
     resamples: int = typer.Option(1000, "--resamples",
                                   help="Bootstrap resamples (0: no intervals)."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
@@ -98,7 +103,7 @@ def score_command(
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     from .. import __version__
-    from ..scoring import TASKS, score
+    from ..scoring import TASKS, DuplicateMentionWarning, score
     from ..scoring.labels import parse_label_map
 
     with user_errors():
@@ -116,9 +121,18 @@ def score_command(
         provenance = {**header_provenance, "produces": produces,
                       "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
                                   "gold": gold_set.source}}
-        report = score(gold_set.predictions, pred_set.predictions, texts or None, produces=produces,
-                       labels=label_list, label_map=mapping, threshold=threshold,
-                       n_resamples=resamples, seed=seed, provenance=provenance)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DuplicateMentionWarning)
+            report = score(gold_set.predictions, pred_set.predictions, texts or None,
+                           produces=produces, labels=label_list, label_map=mapping,
+                           threshold=threshold, n_resamples=resamples, seed=seed,
+                           min_overlap=min_overlap, provenance=provenance)
+        for warning in caught:  # e.g. a repeated mention: scored as spurious, said once
+            if issubclass(warning.category, DuplicateMentionWarning):
+                typer.echo(f"warning: {pred}: {warning.message}", err=True)
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                       warning.lineno)
         error_items = None
         if errors:
             from ..scoring.errors import error_report

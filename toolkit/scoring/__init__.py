@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..schema import Prediction, PredClaim
 from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
 
-__all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS"]
+__all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS", "DuplicateMentionWarning"]
 
 TASKS = ("mentions", "claims")
 
@@ -53,6 +53,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     if n_resamples < 0:
         raise ValueError(f"n_resamples: found {n_resamples}, expected 0 (no intervals) or more")
     gold_docs, pred_docs = by_document(gold, "gold"), by_document(pred, "predictions")
+    if "mentions" in produces:
+        _warn_duplicates(pred_docs.values())
     doc_ids = sorted(set(gold_docs) | set(pred_docs))
     texts = {d: texts[d] for d in doc_ids if d in texts} if texts else {}
 
@@ -128,6 +130,23 @@ def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Predi
                              "time, expected one record per document")
         out[p.doc_id] = p
     return out
+
+
+def _warn_duplicates(predictions) -> None:
+    """A repeated mention is scored (as spurious), not refused; say so."""
+    from ..predictions import duplicate_mentions
+
+    found = duplicate_mentions(predictions)
+    if found:
+        import warnings
+
+        more = f" (and {len(found) - 1} more documents)" if len(found) > 1 else ""
+        warnings.warn(f"repeated predicted mention: {found[0]}{more}", DuplicateMentionWarning,
+                      stacklevel=3)
+
+
+class DuplicateMentionWarning(UserWarning):
+    """A prediction repeats a mention; the repeat is scored as spurious."""
 
 
 def _claimant_alignment(gold_docs: Mapping[str, Prediction],
