@@ -23,6 +23,7 @@ def test_pinned_versions():
 
     assert version("nervaluate") == "1.2.1"
     assert version("seqeval") == "1.2.2"
+    assert version("conlleval") == "0.2"
 
 
 # --- generators ---------------------------------------------------------------------------------
@@ -265,6 +266,32 @@ def test_per_label_and_macro_strict_equal_seqeval_report(corpus):
         for metric in ("precision", "recall", "f1"):
             assert result.macro["strict"][metric] == pytest.approx(
                 report["macro avg"][SEQEVAL[metric]], abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpora)
+def test_per_label_strict_counts_equal_conlleval(corpus):
+    # conlleval (CoNLL-2000's script, in Python) per chunk type: correct, predicted, gold
+    conlleval = pytest.importorskip("conlleval")
+    y_true, y_pred = _bio_corpus(corpus)
+    lines = []
+    for gold_tags, pred_tags in zip(y_true, y_pred):
+        lines += [f"x {g} {p}" for g, p in zip(gold_tags, pred_tags)] + [""]
+    theirs = conlleval.evaluate(lines)
+    result = score_mentions(*_as_dicts(corpus))
+    slots = theirs["slots"]["chunks"]
+    assert set(result.per_label) == set(slots)
+    for label, schemes in result.per_label.items():
+        strict, stats = schemes["strict"], slots[label]["stats"]
+        assert (strict.correct, strict.actual, strict.possible) == \
+            (stats["correct"], stats["pred"], stats["gold"])
+        if strict.actual:  # conlleval calls precision 1 when nothing was predicted; we call it 0
+            assert strict.precision == pytest.approx(slots[label]["evals"]["prec"], abs=1e-12)
+        assert strict.recall == pytest.approx(slots[label]["evals"]["rec"], abs=1e-12)
+    overall = theirs["overall"]["chunks"]["stats"]
+    micro = result.micro["strict"]
+    assert (micro.correct, micro.actual, micro.possible) == \
+        (overall["correct"], overall["pred"], overall["gold"])
 
 
 def test_macro_counts_a_label_seen_only_in_predictions():
