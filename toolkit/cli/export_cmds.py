@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.text import Text
 
 from . import app, fail
-from .. import corpus as corpus_mod
 from ..jsonl import InputError, atomic_writer, read_json, write_json
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
@@ -37,7 +36,9 @@ def _warn(warnings) -> None:
         err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
 
 
-def _load(corpus_dir: Path | None) -> corpus_mod.Corpus:
+def _load(corpus_dir: Path | None):
+    from .. import corpus as corpus_mod  # here, not at the top: `ecbench --help` stays quick
+
     root = corpus_dir or corpus_mod.find_root()
     try:
         return corpus_mod.load(root)
@@ -147,6 +148,8 @@ OutOpt = Annotated[Path, typer.Option(
 
 
 def _write_imported(pairs, out_dir: Path) -> None:
+    from .. import corpus as corpus_mod
+
     for text, gold in pairs:
         with atomic_writer(out_dir / corpus_mod.SEEDS_DIR / f"{gold.doc_id}.txt") as fh:
             fh.write(text)

@@ -5,6 +5,7 @@ Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import warnings
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import typer
 
-from ..sources import AnnotationSet, load_annotations, load_corpus_gold
 from . import app, user_errors
 
 
@@ -27,7 +27,7 @@ class _Failure(ValueError):
     """A message for the user; ``user_errors`` exits 1 with it."""
 
 
-def _check_offsets(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> None:
+def _check_offsets(annotations, texts: dict[str, str], shown: str) -> None:
     """Spans must lie inside the text they point at (when the text is known)."""
     for pred in annotations.predictions:
         text = texts.get(pred.doc_id)
@@ -102,15 +102,31 @@ def score_command(
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
+    # the command makes millions of small objects and no cycles worth collecting: the cyclic
+    # collector would only rescan them over and over (a third of the run on large files)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
+               resamples, seed, out)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
+           resamples, seed, out) -> None:
     from .. import __version__
     from ..scoring import TASKS, DuplicateMentionWarning, score
     from ..scoring.labels import parse_label_map
+    from ..sources import load_annotations, load_corpus_gold
 
     with user_errors():
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
-        gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
-        pred_set = load_annotations(pred)
+        # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
+        gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
+        pred_set = load_annotations(pred, fast=True)
         texts = {**pred_set.texts, **gold_set.texts}
         _check_offsets(gold_set, texts, str(gold) if gold else "gold")
         _check_offsets(pred_set, texts, str(pred))
@@ -153,7 +169,7 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
         data = report.to_dict()
         if error_items is not None:
             data["errors"] = errs.errors_to_dict(error_items)
-        _emit(json.dumps(data, ensure_ascii=False, indent=2), out)
+        _emit(_json_text(data), out)
     elif format is Format.markdown:
         text = report.to_markdown()
         if error_items is not None:
@@ -166,6 +182,17 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
         _render_tables(tables, report.notes(), out)
 
 
+def _json_text(data) -> str:
+    """Indented JSON, as ``json.dumps(data, ensure_ascii=False, indent=2)`` writes it, by
+    msgspec (a per-document report of a large file is millions of values)."""
+    import msgspec
+
+    try:
+        return msgspec.json.format(msgspec.json.encode(data), indent=2).decode()
+    except TypeError:  # a value msgspec does not know: the standard library's way
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
 @app.command("agree")
 def agree_command(
     a: Path = typer.Argument(..., help="First annotation set (JSONL, gold file/folder or corpus)."),
@@ -175,6 +202,7 @@ def agree_command(
 ) -> None:
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
     from ..scoring.agreement import agreement
+    from ..sources import load_annotations
 
     with user_errors():
         set_a, set_b = load_annotations(a), load_annotations(b)

@@ -15,6 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..schema import Prediction, PredClaim
+from .labels import relabel
+from .mentions import MentionSpan, SchemeCounts
+from .prf import PRFScore
 from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
 
 __all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS", "DuplicateMentionWarning"]
@@ -159,9 +162,7 @@ def _claimant_alignment(gold_docs: Mapping[str, Prediction],
 
 
 def _spans(prediction: Prediction | None, label_map, labels) -> list:
-    from .labels import relabel
-    from .mentions import MentionSpan
-
+    # runs once per document: module-level imports (a function-level one costs a lookup here)
     if prediction is None:
         return []
     return relabel(MentionSpan.all_of(prediction.mentions), label_map=label_map, labels=labels)
@@ -201,15 +202,27 @@ def _all_units(doc_ids, texts: Mapping[str, str], unit: str) -> list:
     return [(d, k) for d in doc_ids for k in range(max(1, len(sentences(texts[d]))))]
 
 
-def _document_units(result, doc_ids) -> dict[str, list]:
-    """Per-document tp/fp/fn for each scheme and for entities, from the one sweep."""
-    from .prf import PRFScore
+def _document_units(result, doc_ids) -> dict:
+    """Per-document (tp, fp, fn) arrays for each scheme and for entities, from the one sweep
+    (no re-scoring). tp is the scheme's credit (partial: half), as ``_scheme_prf`` has it."""
+    import numpy as np
 
-    out: dict[str, list] = {}
+    empty = {scheme: (0, 0, 0, 0, 0) for scheme in SCHEMES}
+    out: dict = {}
     for scheme in SCHEMES:
-        out[f"mentions.{scheme}"] = [_scheme_prf(result.per_doc[d][scheme]) if d in result.per_doc
-                                     else PRFScore() for d in doc_ids]
-    out["entities"] = [result.per_doc_entities.get(d, PRFScore()) for d in doc_ids]
+        rows = np.array([(c.correct, c.incorrect, c.partial, c.missed, c.spurious)
+                         for c in (result.per_doc[d][scheme] if d in result.per_doc
+                                   else SchemeCounts(*empty[scheme]) for d in doc_ids)],
+                        dtype=float).reshape(-1, 5)
+        correct, incorrect, partial, missed, spurious = rows.T
+        tp = correct + 0.5 * partial
+        out[f"mentions.{scheme}"] = np.column_stack(
+            (tp, correct + incorrect + partial + spurious - tp,
+             correct + incorrect + partial + missed - tp))
+    none = PRFScore()
+    out["entities"] = np.array([(e.tp, e.fp, e.fn) for e in
+                                (result.per_doc_entities.get(d, none) for d in doc_ids)],
+                               dtype=float).reshape(-1, 3)
     return out
 
 

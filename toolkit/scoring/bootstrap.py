@@ -71,12 +71,13 @@ def bootstrap_f1(units: Sequence[PRFScore], *, n_resamples: int = 1000, seed: in
     return (float(low), float(high))
 
 
-def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore]], *, n_resamples: int = 1000,
+def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *, n_resamples: int = 1000,
                       seed: int = 0, confidence: float = 0.95) -> dict[str, tuple[float, float]]:
     """``bootstrap_f1`` for several metrics over the same units at once: one set of draws
     (the same ones ``bootstrap_f1`` makes for that seed and unit count) and one matrix product
-    per batch, so each resample costs a sum of counts, never a re-scoring. Metrics with
-    different unit counts are grouped by count.
+    per batch, so each resample costs a sum of counts, never a re-scoring. A metric's units
+    are PRFScores or an array of (tp, fp, fn) rows. Metrics with different unit counts are
+    grouped by count.
 
     >>> from toolkit.scoring.prf import PRFScore
     >>> units = [PRFScore(tp=3, fp=1, fn=0), PRFScore(tp=1, fp=0, fn=2)] * 20
@@ -88,23 +89,28 @@ def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore]], *, n_resamples: i
     if not 0 < confidence < 1:
         raise ValueError(f"confidence: found {confidence}, expected a number in (0, 1)")
     out: dict[str, tuple[float, float]] = {}
-    by_count: dict[int, list[str]] = {}
+    by_count: dict[int, list[np.ndarray]] = {}
+    names_by_count: dict[int, list[str]] = {}
     for name, scores in units.items():
-        if not scores:
+        if not len(scores):
             out[name] = (0.0, 0.0)
-        else:
-            by_count.setdefault(len(scores), []).append(name)
+            continue
+        if not isinstance(scores, np.ndarray):
+            scores = np.array([(u.tp, u.fp, u.fn) for u in scores], dtype=float)
+        by_count.setdefault(len(scores), []).append(scores)
+        names_by_count.setdefault(len(scores), []).append(name)
     tail = (1 - confidence) / 2 * 100
-    for n_units, names in by_count.items():
+    for n_units, arrays in by_count.items():
+        names = names_by_count[n_units]
         # units x (3 counts per metric); counts are integers or halves, so sums are exact
-        counts = np.array([[c for u in row for c in (u.tp, u.fp, u.fn)]
-                           for row in zip(*(units[name] for name in names))], dtype=float)
+        counts = np.hstack(arrays).astype(float)
         f1s = []
         for idx in resample_indices(n_units, n_resamples, seed):
             # how often each unit was drawn in each resample, then one product for all metrics
             batch = idx.shape[0]
             flat = (idx + (np.arange(batch) * n_units)[:, None]).ravel()
-            weights = np.bincount(flat, minlength=batch * n_units).reshape(batch, n_units)
+            weights = np.bincount(flat, minlength=batch * n_units).reshape(
+                batch, n_units).astype(float)
             sums = (weights @ counts).reshape(batch, len(names), 3)
             f1s.append(_f1(sums))
         f1s = np.concatenate(f1s)

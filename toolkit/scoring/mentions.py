@@ -69,7 +69,8 @@ import gc
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import add, itemgetter
+from functools import partial
+from operator import add, attrgetter, itemgetter
 from typing import Literal, NamedTuple
 
 from .prf import PRFScore, prf
@@ -79,6 +80,9 @@ COUNT_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
 MatchKind = Literal["correct", "wrong_label", "wrong_boundary", "wrong_both", "missed", "spurious"]
 KINDS: tuple[MatchKind, ...] = ("correct", "wrong_label", "wrong_boundary", "wrong_both",
                                 "missed", "spurious")
+
+
+_span_fields = attrgetter("start", "end", "label", "entity")
 
 
 class MentionSpan(NamedTuple):
@@ -91,8 +95,9 @@ class MentionSpan(NamedTuple):
 
     @classmethod
     def all_of(cls, mentions) -> list[MentionSpan]:
-        """The spans of a Prediction's (or gold's) mentions."""
-        return [cls(m.start, m.end, m.label, m.entity) for m in mentions]
+        """The spans of a Prediction's (or gold's) mentions (built at C speed: this runs once
+        per mention of a whole file)."""
+        return list(map(partial(tuple.__new__, cls), map(_span_fields, mentions)))
 
 
 @dataclass

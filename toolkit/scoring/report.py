@@ -35,9 +35,15 @@ def prf_dict(score) -> dict:
 
 
 def scheme_dict(counts) -> dict:
-    """A SchemeCounts as the ten documented keys, in documented order."""
-    raw = counts.to_dict()
-    return {key: raw[key] for key in MENTION_KEYS}
+    """A SchemeCounts as the ten documented keys, in documented order (made once per document
+    and scheme, so written out rather than via ``to_dict``)."""
+    from .prf import prf
+
+    c, i, p, m, s = counts.correct, counts.incorrect, counts.partial, counts.missed, counts.spurious
+    possible, actual, credit = c + i + p + m, c + i + p + s, c + 0.5 * p
+    precision, recall, f1 = prf(credit, actual - credit, possible - credit)
+    return {"precision": precision, "recall": recall, "f1": f1, "correct": c, "incorrect": i,
+            "partial": p, "missed": m, "spurious": s, "possible": possible, "actual": actual}
 
 
 def _by_scheme(per_scheme: Mapping) -> dict:
