@@ -142,7 +142,8 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
             report = score(gold_set.predictions, pred_set.predictions, texts or None,
                            produces=produces, labels=label_list, label_map=mapping,
                            threshold=threshold, n_resamples=resamples, seed=seed,
-                           min_overlap=min_overlap, provenance=provenance)
+                           min_overlap=min_overlap, provenance=provenance,
+                           error_details=errors)
         for warning in caught:  # e.g. a repeated mention: scored as spurious, said once
             if issubclass(warning.category, DuplicateMentionWarning):
                 typer.echo(f"warning: {pred}: {warning.message}", err=True)

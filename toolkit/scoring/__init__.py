@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..schema import Prediction, PredClaim
 from .labels import relabel
-from .mentions import MentionSpan, SchemeCounts
+from .mentions import MentionSpan
 from .prf import PRFScore
 from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
 
@@ -40,7 +40,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
           texts: Mapping[str, str] | None = None, *, produces: Sequence[str] = TASKS,
           labels: Sequence[str] | None = None, label_map: Mapping[str, str | None] | None = None,
           threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
-          min_overlap: float = 0.0, provenance: dict | None = None) -> Report:
+          min_overlap: float = 0.0, provenance: dict | None = None,
+          error_details: bool = True) -> Report:
     """Score ``pred`` against ``gold`` (both one ``Prediction`` per document).
 
     ``produces`` names the tasks the system attempted; the others are reported as skipped
@@ -48,7 +49,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     ``labels.relabel``). ``texts`` (doc id -> text) enables sentence-level claim scoring,
     sentence bootstrap units and the error report's context. ``min_overlap`` (0-100) is the
     share of a gold span a predicted mention must cover to pair with it (nervaluate's
-    ``min_overlap_percentage``; 0: any overlap).
+    ``min_overlap_percentage``; 0: any overlap). ``error_details=False`` keeps no per-mention
+    decisions (the error report needs them; on large files they cost time and memory).
     """
     unknown = [t for t in produces if t not in TASKS]
     if unknown:
@@ -71,7 +73,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
         gold_spans = {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids}
         pred_spans = {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids}
-        mention_result = score_mentions(gold_spans, pred_spans, min_overlap=min_overlap)
+        mention_result = score_mentions(gold_spans, pred_spans, min_overlap=min_overlap,
+                                        keep_matches=error_details)
         mentions = mentions_section(mention_result)
         entities = prf_dict(mention_result.entities)
         if plan["unit"] == "document":  # the sweep's own per-document counts: no re-scoring
@@ -207,18 +210,13 @@ def _document_units(result, doc_ids) -> dict:
     (no re-scoring). tp is the scheme's credit (partial: half), as ``_scheme_prf`` has it."""
     import numpy as np
 
-    empty = {scheme: (0, 0, 0, 0, 0) for scheme in SCHEMES}
+    from .report import scheme_arrays
+
     out: dict = {}
-    for scheme in SCHEMES:
-        rows = np.array([(c.correct, c.incorrect, c.partial, c.missed, c.spurious)
-                         for c in (result.per_doc[d][scheme] if d in result.per_doc
-                                   else SchemeCounts(*empty[scheme]) for d in doc_ids)],
-                        dtype=float).reshape(-1, 5)
-        correct, incorrect, partial, missed, spurious = rows.T
-        tp = correct + 0.5 * partial
-        out[f"mentions.{scheme}"] = np.column_stack(
-            (tp, correct + incorrect + partial + spurious - tp,
-             correct + incorrect + partial + missed - tp))
+    for scheme, counts in scheme_arrays(result.per_doc, doc_ids).items():
+        c, i, p, m, s = counts.T
+        tp = c + 0.5 * p
+        out[f"mentions.{scheme}"] = np.column_stack((tp, c + i + p + s - tp, c + i + p + m - tp))
     none = PRFScore()
     out["entities"] = np.array([(e.tp, e.fp, e.fn) for e in
                                 (result.per_doc_entities.get(d, none) for d in doc_ids)],

@@ -26,6 +26,12 @@ MIN_DOCUMENTS = 30
 _BATCH_CELLS = 1_000_000
 
 
+#: (tp, fp, fn) @ _TO_TOTALS = (tp, tp + fp, tp + fn), and back (exact: counts are integers or
+#: halves)
+_TO_TOTALS = np.array([[1, 1, 1], [0, 1, 0], [0, 0, 1]], dtype=float)
+_FROM_TOTALS = np.array([[1, -1, -1], [0, 1, 0], [0, 0, 1]], dtype=float)
+
+
 def choose_unit(n_documents: int) -> str:
     """``"document"`` when there are at least ``MIN_DOCUMENTS`` documents, else ``"sentence"``."""
     return "document" if n_documents >= MIN_DOCUMENTS else "sentence"
@@ -103,7 +109,18 @@ def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *, n
     for n_units, arrays in by_count.items():
         names = names_by_count[n_units]
         # units x (3 counts per metric); counts are integers or halves, so sums are exact
-        counts = np.hstack(arrays).astype(float)
+        # per metric (tp, tp + fp, tp + fn): metrics share the last two (every mention scheme
+        # has the same predicted and gold counts), so each distinct column is summed once
+        counts = np.hstack([a @ _TO_TOTALS for a in arrays]).astype(float)
+        distinct: dict[bytes, int] = {}  # a column's bytes -> its place among distinct ones
+        keep, columns = [], []
+        for k, column in enumerate(counts.T):
+            key = column.tobytes()
+            if key not in distinct:
+                distinct[key] = len(keep)
+                keep.append(k)
+            columns.append(distinct[key])
+        counts = counts[:, keep]
         f1s = []
         for idx in resample_indices(n_units, n_resamples, seed):
             # how often each unit was drawn in each resample, then one product for all metrics
@@ -111,7 +128,7 @@ def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *, n
             flat = (idx + (np.arange(batch) * n_units)[:, None]).ravel()
             weights = np.bincount(flat, minlength=batch * n_units).reshape(
                 batch, n_units).astype(float)
-            sums = (weights @ counts).reshape(batch, len(names), 3)
+            sums = (weights @ counts)[:, columns].reshape(batch, len(names), 3) @ _FROM_TOTALS
             f1s.append(_f1(sums))
         f1s = np.concatenate(f1s)
         for k, name in enumerate(names):

@@ -191,19 +191,20 @@ def _code(scheme: int, column: int) -> int:
 
 def score_mentions(gold: Mapping[str, Sequence[MentionSpan]],
                    pred: Mapping[str, Sequence[MentionSpan]], *,
-                   min_overlap: float = 0.0) -> MentionResult:
+                   min_overlap: float = 0.0, keep_matches: bool = True) -> MentionResult:
     """Score predicted mentions against gold, both grouped by document id.
 
     A document on one side only counts as all missed or all spurious. ``min_overlap`` (0-100)
     is the share of a gold span a prediction must cover to pair with it (nervaluate's
-    ``min_overlap_percentage``; 0: any overlap). Raises ``ValueError`` naming the document,
+    ``min_overlap_percentage``; 0: any overlap). ``keep_matches=False`` leaves ``matches``
+    empty (only the error report reads them). Raises ``ValueError`` naming the document,
     side and span when a span is not ``0 <= start < end``.
     """
     if not 0 <= min_overlap <= 100:
         raise ValueError(f"min_overlap: found {min_overlap}, expected a percentage from 0 "
                          "(any overlap) to 100")
     with _collector_paused():
-        return _score_mentions(gold, pred, float(min_overlap))
+        return _score_mentions(gold, pred, float(min_overlap), keep_matches)
 
 
 @contextmanager
@@ -219,7 +220,7 @@ def _collector_paused():
             gc.enable()
 
 
-def _score_mentions(gold, pred, min_overlap: float) -> MentionResult:
+def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool) -> MentionResult:
     doc_ids = list(gold) + [d for d in pred if d not in gold]
     label_tally: dict[str, list[int]] = {}  # label -> count per outcome code, each label alone
     confusion: dict = {}
@@ -230,8 +231,9 @@ def _score_mentions(gold, pred, min_overlap: float) -> MentionResult:
     empty: Sequence[MentionSpan] = ()
     for doc_id in doc_ids:
         codes, tp, fp, fn = _score_document(doc_id, gold.get(doc_id, empty),
-                                            pred.get(doc_id, empty), label_tally, matches,
-                                            confusion, min_overlap)
+                                            pred.get(doc_id, empty), label_tally,
+                                            matches if keep_matches else None, confusion,
+                                            min_overlap)
         per_doc[doc_id] = _scheme_counts(codes)
         per_doc_entities[doc_id] = PRFScore(tp, fp, fn)
         total = list(map(add, total, codes))
@@ -271,7 +273,7 @@ _SENTINEL = (float("inf"), float("inf"), False, None)  # closes the last compone
 
 
 def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[MentionSpan],
-                    label_tally: dict, matches: list, confusion: dict,
+                    label_tally: dict, matches: list | None, confusion: dict,
                     min_overlap: float) -> tuple[list[int], int, int, int]:
     """Sweep one document: add its per-label outcomes to ``label_tally``, its decisions to
     ``matches`` and ``confusion``; return its outcome-code counts and entity-level tp, fp, fn.
@@ -290,7 +292,7 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
 
     n_codes = _N_CODES
     codes = [0] * n_codes
-    add_match = matches.append
+    add_match = matches.append if matches is not None else None  # None: not kept
     found: set = set()  # gold entities with a strict match
     hit_clusters: set = set()  # predicted entity ids with a strict match
     unclustered_hits = 0
@@ -325,7 +327,8 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
                     label_codes[_SPURIOUS] += 1
                 key = (gl, pl)
                 confusion[key] = confusion.get(key, 0) + 1
-                add_match(_new_tuple(MentionMatch, (doc_id, KINDS[code], g, p)))
+                if add_match:
+                    add_match(_new_tuple(MentionMatch, (doc_id, KINDS[code], g, p)))
                 if code == _CORRECT:
                     found.add(g[3] if g[3] is not None else g)
                     if p[3] is None:
@@ -335,10 +338,13 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
             elif n_gold + n_pred == 1:
                 if n_gold:
                     code, label, key = _MISSED, gold_span[2], (gold_span[2], None)
-                    add_match(_new_tuple(MentionMatch, (doc_id, "missed", gold_span, None)))
+                    if add_match:
+                        add_match(_new_tuple(MentionMatch, (doc_id, "missed", gold_span, None)))
                 else:
                     code, label, key = _SPURIOUS, pred_span[2], (None, pred_span[2])
-                    add_match(_new_tuple(MentionMatch, (doc_id, "spurious", None, pred_span)))
+                    if add_match:
+                        add_match(_new_tuple(MentionMatch, (doc_id, "spurious", None,
+                                                            pred_span)))
                 codes[code] += 1
                 label_codes = label_tally.get(label)
                 if label_codes is None:
@@ -349,8 +355,8 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
                 component = events[first:i]
                 unclustered_hits += _settle(doc_id, [e[3] for e in component if e[2]],
                                             [e[3] for e in component if not e[2]], codes,
-                                            label_tally, matches, found, hit_clusters,
-                                            confusion, min_overlap)
+                                            label_tally, matches if add_match else [], found,
+                                            hit_clusters, confusion, min_overlap)
             first, n_gold, n_pred = i, 0, 0
         if is_gold:
             n_gold += 1

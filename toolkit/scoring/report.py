@@ -63,8 +63,47 @@ def mentions_section(result) -> dict:
                       for label in sorted(result.per_label)},
         "macro": macro,
         "confusion": confusion_dict(result.confusion),
-        "per_document": {doc: _by_scheme(result.per_doc[doc]) for doc in sorted(result.per_doc)},
+        "per_document": _per_document(result.per_doc),
     }
+
+
+def scheme_arrays(per_doc: Mapping, doc_ids) -> dict:
+    """scheme -> integer array of (correct, incorrect, partial, missed, spurious) rows, one per
+    document of ``doc_ids`` (zeros for a document not in ``per_doc``)."""
+    import numpy as np
+
+    zero = (0, 0, 0, 0, 0)
+    out = {}
+    for scheme in SCHEMES:
+        rows = [zero if d not in per_doc else
+                (c.correct, c.incorrect, c.partial, c.missed, c.spurious)
+                for d in doc_ids for c in (per_doc.get(d, {}).get(scheme),)]
+        out[scheme] = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    return out
+
+
+def _per_document(per_doc: Mapping) -> dict:
+    """``per_document``: the ten keys per document and scheme, computed column-wise (there is
+    one row per document of a possibly large file). The float operations are ``prf``'s, in
+    its order, so every figure equals ``scheme_dict``'s to the last bit."""
+    import numpy as np
+
+    docs = sorted(per_doc)
+    columns = {}
+    for scheme, counts in scheme_arrays(per_doc, docs).items():
+        c, i, p, m, s = counts.T
+        possible, actual = c + i + p + m, c + i + p + s
+        credit = c + 0.5 * p
+        zeros = np.zeros(len(docs))
+        precision = np.divide(credit, actual, out=zeros.copy(), where=actual > 0)
+        recall = np.divide(credit, possible, out=zeros.copy(), where=possible > 0)
+        f1 = np.divide(2 * precision * recall, precision + recall, out=zeros.copy(),
+                       where=precision + recall > 0)
+        columns[scheme] = list(zip(precision.tolist(), recall.tolist(), f1.tolist(),
+                                   *(column.tolist() for column in counts.T),
+                                   possible.tolist(), actual.tolist()))
+    return {doc: {scheme: dict(zip(MENTION_KEYS, columns[scheme][k])) for scheme in SCHEMES}
+            for k, doc in enumerate(docs)}
 
 
 def confusion_dict(confusion: Mapping) -> dict:
