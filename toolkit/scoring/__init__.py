@@ -213,7 +213,7 @@ def _document_units(result, doc_ids) -> dict:
     from .report import scheme_arrays
 
     out: dict = {}
-    for scheme, counts in scheme_arrays(result.per_doc, doc_ids).items():
+    for scheme, counts in scheme_arrays(result, doc_ids).items():
         c, i, p, m, s = counts.T
         tp = c + 0.5 * p
         out[f"mentions.{scheme}"] = np.column_stack((tp, c + i + p + s - tp, c + i + p + m - tp))

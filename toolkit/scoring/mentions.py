@@ -66,6 +66,7 @@ how well mentions were clustered: splitting or merging entities is not penalised
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -174,6 +175,8 @@ class MentionResult:
     confusion: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
     #: doc id -> entity-level counts (for bootstrap units; they sum to ``entities``)
     per_doc_entities: dict[str, PRFScore] = field(default_factory=dict)
+    #: doc id -> its outcome-code counts (``per_doc`` is ``scheme_counts`` of them)
+    per_doc_codes: dict[str, list[int]] = field(default_factory=dict)
 
 
 # Outcome codes, tallied per (label, code). Codes 0-5 are the pair kinds of a 1:1 component,
@@ -183,6 +186,7 @@ _CORRECT, _WRONG_LABEL, _WRONG_BOUNDARY, _WRONG_BOTH, _MISSED, _SPURIOUS = range
 _C, _I, _P, _M, _S = range(5)  # columns, in COUNT_FIELDS order
 _STRICT, _EXACT, _PARTIAL, _TYPE = range(4)
 _N_CODES = 6 + 5 * len(SCHEMES)
+N_CODES = _N_CODES
 
 
 def _code(scheme: int, column: int) -> int:
@@ -226,20 +230,31 @@ def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool) -> Menti
     confusion: dict = {}
     per_doc: dict[str, dict[str, SchemeCounts]] = {}
     per_doc_entities: dict[str, PRFScore] = {}
+    per_doc_codes: dict[str, list[int]] = {}
     matches: list[MentionMatch] = []
+    # (gold label, predicted label, code) of each simple outcome, counted in bulk (Counter is
+    # C code) rather than tallied span by span; turned into label_tally and confusion below
+    outcomes: list[tuple] = []
+    counted: Counter = Counter()
     total = [0] * _N_CODES
     empty: Sequence[MentionSpan] = ()
     for doc_id in doc_ids:
         codes, tp, fp, fn = _score_document(doc_id, gold.get(doc_id, empty),
                                             pred.get(doc_id, empty), label_tally,
                                             matches if keep_matches else None, confusion,
-                                            min_overlap)
-        per_doc[doc_id] = _scheme_counts(codes)
+                                            min_overlap, outcomes)
+        if len(outcomes) > 100_000:
+            counted.update(outcomes)
+            outcomes.clear()
+        per_doc[doc_id] = scheme_counts(codes)
+        per_doc_codes[doc_id] = codes
         per_doc_entities[doc_id] = PRFScore(tp, fp, fn)
         total = list(map(add, total, codes))
+    counted.update(outcomes)
+    _add_outcomes(counted, label_tally, confusion)
 
-    per_label = {label: _scheme_counts(label_tally[label]) for label in sorted(label_tally)}
-    micro = _scheme_counts(total)
+    per_label = {label: scheme_counts(label_tally[label]) for label in sorted(label_tally)}
+    micro = scheme_counts(total)
     macro = {}
     for scheme in SCHEMES:
         scores = [per_label[label][scheme]._prf() for label in per_label]
@@ -249,10 +264,31 @@ def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool) -> Menti
     entities = sum(per_doc_entities.values(), PRFScore())
     return MentionResult(micro=micro, per_label=per_label, macro=macro, per_doc=per_doc,
                          matches=matches, entities=entities, confusion=confusion,
-                         per_doc_entities=per_doc_entities)
+                         per_doc_entities=per_doc_entities, per_doc_codes=per_doc_codes)
 
 
-def _scheme_counts(codes: list[int]) -> dict[str, SchemeCounts]:
+def _add_outcomes(counted: Mapping, label_tally: dict, confusion: dict) -> None:
+    """Add counted ``(gold label, predicted label, code)`` outcomes (None: no span on that
+    side) to the per-label tallies (each label alone) and the confusion counts."""
+    def row(label):
+        found = label_tally.get(label)
+        if found is None:
+            found = label_tally[label] = [0] * _N_CODES
+        return found
+
+    for (gold_label, pred_label, code), n in counted.items():
+        key = (gold_label, pred_label)
+        confusion[key] = confusion.get(key, 0) + n
+        if gold_label == pred_label:
+            row(gold_label)[code] += n
+        else:  # a missed gold label, a spurious predicted one (either may be absent)
+            if gold_label is not None:
+                row(gold_label)[_MISSED] += n
+            if pred_label is not None:
+                row(pred_label)[_SPURIOUS] += n
+
+
+def scheme_counts(codes: list[int]) -> dict[str, SchemeCounts]:
     """Outcome-code counts -> scheme -> SchemeCounts (the table in the module docstring)."""
     correct, label, boundary, both, missed, spurious = codes[:6]  # pair kinds, then unpaired
     counts = {
@@ -274,9 +310,10 @@ _SENTINEL = (float("inf"), float("inf"), False, None)  # closes the last compone
 
 def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[MentionSpan],
                     label_tally: dict, matches: list | None, confusion: dict,
-                    min_overlap: float) -> tuple[list[int], int, int, int]:
+                    min_overlap: float, outcomes: list) -> tuple[list[int], int, int, int]:
     """Sweep one document: add its per-label outcomes to ``label_tally``, its decisions to
-    ``matches`` and ``confusion``; return its outcome-code counts and entity-level tp, fp, fn.
+    ``matches`` and ``confusion`` (simple components: to ``outcomes``, counted later); return
+    its outcome-code counts and entity-level tp, fp, fn.
 
     This is the hot loop: plain tuples and local names on purpose.
     """
@@ -293,6 +330,7 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
     n_codes = _N_CODES
     codes = [0] * n_codes
     add_match = matches.append if matches is not None else None  # None: not kept
+    note = outcomes.append
     found: set = set()  # gold entities with a strict match
     hit_clusters: set = set()  # predicted entity ids with a strict match
     unclustered_hits = 0
@@ -314,19 +352,7 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
                 else:
                     code = _WRONG_BOUNDARY if gl == pl else _WRONG_BOTH
                 codes[code] += 1
-                label_codes = label_tally.get(gl)
-                if label_codes is None:
-                    label_codes = label_tally[gl] = [0] * n_codes
-                if gl == pl:
-                    label_codes[code] += 1
-                else:  # each label alone: a missed gold label, a spurious predicted one
-                    label_codes[_MISSED] += 1
-                    label_codes = label_tally.get(pl)
-                    if label_codes is None:
-                        label_codes = label_tally[pl] = [0] * n_codes
-                    label_codes[_SPURIOUS] += 1
-                key = (gl, pl)
-                confusion[key] = confusion.get(key, 0) + 1
+                note((gl, pl, code))
                 if add_match:
                     add_match(_new_tuple(MentionMatch, (doc_id, KINDS[code], g, p)))
                 if code == _CORRECT:
@@ -337,20 +363,16 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
                         hit_clusters.add(p[3])
             elif n_gold + n_pred == 1:
                 if n_gold:
-                    code, label, key = _MISSED, gold_span[2], (gold_span[2], None)
+                    codes[_MISSED] += 1
+                    note((gold_span[2], None, _MISSED))
                     if add_match:
                         add_match(_new_tuple(MentionMatch, (doc_id, "missed", gold_span, None)))
                 else:
-                    code, label, key = _SPURIOUS, pred_span[2], (None, pred_span[2])
+                    codes[_SPURIOUS] += 1
+                    note((None, pred_span[2], _SPURIOUS))
                     if add_match:
                         add_match(_new_tuple(MentionMatch, (doc_id, "spurious", None,
                                                             pred_span)))
-                codes[code] += 1
-                label_codes = label_tally.get(label)
-                if label_codes is None:
-                    label_codes = label_tally[label] = [0] * n_codes
-                label_codes[code] += 1
-                confusion[key] = confusion.get(key, 0) + 1
             elif n_gold or n_pred:
                 component = events[first:i]
                 unclustered_hits += _settle(doc_id, [e[3] for e in component if e[2]],

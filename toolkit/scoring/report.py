@@ -63,34 +63,44 @@ def mentions_section(result) -> dict:
                       for label in sorted(result.per_label)},
         "macro": macro,
         "confusion": confusion_dict(result.confusion),
-        "per_document": _per_document(result.per_doc),
+        "per_document": _per_document(result),
     }
 
 
-def scheme_arrays(per_doc: Mapping, doc_ids) -> dict:
+def scheme_arrays(result, doc_ids) -> dict:
     """scheme -> integer array of (correct, incorrect, partial, missed, spurious) rows, one per
-    document of ``doc_ids`` (zeros for a document not in ``per_doc``)."""
+    document of ``doc_ids`` (zeros for a document the result does not hold): the documents'
+    outcome codes times each scheme's code-to-count matrix."""
     import numpy as np
 
-    zero = (0, 0, 0, 0, 0)
+    from .mentions import N_CODES, scheme_counts
+
+    empty = [0] * N_CODES
+    per_doc_codes = getattr(result, "per_doc_codes", None) or {}
+    if any(d in result.per_doc and d not in per_doc_codes for d in doc_ids):
+        raise ValueError("scheme_arrays needs the outcome codes of every document")
+    codes = np.array([per_doc_codes.get(d, empty) for d in doc_ids],
+                     dtype=np.int64).reshape(-1, N_CODES)
     out = {}
     for scheme in SCHEMES:
-        rows = [zero if d not in per_doc else
-                (c.correct, c.incorrect, c.partial, c.missed, c.spurious)
-                for d in doc_ids for c in (per_doc.get(d, {}).get(scheme),)]
-        out[scheme] = np.array(rows, dtype=np.int64).reshape(-1, 5)
+        # column k of the matrix: what one outcome of code k adds to the scheme's counts
+        unit = [scheme_counts([int(k == j) for j in range(N_CODES)])[scheme]
+                for k in range(N_CODES)]
+        matrix = np.array([(u.correct, u.incorrect, u.partial, u.missed, u.spurious)
+                           for u in unit], dtype=np.int64)
+        out[scheme] = codes @ matrix
     return out
 
 
-def _per_document(per_doc: Mapping) -> dict:
+def _per_document(result) -> dict:
     """``per_document``: the ten keys per document and scheme, computed column-wise (there is
     one row per document of a possibly large file). The float operations are ``prf``'s, in
     its order, so every figure equals ``scheme_dict``'s to the last bit."""
     import numpy as np
 
-    docs = sorted(per_doc)
+    docs = sorted(result.per_doc)
     columns = {}
-    for scheme, counts in scheme_arrays(per_doc, docs).items():
+    for scheme, counts in scheme_arrays(result, docs).items():
         c, i, p, m, s = counts.T
         possible, actual = c + i + p + m, c + i + p + s
         credit = c + 0.5 * p
