@@ -77,8 +77,10 @@ def bootstrap_f1(units: Sequence[PRFScore], *, n_resamples: int = 1000, seed: in
     return (float(low), float(high))
 
 
-def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *, n_resamples: int = 1000,
-                      seed: int = 0, confidence: float = 0.95) -> dict[str, tuple[float, float]]:
+def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *,
+                      n_resamples: int = 1000,
+                      seed: int = 0,
+                      confidence: float = 0.95) -> dict[str, tuple[float, float]]:
     """``bootstrap_f1`` for several metrics over the same units at once: one set of draws
     (the same ones ``bootstrap_f1`` makes for that seed and unit count) and one matrix product
     per batch, so each resample costs a sum of counts, never a re-scoring. A metric's units
@@ -106,32 +108,39 @@ def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *, n
         by_count.setdefault(len(scores), []).append(scores)
         names_by_count.setdefault(len(scores), []).append(name)
     tail = (1 - confidence) / 2 * 100
-    for n_units, arrays in by_count.items():
-        names = names_by_count[n_units]
-        # units x (3 counts per metric); counts are integers or halves, so sums are exact
-        # per metric (tp, tp + fp, tp + fn): metrics share the last two (every mention scheme
-        # has the same predicted and gold counts), so each distinct column is summed once
-        counts = np.hstack([a @ _TO_TOTALS for a in arrays]).astype(float)
-        distinct: dict[bytes, int] = {}  # a column's bytes -> its place among distinct ones
-        keep, columns = [], []
-        for k, column in enumerate(counts.T):
-            key = column.tobytes()
-            if key not in distinct:
-                distinct[key] = len(keep)
-                keep.append(k)
-            columns.append(distinct[key])
-        counts = counts[:, keep]
-        f1s = []
-        for idx in resample_indices(n_units, n_resamples, seed):
-            # how often each unit was drawn in each resample, then one product for all metrics
-            batch = idx.shape[0]
-            flat = (idx + (np.arange(batch) * n_units)[:, None]).ravel()
-            weights = np.bincount(flat, minlength=batch * n_units).reshape(
-                batch, n_units).astype(float)
-            sums = (weights @ counts)[:, columns].reshape(batch, len(names), 3) @ _FROM_TOTALS
-            f1s.append(_f1(sums))
-        f1s = np.concatenate(f1s)
-        for k, name in enumerate(names):
-            low, high = np.percentile(f1s[:, k], [tail, 100 - tail])
-            out[name] = (float(low), float(high))
+    from threadpoolctl import threadpool_limits
+
+    # one BLAS thread: the products are small, and extra threads only spin (double the CPU)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for n_units, arrays in by_count.items():
+            f1s = _resampled_f1s(np.hstack([a @ _TO_TOTALS for a in arrays]), n_units,
+                                 n_resamples, seed)
+            for k, name in enumerate(names_by_count[n_units]):
+                low, high = np.percentile(f1s[:, k], [tail, 100 - tail])
+                out[name] = (float(low), float(high))
     return out
+
+
+def _resampled_f1s(totals: np.ndarray, n_units: int, n_resamples: int, seed: int) -> np.ndarray:
+    """F1 per resample and metric, shape ``(n_resamples, metrics)``, from per-unit columns
+    (tp, tp + fp, tp + fn) of each metric. Metrics share the last two (every mention scheme
+    has the same predicted and gold counts), so each distinct column is summed once; counts
+    are integers or halves, so the sums are exact."""
+    distinct: dict[bytes, int] = {}  # a column's bytes -> its place among the distinct ones
+    keep, columns = [], []
+    for k, column in enumerate(totals.T):
+        key = column.tobytes()
+        if key not in distinct:
+            distinct[key] = len(keep)
+            keep.append(k)
+        columns.append(distinct[key])
+    counts = totals[:, keep].astype(float)
+    f1s = []
+    for idx in resample_indices(n_units, n_resamples, seed):
+        # how often each unit was drawn in each resample, then one product for all metrics
+        batch = idx.shape[0]
+        flat = (idx + (np.arange(batch) * n_units)[:, None]).ravel()
+        weights = np.bincount(flat, minlength=batch * n_units).reshape(batch, n_units)
+        sums = (weights.astype(float) @ counts)[:, columns].reshape(batch, -1, 3)
+        f1s.append(_f1(sums @ _FROM_TOTALS))
+    return np.concatenate(f1s)
