@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import sys
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -51,7 +52,18 @@ def _parse_labels(value: str | None) -> list[str] | None:
     return labels
 
 
-def _emit(text: str, out: Path | None) -> None:
+def _emit(text: str | bytes, out: Path | None) -> None:
+    if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
+        if out is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text if text.endswith(b"\n") else text + b"\n")
+            sys.stdout.buffer.flush()
+            return
+        from ..jsonl import atomic_writer
+
+        with atomic_writer(out, "wb") as fh:
+            fh.write(text if text.endswith(b"\n") else text + b"\n")
+        return
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
@@ -183,15 +195,15 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
         _render_tables(tables, report.notes(), out)
 
 
-def _json_text(data) -> str:
-    """Indented JSON, as ``json.dumps(data, ensure_ascii=False, indent=2)`` writes it, by
-    msgspec (a per-document report of a large file is millions of values)."""
+def _json_text(data) -> bytes:
+    """Indented JSON as UTF-8, the bytes ``json.dumps(data, ensure_ascii=False, indent=2)``
+    writes, by msgspec (a per-document report of a large file is millions of values)."""
     import msgspec
 
     try:
-        return msgspec.json.format(msgspec.json.encode(data), indent=2).decode()
+        return msgspec.json.format(msgspec.json.encode(data), indent=2)
     except TypeError:  # a value msgspec does not know: the standard library's way
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
 @app.command("agree")

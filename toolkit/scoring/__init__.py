@@ -82,6 +82,7 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
         elif plan["unit"]:
             units.update(_mention_units(gold_spans, pred_spans, texts, plan["unit"],
                                         min_overlap))
+        del gold_spans, pred_spans  # one tuple per mention: free them before what follows
 
     claim_result = None
     claims = None
