@@ -308,8 +308,8 @@ def measure(name: str, n_docs: int, per_doc: int, repeat: int, quick: bool, tmp:
     if "peak memory < 2 GB" in targets:
         print(f"  peak memory {ours['peak_mib']:,.0f} MiB: target < 2 GB "
               f"{'met' if targets['peak memory < 2 GB'] else 'NOT met'}")
-    print(f"  strict counts agree with the floor{' and nervaluate' if samples['nervaluate'] is None else ''}: "
-          f"{'yes' if agree else 'NO'}")
+    peers = " and nervaluate" if samples["nervaluate"] is None else ""
+    print(f"  strict counts agree with the floor{peers}: {'yes' if agree else 'NO'}")
     return {"documents": n_docs, "spans": n_spans, "jsonl_mb": round(size_mb, 1),
             "rows": rows, "ratios": ratios, "targets": targets, "counts_agree": agree}
 

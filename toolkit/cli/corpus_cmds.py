@@ -47,7 +47,7 @@ def _root_of(path: Path) -> Path:
     return _shown(corpus_mod.find_root())
 
 
-def validate_path(path: Path, *, any_label: bool = False) -> list[Problem]:
+def validate_path(path: Path, *, any_label: bool = False) -> list:  # of validate.Problem
     """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl.
     ``any_label`` accepts prediction labels outside OntoNotes (scored with a label map)."""
     from ..schema import LABELS
