@@ -1,175 +1,368 @@
-"""Speed of the mention scorer against nervaluate 1.2.1, on the same synthetic workload.
+"""`ecbench score` end to end against the reference tools, on three synthetic workloads.
 
-    python benchmarks/speed_scorer.py             # 20,000 documents, about 20 gold mentions each
-    python benchmarks/speed_scorer.py --docs 2000 # a quick run
+    python benchmarks/speed_scorer.py                      # all three workloads (about 15 min)
+    python benchmarks/speed_scorer.py --workloads sparse   # one of: sparse, dense, large
+    python benchmarks/speed_scorer.py --quick              # a tenth of every workload
 
-The workload (fixed seed): gold mentions laid out left to right with gaps; predictions derived
-from them by random drops, boundary shifts, label swaps and spurious additions. Shifts and
-additions stay inside the gaps, so predictions never overlap each other or a second gold span:
-there is nothing to choose, nervaluate's greedy matching is optimal, and the two tools must
-agree exactly (checked). Both compute all four schemes, overall and per label, in one call.
-Times are CPU seconds of this process (``time.process_time``), so other work on the machine
-distorts the ratio less; ecbench is shown for its first run and its best of a few. Then:
-ecbench's time per span as documents grow (10, 100, 1,000 spans each; nervaluate beside it on
-a smaller sample), and peak memory (tracemalloc) against input size.
+What is timed (CPU seconds, user + system; the machine is shared, so CPU time is steadier than
+wall time, which is shown too):
+
+- ecbench: the command a user runs, ``ecbench score --gold G.jsonl --pred P.jsonl --format json
+  --out R.json`` with the default 1,000-resample intervals, in a subprocess, from process start
+  to the JSON written (its own CPU time and peak memory, from ``os.wait4``); best of --repeat.
+- nervaluate 1.2.1 ``Evaluator(...).evaluate()`` in this process, data already in memory.
+- seqeval 1.2.2 ``classification_report`` (strict, IOB2) in this process, tags in memory.
+- spaCy ``get_ner_prf`` (what ``Scorer.score`` calls for entities) on ready-made Examples.
+- the floor: read both files with the json module and intersect the (start, end, label) sets
+  of each document, strict P/R/F1 only (in this process).
+
+Only ecbench reads files, makes intervals and writes a report; the peers get their input in
+memory. Where a peer would take minutes, it runs on a leading sample of the documents and its
+time is scaled up by the document ratio (documents are independent, so its time is linear in
+them); the table says so. Token-level tools (seqeval, spaCy) get each document as the tokens
+that respect every span boundary (one token between two consecutive boundaries), as a
+tokenizer would give words; their input is built before the clock starts.
+
+Workloads (fixed seed): gold mentions laid out left to right with gaps; predictions derived from
+them by drops, boundary shifts, label swaps and spurious additions, never overlapping each other
+or a second gold span, so every tool must agree on the strict counts (checked).
+
+  sparse  20,000 documents x ~20 gold mentions      (800,000 spans in all)
+  dense    2,000 documents x ~1,000 gold mentions   (4 million spans)
+  large  200,000 documents x ~20 gold mentions      (8 million spans; peak memory matters)
+
+Figures go to benchmarks/results/speed/speed_scorer.json and .md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
+from pathlib import Path
 
-from toolkit.schema import LABELS
-from toolkit.scoring.mentions import SCHEMES, MentionSpan, score_mentions
+LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+          "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+WORKLOADS = {"sparse": (20_000, 20), "dense": (2_000, 1_000), "large": (200_000, 20)}
+#: Peer sample sizes (documents) per workload, so no peer runs for more than a few minutes.
+SAMPLES = {"sparse": {"nervaluate": None, "seqeval": None, "spacy": None},
+           "dense": {"nervaluate": 4, "seqeval": 400, "spacy": 400},
+           "large": {"nervaluate": 20_000, "seqeval": 20_000, "spacy": 20_000}}
+RESULTS = Path(__file__).parent / "results" / "speed"
 
-NERVALUATE_SCHEME = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-FIELDS = ("correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1")
+
+# --- workload -----------------------------------------------------------------------------------
 
 
-def build_workload(n_docs: int, mentions_per_doc: int, seed: int = 13):
-    """``(gold, pred)``, each doc id -> list of MentionSpan; about ``mentions_per_doc`` gold
-    mentions per document (uniform within +-25%)."""
+def build_workload(n_docs: int, per_doc: int, seed: int = 13):
+    """``(gold, pred)``: doc id -> list of (start, end, label); about ``per_doc`` gold mentions
+    per document (uniform within +-25%)."""
     rng = random.Random(seed)
-    gold: dict[str, list[MentionSpan]] = {}
-    pred: dict[str, list[MentionSpan]] = {}
-    spread = mentions_per_doc // 4
+    gold, pred = {}, {}
+    spread = per_doc // 4
     for d in range(n_docs):
         doc_gold, doc_pred, cursor = [], [], 0
-        for _ in range(mentions_per_doc + rng.randint(-spread, spread)):
+        for _ in range(per_doc + rng.randint(-spread, spread)):
             start = cursor + rng.randint(10, 40)  # gap >= 10: room for shifts and additions
-            end = start + rng.randint(1, 30)      # < 100 units: nervaluate's 1% overlap rule holds
+            end = start + rng.randint(1, 30)      # < 100 units: nervaluate's 1% rule holds
             label = rng.choice(LABELS)
-            doc_gold.append(MentionSpan(start, end, label))
+            doc_gold.append((start, end, label))
             cursor = end
             roll = rng.random()
             if roll < 0.10:          # dropped
                 pass
             elif roll < 0.20:        # label swapped
-                doc_pred.append(MentionSpan(start, end, rng.choice(LABELS)))
+                doc_pred.append((start, end, rng.choice(LABELS)))
             elif roll < 0.35:        # boundary shifted by up to 2 (stays in the gaps)
                 s = start + rng.randint(-2, 2)
-                e = max(s + 1, end + rng.randint(-2, 2))
-                doc_pred.append(MentionSpan(s, e, label))
+                doc_pred.append((s, max(s + 1, end + rng.randint(-2, 2)), label))
             else:
-                doc_pred.append(MentionSpan(start, end, label))
+                doc_pred.append((start, end, label))
             if rng.random() < 0.10:  # spurious addition in the gap after this mention
                 s = end + 3
-                doc_pred.append(MentionSpan(s, s + rng.randint(1, 4), rng.choice(LABELS)))
-        rng.shuffle(doc_pred)  # order must not matter to ecbench (nervaluate is fine here too)
+                doc_pred.append((s, s + rng.randint(1, 4), rng.choice(LABELS)))
+        rng.shuffle(doc_pred)
         gold[f"doc{d:06d}"], pred[f"doc{d:06d}"] = doc_gold, doc_pred
     return gold, pred
 
 
-def n_spans(gold, pred) -> int:
-    return sum(map(len, gold.values())) + sum(map(len, pred.values()))
+def write_jsonl(path: Path, spans_by_doc, header: bool) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        if header:
+            fh.write(json.dumps({"header": {"schema": "ecbench.predictions/v1",
+                                            "produces": ["mentions"],
+                                            "provenance": {"extractor": "synthetic"}}}) + "\n")
+        for doc_id, spans in spans_by_doc.items():
+            fh.write(json.dumps({"doc_id": doc_id, "mentions": [
+                {"start": s, "end": e, "label": lb} for s, e, lb in spans]}) + "\n")
 
 
-def run_ecbench(gold, pred, repeat: int = 1):
-    """The result and the best of ``repeat`` CPU times (a shared machine only adds noise)."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        result = score_mentions(gold, pred)
-        times.append(time.process_time() - start)
-    return result, min(times)
+def sample(spans_by_doc, n: int | None):
+    return spans_by_doc if n is None else dict(list(spans_by_doc.items())[:n])
 
 
-def run_nervaluate(gold, pred):
+# --- the command, end to end --------------------------------------------------------------------
+
+
+def run_command(args: list[str]) -> dict:
+    """Run a command; its own CPU seconds, wall seconds and peak RSS (MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{err}")
+    return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall,
+            "peak_mib": usage.ru_maxrss / 1024}
+
+
+def best(runs: list[dict]) -> dict:
+    return {"cpu": min(r["cpu"] for r in runs), "wall": min(r["wall"] for r in runs),
+            "peak_mib": max(r["peak_mib"] for r in runs), "runs": len(runs)}
+
+
+def ecbench_score(gold_file: Path, pred_file: Path, out: Path, repeat: int) -> dict:
+    exe = str(Path(sys.executable).with_name("ecbench"))
+    args = [exe, "score", "--gold", str(gold_file), "--pred", str(pred_file), "--format", "json",
+            "--out", str(out)]
+    return best([run_command(args) for _ in range(repeat)])
+
+
+def ecbench_help(repeat: int = 5) -> dict:
+    exe = str(Path(sys.executable).with_name("ecbench"))
+    return best([run_command([exe, "--help"]) for _ in range(repeat)])
+
+
+# --- peers, in process --------------------------------------------------------------------------
+
+
+def cpu(fn, *args):
+    start = time.process_time()
+    result = fn(*args)
+    return result, time.process_time() - start
+
+
+def floor(gold_file: Path, pred_file: Path):
+    """The least any scorer of these files must do: read both JSONL files (the standard json
+    module) and intersect the (start, end, label) sets of each document; strict P/R/F1 only."""
+    def spans(path: Path) -> dict:
+        out = {}
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                if "doc_id" in record:
+                    out[record["doc_id"]] = [(m["start"], m["end"], m["label"])
+                                             for m in record["mentions"]]
+        return out
+
+    def run():
+        gold, pred = spans(gold_file), spans(pred_file)
+        tp = n_gold = n_pred = 0
+        for doc_id, g in gold.items():
+            p = pred.get(doc_id, ())
+            tp += len(set(g) & set(p))
+            n_gold += len(g)
+            n_pred += len(p)
+        precision, recall = tp / n_pred, tp / n_gold
+        return tp, n_pred, n_gold, 2 * precision * recall / (precision + recall)
+    return cpu(run)
+
+
+def nervaluate_evaluate(gold, pred):
     from nervaluate import Evaluator
 
     def rows(spans):  # nervaluate reads `end` as inclusive
-        return [{"label": s.label, "start": s.start, "end": s.end - 1} for s in spans]
+        return [{"label": lb, "start": s, "end": e - 1} for s, e, lb in spans]
 
     ids = list(gold)
     true, predicted = [rows(gold[d]) for d in ids], [rows(pred[d]) for d in ids]
-    start = time.process_time()
-    results = Evaluator(true, predicted, tags=list(LABELS), loader="dict").evaluate()
-    return results, time.process_time() - start
+    results, seconds = cpu(lambda: Evaluator(true, predicted, tags=list(LABELS),
+                                             loader="dict").evaluate())
+    strict = results["overall"]["strict"]
+    return (strict.correct, strict.actual, strict.possible, strict.f1), seconds
 
 
-def disagreements(ours, theirs) -> list[str]:
-    out = []
-    for scheme in SCHEMES:
-        a, b = ours.micro[scheme], theirs["overall"][NERVALUATE_SCHEME[scheme]]
-        for field in FIELDS:
-            x, y = getattr(a, field), getattr(b, field)
-            if abs(x - y) > 1e-12:
-                out.append(f"{scheme}.{field}: ecbench {x} != nervaluate {y}")
-    return out
+def _tokenised(gold_spans, pred_spans):
+    """The document as tokens that respect every span boundary on both sides (one token per
+    stretch between consecutive boundaries, as a tokenizer would give a word), and both sides'
+    spans as token ranges: ``(n_tokens, gold, pred)``."""
+    cuts = sorted({0, *(x for s, e, _ in gold_spans + pred_spans for x in (s, e))})
+    token_of = {cut: k for k, cut in enumerate(cuts)}
+    def as_tokens(spans):
+        return [(token_of[s], token_of[e], lb) for s, e, lb in spans]
+    return len(cuts), as_tokens(gold_spans), as_tokens(pred_spans)
 
 
-def headline(n_docs: int, per_doc: int, seed: int, repeat: int) -> bool:
-    gold, pred = build_workload(n_docs, per_doc, seed)
-    spans = n_spans(gold, pred)
-    print(f"workload: {n_docs:,} documents, {sum(map(len, gold.values())):,} gold and "
-          f"{sum(map(len, pred.values())):,} predicted mentions (seed {seed})")
-    ours, t_first = run_ecbench(gold, pred)
-    _, t_best = run_ecbench(gold, pred, repeat)
-    t_best = min(t_first, t_best)
-    theirs, t_theirs = run_nervaluate(gold, pred)
-    problems = disagreements(ours, theirs)
-    print("  CPU seconds (4 schemes, per label; ecbench also per document, entity level, matches)")
-    print(f"  ecbench    {t_first:8.3f} s  {spans / t_first:>12,.0f} spans/s  first run")
-    print(f"  ecbench    {t_best:8.3f} s  {spans / t_best:>12,.0f} spans/s  best of {repeat + 1}")
-    print(f"  nervaluate {t_theirs:8.3f} s  {spans / t_theirs:>12,.0f} spans/s  one run")
-    print(f"  ratio      {t_theirs / t_first:8.1f}x first run, {t_theirs / t_best:.1f}x best  "
-          "(target >= 20x)")
-    print("  numbers agree: " + ("yes, all four schemes (counts, P, R, F1)" if not problems
-                                 else "NO\n    " + "\n    ".join(problems)))
-    for scheme in SCHEMES:
-        c = ours.micro[scheme]
-        print(f"    {scheme:8s} P={c.precision:.4f} R={c.recall:.4f} F1={c.f1:.4f}")
-    return not problems
+def _bio(spans, length):
+    tags = ["O"] * length
+    for s, e, lb in spans:
+        tags[s] = f"B-{lb}"
+        for i in range(s + 1, e):
+            tags[i] = f"I-{lb}"
+    return tags
 
 
-def scaling(total_spans: int, seed: int) -> None:
-    print(f"\nscaling: about {total_spans:,} gold mentions in all, in fewer, longer documents")
-    print(f"  {'spans/doc':>9} {'docs':>7} {'ecbench us/span':>16} {'nervaluate us/span':>19}"
-          "   (gold + predicted spans; ecbench best of 3)")
-    for per_doc in (10, 100, 1000):
-        n_docs = max(1, total_spans // per_doc)
-        gold, pred = build_workload(n_docs, per_doc, seed)
-        _, t_ours = run_ecbench(gold, pred, 3)
-        # nervaluate on a sample of about 5,000 gold spans (it is quadratic per document)
-        sample = dict(list(gold.items())[:max(1, 5000 // per_doc)])
-        sample_pred = {d: pred[d] for d in sample}
-        _, t_theirs = run_nervaluate(sample, sample_pred)
-        print(f"  {per_doc:>9,} {n_docs:>7,} {1e6 * t_ours / n_spans(gold, pred):>16.2f} "
-              f"{1e6 * t_theirs / n_spans(sample, sample_pred):>19.2f}")
+def seqeval_report(gold, pred):
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    y_true, y_pred = [], []
+    for doc_id, g in gold.items():
+        n, g, p = _tokenised(g, pred[doc_id])
+        y_true.append(_bio(g, n))
+        y_pred.append(_bio(p, n))
+    report, seconds = cpu(lambda: classification_report(
+        y_true, y_pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0))
+    return report["micro avg"]["f1-score"], seconds
 
 
-def memory(n_docs: int, seed: int) -> None:
-    print("\npeak memory while scoring (tracemalloc; inputs excluded)")
-    print(f"  {'docs':>7} {'spans':>10} {'peak MiB':>9} {'bytes/span':>11}")
-    for fraction in (8, 4, 2, 1):
-        gold, pred = build_workload(max(1, n_docs // fraction), 20, seed)
-        tracemalloc.start()
-        result = score_mentions(gold, pred)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        del result
-        spans = n_spans(gold, pred)
-        print(f"  {len(gold):>7,} {spans:>10,} {peak / 2**20:>9.1f} {peak / spans:>11.0f}")
+def spacy_prf(gold, pred):
+    import spacy
+    from spacy.scorer import get_ner_prf
+    from spacy.tokens import Doc, Span
+    from spacy.training import Example
+
+    vocab = spacy.blank("en").vocab
+    examples = []
+    for doc_id, g in gold.items():
+        n, g, p = _tokenised(g, pred[doc_id])
+        docs = []
+        for spans in (g, p):
+            doc = Doc(vocab, words=["x"] * n, spaces=[True] * n)
+            doc.ents = [Span(doc, s, e, label=lb) for s, e, lb in spans]
+            docs.append(doc)
+        examples.append(Example(docs[1], docs[0]))
+    scores, seconds = cpu(get_ner_prf, examples)
+    return scores["ents_f"], seconds
+
+
+# --- one workload -------------------------------------------------------------------------------
+
+
+def measure(name: str, n_docs: int, per_doc: int, repeat: int, quick: bool, tmp: Path) -> dict:
+    gold, pred = build_workload(n_docs, per_doc)
+    n_spans = sum(map(len, gold.values())) + sum(map(len, pred.values()))
+    gold_file, pred_file, out = tmp / f"{name}_gold.jsonl", tmp / f"{name}_pred.jsonl", \
+        tmp / f"{name}_report.json"
+    write_jsonl(gold_file, gold, header=False)
+    write_jsonl(pred_file, pred, header=True)
+    size_mb = (gold_file.stat().st_size + pred_file.stat().st_size) / 1e6
+    print(f"\n== {name}: {n_docs:,} documents, {n_spans:,} spans, {size_mb:.0f} MB of JSONL",
+          flush=True)
+    ours = ecbench_score(gold_file, pred_file, out, repeat)
+    report = json.loads(out.read_text())
+    strict = report["mentions"]["micro"]["strict"]
+    print(f"  ecbench score   {ours['cpu']:8.2f} s CPU  {ours['wall']:8.2f} s wall  "
+          f"peak {ours['peak_mib']:,.0f} MiB  (best of {repeat})", flush=True)
+    rows = {"ecbench score (CLI, end to end, 1,000 resamples)": {**ours, "scale": 1}}
+
+    floor_result, t_floor = floor(gold_file, pred_file)
+    rows["read both files + set intersection, strict only (floor)"] = {"cpu": t_floor, "scale": 1}
+    agree = floor_result[:3] == (strict["correct"], strict["actual"], strict["possible"])
+    print(f"  floor           {t_floor:8.2f} s CPU", flush=True)
+
+    samples = SAMPLES[name]
+    for peer, fn in (("nervaluate", nervaluate_evaluate), ("seqeval", seqeval_report),
+                     ("spacy", spacy_prf)):
+        size = samples[peer]
+        if size is not None and quick:
+            size = max(1, size // 10)
+        if size is not None and size >= n_docs:
+            size = None
+        g, p = sample(gold, size), sample(pred, size)
+        result, seconds = fn(g, p)
+        scale = n_docs / len(g)
+        label = {"nervaluate": "nervaluate 1.2.1 Evaluator.evaluate (in process)",
+                 "seqeval": "seqeval 1.2.2 classification_report (in process)",
+                 "spacy": "spaCy get_ner_prf (in process)"}[peer]
+        rows[label] = {"cpu": seconds * scale, "scale": scale, "sample_docs": len(g)}
+        if peer == "nervaluate" and size is None:
+            agree = agree and result[:3] == (strict["correct"], strict["actual"],
+                                             strict["possible"])
+        note = "" if scale == 1 else f"  ({len(g):,} documents measured, x{scale:,.0f})"
+        print(f"  {peer:15s} {seconds * scale:8.2f} s CPU{note}", flush=True)
+
+    t = {k: v["cpu"] for k, v in rows.items()}
+    ecb = t["ecbench score (CLI, end to end, 1,000 resamples)"]
+    ratios = {
+        "nervaluate / ecbench": t["nervaluate 1.2.1 Evaluator.evaluate (in process)"] / ecb,
+        "spaCy get_ner_prf / ecbench": t["spaCy get_ner_prf (in process)"] / ecb,
+        "seqeval / ecbench": t["seqeval 1.2.2 classification_report (in process)"] / ecb,
+        "ecbench / floor": ecb / t["read both files + set intersection, strict only (floor)"],
+    }
+    targets = {"nervaluate / ecbench": ratios["nervaluate / ecbench"] >= 7,
+               "spaCy get_ner_prf / ecbench": ratios["spaCy get_ner_prf / ecbench"] > 1,
+               "ecbench / floor": ratios["ecbench / floor"] <= 3}
+    if name == "large":
+        targets["peak memory < 2 GB"] = ours["peak_mib"] * 2**20 < 2e9
+    for key, value in ratios.items():
+        print(f"  {key:28s} {value:6.2f}x" + ("" if key not in targets else
+                                             f"  target {'met' if targets[key] else 'NOT met'}"))
+    if "peak memory < 2 GB" in targets:
+        print(f"  peak memory {ours['peak_mib']:,.0f} MiB: target < 2 GB "
+              f"{'met' if targets['peak memory < 2 GB'] else 'NOT met'}")
+    peers = " and nervaluate" if samples["nervaluate"] is None else ""
+    print(f"  strict counts agree with the floor{peers}: {'yes' if agree else 'NO'}")
+    return {"documents": n_docs, "spans": n_spans, "jsonl_mb": round(size_mb, 1),
+            "rows": rows, "ratios": ratios, "targets": targets, "counts_agree": agree}
+
+
+def to_markdown(results: dict) -> str:
+    lines = ["# `ecbench score` end to end vs the reference tools", "",
+             f"Machine: {os.cpu_count()} cores, shared; CPU seconds (user + system). "
+             f"`ecbench --help`: {results['help']['cpu']:.2f} s CPU, "
+             f"{results['help']['wall']:.2f} s wall (best of {results['help']['runs']}).", ""]
+    for name, w in results["workloads"].items():
+        lines += [f"## {name}: {w['documents']:,} documents, {w['spans']:,} spans "
+                  f"({w['jsonl_mb']} MB of JSONL)", "", "| path | CPU s | note |", "|---|---:|---|"]
+        for label, row in w["rows"].items():
+            note = ""
+            if row.get("scale", 1) != 1:
+                note = f"measured on {row['sample_docs']:,} documents, scaled x{row['scale']:,.0f}"
+            if "peak_mib" in row:
+                note = f"wall {row['wall']:.2f} s, peak {row['peak_mib']:,.0f} MiB"
+            lines.append(f"| {label} | {row['cpu']:.2f} | {note} |")
+        lines += [""] + [f"- {k}: {v:.2f}x" for k, v in w["ratios"].items()]
+        lines += [f"- target {k}: {'met' if ok else 'NOT met'}" for k, ok in w["targets"].items()]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--docs", type=int, default=20_000, help="documents in the headline run")
-    parser.add_argument("--per-doc", type=int, default=20, help="gold mentions per document")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--repeat", type=int, default=3, help="extra ecbench runs (best is shown)")
-    parser.add_argument("--no-scaling", action="store_true", help="headline run only")
+    parser.add_argument("--workloads", default="sparse,dense,large",
+                        help="comma-separated: sparse, dense, large")
+    parser.add_argument("--repeat", type=int, default=3, help="ecbench runs (best is kept)")
+    parser.add_argument("--quick", action="store_true", help="a tenth of every workload")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the figures")
     args = parser.parse_args(argv)
-    if args.docs < 1 or args.per_doc < 4:
-        parser.error("--docs must be >= 1 and --per-doc >= 4")
-    agree = headline(args.docs, args.per_doc, args.seed, max(1, args.repeat))
-    if not args.no_scaling:
-        scaling(args.docs * args.per_doc // 2, args.seed)
-        memory(args.docs, args.seed)
-    return 0 if agree else 1
+    names = [n.strip() for n in args.workloads.split(",") if n.strip()]
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        parser.error(f"--workloads: found {unknown}, expected some of {list(WORKLOADS)}")
+    results = {"help": ecbench_help(), "workloads": {}}
+    print(f"ecbench --help: {results['help']['cpu']:.2f} s CPU, {results['help']['wall']:.2f} s "
+          f"wall (target < 0.3 s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            n_docs, per_doc = WORKLOADS[name]
+            if args.quick:
+                n_docs //= 10
+            results["workloads"][name] = measure(name, n_docs, per_doc, max(1, args.repeat),
+                                                 args.quick, Path(tmp))
+    if not args.quick:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "speed_scorer.json").write_text(json.dumps(results, indent=2) + "\n")
+        (args.out / "speed_scorer.md").write_text(to_markdown(results))
+        print(f"\nwrote {args.out / 'speed_scorer.json'} and {args.out / 'speed_scorer.md'}")
+    return 0 if all(w["counts_agree"] for w in results["workloads"].values()) else 1
 
 
 if __name__ == "__main__":

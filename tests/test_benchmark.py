@@ -88,7 +88,7 @@ def test_benchmark_command_writes_results_and_leaderboard(corpus, tmp_path):
     page = (results / "report.html").read_text()  # this run's systems, side by side
     assert 'id="system-0-h">gold<' in page and 'id="system-1-h">empty<' in page
     assert "earlier-run" not in page and page.count('class="k-missed" data-m=') > 0
-    assert gold["schema"] == "ecbench.score/v1" and gold["mentions"]["micro"]["strict"]["f1"] == 1.0
+    assert gold["schema"] == "ecbench.score/v2" and gold["mentions"]["micro"]["strict"]["f1"] == 1.0
     board = (results / "LEADERBOARD.md").read_text()
     assert "earlier-run" in board and "| gold 1 |" in board  # regenerated from every JSON file
     assert "gold" in result.output and "1.000" in result.output
@@ -101,7 +101,7 @@ def test_benchmark_rejects_a_foreign_json(corpus, tmp_path):
     result = CliRunner().invoke(app, ["benchmark", "-e", "empty", "--corpus", str(corpus.root),
                                       "--results-dir", str(results), "--n-resamples", "0", "--no-progress"])
     assert result.exit_code == 1
-    assert "notes.json" in result.output and "ecbench.score/v1" in result.output
+    assert "notes.json" in result.output and "ecbench.score/v2" in result.output
     assert "Traceback" not in result.output
 
 

@@ -86,3 +86,21 @@ def test_bad_parameters(kwargs, field):
 def test_choose_unit():
     assert choose_unit(MIN_DOCUMENTS) == "document" == choose_unit(1000)
     assert choose_unit(MIN_DOCUMENTS - 1) == "sentence" == choose_unit(0)
+
+
+def test_many_metrics_at_once_equal_one_at_a_time():
+    # shared draws, shared columns, half credits and two unit counts: the same intervals as
+    # bootstrap_f1 computes metric by metric
+    import random
+
+    from toolkit.scoring.bootstrap import bootstrap_f1_many
+
+    rng = random.Random(3)
+    units = {f"m{k}": [PRFScore(tp=rng.randint(0, 4) + 0.5 * rng.randint(0, 1),
+                                fp=rng.randint(0, 3), fn=rng.randint(0, 3))
+                       for _ in range(40 if k < 3 else 7)] for k in range(5)}
+    units["copy"] = list(units["m0"])
+    units["empty"] = []
+    many = bootstrap_f1_many(units, n_resamples=300, seed=5)
+    for name, scores in units.items():
+        assert many[name] == bootstrap_f1(scores, n_resamples=300, seed=5), name

@@ -90,7 +90,7 @@ def test_oracle_json_scores_one_against_the_bundled_corpus(oracle_file):
     result = invoke("score", "--pred", oracle_file, "--format", "json", "--resamples", "20")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["schema"] == "ecbench.score/v1"
+    assert data["schema"] == "ecbench.score/v2"
     for scheme in SCHEMES:
         assert list(data["mentions"]["micro"][scheme]) == list(MENTION_KEYS)
         assert data["mentions"]["micro"][scheme]["f1"] == 1.0
@@ -209,3 +209,44 @@ def test_agree_reports_f1_and_kappa(corpus_root, oracle_file, flawed_file):
     md = invoke("agree", oracle_file, flawed_file, "--format", "markdown").stdout
     assert f"| kappa | {data['kappa']:.3f} |" in md
     _one_line_error(invoke("agree", oracle_file, corpus_root / "nothing"), "nothing")
+
+
+def test_a_repeated_mention_is_scored_as_spurious_with_a_warning(corpus_root, tmp_path):
+    # the API scores a repeat as spurious; the command does the same, and says so on stderr
+    from toolkit.scoring import DuplicateMentionWarning, score
+
+    gold = _gold_predictions(corpus_root)
+    again = gold[1].mentions[0].model_copy(update={"id": None})  # ids must stay unique
+    repeated = [gold[0], gold[1].model_copy(update={"mentions": [*gold[1].mentions, again]})]
+    path = tmp_path / "repeated.jsonl"
+    write_predictions(path, repeated)
+    result = invoke("score", "--pred", path, "--format", "json", "--resamples", "0")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("warning: ") and "doc_id d2" in result.stderr
+    assert "scored as spurious" in result.stderr and len(result.stderr.splitlines()) == 1
+    data = json.loads(result.stdout)
+    assert data["mentions"]["micro"]["strict"]["spurious"] == 1
+    with pytest.warns(DuplicateMentionWarning, match="doc_id d2"):
+        api = score(gold, repeated, produces=["mentions"], n_resamples=0)
+    assert data["mentions"]["micro"] == api.mentions["micro"]
+
+
+def test_min_overlap_option(corpus_root, tmp_path):
+    # a prediction covering 2 of the 9 characters of "Pyongyang" (22%)
+    gold = _gold_predictions(corpus_root)
+    start = OTHER.index("Pyongyang")
+    short = gold[1].model_copy(update={"mentions": [
+        gold[1].mentions[0], PredMention(start=start, end=start + 2, label="GPE")]})
+    path = tmp_path / "short.jsonl"
+    write_predictions(path, [gold[0], short])
+    partial = {}
+    for percent in ("0", "22", "23"):
+        result = invoke("score", "--pred", path, "--format", "json", "--resamples", "0",
+                        "--min-overlap", percent)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["settings"]["min_overlap"] == float(percent)
+        partial[percent] = data["mentions"]["micro"]["partial"]["partial"]
+    assert partial == {"0": 1, "22": 1, "23": 0}
+    result = invoke("score", "--pred", path, "--min-overlap", "101")
+    assert result.exit_code != 0 and "Traceback" not in result.output

@@ -58,23 +58,28 @@ def test_duplicate_predictions_cost_precision_once_each():
     assert result.entities.tp == 1 and result.entities.fp == 0  # same entity found three times
 
 
-def test_per_label_counts_add_up_unlike_nervaluate():
+def test_per_label_is_each_label_alone_and_the_confusion_matrix_reconciles():
     gold = [S(0, 5, "PER"), S(10, 15, "ORG")]
     pred = [S(0, 5, "ORG"), S(10, 15, "ORG")]
     result = score_mentions({"d": gold}, {"d": pred})
-    for scheme in SCHEMES:
-        total = sum((counts[scheme] for counts in result.per_label.values()), SchemeCounts())
-        assert _counts(total) == _counts(result.micro[scheme])
-    # the wrong-label pair counts under its gold label
-    assert _counts(result.per_label["PER"]["strict"]) == (0, 1, 0, 0, 0)
-    assert _counts(result.per_label["ORG"]["strict"]) == (1, 0, 0, 0, 0)
+    # overall the wrong-label pair is one incorrect; per label it is a missed PER and a
+    # spurious ORG, as in nervaluate 1.2.1's per-tag results (and seqeval, conlleval)
+    assert _counts(result.micro["strict"]) == (1, 1, 0, 0, 0)
     theirs = _nervaluate(gold, pred, tags=("PER", "ORG"))
-    fields = ("correct", "incorrect", "missed", "spurious")
-    their_sum = tuple(sum(getattr(theirs["entities"][label]["strict"], f)
-                          for label in ("PER", "ORG")) for f in fields)
-    their_overall = tuple(getattr(theirs["overall"]["strict"], f) for f in fields)
-    # theirs do not add up: per label, the wrong-label pair becomes a miss plus a spurious
-    assert (their_overall, their_sum) == ((1, 1, 0, 0), (1, 0, 1, 1))
+    for label in ("PER", "ORG"):
+        for scheme, their_scheme in (("strict", "strict"), ("exact", "exact"),
+                                     ("partial", "partial"), ("type", "ent_type")):
+            assert _counts(result.per_label[label][scheme]) == \
+                _counts(theirs["entities"][label][their_scheme])
+    assert result.per_label["ORG"]["strict"].precision == 0.5
+    assert result.confusion == {("PER", "ORG"): 1, ("ORG", "ORG"): 1}
+
+
+def _confusion_sums(result):
+    paired = sum(n for (g, p), n in result.confusion.items() if g is not None and p is not None)
+    missed = sum(n for (g, p), n in result.confusion.items() if p is None)
+    spurious = sum(n for (g, p), n in result.confusion.items() if g is None)
+    return paired + missed, paired + spurious, missed, spurious
 
 
 spans = st.lists(st.builds(lambda s, n, label, e: S(s, s + n, label, e), st.integers(0, 40),
@@ -92,10 +97,19 @@ def test_invariants_on_overlapping_input(gold, pred, rnd):
     for scheme in SCHEMES:
         micro = result.micro[scheme]
         assert micro.possible == n_gold and micro.actual == n_pred
-        for view in (result.per_label, result.per_doc):
-            total = sum((v[scheme] for v in view.values()), SchemeCounts())
-            assert _counts(total) == _counts(micro)
+        total = sum((v[scheme] for v in result.per_doc.values()), SchemeCounts())
+        assert _counts(total) == _counts(micro)
+        # each label alone: its possible and actual are its gold and predicted spans
+        for label, counts in result.per_label.items():
+            assert counts[scheme].possible == sum(s.label == label for v in gold.values()
+                                                  for s in v)
+            assert counts[scheme].actual == sum(s.label == label for v in pred.values()
+                                                for s in v)
         assert 0.0 <= micro.f1 <= 1.0
+    strict = result.micro["strict"]
+    assert _confusion_sums(result) == (strict.possible, strict.actual, strict.missed,
+                                       strict.spurious)
+    assert sum(result.per_doc_entities.values(), type(result.entities)()) == result.entities
     # the strict scores never beat exact or type (both relax strict)
     assert result.micro["strict"].correct <= min(result.micro["exact"].correct,
                                                  result.micro["type"].correct)

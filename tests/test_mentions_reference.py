@@ -15,6 +15,7 @@ from seqeval.scheme import IOB2  # noqa: E402
 
 LABELS = ("PER", "ORG", "LOC")
 NERVALUATE_SCHEME = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+SEQEVAL = {"precision": "precision", "recall": "recall", "f1": "f1-score"}
 
 
 def test_pinned_versions():
@@ -22,6 +23,7 @@ def test_pinned_versions():
 
     assert version("nervaluate") == "1.2.1"
     assert version("seqeval") == "1.2.2"
+    assert version("conlleval") == "0.2"
 
 
 # --- generators ---------------------------------------------------------------------------------
@@ -74,13 +76,14 @@ def _as_dicts(corpus):
     return gold, pred
 
 
-def _nervaluate(corpus):
+def _nervaluate(corpus, min_overlap: float = 1.0, view: str = "overall"):
     def rows(spans):  # nervaluate reads `end` as inclusive
         return [{"label": s.label, "start": s.start, "end": s.end - 1} for s in spans]
 
     evaluator = nervaluate.Evaluator([rows(g) for g, _ in corpus], [rows(p) for _, p in corpus],
-                                     tags=list(LABELS), loader="dict")
-    return evaluator.evaluate()["overall"]
+                                     tags=list(LABELS), loader="dict",
+                                     min_overlap_percentage=min_overlap)
+    return evaluator.evaluate()[view]
 
 
 def _each_gold_overlaps_at_most_one_prediction(corpus) -> bool:
@@ -114,6 +117,71 @@ def test_all_schemes_equal_nervaluate(corpus):
         _assert_same(result.micro["type"], theirs["ent_type"])
     else:
         assert result.micro["type"].correct >= theirs["ent_type"].correct
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpora)
+def test_per_label_equals_nervaluate_per_tag(corpus):
+    # nervaluate 1.2.1 scores each tag's spans alone, on both sides: so do we
+    result = score_mentions(*_as_dicts(corpus))
+    theirs = _nervaluate(corpus, view="entities")
+    assert set(result.per_label) == set(theirs)
+    for label, schemes in result.per_label.items():
+        for scheme in ("strict", "exact", "partial"):
+            _assert_same(schemes[scheme], theirs[label][NERVALUATE_SCHEME[scheme]])
+        alone = [([g for g in gold if g.label == label], [p for p in pred if p.label == label])
+                 for gold, pred in corpus]
+        if _each_gold_overlaps_at_most_one_prediction(alone):
+            _assert_same(schemes["type"], theirs[label]["ent_type"])
+
+
+@st.composite
+def long_document(draw):
+    """Disjoint gold and disjoint predictions with long spans and shifts, so the overlap
+    percentage of a pair takes many values (including exactly 50 and 75)."""
+    gold, cursor = [], 0
+    for gap, length, label in draw(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(
+            (1, 2, 3, 4, 8, 20, 100, 150, 250)), st.sampled_from(LABELS)), max_size=6)):
+        gold.append(MentionSpan(cursor + gap, cursor + gap + length, label))
+        cursor = cursor + gap + length
+    candidates = []
+    for g in gold:
+        length = g.end - g.start
+        start = max(0, g.start + draw(st.integers(-length, length)))
+        end = start + draw(st.integers(1, 2 * length))
+        label = draw(st.sampled_from((g.label, g.label, *LABELS)))
+        candidates.append(MentionSpan(start, end, label))
+    pred, reach = [], 0
+    for span in sorted(candidates):
+        if span.start >= reach:
+            pred.append(span)
+            reach = span.end
+    return gold, pred
+
+
+@pytest.mark.parametrize("min_overlap", [1, 50, 51, 75, 100])
+@settings(max_examples=120, deadline=None)
+@given(corpus=st.lists(long_document(), min_size=1, max_size=3))
+def test_min_overlap_equals_nervaluate(min_overlap, corpus):
+    result = score_mentions(*_as_dicts(corpus), min_overlap=min_overlap)
+    overall = _nervaluate(corpus, min_overlap=min_overlap)
+    per_tag = _nervaluate(corpus, min_overlap=min_overlap, view="entities")
+    for scheme in ("strict", "exact", "partial"):
+        _assert_same(result.micro[scheme], overall[NERVALUATE_SCHEME[scheme]])
+        for label, schemes in result.per_label.items():
+            _assert_same(schemes[scheme], per_tag[label][NERVALUATE_SCHEME[scheme]])
+    if _each_gold_overlaps_at_most_one_prediction(corpus):
+        _assert_same(result.micro["type"], overall["ent_type"])
+
+
+@pytest.mark.parametrize("min_overlap, paired", [(1, True), (50, True), (51, False)])
+def test_min_overlap_boundary(min_overlap, paired):
+    # the prediction covers exactly half of the gold span
+    corpus = [([MentionSpan(0, 10, "PER")], [MentionSpan(5, 12, "PER")])]
+    ours = score_mentions(*_as_dicts(corpus), min_overlap=min_overlap).micro["partial"]
+    theirs = _nervaluate(corpus, min_overlap=min_overlap)["partial"]
+    _assert_same(ours, theirs)
+    assert (ours.partial == 1) is paired
 
 
 @settings(max_examples=200, deadline=None)
@@ -179,18 +247,62 @@ def test_strict_equals_seqeval_strict_iob2(corpus):
 
 
 @seqeval_warnings
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(corpora)
-def test_per_label_strict_recall_equals_seqeval(corpus):
-    # recall per label agrees (both count a gold span under its label); precision per label
-    # differs on purpose: we count a wrong-label pair under the gold label, seqeval under both.
+def test_per_label_and_macro_strict_equal_seqeval_report(corpus):
+    # per label, precision is over the predictions of that label: seqeval's strict report
     result = score_mentions(*_as_dicts(corpus))
     y_true, y_pred = _bio_corpus(corpus)
     report = seqeval_metrics.classification_report(y_true, y_pred, output_dict=True,
                                                    mode="strict", scheme=IOB2, zero_division=0)
+    labels = {k for k in report if not k.endswith(" avg")}
+    assert set(result.per_label) == labels
     for label, schemes in result.per_label.items():
-        if schemes["strict"].possible:
-            assert schemes["strict"].recall == pytest.approx(report[label]["recall"], abs=1e-12)
+        strict = schemes["strict"]
+        for metric in ("precision", "recall", "f1"):
+            assert getattr(strict, metric) == pytest.approx(report[label][SEQEVAL[metric]], abs=1e-12)
+        assert strict.possible == report[label]["support"]
+    if labels:
+        for metric in ("precision", "recall", "f1"):
+            assert result.macro["strict"][metric] == pytest.approx(
+                report["macro avg"][SEQEVAL[metric]], abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpora)
+def test_per_label_strict_counts_equal_conlleval(corpus):
+    # conlleval (CoNLL-2000's script, in Python) per chunk type: correct, predicted, gold
+    conlleval = pytest.importorskip("conlleval")
+    y_true, y_pred = _bio_corpus(corpus)
+    lines = []
+    for gold_tags, pred_tags in zip(y_true, y_pred):
+        lines += [f"x {g} {p}" for g, p in zip(gold_tags, pred_tags)] + [""]
+    theirs = conlleval.evaluate(lines)
+    result = score_mentions(*_as_dicts(corpus))
+    slots = theirs["slots"]["chunks"]
+    assert set(result.per_label) == set(slots)
+    for label, schemes in result.per_label.items():
+        strict, stats = schemes["strict"], slots[label]["stats"]
+        assert (strict.correct, strict.actual, strict.possible) == \
+            (stats["correct"], stats["pred"], stats["gold"])
+        if strict.actual:  # conlleval calls precision 1 when nothing was predicted; we call it 0
+            assert strict.precision == pytest.approx(slots[label]["evals"]["prec"], abs=1e-12)
+        assert strict.recall == pytest.approx(slots[label]["evals"]["rec"], abs=1e-12)
+    overall = theirs["overall"]["chunks"]["stats"]
+    micro = result.micro["strict"]
+    assert (micro.correct, micro.actual, micro.possible) == \
+        (overall["correct"], overall["pred"], overall["gold"])
+
+
+def test_macro_counts_a_label_seen_only_in_predictions():
+    # gold [LOC 0-5, PER 10-15], predicted [ORG 0-5, PER 10-15]: seqeval's macro F1 is 1/3
+    corpus = [([MentionSpan(0, 5, "LOC"), MentionSpan(10, 15, "PER")],
+               [MentionSpan(0, 5, "ORG"), MentionSpan(10, 15, "PER")])]
+    y_true, y_pred = _bio_corpus(corpus)
+    report = seqeval_metrics.classification_report(y_true, y_pred, output_dict=True,
+                                                   mode="strict", scheme=IOB2, zero_division=0)
+    result = score_mentions(*_as_dicts(corpus))
+    assert result.macro["strict"]["f1"] == pytest.approx(report["macro avg"]["f1-score"]) == 1 / 3
 
 
 def test_schemes_cover_the_reference_names():

@@ -56,8 +56,9 @@ def test_json_has_exactly_the_documented_keys(flawed):
     data = json.loads(json.dumps(flawed.to_dict()))
     assert list(data) == ["schema", "mentions", "entities", "claims", "confidence", "documents",
                           "skipped", "provenance", "settings"]
-    assert data["schema"] == "ecbench.score/v1"
-    assert list(data["mentions"]) == ["micro", "per_label", "macro", "per_document"]
+    assert data["schema"] == "ecbench.score/v2"
+    assert list(data["mentions"]) == ["micro", "per_label", "macro", "confusion", "per_document"]
+    assert list(data["mentions"]["confusion"]) == ["labels", "matrix", "missed", "spurious"]
     assert list(data["mentions"]["micro"]) == list(SCHEMES)
     for scheme in SCHEMES:
         assert list(data["mentions"]["micro"][scheme]) == list(MENTION_KEYS)
@@ -71,7 +72,7 @@ def test_json_has_exactly_the_documented_keys(flawed):
     assert list(data["confidence"]) == ["unit", "n_units", "n_resamples", "seed", "level",
                                         "intervals", "note"]
     assert list(data["documents"]) == ["gold", "pred", "only_gold", "only_pred", "failed"]
-    assert list(data["settings"]) == ["produces", "labels", "label_map", "threshold",
+    assert list(data["settings"]) == ["produces", "labels", "label_map", "threshold", "min_overlap",
                                       "n_resamples", "seed"]
 
 
@@ -101,6 +102,16 @@ def test_frames_hold_the_same_numbers_as_the_dict(flawed):
             assert frames["per_label"].loc[(label, scheme), "f1"] == by_scheme[scheme]["f1"]
         assert frames["macro"].loc[scheme, "f1"] == data["mentions"]["macro"][scheme]["f1"]
     assert len(frames["per_label"]) == 4 * len(data["mentions"]["per_label"])
+    # the confusion grid reconciles with the strict counts: rows sum to what was possible,
+    # columns to what was predicted
+    grid, strict = frames["confusion"], data["mentions"]["micro"]["strict"]
+    assert grid.drop(index="spurious").to_numpy().sum() == strict["possible"]
+    assert grid.drop(columns="missed").to_numpy().sum() == strict["actual"]
+    assert grid.loc["spurious"].sum() == strict["spurious"]
+    assert grid["missed"].sum() == strict["missed"]
+    for label in data["mentions"]["per_label"]:  # each label's gold and predicted spans
+        assert grid.loc[label].sum() == data["mentions"]["per_label"][label]["strict"]["possible"]
+        assert grid[label].sum() == data["mentions"]["per_label"][label]["strict"]["actual"]
     assert frames["entities"].iloc[0].to_dict() == data["entities"]
     assert frames["claims"].loc[0, "f1"] == data["claims"]["f1"]
     assert frames["claims"].loc[0, "joint_f1"] == data["claims"]["joint"]["f1"]
@@ -148,6 +159,12 @@ def test_markdown_and_rich_tables_show_the_numbers(flawed):
     shown = console.export_text()
     assert "Mentions (micro)" in shown and f"{strict['f1']:.3f}" in shown
     assert "Claim threshold sweep" in shown
+    # the confusion matrix: a row per gold label plus spurious, its counts as in the JSON
+    confusion = flawed.mentions["confusion"]
+    assert "Label confusion" in shown and "Label confusion" in md
+    spurious_row = "| spurious | " + " | ".join(
+        str(confusion["spurious"].get(label, 0) or "·") for label in confusion["labels"])
+    assert spurious_row in md
 
 
 def test_markdown_names_skipped_tasks_and_one_sided_documents():

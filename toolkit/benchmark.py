@@ -1,6 +1,6 @@
 """``ecbench benchmark``: run extractors over the gold corpus, score them, keep a leaderboard.
 
-Each extractor's score report (``ecbench.score/v1`` JSON, with the run's provenance) is written to
+Each extractor's score report (``ecbench.score/v2`` JSON, with the run's provenance) is written to
 ``<results-dir>/<extractor>.json``; ``LEADERBOARD.md`` is regenerated from every JSON file in the
 folder, so results of runs made at other times (or by hand) stay on the board.
 
@@ -193,9 +193,9 @@ def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
         data = read_json(path)
-        if not isinstance(data, dict) or data.get("schema") != "ecbench.score/v1":
+        if not isinstance(data, dict) or data.get("schema") != "ecbench.score/v2":
             found = data.get("schema") if isinstance(data, dict) else type(data).__name__
-            raise InputError(path, f"found {found!r}, expected an ecbench.score/v1 report",
+            raise InputError(path, f"found {found!r}, expected an ecbench.score/v2 report",
                              field="schema")
         results[path.stem] = data
     return results

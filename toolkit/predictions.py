@@ -33,7 +33,8 @@ def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
                      claims: list[tuple[int, PredClaim]], text: str | None, shown: str,
                      record: str, labels: Collection[str] | None = None) -> list[Problem]:
     """Semantic checks of one line's mentions and claims (indexed as in the line): labels in
-    ``labels``, spans inside ``text`` and equal to it, ids unique, no duplicate mentions."""
+    ``labels``, spans inside ``text`` and equal to it, ids unique. A repeated mention is no
+    error: it is scored as spurious (``duplicate_mentions`` finds them for a warning)."""
     problems = []
     for index, m in mentions:
         if labels is not None and m.label not in labels:
@@ -54,17 +55,28 @@ def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
                                         f"a unique id ({key}[{first_with[item.id]}] has it too)"))
             elif item.id is not None:
                 first_with[item.id] = index
-    first_span: dict[tuple[int, int, str], int] = {}
-    for index, m in mentions:
-        key = (m.start, m.end, m.label)
-        if key in first_span:
-            problems.append(Problem(shown, record, f"mentions[{index}]",
-                                    f"{m.start}:{m.end} {m.label}",
-                                    "no other mention with the same span and label "
-                                    f"(mentions[{first_span[key]}] has it)"))
-        else:
-            first_span[key] = index
     return problems
+
+
+def duplicate_mentions(predictions: Iterable[Prediction]) -> list[str]:
+    """One line per document that repeats a mention (same start, end and label): the scorer
+    counts each repeat as a spurious prediction, which a user should hear about."""
+    from operator import attrgetter
+
+    key = attrgetter("start", "end", "label")
+    found = []
+    for prediction in predictions:
+        mentions = prediction.mentions
+        if len(mentions) < 2 or len(set(map(key, mentions))) == len(mentions):
+            continue
+        first: dict[tuple, int] = {}
+        for index, m in enumerate(mentions):
+            if key(m) in first:
+                found.append(f"doc_id {prediction.doc_id}: mentions[{index}] ({m.start}:{m.end} "
+                             f"{m.label}) repeats mentions[{first[key(m)]}]: scored as spurious")
+                break
+            first[key(m)] = index
+    return found
 
 
 def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = None,
@@ -143,11 +155,23 @@ def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = Non
     return header, predictions, problems
 
 
-def read_predictions(path: str | os.PathLike) -> tuple[PredictionsHeader | None, list[Prediction]]:
+def read_predictions(path: str | os.PathLike, *, fast: bool = False) -> tuple[
+        PredictionsHeader | None, list[Prediction]]:
     """The header (or None) and the predictions of a file.
 
     Raises ``InputError`` (file, line, field) on the first problem, saying how many there are.
+    ``fast=True`` tries msgspec first (``fastread``): the records are then light stand-ins with
+    Prediction's attributes (enough for scoring), and a file it cannot take is read this way.
     """
+    if fast:
+        from .fastread import read_fast
+
+        try:
+            found = read_fast(Path(path).read_bytes())
+        except OSError:
+            found = None  # the located path below names the problem
+        if found is not None:
+            return found
     header, lines, problems = load_predictions(path)
     if problems:
         first = problems[0]

@@ -64,9 +64,9 @@ def _read_gold_files(paths: list[Path]) -> list[Prediction]:
     return gold
 
 
-def load_annotations(path: Path) -> AnnotationSet:
+def load_annotations(path: Path, *, fast: bool = False) -> AnnotationSet:
     """Read a predictions-shape JSONL file, a gold JSON file, a folder of gold JSON files or a
-    corpus folder (one holding annotations/manifest.json)."""
+    corpus folder (one holding annotations/manifest.json). ``fast``: see ``read_predictions``."""
     if path.is_dir():
         if (path / MANIFEST).is_file():
             return load_corpus_gold(path)
@@ -80,7 +80,7 @@ def load_annotations(path: Path) -> AnnotationSet:
         predictions = _read_gold_files([path])
         source = {"gold_file": str(path), "sha256": _sha256(path)}
     elif path.is_file():
-        header, predictions = read_predictions(path)
+        header, predictions = read_predictions(path, fast=fast)
         source = {"file": str(path), "sha256": _sha256(path)}
         return AnnotationSet(predictions, _known_texts(predictions), header, source)
     else:

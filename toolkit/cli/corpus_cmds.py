@@ -13,13 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import app, fail, first_problem, user_errors
-from .. import corpus as corpus_mod
-from ..markdown import frame_table
-from ..paths import output_file
-from ..schema import LABELS, json_schema
-from ..stats import corpus_stats
-from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_file,
-                        validate_predictions)
+
+# the toolkit's modules (pydantic, pandas) are imported inside the commands, so that
+# `ecbench --help` stays quick
 
 SCHEMA_FILE = Path("annotations/schema.json")
 
@@ -41,6 +37,8 @@ def _shown(path: Path) -> Path:
 def _root_of(path: Path) -> Path:
     """The corpus a gold or predictions file belongs to: $ECBENCH_CORPUS, else the nearest
     folder above the file with a manifest, else the default corpus."""
+    from .. import corpus as corpus_mod
+
     if os.environ.get("ECBENCH_CORPUS"):  # an explicit choice wins
         return _shown(corpus_mod.find_root())
     for folder in path.resolve().parents:
@@ -49,9 +47,13 @@ def _root_of(path: Path) -> Path:
     return _shown(corpus_mod.find_root())
 
 
-def validate_path(path: Path, *, any_label: bool = False) -> list[Problem]:
+def validate_path(path: Path, *, any_label: bool = False) -> list:  # of validate.Problem
     """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl.
     ``any_label`` accepts prediction labels outside OntoNotes (scored with a label map)."""
+    from ..schema import LABELS
+    from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_file,
+                            validate_predictions)
+
     if path.is_dir():
         return validate_corpus(path)
     if not path.exists():
@@ -84,8 +86,10 @@ def validate(
                             "PER/LOC, to be scored with --label-map).")] = False,
 ) -> None:
     """Check gold and predictions files: schema, offsets, slices, ids, seeds and sha256s."""
+    from .. import corpus as corpus_mod
+
     targets = list(paths) if paths else [_shown(corpus_mod.find_root())]
-    problems: list[Problem] = []
+    problems: list = []
     for target in targets:
         problems += validate_path(target, any_label=any_label)
     for problem in problems:
@@ -113,6 +117,10 @@ def stats(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Documents, characters, mentions by label, entities by type, claims by type and claimant."""
+    from .. import corpus as corpus_mod
+    from ..markdown import frame_table
+    from ..stats import corpus_stats
+
     root = _shown(corpus_dir or corpus_mod.find_root())
     try:
         corpus = corpus_mod.load(root)
@@ -141,6 +149,8 @@ def stats(
 
 def schema_text() -> str:
     """annotations/schema.json as it should read: sorted keys, 2-space indent, final newline."""
+    from ..schema import json_schema
+
     return json.dumps(json_schema(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -153,7 +163,9 @@ def schema(
         show_default=False)] = None,
 ) -> None:
     """Write the JSON Schema of the data model to annotations/schema.json."""
+    from .. import corpus as corpus_mod
     from ..jsonl import atomic_writer
+    from ..paths import output_file
 
     target = output or _shown(corpus_mod.find_root()) / SCHEMA_FILE
     wanted = schema_text()

@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.text import Text
 
 from . import app, fail
-from .. import corpus as corpus_mod
 from ..jsonl import InputError, atomic_writer, read_json, write_json
 from ..paths import input_file, output_file, output_folder
 
@@ -40,7 +39,9 @@ def _warn(warnings) -> None:
         err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
 
 
-def _load(corpus_dir: Path | None) -> corpus_mod.Corpus:
+def _load(corpus_dir: Path | None):
+    from .. import corpus as corpus_mod  # here, not at the top: `ecbench --help` stays quick
+
     root = corpus_dir or corpus_mod.find_root()
     try:
         return corpus_mod.load(root)
@@ -54,6 +55,8 @@ def _load(corpus_dir: Path | None) -> corpus_mod.Corpus:
 
 def _run(action: Callable):
     """Call ``action``, turning located input errors into a one-line failure."""
+    from .. import corpus as corpus_mod
+
     try:
         return action()
     except (InputError, corpus_mod.CorpusError, ValueError) as e:
@@ -222,6 +225,8 @@ def _read_imported(read: Callable) -> list:
 def _write_imported(pairs, out_dir: Path, force: bool = False) -> None:
     """Write seeds and gold files; an existing file that differs is replaced only with ``force``
     (running from the repository root must not silently overwrite the corpus gold)."""
+    from .. import corpus as corpus_mod
+
     files = []
     for text, gold in pairs:
         gold_json = json.dumps(gold.model_dump(mode="json", by_alias=True), ensure_ascii=False,

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import typer
 
-from ..sources import check_comparable, check_paths, check_spans, load_annotations, load_corpus_gold
 from . import app, user_errors
 from .score_cmds import _parse_labels, _warn
 
@@ -59,6 +58,8 @@ def report_command(
     from ..report import build_view, write_html
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
+    from ..sources import (check_comparable, check_paths, check_spans, load_annotations,
+                           load_corpus_gold)
 
     with user_errors():
         for p in pred:

@@ -5,15 +5,16 @@ Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write
 
 from __future__ import annotations
 
+import gc
 import io
 import json
+import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from ..sources import (check_comparable, check_labels, check_paths, check_shared, check_spans,
-                       gold_warnings, load_annotations, load_corpus_gold)
 from . import app, user_errors
 
 
@@ -45,7 +46,18 @@ def _parse_labels(value: str | None) -> list[str] | None:
     return labels
 
 
-def _emit(text: str, out: Path | None) -> None:
+def _emit(text: str | bytes, out: Path | None) -> None:
+    if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
+        if out is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text if text.endswith(b"\n") else text + b"\n")
+            sys.stdout.buffer.flush()
+            return
+        from ..jsonl import atomic_writer
+
+        with atomic_writer(out, "wb") as fh:
+            fh.write(text if text.endswith(b"\n") else text + b"\n")
+        return
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
@@ -86,15 +98,35 @@ def score_command(
     label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
                                          "JSON file."),
     threshold: float = typer.Option(0.5, "--threshold", help="Claim similarity needed to match."),
+    min_overlap: float = typer.Option(0.0, "--min-overlap", min=0.0, max=100.0,
+                                      help="Percent of a gold mention a prediction must cover to "
+                                      "pair with it (nervaluate's min_overlap_percentage; 0: any "
+                                      "overlap)."),
     resamples: int = typer.Option(1000, "--resamples",
                                   help="Bootstrap resamples (0: no intervals)."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
+    # the command makes millions of small objects and no cycles worth collecting: the cyclic
+    # collector would only rescan them over and over (a third of the run on large files)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
+               resamples, seed, out)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
+           resamples, seed, out) -> None:
     from .. import __version__
-    from ..scoring import TASKS, score
+    from ..scoring import TASKS, DuplicateMentionWarning, score
     from ..scoring.labels import parse_label_map
+    from ..sources import (check_comparable, check_labels, check_paths, check_spans,
+                           gold_warnings, load_annotations, load_corpus_gold)
 
     with user_errors():
         check_paths(pred, gold, out, plot)
@@ -103,8 +135,9 @@ def score_command(
                 raise _Failure(f"{option}: found {value}, expected 0 or more")
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
-        gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
-        pred_set = load_annotations(pred)
+        # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
+        gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
+        pred_set = load_annotations(pred, fast=True)
         texts = {**pred_set.texts, **gold_set.texts}
         gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
         # the same checks whatever form gold and predictions came in, before any scoring
@@ -120,9 +153,19 @@ def score_command(
         provenance = {**header_provenance, "produces": produces,
                       "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
                                   "gold": gold_set.source}}
-        report = score(gold_set.predictions, pred_set.predictions, texts or None, produces=produces,
-                       labels=label_list, label_map=mapping, threshold=threshold,
-                       n_resamples=resamples, seed=seed, provenance=provenance)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DuplicateMentionWarning)
+            report = score(gold_set.predictions, pred_set.predictions, texts or None,
+                           produces=produces, labels=label_list, label_map=mapping,
+                           threshold=threshold, n_resamples=resamples, seed=seed,
+                           min_overlap=min_overlap, provenance=provenance,
+                           error_details=errors)
+        for warning in caught:  # e.g. a repeated mention: scored as spurious, said once
+            if issubclass(warning.category, DuplicateMentionWarning):
+                typer.echo(f"warning: {pred}: {warning.message}", err=True)
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                       warning.lineno)
         error_items = None
         if errors:
             from ..scoring.errors import error_report
@@ -143,7 +186,7 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
         data = report.to_dict()
         if error_items is not None:
             data["errors"] = errs.errors_to_dict(error_items)
-        _emit(json.dumps(data, ensure_ascii=False, indent=2), out)
+        _emit(_json_text(data), out)
     elif format is Format.markdown:
         text = report.to_markdown()
         if error_items is not None:
@@ -156,6 +199,17 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
         _render_tables(tables, report.notes(), out)
 
 
+def _json_text(data) -> bytes:
+    """Indented JSON as UTF-8, the bytes ``json.dumps(data, ensure_ascii=False, indent=2)``
+    writes, by msgspec (a per-document report of a large file is millions of values)."""
+    import msgspec
+
+    try:
+        return msgspec.json.format(msgspec.json.encode(data), indent=2)
+    except TypeError:  # a value msgspec does not know: the standard library's way
+        return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
 @app.command("agree")
 def agree_command(
     a: Path = typer.Argument(..., help="First annotation set (JSONL, gold file/folder or corpus)."),
@@ -166,6 +220,7 @@ def agree_command(
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
     from ..scoring import TASKS
     from ..scoring.agreement import agreement
+    from ..sources import check_paths, check_shared, check_spans, load_annotations
 
     with user_errors():
         check_paths(a, b, out)

@@ -15,9 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..schema import Prediction, PredClaim
+from .labels import relabel
+from .mentions import MentionSpan
+from .prf import PRFScore
 from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
 
-__all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS"]
+__all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS", "DuplicateMentionWarning"]
 
 TASKS = ("mentions", "claims")
 
@@ -37,13 +40,17 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
           texts: Mapping[str, str] | None = None, *, produces: Sequence[str] = TASKS,
           labels: Sequence[str] | None = None, label_map: Mapping[str, str | None] | None = None,
           threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
-          provenance: dict | None = None) -> Report:
+          min_overlap: float = 0.0, provenance: dict | None = None,
+          error_details: bool = True) -> Report:
     """Score ``pred`` against ``gold`` (both one ``Prediction`` per document).
 
     ``produces`` names the tasks the system attempted; the others are reported as skipped
     (``null``), not as zero. ``label_map`` and ``labels`` are applied to both sides (see
     ``labels.relabel``). ``texts`` (doc id -> text) enables sentence-level claim scoring,
-    sentence bootstrap units and the error report's context.
+    sentence bootstrap units and the error report's context. ``min_overlap`` (0-100) is the
+    share of a gold span a predicted mention must cover to pair with it (nervaluate's
+    ``min_overlap_percentage``; 0: any overlap). ``error_details=False`` keeps no per-mention
+    decisions (the error report needs them; on large files they cost time and memory).
     """
     unknown = [t for t in produces if t not in TASKS]
     if unknown:
@@ -51,6 +58,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     if n_resamples < 0:
         raise ValueError(f"n_resamples: found {n_resamples}, expected 0 (no intervals) or more")
     gold_docs, pred_docs = by_document(gold, "gold"), by_document(pred, "predictions")
+    if "mentions" in produces:
+        _warn_duplicates(pred_docs.values())
     doc_ids = sorted(set(gold_docs) | set(pred_docs))
     texts = {d: texts[d] for d in doc_ids if d in texts} if texts else {}
 
@@ -64,11 +73,16 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
         gold_spans = {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids}
         pred_spans = {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids}
-        mention_result = score_mentions(gold_spans, pred_spans)
+        mention_result = score_mentions(gold_spans, pred_spans, min_overlap=min_overlap,
+                                        keep_matches=error_details)
         mentions = mentions_section(mention_result)
         entities = prf_dict(mention_result.entities)
-        if plan["unit"]:
-            units.update(_mention_units(gold_spans, pred_spans, texts, plan["unit"]))
+        if plan["unit"] == "document":  # the sweep's own per-document counts: no re-scoring
+            units.update(_document_units(mention_result, doc_ids))
+        elif plan["unit"]:
+            units.update(_mention_units(gold_spans, pred_spans, texts, plan["unit"],
+                                        min_overlap))
+        del gold_spans, pred_spans  # one tuple per mention: free them before what follows
 
     claim_result = None
     claims = None
@@ -89,11 +103,10 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
     intervals = {}
     if plan["unit"]:
-        from .bootstrap import bootstrap_f1
+        from .bootstrap import bootstrap_f1_many
 
-        for name, unit_scores in units.items():
-            lo, hi = bootstrap_f1(unit_scores, n_resamples=n_resamples, seed=seed, confidence=0.95)
-            intervals[name] = [lo, hi]
+        found = bootstrap_f1_many(units, n_resamples=n_resamples, seed=seed, confidence=0.95)
+        intervals = {name: list(found[name]) for name in units}
     n_units = max((len(u) for u in units.values()), default=0)
     confidence = {"unit": plan["unit"], "n_units": n_units, "n_resamples": n_resamples,
                   "seed": seed, "level": 0.95, "intervals": intervals, "note": plan["note"]}
@@ -106,7 +119,8 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     settings = {"produces": [t for t in TASKS if t in produces],
                 "labels": list(labels) if labels is not None else None,
                 "label_map": dict(label_map) if label_map is not None else None,
-                "threshold": threshold, "n_resamples": n_resamples, "seed": seed}
+                "threshold": threshold, "min_overlap": min_overlap, "n_resamples": n_resamples,
+                "seed": seed}
     return Report(mentions=mentions, entities=entities, claims=claims, confidence=confidence,
                   documents=documents, skipped=skipped, provenance=dict(provenance or {}),
                   settings=settings,
@@ -125,6 +139,23 @@ def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Predi
     return out
 
 
+def _warn_duplicates(predictions) -> None:
+    """A repeated mention is scored (as spurious), not refused; say so."""
+    from ..predictions import duplicate_mentions
+
+    found = duplicate_mentions(predictions)
+    if found:
+        import warnings
+
+        more = f" (and {len(found) - 1} more documents)" if len(found) > 1 else ""
+        warnings.warn(f"repeated predicted mention: {found[0]}{more}", DuplicateMentionWarning,
+                      stacklevel=3)
+
+
+class DuplicateMentionWarning(UserWarning):
+    """A prediction repeats a mention; the repeat is scored as spurious."""
+
+
 def _claimant_alignment(gold_docs: Mapping[str, Prediction],
                         pred_docs: Mapping[str, Prediction]) -> dict[str, dict[str, str]]:
     """Per document, the system's claimant values translated into gold entity ids."""
@@ -135,9 +166,7 @@ def _claimant_alignment(gold_docs: Mapping[str, Prediction],
 
 
 def _spans(prediction: Prediction | None, label_map, labels) -> list:
-    from .labels import relabel
-    from .mentions import MentionSpan
-
+    # runs once per document: module-level imports (a function-level one costs a lookup here)
     if prediction is None:
         return []
     return relabel(MentionSpan.all_of(prediction.mentions), label_map=label_map, labels=labels)
@@ -177,7 +206,27 @@ def _all_units(doc_ids, texts: Mapping[str, str], unit: str) -> list:
     return [(d, k) for d in doc_ids for k in range(max(1, len(sentences(texts[d]))))]
 
 
-def _mention_units(gold_spans, pred_spans, texts, unit: str) -> dict[str, list]:
+def _document_units(result, doc_ids) -> dict:
+    """Per-document (tp, fp, fn) arrays for each scheme and for entities, from the one sweep
+    (no re-scoring). tp is the scheme's credit (partial: half), as ``_scheme_prf`` has it."""
+    import numpy as np
+
+    from .report import scheme_arrays
+
+    out: dict = {}
+    for scheme, counts in scheme_arrays(result, doc_ids).items():
+        c, i, p, m, s = counts.T
+        tp = c + 0.5 * p
+        out[f"mentions.{scheme}"] = np.column_stack((tp, c + i + p + s - tp, c + i + p + m - tp))
+    none = PRFScore()
+    out["entities"] = np.array([(e.tp, e.fp, e.fn) for e in
+                                (result.per_doc_entities.get(d, none) for d in doc_ids)],
+                               dtype=float).reshape(-1, 3)
+    return out
+
+
+def _mention_units(gold_spans, pred_spans, texts, unit: str,
+                   min_overlap: float = 0.0) -> dict[str, list]:
     """Per-unit PRFScores for each scheme and for entities: the spans of each unit (a document,
     or the sentence holding each span's start) are scored on their own."""
     from .mentions import score_mentions
@@ -195,7 +244,7 @@ def _mention_units(gold_spans, pred_spans, texts, unit: str) -> dict[str, list]:
             for scores in out.values():
                 scores.append(PRFScore())
             continue
-        result = score_mentions({"unit": g}, {"unit": p})
+        result = score_mentions({"unit": g}, {"unit": p}, min_overlap=min_overlap)
         for scheme in SCHEMES:
             out[f"mentions.{scheme}"].append(_scheme_prf(result.micro[scheme]))
         out["entities"].append(result.entities)
@@ -221,7 +270,8 @@ def _claim_units(result, gold_claims, pred_claims, texts, unit: str,
 
     by_unit = result.per_doc if unit == "document" else result.per_sentence
     keys = _all_units(sorted(set(gold_claims) | set(pred_claims)), texts, unit)
-    keys += [k for k in by_unit if k not in set(keys)]  # e.g. claims placed in no sentence
+    known = set(keys)  # built once: a set per key made this quadratic in the documents
+    keys += [k for k in by_unit if k not in known]  # e.g. claims placed in no sentence
     joint_tp: dict = {}
     for pair in result.pairs:
         g = gold_claims[pair.doc_id][pair.gold]

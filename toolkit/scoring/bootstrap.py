@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -24,6 +24,12 @@ from .prf import PRFScore
 MIN_DOCUMENTS = 30
 #: Resample indices drawn per batch are capped near this many, to keep memory flat.
 _BATCH_CELLS = 1_000_000
+
+
+#: (tp, fp, fn) @ _TO_TOTALS = (tp, tp + fp, tp + fn), and back (exact: counts are integers or
+#: halves)
+_TO_TOTALS = np.array([[1, 1, 1], [0, 1, 0], [0, 0, 1]], dtype=float)
+_FROM_TOTALS = np.array([[1, -1, -1], [0, 1, 0], [0, 0, 1]], dtype=float)
 
 
 def choose_unit(n_documents: int) -> str:
@@ -69,3 +75,72 @@ def bootstrap_f1(units: Sequence[PRFScore], *, n_resamples: int = 1000, seed: in
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(f1s, [tail, 100 - tail])
     return (float(low), float(high))
+
+
+def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *,
+                      n_resamples: int = 1000,
+                      seed: int = 0,
+                      confidence: float = 0.95) -> dict[str, tuple[float, float]]:
+    """``bootstrap_f1`` for several metrics over the same units at once: one set of draws
+    (the same ones ``bootstrap_f1`` makes for that seed and unit count) and one matrix product
+    per batch, so each resample costs a sum of counts, never a re-scoring. A metric's units
+    are PRFScores or an array of (tp, fp, fn) rows. Metrics with different unit counts are
+    grouped by count.
+
+    >>> from toolkit.scoring.prf import PRFScore
+    >>> units = [PRFScore(tp=3, fp=1, fn=0), PRFScore(tp=1, fp=0, fn=2)] * 20
+    >>> bootstrap_f1_many({"a": units})["a"] == bootstrap_f1(units)
+    True
+    """
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples: found {n_resamples}, expected at least 1")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence: found {confidence}, expected a number in (0, 1)")
+    out: dict[str, tuple[float, float]] = {}
+    by_count: dict[int, list[np.ndarray]] = {}
+    names_by_count: dict[int, list[str]] = {}
+    for name, scores in units.items():
+        if not len(scores):
+            out[name] = (0.0, 0.0)
+            continue
+        if not isinstance(scores, np.ndarray):
+            scores = np.array([(u.tp, u.fp, u.fn) for u in scores], dtype=float)
+        by_count.setdefault(len(scores), []).append(scores)
+        names_by_count.setdefault(len(scores), []).append(name)
+    tail = (1 - confidence) / 2 * 100
+    from threadpoolctl import threadpool_limits
+
+    # one BLAS thread: the products are small, and extra threads only spin (double the CPU)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for n_units, arrays in by_count.items():
+            f1s = _resampled_f1s(np.hstack([a @ _TO_TOTALS for a in arrays]), n_units,
+                                 n_resamples, seed)
+            for k, name in enumerate(names_by_count[n_units]):
+                low, high = np.percentile(f1s[:, k], [tail, 100 - tail])
+                out[name] = (float(low), float(high))
+    return out
+
+
+def _resampled_f1s(totals: np.ndarray, n_units: int, n_resamples: int, seed: int) -> np.ndarray:
+    """F1 per resample and metric, shape ``(n_resamples, metrics)``, from per-unit columns
+    (tp, tp + fp, tp + fn) of each metric. Metrics share the last two (every mention scheme
+    has the same predicted and gold counts), so each distinct column is summed once; counts
+    are integers or halves, so the sums are exact."""
+    distinct: dict[bytes, int] = {}  # a column's bytes -> its place among the distinct ones
+    keep, columns = [], []
+    for k, column in enumerate(totals.T):
+        key = column.tobytes()
+        if key not in distinct:
+            distinct[key] = len(keep)
+            keep.append(k)
+        columns.append(distinct[key])
+    counts = totals[:, keep].astype(float)
+    f1s = []
+    for idx in resample_indices(n_units, n_resamples, seed):
+        # how often each unit was drawn in each resample, then one product for all metrics
+        batch = idx.shape[0]
+        flat = (idx + (np.arange(batch) * n_units)[:, None]).ravel()
+        weights = np.bincount(flat, minlength=batch * n_units).reshape(batch, n_units)
+        sums = (weights.astype(float) @ counts)[:, columns].reshape(batch, -1, 3)
+        f1s.append(_f1(sums @ _FROM_TOTALS))
+    return np.concatenate(f1s)

@@ -39,6 +39,8 @@ def relabel(spans, *, label_map: Mapping[str, str | None] | None = None,
     ``labels`` names labels after mapping. Spans are NamedTuples with a ``label`` field
     (``MentionSpan``); they come back in their original order.
     """
+    if label_map is None and labels is None:
+        return list(spans)
     keep = None if labels is None else frozenset(labels)
     out = []
     for span in spans:

@@ -30,11 +30,20 @@ predictions. Where nervaluate's greedy, order-dependent matching finds a worse a
 gold span a later same-label one overlaps) the numbers differ, on purpose; with disjoint gold
 and disjoint predictions the strict, exact and partial numbers are always nervaluate's.
 
-Per label, a matched pair counts under its *gold* label (a PERSON predicted as ORG is one
-incorrect PERSON), a missed span under its gold label and a spurious one under its predicted
-label; so per-label counts add up exactly to the overall ones. Macro scores are the mean over
-all labels seen on either side. ``matches`` records the strict scheme's assignment (kinds:
-correct, wrong_label, wrong_boundary, wrong_both, missed, spurious) for the error report.
+Per label, the field's way (conlleval, seqeval, spaCy, nervaluate 1.2.1): the spans of label X
+on both sides are scored on their own, so the precision of X is over the predictions labelled
+X and its recall over the gold spans labelled X. A PERSON predicted as ORG is a missed PERSON
+and a spurious ORG there, though overall it is one incorrect pair; so per-label counts do not
+add up to the overall ones. ``confusion`` keeps the reconciliation: the strict assignment's
+pairs by (gold label, predicted label), plus missed (gold label, None) and spurious (None,
+predicted label); it sums exactly to the overall strict counts. Macro scores are the mean
+over all labels seen on either side. ``matches`` records the strict scheme's assignment
+(kinds: correct, wrong_label, wrong_boundary, wrong_both, missed, spurious) for the error
+report.
+
+Minimum overlap. ``min_overlap`` (a percentage, 0 = any overlap) is nervaluate 1.2.1's
+``min_overlap_percentage``: a gold and a predicted span may pair only when their overlap is at
+least that share of the gold span's length.
 
 Entity level. Gold mentions sharing ``entity`` form one gold entity (a mention without one is
 an entity of its own); it is *found* (tp) if any of its mentions is strictly matched (some
@@ -57,10 +66,12 @@ how well mentions were clustered: splitting or merging entities is not penalised
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from operator import itemgetter
+from dataclasses import dataclass, field
+from functools import partial
+from operator import add, attrgetter, itemgetter
 from typing import Literal, NamedTuple
 
 from .prf import PRFScore, prf
@@ -70,6 +81,9 @@ COUNT_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
 MatchKind = Literal["correct", "wrong_label", "wrong_boundary", "wrong_both", "missed", "spurious"]
 KINDS: tuple[MatchKind, ...] = ("correct", "wrong_label", "wrong_boundary", "wrong_both",
                                 "missed", "spurious")
+
+
+_span_fields = attrgetter("start", "end", "label", "entity")
 
 
 class MentionSpan(NamedTuple):
@@ -82,8 +96,9 @@ class MentionSpan(NamedTuple):
 
     @classmethod
     def all_of(cls, mentions) -> list[MentionSpan]:
-        """The spans of a Prediction's (or gold's) mentions."""
-        return [cls(m.start, m.end, m.label, m.entity) for m in mentions]
+        """The spans of a Prediction's (or gold's) mentions (built at C speed: this runs once
+        per mention of a whole file)."""
+        return list(map(partial(tuple.__new__, cls), map(_span_fields, mentions)))
 
 
 @dataclass
@@ -151,11 +166,17 @@ _new_tuple = tuple.__new__
 @dataclass
 class MentionResult:
     micro: dict[str, SchemeCounts]                 # scheme -> counts
-    per_label: dict[str, dict[str, SchemeCounts]]  # label -> scheme -> counts; sums to micro
+    per_label: dict[str, dict[str, SchemeCounts]]  # label -> scheme -> counts (each label alone)
     macro: dict[str, dict[str, float]]             # scheme -> precision, recall, f1 (label mean)
     per_doc: dict[str, dict[str, SchemeCounts]]    # doc id -> scheme -> counts
     matches: list[MentionMatch]                    # the strict assignment, for the error report
     entities: PRFScore                             # entity level
+    #: (gold label or None, predicted label or None) -> strict-assignment count; sums to micro
+    confusion: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
+    #: doc id -> entity-level counts (for bootstrap units; they sum to ``entities``)
+    per_doc_entities: dict[str, PRFScore] = field(default_factory=dict)
+    #: doc id -> its outcome-code counts (``per_doc`` is ``scheme_counts`` of them)
+    per_doc_codes: dict[str, list[int]] = field(default_factory=dict)
 
 
 # Outcome codes, tallied per (label, code). Codes 0-5 are the pair kinds of a 1:1 component,
@@ -165,6 +186,7 @@ _CORRECT, _WRONG_LABEL, _WRONG_BOUNDARY, _WRONG_BOTH, _MISSED, _SPURIOUS = range
 _C, _I, _P, _M, _S = range(5)  # columns, in COUNT_FIELDS order
 _STRICT, _EXACT, _PARTIAL, _TYPE = range(4)
 _N_CODES = 6 + 5 * len(SCHEMES)
+N_CODES = _N_CODES
 
 
 def _code(scheme: int, column: int) -> int:
@@ -172,14 +194,21 @@ def _code(scheme: int, column: int) -> int:
 
 
 def score_mentions(gold: Mapping[str, Sequence[MentionSpan]],
-                   pred: Mapping[str, Sequence[MentionSpan]]) -> MentionResult:
+                   pred: Mapping[str, Sequence[MentionSpan]], *,
+                   min_overlap: float = 0.0, keep_matches: bool = True) -> MentionResult:
     """Score predicted mentions against gold, both grouped by document id.
 
-    A document on one side only counts as all missed or all spurious. Raises ``ValueError``
-    naming the document, side and span when a span is not ``0 <= start < end``.
+    A document on one side only counts as all missed or all spurious. ``min_overlap`` (0-100)
+    is the share of a gold span a prediction must cover to pair with it (nervaluate's
+    ``min_overlap_percentage``; 0: any overlap). ``keep_matches=False`` leaves ``matches``
+    empty (only the error report reads them). Raises ``ValueError`` naming the document,
+    side and span when a span is not ``0 <= start < end``.
     """
+    if not 0 <= min_overlap <= 100:
+        raise ValueError(f"min_overlap: found {min_overlap}, expected a percentage from 0 "
+                         "(any overlap) to 100")
     with _collector_paused():
-        return _score_mentions(gold, pred)
+        return _score_mentions(gold, pred, float(min_overlap), keep_matches)
 
 
 @contextmanager
@@ -195,35 +224,71 @@ def _collector_paused():
             gc.enable()
 
 
-def _score_mentions(gold, pred) -> MentionResult:
+def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool) -> MentionResult:
     doc_ids = list(gold) + [d for d in pred if d not in gold]
-    label_tally: dict[str, list[int]] = {}  # label -> count per outcome code
+    label_tally: dict[str, list[int]] = {}  # label -> count per outcome code, each label alone
+    confusion: dict = {}
     per_doc: dict[str, dict[str, SchemeCounts]] = {}
+    per_doc_entities: dict[str, PRFScore] = {}
+    per_doc_codes: dict[str, list[int]] = {}
     matches: list[MentionMatch] = []
-    entities = [0, 0, 0]  # tp, fp, fn
+    # (gold label, predicted label, code) of each simple outcome, counted in bulk (Counter is
+    # C code) rather than tallied span by span; turned into label_tally and confusion below
+    outcomes: list[tuple] = []
+    counted: Counter = Counter()
+    total = [0] * _N_CODES
     empty: Sequence[MentionSpan] = ()
     for doc_id in doc_ids:
         codes, tp, fp, fn = _score_document(doc_id, gold.get(doc_id, empty),
-                                            pred.get(doc_id, empty), label_tally, matches)
-        per_doc[doc_id] = _scheme_counts(codes)
-        entities[0] += tp
-        entities[1] += fp
-        entities[2] += fn
+                                            pred.get(doc_id, empty), label_tally,
+                                            matches if keep_matches else None, confusion,
+                                            min_overlap, outcomes)
+        if len(outcomes) > 100_000:
+            counted.update(outcomes)
+            outcomes.clear()
+        per_doc[doc_id] = scheme_counts(codes)
+        per_doc_codes[doc_id] = codes
+        per_doc_entities[doc_id] = PRFScore(tp, fp, fn)
+        total = list(map(add, total, codes))
+    counted.update(outcomes)
+    _add_outcomes(counted, label_tally, confusion)
 
-    per_label = {label: _scheme_counts(label_tally[label]) for label in sorted(label_tally)}
-    micro = {scheme: sum((per_label[label][scheme] for label in per_label), SchemeCounts())
-             for scheme in SCHEMES}
+    per_label = {label: scheme_counts(label_tally[label]) for label in sorted(label_tally)}
+    micro = scheme_counts(total)
     macro = {}
     for scheme in SCHEMES:
         scores = [per_label[label][scheme]._prf() for label in per_label]
         n = len(scores) or 1
         macro[scheme] = {key: sum(s[k] for s in scores) / n
                          for k, key in enumerate(("precision", "recall", "f1"))}
+    entities = sum(per_doc_entities.values(), PRFScore())
     return MentionResult(micro=micro, per_label=per_label, macro=macro, per_doc=per_doc,
-                         matches=matches, entities=PRFScore(*entities))
+                         matches=matches, entities=entities, confusion=confusion,
+                         per_doc_entities=per_doc_entities, per_doc_codes=per_doc_codes)
 
 
-def _scheme_counts(codes: list[int]) -> dict[str, SchemeCounts]:
+def _add_outcomes(counted: Mapping, label_tally: dict, confusion: dict) -> None:
+    """Add counted ``(gold label, predicted label, code)`` outcomes (None: no span on that
+    side) to the per-label tallies (each label alone) and the confusion counts."""
+    def row(label):
+        found = label_tally.get(label)
+        if found is None:
+            found = label_tally[label] = [0] * _N_CODES
+        return found
+
+    for (gold_label, pred_label, code), n in counted.items():
+        key = (gold_label, pred_label)
+        confusion[key] = confusion.get(key, 0) + n
+        if gold_label == pred_label:
+            row(gold_label)[code] += n
+        else:  # a missed gold label, a spurious predicted one (either may be absent)
+            if gold_label is not None:
+                row(gold_label)[_MISSED] += n
+            if pred_label is not None:
+                row(pred_label)[_SPURIOUS] += n
+
+
+def scheme_counts(codes: list[int]) -> dict[str, SchemeCounts]:
     """Outcome-code counts -> scheme -> SchemeCounts (the table in the module docstring)."""
     correct, label, boundary, both, missed, spurious = codes[:6]  # pair kinds, then unpaired
     counts = {
@@ -244,9 +309,11 @@ _SENTINEL = (float("inf"), float("inf"), False, None)  # closes the last compone
 
 
 def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[MentionSpan],
-                    label_tally: dict, matches: list) -> tuple[list[int], int, int, int]:
-    """Sweep one document: add its outcomes to ``label_tally``, its decisions to ``matches``;
-    return its outcome-code counts and entity-level tp, fp, fn.
+                    label_tally: dict, matches: list | None, confusion: dict,
+                    min_overlap: float, outcomes: list) -> tuple[list[int], int, int, int]:
+    """Sweep one document: add its per-label outcomes to ``label_tally``, its decisions to
+    ``matches`` and ``confusion`` (simple components: to ``outcomes``, counted later); return
+    its outcome-code counts and entity-level tp, fp, fn.
 
     This is the hot loop: plain tuples and local names on purpose.
     """
@@ -262,7 +329,8 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
 
     n_codes = _N_CODES
     codes = [0] * n_codes
-    add_match = matches.append
+    add_match = matches.append if matches is not None else None  # None: not kept
+    note = outcomes.append
     found: set = set()  # gold entities with a strict match
     hit_clusters: set = set()  # predicted entity ids with a strict match
     unclustered_hits = 0
@@ -274,18 +342,19 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
     for i, (start, end, is_gold, span) in enumerate(events):
         if start >= reach:
             # the component is closed: nothing from here on can overlap it
-            if n_gold == 1 and n_pred == 1:  # one gold span against one prediction: most of them
+            if n_gold == 1 and n_pred == 1 and (
+                    not min_overlap or _enough(gold_span, pred_span, min_overlap)):
+                # one gold span against one prediction: most of them
                 g, p = gold_span, pred_span
+                gl, pl = g[2], p[2]
                 if g[0] == p[0] and g[1] == p[1]:
-                    code = _CORRECT if g[2] == p[2] else _WRONG_LABEL
+                    code = _CORRECT if gl == pl else _WRONG_LABEL
                 else:
-                    code = _WRONG_BOUNDARY if g[2] == p[2] else _WRONG_BOTH
+                    code = _WRONG_BOUNDARY if gl == pl else _WRONG_BOTH
                 codes[code] += 1
-                label_codes = label_tally.get(g[2])
-                if label_codes is None:
-                    label_codes = label_tally[g[2]] = [0] * n_codes
-                label_codes[code] += 1
-                add_match(_new_tuple(MentionMatch, (doc_id, KINDS[code], g, p)))
+                note((gl, pl, code))
+                if add_match:
+                    add_match(_new_tuple(MentionMatch, (doc_id, KINDS[code], g, p)))
                 if code == _CORRECT:
                     found.add(g[3] if g[3] is not None else g)
                     if p[3] is None:
@@ -294,21 +363,22 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
                         hit_clusters.add(p[3])
             elif n_gold + n_pred == 1:
                 if n_gold:
-                    code, label = _MISSED, gold_span[2]
-                    add_match(_new_tuple(MentionMatch, (doc_id, "missed", gold_span, None)))
+                    codes[_MISSED] += 1
+                    note((gold_span[2], None, _MISSED))
+                    if add_match:
+                        add_match(_new_tuple(MentionMatch, (doc_id, "missed", gold_span, None)))
                 else:
-                    code, label = _SPURIOUS, pred_span[2]
-                    add_match(_new_tuple(MentionMatch, (doc_id, "spurious", None, pred_span)))
-                codes[code] += 1
-                label_codes = label_tally.get(label)
-                if label_codes is None:
-                    label_codes = label_tally[label] = [0] * n_codes
-                label_codes[code] += 1
+                    codes[_SPURIOUS] += 1
+                    note((None, pred_span[2], _SPURIOUS))
+                    if add_match:
+                        add_match(_new_tuple(MentionMatch, (doc_id, "spurious", None,
+                                                            pred_span)))
             elif n_gold or n_pred:
                 component = events[first:i]
                 unclustered_hits += _settle(doc_id, [e[3] for e in component if e[2]],
                                             [e[3] for e in component if not e[2]], codes,
-                                            label_tally, matches, found, hit_clusters)
+                                            label_tally, matches if add_match else [], found,
+                                            hit_clusters, confusion, min_overlap)
             first, n_gold, n_pred = i, 0, 0
         if is_gold:
             n_gold += 1
@@ -335,45 +405,29 @@ def _score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Men
     return codes, len(found), fp, n_gold_entities - len(found)
 
 
-def _settle(doc_id, golds, preds, codes, label_tally, matches, found, hit_clusters) -> int:
-    """Decide a component of several gold or predicted spans, overlapping: one assignment per
-    scheme. Updates the tallies, matches, found gold entities and hit predicted entities;
-    returns how many predictions without an entity id strictly match a gold span."""
-    def tally(label: str, code: int) -> None:
-        codes[code] += 1
-        label_tally.setdefault(label, [0] * len(codes))[code] += 1
-
-    if not preds or not golds:  # several missed, or several spurious, spans
-        for span in sorted(golds or preds, key=_span_order):
-            tally(span[2], _MISSED if golds else _SPURIOUS)
-            matches.append(MentionMatch(doc_id, *(("missed", span, None) if golds
-                                                  else ("spurious", None, span))))
-        return 0
+def _settle(doc_id, golds, preds, codes, label_tally, matches, found, hit_clusters,
+            confusion, min_overlap) -> int:
+    """Decide a component of several gold or predicted spans, overlapping (or one pair whose
+    overlap is too small): one assignment per scheme over all of it, and another per label
+    over that label's spans alone. Updates the tallies, matches, confusion, found gold
+    entities and hit predicted entities; returns how many predictions without an entity id
+    strictly match a gold span."""
+    n_codes = len(codes)
     golds = sorted(golds, key=_span_order)
     preds = sorted(preds, key=_span_order)
-    strict = _assign(golds, preds, lambda same_bounds, same_label: same_bounds and same_label)
-    bounds = _assign(golds, preds, lambda same_bounds, same_label: same_bounds)
-    typed = _assign(golds, preds, lambda same_bounds, same_label: same_label)
-    for scheme, pairs, columns in ((_STRICT, strict, (_C, _I)), (_EXACT, bounds, (_C, _I)),
-                                   (_PARTIAL, bounds, (_C, _P)), (_TYPE, typed, (_C, _I))):
-        correct = _correct_test(scheme)
-        for i, j in pairs:
-            column = columns[0] if correct(golds[i], preds[j]) else columns[1]
-            tally(golds[i][2], _code(scheme, column))
-        matched_gold, matched_pred = {i for i, _ in pairs}, {j for _, j in pairs}
-        for i, g in enumerate(golds):
-            if i not in matched_gold:
-                tally(g[2], _code(scheme, _M))
-        for j, p in enumerate(preds):
-            if j not in matched_pred:
-                tally(p[2], _code(scheme, _S))
-    # the strict assignment is the one the error report reads
+    strict = _outcomes(golds, preds, codes, min_overlap)
+    for label in sorted({s[2] for s in golds} | {s[2] for s in preds}):
+        _outcomes([g for g in golds if g[2] == label], [p for p in preds if p[2] == label],
+                  label_tally.setdefault(label, [0] * n_codes), min_overlap)
+    # the strict assignment is the one the error report and the confusion matrix read
     paired_gold, paired_pred = {i for i, _ in strict}, {j for _, j in strict}
     decisions = [(golds[i], preds[j]) for i, j in strict]
     decisions += [(g, None) for i, g in enumerate(golds) if i not in paired_gold]
     decisions += [(None, p) for j, p in enumerate(preds) if j not in paired_pred]
     for g, p in sorted(decisions, key=lambda d: _span_order(d[0] or d[1])):
         matches.append(MentionMatch(doc_id, _kind(g, p), g, p))
+        key = (g[2] if g else None, p[2] if p else None)
+        confusion[key] = confusion.get(key, 0) + 1
     # entity level: a prediction with a gold span's boundaries and label finds its entity
     gold_entity = {g[:3]: g[3] if g[3] is not None else g for g in golds}
     unclustered_hits = 0
@@ -386,6 +440,32 @@ def _settle(doc_id, golds, preds, codes, label_tally, matches, found, hit_cluste
             else:
                 hit_clusters.add(p[3])
     return unclustered_hits
+
+
+def _outcomes(golds: list, preds: list, out: list[int], min_overlap: float) -> list:
+    """Tally into ``out`` each scheme's outcomes for these (sorted) spans; return the strict
+    assignment's pairs."""
+    if not golds or not preds:  # only missed, or only spurious, spans: every scheme agrees
+        out[_MISSED if golds else _SPURIOUS] += len(golds or preds)
+        return []
+    strict = _assign(golds, preds, lambda same_bounds, same_label: same_bounds and same_label,
+                     min_overlap)
+    bounds = _assign(golds, preds, lambda same_bounds, same_label: same_bounds, min_overlap)
+    typed = _assign(golds, preds, lambda same_bounds, same_label: same_label, min_overlap)
+    for scheme, pairs, columns in ((_STRICT, strict, (_C, _I)), (_EXACT, bounds, (_C, _I)),
+                                   (_PARTIAL, bounds, (_C, _P)), (_TYPE, typed, (_C, _I))):
+        correct = _correct_test(scheme)
+        for i, j in pairs:
+            out[_code(scheme, columns[0] if correct(golds[i], preds[j]) else columns[1])] += 1
+        out[_code(scheme, _M)] += len(golds) - len(pairs)
+        out[_code(scheme, _S)] += len(preds) - len(pairs)
+    return strict
+
+
+def _enough(g, p, min_overlap: float) -> bool:
+    """nervaluate 1.2.1's test: the overlap is at least ``min_overlap`` percent of the gold
+    span (the same float expression, so the boundary cases agree)."""
+    return (min(g[1], p[1]) - max(g[0], p[0])) / (g[1] - g[0]) * 100.0 >= min_overlap
 
 
 _NOTHING = object()
@@ -412,16 +492,17 @@ def _correct_test(scheme: int):
     return lambda g, p: g[0] == p[0] and g[1] == p[1]
 
 
-def _assign(golds: list, preds: list, is_correct) -> list[tuple[int, int]]:
+def _assign(golds: list, preds: list, is_correct, min_overlap: float = 0.0) -> list[tuple[int, int]]:
     """One-to-one pairs of overlapping spans maximising, in order: pairs ``is_correct`` calls
-    correct, matched pairs, then same boundaries, same label, IoU (a tie-break below 1)."""
+    correct, matched pairs, then same boundaries, same label, IoU (a tie-break below 1).
+    Spans overlapping less than ``min_overlap`` percent of the gold span never pair."""
     m = min(len(golds), len(preds))
     matched_weight = m + 1                        # > any total of tie-breaks (each < 1)
     correct_weight = m * (matched_weight + 1) + 1  # > any total of matched weights and tie-breaks
     weights = [[0.0] * len(preds) for _ in golds]
     for i, (gs, ge, gl, _) in enumerate(golds):
         for j, (ps, pe, pl, _) in enumerate(preds):
-            if gs < pe and ps < ge:
+            if gs < pe and ps < ge and (not min_overlap or _enough((gs, ge), (ps, pe), min_overlap)):
                 same_bounds, same_label = gs == ps and ge == pe, gl == pl
                 iou = (min(ge, pe) - max(gs, ps)) / (max(ge, pe) - min(gs, ps))
                 weights[i][j] = (correct_weight * bool(is_correct(same_bounds, same_label))

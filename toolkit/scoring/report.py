@@ -6,7 +6,7 @@ pandas: ``to_frame()`` is one tidy long frame (system, scheme, label, metric, va
 ``Report`` holds the JSON-ready sections that ``score()`` built; every view reads those same
 numbers, so the terminal table, the Markdown and the frames can never disagree with the JSON.
 The raw results (matches, claim pairs) ride along, unserialised, for the error report.
-The JSON layout (``ecbench.score/v1``) is documented in docs/scoring.md.
+The JSON layout (``ecbench.score/v2``) is documented in docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA = "ecbench.score/v1"
+SCHEMA = "ecbench.score/v2"
 SCHEMES = ("strict", "exact", "partial", "type")
 #: The keys of one scheme's counts, in the order the JSON shows them.
 MENTION_KEYS = ("precision", "recall", "f1", "correct", "incorrect", "partial", "missed",
@@ -38,9 +38,15 @@ def prf_dict(score) -> dict:
 
 
 def scheme_dict(counts) -> dict:
-    """A SchemeCounts as the ten documented keys, in documented order."""
-    raw = counts.to_dict()
-    return {key: raw[key] for key in MENTION_KEYS}
+    """A SchemeCounts as the ten documented keys, in documented order (made once per document
+    and scheme, so written out rather than via ``to_dict``)."""
+    from .prf import prf
+
+    c, i, p, m, s = counts.correct, counts.incorrect, counts.partial, counts.missed, counts.spurious
+    possible, actual, credit = c + i + p + m, c + i + p + s, c + 0.5 * p
+    precision, recall, f1 = prf(credit, actual - credit, possible - credit)
+    return {"precision": precision, "recall": recall, "f1": f1, "correct": c, "incorrect": i,
+            "partial": p, "missed": m, "spurious": s, "possible": possible, "actual": actual}
 
 
 def _by_scheme(per_scheme: Mapping) -> dict:
@@ -59,8 +65,77 @@ def mentions_section(result) -> dict:
         "per_label": {label: _by_scheme(result.per_label[label])
                       for label in sorted(result.per_label)},
         "macro": macro,
-        "per_document": {doc: _by_scheme(result.per_doc[doc]) for doc in sorted(result.per_doc)},
+        "confusion": confusion_dict(result.confusion),
+        "per_document": _per_document(result),
     }
+
+
+def scheme_arrays(result, doc_ids) -> dict:
+    """scheme -> integer array of (correct, incorrect, partial, missed, spurious) rows, one per
+    document of ``doc_ids`` (zeros for a document the result does not hold): the documents'
+    outcome codes times each scheme's code-to-count matrix."""
+    import numpy as np
+
+    from .mentions import N_CODES, scheme_counts
+
+    empty = [0] * N_CODES
+    per_doc_codes = getattr(result, "per_doc_codes", None) or {}
+    if any(d in result.per_doc and d not in per_doc_codes for d in doc_ids):
+        raise ValueError("scheme_arrays needs the outcome codes of every document")
+    codes = np.array([per_doc_codes.get(d, empty) for d in doc_ids],
+                     dtype=np.int64).reshape(-1, N_CODES)
+    out = {}
+    for scheme in SCHEMES:
+        # column k of the matrix: what one outcome of code k adds to the scheme's counts
+        unit = [scheme_counts([int(k == j) for j in range(N_CODES)])[scheme]
+                for k in range(N_CODES)]
+        matrix = np.array([(u.correct, u.incorrect, u.partial, u.missed, u.spurious)
+                           for u in unit], dtype=np.int64)
+        out[scheme] = codes @ matrix
+    return out
+
+
+def _per_document(result) -> dict:
+    """``per_document``: the ten keys per document and scheme, computed column-wise (there is
+    one row per document of a possibly large file). The float operations are ``prf``'s, in
+    its order, so every figure equals ``scheme_dict``'s to the last bit."""
+    import numpy as np
+
+    docs = sorted(result.per_doc)
+    columns = {}
+    for scheme, counts in scheme_arrays(result, docs).items():
+        c, i, p, m, s = counts.T
+        possible, actual = c + i + p + m, c + i + p + s
+        credit = c + 0.5 * p
+        zeros = np.zeros(len(docs))
+        precision = np.divide(credit, actual, out=zeros.copy(), where=actual > 0)
+        recall = np.divide(credit, possible, out=zeros.copy(), where=possible > 0)
+        f1 = np.divide(2 * precision * recall, precision + recall, out=zeros.copy(),
+                       where=precision + recall > 0)
+        columns[scheme] = list(zip(precision.tolist(), recall.tolist(), f1.tolist(),
+                                   *(column.tolist() for column in counts.T),
+                                   possible.tolist(), actual.tolist()))
+    return {doc: {scheme: dict(zip(MENTION_KEYS, columns[scheme][k])) for scheme in SCHEMES}
+            for k, doc in enumerate(docs)}
+
+
+def confusion_dict(confusion: Mapping) -> dict:
+    """``{(gold, pred): n}`` (None for missed / spurious) as ``{labels, matrix, missed,
+    spurious}``: ``matrix[gold][pred]`` counts the strict assignment's pairs (zeros left
+    out)."""
+    labels = sorted({label for pair in confusion for label in pair if label is not None})
+    matrix: dict[str, dict[str, int]] = {}
+    missed: dict[str, int] = {}
+    spurious: dict[str, int] = {}
+    for (gold, pred), n in sorted(confusion.items(), key=lambda kv: (kv[0][0] or "",
+                                                                    kv[0][1] or "")):
+        if pred is None:
+            missed[gold] = n
+        elif gold is None:
+            spurious[pred] = n
+        else:
+            matrix.setdefault(gold, {})[pred] = n
+    return {"labels": labels, "matrix": matrix, "missed": missed, "spurious": spurious}
 
 
 def claims_section(result) -> dict:
@@ -102,7 +177,7 @@ class Report:
     details: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        """The stable, versioned JSON object (``ecbench.score/v1``)."""
+        """The stable, versioned JSON object (``ecbench.score/v2``)."""
         return {
             "schema": SCHEMA,
             "mentions": self.mentions,
@@ -167,7 +242,9 @@ class Report:
     def to_frames(self) -> dict[str, Any]:
         """pandas DataFrames, keyed by view: ``mentions`` (scheme rows), ``per_label``
         (label x scheme rows), ``macro``, ``per_document`` (doc x scheme), ``entities``,
-        ``claims`` (one row), ``claims_sweep``, ``claims_per_document``, ``confidence``.
+        ``confusion`` (gold label rows plus ``spurious``, predicted label columns plus
+        ``missed``), ``claims`` (one row), ``claims_sweep``, ``claims_per_document``,
+        ``confidence``.
         Views of skipped tasks are absent."""
         import pandas as pd
 
@@ -181,6 +258,9 @@ class Report:
                 "scheme")
             frames["per_document"] = _nested_frame(m["per_document"], ("doc_id", "scheme"),
                                                    MENTION_KEYS)
+            rows, columns, cells = _confusion_grid(m["confusion"])
+            frames["confusion"] = pd.DataFrame(cells, index=pd.Index(rows, name="gold"),
+                                               columns=pd.Index(columns, name="predicted"))
         if self.entities is not None:
             frames["entities"] = pd.DataFrame([self.entities], columns=list(PRF_KEYS))
         if self.claims is not None:
@@ -219,6 +299,11 @@ class Report:
                  _n(s["strict"]["actual"])] for label, s in self.mentions["per_label"].items()]
         return rows + [["macro", *_prf_cells(self.mentions["macro"]["strict"]), "", ""]]
 
+    def _confusion_table(self) -> tuple[list[str], list[list[str]]]:
+        rows, columns, cells = _confusion_grid(self.mentions["confusion"])
+        return (["gold / predicted", *columns],
+                [[row, *(_n(c) if c else "·" for c in line)] for row, line in zip(rows, cells)])
+
     def _claim_rows(self) -> list[list[str]]:
         c = self.claims
         rows = [["claims", *_prf_cells(c), _ci(self.interval("claims"))],
@@ -249,7 +334,9 @@ class Report:
                               [scores + counts[1:] for scores, counts
                                in zip(self._scheme_rows(), self._count_rows())]),
                     "### Mentions per label (strict)",
-                    _md_table(["label", "P", "R", "F1", "gold", "predicted"], self._label_rows())]
+                    _md_table(["label", "P", "R", "F1", "gold", "predicted"], self._label_rows()),
+                    "### Label confusion (strict assignment; rows gold, columns predicted)",
+                    _md_table(*self._confusion_table())]
         if self.entities is not None:
             e = self.entities
             out += ["### Entities",
@@ -305,7 +392,9 @@ class Report:
                                       self._count_rows()),
                        _rich_table("Per label (strict)",
                                       ["label", "P", "R", "F1", "gold", "predicted"],
-                                      self._label_rows(), last_is_total=True)]
+                                      self._label_rows(), last_is_total=True),
+                       _rich_table("Label confusion (rows gold, columns predicted)",
+                                   *self._confusion_table(), last_is_total=True)]
         if self.claims is not None:
             t = _rich_table(f"Claims (threshold {self.claims['threshold']})",
                             ["", "P", "R", "F1", "CI"], self._claim_rows())
@@ -336,6 +425,17 @@ def _rich_table(title: str, columns: list[str], rows: list[list[str]], *, last_i
             table.add_section()
         table.add_row(*row)
     return table
+
+
+def _confusion_grid(confusion: Mapping) -> tuple[list[str], list[str], list[list[int]]]:
+    """The confusion section as a dense grid: gold labels then ``spurious`` as rows,
+    predicted labels then ``missed`` as columns."""
+    labels = confusion["labels"]
+    rows, columns = [*labels, "spurious"], [*labels, "missed"]
+    cells = [[confusion["matrix"].get(g, {}).get(p, 0) for p in labels]
+             + [confusion["missed"].get(g, 0)] for g in labels]
+    cells.append([confusion["spurious"].get(p, 0) for p in labels] + [0])
+    return rows, columns, cells
 
 
 def _prf_cells(scores: Mapping) -> list[str]:
