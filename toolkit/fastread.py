@@ -66,6 +66,8 @@ def read_fast(raw: bytes) -> tuple[Any, list[FastPrediction]] | None:
     if len({r.doc_id for r in records}) != len(records):
         return None  # a document twice: the located path says where
     for record in records:  # ids unique within a line, as check_prediction demands
+        if any(m.start >= m.end for m in record.mentions):
+            return None  # an empty or reversed span: the located path names it
         for items in (record.mentions, record.claims):
             if len(items) > 1:
                 ids = [i for i in map(_mention_id, items) if i is not None]
