@@ -46,7 +46,12 @@ def extract(
     extractor: ExtractorOpt,
     set_: SetOpt = None,
     corpus: CorpusOpt = None,
-    docs: Annotated[Optional[Path], typer.Option(help="a folder of .txt files instead of the corpus")] = None,
+    docs: Annotated[Optional[Path], typer.Option(
+        help="documents instead of the corpus: a folder of .txt, a JSONL or parquet file, a folder "
+        "of parquet files, or a local Hugging Face dataset folder")] = None,
+    id_column: Annotated[str, typer.Option(help="--docs records: the id field")] = "id",
+    text_column: Annotated[str, typer.Option(help="--docs records: the text field")] = "text",
+    split: Annotated[Optional[str], typer.Option(help="--docs Hugging Face dataset: the split")] = None,
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="predictions file to write "
                                                      "(default: <extractor>.predictions.jsonl)")] = None,
     batch_size: BatchOpt = 32,
@@ -56,19 +61,32 @@ def extract(
     """Run an extractor and write a predictions file (header line with provenance, then one line
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
-    from ..extractors.runner import documents_from_folder, run
+    from ..extractors.runner import run
     from ..predictions import write_predictions
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
     with user_errors():
         ex = build_extractor(extractor, set_)
-        documents = documents_from_folder(docs) if docs is not None else list(load_corpus(corpus))
+        source = None
+        if docs is not None:
+            from ..documents import open_documents
+
+            source = open_documents(docs, id_column=id_column, text_column=text_column, split=split)
+            documents = list(source)  # streamed from the file; the runner needs them all
+            if not documents:
+                fail(f"{docs}: no documents found")
+        else:
+            documents = list(load_corpus(corpus))
         target = out_path or Path(result_filename(extractor).removesuffix(".json") + ".predictions.jsonl")
         result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress)
-        for note in result.notes:
+        header = result.header
+        if source is not None:  # where the documents came from, and what the reader skipped
+            header = header.model_copy(update={"provenance": {**header.provenance,
+                                                              "documents_source": source.describe()}})
+        for note in [*(source.notes if source else []), *result.notes]:
             err().print(f"note: {note}", highlight=False)
-        write_predictions(target, result.predictions, result.header)
+        write_predictions(target, result.predictions, header)
     prov = result.header.provenance
     err().print(f"wrote {len(result.predictions)} predictions to {target} "
               f"({prov['docs_per_second']} docs/s)", highlight=False)

@@ -12,7 +12,6 @@ interrupted run leaves no output (the caller writes the file atomically afterwar
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,7 +23,7 @@ from typing import Any
 
 from .. import __version__
 from ..corpus import Document
-from ..schema import ManifestEntry, Prediction, PredictionsHeader
+from ..schema import Prediction, PredictionsHeader
 from .base import Extractor, ExtractorError
 
 
@@ -172,20 +171,11 @@ class _progress:
 
 
 def documents_from_folder(folder: str | Path, *, language: str = "en") -> list[Document]:
-    """Every ``*.txt`` in ``folder`` (sorted) as a Document with no gold; id = file stem."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ExtractorError(f"{folder}: not a folder (expected a folder of .txt files)")
-    docs = []
-    for path in sorted(folder.glob("*.txt")):
-        raw = path.read_bytes()  # once: the text and its sha256 come from the same bytes
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ExtractorError(f"{path}: not UTF-8 text (byte {e.start})") from None
-        meta = ManifestEntry(id=path.stem, sha256=hashlib.sha256(raw).hexdigest(),
-                             language=language, split="test", source=str(path), licence="unknown")
-        docs.append(Document(id=path.stem, text=text, meta=meta))
+    """Every ``*.txt`` in ``folder`` (sorted) as a Document with no gold; id = file stem.
+    Kept for callers of the old API: ``toolkit.documents.open_documents`` reads every source."""
+    from ..documents import open_documents
+
+    docs = list(open_documents(folder, language=language))
     if not docs:
-        raise ExtractorError(f"{folder}: no .txt files found")
+        raise ExtractorError(f"{folder}: no documents found")
     return docs
