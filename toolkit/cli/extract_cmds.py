@@ -27,6 +27,11 @@ CorpusOpt = Annotated[Optional[Path], typer.Option(
 BatchOpt = Annotated[int, typer.Option(min=1, help="documents per extract() call")]
 WorkersOpt = Annotated[int, typer.Option(min=1, help="processes (only for parallel-safe extractors)")]
 ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
+EngineOpt = Annotated[str, typer.Option(
+    help="local (this process, or --workers processes) or ray (a Ray cluster, or this machine's "
+    "cores; needs ecbench[ray])")]
+AddressOpt = Annotated[Optional[str], typer.Option(
+    help="--engine ray: the cluster to join (e.g. ray://head:10001 or auto); default: start Ray here")]
 
 
 def build_extractor(name: str, pairs: list[str] | None):
@@ -56,6 +61,8 @@ def extract(
                                                      "(default: <extractor>.predictions.jsonl)")] = None,
     batch_size: BatchOpt = 32,
     workers: WorkersOpt = 1,
+    engine: EngineOpt = "local",
+    address: AddressOpt = None,
     progress: ProgressOpt = True,
 ):
     """Run an extractor and write a predictions file (header line with provenance, then one line
@@ -66,6 +73,10 @@ def extract(
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
+    if engine not in ("local", "ray"):
+        fail(f"--engine: found {engine!r}, expected local or ray")
+    if address is not None and engine != "ray":
+        fail("--address is for --engine ray")
     with user_errors():
         ex = build_extractor(extractor, set_)
         source = None
@@ -79,7 +90,8 @@ def extract(
         else:
             documents = list(load_corpus(corpus))
         target = out_path or Path(result_filename(extractor).removesuffix(".json") + ".predictions.jsonl")
-        result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress)
+        result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress,
+                     engine=engine, address=address)
         header = result.header
         if source is not None:  # where the documents came from, and what the reader skipped
             header = header.model_copy(update={"provenance": {**header.provenance,

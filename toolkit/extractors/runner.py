@@ -69,11 +69,15 @@ def _checked(predictions: Any, batch: Sequence[Document]) -> list[Prediction]:
 
 
 def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32, workers: int = 1,
-        progress: bool = True, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
-        ) -> RunResult:
-    """Run ``extractor`` over ``docs``; see the module docstring for what happens on errors."""
+        progress: bool = True, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        engine: str = "local", address: str | None = None) -> RunResult:
+    """Run ``extractor`` over ``docs``; see the module docstring for what happens on errors.
+    ``engine="ray"`` runs the batches on Ray (``toolkit.engines.ray``; ``address`` joins a
+    cluster), with the same output."""
     if batch_size < 1 or workers < 1:
         raise ValueError(f"batch_size and workers must be at least 1 (found {batch_size}, {workers})")
+    if engine not in ("local", "ray"):
+        raise ValueError(f"engine: found {engine!r}, expected 'local' or 'ray'")
     notes = []
     if workers > 1 and not extractor.parallel_safe:
         notes.append(f"extractor {extractor.name!r} is not declared parallel_safe; running with 1 worker")
@@ -82,9 +86,15 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
     extractor.setup()  # fails fast with a clear message; timed apart from extraction
     setup_s = time.perf_counter() - clock
     clock = time.perf_counter()
-    chunks = list(batches(list(docs), batch_size))
+    docs = list(docs)
+    chunks = list(batches(docs, batch_size))
     with _progress(progress, len(docs), extractor.name) as advance:
-        if workers == 1:
+        if engine == "ray":
+            from ..engines import ray as ray_engine
+
+            results = [ray_engine.extract(extractor, docs, batch_size=batch_size, workers=workers,
+                                          advance=advance, address=address)]
+        elif workers == 1:
             results = []
             for chunk in chunks:
                 results.append(extract_isolated(extractor, chunk))
@@ -106,6 +116,7 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
         "failed_documents": sorted(failures),
         "batch_size": batch_size,
         "workers": workers,
+        "engine": engine,
     }
     header = PredictionsHeader(produces=sorted(extractor.produces), provenance=provenance)
     return RunResult(predictions, failures, header, notes)
