@@ -11,13 +11,15 @@ against the corpus, or two systems or two annotators against each other. It does
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..schema import Prediction, PredClaim
 from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
 
-__all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS"]
+__all__ = ["score", "score_documents", "combine", "DocumentScores", "by_document", "Report",
+           "ScoreDetails", "TASKS"]
 
 TASKS = ("mentions", "claims")
 
@@ -37,13 +39,15 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
           texts: Mapping[str, str] | None = None, *, produces: Sequence[str] = TASKS,
           labels: Sequence[str] | None = None, label_map: Mapping[str, str | None] | None = None,
           threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
-          provenance: dict | None = None) -> Report:
+          provenance: dict | None = None, engine: Engine | None = None) -> Report:
     """Score ``pred`` against ``gold`` (both one ``Prediction`` per document).
 
     ``produces`` names the tasks the system attempted; the others are reported as skipped
     (``null``), not as zero. ``label_map`` and ``labels`` are applied to both sides (see
     ``labels.relabel``). ``texts`` (doc id -> text) enables sentence-level claim scoring,
-    sentence bootstrap units and the error report's context.
+    sentence bootstrap units and the error report's context. ``engine`` runs the per-document
+    stage (``score_documents``) over batches of documents elsewhere (``toolkit.engines.ray``);
+    the batches' counts are combined, so the report is the one this process would make.
     """
     unknown = [t for t in produces if t not in TASKS]
     if unknown:
@@ -56,36 +60,23 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
     skipped = {t: "not in the predictions' produces" for t in TASKS if t not in produces}
     plan = _plan_units(doc_ids, texts, n_resamples)
-    units: dict[str, list] = {}  # interval name -> per-unit PRFScores
-
-    mention_result = mentions = entities = None
-    if "mentions" in produces:
-        from .mentions import score_mentions
-
-        gold_spans = {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids}
-        pred_spans = {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids}
-        mention_result = score_mentions(gold_spans, pred_spans)
+    stage = partial(score_documents, produces=tuple(produces), labels=labels, label_map=label_map,
+                    threshold=threshold, unit=plan["unit"],
+                    claim_texts=len(texts) == len(doc_ids))
+    if engine is None or plan["unit"] == "sentence":
+        # sentence units are numbered across the whole run, so they are scored in one batch
+        parts = stage(gold_docs, pred_docs, doc_ids, texts)
+    else:
+        parts = combine(engine(stage, doc_ids, gold_docs, pred_docs, texts))
+    mention_result, claim_result = parts.mentions, parts.claims
+    gold_claims, pred_claims, alignment = parts.gold_claims, parts.pred_claims, parts.alignment
+    units = parts.units
+    mentions = entities = claims = None
+    if mention_result is not None:
         mentions = mentions_section(mention_result)
         entities = prf_dict(mention_result.entities)
-        if plan["unit"]:
-            units.update(_mention_units(gold_spans, pred_spans, texts, plan["unit"]))
-
-    claim_result = None
-    claims = None
-    alignment: dict[str, dict[str, str]] = {}
-    gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
-    pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
-    if "claims" in produces:
-        from .claims import score_claims
-
-        claim_texts = texts if len(texts) == len(doc_ids) else None
-        alignment = _claimant_alignment(gold_docs, pred_docs)
-        claim_result = score_claims(gold_claims, pred_claims, claim_texts, threshold=threshold,
-                                    entity_alignment=alignment)
+    if claim_result is not None:
         claims = claims_section(claim_result)
-        if plan["unit"]:
-            units.update(_claim_units(claim_result, gold_claims, pred_claims, texts, plan["unit"],
-                                      alignment))
 
     intervals = {}
     if plan["unit"]:
@@ -112,6 +103,83 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
                   settings=settings,
                   details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims,
                                          alignment))
+
+
+# --- the per-document stage: what an engine maps over batches of documents -------------------
+
+
+@dataclass
+class DocumentScores:
+    """The per-document results of some documents; ``combine`` adds those of disjoint batches."""
+
+    mentions: object | None  # MentionResult
+    claims: object | None  # ClaimResult
+    units: dict[str, list]  # interval name -> per-unit PRFScores (bootstrap input), in order
+    gold_claims: dict[str, list[PredClaim]]
+    pred_claims: dict[str, list[PredClaim]]
+    alignment: dict[str, dict[str, str]]
+
+
+#: ``engine(stage, doc_ids, gold_docs, pred_docs, texts)``: runs ``stage(gold, pred, ids, texts)``
+#: on contiguous batches of ``doc_ids`` (with the matching subsets of the mappings) and returns
+#: the DocumentScores of the batches, in order.
+Engine = Callable[..., Sequence[DocumentScores]]
+
+
+def score_documents(gold_docs: Mapping[str, Prediction], pred_docs: Mapping[str, Prediction],
+                    doc_ids: Sequence[str], texts: Mapping[str, str], *, produces: Sequence[str],
+                    labels, label_map, threshold: float, unit: str | None, claim_texts: bool
+                    ) -> DocumentScores:
+    """Score the documents ``doc_ids`` (in this order): each is scored on its own, so a batch's
+    results add to other batches' (``combine``). ``unit`` is the bootstrap unit chosen for the
+    whole run; ``claim_texts`` says whether every document of the run has its text."""
+    mention_result = claim_result = None
+    units: dict[str, list] = {}
+    if "mentions" in produces:
+        from .mentions import score_mentions
+
+        gold_spans = {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids}
+        pred_spans = {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids}
+        mention_result = score_mentions(gold_spans, pred_spans)
+        if unit:
+            units.update(_mention_units(gold_spans, pred_spans, texts, unit))
+
+    alignment: dict[str, dict[str, str]] = {}
+    gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
+    pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
+    if "claims" in produces:
+        from .claims import score_claims
+
+        alignment = _claimant_alignment({d: gold_docs[d] for d in gold_claims},
+                                        {d: pred_docs[d] for d in pred_claims})
+        claim_result = score_claims(gold_claims, pred_claims, texts if claim_texts else None,
+                                    threshold=threshold, entity_alignment=alignment)
+        if unit:
+            units.update(_claim_units(claim_result, gold_claims, pred_claims, texts, unit,
+                                      alignment))
+    return DocumentScores(mention_result, claim_result, units, gold_claims, pred_claims, alignment)
+
+
+def combine(parts: Sequence[DocumentScores]) -> DocumentScores:
+    """The DocumentScores of consecutive batches as one: counts add, lists concatenate."""
+    if len(parts) == 1:
+        return parts[0]
+    from .claims import combine_claims
+    from .mentions import combine_mentions
+
+    def merged(name: str) -> dict:
+        return {k: v for part in parts for k, v in getattr(part, name).items()}
+
+    units: dict[str, list] = {}
+    for part in parts:
+        for name, scores in part.units.items():
+            units.setdefault(name, []).extend(scores)
+    first = parts[0]
+    return DocumentScores(
+        mentions=combine_mentions([p.mentions for p in parts]) if first.mentions is not None else None,
+        claims=combine_claims([p.claims for p in parts]) if first.claims is not None else None,
+        units=units, gold_claims=merged("gold_claims"), pred_claims=merged("pred_claims"),
+        alignment=merged("alignment"))
 
 
 def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:

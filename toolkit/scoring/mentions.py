@@ -211,6 +211,28 @@ def _score_mentions(gold, pred) -> MentionResult:
         entities[2] += fn
 
     per_label = {label: _scheme_counts(label_tally[label]) for label in sorted(label_tally)}
+    return _mention_result(per_label, per_doc, matches, PRFScore(*entities))
+
+
+def combine_mentions(results: Sequence[MentionResult]) -> MentionResult:
+    """One result from results over disjoint sets of documents, given in document order:
+    per-label counts add (micro and macro are then derived as ``score_mentions`` derives them),
+    per-document counts and matches concatenate. Scoring documents in batches and combining
+    equals scoring them at once."""
+    per_label: dict[str, dict[str, SchemeCounts]] = {}
+    for result in results:
+        for label, schemes in result.per_label.items():
+            total = per_label.setdefault(label, {scheme: SchemeCounts() for scheme in SCHEMES})
+            for scheme in SCHEMES:
+                total[scheme] = total[scheme] + schemes[scheme]
+    per_doc = {doc: counts for result in results for doc, counts in result.per_doc.items()}
+    return _mention_result({label: per_label[label] for label in sorted(per_label)}, per_doc,
+                           [m for result in results for m in result.matches],
+                           sum((result.entities for result in results), PRFScore()))
+
+
+def _mention_result(per_label, per_doc, matches, entities: PRFScore) -> MentionResult:
+    """Micro (per-label counts summed) and macro (mean of per-label scores) from ``per_label``."""
     micro = {scheme: sum((per_label[label][scheme] for label in per_label), SchemeCounts())
              for scheme in SCHEMES}
     macro = {}
@@ -220,7 +242,7 @@ def _score_mentions(gold, pred) -> MentionResult:
         macro[scheme] = {key: sum(s[k] for s in scores) / n
                          for k, key in enumerate(("precision", "recall", "f1"))}
     return MentionResult(micro=micro, per_label=per_label, macro=macro, per_doc=per_doc,
-                         matches=matches, entities=PRFScore(*entities))
+                         matches=matches, entities=entities)
 
 
 def _scheme_counts(codes: list[int]) -> dict[str, SchemeCounts]:
