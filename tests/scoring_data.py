@@ -40,6 +40,9 @@ def generated(n_docs: int, seed: int = 0):
             elif roll < 0.9 and end - a > 1:
                 p_mentions.append(PredMention(start=a + 1, end=end, label=label,
                                               entity=f"p{rng.randint(0, 2)}"))
+        # one mention per span and label, as a valid file has
+        g_mentions = list({(m.start, m.end, m.label): m for m in g_mentions}.values())
+        p_mentions = list({(m.start, m.end, m.label): m for m in p_mentions}.values())
         g_claims, p_claims = [], []
         offset = 0
         for sentence in sentences:

@@ -88,3 +88,53 @@ def test_extract_command_on_ray_writes_the_local_file(ray_session, tmp_path):
     assert preds == read_predictions(outs["local"])[1]
     assert [p.doc_id for p in preds] == [d.id for d in open_documents(source)]
     assert header.provenance["engine"] == "ray" and header.provenance["documents_source"]["kind"] == "jsonl"
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def test_scoring_on_ray_equals_the_local_engine(ray_session):
+    from scoring_data import generated
+    from toolkit.engines.ray import score_engine
+    from toolkit.scoring import score
+
+    gold, pred, texts = generated(1500, seed=7)
+    local = score(gold, pred, texts, n_resamples=300)
+    on_ray = score(gold, pred, texts, n_resamples=300, engine=score_engine(batch_size=200))
+    assert on_ray.to_dict() == local.to_dict()
+    n_docs = len({p.doc_id for p in gold} | {p.doc_id for p in pred})
+    assert local.confidence["unit"] == "document" and local.confidence["n_units"] == n_docs > 1000
+    assert on_ray.details.mentions.matches == local.details.mentions.matches
+
+
+def test_score_command_on_ray_writes_the_local_report(ray_session, tmp_path):
+    from scoring_data import generated
+    from toolkit.predictions import write_predictions
+
+    gold, pred, _ = generated(400, seed=8)
+    write_predictions(tmp_path / "gold.jsonl", gold)
+    write_predictions(tmp_path / "pred.jsonl", pred)
+    reports = {}
+    for engine in ("local", "ray"):
+        reports[engine] = tmp_path / f"{engine}.json"
+        result = CliRunner().invoke(app, [
+            "score", "--pred", str(tmp_path / "pred.jsonl"), "--gold", str(tmp_path / "gold.jsonl"),
+            "--format", "json", "--resamples", "200", "--engine", engine, "--out", str(reports[engine])])
+        assert result.exit_code == 0, result.output
+    assert reports["ray"].read_text() == reports["local"].read_text()
+    assert json.loads(reports["ray"].read_text())["documents"]["pred"] == len(pred)
+
+
+def test_a_bad_span_on_ray_is_the_local_error(ray_session):
+    from toolkit.engines.ray import score_engine
+    from toolkit.schema import Prediction, PredMention
+    from toolkit.scoring import score
+
+    gold = [Prediction(doc_id=f"d{i:02d}") for i in range(40)]
+    pred = [Prediction(doc_id="d07", mentions=[PredMention(start=0, end=3, label="X")])]
+    pred[0].mentions[0].__dict__["end"] = 0  # past validation: the scorer's own check must catch it
+    with pytest.raises(ValueError) as local:
+        score(gold, pred, n_resamples=10)
+    with pytest.raises(ValueError) as on_ray:
+        score(gold, pred, n_resamples=10, engine=score_engine(batch_size=8))
+    assert str(on_ray.value) == str(local.value) and "d07" in str(local.value)

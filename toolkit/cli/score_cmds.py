@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from ..sources import AnnotationSet, load_annotations, load_corpus_gold
-from . import app, user_errors
+from . import app, fail, user_errors
 
 
 class Format(str, Enum):
@@ -95,13 +95,27 @@ def score_command(
                                   help="Bootstrap resamples (0: no intervals)."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
+    engine: str = typer.Option("local", "--engine", help="local, or ray: per-document scoring "
+                               "on a Ray cluster or this machine's cores (same report; needs "
+                               "ecbench[ray])."),
+    address: str | None = typer.Option(None, "--address", help="--engine ray: the cluster to "
+                                       "join (e.g. auto); default: start Ray here."),
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     from .. import __version__
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
 
+    if engine not in ("local", "ray"):
+        fail(f"--engine: found {engine!r}, expected local or ray")
+    if address is not None and engine != "ray":
+        fail("--address is for --engine ray")
     with user_errors():
+        run_on = None
+        if engine == "ray":
+            from ..engines.ray import score_engine
+
+            run_on = score_engine(address=address)
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
@@ -118,7 +132,7 @@ def score_command(
                                   "gold": gold_set.source}}
         report = score(gold_set.predictions, pred_set.predictions, texts or None, produces=produces,
                        labels=label_list, label_map=mapping, threshold=threshold,
-                       n_resamples=resamples, seed=seed, provenance=provenance)
+                       n_resamples=resamples, seed=seed, provenance=provenance, engine=run_on)
         error_items = None
         if errors:
             from ..scoring.errors import error_report

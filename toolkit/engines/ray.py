@@ -68,16 +68,24 @@ def _quiet_data_context():
     return ctx
 
 
-def _failure(error: BaseException) -> ExtractorError:
-    """One line for a failed Ray run; an ExtractorError raised in a worker keeps its message."""
+def _failure(error: BaseException, keep: tuple[type[Exception], ...] = (ExtractorError,)
+             ) -> Exception:
+    """One line for a failed Ray run: an error of a ``keep`` type raised in a worker comes back
+    as itself (Ray wraps it), anything else as an ExtractorError naming it."""
     seen, e = set(), error
     while e is not None and id(e) not in seen:
         seen.add(id(e))
-        if isinstance(e, ExtractorError):
-            return ExtractorError(str(e))
+        if isinstance(e, keep) and not isinstance(e, ray_exceptions()):
+            return type(e)(*e.args) if isinstance(e, ValueError) else ExtractorError(str(e))
         e = getattr(e, "cause", None) or e.__cause__
     first = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return ExtractorError(f"the Ray run failed: {type(error).__name__}: {first}")
+
+
+def ray_exceptions() -> tuple[type, ...]:
+    import ray.exceptions
+
+    return (ray.exceptions.RayError,)
 
 
 # --- extraction ---------------------------------------------------------------------------------
@@ -129,3 +137,41 @@ def extract(extractor: Extractor, docs: Sequence[Document], *, batch_size: int, 
     if [p.doc_id for p in predictions] != [d.id for d in docs]:  # preserve_order is a promise: check it
         raise ExtractorError("the Ray run returned predictions out of order or incomplete")
     return predictions
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def _run_stage(stage, gold_docs, pred_docs, doc_ids, texts):
+    return stage(gold_docs, pred_docs, doc_ids, texts)
+
+
+def score_engine(*, address: str | None = None, batches_per_cpu: int = 4,
+                 batch_size: int | None = None):
+    """An ``engine`` for ``toolkit.scoring.score``: the scorer's per-document stage runs as Ray
+    tasks over contiguous batches of documents (``batch_size``, default: enough batches for
+    ``batches_per_cpu`` per CPU of the cluster); the scorer adds the batches' counts up."""
+
+    def engine(stage, doc_ids, gold_docs, pred_docs, texts):
+        with session(address) as ray:
+            size = batch_size or max(1, -(-len(doc_ids) // (batches_per_cpu * _cpus(ray))))
+            task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(_run_stage)
+            stage_ref = ray.put(stage)
+            refs = []
+            for start in range(0, len(doc_ids), size):
+                ids = doc_ids[start:start + size]
+                refs.append(task.remote(stage_ref, {d: gold_docs[d] for d in ids if d in gold_docs},
+                                        {d: pred_docs[d] for d in ids if d in pred_docs}, ids,
+                                        {d: texts[d] for d in ids if d in texts}))
+            try:
+                return ray.get(refs)
+            except (KeyboardInterrupt, ExtractorError):
+                raise
+            except Exception as e:  # a bad span raises ValueError in the worker: the same message here
+                raise _failure(e, keep=(ExtractorError, ValueError)) from None
+
+    return engine
+
+
+def _cpus(ray) -> int:
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
