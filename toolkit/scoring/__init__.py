@@ -289,7 +289,8 @@ def _claim_units(result, gold_claims, pred_claims, texts, unit: str,
 
     by_unit = result.per_doc if unit == "document" else result.per_sentence
     keys = _all_units(sorted(set(gold_claims) | set(pred_claims)), texts, unit)
-    keys += [k for k in by_unit if k not in set(keys)]  # e.g. claims placed in no sentence
+    known = set(keys)  # built once: inside the comprehension it made this quadratic
+    keys += [k for k in by_unit if k not in known]  # e.g. claims placed in no sentence
     joint_tp: dict = {}
     for pair in result.pairs:
         g = gold_claims[pair.doc_id][pair.gold]
