@@ -29,7 +29,7 @@ WorkersOpt = Annotated[int, typer.Option(min=1, help="processes (only for parall
 ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
 EngineOpt = Annotated[str, typer.Option(
     help="local (this process, or --workers processes) or ray (a Ray cluster, or this machine's "
-    "cores; needs ecbench[ray])")]
+    "cores; needs the ray extra)")]
 AddressOpt = Annotated[Optional[str], typer.Option(
     help="--engine ray: the cluster to join (e.g. ray://head:10001 or auto); default: start Ray here")]
 

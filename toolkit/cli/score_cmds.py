@@ -97,7 +97,7 @@ def score_command(
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
     engine: str = typer.Option("local", "--engine", help="local, or ray: per-document scoring "
                                "on a Ray cluster or this machine's cores (same report; needs "
-                               "ecbench[ray])."),
+                               "the ray extra)."),
     address: str | None = typer.Option(None, "--address", help="--engine ray: the cluster to "
                                        "join (e.g. auto); default: start Ray here."),
 ) -> None:
