@@ -43,3 +43,14 @@ class DiesOnce(CapsNER):
             marker.write_text(str(os.getpid()))
             os._exit(1)
         return super().extract(docs)
+
+
+class StopsTheRun(CapsNER):
+    """Raises ExtractorError (a problem that stops the whole run, e.g. an endpoint gone)."""
+
+    name = "stops"
+
+    def extract(self, docs):
+        from toolkit.extractors.base import ExtractorError
+
+        raise ExtractorError("the endpoint went away")

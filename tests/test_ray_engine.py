@@ -72,6 +72,17 @@ def test_a_killed_worker_does_not_lose_the_run(ray_session, tmp_path):
     assert result.predictions == run(CapsNER(), docs, batch_size=50, progress=False).predictions
 
 
+def test_a_stopping_error_in_a_worker_is_one_line(ray_session):
+    from ray_extractors import CapsNER, StopsTheRun
+    from toolkit.extractors.base import ExtractorError
+
+    docs = as_documents(generated_texts(20))
+    with pytest.raises(ExtractorError, match="^the endpoint went away$"):
+        run(StopsTheRun(), docs, workers=2, progress=False, engine="ray")
+    with pytest.raises(ExtractorError, match="--workers: found 3, expected at most 2"):
+        run(CapsNER(), docs, workers=3, progress=False, engine="ray")
+
+
 def test_extract_command_on_ray_writes_the_local_file(ray_session, tmp_path):
     source = tmp_path / "docs.jsonl"
     source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n"

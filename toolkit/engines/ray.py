@@ -103,9 +103,13 @@ class _ExtractActor:
 
         docs = [Document(id=str(i), text=str(t), meta=ManifestEntry.model_validate_json(str(m)))
                 for i, t, m in zip(batch["id"], batch["text"], batch["meta"])]
-        predictions = extract_isolated(self.extractor, docs)
+        try:
+            predictions = extract_isolated(self.extractor, docs)
+        except ExtractorError as e:
+            # stops the run: sent back as data, since Ray's wrapping of a raised error loses it
+            return {"prediction": [""] * len(docs), "stop": [str(e)] * len(docs)}
         return {"prediction": [p.model_dump_json(by_alias=True, exclude_none=True)
-                               for p in predictions]}
+                               for p in predictions], "stop": [""] * len(docs)}
 
 
 def extract(extractor: Extractor, docs: Sequence[Document], *, batch_size: int, workers: int,
@@ -117,6 +121,9 @@ def extract(extractor: Extractor, docs: Sequence[Document], *, batch_size: int, 
         return []
     with session(address) as ray:
         _quiet_data_context()
+        if workers > _cpus(ray):  # an actor needs a CPU: more actors than CPUs would wait forever
+            raise ExtractorError(f"--workers: found {workers}, expected at most {_cpus(ray)} "
+                                 "(the CPUs of the Ray cluster)")
         rows = [{"id": d.id, "text": d.text, "meta": d.meta.model_dump_json()} for d in docs]
         with warnings.catch_warnings():  # retries have no named parameter yet (Ray 2.60)
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -127,6 +134,9 @@ def extract(extractor: Extractor, docs: Sequence[Document], *, batch_size: int, 
         predictions: list[Prediction] = []
         try:
             for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
+                stop = next((str(m) for m in batch["stop"] if m), None)
+                if stop:
+                    raise ExtractorError(stop)
                 chunk = [Prediction.model_validate_json(str(p)) for p in batch["prediction"]]
                 predictions += chunk
                 advance(len(chunk))
