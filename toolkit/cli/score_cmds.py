@@ -115,7 +115,7 @@ def score_command(
         if engine == "ray":
             from ..engines.ray import score_engine
 
-            run_on = score_engine(address=address)
+            run_on = score_engine(address=address, keep_matches=errors)
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)

@@ -152,33 +152,50 @@ def extract(extractor: Extractor, docs: Sequence[Document], *, batch_size: int, 
 # --- scoring ------------------------------------------------------------------------------------
 
 
-def _run_stage(stage, gold_docs, pred_docs, doc_ids, texts):
-    return stage(gold_docs, pred_docs, doc_ids, texts)
+def _run_stage(stage, gold_json: dict, pred_json: dict, doc_ids, texts, keep_matches: bool):
+    """The scorer's stage in a worker. Predictions travel as JSON (pydantic's Rust parser reads
+    them back several times faster than unpickling the models); claims lists are not sent back
+    (the driver has them), nor the matches unless the error report needs them."""
+    gold = {d: Prediction.model_validate_json(j) for d, j in gold_json.items()}
+    pred = {d: Prediction.model_validate_json(j) for d, j in pred_json.items()}
+    part = stage(gold, pred, doc_ids, texts)
+    if part.mentions is not None and not keep_matches:
+        part.mentions.matches = []
+    part.gold_claims = part.pred_claims = None
+    return part
 
 
 def score_engine(*, address: str | None = None, batches_per_cpu: int = 4,
-                 batch_size: int | None = None):
+                 batch_size: int | None = None, keep_matches: bool = True):
     """An ``engine`` for ``toolkit.scoring.score``: the scorer's per-document stage runs as Ray
     tasks over contiguous batches of documents (``batch_size``, default: enough batches for
-    ``batches_per_cpu`` per CPU of the cluster); the scorer adds the batches' counts up."""
+    ``batches_per_cpu`` per CPU of the cluster); the scorer adds the batches' counts up.
+    ``keep_matches=False`` leaves the mention matches out of ``report.details`` (only the error
+    report reads them), which saves moving them between processes."""
 
     def engine(stage, doc_ids, gold_docs, pred_docs, texts):
         with session(address) as ray:
             size = batch_size or max(1, -(-len(doc_ids) // (batches_per_cpu * _cpus(ray))))
             task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(_run_stage)
             stage_ref = ray.put(stage)
-            refs = []
+            refs, batches = [], []
             for start in range(0, len(doc_ids), size):
                 ids = doc_ids[start:start + size]
-                refs.append(task.remote(stage_ref, {d: gold_docs[d] for d in ids if d in gold_docs},
-                                        {d: pred_docs[d] for d in ids if d in pred_docs}, ids,
-                                        {d: texts[d] for d in ids if d in texts}))
+                batches.append(ids)
+                refs.append(task.remote(
+                    stage_ref, {d: gold_docs[d].model_dump_json() for d in ids if d in gold_docs},
+                    {d: pred_docs[d].model_dump_json() for d in ids if d in pred_docs}, ids,
+                    {d: texts[d] for d in ids if d in texts}, keep_matches))
             try:
-                return ray.get(refs)
+                parts = ray.get(refs)
             except (KeyboardInterrupt, ExtractorError):
                 raise
             except Exception as e:  # a bad span raises ValueError in the worker: the same message here
                 raise _failure(e, keep=(ExtractorError, ValueError)) from None
+        for ids, part in zip(batches, parts):  # the claims lists, as the stage builds them
+            part.gold_claims = {d: list(gold_docs[d].claims) for d in ids if d in gold_docs}
+            part.pred_claims = {d: list(pred_docs[d].claims) for d in ids if d in pred_docs}
+        return parts
 
     return engine
 
