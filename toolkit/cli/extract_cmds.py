@@ -73,7 +73,9 @@ def extract(
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
-    if engine not in ("local", "ray"):
+    from ..engines import ENGINES
+
+    if engine not in ENGINES:
         fail(f"--engine: found {engine!r}, expected local or ray")
     if address is not None and engine != "ray":
         fail("--address is for --engine ray")

@@ -104,9 +104,10 @@ def score_command(
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     from .. import __version__
     from ..scoring import TASKS, score
+    from ..engines import ENGINES
     from ..scoring.labels import parse_label_map
 
-    if engine not in ("local", "ray"):
+    if engine not in ENGINES:
         fail(f"--engine: found {engine!r}, expected local or ray")
     if address is not None and engine != "ray":
         fail("--address is for --engine ray")

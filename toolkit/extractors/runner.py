@@ -76,7 +76,9 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
     cluster), with the same output."""
     if batch_size < 1 or workers < 1:
         raise ValueError(f"batch_size and workers must be at least 1 (found {batch_size}, {workers})")
-    if engine not in ("local", "ray"):
+    from ..engines import ENGINES
+
+    if engine not in ENGINES:
         raise ValueError(f"engine: found {engine!r}, expected 'local' or 'ray'")
     notes = []
     if workers > 1 and not extractor.parallel_safe:
