@@ -27,6 +27,11 @@ CorpusOpt = Annotated[Optional[Path], typer.Option(
 BatchOpt = Annotated[int, typer.Option(min=1, help="documents per extract() call")]
 WorkersOpt = Annotated[int, typer.Option(min=1, help="processes (only for parallel-safe extractors)")]
 ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
+EngineOpt = Annotated[str, typer.Option(
+    help="local (this process, or --workers processes) or ray (a Ray cluster, or this machine's "
+    "cores; needs the ray extra)")]
+AddressOpt = Annotated[Optional[str], typer.Option(
+    help="--engine ray: the cluster to join (e.g. ray://head:10001 or auto); default: start Ray here")]
 
 
 def build_extractor(name: str, pairs: list[str] | None):
@@ -46,31 +51,58 @@ def extract(
     extractor: ExtractorOpt,
     set_: SetOpt = None,
     corpus: CorpusOpt = None,
-    docs: Annotated[Optional[Path], typer.Option(help="a folder of .txt files instead of the corpus")] = None,
+    docs: Annotated[Optional[Path], typer.Option(
+        help="documents instead of the corpus: a folder of .txt, a JSONL or parquet file, a folder "
+        "of parquet files, or a local Hugging Face dataset folder")] = None,
+    id_column: Annotated[str, typer.Option(help="--docs records: the id field")] = "id",
+    text_column: Annotated[str, typer.Option(help="--docs records: the text field")] = "text",
+    split: Annotated[Optional[str], typer.Option(help="--docs Hugging Face dataset: the split")] = None,
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="predictions file to write "
                                                      "(default: <extractor>.predictions.jsonl)")] = None,
     batch_size: BatchOpt = 32,
     workers: WorkersOpt = 1,
+    engine: EngineOpt = "local",
+    address: AddressOpt = None,
     progress: ProgressOpt = True,
 ):
     """Run an extractor and write a predictions file (header line with provenance, then one line
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
-    from ..extractors.runner import documents_from_folder, run
+    from ..extractors.runner import run
     from ..predictions import check_predictions_target, write_predictions
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
+    from ..engines import ENGINES
+
+    if engine not in ENGINES:
+        fail(f"--engine: found {engine!r}, expected local or ray")
+    if address is not None and engine != "ray":
+        fail("--address is for --engine ray")
     with user_errors():
         target = out_path or Path(result_filename(extractor).removesuffix(".json") + ".predictions.jsonl")
         # the output is checked first: a bad --out must not cost a whole extraction
         check_predictions_target(target)
         ex = build_extractor(extractor, set_)
-        documents = documents_from_folder(docs) if docs is not None else list(load_corpus(corpus))
-        result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress)
-        for note in result.notes:
+        source = None
+        if docs is not None:
+            from ..documents import open_documents
+
+            source = open_documents(docs, id_column=id_column, text_column=text_column, split=split)
+            documents = list(source)  # streamed from the file; the runner needs them all
+            if not documents:
+                fail(f"{docs}: no documents found")
+        else:
+            documents = list(load_corpus(corpus))
+        result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress,
+                     engine=engine, address=address)
+        header = result.header
+        if source is not None:  # where the documents came from, and what the reader skipped
+            header = header.model_copy(update={"provenance": {**header.provenance,
+                                                              "documents_source": source.describe()}})
+        for note in [*(source.notes if source else []), *result.notes]:
             err().print(f"note: {note}", highlight=False)
-        write_predictions(target, result.predictions, result.header)
+        write_predictions(target, result.predictions, header)
     prov = result.header.provenance
     err().print(f"wrote {len(result.predictions)} predictions to {target} "
               f"({prov['docs_per_second']} docs/s)", highlight=False)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from . import app, user_errors
+from . import app, fail, user_errors
 
 
 class Format(str, Enum):
@@ -106,6 +106,11 @@ def score_command(
                                   help="Bootstrap resamples (0: no intervals)."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
+    engine: str = typer.Option("local", "--engine", help="local, or ray: per-document scoring "
+                               "on a Ray cluster or this machine's cores (same report; needs "
+                               "the ray extra)."),
+    address: str | None = typer.Option(None, "--address", help="--engine ray: the cluster to "
+                                       "join (e.g. auto); default: start Ray here."),
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     # the command makes millions of small objects and no cycles worth collecting: the cyclic
@@ -114,25 +119,35 @@ def score_command(
     gc.disable()
     try:
         _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
-               resamples, seed, out)
+               resamples, seed, out, engine, address)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
-           resamples, seed, out) -> None:
+           resamples, seed, out, engine, address) -> None:
     from .. import __version__
+    from ..engines import ENGINES
     from ..scoring import TASKS, DuplicateMentionWarning, score
     from ..scoring.labels import parse_label_map
     from ..sources import (check_comparable, check_labels, check_paths, check_spans,
                            gold_warnings, load_annotations, load_corpus_gold)
 
+    if engine not in ENGINES:
+        fail(f"--engine: found {engine!r}, expected local or ray")
+    if address is not None and engine != "ray":
+        fail("--address is for --engine ray")
     with user_errors():
         check_paths(pred, gold, out, plot)
         for option, value in (("--seed", seed), ("--resamples", resamples)):
             if value < 0:
                 raise _Failure(f"{option}: found {value}, expected 0 or more")
+        run_on = None
+        if engine == "ray":
+            from ..engines.ray import score_engine
+
+            run_on = score_engine(address=address)
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
@@ -159,7 +174,7 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
                            produces=produces, labels=label_list, label_map=mapping,
                            threshold=threshold, n_resamples=resamples, seed=seed,
                            min_overlap=min_overlap, provenance=provenance,
-                           error_details=errors)
+                           error_details=errors, engine=run_on)
         for warning in caught:  # e.g. a repeated mention: scored as spurious, said once
             if issubclass(warning.category, DuplicateMentionWarning):
                 typer.echo(f"warning: {pred}: {warning.message}", err=True)

@@ -12,7 +12,6 @@ interrupted run leaves no output (the caller writes the file atomically afterwar
 
 from __future__ import annotations
 
-import hashlib
 import signal
 import threading
 import time
@@ -26,7 +25,7 @@ from typing import Any
 
 from .. import __version__
 from ..corpus import Document
-from ..schema import ManifestEntry, Prediction, PredictionsHeader
+from ..schema import Prediction, PredictionsHeader
 from .base import Extractor, ExtractorError
 
 
@@ -72,11 +71,17 @@ def _checked(predictions: Any, batch: Sequence[Document]) -> list[Prediction]:
 
 
 def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32, workers: int = 1,
-        progress: bool = True, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
-        ) -> RunResult:
-    """Run ``extractor`` over ``docs``; see the module docstring for what happens on errors."""
+        progress: bool = True, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        engine: str = "local", address: str | None = None) -> RunResult:
+    """Run ``extractor`` over ``docs``; see the module docstring for what happens on errors.
+    ``engine="ray"`` runs the batches on Ray (``toolkit.engines.ray``; ``address`` joins a
+    cluster), with the same output."""
     if batch_size < 1 or workers < 1:
         raise ValueError(f"batch_size and workers must be at least 1 (found {batch_size}, {workers})")
+    from ..engines import ENGINES
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine: found {engine!r}, expected 'local' or 'ray'")
     notes = []
     if workers > 1 and not extractor.parallel_safe:
         notes.append(f"extractor {extractor.name!r} is not declared parallel_safe; running with 1 worker")
@@ -85,9 +90,15 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
     _setup(extractor)  # fails fast with a clear message; timed apart from extraction
     setup_s = time.perf_counter() - clock
     clock = time.perf_counter()
-    chunks = list(batches(list(docs), batch_size))
+    docs = list(docs)
+    chunks = list(batches(docs, batch_size))
     with _progress(progress, len(docs), extractor.name) as advance:
-        if workers == 1:
+        if engine == "ray":
+            from ..engines import ray as ray_engine
+
+            results = [ray_engine.extract(extractor, docs, batch_size=batch_size, workers=workers,
+                                          advance=advance, address=address)]
+        elif workers == 1:
             results = []
             for chunk in chunks:
                 results.append(extract_isolated(extractor, chunk))
@@ -109,6 +120,7 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
         "failed_documents": sorted(failures),
         "batch_size": batch_size,
         "workers": workers,
+        "engine": engine,
     }
     header = PredictionsHeader(produces=sorted(extractor.produces), provenance=provenance)
     return RunResult(predictions, failures, header, notes)
@@ -211,20 +223,11 @@ class _progress:
 
 
 def documents_from_folder(folder: str | Path, *, language: str = "en") -> list[Document]:
-    """Every ``*.txt`` in ``folder`` (sorted) as a Document with no gold; id = file stem."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ExtractorError(f"{folder}: not a folder (expected a folder of .txt files)")
-    docs = []
-    for path in sorted(folder.glob("*.txt")):
-        raw = path.read_bytes()  # once: the text and its sha256 come from the same bytes
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ExtractorError(f"{path}: not UTF-8 text (byte {e.start})") from None
-        meta = ManifestEntry(id=path.stem, sha256=hashlib.sha256(raw).hexdigest(),
-                             language=language, split="test", source=str(path), licence="unknown")
-        docs.append(Document(id=path.stem, text=text, meta=meta))
+    """Every ``*.txt`` in ``folder`` (sorted) as a Document with no gold; id = file stem.
+    Kept for callers of the old API: ``toolkit.documents.open_documents`` reads every source."""
+    from ..documents import open_documents
+
+    docs = list(open_documents(folder, language=language))
     if not docs:
-        raise ExtractorError(f"{folder}: no .txt files found")
+        raise ExtractorError(f"{folder}: no documents found")
     return docs

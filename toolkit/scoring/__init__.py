@@ -11,8 +11,9 @@ against the corpus, or two systems or two annotators against each other. It does
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..schema import Prediction, PredClaim
 from .labels import relabel
@@ -20,7 +21,8 @@ from .mentions import MentionSpan
 from .prf import PRFScore
 from .report import SCHEMES, Report, claims_section, mentions_section, prf_dict
 
-__all__ = ["score", "by_document", "Report", "ScoreDetails", "TASKS", "DuplicateMentionWarning"]
+__all__ = ["score", "score_documents", "combine", "DocumentScores", "by_document", "Report",
+           "ScoreDetails", "TASKS", "DuplicateMentionWarning"]
 
 TASKS = ("mentions", "claims")
 
@@ -41,7 +43,7 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
           labels: Sequence[str] | None = None, label_map: Mapping[str, str | None] | None = None,
           threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
           min_overlap: float = 0.0, provenance: dict | None = None,
-          error_details: bool = True) -> Report:
+          error_details: bool = True, engine: Engine | None = None) -> Report:
     """Score ``pred`` against ``gold`` (both one ``Prediction`` per document).
 
     ``produces`` names the tasks the system attempted; the others are reported as skipped
@@ -51,6 +53,9 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     share of a gold span a predicted mention must cover to pair with it (nervaluate's
     ``min_overlap_percentage``; 0: any overlap). ``error_details=False`` keeps no per-mention
     decisions (the error report needs them; on large files they cost time and memory).
+    ``engine`` runs the per-document stage (``score_documents``) over batches of documents
+    elsewhere (``toolkit.engines.ray``); the batches' results are combined (``combine``), so
+    the report is the one this process would make.
     """
     unknown = [t for t in produces if t not in TASKS]
     if unknown:
@@ -65,37 +70,31 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
     skipped = {t: "not in the predictions' produces" for t in TASKS if t not in produces}
     plan = _plan_units(doc_ids, texts, n_resamples)
-    units: dict[str, list] = {}  # interval name -> per-unit PRFScores
-
-    mention_result = mentions = entities = None
-    if "mentions" in produces:
-        from .mentions import score_mentions
-
-        gold_spans = {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids}
-        pred_spans = {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids}
-        mention_result = score_mentions(gold_spans, pred_spans, min_overlap=min_overlap,
-                                        keep_matches=error_details)
+    stage = partial(score_documents, produces=tuple(produces), labels=labels, label_map=label_map,
+                    threshold=threshold, min_overlap=min_overlap, keep_matches=error_details,
+                    claim_texts=len(texts) == len(doc_ids))
+    if engine is None:
+        parts = stage(gold_docs, pred_docs, doc_ids, texts)
+    else:
+        parts = combine(engine(stage, doc_ids, gold_docs, pred_docs, texts))
+    mention_result, claim_result, alignment = parts.mentions, parts.claims, parts.alignment
+    # bootstrap units come from the (combined) results, never from a batch: no re-scoring
+    units: dict[str, list] = {}  # interval name -> per-unit PRFScores or (tp, fp, fn) rows
+    mentions = entities = claims = None
+    if mention_result is not None:
         mentions = mentions_section(mention_result)
         entities = prf_dict(mention_result.entities)
-        if plan["unit"] == "document":  # the sweep's own per-document counts: no re-scoring
+        if plan["unit"] == "document":  # the sweep's own per-document counts
             units.update(_document_units(mention_result, doc_ids))
-        elif plan["unit"]:
-            units.update(_mention_units(gold_spans, pred_spans, texts, plan["unit"],
-                                        min_overlap))
-        del gold_spans, pred_spans  # one tuple per mention: free them before what follows
+        elif plan["unit"]:  # sentences: fewer than 30 documents, each sentence scored alone
+            units.update(_mention_units(
+                {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids},
+                {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids},
+                texts, plan["unit"], min_overlap))
 
-    claim_result = None
-    claims = None
-    alignment: dict[str, dict[str, str]] = {}
     gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
     pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
-    if "claims" in produces:
-        from .claims import score_claims
-
-        claim_texts = texts if len(texts) == len(doc_ids) else None
-        alignment = _claimant_alignment(gold_docs, pred_docs)
-        claim_result = score_claims(gold_claims, pred_claims, claim_texts, threshold=threshold,
-                                    entity_alignment=alignment)
+    if claim_result is not None:
         claims = claims_section(claim_result)
         if plan["unit"]:
             units.update(_claim_units(claim_result, gold_claims, pred_claims, texts, plan["unit"],
@@ -126,6 +125,70 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
                   settings=settings,
                   details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims,
                                          alignment))
+
+
+# --- the per-document stage: what an engine maps over batches of documents -------------------
+
+
+@dataclass
+class DocumentScores:
+    """The results of scoring some documents; ``combine`` joins those of disjoint batches."""
+
+    mentions: object | None  # MentionResult
+    claims: object | None  # ClaimResult
+    alignment: dict[str, dict[str, str]]  # doc -> system claimant -> gold id
+
+
+#: ``engine(stage, doc_ids, gold_docs, pred_docs, texts)``: runs ``stage(gold, pred, ids, texts)``
+#: on contiguous batches of ``doc_ids`` (with the matching subsets of the mappings) and returns
+#: the DocumentScores of the batches, in order.
+Engine = Callable[..., Sequence[DocumentScores]]
+
+
+def score_documents(gold_docs: Mapping[str, Prediction], pred_docs: Mapping[str, Prediction],
+                    doc_ids: Sequence[str], texts: Mapping[str, str], *, produces: Sequence[str],
+                    labels=None, label_map=None, threshold: float = 0.5,
+                    min_overlap: float = 0.0, keep_matches: bool = True,
+                    claim_texts: bool = False) -> DocumentScores:
+    """Score the documents ``doc_ids`` (in this order), the one sweep of each task. Every
+    document is scored on its own, so a batch's results join other batches' (``combine``).
+    ``claim_texts`` says whether every document of the whole run has its text (sentence-level
+    claim scoring needs all of them)."""
+    mention_result = claim_result = None
+    if "mentions" in produces:
+        from .mentions import score_mentions
+
+        gold_spans = {d: _spans(gold_docs.get(d), label_map, labels) for d in doc_ids}
+        pred_spans = {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids}
+        mention_result = score_mentions(gold_spans, pred_spans, min_overlap=min_overlap,
+                                        keep_matches=keep_matches)
+        del gold_spans, pred_spans  # one tuple per mention: free them before what follows
+
+    alignment: dict[str, dict[str, str]] = {}
+    if "claims" in produces:
+        from .claims import score_claims
+
+        gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
+        pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
+        alignment = _claimant_alignment(gold_docs, pred_docs)
+        claim_result = score_claims(gold_claims, pred_claims, texts if claim_texts else None,
+                                    threshold=threshold, entity_alignment=alignment)
+    return DocumentScores(mention_result, claim_result, alignment)
+
+
+def combine(parts: Sequence[DocumentScores]) -> DocumentScores:
+    """The DocumentScores of consecutive batches as one: counts add, per-document results and
+    lists concatenate in document order, so the whole equals scoring all documents at once."""
+    if len(parts) == 1:
+        return parts[0]
+    from .claims import combine_claims
+    from .mentions import combine_mentions
+
+    first = parts[0]
+    return DocumentScores(
+        mentions=combine_mentions([p.mentions for p in parts]) if first.mentions is not None else None,
+        claims=combine_claims([p.claims for p in parts]) if first.claims is not None else None,
+        alignment={k: v for part in parts for k, v in part.alignment.items()})
 
 
 def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:

@@ -30,7 +30,8 @@ import string
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -134,6 +135,10 @@ class ClaimResult:
     unmatched_pred: list[tuple[str, int]]
     per_doc: dict[str, PRFScore]
     per_sentence: dict[tuple[str, int], PRFScore] | None
+    #: similarity of every assigned pair, matched or not (the sweep reads them)
+    assigned: list[float] = field(default_factory=list)
+    #: matched pairs whose attribute agrees, per attribute (accuracy = hits / support)
+    attribute_hits: dict[str, int] = field(default_factory=dict)
 
 
 def assign(gold: Sequence[PredClaim], pred: Sequence[PredClaim]) -> list[tuple[int, int, float]]:
@@ -285,7 +290,6 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
     attr_support = dict.fromkeys(ATTRIBUTES, 0)
     joint_tp = 0
     n_gold = n_pred = 0
-    soft_sum = 0.0
 
     for doc_id in doc_ids:
         text = texts[doc_id] if texts is not None else None
@@ -301,7 +305,6 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
             if sim >= threshold:
                 doc_pairs.append(ClaimPair(doc_id, i, j, sim))
         pairs += doc_pairs
-        soft_sum += sum(pair.similarity for pair in doc_pairs)
         matched_g = {pair.gold for pair in doc_pairs}
         matched_p = {pair.pred for pair in doc_pairs}
         missed = [i for i in range(len(g)) if i not in matched_g]
@@ -345,13 +348,45 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
             for k, (tp_, fp_, fn_) in sorted(units.items()):
                 per_sentence[(doc_id, k)] = PRFScore(tp=tp_, fp=fp_, fn=fn_)
 
+    return _claim_result(threshold, pairs, assigned, n_gold, n_pred, attr_hits, attr_support,
+                         joint_tp, sentence_counts if texts is not None else None, unmatched_gold,
+                         unmatched_pred, per_doc, per_sentence)
+
+
+def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
+    """One result from results over disjoint sets of documents, given in document order: counts
+    add, lists concatenate; the derived figures are computed as ``score_claims`` computes them,
+    so scoring documents in batches and combining equals scoring them at once."""
+    if not results:
+        raise ValueError("combine_claims: no results to combine")
+    first = results[0]
+    sentence_counts = None if first.sentences is None else sum(
+        (r.sentences for r in results), PRFScore())
+    per_sentence = None if first.per_sentence is None else {
+        k: v for r in results for k, v in r.per_sentence.items()}
+    return _claim_result(
+        first.threshold, [p for r in results for p in r.pairs],
+        [a for r in results for a in r.assigned],
+        sum(r.counts.tp + r.counts.fn for r in results), sum(r.counts.tp + r.counts.fp for r in results),
+        {a: sum(r.attribute_hits.get(a, 0) for r in results) for a in ATTRIBUTES},
+        {a: sum(r.attribute_support.get(a, 0) for r in results) for a in ATTRIBUTES},
+        sum(r.joint.tp for r in results), sentence_counts,
+        [u for r in results for u in r.unmatched_gold], [u for r in results for u in r.unmatched_pred],
+        {k: v for r in results for k, v in r.per_doc.items()}, per_sentence)
+
+
+def _claim_result(threshold, pairs, assigned, n_gold, n_pred, attr_hits, attr_support, joint_tp,
+                  sentence_counts, unmatched_gold, unmatched_pred, per_doc, per_sentence
+                  ) -> ClaimResult:
+    """The derived figures, from counts and lists that add across documents."""
     counts = PRFScore(tp=len(pairs), fp=n_pred - len(pairs), fn=n_gold - len(pairs))
     sweep = []
     for t in SWEEP_THRESHOLDS:
         tp = sum(sim >= t for sim in assigned)
         precision, recall, f1 = prf(tp, n_pred - tp, n_gold - tp)
         sweep.append({"threshold": t, "precision": precision, "recall": recall, "f1": f1})
-
+    # fsum: exactly rounded, so the total does not depend on how the documents were grouped
+    soft_sum = math.fsum(pair.similarity for pair in pairs)
     return ClaimResult(
         threshold=threshold,
         counts=counts,
@@ -363,10 +398,12 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
         checkworthy_accuracy=_accuracy(attr_hits["checkworthy"], attr_support["checkworthy"]),
         attribute_support=attr_support,
         joint=PRFScore(tp=joint_tp, fp=n_pred - joint_tp, fn=n_gold - joint_tp),
-        sentences=sentence_counts if texts is not None else None,
+        sentences=sentence_counts,
         pairs=pairs,
         unmatched_gold=unmatched_gold,
         unmatched_pred=unmatched_pred,
         per_doc=per_doc,
         per_sentence=per_sentence,
+        assigned=assigned,
+        attribute_hits=attr_hits,
     )

@@ -255,16 +255,52 @@ def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool) -> Menti
 
     per_label = {label: scheme_counts(label_tally[label]) for label in sorted(label_tally)}
     micro = scheme_counts(total)
+    entities = sum(per_doc_entities.values(), PRFScore())
+    return MentionResult(micro=micro, per_label=per_label, macro=_macro(per_label),
+                         per_doc=per_doc, matches=matches, entities=entities, confusion=confusion,
+                         per_doc_entities=per_doc_entities, per_doc_codes=per_doc_codes)
+
+
+def combine_mentions(results: Sequence[MentionResult]) -> MentionResult:
+    """One result from results over disjoint sets of documents, given in document order.
+    Every count the sweep makes is a sum over documents (per-label and micro counts, confusion,
+    entity level), so they add; per-document results and matches concatenate; macro is derived
+    from the per-label counts as ``score_mentions`` derives it. Scoring documents in batches and
+    combining equals scoring them at once."""
+    if not results:
+        raise ValueError("combine_mentions: no results to combine")
+    per_label: dict[str, dict[str, SchemeCounts]] = {}
+    confusion: dict = {}
+    for result in results:
+        for label, schemes in result.per_label.items():
+            total = per_label.setdefault(label, {scheme: SchemeCounts() for scheme in SCHEMES})
+            for scheme in SCHEMES:
+                total[scheme] = total[scheme] + schemes[scheme]
+        for key, n in result.confusion.items():
+            confusion[key] = confusion.get(key, 0) + n
+    per_label = {label: per_label[label] for label in sorted(per_label)}
+
+    def joined(name: str) -> dict:
+        return {k: v for result in results for k, v in getattr(result, name).items()}
+
+    return MentionResult(
+        micro={scheme: sum((r.micro[scheme] for r in results), SchemeCounts())
+               for scheme in SCHEMES},
+        per_label=per_label, macro=_macro(per_label), per_doc=joined("per_doc"),
+        matches=[m for result in results for m in result.matches],
+        entities=sum((result.entities for result in results), PRFScore()), confusion=confusion,
+        per_doc_entities=joined("per_doc_entities"), per_doc_codes=joined("per_doc_codes"))
+
+
+def _macro(per_label: Mapping[str, Mapping[str, SchemeCounts]]) -> dict[str, dict[str, float]]:
+    """scheme -> the mean of the labels' precision, recall and F1 (labels in sorted order)."""
     macro = {}
     for scheme in SCHEMES:
         scores = [per_label[label][scheme]._prf() for label in per_label]
         n = len(scores) or 1
         macro[scheme] = {key: sum(s[k] for s in scores) / n
                          for k, key in enumerate(("precision", "recall", "f1"))}
-    entities = sum(per_doc_entities.values(), PRFScore())
-    return MentionResult(micro=micro, per_label=per_label, macro=macro, per_doc=per_doc,
-                         matches=matches, entities=entities, confusion=confusion,
-                         per_doc_entities=per_doc_entities, per_doc_codes=per_doc_codes)
+    return macro
 
 
 def _add_outcomes(counted: Mapping, label_tally: dict, confusion: dict) -> None:
