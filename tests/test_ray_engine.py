@@ -130,10 +130,13 @@ def test_score_command_on_ray_writes_the_local_report(ray_session, tmp_path):
         reports[engine] = tmp_path / f"{engine}.json"
         result = CliRunner().invoke(app, [
             "score", "--pred", str(tmp_path / "pred.jsonl"), "--gold", str(tmp_path / "gold.jsonl"),
-            "--format", "json", "--resamples", "200", "--engine", engine, "--out", str(reports[engine])])
+            "--format", "json", "--resamples", "200", "--min-overlap", "50", "--errors",
+            "--engine", engine, "--out", str(reports[engine])])
         assert result.exit_code == 0, result.output
     assert reports["ray"].read_text() == reports["local"].read_text()
-    assert json.loads(reports["ray"].read_text())["documents"]["pred"] == len(pred)
+    found = json.loads(reports["ray"].read_text())
+    assert found["documents"]["pred"] == len(pred) and found["settings"]["min_overlap"] == 50
+    assert found["errors"]  # the error report reads the matches the workers sent back
 
 
 def test_a_bad_span_on_ray_is_the_local_error(ray_session):
