@@ -50,6 +50,16 @@ def _parse_labels(value: str | None) -> list[str] | None:
     return labels
 
 
+def _parse_options(values: list[str]) -> dict[str, str]:
+    options = {}
+    for value in values:
+        key, sep, setting = value.partition("=")
+        if not sep or not key.strip():
+            raise _Failure(f"--claim-match-option: found {value!r}, expected key=value")
+        options[key.strip()] = setting.strip()
+    return options
+
+
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
@@ -90,7 +100,17 @@ def score_command(
                                       "mapping), e.g. PERSON,ORG."),
     label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
                                          "JSON file."),
-    threshold: float = typer.Option(0.5, "--threshold", help="Claim similarity needed to match."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Claim similarity needed to "
+                                           "match (default: the claim matcher's own).",
+                                           show_default=False),
+    claim_match: str | None = typer.Option(None, "--claim-match", help="Claim matcher: token, "
+                                           "semantic, llm, a registered name or module:Class "
+                                           "(default: semantic if installed, else token).",
+                                           show_default=False),
+    claim_match_option: list[str] = typer.Option([], "--claim-match-option", help="key=value for "
+                                                 "the claim matcher, e.g. model=PATH (repeatable)."),
+    gate: bool = typer.Option(True, "--gate/--no-gate", help="Refuse claim pairs whose numbers, "
+                              "dates, negation or key entities disagree."),
     resamples: int = typer.Option(1000, "--resamples",
                                   help="Bootstrap resamples (0: no intervals)."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
@@ -104,6 +124,7 @@ def score_command(
     with user_errors():
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
+        matcher_options = _parse_options(claim_match_option)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
         pred_set = load_annotations(pred)
         texts = {**pred_set.texts, **gold_set.texts}
@@ -118,7 +139,8 @@ def score_command(
                                   "gold": gold_set.source}}
         report = score(gold_set.predictions, pred_set.predictions, texts or None, produces=produces,
                        labels=label_list, label_map=mapping, threshold=threshold,
-                       n_resamples=resamples, seed=seed, provenance=provenance)
+                       n_resamples=resamples, seed=seed, provenance=provenance,
+                       claim_match=claim_match, claim_match_options=matcher_options, gate=gate)
         error_items = None
         if errors:
             from ..scoring.errors import error_report

