@@ -144,9 +144,16 @@ def numbers(text: str) -> tuple[Number, ...]:
     return tuple(out)
 
 
+#: spelled-out numbers that often count nothing ("the two countries", "first met ... then"):
+#: checked only when the gold claim states a number itself
+_AMBIGUOUS = {"one", "two", "first"}
+
+
 def _number_refusal(pred: str, gold: str) -> str | None:
     gold_numbers = numbers(gold)
     for n in numbers(pred):
+        if not gold_numbers and n.shown.lower() in _AMBIGUOUS:
+            continue
         same = [g for g in gold_numbers if abs(g.value - n.value) <= 1e-9 * max(1.0, g.value)]
         if not same:
             has = ", ".join(g.shown for g in gold_numbers) or "no number"
@@ -168,6 +175,7 @@ _DATE_WORD = re.compile(r"\b(" + "|".join((*_MONTHS, *_WEEKDAYS)) + r"|(?:jan|fe
                         r"|sep|sept|oct|nov|dec)\.?)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def _date_words(text: str) -> set[str]:
     out = set()
     for m in _DATE_WORD.finditer(text):
@@ -190,19 +198,29 @@ def _date_refusal(pred: str, gold: str) -> str | None:
 
 _NEGATION = re.compile(
     r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|refus(?:e|es|ed|ing)"
-    r"|den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|declin(?:e|es|ed|ing)|fail(?:s|ed|ing)?"
+    r"|den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?"
+    # "declined to comment" denies, "declined to 11.7%" does not
+    r"|(?:declin(?:e|es|ed|ing)|fail(?:s|ed|ing)?)(?=\s+to\s+(?![\d$€£¥]))"
     r"|deni(?:al|als))\b|n['’]t\b",
     re.IGNORECASE,
 )
 
 
+#: phrases holding a negation word that do not deny (approximators, "not only")
+_NOT_NEGATION = re.compile(r"\b(?:no|not)\s+(?:fewer|less|more|later|earlier|sooner)\s+than\b"
+                           r"|\bnot\s+only\b|\bno\s+doubt\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
 def negated(text: str) -> bool:
     """Whether the text denies (an odd number of negation cues).
 
     >>> negated("Kim did not refuse to support Russia"), negated("Kim refused")
     (False, True)
+    >>> negated("no fewer than 120 people died")
+    False
     """
-    return len(_NEGATION.findall(text)) % 2 == 1
+    return len(_NEGATION.findall(_NOT_NEGATION.sub(" ", text))) % 2 == 1
 
 
 def _negation_refusal(pred: str, gold: str) -> str | None:
@@ -215,30 +233,55 @@ def _negation_refusal(pred: str, gold: str) -> str | None:
 
 # --- key entities -----------------------------------------------------------------------------
 
-# capitalised words that are not names: sentence starts, titles, days and months are handled
-# elsewhere
+# capitalised words that are not names (sentence starts, titles); days and months are the date
+# check's business
 _NOT_NAMES = {
     "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their",
-    "this", "that", "these", "those", "there", "in", "on", "at", "by", "for", "with", "after",
-    "before", "during", "since", "according", "while", "as", "both", "and", "but", "or", "state",
-    "president", "leader", "minister", "foreign", "prime", "mr", "ms", "mrs", "dr", "officials",
-    "media", "north", "south", "east", "west", "government", "over", "more", "about", "some",
+    "this", "that", "these", "those", "there", "then", "in", "on", "at", "by", "for", "with",
+    "after", "before", "during", "since", "according", "while", "as", "both", "and", "but", "or",
+    "prior", "following", "last", "next", "earlier", "later", "over", "under", "more", "about",
+    "some", "around", "nearly", "almost", "roughly", "approximately", "until", "from", "to",
+    "state", "president", "leader", "minister", "foreign", "prime", "mr", "ms", "mrs", "dr",
+    "officials", "media", "government", "pope", "q1", "q2", "q3", "q4",
 }
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 
 
 def _contains(text: str, name: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE) is not None
 
 
+@lru_cache(maxsize=65536)
 def _names(text: str) -> set[str]:
+    """Runs of capitalised words, less the words that are not names ("The", "President")."""
     found = set()
     for m in _CAPITALISED.finditer(text):
-        word = re.sub(r"[’']s$", "", m.group(0))
-        if word.lower() in _NOT_NAMES or word.lower() in _MONTHS or word.lower() in _WEEKDAYS:
-            continue
-        found.add(word)
+        words = [re.sub(r"[’']s$", "", w) for w in m.group(0).split()]
+        words = [w for w in words if w.lower() not in _NOT_NAMES
+                 and w.lower() not in _MONTHS and w.lower() not in _WEEKDAYS]
+        if words:
+            found.add(" ".join(words))
     return found
+
+
+#: demonyms that do not share a stem with their country's name
+_DEMONYMS = {"spanish": "spain", "french": "france", "british": "britain", "dutch": "netherlands",
+             "swiss": "switzerland", "greek": "greece", "turkish": "turkey", "polish": "poland",
+             "swedish": "sweden", "danish": "denmark", "finnish": "finland", "irish": "ireland",
+             "welsh": "wales", "scottish": "scotland", "filipino": "philippines", "thai": "thailand",
+             "norwegian": "norway", "portuguese": "portugal", "english": "england"}
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """A name and its demonym or inflection: Russia/Russian, Korea/Korean, Senate/Senators."""
+    a, b = a.lower(), b.lower()
+    a, b = _DEMONYMS.get(a, a), _DEMONYMS.get(b, b)
+    common = len(next((a[:k] for k in range(min(len(a), len(b)), 0, -1) if a[:k] == b[:k]), ""))
+    return a == b or (common >= 4 and common >= min(len(a), len(b)) - 1)
+
+
+def _known(name: str, known_words: set[str]) -> bool:
+    return all(any(_same_stem(w, k) for k in known_words) for w in name.split())
 
 
 def _entity_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]]) -> str | None:
@@ -247,7 +290,8 @@ def _entity_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]])
     if not missing:
         return None
     known = gold + " " + " ".join(a for aliases in key_entities for a in aliases)
-    strangers = sorted(n for n in _names(pred) if not _contains(known, n))
+    known_words = set(re.findall(r"\w+", known))
+    strangers = sorted(n for n in _names(pred) if not _known(n, known_words))
     if not strangers:
         return None  # left out, not swapped: a less specific claim is still that claim
     return (f"entity: {missing[0][0]} is missing and {', '.join(strangers)} "

@@ -48,7 +48,7 @@ def default_model_path() -> str:
 class SemanticMatcher(ClaimMatcher):
     name = "semantic"
     #: chosen on benchmarks/claims_calibration.jsonl by benchmarks/claim_matchers.py
-    default_threshold = 0.6
+    default_threshold = 0.7
 
     def __init__(self, model: str | None = None, batch_size: int | str = 64, device: str = "cpu"):
         self.model_name = model or DEFAULT_MODEL
