@@ -209,7 +209,7 @@ def speed(rows: list[dict], names: list[str], n_claims: int) -> None:
             from toolkit.predictions import read_predictions
             from toolkit.scoring import score
 
-            g, p = read_predictions(gold).predictions, read_predictions(pred).predictions
+            g, p = read_predictions(gold)[1], read_predictions(pred)[1]
             distinct = {c.statement for x in (*g, *p) for c in x.claims}
             matcher = get("semantic")
             score(g, p, produces=["claims"], n_resamples=0, claim_match=matcher)

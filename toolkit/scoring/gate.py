@@ -272,6 +272,20 @@ _DEMONYMS = {"spanish": "spain", "french": "france", "british": "britain", "dutc
              "norwegian": "norway", "portuguese": "portugal", "english": "england"}
 
 
+#: capitals that news writes for their country's government ("Moscow and Pyongyang signed ...")
+_CAPITALS = {
+    "russia": "moscow", "korea": "pyongyang seoul", "china": "beijing", "ukraine": "kyiv kiev",
+    "states": "washington", "us": "washington", "usa": "washington", "america": "washington",
+    "japan": "tokyo", "iran": "tehran", "israel": "jerusalem", "britain": "london",
+    "kingdom": "london", "uk": "london", "france": "paris", "germany": "berlin",
+    "turkey": "ankara", "india": "delhi", "pakistan": "islamabad", "syria": "damascus",
+    "egypt": "cairo", "taiwan": "taipei", "belarus": "minsk", "poland": "warsaw",
+    "italy": "rome", "spain": "madrid", "canada": "ottawa", "brazil": "brasilia",
+    "vietnam": "hanoi", "afghanistan": "kabul", "iraq": "baghdad", "lebanon": "beirut",
+    "venezuela": "caracas", "cuba": "havana", "mexico": "mexico",
+}
+
+
 def _same_stem(a: str, b: str) -> bool:
     """A name and its demonym or inflection: Russia/Russian, Korea/Korean, Senate/Senators."""
     a, b = a.lower(), b.lower()
@@ -291,6 +305,7 @@ def _entity_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]])
         return None
     known = gold + " " + " ".join(a for aliases in key_entities for a in aliases)
     known_words = set(re.findall(r"\w+", known))
+    known_words |= {c for w in known_words for c in _CAPITALS.get(w.lower(), "").split()}
     strangers = sorted(n for n in _names(pred) if not _known(n, known_words))
     if not strangers:
         return None  # left out, not swapped: a less specific claim is still that claim
