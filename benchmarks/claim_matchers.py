@@ -189,7 +189,11 @@ def make_files(rows: list[dict], n_claims: int, folder: Path, per_doc: int = 20)
 def speed(rows: list[dict], names: list[str], n_claims: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         gold, pred = make_files(rows, n_claims, Path(tmp))
-        print(f"\nSpeed: `ecbench score --gold gold.jsonl --pred pred.jsonl --claim-match NAME "
+        import os
+
+        print(f"\nLoad average of this machine (shared): {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} cores")
+        print(f"Speed: `ecbench score --gold gold.jsonl --pred pred.jsonl --claim-match NAME "
               f"--resamples 0 --format json --out report.json`, {n_claims} predicted claims against "
               f"{n_claims} gold claims in {n_claims // 20} documents, end to end:")
         for name in names:
@@ -212,9 +216,13 @@ def speed(rows: list[dict], names: list[str], n_claims: int) -> None:
             g, p = read_predictions(gold)[1], read_predictions(pred)[1]
             distinct = {c.statement for x in (*g, *p) for c in x.claims}
             matcher = get("semantic")
+            matcher.similarity([("warm", "up")])  # load the model outside the timing
+            start = time.perf_counter()
             score(g, p, produces=["claims"], n_resamples=0, claim_match=matcher)
-            print(f"  semantic embedded {matcher.encoded} texts for {len(distinct)} distinct statements "
-                  f"(each once: {'yes' if matcher.encoded == len(distinct) else 'NO'})")
+            seconds = time.perf_counter() - start
+            print(f"  semantic embedded {matcher.encoded - 2} texts for {len(distinct)} distinct statements "
+                  f"(each once: {'yes' if matcher.encoded - 2 == len(distinct) else 'NO'}); in process, "
+                  f"model loaded: {seconds:.1f} s, {(matcher.encoded - 2) / seconds:.0f} texts/s")
 
 
 def main() -> None:
