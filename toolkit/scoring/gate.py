@@ -305,7 +305,9 @@ def _entity_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]])
         return None
     known = gold + " " + " ".join(a for aliases in key_entities for a in aliases)
     known_words = set(re.findall(r"\w+", known))
-    known_words |= {c for w in known_words for c in _CAPITALS.get(w.lower(), "").split()}
+    # a capital stands for a key entity that is its country, not for any country the text names
+    alias_words = {w for aliases in key_entities for a in aliases for w in re.findall(r"\w+", a)}
+    known_words |= {c for w in alias_words for c in _CAPITALS.get(w.lower(), "").split()}
     strangers = sorted(n for n in _names(pred) if not _known(n, known_words))
     if not strangers:
         return None  # left out, not swapped: a less specific claim is still that claim
