@@ -133,8 +133,8 @@ def test_default_is_semantic_when_installed():
     assert default_name() == "semantic"
 
 
-def test_semantic_embeds_each_distinct_text_once_and_ranks_paraphrases_high():
-    matcher = get("semantic")
+def test_semantic_embeds_each_distinct_text_once_and_ranks_paraphrases_high(tmp_path):
+    matcher = get("semantic", cache_dir=str(tmp_path / "emb"))
     pairs = [(PARAPHRASES[0], "Kim Jong Un pledged unconditional support for Russia."),
              ("The Senate passed the bill 52 to 48.", "Kim Jong Un pledged unconditional support for Russia.")]
     sims = matcher.similarity(pairs)
@@ -143,6 +143,9 @@ def test_semantic_embeds_each_distinct_text_once_and_ranks_paraphrases_high():
     assert matcher.encoded == 3
     matcher.similarity(pairs[::-1])
     assert matcher.encoded == 3  # all cached
+    # a later run reads them from the disk cache: same numbers, nothing embedded
+    later = get("semantic", cache_dir=str(tmp_path / "emb"))
+    assert np.allclose(later.similarity(pairs), sims) and (later.encoded, later.from_disk) == (0, 3)
 
 
 def test_semantic_bad_model_path_is_one_clear_error(tmp_path):
