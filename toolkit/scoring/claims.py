@@ -5,7 +5,8 @@ Extractors either point at text (a span) or paraphrase (a statement), so similar
 
 - character IoU of the spans when the prediction has a span and the gold claim has one;
 - otherwise normalised token F1 (SQuAD) of the predicted statement against the gold statement
-  and against the gold span text, whichever is larger.
+  and against the gold span text, whichever is larger; or, given a ``ClaimMatching``
+  (``claim_match``), a claim matcher's similarity passed through the fact-consistency gate.
 
 Per document, ``scipy.optimize.linear_sum_assignment`` picks the one-to-one assignment that
 maximises total similarity; an assigned pair *matches* when its similarity reaches the
