@@ -39,9 +39,10 @@ class ScoreDetails:
 def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
           texts: Mapping[str, str] | None = None, *, produces: Sequence[str] = TASKS,
           labels: Sequence[str] | None = None, label_map: Mapping[str, str | None] | None = None,
-          threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
+          threshold: float | None = None, n_resamples: int = 1000, seed: int = 0,
           min_overlap: float = 0.0, provenance: dict | None = None,
-          error_details: bool = True) -> Report:
+          error_details: bool = True, claim_match=None,
+          claim_match_options: Mapping | None = None, gate: bool = True) -> Report:
     """Score ``pred`` against ``gold`` (both one ``Prediction`` per document).
 
     ``produces`` names the tasks the system attempted; the others are reported as skipped
@@ -51,6 +52,11 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     share of a gold span a predicted mention must cover to pair with it (nervaluate's
     ``min_overlap_percentage``; 0: any overlap). ``error_details=False`` keeps no per-mention
     decisions (the error report needs them; on large files they cost time and memory).
+
+    ``claim_match`` names the claim matcher (``matchers.get``) or is a ``ClaimMatcher``; by
+    default the most accurate one this install runs offline (``matchers.default_name``).
+    ``gate`` runs the fact-consistency gate on every claim pair. ``threshold`` defaults to the
+    matcher's own (``default_threshold``).
     """
     unknown = [t for t in produces if t not in TASKS]
     if unknown:
@@ -86,6 +92,10 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
     claim_result = None
     claims = None
+    matching = _claim_matching(claim_match, claim_match_options, gate, gold_docs,
+                               build="claims" in produces)
+    if threshold is None:
+        threshold = matching.matcher.default_threshold if matching else _default_threshold(claim_match)
     alignment: dict[str, dict[str, str]] = {}
     gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
     pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
@@ -95,7 +105,7 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
         claim_texts = texts if len(texts) == len(doc_ids) else None
         alignment = _claimant_alignment(gold_docs, pred_docs)
         claim_result = score_claims(gold_claims, pred_claims, claim_texts, threshold=threshold,
-                                    entity_alignment=alignment)
+                                    entity_alignment=alignment, matching=matching)
         claims = claims_section(claim_result)
         if plan["unit"]:
             units.update(_claim_units(claim_result, gold_claims, pred_claims, texts, plan["unit"],
@@ -120,12 +130,53 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
                 "labels": list(labels) if labels is not None else None,
                 "label_map": dict(label_map) if label_map is not None else None,
                 "threshold": threshold, "min_overlap": min_overlap, "n_resamples": n_resamples,
-                "seed": seed}
+                "seed": seed,
+                "claim_match": (matching.describe() if matching else
+                                {"name": _matcher_name(claim_match), "gate": gate})}
     return Report(mentions=mentions, entities=entities, claims=claims, confidence=confidence,
                   documents=documents, skipped=skipped, provenance=dict(provenance or {}),
                   settings=settings,
                   details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims,
                                          alignment))
+
+
+def _matcher_name(claim_match) -> str:
+    from .matchers import default_name
+
+    if claim_match is None:
+        return default_name()
+    return claim_match if isinstance(claim_match, str) else claim_match.name
+
+
+def _default_threshold(claim_match) -> float:
+    from .matchers.registry import _resolve
+
+    return _resolve(_matcher_name(claim_match)).default_threshold
+
+
+def _claim_matching(claim_match, options, gate: bool, gold_docs: Mapping[str, Prediction], *,
+                    build: bool):
+    """The matcher and gate for claim scoring (None when claims are not scored: no model is
+    loaded for nothing). The gate's key entities are named by the gold mentions."""
+    if not build:
+        return None
+    from .claim_match import ClaimMatching
+    from .matchers import get
+
+    matcher = claim_match
+    if matcher is None or isinstance(matcher, str):
+        matcher = get(_matcher_name(claim_match), **dict(options or {}))
+    names: dict[str, dict[str, list[str]]] = {}
+    for doc_id, doc in gold_docs.items():
+        for m in doc.mentions:
+            if m.entity and m.text:
+                found = names.setdefault(doc_id, {}).setdefault(m.entity, [])
+                if m.text not in found:
+                    found.append(m.text)
+    for by_entity in names.values():  # the longest name first: the one a refusal shows
+        for entity, found in by_entity.items():
+            by_entity[entity] = sorted(found, key=len, reverse=True)
+    return ClaimMatching(matcher, gate=gate, entity_names=names)
 
 
 def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:
