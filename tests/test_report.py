@@ -73,7 +73,9 @@ def test_json_has_exactly_the_documented_keys(flawed):
                                         "intervals", "note"]
     assert list(data["documents"]) == ["gold", "pred", "only_gold", "only_pred", "failed"]
     assert list(data["settings"]) == ["produces", "labels", "label_map", "threshold", "min_overlap",
-                                      "n_resamples", "seed"]
+                                      "n_resamples", "seed", "claim_match"]
+    assert data["settings"]["claim_match"]["name"] in ("token", "semantic")
+    assert data["settings"]["claim_match"]["gate"] is True
 
 
 def test_flawed_prediction_counts(flawed):

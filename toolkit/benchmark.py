@@ -94,7 +94,22 @@ def leaderboard_row(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
     intervals = (result.get("confidence") or {}).get("intervals") or {}
     row["strict_f1_ci"] = intervals.get("mentions.strict") if mentions else None
     row["claims_f1_ci"] = intervals.get("claims") if claims else None
+    row["claim_match"] = claim_match_label((result.get("settings") or {}).get("claim_match")) \
+        if claims else None
     return row
+
+
+def claim_match_label(described: Mapping[str, Any] | None) -> str:
+    """How a result's claims were matched, in a few words (results written before claim
+    matchers existed used token F1 without the gate).
+
+    >>> claim_match_label({"name": "semantic", "model": "all-MiniLM-L6-v2", "gate": True})
+    'semantic (all-MiniLM-L6-v2) + gate'
+    """
+    if not described:
+        return "token"
+    model = f" ({described['model']})" if described.get("model") else ""
+    return f"{described.get('name')}{model}{' + gate' if described.get('gate') else ''}"
 
 
 def leaderboard_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -116,7 +131,7 @@ ENTITY_COLUMNS = [(f"{s}_{k}", f"{s} {k[0].upper() if k != 'f1' else 'F1'}")
     ("strict_f1_ci", "strict F1 95% CI"), ("entity_f1", "entity F1")]
 CLAIM_COLUMNS = [("claims_precision", "claims P"), ("claims_recall", "claims R"),
                  ("claims_f1", "claims F1"), ("claims_f1_ci", "claims F1 95% CI"),
-                 ("claims_claimant_accuracy", "claimant acc.")]
+                 ("claims_claimant_accuracy", "claimant acc."), ("claim_match", "claim matcher")]
 
 
 def leaderboard_markdown(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -47,7 +47,12 @@ def report_command(
                                       "mapping), e.g. PERSON,ORG."),
     label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
                                          "JSON file."),
-    threshold: float = typer.Option(0.5, "--threshold", help="Claim similarity needed to match."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Claim similarity needed to "
+                                           "match (default: the claim matcher's own).",
+                                           show_default=False),
+    claim_match: str | None = typer.Option(None, "--claim-match", help="Claim matcher, as in "
+                                           "`ecbench score` (default: semantic if installed, "
+                                           "else token).", show_default=False),
     resamples: int = typer.Option(1000, "--resamples",
                                   help="Bootstrap resamples (0: no intervals)."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
@@ -89,7 +94,7 @@ def report_command(
             report = score(gold_set.predictions, pred_set.predictions, texts or None,
                            produces=produces, labels=label_list, label_map=mapping,
                            threshold=threshold, n_resamples=resamples, seed=seed,
-                           provenance=provenance)
+                           provenance=provenance, claim_match=claim_match)
             systems.append((name, report))
         view = build_view(systems, texts, title=title, scored_on=_describe(gold_set.source))
         write_html(out, view)

@@ -46,6 +46,16 @@ def _parse_labels(value: str | None) -> list[str] | None:
     return labels
 
 
+def _parse_options(values: list[str]) -> dict[str, str]:
+    options = {}
+    for value in values:
+        key, sep, setting = value.partition("=")
+        if not sep or not key.strip():
+            raise _Failure(f"--claim-match-option: found {value!r}, expected key=value")
+        options[key.strip()] = setting.strip()
+    return options
+
+
 def _emit(text: str | bytes, out: Path | None) -> None:
     if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
         if out is None:
@@ -97,7 +107,17 @@ def score_command(
                                       "mapping), e.g. PERSON,ORG."),
     label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
                                          "JSON file."),
-    threshold: float = typer.Option(0.5, "--threshold", help="Claim similarity needed to match."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Claim similarity needed to "
+                                           "match (default: the claim matcher's own).",
+                                           show_default=False),
+    claim_match: str | None = typer.Option(None, "--claim-match", help="Claim matcher: token, "
+                                           "semantic, llm, a registered name or module:Class "
+                                           "(default: semantic if installed, else token).",
+                                           show_default=False),
+    claim_match_option: list[str] = typer.Option([], "--claim-match-option", help="key=value for "
+                                                 "the claim matcher, e.g. model=PATH (repeatable)."),
+    gate: bool = typer.Option(True, "--gate/--no-gate", help="Refuse claim pairs whose numbers, "
+                              "dates, negation or key entities disagree."),
     min_overlap: float = typer.Option(0.0, "--min-overlap", min=0.0, max=100.0,
                                       help="Percent of a gold mention a prediction must cover to "
                                       "pair with it (nervaluate's min_overlap_percentage; 0: any "
@@ -119,14 +139,15 @@ def score_command(
     gc.disable()
     try:
         _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
-               resamples, seed, out, engine, address)
+               resamples, seed, out, claim_match, claim_match_option, gate, engine, address)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
-           resamples, seed, out, engine, address) -> None:
+           resamples, seed, out, claim_match, claim_match_option, gate, engine,
+           address) -> None:
     from .. import __version__
     from ..engines import ENGINES
     from ..scoring import TASKS, DuplicateMentionWarning, score
@@ -150,6 +171,7 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
             run_on = score_engine(address=address)
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
+        matcher_options = _parse_options(claim_match_option)
         # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
         pred_set = load_annotations(pred, fast=True)
@@ -174,7 +196,8 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
                            produces=produces, labels=label_list, label_map=mapping,
                            threshold=threshold, n_resamples=resamples, seed=seed,
                            min_overlap=min_overlap, provenance=provenance,
-                           error_details=errors, engine=run_on)
+                           error_details=errors, claim_match=claim_match,
+                           claim_match_options=matcher_options, gate=gate, engine=run_on)
         for warning in caught:  # e.g. a repeated mention: scored as spurious, said once
             if issubclass(warning.category, DuplicateMentionWarning):
                 typer.echo(f"warning: {pred}: {warning.message}", err=True)

@@ -41,9 +41,11 @@ class ScoreDetails:
 def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
           texts: Mapping[str, str] | None = None, *, produces: Sequence[str] = TASKS,
           labels: Sequence[str] | None = None, label_map: Mapping[str, str | None] | None = None,
-          threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
+          threshold: float | None = None, n_resamples: int = 1000, seed: int = 0,
           min_overlap: float = 0.0, provenance: dict | None = None,
-          error_details: bool = True, engine: Engine | None = None) -> Report:
+          error_details: bool = True, claim_match=None,
+          claim_match_options: Mapping | None = None, gate: bool = True,
+          engine: Engine | None = None) -> Report:
     """Score ``pred`` against ``gold`` (both one ``Prediction`` per document).
 
     ``produces`` names the tasks the system attempted; the others are reported as skipped
@@ -53,6 +55,12 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     share of a gold span a predicted mention must cover to pair with it (nervaluate's
     ``min_overlap_percentage``; 0: any overlap). ``error_details=False`` keeps no per-mention
     decisions (the error report needs them; on large files they cost time and memory).
+
+    ``claim_match`` names the claim matcher (``matchers.get``) or is a ``ClaimMatcher``; by
+    default the most accurate one this install runs offline (``matchers.default_name``).
+    ``gate`` runs the fact-consistency gate on every claim pair. ``threshold`` defaults to the
+    matcher's own (``default_threshold``).
+
     ``engine`` runs the per-document stage (``score_documents``) over batches of documents
     elsewhere (``toolkit.engines.ray``); the batches' results are combined (``combine``), so
     the report is the one this process would make.
@@ -70,12 +78,24 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
 
     skipped = {t: "not in the predictions' produces" for t in TASKS if t not in produces}
     plan = _plan_units(doc_ids, texts, n_resamples)
+    matching = _claim_matching(claim_match, claim_match_options, gate, gold_docs,
+                               build="claims" in produces)
+    if threshold is None:
+        threshold = matching.matcher.default_threshold if matching else _default_threshold(claim_match)
     stage = partial(score_documents, produces=tuple(produces), labels=labels, label_map=label_map,
                     threshold=threshold, min_overlap=min_overlap, keep_matches=error_details,
-                    claim_texts=len(texts) == len(doc_ids))
+                    claim_texts=len(texts) == len(doc_ids), matching=matching)
+    gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
+    pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
     if engine is None:
         parts = stage(gold_docs, pred_docs, doc_ids, texts)
     else:
+        if matching is not None:
+            # every claim text prepared (embedded) here, at once and in the order score_claims
+            # takes them locally; the workers get the prepared matcher, so how the documents
+            # are batched cannot change a similarity
+            matching.prepare([c for claims in (*gold_claims.values(), *pred_claims.values())
+                              for c in claims])
         parts = combine(engine(stage, doc_ids, gold_docs, pred_docs, texts))
     mention_result, claim_result, alignment = parts.mentions, parts.claims, parts.alignment
     # bootstrap units come from the (combined) results, never from a batch: no re-scoring
@@ -92,8 +112,6 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
                 {d: _spans(pred_docs.get(d), label_map, labels) for d in doc_ids},
                 texts, plan["unit"], min_overlap))
 
-    gold_claims = {d: list(gold_docs[d].claims) for d in doc_ids if d in gold_docs}
-    pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
     if claim_result is not None:
         claims = claims_section(claim_result)
         if plan["unit"]:
@@ -119,12 +137,53 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
                 "labels": list(labels) if labels is not None else None,
                 "label_map": dict(label_map) if label_map is not None else None,
                 "threshold": threshold, "min_overlap": min_overlap, "n_resamples": n_resamples,
-                "seed": seed}
+                "seed": seed,
+                "claim_match": (matching.describe() if matching else
+                                {"name": _matcher_name(claim_match), "gate": gate})}
     return Report(mentions=mentions, entities=entities, claims=claims, confidence=confidence,
                   documents=documents, skipped=skipped, provenance=dict(provenance or {}),
                   settings=settings,
                   details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims,
                                          alignment))
+
+
+def _matcher_name(claim_match) -> str:
+    from .matchers import default_name
+
+    if claim_match is None:
+        return default_name()
+    return claim_match if isinstance(claim_match, str) else claim_match.name
+
+
+def _default_threshold(claim_match) -> float:
+    from .matchers.registry import _resolve
+
+    return _resolve(_matcher_name(claim_match)).default_threshold
+
+
+def _claim_matching(claim_match, options, gate: bool, gold_docs: Mapping[str, Prediction], *,
+                    build: bool):
+    """The matcher and gate for claim scoring (None when claims are not scored: no model is
+    loaded for nothing). The gate's key entities are named by the gold mentions."""
+    if not build:
+        return None
+    from .claim_match import ClaimMatching
+    from .matchers import get
+
+    matcher = claim_match
+    if matcher is None or isinstance(matcher, str):
+        matcher = get(_matcher_name(claim_match), **dict(options or {}))
+    names: dict[str, dict[str, list[str]]] = {}
+    for doc_id, doc in gold_docs.items():
+        for m in doc.mentions:
+            if m.entity and m.text:
+                found = names.setdefault(doc_id, {}).setdefault(m.entity, [])
+                if m.text not in found:
+                    found.append(m.text)
+    for by_entity in names.values():  # the longest name first: the one a refusal shows
+        for entity, found in by_entity.items():
+            by_entity[entity] = sorted(found, key=len, reverse=True)
+    return ClaimMatching(matcher, gate=gate, entity_names=names)
 
 
 # --- the per-document stage: what an engine maps over batches of documents -------------------
@@ -149,11 +208,12 @@ def score_documents(gold_docs: Mapping[str, Prediction], pred_docs: Mapping[str,
                     doc_ids: Sequence[str], texts: Mapping[str, str], *, produces: Sequence[str],
                     labels=None, label_map=None, threshold: float = 0.5,
                     min_overlap: float = 0.0, keep_matches: bool = True,
-                    claim_texts: bool = False) -> DocumentScores:
+                    claim_texts: bool = False, matching=None) -> DocumentScores:
     """Score the documents ``doc_ids`` (in this order), the one sweep of each task. Every
     document is scored on its own, so a batch's results join other batches' (``combine``).
     ``claim_texts`` says whether every document of the whole run has its text (sentence-level
-    claim scoring needs all of them)."""
+    claim scoring needs all of them); ``matching`` is the claim matcher and gate
+    (``claim_match.ClaimMatching``)."""
     mention_result = claim_result = None
     if "mentions" in produces:
         from .mentions import score_mentions
@@ -172,7 +232,8 @@ def score_documents(gold_docs: Mapping[str, Prediction], pred_docs: Mapping[str,
         pred_claims = {d: list(pred_docs[d].claims) for d in doc_ids if d in pred_docs}
         alignment = _claimant_alignment(gold_docs, pred_docs)
         claim_result = score_claims(gold_claims, pred_claims, texts if claim_texts else None,
-                                    threshold=threshold, entity_alignment=alignment)
+                                    threshold=threshold, entity_alignment=alignment,
+                                    matching=matching)
     return DocumentScores(mention_result, claim_result, alignment)
 
 

@@ -5,7 +5,8 @@ Extractors either point at text (a span) or paraphrase (a statement), so similar
 
 - character IoU of the spans when the prediction has a span and the gold claim has one;
 - otherwise normalised token F1 (SQuAD) of the predicted statement against the gold statement
-  and against the gold span text, whichever is larger.
+  and against the gold span text, whichever is larger; or, given a ``ClaimMatching``
+  (``claim_match``), a claim matcher's similarity passed through the fact-consistency gate.
 
 Per document, ``scipy.optimize.linear_sum_assignment`` picks the one-to-one assignment that
 maximises total similarity; an assigned pair *matches* when its similarity reaches the
@@ -118,6 +119,19 @@ class ClaimPair:
 
 
 @dataclass
+class ClaimRefusal:
+    """A pair the fact-consistency gate refused although its similarity reached the threshold:
+    indices into the document's gold and predicted claim lists, the similarity before the gate
+    and the gate's reason."""
+
+    doc_id: str
+    gold: int
+    pred: int
+    similarity: float
+    reason: str
+
+
+@dataclass
 class ClaimResult:
     threshold: float
     counts: PRFScore
@@ -135,20 +149,40 @@ class ClaimResult:
     unmatched_pred: list[tuple[str, int]]
     per_doc: dict[str, PRFScore]
     per_sentence: dict[tuple[str, int], PRFScore] | None
+    #: pairs the gate refused whose prediction (or gold claim) was left unmatched
+    refusals: list[ClaimRefusal] = field(default_factory=list)
+    #: the matcher and gate used (``ClaimMatching.describe()``); None: token F1, no gate
+    matching: dict | None = None
     #: similarity of every assigned pair, matched or not (the sweep reads them)
     assigned: list[float] = field(default_factory=list)
     #: matched pairs whose attribute agrees, per attribute (accuracy = hits / support)
     attribute_hits: dict[str, int] = field(default_factory=dict)
 
 
-def assign(gold: Sequence[PredClaim], pred: Sequence[PredClaim]) -> list[tuple[int, int, float]]:
+def assign(gold: Sequence[PredClaim], pred: Sequence[PredClaim], matching=None,
+           doc_id: str = "") -> list[tuple[int, int, float]]:
     """The one-to-one assignment maximising total similarity: ``(gold_i, pred_j, similarity)``
-    for every assigned pair, whatever its similarity (threshold applied by the caller)."""
+    for every assigned pair, whatever its similarity (threshold applied by the caller).
+    ``matching`` (a ``claim_match.ClaimMatching``) picks the matcher and the gate; without it,
+    ``claim_similarity``."""
+    return _assign_matrix(*_matrix(gold, pred, matching, doc_id))[0]
+
+
+def _matrix(gold, pred, matching, doc_id):
     if not gold or not pred:
-        return []
-    matrix = np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float)
+        return np.zeros((len(gold), len(pred))), {}
+    if matching is None:
+        return np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), {}
+    from .claim_match import similarity_matrix
+
+    return similarity_matrix(gold, pred, matching, doc_id)
+
+
+def _assign_matrix(matrix, refused):
+    if matrix.size == 0:
+        return [], refused
     rows, cols = linear_sum_assignment(matrix, maximize=True)
-    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
+    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)], refused
 
 
 def _with_span_text(claims: Sequence[PredClaim], text: str | None) -> list[PredClaim]:
@@ -263,13 +297,15 @@ def _accuracy(hits: int, support: int) -> float | None:
 
 def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Sequence[PredClaim]],
                  texts: Mapping[str, str] | None = None, *, threshold: float = DEFAULT_THRESHOLD,
-                 entity_alignment: Mapping[str, Mapping[str, str]] | None = None) -> ClaimResult:
+                 entity_alignment: Mapping[str, Mapping[str, str]] | None = None,
+                 matching=None) -> ClaimResult:
     """Score predicted claims against gold claims, both grouped by document id.
 
     ``texts`` (document id -> text) enables sentence-level detection and per-sentence units for
     the bootstrap. ``entity_alignment`` (document id -> predicted entity id -> gold entity id)
     translates predicted claimants before they are compared; without it claimants are compared
-    as given (``"author"`` or an entity id).
+    as given (``"author"`` or an entity id). ``matching`` (a ``claim_match.ClaimMatching``)
+    chooses the matcher and the fact-consistency gate; without it, token F1 and no gate.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"claim threshold: found {threshold}, expected a number in (0, 1]")
@@ -290,6 +326,9 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
     attr_support = dict.fromkeys(ATTRIBUTES, 0)
     joint_tp = 0
     n_gold = n_pred = 0
+    refusals: list[ClaimRefusal] = []
+    if matching is not None:  # embed (or otherwise prepare) every text once, up front
+        matching.prepare([c for claims in (*gold.values(), *pred.values()) for c in claims])
 
     for doc_id in doc_ids:
         text = texts[doc_id] if texts is not None else None
@@ -300,7 +339,8 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
         n_gold, n_pred = n_gold + len(g), n_pred + len(p)
 
         doc_pairs = []
-        for i, j, sim in assign(g, p):
+        assigned_pairs, refused = _assign_matrix(*_matrix(g, p, matching, doc_id))
+        for i, j, sim in assigned_pairs:
             assigned.append(sim)
             if sim >= threshold:
                 doc_pairs.append(ClaimPair(doc_id, i, j, sim))
@@ -311,6 +351,7 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
         spurious = [j for j in range(len(p)) if j not in matched_p]
         unmatched_gold += [(doc_id, i) for i in missed]
         unmatched_pred += [(doc_id, j) for j in spurious]
+        refusals += _refusals(doc_id, refused, set(missed), set(spurious), threshold)
         tp = len(doc_pairs)
         per_doc[doc_id] = PRFScore(tp=tp, fp=len(p) - tp, fn=len(g) - tp)
 
@@ -350,7 +391,8 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
 
     return _claim_result(threshold, pairs, assigned, n_gold, n_pred, attr_hits, attr_support,
                          joint_tp, sentence_counts if texts is not None else None, unmatched_gold,
-                         unmatched_pred, per_doc, per_sentence)
+                         unmatched_pred, per_doc, per_sentence, refusals,
+                         matching.describe() if matching is not None else None)
 
 
 def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
@@ -372,12 +414,13 @@ def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
         {a: sum(r.attribute_support.get(a, 0) for r in results) for a in ATTRIBUTES},
         sum(r.joint.tp for r in results), sentence_counts,
         [u for r in results for u in r.unmatched_gold], [u for r in results for u in r.unmatched_pred],
-        {k: v for r in results for k, v in r.per_doc.items()}, per_sentence)
+        {k: v for r in results for k, v in r.per_doc.items()}, per_sentence,
+        [refusal for r in results for refusal in r.refusals], first.matching)
 
 
 def _claim_result(threshold, pairs, assigned, n_gold, n_pred, attr_hits, attr_support, joint_tp,
-                  sentence_counts, unmatched_gold, unmatched_pred, per_doc, per_sentence
-                  ) -> ClaimResult:
+                  sentence_counts, unmatched_gold, unmatched_pred, per_doc, per_sentence,
+                  refusals, matching_info) -> ClaimResult:
     """The derived figures, from counts and lists that add across documents."""
     counts = PRFScore(tp=len(pairs), fp=n_pred - len(pairs), fn=n_gold - len(pairs))
     sweep = []
@@ -404,6 +447,23 @@ def _claim_result(threshold, pairs, assigned, n_gold, n_pred, attr_hits, attr_su
         unmatched_pred=unmatched_pred,
         per_doc=per_doc,
         per_sentence=per_sentence,
+        refusals=refusals,
+        matching=matching_info,
         assigned=assigned,
         attribute_hits=attr_hits,
     )
+
+
+def _refusals(doc_id: str, refused: Mapping[tuple[int, int], tuple[float, str]], missed: set[int],
+              spurious: set[int], threshold: float) -> list[ClaimRefusal]:
+    """Refused pairs that would have matched (similarity at the threshold) and whose prediction
+    or gold claim went unmatched: the best such pair for each, so the error report can say why."""
+    out: dict[tuple[str, int], ClaimRefusal] = {}
+    for (i, j), (sim, reason) in sorted(refused.items()):
+        if sim < threshold or (i not in missed and j not in spurious):
+            continue
+        refusal = ClaimRefusal(doc_id, i, j, sim, reason)
+        for key in (("pred", j),) if j in spurious else (("gold", i),):
+            if key not in out or out[key].similarity < sim:
+                out[key] = refusal
+    return sorted({id(r): r for r in out.values()}.values(), key=lambda r: (r.pred, r.gold))

@@ -8,7 +8,9 @@ mistake with the gold span wrapped in ``[[ ]]`` and the predicted span in ``<< >
 
 Kinds: ``missed``, ``spurious``, ``wrong_label``, ``wrong_boundary``, ``wrong_both`` (mentions,
 as the mention scorer classifies them), ``missed_claim`` and ``spurious_claim`` (claims left
-unmatched at the report's threshold).
+unmatched at the report's threshold). An unmatched claim that reached the threshold with a
+claim on the other side but was refused by the fact-consistency gate says so in ``refused``:
+the other claim, the similarity before the gate and the gate's reason.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class ErrorItem:
     context: str | None
     start: int | None = None  # of the gold span, else the predicted one; for ordering
     detail: str | None = None
+    refused: str | None = None  # claims only: why the gate refused its closest counterpart
 
 
 def error_report(report_or_details, texts: Mapping[str, str] | None) -> dict[str, list[ErrorItem]]:
@@ -60,9 +63,11 @@ def error_report(report_or_details, texts: Mapping[str, str] | None) -> dict[str
     if details.claims is not None:
         sides = (("missed_claim", details.claims.unmatched_gold, details.gold_claims),
                  ("spurious_claim", details.claims.unmatched_pred, details.pred_claims))
+        refusals = _refusals_by_claim(details)
         for kind, unmatched, claims in sides:
             for doc_id, index in unmatched:
-                item = _claim_item(kind, doc_id, claims[doc_id][index], texts.get(doc_id))
+                item = _claim_item(kind, doc_id, claims[doc_id][index], texts.get(doc_id),
+                                   refusals.get((kind, doc_id, index)))
                 grouped.setdefault(kind, []).append(item)
     def order(item: ErrorItem):
         return item.doc_id, item.start if item.start is not None else -1
@@ -83,7 +88,22 @@ def _mention_item(match, text: str | None) -> ErrorItem:
     )
 
 
-def _claim_item(kind: str, doc_id: str, claim, text: str | None) -> ErrorItem:
+def _refusals_by_claim(details) -> dict[tuple[str, str, int], str]:
+    """(kind, doc id, claim index) -> "refused against ...: reason" for unmatched claims."""
+    out = {}
+    for r in getattr(details.claims, "refusals", ()):
+        gold = details.gold_claims[r.doc_id][r.gold]
+        pred = details.pred_claims[r.doc_id][r.pred]
+        for kind, index, other in (("spurious_claim", r.pred, gold), ("missed_claim", r.gold, pred)):
+            quoted = other.statement or (other.span.text if other.span else None) or "?"
+            side = "gold" if kind == "spurious_claim" else "predicted"
+            out.setdefault((kind, r.doc_id, index),
+                           f'{r.reason} (against {side} "{quoted}", similarity {r.similarity:.2f})')
+    return out
+
+
+def _claim_item(kind: str, doc_id: str, claim, text: str | None,
+                refused: str | None = None) -> ErrorItem:
     mark = GOLD_MARK if kind == "missed_claim" else PRED_MARK
     span = claim.span
     context = None
@@ -102,7 +122,7 @@ def _claim_item(kind: str, doc_id: str, claim, text: str | None) -> ErrorItem:
                      gold_text=quoted if gold_side else None,
                      pred_text=None if gold_side else quoted,
                      context=context, start=span.start if span is not None else None,
-                     detail=detail or None)
+                     detail=detail or None, refused=refused)
 
 
 def _slice(text: str | None, span) -> str | None:
@@ -159,6 +179,8 @@ def errors_to_text(errors: Mapping[str, list[ErrorItem]]) -> str:
         for item in items:
             detail = f"  ({item.detail})" if item.detail else ""
             lines.append(f"{item.doc_id}  {_sides(item)}{detail}")
+            if item.refused:
+                lines.append(f"    refused: {item.refused}")
             lines.append("    " + (item.context if item.context is not None else "(text unknown)"))
         lines.append("")
     return "\n".join(lines)
@@ -180,6 +202,8 @@ def errors_tables(errors: Mapping[str, list[ErrorItem]]) -> list:
             context.highlight_regex(r"\[\[.*?\]\]", "bold red")
             context.highlight_regex(r"<<.*?>>", "bold cyan")
             sides = _sides(item) + (f" ({item.detail})" if item.detail else "")
+            if item.refused:
+                sides += f"\nrefused: {item.refused}"
             table.add_row(Text(item.doc_id), Text(sides), context)
         tables.append(table)
     return tables

@@ -319,6 +319,15 @@ class Report:
                 f"accuracy {_f(c['type_accuracy'])}, check-worthiness accuracy "
                 f"{_f(c['checkworthy_accuracy'])}.")
 
+    def matcher_note(self) -> str:
+        """Which claim matcher and gate produced the claim scores (``settings.claim_match``)."""
+        m = self.settings.get("claim_match")
+        if not m:
+            return "Claim matcher: token F1 (no gate)."
+        extra = ", ".join(f"{k} {v}" for k, v in m.items() if k not in ("name", "gate"))
+        gate = "with the fact-consistency gate" if m.get("gate") else "without the gate"
+        return f"Claim matcher: {m['name']}{f' ({extra})' if extra else ''}, {gate}."
+
     def _sweep_rows(self) -> list[list[str]]:
         return [[str(r["threshold"]), *_prf_cells(r)] for r in self.claims["sweep"]]
 
@@ -346,6 +355,7 @@ class Report:
         if self.claims is not None:
             out += [f"### Claims (similarity threshold {self.claims['threshold']})",
                     _md_table(["", "P", "R", "F1", ci], self._claim_rows()),
+                    self.matcher_note(),
                     self._attribute_note(),
                     _md_table(["threshold", "P", "R", "F1"], self._sweep_rows())]
         out += [f"*{task}: not scored ({reason}).*" for task, reason in self.skipped.items()]
@@ -398,7 +408,7 @@ class Report:
         if self.claims is not None:
             t = _rich_table(f"Claims (threshold {self.claims['threshold']})",
                             ["", "P", "R", "F1", "CI"], self._claim_rows())
-            t.caption = self._attribute_note()
+            t.caption = self.matcher_note() + "\n" + self._attribute_note()
             tables += [t, _rich_table("Claim threshold sweep", ["threshold", "P", "R", "F1"],
                                       self._sweep_rows())]
         return tables

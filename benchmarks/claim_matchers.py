@@ -1,0 +1,260 @@
+"""Claim matchers on the calibration set, and how fast claim scoring runs with each.
+
+    .venv/bin/python benchmarks/claim_matchers.py [--matchers token,semantic] [--claims 10000]
+        [--llm-base-url URL --llm-model NAME]
+
+Part 1, calibration (benchmarks/claims_calibration.jsonl: gold claim, candidate, same or
+different, kind of negative): for each matcher, with and without the fact-consistency gate,
+the threshold that maximises accuracy on the whole set, accuracy / precision / recall ("same"
+is the positive class) there and at the matcher's default threshold (what ``ecbench score``
+uses), accuracy with the threshold chosen by 5-fold cross-validation grouped by gold claim
+(so the set does not grade its own threshold), and the share of hard negatives (changed
+number, negation, swapped entity or place, changed date) that still match.
+
+Part 2, speed: ``ecbench score`` end to end (process start to report written) on a generated
+pair of files with ``--claims`` predicted claims against as many gold claims, once per matcher,
+beside each other in the same run; then, in process, how many texts the semantic matcher
+embedded against how many distinct statements there are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from toolkit.scoring.gate import refusal  # noqa: E402
+from toolkit.scoring.matchers import get  # noqa: E402
+
+CALIBRATION = ROOT / "benchmarks" / "claims_calibration.jsonl"
+HARD_KINDS = ("number", "negation", "entity", "place", "date")
+FIELDS = {"id": str, "source": str, "gold": str, "candidate": str, "label": str, "kind": str}
+GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+
+
+def load(path: Path) -> list[dict]:
+    """The calibration pairs; a bad line stops with one message naming line and field."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            sys.exit(f"{path}: line {n}: not JSON ({e.msg})")
+        for field, kind in FIELDS.items():
+            if not isinstance(row.get(field), kind) or not row[field]:
+                sys.exit(f"{path}: line {n}: field {field}: found {row.get(field)!r}, "
+                         f"expected a non-empty {kind.__name__}")
+        if row["label"] not in ("same", "different"):
+            sys.exit(f"{path}: line {n}: field label: found {row['label']!r}, expected same or different")
+        ents = row.get("gold_entities", [])
+        if not (isinstance(ents, list) and all(isinstance(e, list) and all(isinstance(a, str) for a in e)
+                                               for e in ents)):
+            sys.exit(f"{path}: line {n}: field gold_entities: expected a list of lists of names")
+        rows.append(row)
+    return rows
+
+
+def metrics(sim: np.ndarray, same: np.ndarray, threshold: float) -> dict:
+    pred = sim >= threshold
+    tp, fp = int((pred & same).sum()), int((pred & ~same).sum())
+    fn = int((~pred & same).sum())
+    return {"accuracy": float((pred == same).mean()),
+            "precision": tp / (tp + fp) if tp + fp else 0.0,
+            "recall": tp / (tp + fn) if tp + fn else 0.0}
+
+
+def best_threshold(sim: np.ndarray, same: np.ndarray) -> float:
+    accuracy = [(metrics(sim, same, t)["accuracy"], -t) for t in GRID]
+    return float(-max(accuracy)[1])  # the lowest of the best thresholds
+
+
+def cross_validated(sim: np.ndarray, same: np.ndarray, groups: list[str]) -> float:
+    from sklearn.model_selection import GroupKFold
+
+    right = 0
+    for train, test in GroupKFold(n_splits=5).split(sim, same, groups):
+        t = best_threshold(sim[train], same[train])
+        right += int(((sim[test] >= t) == same[test]).sum())
+    return right / len(sim)
+
+
+def calibration(rows: list[dict], matchers: dict) -> None:
+    same = np.array([r["label"] == "same" for r in rows])
+    hard = np.array([r["kind"] in HARD_KINDS for r in rows])
+    kinds = [r["kind"] for r in rows]
+    reasons = [refusal(r["candidate"], r["gold"], r["gold_entities"]) for r in rows]
+    passed = np.array([why is None for why in reasons])
+    print(f"Calibration set: {len(rows)} pairs ({int(same.sum())} same, {int((~same).sum())} "
+          f"different, of which {int(hard.sum())} hard negatives); kinds: "
+          + ", ".join(f"{k} {c}" for k, c in Counter(kinds).most_common()))
+    print(f"The gate alone refuses {int((~passed & ~same).sum())} of {int((~same).sum())} different "
+          f"pairs and {int((~passed & same).sum())} of {int(same.sum())} same pairs.\n")
+    header = (f"{'matcher':<10}{'gate':<6}{'threshold':>10}{'acc':>7}{'P':>7}{'R':>7}{'hard neg.':>10}"
+              f"{'CV acc':>8}   {'default':>8}{'acc':>7}{'P':>7}{'R':>7}{'hard neg.':>10}{'seconds':>9}")
+    print(header)
+    print("-" * len(header))
+    results = {}
+    for name, matcher in matchers.items():
+        start = time.perf_counter()
+        raw = matcher.similarity([(r["candidate"], r["gold"]) for r in rows])
+        seconds = time.perf_counter() - start
+        for gate in (False, True):
+            sim = np.where(passed, raw, 0.0) if gate else raw
+            t = best_threshold(sim, same)
+            at_best, at_default = metrics(sim, same, t), metrics(sim, same, matcher.default_threshold)
+            hard_best = float((sim[hard] >= t).mean())
+            hard_default = float((sim[hard] >= matcher.default_threshold).mean())
+            cv = cross_validated(sim, same, [r["gold"] for r in rows])
+            results[(name, gate)] = (sim, t)
+            print(f"{name:<10}{'yes' if gate else 'no':<6}{t:>10.2f}{at_best['accuracy']:>7.3f}"
+                  f"{at_best['precision']:>7.3f}{at_best['recall']:>7.3f}{hard_best:>10.1%}{cv:>8.3f}   "
+                  f"{matcher.default_threshold:>8.2f}{at_default['accuracy']:>7.3f}"
+                  f"{at_default['precision']:>7.3f}{at_default['recall']:>7.3f}{hard_default:>10.1%}"
+                  f"{seconds:>9.2f}")
+    print("\n'hard neg.': share of hard negatives matched; 'CV acc': accuracy with the threshold "
+          "chosen on the other 4 of 5 folds (grouped by gold claim); 'default': the matcher's "
+          "default threshold, which `ecbench score` uses.\n")
+
+    for (name, gate), (sim, t) in results.items():
+        if not gate:
+            continue
+        matched = Counter(k for k, s in zip(kinds, sim) if s >= name_default(matchers, name))
+        total = Counter(kinds)
+        print(f"{name} + gate at its default threshold, share matched by kind: "
+              + ", ".join(f"{k} {matched[k]}/{total[k]}" for k in total))
+    if ("semantic", True) in results:
+        sim, _ = results[("semantic", True)]
+        m = metrics(sim, same, matchers["semantic"].default_threshold)
+        hard_rate = float((sim[hard] >= matchers["semantic"].default_threshold).mean())
+        print(f"\nTarget: semantic + gate accuracy >= 0.90 at its default threshold: "
+              f"{m['accuracy']:.3f} -> {'met' if m['accuracy'] >= 0.90 else 'NOT met'}")
+        print(f"Target: hard negatives matched <= 5%: {hard_rate:.1%} -> "
+              f"{'met' if hard_rate <= 0.05 else 'NOT met'}")
+        wrong = [(r, s) for r, s in zip(rows, sim)
+                 if (s >= matchers['semantic'].default_threshold) != (r["label"] == "same")]
+        print(f"\nsemantic + gate, the {len(wrong)} pairs it gets wrong:")
+        for r, s in wrong:
+            print(f"  {r['id']} {r['label']:<9} {r['kind']:<11} sim {s:.2f}  {r['candidate']}")
+
+
+def name_default(matchers: dict, name: str) -> float:
+    return matchers[name].default_threshold
+
+
+# --- speed ------------------------------------------------------------------------------------
+
+
+def _tag(k: int) -> str:
+    letters = ""
+    while True:
+        letters = chr(ord("a") + k % 26) + letters
+        k //= 26
+        if not k:
+            return letters
+
+
+def make_files(rows: list[dict], n_claims: int, folder: Path, per_doc: int = 20) -> tuple[Path, Path]:
+    """Gold and predictions (predictions shape, no texts) with ``n_claims`` claims on each side:
+    calibration claims and candidates, made distinct per document by a letter tag."""
+    golds = sorted({r["gold"] for r in rows})
+    candidates = {g: [r["candidate"] for r in rows if r["gold"] == g] for g in golds}
+    gold_lines, pred_lines = [], []
+    for d in range(n_claims // per_doc):
+        picked = [golds[(d + i) % len(golds)] for i in range(per_doc)]
+        tag = _tag(d)
+        gold_claims = [{"statement": f"{g[:-1]}, says source {tag}."} for g in picked]
+        pred_claims = [{"statement": f"{(c := candidates[g][d % len(candidates[g])])[:-1]}, says source {tag}."}
+                       for g in picked]
+        gold_lines.append({"doc_id": f"doc{d:05d}", "claims": gold_claims})
+        pred_lines.append({"doc_id": f"doc{d:05d}", "claims": pred_claims})
+    gold_path, pred_path = folder / "gold.jsonl", folder / "pred.jsonl"
+    header = {"header": {"produces": ["claims"]}}
+    gold_path.write_text("".join(json.dumps(x) + "\n" for x in gold_lines))
+    pred_path.write_text("".join(json.dumps(x) + "\n" for x in [header, *pred_lines]))
+    return gold_path, pred_path
+
+
+def speed(rows: list[dict], names: list[str], n_claims: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        gold, pred = make_files(rows, n_claims, Path(tmp))
+        import os
+
+        print(f"\nLoad average of this machine (shared): {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} cores")
+        print(f"Speed: `ecbench score --gold gold.jsonl --pred pred.jsonl --claim-match NAME "
+              f"--resamples 0 --format json --out report.json`, {n_claims} predicted claims against "
+              f"{n_claims} gold claims in {n_claims // 20} documents, end to end:")
+        runs = []
+        for name in names:
+            if name == "semantic":  # first with an empty embedding cache, then with the one it wrote
+                cache = ["--claim-match-option", f"cache_dir={Path(tmp) / 'embeddings'}"]
+                runs += [("semantic", "cold", cache), ("semantic", "warm", cache)]
+            else:
+                runs.append((name, "", []))
+        for name, kind, extra in runs:
+            out = Path(tmp) / f"{name}.json"
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "toolkit", "score", "--gold", str(gold), "--pred",
+                                   str(pred), "--claim-match", name, *extra, "--resamples", "0", "--format",
+                                   "json", "--out", str(out)], capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            if done.returncode:
+                print(f"  {name:<9} failed: {done.stderr.strip().splitlines()[-1:]}")
+                continue
+            claims = json.loads(out.read_text())["claims"]
+            print(f"  {name:<9}{kind:<6} {seconds:6.1f} s   claims F1 {claims['f1']:.3f}"
+                  f"{'   (target < 60 s: ' + ('met' if seconds < 60 else 'NOT met') + ')' if name == 'semantic' else ''}")
+        print("  (cold: every statement embedded; warm: the embeddings the cold run cached on disk)")
+        if "semantic" in names:
+            from toolkit.predictions import read_predictions
+            from toolkit.scoring import score
+
+            # the embedding count on a tenth of the claims (the timing is the end-to-end one above)
+            small = Path(tmp) / "small"
+            small.mkdir()
+            gold, pred = make_files(rows, max(20, n_claims // 10), small)
+            g, p = read_predictions(gold)[1], read_predictions(pred)[1]
+            distinct = {c.statement for x in (*g, *p) for c in x.claims}
+            matcher = get("semantic", cache_dir="")  # cold: no embedding from earlier runs
+            matcher.similarity([("warm", "up")])  # load the model outside the timing
+            start = time.perf_counter()
+            score(g, p, produces=["claims"], n_resamples=0, claim_match=matcher)
+            seconds = time.perf_counter() - start
+            print(f"  semantic embedded {matcher.encoded - 2} texts for {len(distinct)} distinct statements "
+                  f"(each once: {'yes' if matcher.encoded - 2 == len(distinct) else 'NO'}); in process, "
+                  f"model loaded: {seconds:.1f} s, {(matcher.encoded - 2) / seconds:.0f} texts/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calibration", type=Path, default=CALIBRATION)
+    parser.add_argument("--matchers", default="token,semantic", help="comma-separated matcher names")
+    parser.add_argument("--claims", type=int, default=10_000, help="claims per side in the speed run (0: skip)")
+    parser.add_argument("--llm-base-url", default=None, help="also evaluate the llm matcher on this server")
+    parser.add_argument("--llm-model", default=None)
+    args = parser.parse_args()
+    rows = load(args.calibration)
+    names = [n.strip() for n in args.matchers.split(",") if n.strip()]
+    matchers = {n: get(n) for n in names}
+    if args.llm_base_url:
+        options = {"base_url": args.llm_base_url, **({"model": args.llm_model} if args.llm_model else {})}
+        matchers["llm"] = get("llm", **options)
+    calibration(rows, matchers)
+    if args.claims:
+        speed(rows, names, args.claims)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Claim matchers: how similar a predicted claim is to a gold claim (see ``base``).
+
+>>> from toolkit.scoring.matchers import get
+>>> get("token").similarity([("prices rose 5%", "Prices rose 5%.")]).tolist()
+[1.0]
+"""
+
+from .base import ClaimMatcher, MatcherError
+from .registry import available, default_name, get
+
+__all__ = ["ClaimMatcher", "MatcherError", "available", "default_name", "get"]

@@ -1,0 +1,139 @@
+"""``llm``: an entailment judge through the ``llm`` extractor's OpenAI-compatible client.
+
+A pair's similarity is the share of the two directions in which the judge says one claim
+entails the other (predicted => gold, gold => predicted): 1.0 when each follows from the
+other (the same claim), 0.5 when only one does (one is more specific), 0.0 otherwise. The
+client, its retries with backoff, its on-disk answer cache and its handling of the API key are
+the extractor's (``toolkit.extractors.llm``); answers are also kept in memory, so each
+directed pair is asked once per run. Options are the extractor's settings (model, base_url,
+api_key_env, max_concurrency, max_retries, timeout, cache_dir, response_format, ...).
+
+Needs the optional extra: ``pip install 'ecbench[llm]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from .base import ClaimMatcher, MatcherError
+
+JUDGE_VERSION = "entail-1"
+SYSTEM = (
+    "You judge entailment between two factual claims. The premise entails the hypothesis when, "
+    "if the premise is true, the hypothesis must be true too: every number, date, place, person "
+    "and the polarity (affirmed or denied) it states follows from the premise. Wording does not "
+    'matter. Answer with JSON only: {"entailment": true} or {"entailment": false}.'
+)
+SCHEMA = {"type": "object", "properties": {"entailment": {"type": "boolean"}},
+          "required": ["entailment"], "additionalProperties": False}
+
+
+def _response_format(mode: str) -> dict | None:
+    if mode == "json_schema":
+        return {"type": "json_schema",
+                "json_schema": {"name": "entailment", "schema": SCHEMA, "strict": True}}
+    return {"type": "json_object"} if mode == "json_object" else None
+
+
+def parse_judgement(content: str | None) -> bool:
+    """The judge's answer as a bool; ``ValueError`` when it is not the JSON asked for.
+
+    >>> parse_judgement('{"entailment": true}'), parse_judgement('```json\\n{"entailment": false}\\n```')
+    (True, False)
+    """
+    text = (content or "").strip()
+    if text.startswith("```"):
+        text = text.strip("`").removeprefix("json").strip()
+    value = json.loads(text).get("entailment")
+    if not isinstance(value, bool):
+        raise ValueError(f"entailment: found {value!r}, expected true or false")
+    return value
+
+
+class LLMMatcher(ClaimMatcher):
+    name = "llm"
+    default_threshold = 0.75  # both directions
+
+    def __init__(self, **settings: Any):
+        from ...extractors.base import SettingsError
+
+        try:
+            from ...extractors.llm import LLMExtractor
+
+            self._client = LLMExtractor(**settings)
+        except (SettingsError, ImportError) as e:
+            raise MatcherError(f"claim matcher 'llm': {e}") from None
+        self._answers: dict[tuple[str, str], bool] = {}
+        self.asked = 0
+
+    def _fields(self, premise: str, hypothesis: str) -> dict[str, Any]:
+        s = self._client.settings
+        fields: dict[str, Any] = {
+            "messages": [{"role": "system", "content": SYSTEM},
+                         {"role": "user", "content": f"Premise: {premise}\nHypothesis: {hypothesis}"}],
+            "temperature": s.temperature, "judge_version": JUDGE_VERSION}
+        if s.max_tokens is not None:
+            fields["max_tokens"] = s.max_tokens
+        if (fmt := _response_format(s.response_format)) is not None:
+            fields["response_format"] = fmt
+        return fields
+
+    def _judge(self, directed: tuple[str, str]) -> bool:
+        from ...extractors.llm import DocumentFailed, cache_key
+
+        client = self._client
+        fields = self._fields(*directed)
+        cache_file = client._cache_file(cache_key(client.settings.model, fields))
+        cached = client._read_cache(cache_file)
+        if cached is not None:
+            try:
+                return parse_judgement(cached.content)
+            except ValueError:
+                pass
+        request = {k: v for k, v in fields.items() if k != "judge_version"}
+        rng = random.Random(f"{client.settings.seed}:{directed}")
+        problem = None
+        for _ in range(2):  # a malformed answer is asked once more
+            try:
+                answer = client._request(request, rng)
+            except DocumentFailed as e:
+                raise MatcherError(f"claim matcher 'llm': {client._scrub(str(e))}") from None
+            self.asked += 1
+            try:
+                verdict = parse_judgement(answer.content)
+            except ValueError as e:
+                problem = e
+                continue
+            client._write_cache(cache_file, answer)
+            return verdict
+        raise MatcherError(f"claim matcher 'llm': malformed answer from model "
+                           f"{client.settings.model!r}, twice: {problem}")
+
+    def similarity(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        from ...extractors.base import ExtractorError
+
+        try:
+            self._client.setup()
+        except ExtractorError as e:
+            raise MatcherError(f"claim matcher 'llm': {e}") from None
+        directed = list(dict.fromkeys(d for p, g in pairs for d in ((p, g), (g, p))))
+        todo = [d for d in directed if d not in self._answers]
+        if todo:
+            try:
+                with ThreadPoolExecutor(self._client.settings.max_concurrency) as pool:
+                    verdicts = list(pool.map(self._judge, todo))
+            except ExtractorError as e:
+                raise MatcherError(f"claim matcher 'llm': {e}") from None
+            self._answers.update(zip(todo, verdicts))
+        return np.array([(self._answers[(p, g)] + self._answers[(g, p)]) / 2 for p, g in pairs],
+                        dtype=float)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "model": self._client.settings.model,
+                "judge_version": JUDGE_VERSION}

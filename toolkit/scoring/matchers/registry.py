@@ -1,0 +1,63 @@
+"""Find claim matchers by name: entry point group ``ecbench.claim_matchers`` (how the
+built-ins are registered too) or ``module:Class``.
+
+>>> get("token").name
+'token'
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+from .base import ClaimMatcher, MatcherError
+
+GROUP = "ecbench.claim_matchers"
+
+
+def available() -> dict[str, EntryPoint]:
+    """Registered matchers by name, not imported (listing them loads no model)."""
+    return {ep.name: ep for ep in sorted(entry_points(group=GROUP), key=lambda ep: ep.name)}
+
+
+def _resolve(name_or_path: str):
+    registered = available()
+    if name_or_path in registered:
+        try:
+            return registered[name_or_path].load()
+        except ImportError as e:
+            raise MatcherError(f"claim matcher {name_or_path!r} cannot be imported: {e}") from None
+    if ":" in name_or_path:
+        module, _, attr = name_or_path.partition(":")
+        try:
+            obj = importlib.import_module(module)
+            for part in attr.split("."):
+                obj = getattr(obj, part)
+        except (ImportError, AttributeError) as e:
+            raise MatcherError(f"claim matcher {name_or_path!r}: cannot load it ({e})") from None
+        return obj
+    names = ", ".join(registered) or "(none)"
+    raise MatcherError(f"unknown claim matcher {name_or_path!r}; available: {names} "
+                       "(or give module:Class)")
+
+
+def get(name_or_path: str, **options: Any) -> ClaimMatcher:
+    """A matcher instance for a registered name or a ``module:Class`` path, built with
+    ``options``."""
+    cls = _resolve(name_or_path)
+    if not (isinstance(cls, type) and issubclass(cls, ClaimMatcher)):
+        raise MatcherError(f"claim matcher {name_or_path!r}: found {cls!r}, expected a subclass of "
+                           "toolkit.scoring.matchers.ClaimMatcher")
+    try:
+        return cls(**options)
+    except TypeError as e:
+        raise MatcherError(f"claim matcher {name_or_path!r}: bad options {sorted(options)} ({e})") from None
+
+
+def default_name() -> str:
+    """The most accurate matcher that runs offline in this install: ``semantic`` when
+    sentence-transformers and the packaged model are installed, else ``token``."""
+    from .semantic import available as semantic_available
+
+    return "semantic" if semantic_available() else "token"
