@@ -28,6 +28,7 @@ def batched(size):
     (12, 5, {}),  # under 30 documents: sentence units
     (200, 33, {"min_overlap": 50, "labels": ["PERSON", "GPE", "ORG"]}),
     (150, 16, {"error_details": False}),
+    (90, 10, {"claim_match": "token", "gate": False}),
 ])
 def test_batches_give_the_same_report(n_docs, size, kwargs):
     gold, pred, texts = generated(n_docs, seed=n_docs + size)
