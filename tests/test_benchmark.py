@@ -49,8 +49,8 @@ def test_entity_only_extractor_is_not_scored_on_claims(corpus):
 
 
 def test_default_extractors_add_llm_only_with_an_endpoint():
-    assert default_extractors({}) == ["spacy", "rules-claims"]
-    assert default_extractors({"ECBENCH_LLM_BASE_URL": "http://127.0.0.1:9"})[-1] == "llm"
+    assert default_extractors({}) == ["spacy", "rules-claims", "gold", "empty"]
+    assert default_extractors({"ECBENCH_LLM_BASE_URL": "http://127.0.0.1:9"})[2] == "llm"
 
 
 def test_result_filename_is_safe():

@@ -256,3 +256,21 @@ def test_error_report_carries_the_refusal():
     # without the gate the same pair matches (token F1 0.83)
     assert score(gold, pred, produces=["claims"], n_resamples=0, claim_match="token",
                  gate=False).claims["tp"] == 1
+
+
+def test_span_pairs_keep_the_span_convention_under_a_stricter_matcher():
+    """IoU 0.6 matches under the span convention (0.5) whatever the matcher's threshold is: a
+    span-based system is not judged by a threshold chosen for sentence embeddings."""
+    from toolkit.scoring.claim_match import ClaimMatching, similarity_matrix
+    from toolkit.scoring.matchers.token import TokenMatcher
+
+    class Strict(TokenMatcher):
+        default_threshold = 0.7
+
+    gold = [PredClaim.model_validate({"span": {"start": 0, "end": 60}})]
+    pred = [PredClaim.model_validate({"span": {"start": 0, "end": 36}}),   # IoU 0.6
+            PredClaim.model_validate({"span": {"start": 0, "end": 24}})]   # IoU 0.4
+    plain, _ = similarity_matrix(gold, pred, ClaimMatching(TokenMatcher()))
+    strict, _ = similarity_matrix(gold, pred, ClaimMatching(Strict()))
+    assert plain[0].tolist() == pytest.approx([0.6, 0.4])
+    assert strict[0, 0] >= 0.7 > strict[0, 1]  # the same decisions at each matcher's threshold

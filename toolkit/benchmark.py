@@ -23,6 +23,8 @@ from .extractors.runner import RunResult, run
 from .schema import Prediction
 
 DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
+#: built-ins that bound every score: the gold itself (1.0 where scoring is sound) and nothing
+REFERENCE_EXTRACTORS = ("gold", "empty")
 LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
 LEADERBOARD = "LEADERBOARD.md"
 REPORT_HTML = "report.html"
@@ -30,8 +32,10 @@ SCHEMES = ("strict", "exact", "partial", "type")
 
 
 def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
-    """``spacy`` and ``rules-claims``, plus ``llm`` when an endpoint is configured."""
-    return [*DEFAULT_EXTRACTORS, *(["llm"] if env.get(LLM_ENDPOINT_ENV) else [])]
+    """``spacy`` and ``rules-claims``, plus ``llm`` when an endpoint is configured, then the
+    reference rows ``gold`` and ``empty``: every built-in that can run offline."""
+    return [*DEFAULT_EXTRACTORS, *(["llm"] if env.get(LLM_ENDPOINT_ENV) else []),
+            *REFERENCE_EXTRACTORS]
 
 
 def default_results_dir(corpus_root: Path, cwd: Path | None = None) -> Path:

@@ -143,7 +143,7 @@ def list_extractors():
 def benchmark(
     extractor: Annotated[Optional[list[str]], typer.Option(
         "--extractor", "-e", help="extractor to run (repeatable; default: spacy and rules-claims, "
-        "plus llm when ECBENCH_LLM_BASE_URL is set)")] = None,
+        "plus llm when ECBENCH_LLM_BASE_URL is set, and the reference rows gold and empty)")] = None,
     results_dir: Annotated[Optional[Path], typer.Option(
         help="where <extractor>.json, LEADERBOARD.md and report.html go (default: "
              "benchmarks/results beside the corpus found as --corpus says; for the corpus an "
