@@ -113,3 +113,17 @@ def test_scores_on_a_long_chain_are_those_of_the_dense_assignment(monkeypatch):
     assert fast.micro == dense.micro and fast.per_label == dense.per_label
     assert fast.matches == dense.matches
     assert fast.micro["exact"].incorrect == n  # every prediction is paired, none exactly
+
+
+@pytest.mark.parametrize("gold_end, agrees", [(100, True), (101, False), (200, False)])
+def test_nervaluate_ignores_overlaps_under_one_percent_of_the_gold_span(gold_end, agrees):
+    # docs/scoring.md: equal to nervaluate on disjoint spans only when each overlap covers
+    # at least 1% of the gold span (100 * overlap >= gold length)
+    nervaluate = pytest.importorskip("nervaluate")
+    gold, pred = [S(0, gold_end, "PERSON")], [S(0, 1, "PERSON")]
+    ours = score_mentions({"d": gold}, {"d": pred}).micro["type"].f1
+    rows = lambda spans: [[{"label": s.label, "start": s.start, "end": s.end - 1} for s in spans]]  # noqa: E731
+    theirs = nervaluate.Evaluator(rows(gold), rows(pred), tags=["PERSON"],
+                                  loader="dict").evaluate()["overall"]["ent_type"].f1
+    assert ours == 1.0
+    assert (theirs == ours) is agrees
