@@ -49,14 +49,17 @@ def _gold_spans(gold: DocumentGold) -> list[tuple[str, str, str, int, int]]:
     return spans
 
 
-def gold_doc(text: str, gold: DocumentGold):
+def gold_doc(text: str, gold: DocumentGold, tokens=None):
     """A spaCy ``Doc`` of ``text`` whose tokens respect every gold boundary.
 
     Sets ``doc.ents`` (non-overlapping mentions; ``ent_id_`` = mention id, ``kb_id_`` =
     entity id), ``doc.spans["mentions"]`` (all mentions, in gold order, ``kb_id_`` = entity id)
     and ``doc.spans["claims"]`` (claim spans in gold order, label = claim type).
-    Returns ``(doc, warnings)``.
+    ``tokens``: the blank tokenizer's ``Doc`` of ``text`` when the caller already has it (a
+    batch from ``tokenizer.pipe``). Returns ``(doc, warnings)``.
     """
+    from bisect import bisect_left, bisect_right
+
     from spacy.tokens import Doc, Span
     from spacy.util import filter_spans
 
@@ -66,19 +69,27 @@ def gold_doc(text: str, gold: DocumentGold):
     words: list[str] = []
     spaces: list[bool] = []
     warnings: list[ExportWarning] = []
-    for token in nlp.make_doc(text):
-        start, end = token.idx, token.idx + len(token)
-        inner = [c for c in cuts if start < c < end]
+    if tokens is None:
+        tokens = nlp.make_doc(text)
+    # token offsets as arrays: no Token objects (they cost more than the tokenizer itself)
+    for start, length, space in tokens.to_array(["IDX", "LENGTH", "SPACY"]).tolist():
+        end = start + length
+        lo, hi = bisect_right(cuts, start), bisect_left(cuts, end)
+        if lo == hi:  # no gold boundary inside the token: nearly all of them
+            words.append(text[start:end])
+            spaces.append(bool(space))
+            continue
+        inner = cuts[lo:hi]
         for kind, item_id, span_text, s, e in spans:
             if s in inner or e in inner:
                 warnings.append(ExportWarning(
                     gold.doc_id, kind, item_id, span_text, s, e,
-                    f"not on spaCy token boundaries; token {token.text!r} [{start}:{end}] split to fit"))
+                    f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
         pieces = [start, *inner, end]
         for a, b in zip(pieces, pieces[1:]):
             words.append(text[a:b])
             spaces.append(False)
-        spaces[-1] = bool(token.whitespace_)
+        spaces[-1] = bool(space)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     if doc.text != text:  # cannot happen unless spaCy changes how it keeps whitespace
         raise AssertionError(f"{gold.doc_id}: tokens do not rebuild the text")
@@ -128,10 +139,23 @@ def tagged_sentences(doc) -> list[TaggedSentence]:
         first = next((i for i, (s, e) in enumerate(bounds) if s <= ent.start_char < e), None)
         while first is not None and first + 1 < len(bounds) and ent.end_char > bounds[first][1]:
             bounds[first][1] = bounds.pop(first + 1)[1]
-    out = []
-    for start, end in bounds:
-        toks = [t for t in doc if start <= t.idx < end and not t.is_space]
-        if toks:
-            out.append(TaggedSentence(tuple(t.text for t in toks), tuple(bio_tag(t) for t in toks),
-                                      start, end))
+    text, strings = doc.text, doc.vocab.strings
+    rows = doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist()
+    out, k = [], 0
+    for start, end in bounds:  # tokens and sentences are both in text order: one walk
+        while k < len(rows) and rows[k][0] < start:
+            k += 1
+        tokens, tags = [], []
+        while k < len(rows) and rows[k][0] < end:
+            idx, length, is_space, iob, ent_type = rows[k]
+            if not is_space:
+                tokens.append(text[idx:idx + length])
+                # ENT_IOB codes: 0 unset, 1 I, 2 O, 3 B (as bio_tag reads token.ent_iob_)
+                tags.append(f"{_IOB[iob]}-{strings[ent_type]}" if iob in (1, 3) else "O")
+            k += 1
+        if tokens:
+            out.append(TaggedSentence(tuple(tokens), tuple(tags), start, end))
     return out
+
+
+_IOB = {1: "I", 3: "B"}
