@@ -37,10 +37,10 @@ def _warn(warnings) -> None:
         err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
 
 
-def _load(corpus_dir: Path | None) -> corpus_mod.Corpus:
+def _load(corpus_dir: Path | None, stream: bool = False) -> corpus_mod.Corpus:
     root = corpus_dir or corpus_mod.find_root()
     try:
-        return corpus_mod.load(root)
+        return (corpus_mod.stream if stream else corpus_mod.load)(root)
     except corpus_mod.CorpusError as e:
         first = e.problems[0] if e.problems else ""
         fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
@@ -76,7 +76,7 @@ def export_hf_cmd(
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
     from ..export.hf import check_folder, export_hf
 
-    corpus = _load(corpus_dir)
+    corpus = _load(corpus_dir, stream=True)  # documents read one at a time: any corpus size
     _quiet_datasets()
     optional = {name: corpus.root / rel for name, rel in
                 (("leaderboard", "benchmarks/results/LEADERBOARD.md"),

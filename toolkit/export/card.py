@@ -59,12 +59,12 @@ def _short(row: dict, chars: int = 200, items: int = 8) -> dict:
 
 
 def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
-    """The YAML header as ``DatasetCardData``."""
+    """The YAML header as ``DatasetCardData``; ``documents``: their manifest entries."""
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    licence, licence_name = hub_licence([d.meta.licence for d in documents])
-    languages = sorted({d.meta.language for d in documents})
+    licence, licence_name = hub_licence([d.licence for d in documents])
+    languages = sorted({d.language for d in documents})
     data = DatasetCardData(
         pretty_name=PRETTY_NAME,
         language=languages,
@@ -104,43 +104,46 @@ def _guidelines_section(guidelines: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def render_card(corpus, tables: dict, infos, data_files: dict, *, leaderboard: str | None,
+def render_card(corpus, splits: dict, infos, data_files: dict, *, leaderboard: str | None,
                 guidelines: str | None) -> str:
-    """The whole README.md text."""
+    """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``. One pass over
+    ``corpus`` (which may be a ``CorpusStream``), keeping counts and manifest entries only."""
     from .. import __version__
 
-    documents = list(corpus)
-    golds = [d.gold for d in documents]
-    n_mentions = sum(len(g.mentions) for g in golds)
-    n_entities = sum(len(g.entities) for g in golds)
-    n_claims = sum(len(g.claims) for g in golds)
-    mention_counts = Counter(m.label for g in golds for m in g.mentions)
-    entity_counts = Counter(e.type for g in golds for e in g.entities)
-    claim_counts = Counter(c.type for g in golds for c in g.claims)
-    checkworthy = Counter(c.type for g in golds for c in g.claims if c.checkworthy)
+    documents = []  # manifest entries
+    mention_counts: Counter = Counter()
+    entity_counts: Counter = Counter()
+    claim_counts: Counter = Counter()
+    checkworthy: Counter = Counter()
     claimants: Counter = Counter()
-    for g in golds:
+    n_entities = 0
+    for d in corpus:
+        g = d.gold
+        documents.append(d.meta)
+        n_entities += len(g.entities)
+        mention_counts.update(m.label for m in g.mentions)
+        entity_counts.update(e.type for e in g.entities)
+        claim_counts.update(c.type for c in g.claims)
+        checkworthy.update(c.type for c in g.claims if c.checkworthy)
         names = {e.id: e.name for e in g.entities}
         claimants.update("the article (author)" if c.claimant == AUTHOR else names.get(c.claimant, c.claimant)
                          for c in g.claims)
+    n_mentions, n_claims = sum(mention_counts.values()), sum(claim_counts.values())
     data = card_data(documents, infos, data_files)
 
-    split_rows = []
-    for split, rows in tables["documents"].items():
-        ner = tables["ner"][split]
-        split_rows.append([split, len(rows), sum(len(r["mentions"]) for r in rows),
-                           len(tables["claims"][split]), len(ner), sum(len(r["tokens"]) for r in ner)])
+    split_rows = [[split, s.documents, s.mentions, s.claims, s.sentences, s.tokens]
+                  for split, s in splits.items()]
     config_rows = [[f"`{c}`" + (" (default)" if c == "documents" else ""),
                     ", ".join(f"`{p}`" for p in data_files[c].values()), desc]
                    for c, desc in (("documents", "one row per document: text and every gold annotation"),
                                    ("ner", "one row per sentence: tokens and BIO `ner_tags` (conll2003 style)"),
                                    ("claims", "one row per claim, flat, with its sentence"))]
-    first_split = next(iter(tables["documents"]), None)
+    first = next(iter(splits.values()), None)
     examples = "\n\n".join(
-        f"`{c}`:\n\n```json\n{json.dumps(_short(tables[c][first_split][0], items=8 if c == 'ner' else 1), ensure_ascii=False, indent=2)}\n```"
-        for c in ("documents", "ner", "claims") if first_split and tables[c].get(first_split)
+        f"`{c}`:\n\n```json\n{json.dumps(_short(first.examples[c], items=8 if c == 'ner' else 1), ensure_ascii=False, indent=2)}\n```"
+        for c in ("documents", "ner", "claims") if first and c in first.examples
     )
-    licence_rows = [[d.id, d.meta.licence, d.meta.source] for d in documents]
+    licence_rows = [[d.id, d.licence, d.source] for d in documents]
 
     body = f"""
 # {PRETTY_NAME}
