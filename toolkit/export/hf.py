@@ -20,8 +20,10 @@ config (a corpus without claims) is an empty table with the same schema.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,7 +99,7 @@ def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None)
         warnings += found
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": list(s.tokens),
              "ner_tags": [_TAG_ID[t] for t in s.tags]}
-            for i, s in enumerate(tagged_sentences(doc))]
+            for i, s in enumerate(tagged_sentences(doc, document.text))]
 
 
 def covering_sentence(text: str, start: int, end: int) -> str:
@@ -194,6 +196,20 @@ class HFExport:
     warnings: tuple[ExportWarning, ...]
 
 
+@contextmanager
+def _young_collections_only():
+    """Automatic collections off while the batches run (each batch collects its own garbage):
+    a full collection rescans every object the imports made (spaCy, datasets, pandas), and
+    in the export the allocations of each batch would trigger many of them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class _Writers:
     """One open parquet writer per config and split, each into a temp file renamed into place
     only when every file is complete (``atomic_writer``)."""
@@ -245,6 +261,7 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     warnings: list[ExportWarning] = []
     summaries: dict[str, SplitSummary] = {}
     with ExitStack() as stack:
+        stack.enter_context(_young_collections_only())
         writers = _Writers(out, stack)
         pending: dict[str, list] = {split: [] for split in SPLITS}
 
@@ -261,6 +278,7 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
                 if config not in summary.examples and columns[config]["id"]:
                     summary.examples[config] = {n: v[0] for n, v in columns[config].items()}
                 writers.write(config, split, columns[config])
+            gc.collect(0)  # the batch's garbage, cycles included; older objects are not rescanned
 
         for document in _documents(corpus):
             if document.meta.split not in pending:

@@ -91,7 +91,9 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None):
             spaces.append(False)
         spaces[-1] = bool(space)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    if doc.text != text:  # cannot happen unless spaCy changes how it keeps whitespace
+    # (doc.text would build the text again from Token objects: join the words instead)
+    if "".join(w + " " * sp for w, sp in zip(words, spaces)) != text:  # cannot happen unless
+        # spaCy changes how it keeps whitespace
         raise AssertionError(f"{gold.doc_id}: tokens do not rebuild the text")
 
     # token index of each token's first and past-the-end character: what char_span("strict")
@@ -134,17 +136,23 @@ class TaggedSentence:
     end: int
 
 
-def tagged_sentences(doc) -> list[TaggedSentence]:
+def tagged_sentences(doc, text: str | None = None) -> list[TaggedSentence]:
     """Non-whitespace tokens with BIO tags, grouped by ``toolkit.text.sentences``.
 
-    Sentences that an entity runs across are merged, so no entity is cut in two.
+    Sentences that an entity runs across are merged, so no entity is cut in two. ``text``:
+    ``doc.text`` when the caller has it (``doc.text`` rebuilds it token by token).
     """
-    bounds = [list(b) for b in sentences(doc.text)]
-    for ent in doc.ents:  # merge sentences an entity crosses
-        first = next((i for i, (s, e) in enumerate(bounds) if s <= ent.start_char < e), None)
-        while first is not None and first + 1 < len(bounds) and ent.end_char > bounds[first][1]:
-            bounds[first][1] = bounds.pop(first + 1)[1]
-    text, strings = doc.text, doc.vocab.strings
+    text = doc.text if text is None else text
+    bounds = [list(b) for b in sentences(text)]
+    i = 0
+    for ent in doc.ents:  # in text order: merge the sentences an entity crosses, in one walk
+        while i < len(bounds) and bounds[i][1] <= ent.start_char:
+            i += 1
+        if i == len(bounds) or ent.start_char < bounds[i][0]:
+            continue  # starts between sentences
+        while i + 1 < len(bounds) and ent.end_char > bounds[i][1]:
+            bounds[i][1] = bounds.pop(i + 1)[1]
+    strings = doc.vocab.strings
     rows = doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist()
     out, k = [], 0
     for start, end in bounds:  # tokens and sentences are both in text order: one walk
