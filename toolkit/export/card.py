@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 
 from ..markdown import table
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS
@@ -104,30 +105,39 @@ def _guidelines_section(guidelines: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def render_card(corpus, splits: dict, infos, data_files: dict, *, leaderboard: str | None,
-                guidelines: str | None) -> str:
-    """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``. One pass over
-    ``corpus`` (which may be a ``CorpusStream``), keeping counts and manifest entries only."""
+@dataclass
+class CorpusCounts:
+    """What the card counts, gathered one document at a time (the export streams them)."""
+
+    documents: list = field(default_factory=list)  # manifest entries
+    n_entities: int = 0
+    mentions: Counter = field(default_factory=Counter)  # label -> mentions
+    entities: Counter = field(default_factory=Counter)  # type -> entities
+    claims: Counter = field(default_factory=Counter)  # claim type -> claims
+    checkworthy: Counter = field(default_factory=Counter)
+    claimants: Counter = field(default_factory=Counter)  # name -> claims
+
+    def add(self, document) -> None:
+        g = document.gold
+        self.documents.append(document.meta)
+        self.n_entities += len(g.entities)
+        self.mentions.update(m.label for m in g.mentions)
+        self.entities.update(e.type for e in g.entities)
+        self.claims.update(c.type for c in g.claims)
+        self.checkworthy.update(c.type for c in g.claims if c.checkworthy)
+        names = {e.id: e.name for e in g.entities}
+        self.claimants.update("the article (author)" if c.claimant == AUTHOR
+                              else names.get(c.claimant, c.claimant) for c in g.claims)
+
+
+def render_card(counts: CorpusCounts, splits: dict, infos, data_files: dict, *,
+                leaderboard: str | None, guidelines: str | None) -> str:
+    """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``."""
     from .. import __version__
 
-    documents = []  # manifest entries
-    mention_counts: Counter = Counter()
-    entity_counts: Counter = Counter()
-    claim_counts: Counter = Counter()
-    checkworthy: Counter = Counter()
-    claimants: Counter = Counter()
-    n_entities = 0
-    for d in corpus:
-        g = d.gold
-        documents.append(d.meta)
-        n_entities += len(g.entities)
-        mention_counts.update(m.label for m in g.mentions)
-        entity_counts.update(e.type for e in g.entities)
-        claim_counts.update(c.type for c in g.claims)
-        checkworthy.update(c.type for c in g.claims if c.checkworthy)
-        names = {e.id: e.name for e in g.entities}
-        claimants.update("the article (author)" if c.claimant == AUTHOR else names.get(c.claimant, c.claimant)
-                         for c in g.claims)
+    documents, n_entities = counts.documents, counts.n_entities
+    mention_counts, entity_counts, claim_counts = counts.mentions, counts.entities, counts.claims
+    checkworthy, claimants = counts.checkworthy, counts.claimants
     n_mentions, n_claims = sum(mention_counts.values()), sum(claim_counts.values())
     data = card_data(documents, infos, data_files)
 

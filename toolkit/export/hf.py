@@ -76,13 +76,14 @@ def data_file(config: str, split: str) -> str:
 
 
 def document_row(document) -> dict:
-    gold = document.gold
+    # one serializer call for the whole document, not one per annotation
+    dumped = document.gold.model_dump(include={"mentions", "entities", "claims"})
     return {
         "id": document.id,
         "text": document.text,
-        "mentions": [m.model_dump() for m in gold.mentions],
-        "entities": [e.model_dump() for e in gold.entities],
-        "claims": [c.model_dump() for c in gold.claims],
+        "mentions": dumped["mentions"],
+        "entities": dumped["entities"],
+        "claims": dumped["claims"],
         "metadata": {k: getattr(document.meta, k)
                      for k in ("language", "split", "source", "licence", "sha256")},
     }
@@ -94,7 +95,7 @@ _TAG_ID = {tag: i for i, tag in enumerate(BIO_TAGS)}
 def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None) -> list[dict]:
     """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, if at hand.
     What the tokenisation had to adapt is appended to ``warnings``."""
-    doc, found = gold_doc(document.text, document.gold, tokens)
+    doc, found = gold_doc(document.text, document.gold, tokens, span_groups=False)
     if warnings is not None:
         warnings += found
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": list(s.tokens),
@@ -125,7 +126,7 @@ def claim_rows(document) -> list[dict]:
     return rows
 
 
-BATCH_DOCS = 500  # documents per batch, and per parquet row group
+BATCH_DOCS = 100  # documents per batch (and parquet row group): memory is one batch
 
 
 @dataclass
@@ -255,11 +256,12 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     from datasets.info import DatasetInfosDict
 
     from ..jsonl import atomic_writer
-    from .card import render_card
+    from .card import CorpusCounts, render_card
 
     out = Path(out_dir)
     warnings: list[ExportWarning] = []
     summaries: dict[str, SplitSummary] = {}
+    counts = CorpusCounts()  # for the card, gathered in the same pass
     with ExitStack() as stack:
         stack.enter_context(_young_collections_only())
         writers = _Writers(out, stack)
@@ -284,6 +286,7 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
             if document.meta.split not in pending:
                 raise ValueError(f"{document.id}: split {document.meta.split!r} is not one of {SPLITS}")
             pending[document.meta.split].append(document)
+            counts.add(document)
             if len(pending[document.meta.split]) >= BATCH_DOCS:
                 flush(document.meta.split)
         for split in SPLITS:
@@ -313,7 +316,7 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     for name, text in extras.items():
         with atomic_writer(out / name) as fh:
             fh.write(text)
-    card = render_card(corpus, summaries, infos, {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS},
+    card = render_card(counts, summaries, infos, {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS},
                        leaderboard=leaderboard, guidelines=guidelines)
     with atomic_writer(out / "README.md") as fh:
         fh.write(card)

@@ -49,14 +49,15 @@ def _gold_spans(gold: DocumentGold) -> list[tuple[str, str, str, int, int]]:
     return spans
 
 
-def gold_doc(text: str, gold: DocumentGold, tokens=None):
+def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = True):
     """A spaCy ``Doc`` of ``text`` whose tokens respect every gold boundary.
 
     Sets ``doc.ents`` (non-overlapping mentions; ``ent_id_`` = mention id, ``kb_id_`` =
     entity id), ``doc.spans["mentions"]`` (all mentions, in gold order, ``kb_id_`` = entity id)
     and ``doc.spans["claims"]`` (claim spans in gold order, label = claim type).
     ``tokens``: the blank tokenizer's ``Doc`` of ``text`` when the caller already has it (a
-    batch from ``tokenizer.pipe``). Returns ``(doc, warnings)``.
+    batch from ``tokenizer.pipe``). ``span_groups=False`` leaves ``doc.spans`` empty (the BIO
+    exports read only ``doc.ents``). Returns ``(doc, warnings)``.
     """
     from bisect import bisect_left, bisect_right
 
@@ -118,8 +119,14 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None):
                 f"overlaps {winner.text!r} [{winner.start_char}:{winner.end_char}]; BIO and doc.ents "
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
     doc.set_ents(kept, default="outside")  # what ``doc.ents = kept`` does, without its checks
-    doc.spans["mentions"] = mentions
-    doc.spans["claims"] = [span(c.span.start, c.span.end, c.type, span_id=c.id) for c in gold.claims]
+    if span_groups:
+        doc.spans["mentions"] = mentions
+        doc.spans["claims"] = [span(c.span.start, c.span.end, c.type, span_id=c.id)
+                               for c in gold.claims]
+    else:  # the claim spans must still fall on token boundaries
+        for c in gold.claims:
+            if c.span.start not in first or c.span.end not in after:
+                raise AssertionError(f"{gold.doc_id}: claim {c.id} is not on token boundaries")
     return doc, warnings
 
 
