@@ -61,8 +61,7 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = Tru
     """
     from bisect import bisect_left, bisect_right
 
-    from spacy.tokens import Doc, Span
-    from spacy.util import filter_spans
+    from spacy.tokens import Doc
 
     nlp = blank_english()
     spans = _gold_spans(gold)
@@ -73,7 +72,13 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = Tru
     if tokens is None:
         tokens = nlp.make_doc(text)
     # token offsets as arrays: no Token objects (they cost more than the tokenizer itself)
-    for start, length, space in tokens.to_array(["IDX", "LENGTH", "SPACY"]).tolist():
+    table = tokens.to_array(["IDX", "LENGTH", "SPACY"])
+    if not span_groups and not _cuts_inside(table, cuts):
+        # every gold boundary is a token boundary already (nearly every document): the
+        # tokenizer's Doc is the Doc. (Rebuilding it from words, as below, loses the norms the
+        # tokenizer's exceptions set, which a DocBin keeps; the BIO exports read none.)
+        return _annotate(tokens, gold, warnings, span_groups)
+    for start, length, space in table.tolist():
         end = start + length
         lo, hi = bisect_right(cuts, start), bisect_left(cuts, end)
         if lo == hi:  # no gold boundary inside the token: nearly all of them
@@ -96,6 +101,28 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = Tru
     if "".join(w + " " * sp for w, sp in zip(words, spaces)) != text:  # cannot happen unless
         # spaCy changes how it keeps whitespace
         raise AssertionError(f"{gold.doc_id}: tokens do not rebuild the text")
+    return _annotate(doc, gold, warnings, span_groups)
+
+
+def _cuts_inside(table, cuts: list[int]) -> bool:
+    """Whether any offset in ``cuts`` falls strictly inside a token (rows of IDX, LENGTH)."""
+    import numpy as np
+
+    if not cuts or not len(table):
+        return False
+    starts = table[:, 0].astype(np.int64)
+    ends = starts + table[:, 1].astype(np.int64)
+    offsets = np.asarray(cuts, dtype=np.int64)
+    k = np.searchsorted(starts, offsets, side="right") - 1  # the token starting at or before
+    k_safe = k.clip(0)
+    return bool(((k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])).any())
+
+
+def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
+    """Set the mention entities (and span groups) on ``doc``, whose tokens respect every gold
+    boundary."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
 
     # token index of each token's first and past-the-end character: what char_span("strict")
     # finds, looked up in a dict (char_span scans the tokens every call)
