@@ -14,8 +14,12 @@ Scale: documents stream through once (``corpus.stream()`` holds none of them), i
 ``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, turned into columns, and
 written as one parquet row group per config and split (``pyarrow.parquet.ParquetWriter`` with
 the ``Features``' Arrow schema, so the Features travel in the file as ``datasets`` writes
-them). Memory is one batch, whatever the corpus size; time is linear in documents. An empty
-config (a corpus without claims) is an empty table with the same schema.
+them). Memory is one batch, whatever the corpus size; time is linear in documents.
+
+An empty config (a corpus without claims, or an NER-only one) is still written and listed: a
+parquet file with the schema and no rows. ``load_dataset(..., streaming=True)`` reads it with
+its features; ``datasets`` (up to 5.2 at least) cannot build an empty split in memory
+("Instruction 'train' corresponds to no data", huggingface/datasets#8401).
 """
 
 from __future__ import annotations
@@ -212,8 +216,8 @@ def _young_collections_only():
 
 
 class _Writers:
-    """One open parquet writer per config and split, each into a temp file renamed into place
-    only when every file is complete (``atomic_writer``)."""
+    """One open parquet writer per config and split, each into a temp file (``atomic_writer``)
+    renamed into place when the export's block completes, removed if it fails."""
 
     def __init__(self, out: Path, stack):
         self.out, self.stack = out, stack
@@ -283,8 +287,6 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
             gc.collect(0)  # the batch's garbage, cycles included; older objects are not rescanned
 
         for document in _documents(corpus):
-            if document.meta.split not in pending:
-                raise ValueError(f"{document.id}: split {document.meta.split!r} is not one of {SPLITS}")
             pending[document.meta.split].append(document)
             counts.add(document)
             if len(pending[document.meta.split]) >= BATCH_DOCS:
