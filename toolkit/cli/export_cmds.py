@@ -39,12 +39,13 @@ def _warn(warnings) -> None:
         err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
 
 
-def _load(corpus_dir: Path | None):
+def _load(corpus_dir: Path | None, stream: bool = False):
+    """The corpus, or (``stream``) a ``CorpusStream`` that reads its documents one at a time."""
     from .. import corpus as corpus_mod  # here, not at the top: `ecbench --help` stays quick
 
     root = corpus_dir or corpus_mod.find_root()
     try:
-        return corpus_mod.load(root)
+        return (corpus_mod.stream if stream else corpus_mod.load)(root)
     except corpus_mod.CorpusError as e:
         first = e.problems[0] if e.problems else ""
         fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
@@ -90,7 +91,7 @@ def export_hf_cmd(
     from ..export.hf import check_folder, export_hf
 
     _run(lambda: output_folder(out_dir, "the dataset"))
-    corpus = _load(corpus_dir)
+    corpus = _load(corpus_dir, stream=True)  # documents read one at a time: any corpus size
     _quiet_datasets()
     optional = {name: corpus.root / rel for name, rel in
                 (("leaderboard", "benchmarks/results/LEADERBOARD.md"),
