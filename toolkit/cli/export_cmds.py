@@ -116,17 +116,20 @@ def export_hf_cmd(
 def passes_agreement(corpus) -> dict | None:
     """Agreement of the two independent passes (annotations/passes/a and b) on the corpus
     documents both hold, for the card; None when the passes are not there."""
+    from ..corpus import SEEDS_DIR, read_text
     from ..scoring.agreement import agreement
     from ..sources import load_annotations
 
     folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
     if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
         return None
-    ids = {d.id for d in corpus}
+    ids = {entry.id for entry in corpus.manifest.documents}  # no document read (a stream)
     a, b = ([p for p in load_annotations(f).predictions if p.doc_id in ids] for f in folders)
     if not a or not b:
         return None
-    return agreement(a, b, {d.id: d.text for d in corpus})
+    texts = {i: read_text(corpus.root / SEEDS_DIR / f"{i}.txt")  # only the passes' documents
+             for i in sorted({p.doc_id for p in (*a, *b)})}
+    return agreement(a, b, texts)
 
 
 def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None:
