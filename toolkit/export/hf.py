@@ -7,8 +7,9 @@ Configs (no loading script; the card's YAML lists the data files):
   (``ClassLabel`` over ``tokens.BIO_TAGS``)
 - ``claims``: one row per claim, flat, with its document id and sentence
 
-Files: ``<config>/<split>-00000-of-00001.parquet`` and ``README.md``. Exporting twice gives
-byte-identical files.
+Files: ``<config>/<split>-00000-of-00001.parquet``, ``README.md`` and the marker
+``.ecbench-export.json`` (the folder is ecbench's; see ``previous_files``). Exporting twice
+gives byte-identical files.
 
 Scale: documents stream through once (``corpus.stream()`` holds none of them), in batches of
 ``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, turned into columns, and
