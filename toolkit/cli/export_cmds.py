@@ -116,13 +116,14 @@ def export_hf_cmd(
 def passes_agreement(corpus) -> dict | None:
     """Agreement of the two independent passes (annotations/passes/a and b) on the corpus
     documents both hold, for the card; None when the passes are not there."""
+    folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
+    if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
+        return None
+    # imported only now: the scorer pulls in scipy and scikit-learn (seconds, tens of MB)
     from ..corpus import SEEDS_DIR, read_text
     from ..scoring.agreement import agreement
     from ..sources import load_annotations
 
-    folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
-    if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
-        return None
     ids = {entry.id for entry in corpus.manifest.documents}  # no document read (a stream)
     a, b = ([p for p in load_annotations(f).predictions if p.doc_id in ids] for f in folders)
     if not a or not b:
