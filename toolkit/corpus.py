@@ -138,10 +138,51 @@ def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus
     from .jsonl import read_json
 
     manifest = Manifest.model_validate(read_json(root / MANIFEST))
-    docs = []
-    for entry in manifest.documents:
-        text = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
-        gold_path = root / GOLD_DIR / f"{entry.id}.json"
-        gold = DocumentGold.model_validate(read_json(gold_path)) if gold_path.exists() else None
-        docs.append(Document(id=entry.id, text=text, meta=entry, gold=gold))
-    return Corpus(root=root, manifest=manifest, documents=tuple(docs))
+    docs = tuple(_read_document(root, entry) for entry in manifest.documents)
+    return Corpus(root=root, manifest=manifest, documents=docs)
+
+
+def _read_document(root: Path, entry) -> Document:
+    from pydantic import ValidationError
+
+    from .jsonl import read_json
+
+    text = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
+    gold_path = root / GOLD_DIR / f"{entry.id}.json"
+    if not gold_path.exists():
+        return Document(id=entry.id, text=text, meta=entry)
+    try:  # pydantic's own JSON parser: no intermediate dicts
+        gold = DocumentGold.model_validate_json(gold_path.read_bytes())
+    except ValidationError:  # report it as the dict path does (located read errors first)
+        gold = DocumentGold.model_validate(read_json(gold_path))
+    return Document(id=entry.id, text=text, meta=entry, gold=gold)
+
+
+@dataclass(frozen=True)
+class CorpusStream:
+    """A corpus read one document at a time: every pass reads the files again and nothing is
+    kept, so memory does not grow with the corpus (exports of any size). Iterates like
+    ``Corpus``."""
+
+    root: Path
+    manifest: Manifest
+
+    def __iter__(self) -> Iterator[Document]:
+        return (_read_document(self.root, entry) for entry in self.manifest.documents)
+
+    def __len__(self) -> int:
+        return len(self.manifest.documents)
+
+
+def stream(root: str | os.PathLike | None = None, *, check: bool = True) -> CorpusStream:
+    """Like ``load()`` (the same validation, the same errors), without holding the documents."""
+    root = Path(root) if root is not None else find_root()
+    if check:
+        from .validate import validate_corpus
+
+        problems = validate_corpus(root)
+        if problems:
+            raise CorpusError(problems)
+    from .jsonl import read_json
+
+    return CorpusStream(root=root, manifest=Manifest.model_validate(read_json(root / MANIFEST)))

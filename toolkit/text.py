@@ -26,17 +26,21 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     ((0, 4), (5, 9))
     """
     out: list[tuple[int, int]] = []
-    offset = 0
+    offsets, blocks, offset = [], [], 0
     for block in text.split("\n"):
         if block.strip():
-            for sent in blank_english()(block).sents:
-                s, e = sent.start_char + offset, sent.end_char + offset
-                # trim trailing whitespace so spans are the visible sentence
-                while e > s and text[e - 1].isspace():
-                    e -= 1
-                if e > s:
-                    out.append((s, e))
+            offsets.append(offset)
+            blocks.append(block)
         offset += len(block) + 1
+    # one nlp.pipe over the blocks: the pipeline's per-call overhead once, not per paragraph
+    for offset, doc in zip(offsets, blank_english().pipe(blocks)):
+        for sent in doc.sents:
+            s, e = sent.start_char + offset, sent.end_char + offset
+            # trim trailing whitespace so spans are the visible sentence
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                out.append((s, e))
     return tuple(out)
 
 

@@ -39,12 +39,13 @@ def _warn(warnings) -> None:
         err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
 
 
-def _load(corpus_dir: Path | None):
+def _load(corpus_dir: Path | None, stream: bool = False):
+    """The corpus, or (``stream``) a ``CorpusStream`` that reads its documents one at a time."""
     from .. import corpus as corpus_mod  # here, not at the top: `ecbench --help` stays quick
 
     root = corpus_dir or corpus_mod.find_root()
     try:
-        return corpus_mod.load(root)
+        return (corpus_mod.stream if stream else corpus_mod.load)(root)
     except corpus_mod.CorpusError as e:
         first = e.problems[0] if e.problems else ""
         fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
@@ -90,7 +91,7 @@ def export_hf_cmd(
     from ..export.hf import check_folder, export_hf
 
     _run(lambda: output_folder(out_dir, "the dataset"))
-    corpus = _load(corpus_dir)
+    corpus = _load(corpus_dir, stream=True)  # documents read one at a time: any corpus size
     _quiet_datasets()
     optional = {name: corpus.root / rel for name, rel in
                 (("leaderboard", "benchmarks/results/LEADERBOARD.md"),
@@ -115,17 +116,21 @@ def export_hf_cmd(
 def passes_agreement(corpus) -> dict | None:
     """Agreement of the two independent passes (annotations/passes/a and b) on the corpus
     documents both hold, for the card; None when the passes are not there."""
-    from ..scoring.agreement import agreement
-    from ..sources import load_annotations
-
     folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
     if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
         return None
-    ids = {d.id for d in corpus}
+    # imported only now: the scorer pulls in scipy and scikit-learn (seconds, tens of MB)
+    from ..corpus import SEEDS_DIR, read_text
+    from ..scoring.agreement import agreement
+    from ..sources import load_annotations
+
+    ids = {entry.id for entry in corpus.manifest.documents}  # no document read (a stream)
     a, b = ([p for p in load_annotations(f).predictions if p.doc_id in ids] for f in folders)
     if not a or not b:
         return None
-    return agreement(a, b, {d.id: d.text for d in corpus})
+    texts = {i: read_text(corpus.root / SEEDS_DIR / f"{i}.txt")  # only the passes' documents
+             for i in sorted({p.doc_id for p in (*a, *b)})}
+    return agreement(a, b, texts)
 
 
 def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None:

@@ -14,6 +14,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ..markdown import table
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS
@@ -75,7 +76,7 @@ def _short(row: dict, chars: int = 200, items: int = 8) -> dict:
 
 
 def _licence_details(documents) -> str | None:
-    licence, _ = hub_licence([d.meta.licence for d in documents])
+    licence, _ = hub_licence([d.licence for d in documents])
     if licence != "other":
         return None
     return ("The document texts belong to their publishers and are not openly licensed; they "
@@ -84,13 +85,13 @@ def _licence_details(documents) -> str | None:
 
 
 def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
-    """The YAML header as ``DatasetCardData``."""
+    """The YAML header as ``DatasetCardData``; ``documents``: their manifest entries."""
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    licence, licence_name = hub_licence([d.meta.licence for d in documents])
-    languages = sorted({d.meta.language for d in documents})
-    stand_ins = [d.meta.source.startswith(STAND_IN) for d in documents]
+    licence, licence_name = hub_licence([d.licence for d in documents])
+    languages = sorted({d.language for d in documents})
+    stand_ins = [d.source.startswith(STAND_IN) for d in documents]
     language_creators = sorted({"machine-generated" if s else "found" for s in stand_ins})
     details = _licence_details(documents)
     data = DatasetCardData(
@@ -223,10 +224,37 @@ def repo_ids_named(card_text: str) -> set[str]:
     return set(re.findall(r'load_dataset\("([^"]+)"', card_text))
 
 
-def render_card(corpus, tables: dict, infos, data_files: dict, *, leaderboard: str | None,
-                guidelines: str | None, repo_id: str | None = None,
+@dataclass
+class CorpusCounts:
+    """What the card counts, gathered one document at a time (the export streams them)."""
+
+    documents: list = field(default_factory=list)  # manifest entries
+    n_entities: int = 0
+    mentions: Counter = field(default_factory=Counter)  # label -> mentions
+    entities: Counter = field(default_factory=Counter)  # type -> entities
+    claims: Counter = field(default_factory=Counter)  # claim type -> claims
+    checkworthy: Counter = field(default_factory=Counter)
+    claimants: Counter = field(default_factory=Counter)  # name -> claims
+    persons: set = field(default_factory=set)  # names of PERSON entities
+
+    def add(self, document) -> None:
+        g = document.gold
+        self.documents.append(document.meta)
+        self.n_entities += len(g.entities)
+        self.mentions.update(m.label for m in g.mentions)
+        self.entities.update(e.type for e in g.entities)
+        self.claims.update(c.type for c in g.claims)
+        self.checkworthy.update(c.type for c in g.claims if c.checkworthy)
+        names = {e.id: e.name for e in g.entities}
+        self.claimants.update("the article (author)" if c.claimant == AUTHOR
+                              else names.get(c.claimant, c.claimant) for c in g.claims)
+        self.persons.update(e.name for e in g.entities if e.type == "PERSON")
+
+
+def render_card(counts: CorpusCounts, splits: dict, infos, data_files: dict, *,
+                leaderboard: str | None, guidelines: str | None, repo_id: str | None = None,
                 agreement: Mapping | None = None) -> str:
-    """The whole README.md text."""
+    """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``."""
     from huggingface_hub import DatasetCard
 
     from .. import __version__
@@ -234,43 +262,30 @@ def render_card(corpus, tables: dict, infos, data_files: dict, *, leaderboard: s
     if repo_id is not None:
         check_repo_id(repo_id)
     repo = repo_id or REPO_PLACEHOLDER
-    documents = list(corpus)
-    golds = [d.gold for d in documents]
-    n_mentions = sum(len(g.mentions) for g in golds)
-    n_entities = sum(len(g.entities) for g in golds)
-    n_claims = sum(len(g.claims) for g in golds)
-    mention_counts = Counter(m.label for g in golds for m in g.mentions)
-    entity_counts = Counter(e.type for g in golds for e in g.entities)
-    claim_counts = Counter(c.type for g in golds for c in g.claims)
-    checkworthy = Counter(c.type for g in golds for c in g.claims if c.checkworthy)
-    claimants: Counter = Counter()
-    for g in golds:
-        names = {e.id: e.name for e in g.entities}
-        claimants.update("the article (author)" if c.claimant == AUTHOR else names.get(c.claimant, c.claimant)
-                         for c in g.claims)
-    persons = sorted({e.name for g in golds for e in g.entities if e.type == "PERSON"})
+    documents, n_entities = counts.documents, counts.n_entities
+    mention_counts, entity_counts, claim_counts = counts.mentions, counts.entities, counts.claims
+    checkworthy, claimants = counts.checkworthy, counts.claimants
+    n_mentions, n_claims = sum(mention_counts.values()), sum(claim_counts.values())
+    persons = sorted(counts.persons)
     data = card_data(documents, infos, data_files)
     languages = ", ".join(f"`{lang}`" for lang in data.language)
     code_url = _repository_url()
     hub_url = f"https://huggingface.co/datasets/{repo}"
-    licence_id, _ = hub_licence([d.meta.licence for d in documents])
+    licence_id, _ = hub_licence([d.licence for d in documents])
 
-    split_rows = []
-    for split, rows in tables["documents"].items():
-        ner = tables["ner"][split]
-        split_rows.append([split, len(rows), sum(len(r["mentions"]) for r in rows),
-                           len(tables["claims"][split]), len(ner), sum(len(r["tokens"]) for r in ner)])
+    split_rows = [[split, s.documents, s.mentions, s.claims, s.sentences, s.tokens]
+                  for split, s in splits.items()]
     config_rows = [[f"`{c}`" + (" (default)" if c == "documents" else ""),
                     ", ".join(f"`{p}`" for p in data_files[c].values()) or "(none)", desc]
                    for c, desc in (("documents", "one row per document: text and every gold annotation"),
                                    ("ner", "one row per sentence: tokens and BIO `ner_tags` (conll2003 style)"),
                                    ("claims", "one row per claim, flat, with its sentence"))]
-    first_split = next(iter(tables["documents"]), None)
+    first = next(iter(splits.values()), None)
     examples = "\n\n".join(
-        f"`{c}`:\n\n```json\n{json.dumps(_short(tables[c][first_split][0], items=8 if c == 'ner' else 1), ensure_ascii=False, indent=2)}\n```"
-        for c in ("documents", "ner", "claims") if first_split and tables[c].get(first_split)
+        f"`{c}`:\n\n```json\n{json.dumps(_short(first.examples[c], items=8 if c == 'ner' else 1), ensure_ascii=False, indent=2)}\n```"
+        for c in ("documents", "ner", "claims") if first and c in first.examples
     )
-    source_rows = [[d.id, d.meta.source, d.meta.licence] for d in documents]
+    source_rows = [[d.id, d.source, d.licence] for d in documents]
 
     summary = (
         f"A gold-annotated news corpus for **entity and claim extraction**: {len(documents)} "

@@ -7,15 +7,29 @@ Configs (no loading script; the card's YAML lists the data files):
   (``ClassLabel`` over ``tokens.BIO_TAGS``)
 - ``claims``: one row per claim, flat, with its document id and sentence
 
-Files: ``<config>/<split>-00000-of-00001.parquet`` written by ``Dataset.to_parquet`` (so the
-Features travel in the file) and ``README.md``. Exporting twice gives byte-identical files.
+Files: ``<config>/<split>-00000-of-00001.parquet``, ``README.md`` and the marker
+``.ecbench-export.json`` (the folder is ecbench's; see ``previous_files``). Exporting twice
+gives byte-identical files.
+
+Scale: documents stream through once (``corpus.stream()`` holds none of them), in batches of
+``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, turned into columns, and
+written as one parquet row group per config and split (``pyarrow.parquet.ParquetWriter`` with
+the ``Features``' Arrow schema, so the Features travel in the file as ``datasets`` writes
+them). Memory is one batch, whatever the corpus size; time is linear in documents.
+
+An empty config (a corpus without claims, or an NER-only one) is still written and listed: a
+parquet file with the schema and no rows. ``load_dataset(..., streaming=True)`` reads it with
+its features; ``datasets`` (up to 5.2 at least) cannot build an empty split in memory
+("Instruction 'train' corresponds to no data", huggingface/datasets#8401).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from datasets import ClassLabel, Features, List, Value
@@ -67,24 +81,31 @@ def data_file(config: str, split: str) -> str:
 
 
 def document_row(document) -> dict:
-    gold = document.gold
+    # one serializer call for the whole document, not one per annotation
+    dumped = document.gold.model_dump(include={"mentions", "entities", "claims"})
     return {
         "id": document.id,
         "text": document.text,
-        "mentions": [m.model_dump() for m in gold.mentions],
-        "entities": [e.model_dump() for e in gold.entities],
-        "claims": [c.model_dump() for c in gold.claims],
+        "mentions": dumped["mentions"],
+        "entities": dumped["entities"],
+        "claims": dumped["claims"],
         "metadata": {k: getattr(document.meta, k)
                      for k in ("language", "split", "source", "licence", "sha256")},
     }
 
 
-def ner_rows(document) -> tuple[list[dict], list[ExportWarning]]:
-    doc, warnings = gold_doc(document.text, document.gold)
-    rows = [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": list(s.tokens),
-             "ner_tags": [BIO_TAGS.index(t) for t in s.tags]}
-            for i, s in enumerate(tagged_sentences(doc))]
-    return rows, warnings
+_TAG_ID = {tag: i for i, tag in enumerate(BIO_TAGS)}
+
+
+def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None) -> list[dict]:
+    """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, if at hand.
+    What the tokenisation had to adapt is appended to ``warnings``."""
+    doc, found = gold_doc(document.text, document.gold, tokens, span_groups=False)
+    if warnings is not None:
+        warnings += found
+    return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": list(s.tokens),
+             "ner_tags": [_TAG_ID[t] for t in s.tags]}
+            for i, s in enumerate(tagged_sentences(doc, document.text))]
 
 
 def covering_sentence(text: str, start: int, end: int) -> str:
@@ -110,22 +131,65 @@ def claim_rows(document) -> list[dict]:
     return rows
 
 
-def build_tables(documents) -> tuple[dict[str, dict[str, list[dict]]], list[ExportWarning]]:
-    """Rows per config and split (splits in ``SPLITS`` order, only those with documents)."""
-    tables: dict[str, dict[str, list[dict]]] = {c: {} for c in CONFIGS}
-    warnings: list[ExportWarning] = []
+BATCH_DOCS = 100  # documents per batch (and parquet row group): memory is one batch
+
+
+@dataclass
+class SplitSummary:
+    """What the card shows of one split: counts and the first row of each config."""
+
+    documents: int = 0
+    mentions: int = 0
+    claims: int = 0
+    sentences: int = 0  # rows of the ner config
+    tokens: int = 0
+    examples: dict = field(default_factory=dict)  # config -> first row
+
+
+def build_rows(documents, warnings: list[ExportWarning] | None = None
+               ) -> dict[str, dict[str, list[dict]]]:
+    """Rows per config and split (splits in ``SPLITS`` order, only those with documents;
+    every config has each of them, possibly empty). For tests and small corpora: the export
+    itself streams batches through ``_batch_columns``."""
+    documents = list(documents)
+    out: dict[str, dict[str, list[dict]]] = {c: {} for c in CONFIGS}
     for split in SPLITS:
         docs = [d for d in documents if d.meta.split == split]
-        if not docs:
-            continue
-        tables["documents"][split] = [document_row(d) for d in docs]
-        tables["ner"][split] = []
-        for d in docs:
-            rows, w = ner_rows(d)
-            tables["ner"][split] += rows
-            warnings += w
-        tables["claims"][split] = [row for d in docs for row in claim_rows(d)]
-    return tables, warnings
+        if docs:
+            for config, columns in _batch_columns(docs, warnings if warnings is not None else []).items():
+                names = list(FEATURES[config])
+                out[config][split] = [dict(zip(names, values))
+                                      for values in zip(*(columns[n] for n in names))]
+    return out
+
+
+def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
+    """Config -> column name -> values, for documents of one split (in order)."""
+    from ..text import blank_english
+
+    columns = {c: {name: [] for name in FEATURES[c]} for c in CONFIGS}
+    tokenizer = blank_english().tokenizer
+    for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
+        for config, rows in (("documents", [document_row(document)]),
+                             ("ner", ner_rows(document, tokens, warnings)),
+                             ("claims", claim_rows(document))):
+            target = columns[config]
+            for row in rows:
+                for name, value in row.items():
+                    target[name].append(value)
+    return columns
+
+
+def _documents(corpus):
+    """The corpus's documents, one at a time, refusing any without gold (never skipped)."""
+    from ..corpus import GOLD_DIR
+    from ..jsonl import InputError
+
+    for document in corpus:
+        if document.gold is None:
+            raise InputError(corpus.root / GOLD_DIR / f"{document.id}.json", "file not found; "
+                             "every document in the manifest needs a gold file to be exported")
+        yield document
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -179,10 +243,55 @@ def _write_marker(out: Path, files) -> None:
     write_json(out / MARKER, {"tool": f"ecbench {__version__}", "files": sorted(files)})
 
 
+@contextmanager
+def _young_collections_only():
+    """Automatic collections off while the batches run (each batch collects its own garbage):
+    a full collection rescans every object the imports made (spaCy, datasets, pandas), and
+    in the export the allocations of each batch would trigger many of them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Writers:
+    """One open parquet writer per config and split, each into a temp file (``atomic_writer``)
+    renamed into place when the export's block completes, removed if it fails."""
+
+    def __init__(self, out: Path, stack):
+        self.out, self.stack = out, stack
+        self.writers: dict[tuple[str, str], object] = {}
+        self.rows: dict[tuple[str, str], int] = {}
+        self.nbytes: dict[tuple[str, str], int] = {}
+
+    def write(self, config: str, split: str, columns: dict[str, list]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from ..jsonl import atomic_writer
+
+        schema = FEATURES[config].arrow_schema  # carries the Features as ``datasets`` reads them
+        key = (config, split)
+        if key not in self.writers:
+            fh = self.stack.enter_context(atomic_writer(self.out / data_file(config, split), "wb"))
+            self.writers[key] = self.stack.enter_context(
+                pq.ParquetWriter(fh, schema, compression="snappy", write_page_index=True))
+            self.rows[key] = self.nbytes[key] = 0
+        table = pa.Table.from_pydict(columns, schema=schema)
+        if table.num_rows:  # an empty config is a file with the schema and no row group
+            self.writers[key].write_table(table)
+        self.rows[key] += table.num_rows
+        self.nbytes[key] += table.nbytes
+
+
 def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = None,
               guidelines: str | None = None, repo_id: str | None = None,
               agreement: dict | None = None, force: bool = False) -> HFExport:
-    """Write the dataset folder for ``corpus`` into ``out_dir``.
+    """Write the dataset folder for ``corpus`` (a ``Corpus`` or a ``CorpusStream``) into
+    ``out_dir``.
 
     ``leaderboard`` and ``guidelines`` are Markdown texts for the card (None when absent),
     ``agreement`` the two annotation passes' agreement (``scoring.agreement`` output);
@@ -190,12 +299,13 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     an earlier export (see ``previous_files``); files of that export this one does not produce
     are removed, so the folder never holds data the card does not list.
     """
-    from datasets import Dataset, DatasetInfo, SplitDict, SplitInfo
+    from contextlib import ExitStack
+
+    from datasets import DatasetInfo, SplitDict, SplitInfo
     from datasets.info import DatasetInfosDict
 
     from ..jsonl import atomic_writer
-    from . import require_gold
-    from .card import render_card
+    from .card import CorpusCounts, render_card
 
     out = Path(out_dir)
     if repo_id is not None:
@@ -203,23 +313,55 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
 
         check_repo_id(repo_id)
     previous = previous_files(out, force=force)
-    tables, warnings = build_tables(require_gold(corpus))
-    planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in tables[c]}
-    _write_marker(out, previous | planned)  # first, so an interrupted export is still ours
+    # every file this export may write (the splits are known only once the documents have
+    # streamed by): recorded first, so an interrupted export is still ours
+    planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in SPLITS}
+    _write_marker(out, previous | planned)
+    warnings: list[ExportWarning] = []
+    summaries: dict[str, SplitSummary] = {}
+    counts = CorpusCounts()  # for the card, gathered in the same pass
+    with ExitStack() as stack:
+        stack.enter_context(_young_collections_only())
+        writers = _Writers(out, stack)
+        pending: dict[str, list] = {split: [] for split in SPLITS}
+
+        def flush(split: str) -> None:
+            docs, pending[split] = pending[split], []
+            columns = _batch_columns(docs, warnings)
+            summary = summaries.setdefault(split, SplitSummary())
+            summary.documents += len(docs)
+            summary.mentions += sum(len(d.gold.mentions) for d in docs)
+            summary.claims += len(columns["claims"]["id"])
+            summary.sentences += len(columns["ner"]["id"])
+            summary.tokens += sum(map(len, columns["ner"]["tokens"]))
+            for config in CONFIGS:
+                if config not in summary.examples and columns[config]["id"]:
+                    summary.examples[config] = {n: v[0] for n, v in columns[config].items()}
+                writers.write(config, split, columns[config])
+            gc.collect(0)  # the batch's garbage, cycles included; older objects are not rescanned
+
+        for document in _documents(corpus):
+            pending[document.meta.split].append(document)
+            counts.add(document)
+            if len(pending[document.meta.split]) >= BATCH_DOCS:
+                flush(document.meta.split)
+        for split in SPLITS:
+            if pending[split]:
+                flush(split)
+    summaries = {split: summaries[split] for split in SPLITS if split in summaries}
     written: list[str] = []
     infos = DatasetInfosDict()
     for config in CONFIGS:
         splits = SplitDict()
         download_size = dataset_size = 0
-        for split, rows in tables[config].items():
-            ds = Dataset.from_list(rows, features=FEATURES[config])
+        for split in summaries:
             path = data_file(config, split)
-            with atomic_writer(out / path, "wb") as fh:
-                ds.to_parquet(fh)
             written.append(path)
-            splits.add(SplitInfo(name=split, num_bytes=ds.data.nbytes, num_examples=len(ds)))
+            key = (config, split)
+            splits.add(SplitInfo(name=split, num_bytes=writers.nbytes[key],
+                                 num_examples=writers.rows[key]))
             download_size += (out / path).stat().st_size
-            dataset_size += ds.data.nbytes
+            dataset_size += writers.nbytes[key]
         infos[config] = DatasetInfo(features=FEATURES[config], splits=splits,
                                     download_size=download_size, dataset_size=dataset_size,
                                     config_name=config)
@@ -227,7 +369,7 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     for name, text in extras.items():
         with atomic_writer(out / name) as fh:
             fh.write(text)
-    card = render_card(corpus, tables, infos, {c: {s: data_file(c, s) for s in tables[c]} for c in CONFIGS},
+    card = render_card(counts, summaries, infos, {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS},
                        leaderboard=leaderboard, guidelines=guidelines, repo_id=repo_id,
                        agreement=agreement)
     with atomic_writer(out / "README.md") as fh:
@@ -242,93 +384,125 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
 # --- checking --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LoadedFolder:
-    """Every config of an exported folder, loaded with ``datasets.load_dataset``."""
-
-    card_data: dict
-    datasets: dict  # config -> DatasetDict
-
-
-def load_folder(out_dir: str | os.PathLike, cache_dir: str | os.PathLike) -> LoadedFolder:
-    """Parse the card and load every config it declares, as a user of the Hub would."""
-    from datasets import load_dataset
-    from huggingface_hub import DatasetCard
-
-    card = DatasetCard.load(Path(out_dir) / "README.md")
-    configs = [c["config_name"] for c in card.data.get("configs") or []]
-    loaded = {name: load_dataset(str(out_dir), name, cache_dir=str(cache_dir)) for name in configs}
-    return LoadedFolder(card.data.to_dict(), loaded)
-
-
 def check_folder(out_dir: str | os.PathLike) -> list[str]:
     """Problems that would make the folder a bad dataset repository (empty list: fine).
 
-    Loads every config with ``datasets.load_dataset``, checks the card declares exactly our
-    configs with ``documents`` as default, the ClassLabel names, that every label id is in
-    range (the library does not check top-level labels), and that the ``ner`` and ``claims``
-    rows are exactly what the ``documents`` rows give.
+    Reads it as a user of the Hub would, without rebuilding anything: the card must declare
+    exactly our configs with ``documents`` as default; ``datasets.load_dataset_builder`` must
+    resolve each config from the card (data files and features); then every parquet file is
+    read back, batch by batch: its Features (from the file) must equal the toolkit's and the
+    card's, its row count the card's, every ``ner_tags`` id must be in range (the library does
+    not check top-level labels), and the ``ner`` and ``claims`` rows must belong to the
+    documents of the same split, with as many claims per document as ``documents`` says.
     """
     out = Path(out_dir)
     if not (out / "README.md").is_file():
         return [f"{out}: no README.md; expected a folder written by `ecbench export hf`"]
-    with tempfile.TemporaryDirectory(prefix="ecbench-hf-check-") as cache:
-        try:
-            folder = load_folder(out, cache)
-        except Exception as e:  # any failure to load is the finding itself
-            return [f"{out}: datasets.load_dataset failed: {type(e).__name__}: {e}"]
-        return _check_loaded(out, folder)
-
-
-def _check_loaded(out: Path, folder: LoadedFolder) -> list[str]:
     from datasets.info import DatasetInfosDict
-    from huggingface_hub import DatasetCardData
+    from huggingface_hub import DatasetCard
 
-    from ..corpus import Document
-    from ..schema import DocumentGold, ManifestEntry
-
+    try:
+        card = DatasetCard.load(out / "README.md")
+        infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    except Exception as e:  # any failure to parse is the finding itself
+        return [f"{out}/README.md: not a dataset card: {type(e).__name__}: {e}"]
     problems: list[str] = []
-    configs = {c["config_name"]: c for c in folder.card_data.get("configs", [])}
+    configs = {c.get("config_name"): c for c in card.data.get("configs") or []}
     if set(configs) != set(CONFIGS):
-        problems.append(f"{out}/README.md: configs: found {sorted(configs)}, expected {sorted(CONFIGS)}")
+        problems.append(f"{out}/README.md: configs: found {sorted(map(str, configs))}, "
+                        f"expected {sorted(CONFIGS)}")
     if not configs.get(DEFAULT_CONFIG, {}).get("default"):
         problems.append(f"{out}/README.md: configs: {DEFAULT_CONFIG!r} is not marked default")
-    infos = DatasetInfosDict.from_dataset_card_data(DatasetCardData(**folder.card_data))
-    for config, dsd in folder.datasets.items():
-        for split, ds in dsd.items():
-            where = f"{out}/{data_file(config, split)}"
-            if config in FEATURES and ds.features != FEATURES[config]:
-                problems.append(f"{where}: features differ from the toolkit's {config!r} features")
-            if config in infos and ds.features != infos[config].features:
-                problems.append(f"{where}: features differ from the card's dataset_info")
-    ner = folder.datasets.get("ner", {})
-    for split, ds in ner.items():
-        names = ds.features["ner_tags"].feature.names
-        if tuple(names) != BIO_TAGS:
-            problems.append(f"{out}/{data_file('ner', split)}: ner_tags ClassLabel names: found "
-                            f"{names[:5]}..., expected toolkit.export.BIO_TAGS")
-        for row in ds:
-            bad = [t for t in row["ner_tags"] if not 0 <= t < len(BIO_TAGS)]
-            if bad:
-                problems.append(f"{out}/{data_file('ner', split)}: row {row['id']}: ner_tags: "
-                                f"found ids {bad}, expected 0..{len(BIO_TAGS) - 1}")
-    # ner and claims must be exactly what the documents rows give
-    for split, ds in folder.datasets.get("documents", {}).items():
-        documents = []
-        for row in ds:
-            try:
-                gold = DocumentGold(doc_id=row["id"], mentions=row["mentions"],
-                                    entities=row["entities"], claims=row["claims"])
-                meta = ManifestEntry(id=row["id"], **row["metadata"])
-            except ValueError as e:
-                problems.append(f"{out}/{data_file('documents', split)}: row {row['id']}: "
-                                f"not valid gold: {str(e).splitlines()[0]}")
-                continue
-            documents.append(Document(row["id"], row["text"], meta, gold))
-        expected, _ = build_tables(documents)
-        for config in ("ner", "claims"):
-            got = folder.datasets.get(config, {}).get(split)
-            if got is None or got.to_list() != expected[config].get(split, []):
-                problems.append(f"{out}/{data_file(config, split)}: rows differ from those the "
-                                f"documents config gives (re-export the folder)")
+    with tempfile.TemporaryDirectory(prefix="ecbench-hf-check-") as cache:
+        for config in (c for c in CONFIGS if c in configs):
+            problems += _check_config(out, config, configs[config], infos.get(config), cache)
+    problems += _check_consistency(out, configs)
+    return problems
+
+
+def _check_config(out: Path, config: str, declared: dict, info, cache: str) -> list[str]:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+    from datasets import Features, load_dataset_builder
+
+    try:
+        builder = load_dataset_builder(str(out), config, cache_dir=cache)
+    except Exception as e:  # any failure to resolve is the finding itself
+        return [f"{out}: datasets.load_dataset_builder({config!r}) failed: {type(e).__name__}: {e}"]
+    problems = []
+    if builder.info.features != FEATURES[config]:
+        problems.append(f"{out}/README.md: {config}: the features datasets reads differ from the "
+                        f"toolkit's {config!r} features")
+    for entry in declared.get("data_files") or []:
+        split, where = entry.get("split"), f"{out}/{entry.get('path')}"
+        try:
+            parquet = pq.ParquetFile(out / entry["path"])
+            features = Features.from_arrow_schema(parquet.schema_arrow)
+        except Exception as e:
+            problems.append(f"{where}: not readable as parquet with Features: {type(e).__name__}: {e}")
+            continue
+        if features != FEATURES[config]:
+            problems.append(f"{where}: features differ from the toolkit's {config!r} features")
+        if info is not None and features != info.features:
+            problems.append(f"{where}: features differ from the card's dataset_info")
+        expected = info.splits[split].num_examples if info and split in (info.splits or {}) else None
+        if parquet.metadata.num_rows != expected:
+            problems.append(f"{where}: rows: found {parquet.metadata.num_rows}, expected {expected} "
+                            "(the card's dataset_info)")
+        if config != "ner" or features != FEATURES[config]:
+            continue
+        for batch in parquet.iter_batches(columns=["id", "ner_tags"]):
+            tags = pc.list_flatten(batch.column("ner_tags"))
+            if not len(tags) or (pc.min(tags).as_py() >= 0
+                                 and pc.max(tags).as_py() < len(BIO_TAGS)):
+                continue  # the whole batch is in range: no row-by-row look
+            for row_id, ids in zip(batch.column("id").to_pylist(),
+                                   batch.column("ner_tags").to_pylist()):
+                bad = [t for t in ids if not 0 <= t < len(BIO_TAGS)]
+                if bad:
+                    problems.append(f"{where}: row {row_id}: ner_tags: found ids {bad}, "
+                                    f"expected 0..{len(BIO_TAGS) - 1}")
+    return problems
+
+
+def _check_consistency(out: Path, configs: dict) -> list[str]:
+    """ner and claims rows belong to documents of their split, claims counts match."""
+    from collections import Counter
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    def files(config: str) -> dict[str, Path]:
+        return {e.get("split"): out / e.get("path", "")
+                for e in (configs.get(config) or {}).get("data_files") or []}
+
+    problems = []
+    documents, ner, claims = files("documents"), files("ner"), files("claims")
+    for split, path in documents.items():
+        try:
+            ids, n_claims = [], Counter()
+            for batch in pq.ParquetFile(path).iter_batches(columns=["id", "claims"]):
+                batch_ids = batch.column("id").to_pylist()
+                ids += batch_ids
+                n_claims.update(dict(zip(batch_ids, pc.list_value_length(batch.column("claims")).to_pylist())))
+            known = set(ids)
+            for config, file in (("ner", ner.get(split)), ("claims", claims.get(split))):
+                if file is None:
+                    problems.append(f"{out}/README.md: {config}: no {split} split, expected one "
+                                    f"(documents has it)")
+                    continue
+                per_doc = Counter()
+                for batch in pq.ParquetFile(file).iter_batches(columns=["doc_id"]):
+                    per_doc.update(batch.column("doc_id").to_pylist())
+                strangers = sorted(set(per_doc) - known)
+                if strangers:
+                    problems.append(f"{file}: doc_id: found {strangers[0]!r} (and {len(strangers) - 1} "
+                                    f"more), expected ids of the {split} documents (re-export the folder)")
+                elif config == "claims" and +per_doc != +n_claims:
+                    doc = next(d for d in sorted(known) if per_doc[d] != n_claims[d])
+                    problems.append(f"{file}: document {doc}: found {per_doc[doc]} claim rows, "
+                                    f"expected {n_claims[doc]} (its documents row; re-export the folder)")
+        except Exception as e:  # unreadable files are reported by _check_config
+            if not any(str(path) in p for p in problems):
+                problems.append(f"{path}: cannot check against ner and claims: {type(e).__name__}: {e}")
     return problems

@@ -1,7 +1,7 @@
 """Upload an exported, checked dataset folder to the Hugging Face Hub.
 
 ``push`` fills the Hub id into a card exported without one, refuses a folder that fails
-``hf.check_folder`` (it loads every config again) or whose card names another repository, then
+``hf.check_folder`` (it reads every config back) or whose card names another repository, then
 calls ``HfApi.create_repo`` and ``HfApi.upload_folder`` with only the files the card lists
 (plus README.md and GUIDELINES.md); parquet files on the Hub that are no longer part of the
 export are deleted in the same commit. The token comes from ``HF_TOKEN`` or the

@@ -49,17 +49,21 @@ def _gold_spans(gold: DocumentGold) -> list[tuple[str, str, str, int, int]]:
     return spans
 
 
-def gold_doc(text: str, gold: DocumentGold):
+def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = True):
     """A spaCy ``Doc`` of ``text`` whose tokens respect every gold boundary.
 
     Sets ``doc.ents`` (non-overlapping mentions; ``ent_id_`` = mention id),
     ``doc.spans["mentions"]`` (all mentions, in gold order) and ``doc.spans["claims"]`` (claim
     spans in gold order, label = claim type). Entities are in-document clusters, not
     knowledge-base links, so ``kb_id_`` stays empty (``docbin`` puts the clusters in span groups).
-    Returns ``(doc, warnings)``.
+    ``tokens``: the blank tokenizer's ``Doc`` of ``text`` when the caller already has it (a
+    batch from ``tokenizer.pipe``). ``span_groups=False`` leaves ``doc.spans`` empty (the BIO
+    exports read only ``doc.ents``). Returns ``(doc, warnings)``. A span that starts or ends
+    with whitespace (no token boundary can hold it) is a ``ValueError`` naming it.
     """
-    from spacy.tokens import Doc, Span
-    from spacy.util import filter_spans
+    from bisect import bisect_left, bisect_right
+
+    from spacy.tokens import Doc
 
     nlp = blank_english()
     spans = _gold_spans(gold)
@@ -67,33 +71,72 @@ def gold_doc(text: str, gold: DocumentGold):
     words: list[str] = []
     spaces: list[bool] = []
     warnings: list[ExportWarning] = []
-    for token in nlp.make_doc(text):
-        start, end = token.idx, token.idx + len(token)
-        inner = [c for c in cuts if start < c < end]
+    if tokens is None:
+        tokens = nlp.make_doc(text)
+    # token offsets as arrays: no Token objects (they cost more than the tokenizer itself)
+    table = tokens.to_array(["IDX", "LENGTH", "SPACY"])
+    if not span_groups and not _cuts_inside(table, cuts):
+        # every gold boundary is a token boundary already (nearly every document): the
+        # tokenizer's Doc is the Doc. (Rebuilding it from words, as below, loses the norms the
+        # tokenizer's exceptions set, which a DocBin keeps; the BIO exports read none.)
+        return _annotate(tokens, gold, warnings, span_groups)
+    for start, length, space in table.tolist():
+        end = start + length
+        lo, hi = bisect_right(cuts, start), bisect_left(cuts, end)
+        if lo == hi:  # no gold boundary inside the token: nearly all of them
+            words.append(text[start:end])
+            spaces.append(bool(space))
+            continue
+        inner = cuts[lo:hi]
         for kind, item_id, span_text, s, e in spans:
             if s in inner or e in inner:
                 warnings.append(ExportWarning(
                     gold.doc_id, kind, item_id, span_text, s, e,
-                    f"not on spaCy token boundaries; token {token.text!r} [{start}:{end}] split to fit"))
+                    f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
         pieces = [start, *inner, end]
         for a, b in zip(pieces, pieces[1:]):
             words.append(text[a:b])
             spaces.append(False)
-        spaces[-1] = bool(token.whitespace_)
+        spaces[-1] = bool(space)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    if doc.text != text:  # cannot happen unless spaCy changes how it keeps whitespace
+    # (doc.text would build the text again from Token objects: join the words instead)
+    if "".join(w + " " * sp for w, sp in zip(words, spaces)) != text:  # cannot happen unless
+        # spaCy changes how it keeps whitespace
         raise AssertionError(f"{gold.doc_id}: tokens do not rebuild the text")
+    return _annotate(doc, gold, warnings, span_groups)
+
+
+def _cuts_inside(table, cuts: list[int]) -> bool:
+    """Whether any offset in ``cuts`` falls strictly inside a token (rows of IDX, LENGTH)."""
+    import numpy as np
+
+    if not cuts or not len(table):
+        return False
+    starts = table[:, 0].astype(np.int64)
+    ends = starts + table[:, 1].astype(np.int64)
+    offsets = np.asarray(cuts, dtype=np.int64)
+    k = np.searchsorted(starts, offsets, side="right") - 1  # the token starting at or before
+    k_safe = k.clip(0)
+    return bool(((k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])).any())
+
+
+def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
+    """Set the mention entities (and span groups) on ``doc``, whose tokens respect every gold
+    boundary."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    # token index of each token's first and past-the-end character: what char_span("strict")
+    # finds, looked up in a dict (char_span scans the tokens every call)
+    offsets = doc.to_array(["IDX", "LENGTH"]).tolist()
+    first = {offset: i for i, (offset, _) in enumerate(offsets)}
+    after = {offset + length: i + 1 for i, (offset, length) in enumerate(offsets)}
 
     def span(start: int, end: int, label: str, **ids) -> Span:
-        found = doc.char_span(start, end, label=label, alignment_mode="strict", **ids)
-        if found is None:  # every boundary was cut above, so only whitespace at an end is left
-            from ..validate import show, trimmed
-
-            s, e = trimmed(text, start, end)
-            raise ValueError(f"{gold.doc_id}: span [{start}:{end}] {show(text[start:end])} starts "
-                             f"or ends with whitespace, which no token boundary can hold; expected "
-                             f"[{s}:{e}] {show(text[s:e])} (run `ecbench validate`)")
-        return found
+        if start not in first or end not in after:
+            # every boundary was cut above, so only whitespace at an end is left
+            raise _whitespace_error(doc.text, gold, start, end)
+        return Span(doc, first[start], after[end], label=label, **ids)
 
     mentions = [span(m.start, m.end, m.label, span_id=m.id) for m in gold.mentions]
     kept = filter_spans(mentions)
@@ -105,10 +148,26 @@ def gold_doc(text: str, gold: DocumentGold):
                 gold.doc_id, "mention", m.id, m.text, m.start, m.end,
                 f"overlaps {winner.text!r} [{winner.start_char}:{winner.end_char}]; BIO and doc.ents "
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
-    doc.ents = kept
-    doc.spans["mentions"] = mentions
-    doc.spans["claims"] = [span(c.span.start, c.span.end, c.type, span_id=c.id) for c in gold.claims]
+    doc.set_ents(kept, default="outside")  # what ``doc.ents = kept`` does, without its checks
+    if span_groups:
+        doc.spans["mentions"] = mentions
+        doc.spans["claims"] = [span(c.span.start, c.span.end, c.type, span_id=c.id)
+                               for c in gold.claims]
+    else:  # the claim spans must still fall on token boundaries
+        for c in gold.claims:
+            if c.span.start not in first or c.span.end not in after:
+                raise _whitespace_error(doc.text, gold, c.span.start, c.span.end)
     return doc, warnings
+
+
+def _whitespace_error(text: str, gold: DocumentGold, start: int, end: int) -> ValueError:
+    """The one-line error for a span no token boundary can hold (whitespace at an end)."""
+    from ..validate import show, trimmed
+
+    s, e = trimmed(text, start, end)
+    return ValueError(f"{gold.doc_id}: span [{start}:{end}] {show(text[start:end])} starts "
+                      f"or ends with whitespace, which no token boundary can hold; expected "
+                      f"[{s}:{e}] {show(text[s:e])} (run `ecbench validate`)")
 
 
 def bio_tag(token) -> str:
@@ -124,24 +183,43 @@ class TaggedSentence:
     end: int
 
 
-def sentence_bounds(doc) -> list[list[int]]:
+def sentence_bounds(doc, text: str | None = None) -> list[list[int]]:
     """``[start, end]`` character offsets of the sentences of ``toolkit.text.sentences``, those
-    an entity runs across merged, so no entity is cut in two."""
-    bounds = [list(b) for b in sentences(doc.text)]
-    for ent in doc.ents:  # merge sentences an entity crosses
-        first = next((i for i, (s, e) in enumerate(bounds) if s <= ent.start_char < e), None)
-        while first is not None and first + 1 < len(bounds) and ent.end_char > bounds[first][1]:
-            bounds[first][1] = bounds.pop(first + 1)[1]
+    an entity runs across merged, so no entity is cut in two. ``text``: ``doc.text`` when the
+    caller has it (``doc.text`` rebuilds it token by token)."""
+    bounds = [list(b) for b in sentences(doc.text if text is None else text)]
+    i = 0
+    for ent in doc.ents:  # in text order: merge the sentences an entity crosses, in one walk
+        while i < len(bounds) and bounds[i][1] <= ent.start_char:
+            i += 1
+        if i == len(bounds) or ent.start_char < bounds[i][0]:
+            continue  # starts between sentences
+        while i + 1 < len(bounds) and ent.end_char > bounds[i][1]:
+            bounds[i][1] = bounds.pop(i + 1)[1]
     return bounds
 
 
-def tagged_sentences(doc) -> list[TaggedSentence]:
+def tagged_sentences(doc, text: str | None = None) -> list[TaggedSentence]:
     """Non-whitespace tokens with BIO tags, grouped by ``sentence_bounds``."""
-    bounds = sentence_bounds(doc)
-    out = []
-    for start, end in bounds:
-        toks = [t for t in doc if start <= t.idx < end and not t.is_space]
-        if toks:
-            out.append(TaggedSentence(tuple(t.text for t in toks), tuple(bio_tag(t) for t in toks),
-                                      start, end))
+    text = doc.text if text is None else text
+    bounds = sentence_bounds(doc, text)
+    strings = doc.vocab.strings
+    rows = doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist()
+    out, k = [], 0
+    for start, end in bounds:  # tokens and sentences are both in text order: one walk
+        while k < len(rows) and rows[k][0] < start:
+            k += 1
+        tokens, tags = [], []
+        while k < len(rows) and rows[k][0] < end:
+            idx, length, is_space, iob, ent_type = rows[k]
+            if not is_space:
+                tokens.append(text[idx:idx + length])
+                # ENT_IOB codes: 0 unset, 1 I, 2 O, 3 B (as bio_tag reads token.ent_iob_)
+                tags.append(f"{_IOB[iob]}-{strings[ent_type]}" if iob in (1, 3) else "O")
+            k += 1
+        if tokens:
+            out.append(TaggedSentence(tuple(tokens), tuple(tags), start, end))
     return out
+
+
+_IOB = {1: "I", 3: "B"}

@@ -531,27 +531,112 @@ def _correct_test(scheme: int):
 def _assign(golds: list, preds: list, is_correct, min_overlap: float = 0.0) -> list[tuple[int, int]]:
     """One-to-one pairs of overlapping spans maximising, in order: pairs ``is_correct`` calls
     correct, matched pairs, then same boundaries, same label, IoU (a tie-break below 1).
-    Spans overlapping less than ``min_overlap`` percent of the gold span never pair."""
+
+    Only overlapping pairs get a weight (found by bisection on the sorted starts, so a run of
+    n spans costs O(n log n), not an n-by-m matrix). Where no span overlaps more than two of
+    the other side and the overlaps form no cycle (a chain, e.g. every prediction straddling
+    two gold spans), the best matching is an exact dynamic programme along each chain;
+    otherwise scipy's ``linear_sum_assignment`` on the weights. Spans overlapping less than
+    ``min_overlap`` percent of the gold span never pair.
+    """
     m = min(len(golds), len(preds))
     matched_weight = m + 1                        # > any total of tie-breaks (each < 1)
     correct_weight = m * (matched_weight + 1) + 1  # > any total of matched weights and tie-breaks
-    weights = [[0.0] * len(preds) for _ in golds]
-    for i, (gs, ge, gl, _) in enumerate(golds):
-        for j, (ps, pe, pl, _) in enumerate(preds):
-            if gs < pe and ps < ge and (not min_overlap or _enough((gs, ge), (ps, pe), min_overlap)):
-                same_bounds, same_label = gs == ps and ge == pe, gl == pl
-                iou = (min(ge, pe) - max(gs, ps)) / (max(ge, pe) - min(gs, ps))
-                weights[i][j] = (correct_weight * bool(is_correct(same_bounds, same_label))
-                                 + matched_weight + (4 * same_bounds + 2 * same_label + iou) / 8)
+    edges = []  # (weight, gold index, pred index)
+    for i, j in _overlapping_pairs(golds, preds):
+        gs, ge, gl, _ = golds[i]
+        ps, pe, pl, _ = preds[j]
+        if min_overlap and not _enough((gs, ge), (ps, pe), min_overlap):
+            continue
+        same_bounds, same_label = gs == ps and ge == pe, gl == pl
+        iou = (min(ge, pe) - max(gs, ps)) / (max(ge, pe) - min(gs, ps))
+        edges.append((correct_weight * bool(is_correct(same_bounds, same_label))
+                      + matched_weight + (4 * same_bounds + 2 * same_label + iou) / 8, i, j))
+    if not edges:
+        return []
     if len(golds) == 1 or len(preds) == 1:
         # one side has a single span: the best pair is a max (the first among equals)
-        flat = [(w, i, j) for i, row in enumerate(weights) for j, w in enumerate(row)]
-        best = max(flat, key=lambda t: (t[0], -t[1], -t[2]))
-        return [(best[1], best[2])] if best[0] > 0 else []
+        best = max(edges, key=lambda t: (t[0], -t[1], -t[2]))
+        return [(best[1], best[2])]
+    chains = _chains(edges, len(golds))
+    if chains is not None:
+        return sorted(pair for chain in chains for pair in _best_on_chain(chain))
+    return _dense_assignment(edges, len(golds), len(preds))
+
+
+def _overlapping_pairs(golds: list, preds: list) -> list[tuple[int, int]]:
+    """``(i, j)`` of every gold and predicted span that overlap; both lists sorted by start.
+
+    Two spans overlap exactly when one starts inside the other, so each pair is found once
+    from the later-starting side (a gold span wins ties of start)."""
+    from bisect import bisect_left, bisect_right
+
+    gold_starts = [g[0] for g in golds]
+    pred_starts = [p[0] for p in preds]
+    pairs = []
+    for i, g in enumerate(golds):  # predictions starting inside gold i (or with it)
+        for j in range(bisect_left(pred_starts, g[0]), bisect_left(pred_starts, g[1])):
+            pairs.append((i, j))
+    for j, p in enumerate(preds):  # gold spans starting strictly inside prediction j
+        for i in range(bisect_right(gold_starts, p[0]), bisect_left(gold_starts, p[1])):
+            pairs.append((i, j))
+    return pairs
+
+
+def _chains(edges: list, n_gold: int) -> list[list] | None:
+    """The edges as chains (paths, each edge list in path order) when no node touches more
+    than two edges and there is no cycle; else None. Nodes: gold ``i``, prediction ``n_gold + j``."""
+    touching: dict[int, list] = {}
+    for edge in edges:
+        for node in (edge[1], n_gold + edge[2]):
+            at = touching.setdefault(node, [])
+            if len(at) == 2:
+                return None
+            at.append(edge)
+    chains, used = [], set()
+    for node in sorted(touching):  # walk each path from one of its two ends
+        if len(touching[node]) != 1 or id(touching[node][0]) in used:
+            continue
+        chain, edge = [], touching[node][0]
+        while edge is not None:
+            used.add(id(edge))
+            chain.append(edge)
+            ends = (edge[1], n_gold + edge[2])
+            node = ends[1] if node == ends[0] else ends[0]  # step to the edge's other end
+            edge = next((e for e in touching[node] if id(e) not in used), None)
+        chains.append(chain)
+    if len(used) != len(edges):  # the edges left over form cycles
+        return None
+    return chains
+
+
+def _best_on_chain(chain: list) -> list[tuple[int, int]]:
+    """Heaviest set of edges of a path no two of which share a node (consecutive edges do).
+
+    ``best[k]``: the best total over the first k edges; taking edge k excludes edge k - 1.
+    Among equal totals, the earlier edge is kept."""
+    best = [0.0, chain[0][0]]
+    for k in range(1, len(chain)):
+        best.append(max(best[k], best[k - 1] + chain[k][0]))
+    pairs, k = [], len(chain)
+    while k > 0:
+        if k >= 2 and best[k] == best[k - 1]:  # edge k - 1 (0-based) is not needed
+            k -= 1
+        else:
+            pairs.append((chain[k - 1][1], chain[k - 1][2]))
+            k -= 2
+    return pairs
+
+
+def _dense_assignment(edges: list, n_gold: int, n_pred: int) -> list[tuple[int, int]]:
+    import numpy as np
     from scipy.optimize import linear_sum_assignment
 
+    weights = np.zeros((n_gold, n_pred))
+    for w, i, j in edges:
+        weights[i, j] = w
     rows, cols = linear_sum_assignment(weights, maximize=True)
-    return [(int(i), int(j)) for i, j in zip(rows, cols) if weights[i][j] > 0]
+    return [(int(i), int(j)) for i, j in zip(rows, cols) if weights[i, j] > 0]
 
 
 def _bad(doc_id: str, side: str, span) -> bool:

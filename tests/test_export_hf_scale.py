@@ -1,0 +1,107 @@
+"""`export hf` on corpora the bundled one is not: without claims (NER only) or without
+mentions, and larger than one batch. Every config is written, loads back offline with
+``datasets.load_dataset`` with its features, and passes the folder check."""
+
+from __future__ import annotations
+
+import json
+
+import datasets
+import pytest
+from datasets import load_dataset
+from typer.testing import CliRunner
+
+from test_export_fixture import make_corpus
+from toolkit.cli import app
+from toolkit.corpus import load
+from toolkit.export import hf
+from toolkit.export.hf import CONFIGS, FEATURES, check_folder, export_hf
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    datasets.disable_progress_bars()
+
+
+def strip(root, *, claims: bool = False, mentions: bool = False):
+    """Rewrite the fixture's gold files without claims and/or mentions (and entities)."""
+    for path in (root / "annotations/gold").glob("*.json"):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if claims:
+            gold["claims"] = []
+        if mentions:
+            gold["mentions"], gold["entities"] = [], []
+            for c in gold["claims"]:
+                c["claimant"], c["entities"] = "author", []
+        path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+def loaded(out, tmp_path, configs=CONFIGS, streaming: bool = False) -> dict:
+    return {c: load_dataset(str(out), c, cache_dir=str(tmp_path / "cache"), streaming=streaming)
+            for c in configs}
+
+
+@pytest.mark.parametrize("without", ["claims", "mentions", "both"])
+def test_a_corpus_without_claims_or_mentions_exports_every_config(without, tmp_path):
+    root = strip(make_corpus(tmp_path / "corpus"), claims=without in ("claims", "both"),
+                 mentions=without in ("mentions", "both"))
+    out = tmp_path / "hf"
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root)])
+    assert res.exit_code == 0, res.output
+    assert "checked" in res.output
+    corpus = load(root)
+    empty = {"claims"} if without in ("claims", "both") else set()
+    # datasets (<= 5.2) cannot build an empty split in memory ("Instruction 'train' corresponds
+    # to no data", huggingface/datasets#8401): empty configs load streaming, with features
+    for config, dsd in {**loaded(out, tmp_path, [c for c in CONFIGS if c not in empty]),
+                        **loaded(out, tmp_path, sorted(empty), streaming=True)}.items():
+        assert set(dsd) == {"train", "test"}
+        for split, ds in dsd.items():
+            assert ds.features == FEATURES[config], (config, split)
+            docs = [d for d in corpus if d.meta.split == split]
+            rows = list(ds)
+            if config == "claims":
+                assert len(rows) == sum(len(d.gold.claims) for d in docs)
+            elif config == "documents":
+                assert [r["id"] for r in rows] == [d.id for d in docs]
+            else:  # every sentence is still there, tagged O where there are no mentions
+                assert rows and len({r["doc_id"] for r in rows}) == len(docs)
+                if without != "claims":
+                    assert {t for r in rows for t in r["ner_tags"]} == {0}
+    if empty:
+        assert all(not list(ds) for ds in loaded(out, tmp_path, ["claims"], True)["claims"].values())
+    assert check_folder(out) == []
+
+
+def test_batches_write_the_same_rows_as_one_pass(tmp_path, monkeypatch):
+    # documents cross several batches (row groups): the rows are those of the whole corpus
+    corpus = load(make_corpus(tmp_path / "corpus"))
+    expected = hf.build_rows(corpus)
+    monkeypatch.setattr(hf, "BATCH_DOCS", 1)
+    export_hf(corpus, tmp_path / "hf")
+    got = loaded(tmp_path / "hf", tmp_path)
+    for config in CONFIGS:
+        for split, rows in expected[config].items():
+            assert got[config][split].to_list() == rows, (config, split)
+    assert check_folder(tmp_path / "hf") == []
+
+
+def test_check_folder_catches_rows_of_unknown_documents(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    corpus = load(make_corpus(tmp_path / "corpus"))
+    out = tmp_path / "hf"
+    export_hf(corpus, out)
+    path = out / hf.data_file("claims", "train")
+    table = pq.read_table(path)
+    pq.write_table(table.set_column(0, "doc_id", pa.array(["ghost"] * table.num_rows)), path)
+    problems = check_folder(out)
+    assert any("doc_id: found 'ghost'" in p for p in problems), problems

@@ -1,0 +1,129 @@
+"""The mention assignment's fast paths (chains, sparse overlap pairs) against the dense
+assignment they replace: scipy's ``linear_sum_assignment`` on the full gold-by-prediction
+weight matrix, the oracle here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from toolkit.scoring import mentions
+from toolkit.scoring.mentions import MentionSpan, _assign, _span_order, score_mentions
+
+S = MentionSpan
+TESTS = {  # the three assignments _settle asks for
+    "strict": lambda same_bounds, same_label: same_bounds and same_label,
+    "bounds": lambda same_bounds, same_label: same_bounds,
+    "type": lambda same_bounds, same_label: same_label,
+}
+
+
+def dense_weights(golds, preds, is_correct) -> np.ndarray:
+    """Every gold/prediction pair's weight, as the scorer defines it (0: no overlap)."""
+    m = min(len(golds), len(preds))
+    matched, correct = m + 1, m * (m + 2) + 1
+    w = np.zeros((len(golds), len(preds)))
+    for i, (gs, ge, gl, _) in enumerate(golds):
+        for j, (ps, pe, pl, _) in enumerate(preds):
+            if gs < pe and ps < ge:
+                same_bounds, same_label = gs == ps and ge == pe, gl == pl
+                iou = (min(ge, pe) - max(gs, ps)) / (max(ge, pe) - min(gs, ps))
+                w[i, j] = (correct * bool(is_correct(same_bounds, same_label)) + matched
+                           + (4 * same_bounds + 2 * same_label + iou) / 8)
+    return w
+
+
+def dense_total(w: np.ndarray) -> float:
+    rows, cols = linear_sum_assignment(w, maximize=True)
+    return float(w[rows, cols].sum())
+
+
+def spans(draw, n: int, width: int, labels=("PER", "ORG")) -> list[MentionSpan]:
+    out = []
+    for _ in range(n):
+        start = draw(st.integers(0, width))
+        out.append(S(start, start + draw(st.integers(1, 8)), draw(st.sampled_from(labels))))
+    return sorted(set(out), key=_span_order)
+
+
+@st.composite
+def groups(draw):
+    """Random small groups, about half of them chains (each prediction straddling two gold
+    spans, with random shifts, labels and gaps), where the fast path runs."""
+    if draw(st.booleans()):
+        return spans(draw, draw(st.integers(1, 6)), 20), spans(draw, draw(st.integers(1, 6)), 20)
+    n = draw(st.integers(2, 7))
+    golds, preds, cursor = [], [], 0
+    for _ in range(n):
+        length = draw(st.integers(2, 8))
+        golds.append(S(cursor, cursor + length, draw(st.sampled_from(["PER", "ORG"]))))
+        cursor += length + draw(st.integers(0, 1))
+    for g, nxt in zip(golds, golds[1:]):
+        if draw(st.integers(0, 4)):  # sometimes no prediction here
+            start = draw(st.integers(g.start + 1, g.end - 1))
+            end = draw(st.integers(nxt.start + 1, nxt.end))
+            preds.append(S(start, end, draw(st.sampled_from(["PER", "ORG"]))))
+    return sorted(golds, key=_span_order), sorted(preds, key=_span_order)
+
+
+@settings(max_examples=400, deadline=None)
+@given(groups(), st.sampled_from(sorted(TESTS)))
+def test_fast_assignment_is_as_good_as_the_dense_one(group, test):
+    golds, preds = group
+    pairs = _assign(golds, preds, TESTS[test])
+    w = dense_weights(golds, preds, TESTS[test])
+    assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)  # one-to-one
+    assert all(w[i, j] > 0 for i, j in pairs)  # only overlapping pairs
+    assert sum(w[i, j] for i, j in pairs) == pytest.approx(dense_total(w), rel=1e-12, abs=1e-12)
+
+
+def test_a_chain_takes_the_chain_path_and_keeps_the_unique_optimum():
+    # gold [0,10) [10,20) ..., predictions [5,15) [15,25) ...: the issue's worst case
+    n = 50
+    golds = [S(10 * k, 10 * k + 10, "PER") for k in range(n)]
+    preds = [S(10 * k + 5, 10 * k + 15, "PER") for k in range(n)]
+    assert mentions._chains([(1.0, i, j) for i, j in mentions._overlapping_pairs(golds, preds)],
+                            n) is not None
+    for test in TESTS.values():
+        w = dense_weights(golds, preds, test)
+        rows, cols = linear_sum_assignment(w, maximize=True)
+        assert _assign(golds, preds, test) == sorted(zip(rows.tolist(), cols.tolist()))
+
+
+def test_cycles_and_busy_spans_fall_back_to_the_dense_assignment():
+    # two gold spans each overlapping the same two predictions: a cycle
+    golds = [S(0, 10, "PER"), S(2, 12, "ORG")]
+    preds = [S(1, 11, "ORG"), S(3, 13, "PER")]
+    edges = [(1.0, i, j) for i, j in mentions._overlapping_pairs(golds, preds)]
+    assert len(edges) == 4 and mentions._chains(edges, 2) is None
+    w = dense_weights(golds, preds, TESTS["type"])
+    assert sum(w[i, j] for i, j in _assign(golds, preds, TESTS["type"])) == pytest.approx(dense_total(w))
+
+
+def test_scores_on_a_long_chain_are_those_of_the_dense_assignment(monkeypatch):
+    n = 300
+    gold = {"d": [S(10 * k, 10 * k + 10, "PER" if k % 3 else "ORG") for k in range(n)]}
+    pred = {"d": [S(10 * k + 5, 10 * k + 15, "PER" if k % 4 else "ORG") for k in range(n)]}
+    fast = score_mentions(gold, pred)
+    monkeypatch.setattr(mentions, "_chains", lambda edges, n_gold: None)  # force the dense path
+    dense = score_mentions(gold, pred)
+    assert fast.micro == dense.micro and fast.per_label == dense.per_label
+    assert fast.matches == dense.matches
+    assert fast.micro["exact"].incorrect == n  # every prediction is paired, none exactly
+
+
+@pytest.mark.parametrize("gold_end, agrees", [(100, True), (101, False), (200, False)])
+def test_nervaluate_ignores_overlaps_under_one_percent_of_the_gold_span(gold_end, agrees):
+    # docs/scoring.md: equal to nervaluate on disjoint spans only when each overlap covers
+    # at least 1% of the gold span (100 * overlap >= gold length)
+    nervaluate = pytest.importorskip("nervaluate")
+    gold, pred = [S(0, gold_end, "PERSON")], [S(0, 1, "PERSON")]
+    ours = score_mentions({"d": gold}, {"d": pred}).micro["type"].f1
+    rows = lambda spans: [[{"label": s.label, "start": s.start, "end": s.end - 1} for s in spans]]  # noqa: E731
+    theirs = nervaluate.Evaluator(rows(gold), rows(pred), tags=["PERSON"],
+                                  loader="dict").evaluate()["overall"]["ent_type"].f1
+    assert ours == 1.0
+    assert (theirs == ours) is agrees
