@@ -131,7 +131,7 @@ def test_card_metadata_is_valid_for_the_hub(card):
     assert header["annotations_creators"] == ["machine-generated"]
     assert set(header["annotations_creators"]) <= set(creators["annotations"])
     assert set(header["language_creators"]) <= set(creators["language"])
-    assert header["language_creators"] == ["found"]  # no document is marked STAND-IN
+    assert header["language_creators"] == ["found"]  # published articles
     assert header["task_ids"] == ["named-entity-recognition", "fact-checking"]
 
 

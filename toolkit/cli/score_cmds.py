@@ -5,7 +5,6 @@ Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import sys
@@ -135,14 +134,11 @@ def score_command(
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     # the command makes millions of small objects and no cycles worth collecting: the cyclic
     # collector would only rescan them over and over (a third of the run on large files)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    from ..gcpause import collector_paused
+
+    with collector_paused():
         _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
                resamples, seed, out, claim_match, claim_match_option, gate, engine, address)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,

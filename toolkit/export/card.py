@@ -37,7 +37,6 @@ PLACEHOLDER_NOTE = ("The Hub id of this dataset is to be filled in: replace `ORG
                     "with it (`ecbench export hf --repo-id ORG/NAME` and `ecbench push` do).")
 NEEDS_DATASETS = "datasets>=4.0"  # the `List` feature type of the parquet schemas
 #: The manifest marks a document written for ecbench rather than found (see annotations/README.md).
-STAND_IN = "STAND-IN"
 
 
 def hub_licence(licences: list[str]) -> tuple[str, str | None]:
@@ -91,8 +90,6 @@ def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
 
     licence, licence_name = hub_licence([d.licence for d in documents])
     languages = sorted({d.language for d in documents})
-    stand_ins = [d.source.startswith(STAND_IN) for d in documents]
-    language_creators = sorted({"machine-generated" if s else "found" for s in stand_ins})
     details = _licence_details(documents)
     data = DatasetCardData(
         pretty_name=PRETTY_NAME,
@@ -106,7 +103,7 @@ def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition", "fact-checking"],
         annotations_creators=["machine-generated"],  # AI annotators; see "Who are the annotators?"
-        language_creators=language_creators,
+        language_creators=["found"],  # the corpus holds published articles only
         tags=["claims", "claim-detection", "news", "ontonotes"],
     )
     MetadataConfigs({

@@ -28,12 +28,12 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from datasets import ClassLabel, Features, List, Value
 
+from ..gcpause import collector_paused
 from ..schema import AUTHOR
 from ..text import sentences
 from .tokens import BIO_TAGS, ExportWarning, gold_doc, tagged_sentences
@@ -243,18 +243,6 @@ def _write_marker(out: Path, files) -> None:
     write_json(out / MARKER, {"tool": f"ecbench {__version__}", "files": sorted(files)})
 
 
-@contextmanager
-def _young_collections_only():
-    """Automatic collections off while the batches run (each batch collects its own garbage):
-    a full collection rescans every object the imports made (spaCy, datasets, pandas), and
-    in the export the allocations of each batch would trigger many of them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Writers:
@@ -321,7 +309,7 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     summaries: dict[str, SplitSummary] = {}
     counts = CorpusCounts()  # for the card, gathered in the same pass
     with ExitStack() as stack:
-        stack.enter_context(_young_collections_only())
+        stack.enter_context(collector_paused())  # each batch collects its own garbage
         writers = _Writers(out, stack)
         pending: dict[str, list] = {split: [] for split in SPLITS}
 
