@@ -63,8 +63,8 @@ def test_oracle_scores_one_everywhere():
     assert (claims["precision"], claims["recall"], claims["f1"]) == (1.0, 1.0, 1.0)
     assert claims["joint"]["f1"] == claims["sentences"]["f1"] == 1.0
     assert claims["claimant_accuracy"] == claims["type_accuracy"] == 1.0
-    assert set(report.confidence["intervals"]) == {
-        "mentions.strict", "mentions.exact", "mentions.partial", "mentions.type", "entities",
+    assert set(report.confidence["intervals"]) == {  # 3 documents: sentence units, no entities
+        "mentions.strict", "mentions.exact", "mentions.partial", "mentions.type",
         "claims", "claims.joint"}
     assert all(iv == [1.0, 1.0] for iv in report.confidence["intervals"].values())
 
@@ -200,3 +200,14 @@ def test_claimants_named_by_surface_text_count_as_the_gold_entity():
     right = score([gold], [as_name], {"d": text}, n_resamples=0).claims
     assert right["claimant_accuracy"] == 1.0 and right["joint"]["f1"] == 1.0
     assert score([gold], [wrong], {"d": text}, n_resamples=0).claims["claimant_accuracy"] == 0.0
+
+
+def test_entity_interval_only_with_document_units():
+    """Entities cross sentences: sentence units give no entity interval; document units do."""
+    few, few_texts = corpus(2)
+    many, many_texts = corpus(30)
+    sentence = score(few, few, few_texts, n_resamples=20).confidence
+    document = score(many, many, many_texts, n_resamples=20).confidence
+    assert sentence["unit"] == "sentence" and "entities" not in sentence["intervals"]
+    assert "mentions.strict" in sentence["intervals"]
+    assert document["unit"] == "document" and document["intervals"]["entities"] == [1.0, 1.0]

@@ -351,8 +351,9 @@ def _document_units(result, doc_ids) -> dict:
 
 def _mention_units(gold_spans, pred_spans, texts, unit: str,
                    min_overlap: float = 0.0) -> dict[str, list]:
-    """Per-unit PRFScores for each scheme and for entities: the spans of each unit (a document,
-    or the sentence holding each span's start) are scored on their own."""
+    """Per-unit PRFScores for each scheme: the spans of each unit (a document, or the sentence
+    holding each span's start) are scored on their own. No entity-level units: an entity's
+    mentions cross sentences, so per-sentence entity counts would only repeat strict's."""
     from .mentions import score_mentions
     from .prf import PRFScore
 
@@ -362,7 +363,6 @@ def _mention_units(gold_spans, pred_spans, texts, unit: str,
             for span in spans:
                 grouped[_unit_key(doc_id, texts.get(doc_id), span.start, unit)][side].append(span)
     out: dict[str, list] = {f"mentions.{s}": [] for s in SCHEMES}
-    out["entities"] = []
     for key, (g, p) in grouped.items():
         if not g and not p:
             for scores in out.values():
@@ -371,7 +371,6 @@ def _mention_units(gold_spans, pred_spans, texts, unit: str,
         result = score_mentions({"unit": g}, {"unit": p}, min_overlap=min_overlap)
         for scheme in SCHEMES:
             out[f"mentions.{scheme}"].append(_scheme_prf(result.micro[scheme]))
-        out["entities"].append(result.entities)
     return out
 
 
