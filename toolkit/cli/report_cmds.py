@@ -12,7 +12,8 @@ from pathlib import Path
 import typer
 
 from . import app, user_errors
-from .score_cmds import _parse_labels, _warn
+from .score_cmds import (ClaimMatchOpt, GoldOpt, LabelMapOpt, LabelsOpt, ResamplesOpt,
+                         SeedOpt, ThresholdOpt, _parse_labels, _warn)
 
 
 def system_names(paths: list[Path], headers: list) -> list[str]:
@@ -39,23 +40,14 @@ def report_command(
     pred: list[Path] = typer.Option(..., "--pred", help="Predictions JSONL; repeat for several "
                                     "systems on one page.", show_default=False),
     out: Path = typer.Option(..., "--out", help="The HTML file to write.", show_default=False),
-    gold: Path | None = typer.Option(None, "--gold", help="Gold: a corpus folder, a folder of gold "
-                                     "JSON files, a gold JSON file, or a predictions-shape JSONL. "
-                                     "Default: the bundled corpus."),
+    gold: GoldOpt = None,
     title: str = typer.Option("ecbench report", "--title", help="The page's title."),
-    labels: str | None = typer.Option(None, "--labels", help="Score only these labels (after "
-                                      "mapping), e.g. PERSON,ORG."),
-    label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
-                                         "JSON file."),
-    threshold: float | None = typer.Option(None, "--threshold", help="Claim similarity needed to "
-                                           "match (default: the claim matcher's own).",
-                                           show_default=False),
-    claim_match: str | None = typer.Option(None, "--claim-match", help="Claim matcher, as in "
-                                           "`ecbench score` (default: semantic if installed, "
-                                           "else token).", show_default=False),
-    resamples: int = typer.Option(1000, "--resamples",
-                                  help="Bootstrap resamples (0: no intervals)."),
-    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    labels: LabelsOpt = None,
+    label_map: LabelMapOpt = None,
+    threshold: ThresholdOpt = None,
+    claim_match: ClaimMatchOpt = None,
+    resamples: ResamplesOpt = 1000,
+    seed: SeedOpt = 0,
 ) -> None:
     """Write one self-contained HTML page: scores with intervals, per-label table, label
     confusion, and each document's gold and predicted mentions and claims side by side."""

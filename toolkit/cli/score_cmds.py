@@ -11,6 +11,7 @@ import sys
 import warnings
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,6 +22,24 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+# options `score` and `report` share (one definition, so their help and defaults cannot drift)
+GoldOpt = Annotated[Path | None, typer.Option(
+    "--gold", help="Gold: a corpus folder, a folder of gold JSON files, a gold JSON file, or a "
+    "predictions-shape JSONL. Default: the bundled corpus.")]
+LabelsOpt = Annotated[str | None, typer.Option(
+    "--labels", help="Score only these labels (after mapping), e.g. PERSON,ORG.")]
+LabelMapOpt = Annotated[str | None, typer.Option(
+    "--label-map", help="conll, names, 'A=B,C=' or a JSON file.")]
+ThresholdOpt = Annotated[float | None, typer.Option(
+    "--threshold", help="Claim similarity needed to match (default: the claim matcher's own).",
+    show_default=False)]
+ClaimMatchOpt = Annotated[str | None, typer.Option(
+    "--claim-match", help="Claim matcher: token, semantic, llm, a registered name or "
+    "module:Class (default: semantic if installed, else token).", show_default=False)]
+ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples (0: no intervals).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Bootstrap seed.")]
 
 
 class _Failure(ValueError):
@@ -96,23 +115,14 @@ def _render_tables(renderables: list, notes: list[str], out: Path | None) -> Non
 def score_command(
     pred: Path = typer.Option(..., "--pred", help="Predictions JSONL (one Prediction per line, "
                               "optional header line).", show_default=False),
-    gold: Path | None = typer.Option(None, "--gold", help="Gold: a corpus folder, a folder of gold "
-                                     "JSON files, a gold JSON file, or a predictions-shape JSONL. "
-                                     "Default: the bundled corpus."),
+    gold: GoldOpt = None,
     format: Format = typer.Option(Format.table, "--format", help="Output format."),
     errors: bool = typer.Option(False, "--errors", help="List every error in its sentence."),
     plot: Path | None = typer.Option(None, "--plot", help="Write PNG charts into this folder."),
-    labels: str | None = typer.Option(None, "--labels", help="Score only these labels (after "
-                                      "mapping), e.g. PERSON,ORG."),
-    label_map: str | None = typer.Option(None, "--label-map", help="conll, names, 'A=B,C=' or a "
-                                         "JSON file."),
-    threshold: float | None = typer.Option(None, "--threshold", help="Claim similarity needed to "
-                                           "match (default: the claim matcher's own).",
-                                           show_default=False),
-    claim_match: str | None = typer.Option(None, "--claim-match", help="Claim matcher: token, "
-                                           "semantic, llm, a registered name or module:Class "
-                                           "(default: semantic if installed, else token).",
-                                           show_default=False),
+    labels: LabelsOpt = None,
+    label_map: LabelMapOpt = None,
+    threshold: ThresholdOpt = None,
+    claim_match: ClaimMatchOpt = None,
     claim_match_option: list[str] = typer.Option([], "--claim-match-option", help="key=value for "
                                                  "the claim matcher, e.g. model=PATH (repeatable)."),
     gate: bool = typer.Option(True, "--gate/--no-gate", help="Refuse claim pairs whose numbers, "
@@ -121,9 +131,8 @@ def score_command(
                                       help="Percent of a gold mention a prediction must cover to "
                                       "pair with it (nervaluate's min_overlap_percentage; 0: any "
                                       "overlap)."),
-    resamples: int = typer.Option(1000, "--resamples",
-                                  help="Bootstrap resamples (0: no intervals)."),
-    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    resamples: ResamplesOpt = 1000,
+    seed: SeedOpt = 0,
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
     engine: str = typer.Option("local", "--engine", help="local, or ray: per-document scoring "
                                "on a Ray cluster or this machine's cores (same report; needs "
