@@ -127,7 +127,9 @@ def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
-def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus:
+def _opened(root: str | os.PathLike | None, check: bool) -> tuple[Path, Manifest]:
+    """The corpus root and its manifest, after ``validate_corpus`` when ``check`` (one rule for
+    ``load`` and ``stream``: the same validation, the same errors)."""
     root = Path(root) if root is not None else find_root()
     if check:
         from .validate import validate_corpus
@@ -137,7 +139,11 @@ def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus
             raise CorpusError(problems)
     from .jsonl import read_json
 
-    manifest = Manifest.model_validate(read_json(root / MANIFEST))
+    return root, Manifest.model_validate(read_json(root / MANIFEST))
+
+
+def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus:
+    root, manifest = _opened(root, check)
     docs = tuple(_read_document(root, entry) for entry in manifest.documents)
     return Corpus(root=root, manifest=manifest, documents=docs)
 
@@ -176,13 +182,5 @@ class CorpusStream:
 
 def stream(root: str | os.PathLike | None = None, *, check: bool = True) -> CorpusStream:
     """Like ``load()`` (the same validation, the same errors), without holding the documents."""
-    root = Path(root) if root is not None else find_root()
-    if check:
-        from .validate import validate_corpus
-
-        problems = validate_corpus(root)
-        if problems:
-            raise CorpusError(problems)
-    from .jsonl import read_json
-
-    return CorpusStream(root=root, manifest=Manifest.model_validate(read_json(root / MANIFEST)))
+    root, manifest = _opened(root, check)
+    return CorpusStream(root=root, manifest=manifest)
