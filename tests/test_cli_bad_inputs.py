@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 
+from cli_checks import one_line
+
 runner = CliRunner()
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad" / "predictions"
@@ -24,16 +26,6 @@ def corpus(monkeypatch):
 
 def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def one_line(result, *needles: str) -> str:
-    assert result.exit_code == 1, result.output
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, result.output
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in message, message
-    return message
 
 
 def test_validate_catches_what_score_rejects():

@@ -20,6 +20,8 @@ from toolkit.cli import app
 from toolkit.corpus import load
 from toolkit.predictions import read_predictions, write_predictions
 
+from cli_checks import one_line
+
 runner = CliRunner()
 VALID = Path(__file__).parent / "data" / "valid_corpus"
 ECBENCH = Path(sys.executable).parent / "ecbench"
@@ -75,23 +77,13 @@ def workdir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _one_line(result, *needles: str) -> str:
-    assert result.exit_code == 1, result.output
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, result.output
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in message, message
-    return message
-
-
 @pytest.mark.parametrize("cls,needles", [
     ("BadInit", ["my_plugins:BadInit", "RuntimeError: no licence key"]),
     ("BadSetup", ["'bad-setup'", "setup() failed", "model file missing"]),
 ])
 def test_a_failing_plugin_is_one_line_naming_it(workdir, cls, needles):
     sys.modules.pop("my_plugins", None)
-    _one_line(runner.invoke(app, ["extract", "-e", f"my_plugins:{cls}", "--no-progress",
+    one_line(runner.invoke(app, ["extract", "-e", f"my_plugins:{cls}", "--no-progress",
                                   "--out", "p.jsonl"]), *needles)
     assert not (workdir / "p.jsonl").exists()
 
@@ -107,7 +99,7 @@ def test_module_class_is_found_in_the_working_directory(workdir):
 
 
 @pytest.mark.parametrize("signals", [1, 2], ids=["one SIGINT", "SIGINT twice (as timeout -s INT)"])
-def test_ctrl_c_with_workers_is_one_line(workdir, signals):
+def test_ctrl_c_with_workers_isone_line(workdir, signals):
     process = subprocess.Popen(
         [str(ECBENCH), "extract", "-e", "my_plugins:Slow", "--docs", "docs", "--workers", "2",
          "--batch-size", "1", "--out", "p.jsonl", "--no-progress"],
@@ -140,7 +132,7 @@ def test_ctrl_c_with_workers_is_one_line(workdir, signals):
 def test_extract_refuses_to_replace_a_file_that_is_not_predictions(workdir):
     notes = workdir / "notes.md"
     notes.write_text("# my notes\n")
-    _one_line(runner.invoke(app, ["extract", "-e", "empty", "--out", str(notes), "--no-progress"]),
+    one_line(runner.invoke(app, ["extract", "-e", "empty", "--out", str(notes), "--no-progress"]),
               "notes.md", "not a predictions file")
     assert notes.read_text() == "# my notes\n"
 
@@ -168,21 +160,21 @@ def test_score_refuses_to_write_over_its_input(workdir, which):
     if which == "--gold":
         args = ["score", "--pred", str(pred), "--gold", str(pred), "--resamples", "0",
                 "--out", str(workdir / "." / "p.jsonl")]
-    _one_line(runner.invoke(app, args), "p.jsonl", "is an input")
+    one_line(runner.invoke(app, args), "p.jsonl", "is an input")
     assert pred.read_bytes() == before
 
 
 def test_agree_refuses_to_write_over_its_input(workdir):
     pred = workdir / "p.jsonl"
     write_predictions(pred, [d.gold.as_prediction() for d in load(workdir / "corpus")])
-    _one_line(runner.invoke(app, ["agree", str(pred), str(workdir / "corpus"), "--out", str(pred)]),
+    one_line(runner.invoke(app, ["agree", str(pred), str(workdir / "corpus"), "--out", str(pred)]),
               "is an input")
 
 
 def test_extract_checks_the_output_before_extracting(workdir):
     # the slow extractor would write a marker on its first batch: it must never start
     sys.modules.pop("my_plugins", None)
-    _one_line(runner.invoke(app, ["extract", "-e", "my_plugins:Slow", "--docs", "docs",
+    one_line(runner.invoke(app, ["extract", "-e", "my_plugins:Slow", "--docs", "docs",
                                   "--out", str(workdir / "docs"), "--no-progress"]),
               "found a folder")
     assert not list(workdir.glob("started-*"))

@@ -14,6 +14,7 @@ from toolkit.schema import (DocumentGold, Manifest, ManifestEntry, PredictionsHe
                             PredMention)
 from toolkit.scoring.report import MENTION_KEYS, SCHEMES
 
+from cli_checks import one_line
 from test_score import TEXT, gold_doc
 
 runner = CliRunner()
@@ -174,26 +175,18 @@ def test_labels_and_label_map_options(oracle_file):
     assert data["settings"]["labels"] == ["PERSON", "GPE"]
 
 
-def _one_line_error(result, *needles: str) -> None:
-    assert result.exit_code == 1
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message and "Traceback" not in result.output
-    for needle in needles:
-        assert needle in message
-
-
 def test_bad_inputs_fail_with_one_clear_line(corpus_root, oracle_file, tmp_path):
-    _one_line_error(invoke("score", "--pred", tmp_path / "missing.jsonl"), "missing.jsonl", "no such file")
+    one_line(invoke("score", "--pred", tmp_path / "missing.jsonl"), "missing.jsonl", "no such file")
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"doc_id": "d1", "mentions": []}\n{"doc_id": "d2", "mentions": [{"start": 0}]}\n')
-    _one_line_error(invoke("score", "--pred", broken), "broken.jsonl:2", "mentions")
+    one_line(invoke("score", "--pred", broken), "broken.jsonl:2", "mentions")
     outside = tmp_path / "outside.jsonl"
     write_predictions(outside, [Prediction(doc_id="d2", mentions=[PredMention(start=50, end=500, label="GPE")])])
-    _one_line_error(invoke("score", "--pred", outside), "outside.jsonl", "doc_id d2", "mentions[0]", "500")
-    _one_line_error(invoke("score", "--pred", oracle_file, "--label-map", "nonsense"), "label map")
-    _one_line_error(invoke("score", "--pred", oracle_file, "--threshold", "0"), "threshold")
+    one_line(invoke("score", "--pred", outside), "outside.jsonl", "doc_id d2", "mentions[0]", "500")
+    one_line(invoke("score", "--pred", oracle_file, "--label-map", "nonsense"), "label map")
+    one_line(invoke("score", "--pred", oracle_file, "--threshold", "0"), "threshold")
     (corpus_root / "seeds" / "d2.txt").write_text("changed")
-    _one_line_error(invoke("score", "--pred", oracle_file), "d2")
+    one_line(invoke("score", "--pred", oracle_file), "d2")
 
 
 def test_agree_reports_f1_and_kappa(corpus_root, oracle_file, flawed_file):
@@ -208,7 +201,7 @@ def test_agree_reports_f1_and_kappa(corpus_root, oracle_file, flawed_file):
     assert "mentions.strict.f1" in table.stdout and "kappa" in table.stdout
     md = invoke("agree", oracle_file, flawed_file, "--format", "markdown").stdout
     assert f"| kappa | {data['kappa']:.3f} |" in md
-    _one_line_error(invoke("agree", oracle_file, corpus_root / "nothing"), "nothing")
+    one_line(invoke("agree", oracle_file, corpus_root / "nothing"), "nothing")
 
 
 def test_a_repeated_mention_is_scored_as_spurious_with_a_warning(corpus_root, tmp_path):

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import datasets
 import pytest
 import yaml
 from datasets import load_dataset
@@ -27,13 +26,7 @@ from toolkit.schema import DocumentGold
 LEADERBOARD = "| system | F1 |\n|---|---|\n| spacy | 0.5 |\n"
 
 
-@pytest.fixture(autouse=True)
-def offline(monkeypatch, tmp_path):
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
-    datasets.disable_progress_bars()
+pytestmark = pytest.mark.usefixtures("hf_offline")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import datasets
 import pytest
 from datasets import load_dataset
 from typer.testing import CliRunner
@@ -20,13 +19,7 @@ from toolkit.export.hf import CONFIGS, FEATURES, check_folder, export_hf
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def offline(monkeypatch, tmp_path):
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
-    datasets.disable_progress_bars()
+pytestmark = pytest.mark.usefixtures("hf_offline")  # tests/conftest.py
 
 
 def strip(root, *, claims: bool = False, mentions: bool = False):
