@@ -79,11 +79,18 @@ def scheme_arrays(result, doc_ids) -> dict:
     from .mentions import N_CODES, scheme_counts
 
     empty = [0] * N_CODES
-    per_doc_codes = getattr(result, "per_doc_codes", None) or {}
-    if any(d in result.per_doc and d not in per_doc_codes for d in doc_ids):
-        raise ValueError("scheme_arrays needs the outcome codes of every document")
-    codes = np.array([per_doc_codes.get(d, empty) for d in doc_ids],
-                     dtype=np.int64).reshape(-1, N_CODES)
+    if isinstance(getattr(result, "codes", None), np.ndarray):  # a table.TableResult
+        codes = result.codes
+        if list(doc_ids) != result.doc_ids:
+            row = {d: k for k, d in enumerate(result.doc_ids)}
+            codes = np.vstack([codes, np.zeros((1, N_CODES), dtype=codes.dtype)])[
+                [row.get(d, -1) for d in doc_ids]]
+    else:
+        per_doc_codes = getattr(result, "per_doc_codes", None) or {}
+        if any(d in result.per_doc and d not in per_doc_codes for d in doc_ids):
+            raise ValueError("scheme_arrays needs the outcome codes of every document")
+        codes = np.array([per_doc_codes.get(d, empty) for d in doc_ids],
+                         dtype=np.int64).reshape(-1, N_CODES)
     out = {}
     for scheme in SCHEMES:
         # column k of the matrix: what one outcome of code k adds to the scheme's counts
@@ -101,7 +108,7 @@ def _per_document(result) -> dict:
     its order, so every figure equals ``scheme_dict``'s to the last bit."""
     import numpy as np
 
-    docs = sorted(result.per_doc)
+    docs = result.doc_ids if hasattr(result, "doc_ids") else sorted(result.per_doc)
     columns = {}
     for scheme, counts in scheme_arrays(result, docs).items():
         c, i, p, m, s = counts.T
