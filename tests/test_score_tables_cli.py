@@ -1,0 +1,92 @@
+"""``ecbench score`` reads mention-only files into span tables (``scoring.table``): the report,
+warnings and errors must be those of the usual path, byte for byte, whatever the options."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app, score_cmds
+
+from test_score_table import random_docs
+
+runner = CliRunner()
+HEADER = {"header": {"schema": "ecbench.predictions/v1", "produces": ["mentions"],
+                     "provenance": {"extractor": "synthetic", "version": "1"}}}
+
+
+def _line(doc_id, spans, **extra) -> str:
+    mentions = [{"start": s, "end": e, "label": lb, **({"entity": ent} if ent else {})}
+                for s, e, lb, ent in spans]
+    return json.dumps({"doc_id": doc_id, "mentions": mentions, **extra})
+
+
+@pytest.fixture
+def files(tmp_path):
+    gold, pred = random_docs(random.Random(7), 45, crowded=True)
+    gold_file, pred_file = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold_file.write_text("".join(_line(d, s) + "\n" for d, s in gold.items()))
+    lines = [json.dumps(HEADER)]
+    for k, (d, spans) in enumerate(pred.items()):
+        lines.append(_line(d, spans, **({"error": "timeout"} if k == 3 else {})))
+    pred_file.write_text("\n".join(lines) + "\n")
+    return gold_file, pred_file
+
+
+def _both(monkeypatch, args):
+    """The command's result through the table path and through the usual one, and whether the
+    table path took the files."""
+    taken = []
+    tables = score_cmds._score_tables
+
+    def spy(*a, **k):
+        report = tables(*a, **k)
+        taken.append(report is not None)
+        return report
+
+    monkeypatch.setattr(score_cmds, "_score_tables", spy)
+    fast = runner.invoke(app, args)
+    monkeypatch.setattr(score_cmds, "_score_tables", lambda *a, **k: None)
+    usual = runner.invoke(app, args)
+    return fast, usual, taken == [True]
+
+
+@pytest.mark.parametrize("options", [
+    [], ["--min-overlap", "50"], ["--label-map", "GPE=LOC,ORG=", "--labels", "PER,LOC,FAC"],
+    ["--resamples", "0"], ["--format", "markdown"], ["--seed", "3", "--min-overlap", "100"]])
+def test_table_path_writes_the_usual_report(files, monkeypatch, options):
+    gold, pred = files
+    args = ["score", "--gold", str(gold), "--pred", str(pred), "--format", "json", *options]
+    fast, usual, taken = _both(monkeypatch, args)
+    assert taken
+    assert fast.exit_code == usual.exit_code == 0, fast.output + usual.output
+    assert fast.stdout == usual.stdout
+    assert fast.stderr == usual.stderr
+    assert "repeated predicted mention" in fast.stderr  # random_docs repeats some predictions
+    if "markdown" not in options:
+        failed = json.loads(fast.stdout)["documents"]["failed"]
+        assert [f["error"] for f in failed] == ["timeout"]
+
+
+def test_claims_headerless_and_bad_files_take_the_usual_path(files, monkeypatch, tmp_path):
+    gold, pred = files
+    headerless = tmp_path / "headerless.jsonl"
+    headerless.write_text("".join(pred.read_text().splitlines(keepends=True)[1:]))
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(pred.read_text() + json.dumps({"doc_id": "x", "claims": [
+        {"text": "a claim"}]}) + "\n")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(pred.read_text() + '{"doc_id": "y", "mentions": [{"start": 5, "end": 2, '
+                   '"label": "PER"}]}\n')
+    for path in (headerless, claims, bad):
+        args = ["score", "--gold", str(gold), "--pred", str(path), "--format", "json",
+                "--claim-match", "token", "--resamples", "0"]
+        fast, usual, taken = _both(monkeypatch, args)
+        assert not taken
+        assert (fast.exit_code, fast.stdout, fast.stderr) == \
+            (usual.exit_code, usual.stdout, usual.stderr)
+    line = len(bad.read_text().splitlines())
+    assert usual.exit_code == 1 and f"bad.jsonl:{line}: mentions[0].end" in usual.stderr
