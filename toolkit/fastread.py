@@ -12,7 +12,8 @@ claims are validated by pydantic itself (``PredClaim``), as there are few of the
 
 from __future__ import annotations
 
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 from typing import Annotated, Any
 
 import msgspec
@@ -155,21 +156,21 @@ def _table_part(lines: list[bytes], vocab, seen: set):
         return None  # a document twice: the located path says where
     if any(r.claims for r in records):
         return None  # claims are scored the usual way
-    mentions = [m for r in records for m in r.mentions]
+    mentions = list(chain.from_iterable(map(_get_mentions, records)))
     n = len(mentions)
     start = np.fromiter(map(_get_start, mentions), dtype=np.int64, count=n)
     end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
     if (start >= end).any():
         return None  # an empty or reversed span: the located path names it
-    ids = list(map(_mention_id, mentions))
-    if ids.count(None) != n:  # ids unique within a line, as check_prediction demands
+    if any(map(is_not, map(_mention_id, mentions), repeat(None))):
+        # ids unique within a line, as check_prediction demands
         for record in records:
             found = [i for i in map(_mention_id, record.mentions) if i is not None]
             if len(set(found)) != len(found):
                 return None
-    entities = list(map(_get_entity, mentions))
-    entity = (np.full(n, -1, dtype=np.int32) if entities.count(None) == n
-              else vocab.entity_codes(entities))
+    entity = (vocab.entity_codes(map(_get_entity, mentions))
+              if any(map(is_not, map(_get_entity, mentions), repeat(None)))
+              else np.full(n, -1, dtype=np.int32))
     lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
                           count=len(records))
     return SpanTable(doc_ids, np.concatenate(([0], np.cumsum(lengths))), start, end,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 SCHEMA = "ecbench.score/v2"
@@ -119,11 +120,12 @@ def _per_document(result) -> dict:
         recall = np.divide(credit, possible, out=zeros.copy(), where=possible > 0)
         f1 = np.divide(2 * precision * recall, precision + recall, out=zeros.copy(),
                        where=precision + recall > 0)
-        columns[scheme] = list(zip(precision.tolist(), recall.tolist(), f1.tolist(),
-                                   *(column.tolist() for column in counts.T),
-                                   possible.tolist(), actual.tolist()))
-    return {doc: {scheme: dict(zip(MENTION_KEYS, columns[scheme][k])) for scheme in SCHEMES}
-            for k, doc in enumerate(docs)}
+        rows = zip(precision.tolist(), recall.tolist(), f1.tolist(),
+                   *(column.tolist() for column in counts.T), possible.tolist(), actual.tolist())
+        # dicts made by map (C loops, no bytecode per document: a large file has many)
+        columns[scheme] = map(dict, map(zip, repeat(MENTION_KEYS), rows))
+    by_doc = map(dict, map(zip, repeat(SCHEMES), zip(*(columns[s] for s in SCHEMES))))
+    return dict(zip(docs, by_doc))
 
 
 def confusion_dict(confusion: Mapping) -> dict:

@@ -129,26 +129,28 @@ def duplicate_message(table: SpanTable, vocab: Vocab) -> tuple[str, int] | None:
     repeats a mention: same start, end and label) and how many documents do; None if none."""
     if len(table.start) < 2:
         return None
+    # a repeat shares its start: only documents with two spans starting together are looked at
     doc = table.rows_doc()
-    order = np.lexsort((np.arange(len(doc)), table.label, table.end, table.start, doc))
-    keys = np.stack((doc, table.start, table.end, table.label))[:, order]
-    repeat = np.flatnonzero((keys[:, 1:] == keys[:, :-1]).all(axis=0)) + 1
-    if not len(repeat):
-        return None
-    docs = np.unique(doc[order[repeat]])
-    k = int(docs[0])
+    big = int(table.start.max()) + 1
+    if len(table.doc_ids) * big < 2**62:
+        keys = np.sort(doc * big + table.start)
+        candidates = np.unique(keys[1:][keys[1:] == keys[:-1]] // big).tolist()
+    else:  # offsets too large for one key: every document is looked at
+        candidates = range(len(table.doc_ids))
     names = vocab.label_names()
-    first: dict[tuple, int] = {}
-    lo = int(table.offsets[k])
-    for index in range(int(table.offsets[k + 1]) - lo):
-        row = lo + index
-        key = (int(table.start[row]), int(table.end[row]), int(table.label[row]))
-        if key in first:
-            return (f"doc_id {table.doc_ids[k]}: mentions[{index}] ({key[0]}:{key[1]} "
-                    f"{names[key[2]]}) repeats mentions[{first[key]}]: scored as spurious",
-                    len(docs))
-        first[key] = index
-    raise AssertionError("a repeat was found but not located")  # pragma: no cover
+    found = []
+    for k in candidates:
+        lo, hi = int(table.offsets[k]), int(table.offsets[k + 1])
+        first: dict[tuple, int] = {}
+        for index, key in enumerate(zip(table.start[lo:hi].tolist(), table.end[lo:hi].tolist(),
+                                        table.label[lo:hi].tolist())):
+            if key in first:
+                found.append(f"doc_id {table.doc_ids[k]}: mentions[{index}] ({key[0]}:{key[1]} "
+                             f"{names[key[2]]}) repeats mentions[{first[key]}]: scored as "
+                             "spurious")
+                break
+            first[key] = index
+    return (found[0], len(found)) if found else None
 
 
 def relabelled(vocab: Vocab, label_map: Mapping[str, str | None] | None,
