@@ -81,7 +81,11 @@ def test_claims_headerless_and_bad_files_take_the_usual_path(files, monkeypatch,
     bad = tmp_path / "bad.jsonl"
     bad.write_text(pred.read_text() + '{"doc_id": "y", "mentions": [{"start": 5, "end": 2, '
                    '"label": "PER"}]}\n')
-    for path in (headerless, claims, bad):
+    twice = tmp_path / "twice.jsonl"  # one id on two mentions of a line
+    twice.write_text(pred.read_text() + '{"doc_id": "z", "mentions": [{"start": 1, "end": 2, '
+                     '"label": "PER", "id": "m"}, {"start": 3, "end": 4, "label": "PER", '
+                     '"id": "m"}]}\n')
+    for path in (headerless, claims, twice, bad):
         args = ["score", "--gold", str(gold), "--pred", str(path), "--format", "json",
                 "--claim-match", "token", "--resamples", "0"]
         fast, usual, taken = _both(monkeypatch, args)
@@ -90,3 +94,18 @@ def test_claims_headerless_and_bad_files_take_the_usual_path(files, monkeypatch,
             (usual.exit_code, usual.stdout, usual.stderr)
     line = len(bad.read_text().splitlines())
     assert usual.exit_code == 1 and f"bad.jsonl:{line}: mentions[0].end" in usual.stderr
+
+
+def test_mention_ids_are_read(files, monkeypatch, tmp_path):
+    gold, pred = files
+    with_ids = tmp_path / "ids.jsonl"
+    lines = pred.read_text().splitlines()
+    at = next(k for k, line in enumerate(lines[1:], 1) if len(json.loads(line)["mentions"]) > 1)
+    record = json.loads(lines[at])
+    for k, m in enumerate(record["mentions"]):
+        m["id"] = f"m{k}"
+    with_ids.write_text("\n".join(lines[:at] + [json.dumps(record)] + lines[at + 1:]) + "\n")
+    args = ["score", "--gold", str(gold), "--pred", str(with_ids), "--format", "json"]
+    fast, usual, taken = _both(monkeypatch, args)
+    assert taken and fast.exit_code == 0
+    assert (fast.stdout, fast.stderr) == (usual.stdout, usual.stderr)

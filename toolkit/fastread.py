@@ -146,7 +146,8 @@ def _table_part(lines: list[bytes], vocab, seen: set):
 
     from .scoring.table import SpanTable
 
-    records = _decode_lines(b"[" + b",".join(lines) + b"]")
+    data = b"[" + b",".join(lines) + b"]"
+    records = _decode_lines(data)
     if len(records) != len(lines):  # a line holding something else than one object
         return None
     doc_ids = [r.doc_id for r in records]
@@ -162,14 +163,16 @@ def _table_part(lines: list[bytes], vocab, seen: set):
     end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
     if (start >= end).any():
         return None  # an empty or reversed span: the located path names it
-    if any(map(is_not, map(_mention_id, mentions), repeat(None))):
+    # a key no line names is None everywhere: the bytes say so without a pass over the spans
+    if b'"id"' in data and any(map(is_not, map(_mention_id, mentions), repeat(None))):
         # ids unique within a line, as check_prediction demands
         for record in records:
             found = [i for i in map(_mention_id, record.mentions) if i is not None]
             if len(set(found)) != len(found):
                 return None
     entity = (vocab.entity_codes(map(_get_entity, mentions))
-              if any(map(is_not, map(_get_entity, mentions), repeat(None)))
+              if b'"entity"' in data and any(map(is_not, map(_get_entity, mentions),
+                                                  repeat(None)))
               else np.full(n, -1, dtype=np.int32))
     lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
                           count=len(records))
