@@ -283,8 +283,8 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
 
 
 def _write_report(report, error_items, format: Format, out: Path | None) -> None:
-    from ..scoring import errors as errs
-
+    if error_items is not None:
+        from ..scoring import errors as errs
     if format is Format.json:
         data = report.to_dict()
         if error_items is not None:

@@ -134,7 +134,7 @@ def duplicate_message(table: SpanTable, vocab: Vocab) -> tuple[str, int] | None:
     big = int(table.start.max()) + 1
     if len(table.doc_ids) * big < 2**62:
         keys = np.sort(doc * big + table.start)
-        candidates = np.unique(keys[1:][keys[1:] == keys[:-1]] // big).tolist()
+        candidates = _distinct(keys[1:][keys[1:] == keys[:-1]] // big).tolist()
     else:  # offsets too large for one key: every document is looked at
         candidates = range(len(table.doc_ids))
     names = vocab.label_names()
@@ -305,8 +305,16 @@ def _count(doc: np.ndarray, entity: np.ndarray, n_docs: int, n_entities: int) ->
     distinct entity ids."""
     alone = entity < 0
     out = np.bincount(doc[alone], minlength=n_docs)
-    ids = np.unique(doc[~alone] * n_entities + entity[~alone])
+    ids = _distinct(np.sort(doc[~alone] * n_entities + entity[~alone]))
     return out + np.bincount(ids // n_entities, minlength=n_docs)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (``np.unique`` without its sort, or its import of
+    numpy.ma)."""
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _running_reach(doc: np.ndarray, end: np.ndarray) -> np.ndarray:
