@@ -109,3 +109,17 @@ def test_mention_ids_are_read(files, monkeypatch, tmp_path):
     fast, usual, taken = _both(monkeypatch, args)
     assert taken and fast.exit_code == 0
     assert (fast.stdout, fast.stderr) == (usual.stdout, usual.stderr)
+
+
+def test_blank_lines_and_crlf_are_read_line_by_line(files, monkeypatch, tmp_path):
+    gold, pred = files
+    crlf = tmp_path / "crlf.jsonl"
+    lines = pred.read_text().splitlines()
+    crlf.write_bytes(("\r\n".join(lines[:10] + ["", "  "] + lines[10:]) + "\r\n").encode())
+    args = ["score", "--gold", str(gold), "--pred", str(crlf), "--format", "json"]
+    fast, usual, taken = _both(monkeypatch, args)
+    assert taken and fast.exit_code == 0
+    assert (fast.stdout, fast.stderr) == (usual.stdout, usual.stderr)
+    plain = runner.invoke(app, ["score", "--gold", str(gold), "--pred", str(pred), "--format",
+                                "json"])
+    assert json.loads(plain.stdout)["mentions"] == json.loads(fast.stdout)["mentions"]

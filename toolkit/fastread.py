@@ -114,16 +114,18 @@ def read_table(path, vocab) -> TableFile | None:
                 if block:
                     cut = data.rfind(b"\n") + 1
                     data, carry = data[:cut], data[cut:]
-                lines = [line for line in data.split(b"\n") if line.strip()]
-                if first and lines:
+                if first and data.strip():
                     first = False
-                    if b'"header"' in lines[0]:
-                        found = _decode_any(lines[0])
+                    data = data.lstrip()  # blank lines are skipped, as the located path does
+                    line, _, rest = data.partition(b"\n")
+                    if b'"header"' in line:
+                        found = _decode_any(line)
                         if isinstance(found, dict) and "header" in found and "doc_id" not in found:
                             header = PredictionsHeader.model_validate(found["header"], strict=True)
-                            lines = lines[1:]
-                if lines:
-                    part = _table_part(lines, vocab, seen)
+                            data = rest
+                if data.strip():
+                    records = _decode_block(data)
+                    part = None if records is None else _table_part(records, data, vocab, seen)
                     if part is None:
                         return None
                     parts.append(part)
@@ -140,16 +142,30 @@ _get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"
 _get_label, _get_entity = attrgetter("label"), attrgetter("entity")
 
 
-def _table_part(lines: list[bytes], vocab, seen: set):
+_decode_ndjson = msgspec.json.Decoder(FastPrediction).decode_lines
+
+
+def _decode_block(data: bytes) -> list[FastPrediction] | None:
+    """The records of a block of whole lines, one JSON object per non-blank line (as the located
+    path demands), else None."""
+    body = data if data.endswith(b"\n") else data + b"\n"
+    n = body.count(b"\n")
+    if body.startswith(b"{") and body.endswith(b"}\n") and body.count(b"}\n{") == n - 1:
+        # every line starts with { and ends with }: no JSON value can span two lines (a break
+        # inside one sits next to a comma, colon or bracket), so n records are one per line
+        records = _decode_ndjson(body)
+    else:  # blank lines, padding, CRLF: line by line
+        lines = [line for line in data.split(b"\n") if line.strip()]
+        n = len(lines)
+        records = _decode_lines(b"[" + b",".join(lines) + b"]")
+    return records if len(records) == n else None
+
+
+def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
     """One block's records as a SpanTable, with ``read_fast``'s checks; None where it gives up."""
     import numpy as np
 
     from .scoring.table import SpanTable
-
-    data = b"[" + b",".join(lines) + b"]"
-    records = _decode_lines(data)
-    if len(records) != len(lines):  # a line holding something else than one object
-        return None
     doc_ids = [r.doc_id for r in records]
     before = len(seen)
     seen.update(doc_ids)
