@@ -71,10 +71,25 @@ def test_table_path_writes_the_usual_report(files, monkeypatch, options):
         assert [f["error"] for f in failed] == ["timeout"]
 
 
-def test_claims_headerless_and_bad_files_take_the_usual_path(files, monkeypatch, tmp_path):
+@pytest.mark.parametrize("options", [["--claim-match", "token"],
+                                     ["--claim-match", "token", "--threshold", "0.3",
+                                      "--no-gate"]])
+def test_headerless_files_get_the_usual_empty_claim_section(files, monkeypatch, tmp_path,
+                                                             options):
     gold, pred = files
     headerless = tmp_path / "headerless.jsonl"
     headerless.write_text("".join(pred.read_text().splitlines(keepends=True)[1:]))
+    args = ["score", "--gold", str(gold), "--pred", str(headerless), "--format", "json", *options]
+    fast, usual, taken = _both(monkeypatch, args)
+    assert taken and fast.exit_code == 0
+    assert (fast.stdout, fast.stderr) == (usual.stdout, usual.stderr)
+    report = json.loads(fast.stdout)
+    assert report["skipped"] == {} and report["claims"]["tp"] == 0
+    assert "claims" in report["confidence"]["intervals"]
+
+
+def test_claims_and_bad_files_take_the_usual_path(files, monkeypatch, tmp_path):
+    gold, pred = files
     claims = tmp_path / "claims.jsonl"
     claims.write_text(pred.read_text() + json.dumps({"doc_id": "x", "claims": [
         {"text": "a claim"}]}) + "\n")
@@ -85,7 +100,7 @@ def test_claims_headerless_and_bad_files_take_the_usual_path(files, monkeypatch,
     twice.write_text(pred.read_text() + '{"doc_id": "z", "mentions": [{"start": 1, "end": 2, '
                      '"label": "PER", "id": "m"}, {"start": 3, "end": 4, "label": "PER", '
                      '"id": "m"}]}\n')
-    for path in (headerless, claims, twice, bad):
+    for path in (claims, twice, bad):
         args = ["score", "--gold", str(gold), "--pred", str(path), "--format", "json",
                 "--claim-match", "token", "--resamples", "0"]
         fast, usual, taken = _both(monkeypatch, args)

@@ -182,7 +182,7 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
         if run_on is None and not errors and gold is not None:
             # mention-only files with no known texts: read into columns and scored in bulk
             report = _score_tables(pred, gold, label_list, mapping, threshold, min_overlap,
-                                   resamples, seed, claim_match, gate)
+                                   resamples, seed, claim_match, matcher_options, gate)
             if report is not None:
                 if plot is not None:
                     from ..scoring.plots import write_plots
@@ -237,11 +237,11 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
 
 
 def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_overlap,
-                  resamples, seed, claim_match, gate):
-    """The report of two mention-only predictions-shape files whose documents have no known
-    text, scored as span tables (``scoring.table``: the same report as ``score``); None when
-    the files are not that (any claim, a header producing claims, a problem to locate, texts
-    to check spans against), for the usual path to take them."""
+                  resamples, seed, claim_match, matcher_options, gate):
+    """The report of two predictions-shape files with mentions and no claims, whose documents
+    have no known text, scored as span tables (``scoring.table``: the same report as
+    ``score``); None when the files are not that (a claim, a problem to locate, texts to check
+    spans against, mentions not scored), for the usual path to take them."""
     from .. import __version__
     from ..fastread import read_table
     from ..scoring import score_tables_report
@@ -259,8 +259,8 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
     header = pred_file.header
     produces = list(header.produces) if header is not None else ["mentions", "claims"]
     gold_table, pred_table = gold_file.table, pred_file.table
-    if produces != ["mentions"] or _bundled_texts().keys() & (set(gold_table.doc_ids)
-                                                              | set(pred_table.doc_ids)):
+    if "mentions" not in produces or _bundled_texts().keys() & (set(gold_table.doc_ids)
+                                                                | set(pred_table.doc_ids)):
         return None
     gold_shown = str(gold)
     _warn(gold_warnings(AnnotationSet([], {}, gold_file.header, {}), gold_shown))
@@ -268,18 +268,20 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
     if label_list is not None:
         present = {(mapping or {}).get(label, label) for label in vocab.labels}
         _warn(label_warnings(label_list, present - {None}, mapping))
-    repeated = duplicate_message(pred_table, vocab)
-    if repeated is not None:
-        more = f" (and {repeated[1] - 1} more documents)" if repeated[1] > 1 else ""
-        typer.echo(f"warning: {pred}: repeated predicted mention: {repeated[0]}{more}", err=True)
     provenance = {**(header.provenance if header is not None else {}), "produces": produces,
                   "scoring": {"toolkit_version": __version__,
                               "predictions": {"file": str(pred), "sha256": pred_file.sha256},
                               "gold": {"file": gold_shown, "sha256": gold_file.sha256}}}
-    return score_tables_report(gold_table, pred_table, vocab, labels=label_list,
-                               label_map=mapping, threshold=threshold, n_resamples=resamples,
-                               seed=seed, min_overlap=min_overlap, provenance=provenance,
-                               claim_match=claim_match, gate=gate)
+    report = score_tables_report(gold_table, pred_table, vocab, produces=produces,
+                                 labels=label_list, label_map=mapping, threshold=threshold,
+                                 n_resamples=resamples, seed=seed, min_overlap=min_overlap,
+                                 provenance=provenance, claim_match=claim_match,
+                                 claim_match_options=matcher_options, gate=gate)
+    repeated = duplicate_message(pred_table, vocab)  # said after scoring, as score() warns
+    if repeated is not None:
+        more = f" (and {repeated[1] - 1} more documents)" if repeated[1] > 1 else ""
+        typer.echo(f"warning: {pred}: repeated predicted mention: {repeated[0]}{more}", err=True)
+    return report
 
 
 def _write_report(report, error_items, format: Format, out: Path | None) -> None:
