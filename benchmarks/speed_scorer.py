@@ -261,6 +261,7 @@ def spacy_prf(gold, pred):
 
 
 def measure(name: str, n_docs: int, per_doc: int, repeat: int, quick: bool, tmp: Path) -> dict:
+    load_start = os.getloadavg()[0]
     gold, pred = build_workload(n_docs, per_doc)
     n_spans = sum(map(len, gold.values())) + sum(map(len, pred.values()))
     gold_file, pred_file, out = tmp / f"{name}_gold.jsonl", tmp / f"{name}_pred.jsonl", \
@@ -324,8 +325,11 @@ def measure(name: str, n_docs: int, per_doc: int, repeat: int, quick: bool, tmp:
               f"{'met' if targets['peak memory < 2 GB'] else 'NOT met'}")
     peers = " and nervaluate" if samples["nervaluate"] is None else ""
     print(f"  strict counts agree with the floor{peers}: {'yes' if agree else 'NO'}")
+    load = [round(load_start, 2), round(os.getloadavg()[0], 2)]
+    print(f"  load average (1 min) at start and end: {load[0]}, {load[1]}")
     return {"documents": n_docs, "spans": n_spans, "jsonl_mb": round(size_mb, 1),
-            "rows": rows, "ratios": ratios, "targets": targets, "counts_agree": agree}
+            "rows": rows, "ratios": ratios, "targets": targets, "counts_agree": agree,
+            "load_average": load}
 
 
 def to_markdown(results: dict) -> str:
@@ -345,6 +349,9 @@ def to_markdown(results: dict) -> str:
             lines.append(f"| {label} | {row['cpu']:.2f} | {note} |")
         lines += [""] + [f"- {k}: {v:.2f}x" for k, v in w["ratios"].items()]
         lines += [f"- target {k}: {'met' if ok else 'NOT met'}" for k, ok in w["targets"].items()]
+        if "load_average" in w:
+            lines.append("- load average (1 min, the machine's 2 cores shared) at start and end: "
+                         f"{w['load_average'][0]}, {w['load_average'][1]}")
         lines.append("")
     return "\n".join(lines)
 
