@@ -90,3 +90,32 @@ def test_duplicate_message_is_duplicate_mentions():
     found = duplicate_mentions(records)
     assert duplicate_message(SpanTable.of(docs, vocab), vocab) == (found[0], len(found))
     assert duplicate_message(SpanTable.of({"a": docs["a"]}, vocab), vocab) is None
+
+
+def test_offsets_too_large_for_one_sort_key():
+    # 40 documents whose offsets pass 2**57: (document, start) no longer fits one int64 key
+    gold, pred = random_docs(random.Random(3), 40, crowded=True)
+    shift = 2**57
+
+    def far(docs):
+        return {d: [s._replace(start=s.start + shift, end=s.end + shift) for s in spans]
+                for d, spans in docs.items()}
+
+    gold, pred = far(gold), far(pred)
+    vocab = Vocab()
+    table = score_tables(SpanTable.of(gold, vocab), SpanTable.of(pred, vocab), vocab,
+                         min_overlap=50.0)
+    ids = sorted(set(gold) | set(pred))
+    result = score_mentions({d: gold.get(d, []) for d in ids}, {d: pred.get(d, []) for d in ids},
+                            min_overlap=50.0, keep_matches=False)
+    assert (table.micro, table.per_label, table.confusion, table.entities) == \
+        (result.micro, result.per_label, result.confusion, result.entities)
+    assert table.codes.tolist() == [result.per_doc_codes[d] for d in ids]
+    from types import SimpleNamespace
+
+    from toolkit.predictions import duplicate_mentions
+
+    records = [SimpleNamespace(doc_id=d, mentions=spans) for d, spans in pred.items()]
+    found = duplicate_mentions(records)
+    assert duplicate_message(SpanTable.of(pred, vocab), vocab) == \
+        ((found[0], len(found)) if found else None)

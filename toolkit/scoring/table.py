@@ -46,25 +46,21 @@ class Vocab:
 
     def __init__(self) -> None:
         self.labels: dict[str, int] = _Codes()
-        self._entities: dict[str, int] = _Codes()
-
-    @property
-    def entities(self) -> dict[str, int]:
-        return self._entities
+        self.entities: dict[str, int] = _Codes()
 
     def label_codes(self, labels) -> np.ndarray:
         return np.fromiter(map(self.labels.__getitem__, labels), dtype=np.int32)
 
     def entity_codes(self, entities) -> np.ndarray:
         """-1 for None (no entity id)."""
-        codes = self._entities.__getitem__
+        codes = self.entities.__getitem__
         return np.fromiter((-1 if e is None else codes(e) for e in entities), dtype=np.int32)
 
     def label_names(self) -> list[str]:
         return list(self.labels)
 
     def entity_names(self) -> list[str]:
-        return list(self._entities)
+        return list(self.entities)
 
 
 @dataclass
