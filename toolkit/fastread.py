@@ -12,7 +12,8 @@ claims are validated by pydantic itself (``PredClaim``), as there are few of the
 
 from __future__ import annotations
 
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 from typing import Annotated, Any
 
 import msgspec
@@ -74,3 +75,123 @@ def read_fast(raw: bytes) -> tuple[Any, list[FastPrediction]] | None:
                 if len(set(ids)) != len(ids):
                     return None
     return header, records
+
+
+# --- straight into columns: the scorer's span tables -----------------------------------------
+
+_decode_lines = msgspec.json.Decoder(list[FastPrediction]).decode
+_BLOCK = 8 << 20  # bytes read at a time: the records of one block are alive at once, no more
+
+
+class TableFile(msgspec.Struct):
+    """A predictions-shape file read into a span table (``scoring.table.SpanTable``)."""
+
+    header: Any
+    table: Any
+    sha256: str
+
+
+def read_table(path, vocab) -> TableFile | None:
+    """A well-formed predictions-shape file with no claims as a ``SpanTable`` (labels and entity
+    ids coded by ``vocab``), read block by block so that only one block's records exist at a
+    time; ``None`` for anything ``read_fast`` would not take, or claims (the caller then reads
+    the file the located way, which names a problem, and scores claims)."""
+    import hashlib
+
+    from pydantic import ValidationError
+
+    from .schema import PredictionsHeader
+    from .scoring.table import SpanTable
+
+    digest = hashlib.sha256()
+    parts, seen, header, first, carry = [], set(), None, True, b""
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                block = fh.read(_BLOCK)
+                digest.update(block)
+                data = carry + block
+                if block:
+                    cut = data.rfind(b"\n") + 1
+                    data, carry = data[:cut], data[cut:]
+                if first and data.strip():
+                    first = False
+                    data = data.lstrip()  # blank lines are skipped, as the located path does
+                    line, _, rest = data.partition(b"\n")
+                    if b'"header"' in line:
+                        found = _decode_any(line)
+                        if isinstance(found, dict) and "header" in found and "doc_id" not in found:
+                            header = PredictionsHeader.model_validate(found["header"], strict=True)
+                            data = rest
+                if data.strip():
+                    records = _decode_block(data)
+                    part = None if records is None else _table_part(records, data, vocab, seen)
+                    if part is None:
+                        return None
+                    parts.append(part)
+                if not block:
+                    break
+    except (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError,
+            OSError):
+        return None
+    table = SpanTable.concat(parts) if parts else SpanTable.of({}, vocab)
+    return TableFile(header, table, digest.hexdigest())
+
+
+_get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
+_get_label, _get_entity = attrgetter("label"), attrgetter("entity")
+
+
+_decode_ndjson = msgspec.json.Decoder(FastPrediction).decode_lines
+
+
+def _decode_block(data: bytes) -> list[FastPrediction] | None:
+    """The records of a block of whole lines, one JSON object per non-blank line (as the located
+    path demands), else None."""
+    body = data if data.endswith(b"\n") else data + b"\n"
+    n = body.count(b"\n")
+    if body.startswith(b"{") and body.endswith(b"}\n") and body.count(b"}\n{") == n - 1:
+        # every line starts with { and ends with }: no JSON value can span two lines (a break
+        # inside one sits next to a comma, colon or bracket), so n records are one per line
+        records = _decode_ndjson(body)
+    else:  # blank lines, padding, CRLF: line by line
+        lines = [line for line in data.split(b"\n") if line.strip()]
+        n = len(lines)
+        records = _decode_lines(b"[" + b",".join(lines) + b"]")
+    return records if len(records) == n else None
+
+
+def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
+    """One block's records as a SpanTable, with ``read_fast``'s checks; None where it gives up."""
+    import numpy as np
+
+    from .scoring.table import SpanTable
+    doc_ids = [r.doc_id for r in records]
+    before = len(seen)
+    seen.update(doc_ids)
+    if len(seen) != before + len(doc_ids):
+        return None  # a document twice: the located path says where
+    if any(r.claims for r in records):
+        return None  # claims are scored the usual way
+    mentions = list(chain.from_iterable(map(_get_mentions, records)))
+    n = len(mentions)
+    start = np.fromiter(map(_get_start, mentions), dtype=np.int64, count=n)
+    end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
+    if (start >= end).any():
+        return None  # an empty or reversed span: the located path names it
+    # a key no line names is None everywhere: the bytes say so without a pass over the spans
+    if b'"id"' in data and any(map(is_not, map(_mention_id, mentions), repeat(None))):
+        # ids unique within a line, as check_prediction demands
+        for record in records:
+            found = [i for i in map(_mention_id, record.mentions) if i is not None]
+            if len(set(found)) != len(found):
+                return None
+    entity = (vocab.entity_codes(map(_get_entity, mentions))
+              if b'"entity"' in data and any(map(is_not, map(_get_entity, mentions),
+                                                  repeat(None)))
+              else np.full(n, -1, dtype=np.int32))
+    lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
+                          count=len(records))
+    return SpanTable(doc_ids, np.concatenate(([0], np.cumsum(lengths))), start, end,
+                     vocab.label_codes(map(_get_label, mentions)), entity,
+                     failed=[(r.doc_id, r.error) for r in records if r.error])

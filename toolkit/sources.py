@@ -170,8 +170,13 @@ def check_comparable(gold: AnnotationSet, pred: AnnotationSet, pred_shown: str,
                      gold_shown: str) -> None:
     """Raise ``InputError`` when nothing can be compared: no predictions, or predictions for
     documents none of which has gold (scoring that would report zeros, not the truth)."""
-    pred_ids = {p.doc_id for p in pred.predictions}
-    gold_ids = {p.doc_id for p in gold.predictions}
+    check_comparable_ids({p.doc_id for p in gold.predictions},
+                         {p.doc_id for p in pred.predictions}, pred_shown, gold_shown)
+
+
+def check_comparable_ids(gold_ids: set[str], pred_ids: set[str], pred_shown: str,
+                         gold_shown: str) -> None:
+    """``check_comparable`` on the document ids of both sides."""
     if not pred_ids:
         raise InputError(pred_shown, "found no predictions, expected at least one line with a "
                          "doc_id (is the file empty?)")
@@ -205,6 +210,11 @@ def check_labels(labels: list[str] | None, gold: AnnotationSet, pred: Annotation
 
     present = {s.label for side in (gold, pred) for p in side.predictions
                for s in relabel(MentionSpan.all_of(p.mentions), label_map=label_map)}
+    return label_warnings(labels, present, label_map)
+
+
+def label_warnings(labels: list[str], present: set[str], label_map: dict | None) -> list[str]:
+    """``check_labels`` given the labels that occur (after mapping)."""
     missing = [label for label in labels if label not in present]
     if not missing:
         return []

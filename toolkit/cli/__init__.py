@@ -18,7 +18,26 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help and usage errors: typer's rich formatting imports rich's Markdown renderer
+    # (markdown-it), half of `ecbench --help`'s time
+    rich_markup_mode=None,
 )
+
+class LazyConsole:
+    """A rich Console made on first use: rich costs a good part of ``ecbench --help``, which
+    prints nothing through it."""
+
+    def __init__(self, **options) -> None:
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
 
 def _print_version(value: bool) -> None:
     if value:

@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from . import app, fail, first_problem, user_errors
+from . import LazyConsole, app, fail, first_problem, user_errors
 
 # the toolkit's modules (pydantic, pandas) are imported inside the commands, so that
 # `ecbench --help` stays quick
 
 SCHEMA_FILE = Path("annotations/schema.json")
 
-out = Console(highlight=False)
+out = LazyConsole(highlight=False)
 
 
 def _shown(path: Path) -> Path:
@@ -135,6 +133,8 @@ def stats(
                               for name, frame in tables.items()), markup=False, soft_wrap=True)
     else:
         for name, frame in tables.items():
+            from rich.table import Table
+
             table = Table(title=name.capitalize(), title_justify="left")
             for column in frame.columns:
                 table.add_column(str(column),

@@ -13,28 +13,28 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
-from . import app, fail
+from . import LazyConsole, app, fail
 from ..jsonl import InputError, atomic_writer, read_json, write_json
 from ..paths import input_file, output_file, output_folder
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 import_app = typer.Typer(help="Turn annotations made in other tools into gold files.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
-out = Console(highlight=False, soft_wrap=True)  # paths and messages stay one line
-err = Console(stderr=True, highlight=False)
+out = LazyConsole(highlight=False, soft_wrap=True)  # paths and messages stay one line
+err = LazyConsole(stderr=True, highlight=False)
 
 CorpusOpt = Annotated[Path | None, typer.Option(
     "--corpus", help="Corpus root (default: the bundled corpus).", show_default=False)]
 
 
 def _warn(warnings) -> None:
+    from rich.text import Text
+
     for w in warnings:
         err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
 

@@ -6,17 +6,20 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from . import app, fail, user_errors
 
 
 
-def out() -> Console:  # built per call so the terminal's current width (COLUMNS) applies
+def out():  # built per call so the terminal's current width (COLUMNS) applies
+    from rich.console import Console
+
     return Console()
 
 
-def err() -> Console:
+def err():
+    from rich.console import Console
+
     return Console(stderr=True)
 
 ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="registered name or module:Class")]

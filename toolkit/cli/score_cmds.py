@@ -47,6 +47,8 @@ class _Failure(ValueError):
 
 
 def _warn(warnings: list[str]) -> None:
+    if not warnings:
+        return
     from rich.console import Console
     from rich.text import Text
 
@@ -177,6 +179,18 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = _parse_labels(labels)
         matcher_options = _parse_options(claim_match_option)
+        if run_on is None and not errors and gold is not None:
+            # mention-only files with no known texts: read into columns and scored in bulk
+            report = _score_tables(pred, gold, label_list, mapping, threshold, min_overlap,
+                                   resamples, seed, claim_match, matcher_options, gate)
+            if report is not None:
+                if plot is not None:
+                    from ..scoring.plots import write_plots
+
+                    for path in write_plots(report, plot):
+                        typer.echo(f"wrote {path}", err=True)
+                _write_report(report, None, format, out)
+                return
         # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
         pred_set = load_annotations(pred, fast=True)
@@ -222,9 +236,57 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
         _write_report(report, error_items, format, out)
 
 
-def _write_report(report, error_items, format: Format, out: Path | None) -> None:
-    from ..scoring import errors as errs
+def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_overlap,
+                  resamples, seed, claim_match, matcher_options, gate):
+    """The report of two predictions-shape files with mentions and no claims, whose documents
+    have no known text, scored as span tables (``scoring.table``: the same report as
+    ``score``); None when the files are not that (a claim, a problem to locate, texts to check
+    spans against, mentions not scored), for the usual path to take them."""
+    from .. import __version__
+    from ..fastread import read_table
+    from ..scoring import score_tables_report
+    from ..scoring.table import Vocab, duplicate_message
+    from ..sources import (AnnotationSet, _bundled_texts, check_comparable_ids, gold_warnings,
+                           label_warnings)
 
+    if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
+        return None
+    vocab = Vocab()
+    gold_file = read_table(gold, vocab)
+    pred_file = gold_file and read_table(pred, vocab)
+    if pred_file is None:
+        return None
+    header = pred_file.header
+    produces = list(header.produces) if header is not None else ["mentions", "claims"]
+    gold_table, pred_table = gold_file.table, pred_file.table
+    if "mentions" not in produces or _bundled_texts().keys() & (set(gold_table.doc_ids)
+                                                                | set(pred_table.doc_ids)):
+        return None
+    gold_shown = str(gold)
+    _warn(gold_warnings(AnnotationSet([], {}, gold_file.header, {}), gold_shown))
+    check_comparable_ids(set(gold_table.doc_ids), set(pred_table.doc_ids), str(pred), gold_shown)
+    if label_list is not None:
+        present = {(mapping or {}).get(label, label) for label in vocab.labels}
+        _warn(label_warnings(label_list, present - {None}, mapping))
+    provenance = {**(header.provenance if header is not None else {}), "produces": produces,
+                  "scoring": {"toolkit_version": __version__,
+                              "predictions": {"file": str(pred), "sha256": pred_file.sha256},
+                              "gold": {"file": gold_shown, "sha256": gold_file.sha256}}}
+    report = score_tables_report(gold_table, pred_table, vocab, produces=produces,
+                                 labels=label_list, label_map=mapping, threshold=threshold,
+                                 n_resamples=resamples, seed=seed, min_overlap=min_overlap,
+                                 provenance=provenance, claim_match=claim_match,
+                                 claim_match_options=matcher_options, gate=gate)
+    repeated = duplicate_message(pred_table, vocab)  # said after scoring, as score() warns
+    if repeated is not None:
+        more = f" (and {repeated[1] - 1} more documents)" if repeated[1] > 1 else ""
+        typer.echo(f"warning: {pred}: repeated predicted mention: {repeated[0]}{more}", err=True)
+    return report
+
+
+def _write_report(report, error_items, format: Format, out: Path | None) -> None:
+    if error_items is not None:
+        from ..scoring import errors as errs
     if format is Format.json:
         data = report.to_dict()
         if error_items is not None:

@@ -342,6 +342,9 @@ def _document_units(result, doc_ids) -> dict:
         c, i, p, m, s = counts.T
         tp = c + 0.5 * p
         out[f"mentions.{scheme}"] = np.column_stack((tp, c + i + p + s - tp, c + i + p + m - tp))
+    if getattr(result, "doc_ids", None) == list(doc_ids):  # a table.TableResult
+        out["entities"] = result.entity_counts.astype(float)
+        return out
     none = PRFScore()
     out["entities"] = np.array([(e.tp, e.fp, e.fn) for e in
                                 (result.per_doc_entities.get(d, none) for d in doc_ids)],
@@ -413,3 +416,72 @@ def _claim_units(result, gold_claims, pred_claims, texts, unit: str,
         joint.append(PRFScore(tp=tp, fp=n_pred - tp, fn=n_gold - tp))
     return {"claims": claims, "claims.joint": joint}
 
+
+
+# --- span tables: the same report from columns (large mention-only files) ---------------------
+
+
+def score_tables_report(gold, pred, vocab, *, produces: Sequence[str] = ("mentions",),
+                        labels: Sequence[str] | None = None,
+                        label_map: Mapping[str, str | None] | None = None,
+                        threshold: float | None = None, n_resamples: int = 1000, seed: int = 0,
+                        min_overlap: float = 0.0, provenance: dict | None = None,
+                        claim_match=None, claim_match_options: Mapping | None = None,
+                        gate: bool = True) -> Report:
+    """``score(..., error_details=False)`` for gold and predictions given as span tables
+    (``table.SpanTable``: no texts, no claims on either side): the same Report, built from
+    per-document count matrices, with no per-span objects and no match details. With
+    ``"claims"`` in ``produces`` the claim section is the usual one of no claims."""
+    from .table import score_tables
+
+    if n_resamples < 0:
+        raise ValueError(f"n_resamples: found {n_resamples}, expected 0 (no intervals) or more")
+    result = score_tables(gold, pred, vocab, label_map=label_map, labels=labels,
+                          min_overlap=min_overlap)
+    doc_ids = result.doc_ids
+    plan = _plan_units(doc_ids, {}, n_resamples)
+    claims = matching = None
+    if "claims" in produces:  # no claims anywhere: the claim scorer's zeros, as score() has them
+        from .claims import score_claims
+
+        matching = _claim_matching(claim_match, claim_match_options, gate, {}, build=True)
+        threshold = matching.matcher.default_threshold if threshold is None else threshold
+        gold_claims = dict.fromkeys(gold.doc_ids, ())
+        pred_claims = dict.fromkeys(pred.doc_ids, ())
+        claim_result = score_claims(gold_claims, pred_claims, None, threshold=threshold,
+                                    entity_alignment={}, matching=matching)
+        claims = claims_section(claim_result)
+    intervals: dict = {}
+    n_units = 0
+    if plan["unit"]:  # documents: no texts, so never sentences
+        from .bootstrap import bootstrap_f1_many
+
+        units = _document_units(result, doc_ids)
+        if claims is not None:
+            units.update(_claim_units(claim_result, gold_claims, pred_claims, {}, "document", {}))
+        found = bootstrap_f1_many(units, n_resamples=n_resamples, seed=seed, confidence=0.95)
+        intervals = {name: list(found[name]) for name in units}
+        n_units = len(doc_ids)
+    confidence = {"unit": plan["unit"], "n_units": n_units, "n_resamples": n_resamples,
+                  "seed": seed, "level": 0.95, "intervals": intervals, "note": plan["note"]}
+    gold_ids, pred_ids = set(gold.doc_ids), set(pred.doc_ids)
+    documents = {"gold": len(gold.doc_ids), "pred": len(pred.doc_ids),
+                 "only_gold": sorted(gold_ids - pred_ids), "only_pred": sorted(pred_ids - gold_ids),
+                 "failed": sorted(({"doc_id": d, "error": e} for d, e in pred.failed),
+                                  key=lambda f: f["doc_id"])}
+    if threshold is None:
+        threshold = _default_threshold(claim_match)
+    settings = {"produces": [t for t in TASKS if t in produces],
+                "labels": list(labels) if labels is not None else None,
+                "label_map": dict(label_map) if label_map is not None else None,
+                "threshold": threshold, "min_overlap": min_overlap, "n_resamples": n_resamples,
+                "seed": seed,
+                "claim_match": (matching.describe() if matching else
+                                {"name": _matcher_name(claim_match), "gate": gate})}
+    return Report(mentions=mentions_section(result), entities=prf_dict(result.entities),
+                  claims=claims, confidence=confidence, documents=documents,
+                  skipped={t: "not in the predictions' produces" for t in TASKS
+                           if t not in produces},
+                  provenance=dict(provenance or {}), settings=settings,
+                  details=ScoreDetails(result, None if claims is None else claim_result,
+                                       {}, {}, {}))

@@ -139,8 +139,9 @@ def _resampled_f1s(totals: np.ndarray, n_units: int, n_resamples: int, seed: int
     for idx in resample_indices(n_units, n_resamples, seed):
         # how often each unit was drawn in each resample, then one product for all metrics
         batch = idx.shape[0]
-        flat = (idx + (np.arange(batch) * n_units)[:, None]).ravel()
-        weights = np.bincount(flat, minlength=batch * n_units).reshape(batch, n_units)
-        sums = (weights.astype(float) @ counts)[:, columns].reshape(batch, -1, 3)
+        weights = np.empty((batch, n_units))
+        for row, drawn in zip(weights, idx):  # row by row: a small array stays in cache
+            row[:] = np.bincount(drawn, minlength=n_units)
+        sums = (weights @ counts)[:, columns].reshape(batch, -1, 3)
         f1s.append(_f1(sums @ _FROM_TOTALS))
     return np.concatenate(f1s)

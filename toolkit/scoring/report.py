@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 SCHEMA = "ecbench.score/v2"
@@ -79,11 +80,18 @@ def scheme_arrays(result, doc_ids) -> dict:
     from .mentions import N_CODES, scheme_counts
 
     empty = [0] * N_CODES
-    per_doc_codes = getattr(result, "per_doc_codes", None) or {}
-    if any(d in result.per_doc and d not in per_doc_codes for d in doc_ids):
-        raise ValueError("scheme_arrays needs the outcome codes of every document")
-    codes = np.array([per_doc_codes.get(d, empty) for d in doc_ids],
-                     dtype=np.int64).reshape(-1, N_CODES)
+    if isinstance(getattr(result, "codes", None), np.ndarray):  # a table.TableResult
+        codes = result.codes
+        if list(doc_ids) != result.doc_ids:
+            row = {d: k for k, d in enumerate(result.doc_ids)}
+            codes = np.vstack([codes, np.zeros((1, N_CODES), dtype=codes.dtype)])[
+                [row.get(d, -1) for d in doc_ids]]
+    else:
+        per_doc_codes = getattr(result, "per_doc_codes", None) or {}
+        if any(d in result.per_doc and d not in per_doc_codes for d in doc_ids):
+            raise ValueError("scheme_arrays needs the outcome codes of every document")
+        codes = np.array([per_doc_codes.get(d, empty) for d in doc_ids],
+                         dtype=np.int64).reshape(-1, N_CODES)
     out = {}
     for scheme in SCHEMES:
         # column k of the matrix: what one outcome of code k adds to the scheme's counts
@@ -101,7 +109,7 @@ def _per_document(result) -> dict:
     its order, so every figure equals ``scheme_dict``'s to the last bit."""
     import numpy as np
 
-    docs = sorted(result.per_doc)
+    docs = result.doc_ids if hasattr(result, "doc_ids") else sorted(result.per_doc)
     columns = {}
     for scheme, counts in scheme_arrays(result, docs).items():
         c, i, p, m, s = counts.T
@@ -112,11 +120,12 @@ def _per_document(result) -> dict:
         recall = np.divide(credit, possible, out=zeros.copy(), where=possible > 0)
         f1 = np.divide(2 * precision * recall, precision + recall, out=zeros.copy(),
                        where=precision + recall > 0)
-        columns[scheme] = list(zip(precision.tolist(), recall.tolist(), f1.tolist(),
-                                   *(column.tolist() for column in counts.T),
-                                   possible.tolist(), actual.tolist()))
-    return {doc: {scheme: dict(zip(MENTION_KEYS, columns[scheme][k])) for scheme in SCHEMES}
-            for k, doc in enumerate(docs)}
+        rows = zip(precision.tolist(), recall.tolist(), f1.tolist(),
+                   *(column.tolist() for column in counts.T), possible.tolist(), actual.tolist())
+        # dicts made by map (C loops, no bytecode per document: a large file has many)
+        columns[scheme] = map(dict, map(zip, repeat(MENTION_KEYS), rows))
+    by_doc = map(dict, map(zip, repeat(SCHEMES), zip(*(columns[s] for s in SCHEMES))))
+    return dict(zip(docs, by_doc))
 
 
 def confusion_dict(confusion: Mapping) -> dict:

@@ -1,0 +1,322 @@
+"""Mention scoring over span tables: the same numbers as ``score_mentions``, computed on
+numpy arrays (one row per span) instead of one Python object per span.
+
+A large predictions file is millions of spans; as tuples they cost seconds and gigabytes before
+any scoring starts. Here a file is read straight into a ``SpanTable`` (``fastread.read_table``)
+and swept in bulk: spans sorted by (document, start), cut into components of overlapping spans
+(a running maximum of the ends), and every component with one gold and one predicted span, or
+a single span, decided by array operations. A document holding any other component (several
+spans overlapping, or a pair under ``min_overlap``) is scored span by span by the very function
+``score_mentions`` uses (``mentions._score_document``), so the two ways cannot disagree. No
+match details are kept (the error report takes the other way).
+
+>>> vocab = Vocab()
+>>> gold = SpanTable.of({"d": [(0, 5, "PER", None), (10, 13, "ORG", None)]}, vocab)
+>>> pred = SpanTable.of({"d": [(0, 5, "PER", None)]}, vocab)
+>>> result = score_tables(gold, pred, vocab)
+>>> result.micro["strict"].to_dict()["recall"], result.entities.to_dict()["recall"]
+(0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .mentions import (_CORRECT, _MISSED, _N_CODES, _SPURIOUS, _WRONG_BOTH, _WRONG_BOUNDARY,
+                       _WRONG_LABEL, MentionSpan, _add_outcomes, _macro, _score_document,
+                       scheme_counts)
+from .prf import PRFScore
+
+
+class _Codes(dict):
+    """str -> code, a new string getting the next code (``map(codes.__getitem__, ...)`` codes a
+    column at C speed)."""
+
+    def __missing__(self, key):
+        code = self[key] = len(self)
+        return code
+
+
+class Vocab:
+    """Label and entity-id strings as small integers, shared by the gold and predicted tables."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, int] = _Codes()
+        self.entities: dict[str, int] = _Codes()
+
+    def label_codes(self, labels) -> np.ndarray:
+        return np.fromiter(map(self.labels.__getitem__, labels), dtype=np.int32)
+
+    def entity_codes(self, entities) -> np.ndarray:
+        """-1 for None (no entity id)."""
+        codes = self.entities.__getitem__
+        return np.fromiter((-1 if e is None else codes(e) for e in entities), dtype=np.int32)
+
+    def label_names(self) -> list[str]:
+        return list(self.labels)
+
+    def entity_names(self) -> list[str]:
+        return list(self.entities)
+
+
+@dataclass
+class SpanTable:
+    """The mentions of some documents as columns: rows ``offsets[k]:offsets[k + 1]`` are the
+    spans of ``doc_ids[k]``, in their order in the file."""
+
+    doc_ids: list[str]
+    offsets: np.ndarray  # int64, len(doc_ids) + 1
+    start: np.ndarray    # int64
+    end: np.ndarray      # int64
+    label: np.ndarray    # int32, Vocab.labels codes
+    entity: np.ndarray   # int32, Vocab.entities codes (-1: no entity id)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, error) of failed lines
+
+    @classmethod
+    def of(cls, spans_by_doc: Mapping[str, Sequence[tuple]], vocab: Vocab) -> SpanTable:
+        """A table from doc id -> (start, end, label, entity) tuples (tests, small inputs)."""
+        rows = [s for spans in spans_by_doc.values() for s in spans]
+        lengths = [len(spans) for spans in spans_by_doc.values()]
+        return cls(list(spans_by_doc), np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))),
+                   np.array([r[0] for r in rows], dtype=np.int64),
+                   np.array([r[1] for r in rows], dtype=np.int64),
+                   vocab.label_codes(r[2] for r in rows),
+                   vocab.entity_codes(r[3] if len(r) > 3 else None for r in rows))
+
+    @classmethod
+    def concat(cls, parts: Sequence[SpanTable]) -> SpanTable:
+        if len(parts) == 1:
+            return parts[0]
+        sizes = [len(p.start) for p in parts]
+        shifts = np.cumsum([0] + sizes[:-1])
+        offsets = np.concatenate([[0]] + [p.offsets[1:] + s for p, s in zip(parts, shifts)])
+        return cls([d for p in parts for d in p.doc_ids], offsets,
+                   *(np.concatenate([getattr(p, name) for p in parts])
+                     for name in ("start", "end", "label", "entity")),
+                   failed=[f for p in parts for f in p.failed])
+
+    def rows_doc(self) -> np.ndarray:
+        """The document index (into ``doc_ids``) of each row."""
+        return np.repeat(np.arange(len(self.doc_ids), dtype=np.int64), np.diff(self.offsets))
+
+
+@dataclass
+class TableResult:
+    """What ``score_tables`` finds; the same figures as a ``MentionResult`` (no matches), with
+    the per-document counts as matrices over ``doc_ids`` (the sorted union of documents)."""
+
+    micro: dict
+    per_label: dict
+    macro: dict
+    confusion: dict
+    entities: PRFScore
+    doc_ids: list[str]
+    codes: np.ndarray           # (documents, N_CODES) outcome-code counts
+    entity_counts: np.ndarray   # (documents, 3) entity-level tp, fp, fn
+    matches: list = field(default_factory=list)
+
+
+def duplicate_message(table: SpanTable, vocab: Vocab) -> tuple[str, int] | None:
+    """``duplicate_mentions``' first line for a table (the first document, in file order, that
+    repeats a mention: same start, end and label) and how many documents do; None if none."""
+    if len(table.start) < 2:
+        return None
+    # a repeat shares its start: only documents with two spans starting together are looked at
+    doc = table.rows_doc()
+    big = int(table.start.max()) + 1
+    if len(table.doc_ids) * big < 2**62:
+        keys = np.sort(doc * big + table.start)
+        candidates = _distinct(keys[1:][keys[1:] == keys[:-1]] // big).tolist()
+    else:  # offsets too large for one key: every document is looked at
+        candidates = range(len(table.doc_ids))
+    names = vocab.label_names()
+    found = []
+    for k in candidates:
+        lo, hi = int(table.offsets[k]), int(table.offsets[k + 1])
+        first: dict[tuple, int] = {}
+        for index, key in enumerate(zip(table.start[lo:hi].tolist(), table.end[lo:hi].tolist(),
+                                        table.label[lo:hi].tolist())):
+            if key in first:
+                found.append(f"doc_id {table.doc_ids[k]}: mentions[{index}] ({key[0]}:{key[1]} "
+                             f"{names[key[2]]}) repeats mentions[{first[key]}]: scored as "
+                             "spurious")
+                break
+            first[key] = index
+    return (found[0], len(found)) if found else None
+
+
+def relabelled(vocab: Vocab, label_map: Mapping[str, str | None] | None,
+               labels: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+    """``labels.relabel`` on the vocabulary: each label code's new code (-1: dropped) and the
+    new label names."""
+    keep = None if labels is None else frozenset(labels)
+    names: dict[str, int] = {}
+    to_new = []
+    for label in vocab.labels:
+        if label_map is not None and label in label_map:
+            label = label_map[label]
+        if label is None or (keep is not None and label not in keep):
+            to_new.append(-1)
+        else:
+            to_new.append(names.setdefault(label, len(names)))
+    return np.array(to_new, dtype=np.int32).reshape(-1), list(names)
+
+
+def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
+                 label_map: Mapping[str, str | None] | None = None,
+                 labels: Sequence[str] | None = None,
+                 min_overlap: float = 0.0) -> TableResult:
+    """``score_mentions`` on two span tables (``label_map`` and ``labels`` applied as
+    ``labels.relabel`` applies them), for the documents of either side."""
+    if not 0 <= min_overlap <= 100:
+        raise ValueError(f"min_overlap: found {min_overlap}, expected a percentage from 0 "
+                         "(any overlap) to 100")
+    min_overlap = float(min_overlap)
+    doc_ids = sorted(set(gold.doc_ids) | set(pred.doc_ids))
+    position = {d: i for i, d in enumerate(doc_ids)}
+    to_new, names = relabelled(vocab, label_map, labels)
+    n_docs, n_labels = len(doc_ids), len(names)
+
+    sides = []
+    for is_gold, table in ((True, gold), (False, pred)):
+        where = np.fromiter(map(position.__getitem__, table.doc_ids), dtype=np.int64,
+                            count=len(table.doc_ids))
+        doc = where[table.rows_doc()]
+        label = to_new[table.label] if len(to_new) else table.label
+        keep = label >= 0
+        sides.append((doc[keep], table.start[keep], table.end[keep], label[keep],
+                      table.entity[keep], np.full(int(keep.sum()), is_gold)))
+    doc, start, end, label, entity, is_gold = (np.concatenate(c) for c in zip(*sides))
+    del sides
+
+    # sort by (document, start) through one int64 key; reach: the running maximum of the ends
+    big = int(end.max()) + 1 if len(end) else 1
+    if n_docs * big >= 2**62:  # offsets too large for one key: sort on two
+        order = np.lexsort((start, doc))
+        doc, start, end, label, entity, is_gold = (a[order] for a in
+                                                   (doc, start, end, label, entity, is_gold))
+        new = np.ones(len(doc), dtype=bool)
+        reach = _running_reach(doc, end)
+        new[1:] = (doc[1:] != doc[:-1]) | (start[1:] >= reach[:-1])
+    else:
+        key = doc * big + start
+        order = np.argsort(key)
+        doc, start, end, label, entity, is_gold = (a[order] for a in
+                                                   (doc, start, end, label, entity, is_gold))
+        reach = np.maximum.accumulate(doc * big + end)
+        new = np.ones(len(doc), dtype=bool)
+        new[1:] = key[order][1:] >= reach[:-1]
+        del key, reach
+    del order
+
+    firsts = np.flatnonzero(new)
+    sizes = np.diff(np.append(firsts, len(doc)))
+    n_gold = np.add.reduceat(is_gold.astype(np.int64), firsts) if len(firsts) else firsts
+    pair = (sizes == 2) & (n_gold == 1)
+    g_row = np.where(is_gold[firsts[pair]], firsts[pair], firsts[pair] + 1)
+    p_row = np.where(is_gold[firsts[pair]], firsts[pair] + 1, firsts[pair])
+    complex_docs = np.zeros(n_docs, dtype=bool)
+    complex_docs[doc[firsts[sizes > 2]]] = True
+    complex_docs[doc[firsts[(sizes == 2) & (n_gold != 1)]]] = True
+    if min_overlap:  # nervaluate's test, the same float expression as mentions._enough
+        gs, ge, ps, pe = start[g_row], end[g_row], start[p_row], end[p_row]
+        enough = (np.minimum(ge, pe) - np.maximum(gs, ps)) / (ge - gs) * 100.0 >= min_overlap
+        complex_docs[doc[g_row[~enough]]] = True
+    simple_pair = ~complex_docs[doc[g_row]]
+    g_row, p_row = g_row[simple_pair], p_row[simple_pair]
+    single = firsts[(sizes == 1) & ~complex_docs[doc[firsts]]]
+
+    # outcome codes of the simple components
+    gl, pl = label[g_row], label[p_row]
+    same_bounds = (start[g_row] == start[p_row]) & (end[g_row] == end[p_row])
+    same_label = gl == pl
+    pair_code = np.where(same_bounds, np.where(same_label, _CORRECT, _WRONG_LABEL),
+                         np.where(same_label, _WRONG_BOUNDARY, _WRONG_BOTH))
+    single_gold = is_gold[single]
+    single_code = np.where(single_gold, _MISSED, _SPURIOUS)
+    outcome_doc = np.concatenate((doc[g_row], doc[single]))
+    outcome_code = np.concatenate((pair_code, single_code))
+    codes = np.bincount(outcome_doc * _N_CODES + outcome_code,
+                        minlength=n_docs * _N_CODES).reshape(n_docs, _N_CODES)
+    # (gold label, predicted label, code), -1 for no span, counted in bulk
+    none = np.full(len(single), -1)
+    o_gold = np.concatenate((gl, np.where(single_gold, label[single], none)))
+    o_pred = np.concatenate((pl, np.where(single_gold, none, label[single])))
+    keys = ((o_gold + 1) * (n_labels + 1) + (o_pred + 1)) * 6 + outcome_code
+    tally = np.bincount(keys, minlength=(n_labels + 1) ** 2 * 6)
+    named = [None, *names]
+    counted = {}
+    for key in np.flatnonzero(tally).tolist():
+        rest, code = divmod(key, 6)
+        g, p = divmod(rest, n_labels + 1)
+        counted[(named[g], named[p], code)] = int(tally[key])
+    label_tally: dict[str, list[int]] = {}
+    confusion: dict = {}
+    _add_outcomes(counted, label_tally, confusion)
+
+    # entity level (see mentions.py) of the simple documents
+    simple_gold = is_gold & ~complex_docs[doc]
+    simple_pred = ~is_gold & ~complex_docs[doc]
+    correct = pair_code == _CORRECT
+    n_entities = len(vocab.entities) + 1
+    found = _count(doc[g_row[correct]], entity[g_row[correct]], n_docs, n_entities)
+    gold_entities = _count(doc[simple_gold], entity[simple_gold], n_docs, n_entities)
+    hits = _count(doc[p_row[correct]], entity[p_row[correct]], n_docs, n_entities)
+    clusters = _count(doc[simple_pred], entity[simple_pred], n_docs, n_entities)
+    fp = clusters - hits
+    entity_counts = np.column_stack((found, fp, gold_entities - found))
+
+    # documents with a larger component: span by span, as score_mentions does
+    if complex_docs.any():
+        entity_names = [None, *vocab.entity_names()]
+        outcomes: list = []
+        for k in np.flatnonzero(complex_docs).tolist():
+            lo, hi = np.searchsorted(doc, [k, k + 1])
+            spans: tuple[list, list] = ([], [])
+            for row in range(lo, hi):  # order is free: the sweep sorts, components are sets
+                spans[0 if is_gold[row] else 1].append(MentionSpan(
+                    int(start[row]), int(end[row]), names[label[row]],
+                    entity_names[entity[row] + 1]))
+            doc_codes, tp, fp_k, fn = _score_document(doc_ids[k], spans[0], spans[1],
+                                                      label_tally, None, confusion,
+                                                      min_overlap, outcomes)
+            codes[k] = doc_codes
+            entity_counts[k] = (tp, fp_k, fn)
+        _add_outcomes(Counter(outcomes), label_tally, confusion)
+
+    per_label = {lb: scheme_counts(label_tally[lb]) for lb in sorted(label_tally)}
+    total = codes.sum(axis=0).tolist()
+    tp, fp, fn = (int(x) for x in entity_counts.sum(axis=0))
+    return TableResult(micro=scheme_counts(total), per_label=per_label, macro=_macro(per_label),
+                       confusion=confusion, entities=PRFScore(tp, fp, fn), doc_ids=doc_ids,
+                       codes=codes, entity_counts=entity_counts)
+
+
+def _count(doc: np.ndarray, entity: np.ndarray, n_docs: int, n_entities: int) -> np.ndarray:
+    """Per document: the spans without an entity id (each an entity of its own) plus the
+    distinct entity ids."""
+    alone = entity < 0
+    out = np.bincount(doc[alone], minlength=n_docs)
+    ids = _distinct(np.sort(doc[~alone] * n_entities + entity[~alone]))
+    return out + np.bincount(ids // n_entities, minlength=n_docs)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (``np.unique`` without its sort, or its import of
+    numpy.ma)."""
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def _running_reach(doc: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The running maximum of ``end`` within each document (rows sorted by document)."""
+    reach = end.copy()
+    bounds = np.flatnonzero(np.diff(doc)) + 1
+    for lo, hi in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(doc)]))):
+        reach[lo:hi] = np.maximum.accumulate(end[lo:hi])
+    return reach
