@@ -87,6 +87,14 @@ def export_hf_cmd(
                         "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
+    from ..notorch import torch_hidden
+
+    with torch_hidden():  # spaCy and datasets load without torch: ~190 MiB and seconds less
+        _export_hf(out_dir, corpus_dir, check, repo_id, force)
+
+
+def _export_hf(out_dir: Path, corpus_dir: Path | None, check: bool, repo_id: str | None,
+               force: bool) -> None:
     from ..export.card import check_repo_id
     from ..export.hf import check_folder, export_hf
 
