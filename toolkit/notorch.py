@@ -3,34 +3,35 @@ torch support.
 
 thinc (under spaCy) imports torch whenever it is installed, and ``datasets`` does when loading a
 builder; the export only tokenizes and writes parquet, yet torch adds about 190 MiB and 2-3 CPU
-seconds to every process (the ``test`` and ``semantic`` extras install it). Both libraries treat
-a failed ``import torch`` as "not installed", which is what this block makes it.
+seconds to every process (the ``test`` and ``semantic`` extras install it). Both libraries
+decide at import time: thinc treats a failed ``import torch`` as "not installed", and
+``datasets.config`` asks ``importlib.util.find_spec``, which then answers None too.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
-@contextmanager
-def torch_hidden() -> Iterator[None]:
-    """``import torch`` fails inside the block, unless torch is imported already (then nothing
-    changes). Libraries first imported inside keep "no torch" for the process; torch itself is
-    importable again after the block.
+def import_without_torch(*modules: str) -> None:
+    """Import ``modules`` with ``import torch`` failing meanwhile, unless torch is imported
+    already (then they import as usual). They keep "no torch" for the process; torch itself is
+    importable again afterwards. (Only the imports: ``datasets`` looks torch up in
+    ``sys.modules`` while hashing, where the import system's "not importable" mark breaks it.)
 
-    >>> import importlib.util
-    >>> with torch_hidden():
-    ...     "torch" in sys.modules or importlib.util.find_spec("torch") is None
+    >>> import_without_torch("json")
+    >>> sys.modules.get("torch", "absent") is not None
     True
     """
     if "torch" in sys.modules:
-        yield
+        for name in modules:
+            importlib.import_module(name)
         return
     sys.modules["torch"] = None  # the import system's "not importable" mark
     try:
-        yield
+        for name in modules:
+            importlib.import_module(name)
     finally:
         if "torch" in sys.modules and sys.modules["torch"] is None:
             del sys.modules["torch"]
