@@ -36,7 +36,7 @@ from datasets import ClassLabel, Features, List, Value
 from ..gcpause import collector_paused
 from ..schema import AUTHOR
 from ..text import sentences
-from .tokens import BIO_TAGS, ExportWarning, gold_doc, tagged_sentences
+from .tokens import BIO_TAGS, ExportWarning, bio_sentences
 
 CONFIGS: tuple[str, ...] = ("documents", "ner", "claims")
 DEFAULT_CONFIG = "documents"
@@ -100,12 +100,12 @@ _TAG_ID = {tag: i for i, tag in enumerate(BIO_TAGS)}
 def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None) -> list[dict]:
     """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, if at hand.
     What the tokenisation had to adapt is appended to ``warnings``."""
-    doc, found = gold_doc(document.text, document.gold, tokens, span_groups=False)
+    tagged, found = bio_sentences(document.text, document.gold, tokens)
     if warnings is not None:
         warnings += found
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": list(s.tokens),
              "ner_tags": [_TAG_ID[t] for t in s.tags]}
-            for i, s in enumerate(tagged_sentences(doc, document.text))]
+            for i, s in enumerate(tagged)]
 
 
 def covering_sentence(text: str, start: int, end: int) -> str:

@@ -187,14 +187,20 @@ def sentence_bounds(doc, text: str | None = None) -> list[list[int]]:
     """``[start, end]`` character offsets of the sentences of ``toolkit.text.sentences``, those
     an entity runs across merged, so no entity is cut in two. ``text``: ``doc.text`` when the
     caller has it (``doc.text`` rebuilds it token by token)."""
-    bounds = [list(b) for b in sentences(doc.text if text is None else text)]
+    return _merged_bounds(doc.text if text is None else text,
+                          [(ent.start_char, ent.end_char) for ent in doc.ents])
+
+
+def _merged_bounds(text: str, ents: list[tuple[int, int]]) -> list[list[int]]:
+    """``sentence_bounds`` from the entities' character offsets (in text order)."""
+    bounds = [list(b) for b in sentences(text)]
     i = 0
-    for ent in doc.ents:  # in text order: merge the sentences an entity crosses, in one walk
-        while i < len(bounds) and bounds[i][1] <= ent.start_char:
+    for start_char, end_char in ents:  # merge the sentences an entity crosses, in one walk
+        while i < len(bounds) and bounds[i][1] <= start_char:
             i += 1
-        if i == len(bounds) or ent.start_char < bounds[i][0]:
+        if i == len(bounds) or start_char < bounds[i][0]:
             continue  # starts between sentences
-        while i + 1 < len(bounds) and ent.end_char > bounds[i][1]:
+        while i + 1 < len(bounds) and end_char > bounds[i][1]:
             bounds[i][1] = bounds.pop(i + 1)[1]
     return bounds
 
@@ -202,24 +208,103 @@ def sentence_bounds(doc, text: str | None = None) -> list[list[int]]:
 def tagged_sentences(doc, text: str | None = None) -> list[TaggedSentence]:
     """Non-whitespace tokens with BIO tags, grouped by ``sentence_bounds``."""
     text = doc.text if text is None else text
-    bounds = sentence_bounds(doc, text)
     strings = doc.vocab.strings
     rows = doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist()
+    # ENT_IOB codes: 0 unset, 1 I, 2 O, 3 B (as bio_tag reads token.ent_iob_)
+    tokens = [(idx, idx + length, is_space,
+               f"{_IOB[iob]}-{strings[ent_type]}" if iob in (1, 3) else "O")
+              for idx, length, is_space, iob, ent_type in rows]
+    return _grouped(text, sentence_bounds(doc, text), tokens)
+
+
+def _grouped(text: str, bounds: list[list[int]], tokens: list[tuple[int, int, int, str]]
+             ) -> list[TaggedSentence]:
+    """``(start, end, is_space, tag)`` tokens (in text order) grouped into sentences, without
+    the whitespace tokens."""
     out, k = [], 0
     for start, end in bounds:  # tokens and sentences are both in text order: one walk
-        while k < len(rows) and rows[k][0] < start:
+        while k < len(tokens) and tokens[k][0] < start:
             k += 1
-        tokens, tags = [], []
-        while k < len(rows) and rows[k][0] < end:
-            idx, length, is_space, iob, ent_type = rows[k]
+        words, tags = [], []
+        while k < len(tokens) and tokens[k][0] < end:
+            idx, stop, is_space, tag = tokens[k]
             if not is_space:
-                tokens.append(text[idx:idx + length])
-                # ENT_IOB codes: 0 unset, 1 I, 2 O, 3 B (as bio_tag reads token.ent_iob_)
-                tags.append(f"{_IOB[iob]}-{strings[ent_type]}" if iob in (1, 3) else "O")
+                words.append(text[idx:stop])
+                tags.append(tag)
             k += 1
-        if tokens:
-            out.append(TaggedSentence(tuple(tokens), tuple(tags), start, end))
+        if words:
+            out.append(TaggedSentence(tuple(words), tuple(tags), start, end))
     return out
 
 
 _IOB = {1: "I", 3: "B"}
+
+
+def bio_sentences(text: str, gold: DocumentGold, tokens=None
+                  ) -> tuple[list[TaggedSentence], list[ExportWarning]]:
+    """``tagged_sentences(gold_doc(text, gold, tokens)[0])`` and its warnings, the same tokens,
+    tags, sentences, warnings and errors, without building a ``Doc``, ``Span`` objects or
+    ``doc.ents``: the BIO exports (the ``ner`` config, CoNLL) on token offsets and plain
+    lists, a few times faster per document. ``tokens``: the blank tokenizer's ``Doc`` of
+    ``text`` when the caller has it (a batch from ``tokenizer.pipe``)."""
+    from bisect import bisect_left, bisect_right
+
+    if tokens is None:
+        tokens = blank_english().make_doc(text)
+    spans = _gold_spans(gold)
+    cuts = sorted({offset for *_, s, e in spans for offset in (s, e)})
+    array = tokens.to_array(["IDX", "LENGTH", "IS_SPACE"])
+    warnings: list[ExportWarning] = []
+    # (start, end, is_space) per token, split at every gold boundary inside one (as gold_doc)
+    table = [(start, start + length, is_space) for start, length, is_space in array.tolist()]
+    if _cuts_inside(array, cuts):
+        split = []
+        for start, end, is_space in table:
+            lo, hi = bisect_right(cuts, start), bisect_left(cuts, end)
+            if lo == hi:
+                split.append((start, end, is_space))
+                continue
+            inner = cuts[lo:hi]
+            for kind, item_id, span_text, s, e in spans:
+                if s in inner or e in inner:
+                    warnings.append(ExportWarning(
+                        gold.doc_id, kind, item_id, span_text, s, e,
+                        f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
+            pieces = [start, *inner, end]
+            split += [(a, b, int(text[a:b].isspace())) for a, b in zip(pieces, pieces[1:])]
+        table = split
+    first = {start: i for i, (start, _, _) in enumerate(table)}
+    after = {end: i + 1 for i, (_, end, _) in enumerate(table)}
+
+    def token_span(start: int, end: int) -> tuple[int, int]:
+        if start not in first or end not in after:
+            raise _whitespace_error(text, gold, start, end)
+        return first[start], after[end]
+
+    mentions = [(*token_span(m.start, m.end), m.label) for m in gold.mentions]
+    # spacy.util.filter_spans on (start, end) token indices: the longest, then the earliest
+    seen: set[int] = set()
+    kept = []
+    for s, e, label in sorted(mentions, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        if s not in seen and e - 1 not in seen:
+            kept.append((s, e, label))
+            seen.update(range(s, e))
+    kept.sort(key=lambda m: m[0])
+    kept_keys = set(kept)
+    for m, key in zip(gold.mentions, mentions):
+        if key not in kept_keys:
+            ws, we, _ = next(k for k in kept if k[0] < key[1] and key[0] < k[1])
+            a, b = table[ws][0], table[we - 1][1]
+            warnings.append(ExportWarning(
+                gold.doc_id, "mention", m.id, m.text, m.start, m.end,
+                f"overlaps {text[a:b]!r} [{a}:{b}]; BIO and doc.ents "
+                "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
+    for c in gold.claims:  # the claim spans must fall on token boundaries too
+        token_span(c.span.start, c.span.end)
+    tags = ["O"] * len(table)
+    for s, e, label in kept:
+        tags[s] = f"B-{label}"
+        tags[s + 1:e] = [f"I-{label}"] * (e - s - 1)
+    rows = [(start, end, is_space, tag) for (start, end, is_space), tag in zip(table, tags)]
+    ents = [(table[s][0], table[e - 1][1]) for s, e, _ in kept]
+    return _grouped(text, _merged_bounds(text, ents), rows), warnings
