@@ -36,7 +36,7 @@ from datasets import ClassLabel, Features, List, Value
 from ..gcpause import collector_paused
 from ..schema import AUTHOR
 from ..text import sentences
-from .tokens import BIO_TAGS, ExportWarning, bio_sentences
+from .tokens import BIO_TAGS, ExportWarning, bio_columns
 
 CONFIGS: tuple[str, ...] = ("documents", "ner", "claims")
 DEFAULT_CONFIG = "documents"
@@ -94,18 +94,15 @@ def document_row(document) -> dict:
     }
 
 
-_TAG_ID = {tag: i for i, tag in enumerate(BIO_TAGS)}
-
-
 def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None) -> list[dict]:
     """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, if at hand.
     What the tokenisation had to adapt is appended to ``warnings``."""
-    tagged, found = bio_sentences(document.text, document.gold, tokens)
+    bio, found = bio_columns(document.text, document.gold, tokens)
     if warnings is not None:
         warnings += found
-    return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": list(s.tokens),
-             "ner_tags": [_TAG_ID[t] for t in s.tags]}
-            for i, s in enumerate(tagged)]
+    return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
+             "ner_tags": bio.tag_ids[a:b]}
+            for i, (a, b) in enumerate(bio.ranges)]
 
 
 def covering_sentence(text: str, start: int, end: int) -> str:

@@ -240,48 +240,93 @@ def _grouped(text: str, bounds: list[list[int]], tokens: list[tuple[int, int, in
 _IOB = {1: "I", 3: "B"}
 
 
+@dataclass(frozen=True)
+class BIOSentences:
+    """A document's BIO sentences as flat columns: ``words`` and ``tag_ids`` (positions in
+    ``BIO_TAGS``) of the non-whitespace tokens, and per sentence its character ``bounds`` and
+    its ``[first, stop)`` range in ``words``."""
+
+    words: list[str]
+    tag_ids: list[int]
+    bounds: list[tuple[int, int]]
+    ranges: list[tuple[int, int]]
+
+    def sentences(self) -> list[TaggedSentence]:
+        return [TaggedSentence(tuple(self.words[a:b]), tuple(BIO_TAGS[t] for t in self.tag_ids[a:b]),
+                               start, end) for (start, end), (a, b) in zip(self.bounds, self.ranges)]
+
+
+_B_ID = {label: BIO_TAGS.index(f"B-{label}") for label in LABELS}
+
+
 def bio_sentences(text: str, gold: DocumentGold, tokens=None
                   ) -> tuple[list[TaggedSentence], list[ExportWarning]]:
-    """``tagged_sentences(gold_doc(text, gold, tokens)[0])`` and its warnings, the same tokens,
-    tags, sentences, warnings and errors, without building a ``Doc``, ``Span`` objects or
-    ``doc.ents``: the BIO exports (the ``ner`` config, CoNLL) on token offsets and plain
-    lists, a few times faster per document. ``tokens``: the blank tokenizer's ``Doc`` of
-    ``text`` when the caller has it (a batch from ``tokenizer.pipe``)."""
-    from bisect import bisect_left, bisect_right
+    """``tagged_sentences(gold_doc(text, gold, tokens)[0])`` and its warnings: the same tokens,
+    tags, sentences, warnings and errors (see ``bio_columns``)."""
+    columns, warnings = bio_columns(text, gold, tokens)
+    return columns.sentences(), warnings
+
+
+def bio_columns(text: str, gold: DocumentGold, tokens=None
+                ) -> tuple[BIOSentences, list[ExportWarning]]:
+    """What ``gold_doc`` and ``tagged_sentences`` give the BIO exports (the ``ner`` config,
+    CoNLL), computed on token offset arrays, without building a ``Doc``, ``Span`` objects or
+    ``doc.ents``: several times faster per document. ``tokens``: the blank tokenizer's ``Doc``
+    of ``text`` when the caller has it (a batch from ``tokenizer.pipe``)."""
+    import numpy as np
 
     if tokens is None:
         tokens = blank_english().make_doc(text)
     spans = _gold_spans(gold)
     cuts = sorted({offset for *_, s, e in spans for offset in (s, e)})
-    array = tokens.to_array(["IDX", "LENGTH", "IS_SPACE"])
+    array = tokens.to_array(["IDX", "LENGTH", "IS_SPACE"]).astype(np.int64).reshape(-1, 3)
+    starts, ends, space = array[:, 0], array[:, 0] + array[:, 1], array[:, 2].astype(bool)
     warnings: list[ExportWarning] = []
-    # (start, end, is_space) per token, split at every gold boundary inside one (as gold_doc)
-    table = [(start, start + length, is_space) for start, length, is_space in array.tolist()]
-    if _cuts_inside(array, cuts):
-        split = []
-        for start, end, is_space in table:
-            lo, hi = bisect_right(cuts, start), bisect_left(cuts, end)
-            if lo == hi:
-                split.append((start, end, is_space))
-                continue
-            inner = cuts[lo:hi]
-            for kind, item_id, span_text, s, e in spans:
-                if s in inner or e in inner:
-                    warnings.append(ExportWarning(
-                        gold.doc_id, kind, item_id, span_text, s, e,
-                        f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
-            pieces = [start, *inner, end]
-            split += [(a, b, int(text[a:b].isspace())) for a, b in zip(pieces, pieces[1:])]
-        table = split
-    first = {start: i for i, (start, _, _) in enumerate(table)}
-    after = {end: i + 1 for i, (_, end, _) in enumerate(table)}
+    if cuts and len(starts):
+        # gold boundaries strictly inside a token: split it there (as gold_doc does)
+        offsets = np.asarray(cuts, dtype=np.int64)
+        k = np.searchsorted(starts, offsets, side="right") - 1
+        k_safe = k.clip(0)
+        inside = (k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])
+        if inside.any():
+            inner_by_token: dict[int, list[int]] = {}
+            for token, cut in zip(k[inside].tolist(), offsets[inside].tolist()):
+                inner_by_token.setdefault(token, []).append(cut)
+            for token, inner in inner_by_token.items():  # in token order
+                start, end = int(starts[token]), int(ends[token])
+                for kind, item_id, span_text, s, e in spans:
+                    if s in inner or e in inner:
+                        warnings.append(ExportWarning(
+                            gold.doc_id, kind, item_id, span_text, s, e,
+                            f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
+            new = offsets[inside]
+            order = np.argsort(np.concatenate([starts, new]), kind="stable")
+            starts = np.concatenate([starts, new])[order]
+            ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
+            pieces = np.concatenate([space, np.zeros(len(new), dtype=bool)])[order]
+            # a piece is whitespace if its text is (the pieces of a split token: a few)
+            split = set(inner_by_token)
+            touched = np.isin(np.searchsorted(array[:, 0], starts, side="right") - 1, list(split))
+            for i in np.flatnonzero(touched).tolist():
+                pieces[i] = text[starts[i]:ends[i]].isspace()
+            space = pieces
+    n = len(starts)
 
-    def token_span(start: int, end: int) -> tuple[int, int]:
-        if start not in first or end not in after:
-            raise _whitespace_error(text, gold, start, end)
-        return first[start], after[end]
+    def token_spans(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Token ``[first, stop)`` of character ``(start, end)`` pairs; the first pair whose
+        ends are not token boundaries (only whitespace at an end is left) is a ValueError."""
+        if not pairs:
+            return []
+        wanted = np.asarray(pairs, dtype=np.int64)
+        i, j = np.searchsorted(starts, wanted[:, 0]), np.searchsorted(ends, wanted[:, 1])
+        ok = (i < n) & (j < n)
+        ok[ok] = (starts[i[ok]] == wanted[ok, 0]) & (ends[j[ok]] == wanted[ok, 1])
+        if not ok.all():
+            raise _whitespace_error(text, gold, *pairs[int(np.argmin(ok))])
+        return list(zip(i.tolist(), (j + 1).tolist()))
 
-    mentions = [(*token_span(m.start, m.end), m.label) for m in gold.mentions]
+    mentions = [(s, e, m.label) for (s, e), m in
+                zip(token_spans([(m.start, m.end) for m in gold.mentions]), gold.mentions)]
     # spacy.util.filter_spans on (start, end) token indices: the longest, then the earliest
     seen: set[int] = set()
     kept = []
@@ -294,17 +339,30 @@ def bio_sentences(text: str, gold: DocumentGold, tokens=None
     for m, key in zip(gold.mentions, mentions):
         if key not in kept_keys:
             ws, we, _ = next(k for k in kept if k[0] < key[1] and key[0] < k[1])
-            a, b = table[ws][0], table[we - 1][1]
+            a, b = int(starts[ws]), int(ends[we - 1])
             warnings.append(ExportWarning(
                 gold.doc_id, "mention", m.id, m.text, m.start, m.end,
                 f"overlaps {text[a:b]!r} [{a}:{b}]; BIO and doc.ents "
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
-    for c in gold.claims:  # the claim spans must fall on token boundaries too
-        token_span(c.span.start, c.span.end)
-    tags = ["O"] * len(table)
+    token_spans([(c.span.start, c.span.end) for c in gold.claims])  # on token boundaries too
+    tags = np.zeros(n, dtype=np.int64)
     for s, e, label in kept:
-        tags[s] = f"B-{label}"
-        tags[s + 1:e] = [f"I-{label}"] * (e - s - 1)
-    rows = [(start, end, is_space, tag) for (start, end, is_space), tag in zip(table, tags)]
-    ents = [(table[s][0], table[e - 1][1]) for s, e, _ in kept]
-    return _grouped(text, _merged_bounds(text, ents), rows), warnings
+        tags[s] = _B_ID[label]
+        tags[s + 1:e] = _B_ID[label] + 1
+    bounds = _merged_bounds(text, [(int(starts[s]), int(ends[e - 1])) for s, e, _ in kept])
+    solid = ~space
+    # sentence i holds the tokens starting in [start, end) (both in text order, as the walk
+    # of tagged_sentences); ranges in the non-whitespace tokens through a running count
+    count = np.concatenate([[0], np.cumsum(solid)])
+    first = np.searchsorted(starts, [b[0] for b in bounds]).tolist()
+    stop = np.searchsorted(starts, [b[1] for b in bounds]).tolist()
+    kept_bounds, ranges, previous = [], [], 0
+    for (start, end), a, b in zip(bounds, first, stop):
+        a = max(a, previous)
+        b = max(b, a)
+        previous = b
+        if count[b] > count[a]:
+            kept_bounds.append((start, end))
+            ranges.append((int(count[a]), int(count[b])))
+    words = [text[a:b] for a, b in zip(starts[solid].tolist(), ends[solid].tolist())]
+    return BIOSentences(words, tags[solid].tolist(), kept_bounds, ranges), warnings
