@@ -47,11 +47,15 @@ def _load(corpus_dir: Path | None, stream: bool = False):
     try:
         return (corpus_mod.stream if stream else corpus_mod.load)(root)
     except corpus_mod.CorpusError as e:
-        first = e.problems[0] if e.problems else ""
-        fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
-             f" (first: {first})")
+        _invalid_corpus(root, e)
     except InputError as e:
         fail(str(e))
+
+
+def _invalid_corpus(root: Path, e) -> None:
+    first = e.problems[0] if e.problems else ""
+    fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
+         f" (first: {first})")
 
 
 def _run(action: Callable):
@@ -104,8 +108,17 @@ def export_hf_cmd(
     if repo_id is not None:
         _run(lambda: check_repo_id(repo_id))
     agreement = _run(lambda: passes_agreement(corpus))
-    result = _run(lambda: export_hf(corpus, out_dir, repo_id=repo_id, force=force,
-                                    agreement=agreement, **texts))
+
+    def export():
+        from ..corpus import CorpusError
+
+        try:  # the stream validates each document as the export reads it
+            return export_hf(corpus, out_dir, repo_id=repo_id, force=force, agreement=agreement,
+                             **texts)
+        except CorpusError as e:
+            _invalid_corpus(corpus.root, e)
+
+    result = _run(export)
     _warn(result.warnings)
     if check:
         problems = check_folder(out_dir)

@@ -242,6 +242,31 @@ def _write_marker(out: Path, files) -> None:
 
 
 
+def _untouched_if_invalid(out: Path):
+    """An exit callback that, on ``CorpusError``, puts back the marker ``out`` had and removes
+    the (empty) folders the export made."""
+    from ..corpus import CorpusError
+
+    existed = out.exists()
+    marker = out / MARKER
+    before = marker.read_bytes() if marker.is_file() else None
+
+    def undo(exc_type, exc, tb) -> bool:
+        if exc_type is not None and issubclass(exc_type, CorpusError):
+            if before is None:
+                marker.unlink(missing_ok=True)
+            else:
+                marker.write_bytes(before)
+            for folder in [*(out / c for c in CONFIGS), *([] if existed else [out])]:
+                try:
+                    folder.rmdir()  # only if empty
+                except OSError:
+                    pass
+        return False
+
+    return undo
+
+
 class _Writers:
     """One open parquet writer per config and split, each into a temp file (``atomic_writer``)
     renamed into place when the export's block completes, removed if it fails."""
@@ -301,11 +326,14 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     # every file this export may write (the splits are known only once the documents have
     # streamed by): recorded first, so an interrupted export is still ours
     planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in SPLITS}
-    _write_marker(out, previous | planned)
     warnings: list[ExportWarning] = []
     summaries: dict[str, SplitSummary] = {}
     counts = CorpusCounts()  # for the card, gathered in the same pass
     with ExitStack() as stack:
+        # a corpus stream validates as it reads: an invalid document leaves the folder as it was
+        # (the writers' temp files go first, then this)
+        stack.push(_untouched_if_invalid(out))
+        _write_marker(out, previous | planned)
         stack.enter_context(collector_paused())  # each batch collects its own garbage
         writers = _Writers(out, stack)
         pending: dict[str, list] = {split: [] for split in SPLITS}
