@@ -32,10 +32,18 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
             offsets.append(offset)
             blocks.append(block)
         offset += len(block) + 1
-    # one nlp.pipe over the blocks: the pipeline's per-call overhead once, not per paragraph
-    for offset, doc in zip(offsets, blank_english().pipe(blocks)):
-        for sent in doc.sents:
-            s, e = sent.start_char + offset, sent.end_char + offset
+    nlp = blank_english()
+    sentencizer = nlp.get_pipe("sentencizer")
+    # the pipeline's two steps on each block (what nlp.pipe runs), and the sentences read from
+    # the token arrays, not as Span objects (doc.sents): the exports call this per document
+    for offset, doc in zip(offsets, nlp.tokenizer.pipe(blocks)):
+        rows = sentencizer(doc).to_array(["IDX", "LENGTH", "SENT_START"]).tolist()
+        starts = [i for i, row in enumerate(rows) if row[2] == 1 and i] + [len(rows)]
+        first = 0
+        for stop in starts:
+            s = rows[first][0] + offset
+            e = rows[stop - 1][0] + rows[stop - 1][1] + offset
+            first = stop
             # trim trailing whitespace so spans are the visible sentence
             while e > s and text[e - 1].isspace():
                 e -= 1

@@ -35,8 +35,13 @@ CorpusOpt = Annotated[Path | None, typer.Option(
 
 
 def _warn(warnings) -> None:
+    # one print for all of them: rich's per-call cost was a second on a large corpus
+    lines = Text()
     for w in warnings:
-        err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
+        lines.append("warning: ", "yellow")
+        lines.append(f"{w}\n")
+    if lines:
+        err.print(lines, soft_wrap=True, end="")
 
 
 def _load(corpus_dir: Path | None, stream: bool = False):
