@@ -1,4 +1,4 @@
-"""``toolkit.text.sentences`` reads the sentencizer's output from token arrays: it must equal
+"""``toolkit.text.sentences`` runs the tokenizer and the sentencizer itself (not ``nlp.pipe``): it must equal
 spaCy's own ``doc.sents`` on the same blocks (blank lines split, trailing whitespace trimmed)."""
 
 from __future__ import annotations

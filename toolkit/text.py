@@ -34,16 +34,11 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
         offset += len(block) + 1
     nlp = blank_english()
     sentencizer = nlp.get_pipe("sentencizer")
-    # the pipeline's two steps on each block (what nlp.pipe runs), and the sentences read from
-    # the token arrays, not as Span objects (doc.sents): the exports call this per document
+    # the pipeline's two steps on each block, as nlp.pipe runs them, without its per-document
+    # generator chain (the exports call this once per document)
     for offset, doc in zip(offsets, nlp.tokenizer.pipe(blocks)):
-        rows = sentencizer(doc).to_array(["IDX", "LENGTH", "SENT_START"]).tolist()
-        starts = [i for i, row in enumerate(rows) if row[2] == 1 and i] + [len(rows)]
-        first = 0
-        for stop in starts:
-            s = rows[first][0] + offset
-            e = rows[stop - 1][0] + rows[stop - 1][1] + offset
-            first = stop
+        for sent in sentencizer(doc).sents:
+            s, e = sent.start_char + offset, sent.end_char + offset
             # trim trailing whitespace so spans are the visible sentence
             while e > s and text[e - 1].isspace():
                 e -= 1
