@@ -11,8 +11,10 @@ Files: ``<config>/<split>-00000-of-00001.parquet``, ``README.md`` and the marker
 ``.ecbench-export.json`` (the folder is ecbench's; see ``previous_files``). Exporting twice
 gives byte-identical files.
 
-Scale: documents stream through once (``corpus.stream()`` holds none of them), in batches of
-``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, turned into columns, and
+Scale: documents stream through once (``corpus.stream()`` holds none of them and validates each
+as it reads it: an invalid one ends the export with the corpus's problems and leaves the folder
+as it was), in batches of ``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, its
+BIO tags computed on offset arrays (``tokens.bio_columns``), turned into columns, and
 written as one parquet row group per config and split (``pyarrow.parquet.ParquetWriter`` with
 the ``Features``' Arrow schema, so the Features travel in the file as ``datasets`` writes
 them). Memory is one batch, whatever the corpus size; time is linear in documents.
