@@ -134,3 +134,27 @@ def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
         assert _files(out) == before
     else:
         assert not out.exists()
+
+
+def test_export_hf_does_not_load_torch(tmp_path):
+    # thinc imports torch whenever it is installed (~190 MiB); the export needs neither
+    # library's torch support (toolkit/notorch.py). A fresh process: pytest may hold torch.
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed here: nothing to keep out")
+    root = make_corpus(tmp_path / "corpus")
+    code = ("import sys; from typer.testing import CliRunner; from toolkit.cli import app; "
+            f"r = CliRunner().invoke(app, ['export', 'hf', {str(tmp_path / 'hf')!r}, '--corpus', "
+            f"{str(root)!r}]); assert r.exit_code == 0, r.output; "
+            "import spacy, datasets.config, thinc.compat; "
+            "print('torch' in sys.modules, thinc.compat.has_torch)")
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1",
+           "HF_HOME": str(tmp_path / "hf_home")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "False"]
