@@ -98,3 +98,63 @@ def test_check_folder_catches_rows_of_unknown_documents(tmp_path):
     pq.write_table(table.set_column(0, "doc_id", pa.array(["ghost"] * table.num_rows)), path)
     problems = check_folder(out)
     assert any("doc_id: found 'ghost'" in p for p in problems), problems
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("earlier", [False, True])
+def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
+        earlier, tmp_path, monkeypatch):
+    # the stream validates each document as the export reads it (one read of each file): the
+    # last document is read after the others were written into temp files (batches of one)
+    from toolkit.validate import validate_corpus
+
+    monkeypatch.setattr(hf, "BATCH_DOCS", 1)
+    root = make_corpus(tmp_path / "corpus")
+    out = tmp_path / "hf"
+    if earlier:
+        assert runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root),
+                                   "--no-check"]).exit_code == 0
+    before = _files(out) if earlier else None
+    last = load(root).manifest.documents[-1].id
+    path = root / "annotations/gold" / f"{last}.json"
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    gold["mentions"][0]["text"] += "x"  # no longer the text at its offsets
+    path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    problems = validate_corpus(root)
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root)])
+    assert res.exit_code == 1
+    assert (f"has {len(problems)} problem(s); run `ecbench validate` (first: {problems[0]})"
+            in " ".join(res.output.split()))
+    assert "Traceback" not in res.output
+    if earlier:
+        assert _files(out) == before
+    else:
+        assert not out.exists()
+
+
+def test_export_hf_does_not_load_torch(tmp_path):
+    # thinc imports torch whenever it is installed (~190 MiB); the export needs neither
+    # library's torch support (toolkit/notorch.py). A fresh process: pytest may hold torch.
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed here: nothing to keep out")
+    root = make_corpus(tmp_path / "corpus")
+    code = ("import sys; from typer.testing import CliRunner; from toolkit.cli import app; "
+            f"r = CliRunner().invoke(app, ['export', 'hf', {str(tmp_path / 'hf')!r}, '--corpus', "
+            f"{str(root)!r}]); assert r.exit_code == 0, r.output; "
+            "import spacy, datasets.config, thinc.compat; "
+            "print('torch' in sys.modules, thinc.compat.has_torch)")
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1",
+           "HF_HOME": str(tmp_path / "hf_home")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "False"]

@@ -97,3 +97,63 @@ def test_docbin_reads_like_spacy_evaluate(corpus, tmp_path):
     assert [len(ex.reference.ents) for ex in examples] == [
         len(bio_expected(d)) for d in corpus]
     assert len(DocBin().from_disk(path)) == len(corpus)
+
+
+# --- the BIO fast path (bio_sentences) is the Doc path, exactly ---------------------------------
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.export.tokens import bio_sentences
+from toolkit.schema import LABELS, DocumentGold
+
+# pieces that make spaCy split, join, or not: gold boundaries inside tokens ("mid-2025"),
+# whitespace runs and blank lines (sentence and block breaks), abbreviations, quotes
+PIECES = ["Kim", "Jong", "Un", "mid-2025", "U.S.", "don't", "Korean", "(KCNA)", "“yes”", ".",
+          ",", "?", "2,000", "e-mail", " ", "  ", "\n", "\n\n", "\t", "Mr.", "said"]
+
+
+@st.composite
+def documents(draw):
+    text = "".join(draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=40)))
+    # span ends on non-whitespace characters (validation refuses others)
+    solid = [i for i, ch in enumerate(text) if not ch.isspace()]
+    mentions, claims = [], []
+    for k in range(draw(st.integers(0, 8)) if solid else 0):
+        a, b = sorted(draw(st.lists(st.sampled_from(solid), min_size=2, max_size=2)))
+        mentions.append({"id": f"m{k}", "start": a, "end": b + 1, "text": text[a:b + 1],
+                         "label": draw(st.sampled_from(LABELS[:4])), "entity": "e0"})
+    for k in range(draw(st.integers(0, 2)) if solid else 0):
+        a, b = sorted(draw(st.lists(st.sampled_from(solid), min_size=2, max_size=2)))
+        claims.append({"id": f"c{k}", "span": {"start": a, "end": b + 1, "text": text[a:b + 1]},
+                       "statement": "s", "claimant": "author", "type": "event",
+                       "checkworthy": True})
+    unique = {(m["start"], m["end"], m["label"]): m for m in mentions}  # validation's rule
+    gold = DocumentGold.model_validate({
+        "doc_id": "d", "mentions": list(unique.values()), "claims": claims,
+        "entities": [{"id": "e0", "name": "x", "type": "PERSON"}]})
+    return text, gold
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_bio_sentences_equal_the_doc_path(case):
+    text, gold = case
+    got, got_warnings = bio_sentences(text, gold)
+    for span_groups in (True, False):
+        doc, warnings = gold_doc(text, gold, span_groups=span_groups)
+        assert got == tagged_sentences(doc, text)
+        assert got_warnings == warnings
+
+
+def test_bio_sentences_refuse_what_gold_doc_refuses():
+    text = "Kim  met Lee."
+    gold = DocumentGold.model_validate({
+        "doc_id": "d", "entities": [{"id": "e0", "name": "x", "type": "PERSON"}], "claims": [],
+        "mentions": [{"id": "m0", "start": 3, "end": 8, "text": text[3:8], "label": "PERSON",
+                      "entity": "e0"}]})
+    with pytest.raises(ValueError) as expected:
+        gold_doc(text, gold)
+    with pytest.raises(ValueError) as got:
+        bio_sentences(text, gold)
+    assert str(got.value) == str(expected.value)

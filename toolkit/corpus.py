@@ -168,19 +168,42 @@ def _read_document(root: Path, entry) -> Document:
 class CorpusStream:
     """A corpus read one document at a time: every pass reads the files again and nothing is
     kept, so memory does not grow with the corpus (exports of any size). Iterates like
-    ``Corpus``."""
+    ``Corpus``. ``check``: each document is validated as it is read (see ``stream``)."""
 
     root: Path
     manifest: Manifest
+    check: bool = False
 
     def __iter__(self) -> Iterator[Document]:
+        if self.check:
+            return self._checked()
         return (_read_document(self.root, entry) for entry in self.manifest.documents)
+
+    def _checked(self) -> Iterator[Document]:
+        from .validate import checked_document, validate_corpus
+
+        for index, entry in enumerate(self.manifest.documents):
+            text, gold, problems = checked_document(self.root, index, entry)
+            if problems:  # every problem of the corpus, as load() reports them
+                raise CorpusError(validate_corpus(self.root))
+            yield Document(id=entry.id, text=text, meta=entry, gold=gold)
 
     def __len__(self) -> int:
         return len(self.manifest.documents)
 
 
 def stream(root: str | os.PathLike | None = None, *, check: bool = True) -> CorpusStream:
-    """Like ``load()`` (the same validation, the same errors), without holding the documents."""
-    root, manifest = _opened(root, check)
-    return CorpusStream(root=root, manifest=manifest)
+    """Like ``load()`` (the same validation, the same ``CorpusError``), without holding the
+    documents, and reading each file once: a document is validated as it is read, so an
+    invalid one raises from the iteration, after the documents before it were seen (a consumer
+    publishes nothing before the iteration ends). What no document read shows (the manifest,
+    duplicate ids, stray gold files) raises here."""
+    if not check:
+        return CorpusStream(*_opened(root, False))
+    from .validate import _read_manifest, corpus_problems, validate_corpus
+
+    root = Path(root) if root is not None else find_root()
+    manifest, _, problems = _read_manifest(root)
+    if manifest is None or problems or corpus_problems(root, manifest):
+        raise CorpusError(validate_corpus(root))
+    return CorpusStream(root=root, manifest=manifest, check=True)

@@ -32,9 +32,12 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
             offsets.append(offset)
             blocks.append(block)
         offset += len(block) + 1
-    # one nlp.pipe over the blocks: the pipeline's per-call overhead once, not per paragraph
-    for offset, doc in zip(offsets, blank_english().pipe(blocks)):
-        for sent in doc.sents:
+    nlp = blank_english()
+    sentencizer = nlp.get_pipe("sentencizer")
+    # the pipeline's two steps on each block, as nlp.pipe runs them, without its per-document
+    # generator chain (the exports call this once per document)
+    for offset, doc in zip(offsets, nlp.tokenizer.pipe(blocks)):
+        for sent in sentencizer(doc).sents:
             s, e = sent.start_char + offset, sent.end_char + offset
             # trim trailing whitespace so spans are the visible sentence
             while e > s and text[e - 1].isspace():

@@ -409,6 +409,13 @@ def check_gold_data(data: Any, text: str | None, shown: str,
 def validate_gold_file(path: str | os.PathLike, text: str | None,
                        doc_id: str | None = None) -> list[Problem]:
     """Read one gold file and check it against ``text``; ``doc_id`` defaults to the file stem."""
+    return checked_gold_file(path, text, doc_id)[1]
+
+
+def checked_gold_file(path: str | os.PathLike, text: str | None, doc_id: str | None = None
+                      ) -> tuple[DocumentGold | None, list[Problem]]:
+    """``validate_gold_file``, and the parsed gold when it passed the schema (one parse for a
+    reader that checks as it reads)."""
     path = Path(path)
     doc_id = path.stem if doc_id is None else doc_id
     try:  # the common case, a valid file: pydantic parses the JSON itself (no dicts in between)
@@ -420,11 +427,11 @@ def validate_gold_file(path: str | os.PathLike, text: str | None,
         if doc.doc_id != doc_id:
             problems.insert(0, Problem(str(path), None, "doc_id", show(doc.doc_id),
                                        f"{show(doc_id)} (the file name)"))
-        return problems
+        return doc, problems
     data, problems = read_json_file(path)
     if data is None:
-        return problems
-    return check_gold_data(data, text, str(path), doc_id)
+        return None, problems
+    return None, check_gold_data(data, text, str(path), doc_id)
 
 
 # --- the corpus ---------------------------------------------------------------------------------
@@ -468,35 +475,68 @@ def validate_corpus(root: str | os.PathLike) -> list[Problem]:
 
     seen: dict[str, int] = {}
     for index, entry in enumerate(manifest.documents):
-        record = item_name("documents", index, entry)
         if entry.id in seen:
-            problems.append(Problem(manifest_shown, record, "id", show(entry.id),
+            problems.append(Problem(manifest_shown, item_name("documents", index, entry), "id",
+                                    show(entry.id),
                                     f"a unique id (documents[{seen[entry.id]}] has it too)"))
             continue
         seen[entry.id] = index
+        problems += checked_document(root, index, entry)[2]
+    problems += _stray_gold_files(root, seen)
+    return problems
 
-        seed_path = root / SEEDS_DIR / f"{entry.id}.txt"
-        text = None
-        try:
-            raw = seed_path.read_bytes()
-        except FileNotFoundError:
-            problems.append(Problem(manifest_shown, record, "id", show(entry.id),
-                                    f"the id of a seed file ({seed_path} does not exist)"))
+
+def corpus_problems(root: Path, manifest: Manifest) -> list[Problem]:
+    """The problems of ``validate_corpus`` that reading no document finds (duplicate ids, stray
+    gold files): with ``checked_document`` per document, a reader checks the corpus as it
+    reads it."""
+    manifest_shown = str(root / MANIFEST)
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(manifest.documents):
+        if entry.id in seen:
+            problems.append(Problem(manifest_shown, item_name("documents", index, entry), "id",
+                                    show(entry.id),
+                                    f"a unique id (documents[{seen[entry.id]}] has it too)"))
         else:
-            problems += seed_problems(raw, str(seed_path), entry.sha256, manifest_shown)
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                pass  # reported by seed_problems; gold offsets go unchecked
+            seen[entry.id] = index
+    return problems + _stray_gold_files(root, seen)
 
-        gold_path = root / GOLD_DIR / f"{entry.id}.json"
-        if not gold_path.is_file():
-            problems.append(Problem(str(gold_path), None, None, "no such file",
-                                    f"the gold annotations of document {entry.id} "
-                                    f"(listed in {manifest_shown})"))
-            continue
-        problems += validate_gold_file(gold_path, text, entry.id)
 
+def checked_document(root: Path, index: int, entry
+                     ) -> tuple[str | None, DocumentGold | None, list[Problem]]:
+    """One manifest entry's seed and gold, read once and checked as ``validate_corpus`` does:
+    ``(text, gold, problems)``, the text and gold None where unreadable."""
+    manifest_shown = str(root / MANIFEST)
+    record = item_name("documents", index, entry)
+    problems: list[Problem] = []
+    seed_path = root / SEEDS_DIR / f"{entry.id}.txt"
+    text = None
+    try:
+        raw = seed_path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(manifest_shown, record, "id", show(entry.id),
+                                f"the id of a seed file ({seed_path} does not exist)"))
+    else:
+        problems += seed_problems(raw, str(seed_path), entry.sha256, manifest_shown)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # reported by seed_problems; gold offsets go unchecked
+
+    gold_path = root / GOLD_DIR / f"{entry.id}.json"
+    if not gold_path.is_file():
+        problems.append(Problem(str(gold_path), None, None, "no such file",
+                                f"the gold annotations of document {entry.id} "
+                                f"(listed in {manifest_shown})"))
+        return text, None, problems
+    gold, found = checked_gold_file(gold_path, text, entry.id)
+    return text, gold, problems + found
+
+
+def _stray_gold_files(root: Path, seen) -> list[Problem]:
+    manifest_shown = str(root / MANIFEST)
+    problems = []
     gold_dir = root / GOLD_DIR
     for gold_path in sorted(gold_dir.glob("*.json")) if gold_dir.is_dir() else ():
         if gold_path.stem not in seen:

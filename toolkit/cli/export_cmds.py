@@ -35,8 +35,13 @@ CorpusOpt = Annotated[Path | None, typer.Option(
 def _warn(warnings) -> None:
     from rich.text import Text
 
+    # one print for all of them: rich's per-call cost was a second on a large corpus
+    lines = Text()
     for w in warnings:
-        err.print(Text.assemble(("warning: ", "yellow"), str(w)), soft_wrap=True)
+        lines.append("warning: ", "yellow")
+        lines.append(f"{w}\n")
+    if lines:
+        err.print(lines, soft_wrap=True, end="")
 
 
 def _load(corpus_dir: Path | None, stream: bool = False):
@@ -47,11 +52,15 @@ def _load(corpus_dir: Path | None, stream: bool = False):
     try:
         return (corpus_mod.stream if stream else corpus_mod.load)(root)
     except corpus_mod.CorpusError as e:
-        first = e.problems[0] if e.problems else ""
-        fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
-             f" (first: {first})")
+        _invalid_corpus(root, e)
     except InputError as e:
         fail(str(e))
+
+
+def _invalid_corpus(root: Path, e) -> None:
+    first = e.problems[0] if e.problems else ""
+    fail(f"the corpus at {root} has {len(e.problems)} problem(s); run `ecbench validate`"
+         f" (first: {first})")
 
 
 def _run(action: Callable):
@@ -87,6 +96,10 @@ def export_hf_cmd(
                         "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
+    from ..notorch import import_without_torch
+
+    # the export uses neither library's torch support: ~190 MiB and seconds less
+    import_without_torch("spacy", "datasets")
     from ..export.card import check_repo_id
     from ..export.hf import check_folder, export_hf
 
@@ -100,8 +113,17 @@ def export_hf_cmd(
     if repo_id is not None:
         _run(lambda: check_repo_id(repo_id))
     agreement = _run(lambda: passes_agreement(corpus))
-    result = _run(lambda: export_hf(corpus, out_dir, repo_id=repo_id, force=force,
-                                    agreement=agreement, **texts))
+
+    def export():
+        from ..corpus import CorpusError
+
+        try:  # the stream validates each document as the export reads it
+            return export_hf(corpus, out_dir, repo_id=repo_id, force=force, agreement=agreement,
+                             **texts)
+        except CorpusError as e:
+            _invalid_corpus(corpus.root, e)
+
+    result = _run(export)
     _warn(result.warnings)
     if check:
         problems = check_folder(out_dir)

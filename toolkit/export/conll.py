@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import require_gold
-from .tokens import ExportWarning, TaggedSentence, gold_doc, tagged_sentences
+from .tokens import ExportWarning, TaggedSentence, bio_sentences
 
 DOCSTARTS = {"conll2003": "-DOCSTART- -X- -X- O", "spacy": "-DOCSTART- -X- O O"}
 DOCSTART = DOCSTARTS["conll2003"]
@@ -41,8 +41,8 @@ def corpus_to_conll(corpus, docstart: str = "conll2003") -> tuple[str, list[Expo
     """CoNLL text for every gold document of ``corpus``, and the export warnings."""
     docs, warnings = [], []
     for document in require_gold(corpus):
-        doc, w = gold_doc(document.text, document.gold)
-        docs.append((document.id, tagged_sentences(doc)))
+        tagged, w = bio_sentences(document.text, document.gold)
+        docs.append((document.id, tagged))
         warnings += w
     return conll_lines(docs, docstart), warnings
 

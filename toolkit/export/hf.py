@@ -11,8 +11,10 @@ Files: ``<config>/<split>-00000-of-00001.parquet``, ``README.md`` and the marker
 ``.ecbench-export.json`` (the folder is ecbench's; see ``previous_files``). Exporting twice
 gives byte-identical files.
 
-Scale: documents stream through once (``corpus.stream()`` holds none of them), in batches of
-``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, turned into columns, and
+Scale: documents stream through once (``corpus.stream()`` holds none of them and validates each
+as it reads it: an invalid one ends the export with the corpus's problems and leaves the folder
+as it was), in batches of ``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, its
+BIO tags computed on offset arrays (``tokens.bio_columns``), turned into columns, and
 written as one parquet row group per config and split (``pyarrow.parquet.ParquetWriter`` with
 the ``Features``' Arrow schema, so the Features travel in the file as ``datasets`` writes
 them). Memory is one batch, whatever the corpus size; time is linear in documents.
@@ -36,7 +38,7 @@ from datasets import ClassLabel, Features, List, Value
 from ..gcpause import collector_paused
 from ..schema import AUTHOR
 from ..text import sentences
-from .tokens import BIO_TAGS, ExportWarning, gold_doc, tagged_sentences
+from .tokens import BIO_TAGS, ExportWarning, bio_columns
 
 CONFIGS: tuple[str, ...] = ("documents", "ner", "claims")
 DEFAULT_CONFIG = "documents"
@@ -94,18 +96,15 @@ def document_row(document) -> dict:
     }
 
 
-_TAG_ID = {tag: i for i, tag in enumerate(BIO_TAGS)}
-
-
 def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None) -> list[dict]:
     """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, if at hand.
     What the tokenisation had to adapt is appended to ``warnings``."""
-    doc, found = gold_doc(document.text, document.gold, tokens, span_groups=False)
+    bio, found = bio_columns(document.text, document.gold, tokens)
     if warnings is not None:
         warnings += found
-    return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": list(s.tokens),
-             "ner_tags": [_TAG_ID[t] for t in s.tags]}
-            for i, s in enumerate(tagged_sentences(doc, document.text))]
+    return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
+             "ner_tags": bio.tag_ids[a:b]}
+            for i, (a, b) in enumerate(bio.ranges)]
 
 
 def covering_sentence(text: str, start: int, end: int) -> str:
@@ -245,6 +244,31 @@ def _write_marker(out: Path, files) -> None:
 
 
 
+def _untouched_if_invalid(out: Path):
+    """An exit callback that, on ``CorpusError``, puts back the marker ``out`` had and removes
+    the (empty) folders the export made."""
+    from ..corpus import CorpusError
+
+    existed = out.exists()
+    marker = out / MARKER
+    before = marker.read_bytes() if marker.is_file() else None
+
+    def undo(exc_type, exc, tb) -> bool:
+        if exc_type is not None and issubclass(exc_type, CorpusError):
+            if before is None:
+                marker.unlink(missing_ok=True)
+            else:
+                marker.write_bytes(before)
+            for folder in [*(out / c for c in CONFIGS), *([] if existed else [out])]:
+                try:
+                    folder.rmdir()  # only if empty
+                except OSError:
+                    pass
+        return False
+
+    return undo
+
+
 class _Writers:
     """One open parquet writer per config and split, each into a temp file (``atomic_writer``)
     renamed into place when the export's block completes, removed if it fails."""
@@ -304,11 +328,14 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     # every file this export may write (the splits are known only once the documents have
     # streamed by): recorded first, so an interrupted export is still ours
     planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in SPLITS}
-    _write_marker(out, previous | planned)
     warnings: list[ExportWarning] = []
     summaries: dict[str, SplitSummary] = {}
     counts = CorpusCounts()  # for the card, gathered in the same pass
     with ExitStack() as stack:
+        # a corpus stream validates as it reads: an invalid document leaves the folder as it was
+        # (the writers' temp files go first, then this)
+        stack.push(_untouched_if_invalid(out))
+        _write_marker(out, previous | planned)
         stack.enter_context(collector_paused())  # each batch collects its own garbage
         writers = _Writers(out, stack)
         pending: dict[str, list] = {split: [] for split in SPLITS}

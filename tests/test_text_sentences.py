@@ -1,0 +1,32 @@
+"""``toolkit.text.sentences`` runs the tokenizer and the sentencizer itself (not ``nlp.pipe``): it must equal
+spaCy's own ``doc.sents`` on the same blocks (blank lines split, trailing whitespace trimmed)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.text import blank_english, sentences
+
+PIECES = ["Kim", "said", ".", "!", "?", "...", "Mr.", "U.S.", "“", "”", "(", ")", " ", "  ",
+          "\t", "\n", "\n\n", " \n ", "a"]
+
+
+def reference(text: str) -> tuple[tuple[int, int], ...]:
+    out, offset = [], 0
+    for block in text.split("\n"):
+        if block.strip():
+            for sent in blank_english()(block).sents:
+                s, e = sent.start_char + offset, sent.end_char + offset
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                if e > s:
+                    out.append((s, e))
+        offset += len(block) + 1
+    return tuple(out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_sentences_equal_spacy_doc_sents(text):
+    assert sentences.__wrapped__(text) == reference(text)
