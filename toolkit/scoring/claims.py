@@ -339,7 +339,7 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
     n_gold = n_pred = 0
     refusals: list[ClaimRefusal] = []
     if matching is not None:  # embed (or otherwise prepare) every text once, up front
-        matching.prepare([c for claims in (*gold.values(), *pred.values()) for c in claims])
+        matching.prepare(gold, pred)
 
     for doc_id in doc_ids:
         text = texts[doc_id] if texts is not None else None
