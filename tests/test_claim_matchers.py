@@ -148,6 +148,50 @@ def test_semantic_embeds_each_distinct_text_once_and_ranks_paraphrases_high(tmp_
     assert np.allclose(later.similarity(pairs), sims) and (later.encoded, later.from_disk) == (0, 3)
 
 
+def test_semantic_threads_option_gives_the_same_numbers_and_restores_torch(tmp_path):
+    import torch
+
+    pairs = [(PARAPHRASES[0], "Kim Jong Un pledged unconditional support for Russia."),
+             (PARAPHRASES[1], "Lavrov is in North Korea for a three-day visit.")]
+    before = torch.get_num_threads()
+    one = get("semantic", cache_dir="", threads="1").similarity(pairs)
+    auto = get("semantic", cache_dir="").similarity(pairs)
+    assert np.allclose(one, auto, atol=1e-6) and torch.get_num_threads() == before
+    with pytest.raises(MatcherError, match="option threads: found '0', expected a positive number or auto"):
+        get("semantic", threads="0")
+
+
+class Recording(ClaimMatcher):
+    name = "recording"
+
+    def __init__(self):
+        self.prepared: list[str] = []
+
+    def prepare(self, texts):
+        self.prepared += list(texts)
+
+    def similarity(self, pairs):
+        return np.zeros(len(pairs))
+
+
+def test_only_texts_compared_by_the_matcher_are_prepared():
+    from toolkit.schema import PredSpan
+    from toolkit.scoring.claim_match import ClaimMatching
+
+    def claim(statement, span=None):
+        return PredClaim(statement=statement, span=PredSpan(start=span[0], end=span[1], text=f"t{span[0]}")
+                         if span else None)
+
+    gold = {"a": [claim("g1", (0, 5)), claim("g2", (6, 9))], "b": [claim("g3", (0, 5))],
+            "c": [claim("g4")]}
+    pred = {"a": [claim("p1", (0, 5))],  # spans on both sides: compared by span IoU only
+            "b": [claim("p2", (0, 4)), claim("p3")],  # p3 has no span: every gold text of b
+            "c": [claim("p4", (1, 2))], "d": [claim("p5")]}  # no gold in d: nothing to compare
+    matching = ClaimMatching(Recording())
+    matching.prepare(gold, pred)
+    assert matching.matcher.prepared == ["g3", "t0", "g4", "p3", "p4"]
+
+
 def test_semantic_bad_model_path_is_one_clear_error(tmp_path):
     with pytest.raises(MatcherError, match="cannot load model .* offline"):
         get("semantic", model=str(tmp_path / "missing")).similarity([("a", "b")])

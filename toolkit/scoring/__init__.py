@@ -94,8 +94,7 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
             # every claim text prepared (embedded) here, at once and in the order score_claims
             # takes them locally; the workers get the prepared matcher, so how the documents
             # are batched cannot change a similarity
-            matching.prepare([c for claims in (*gold_claims.values(), *pred_claims.values())
-                              for c in claims])
+            matching.prepare(gold_claims, pred_claims)
         parts = combine(engine(stage, doc_ids, gold_docs, pred_docs, texts))
     mention_result, claim_result, alignment = parts.mentions, parts.claims, parts.alignment
     # bootstrap units come from the (combined) results, never from a batch: no re-scoring

@@ -16,7 +16,7 @@ The gate's key entities for a gold claim are the names of the entities its ``ent
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,12 +38,31 @@ class ClaimMatching:
     def describe(self) -> dict:
         return {**self.matcher.describe(), "gate": self.gate}
 
-    def prepare(self, claims: Iterable[PredClaim]) -> None:
-        self.matcher.prepare(t for c in claims for t in _texts(c))
+    def prepare(self, gold: Mapping[str, Sequence[PredClaim]],
+                pred: Mapping[str, Sequence[PredClaim]]) -> None:
+        """Give the matcher, in one call, every text ``similarity_matrix`` will ask about for
+        these documents (gold, then predicted, in the order given), and no other: a pair whose
+        claims both have spans is compared by span, so its texts are not embedded."""
+        texts = [t for d, claims in gold.items() for t in compared_texts(claims, pred.get(d, ()))[0]]
+        texts += [t for d, claims in pred.items() for t in compared_texts(gold.get(d, ()), claims)[1]]
+        self.matcher.prepare(texts)
 
 
-def _texts(claim: PredClaim) -> list[str]:
+def _refs(claim: PredClaim) -> list[str]:
     return [t for t in (claim.statement, claim.span.text if claim.span else None) if t]
+
+
+def compared_texts(gold: Sequence[PredClaim], pred: Sequence[PredClaim]) -> tuple[list[str], list[str]]:
+    """The texts ``similarity_matrix`` gives the matcher for one document: the gold references
+    (statement, span text) and the predicted texts of the claims in at least one pair without
+    spans on both sides."""
+    if not gold or not pred:
+        return [], []
+    gold_spanless = any(g.span is None for g in gold)
+    pred_spanless = any(p.span is None for p in pred)
+    refs = [t for g in gold if g.span is None or pred_spanless for t in _refs(g)]
+    texts = [t for p in pred if p.span is None or gold_spanless if (t := _pred_text(p))]
+    return refs, texts
 
 
 def _pred_text(claim: PredClaim) -> str:
@@ -83,7 +102,7 @@ def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim], matc
     # every (i, j, predicted text, reference) to ask the matcher about, in one batch
     asks: list[tuple[int, int, str, str]] = []
     for i, g in enumerate(gold):
-        refs = [r for r in (g.statement, g.span.text if g.span else None) if r]
+        refs = _refs(g)
         for j, p in enumerate(pred):
             if p.span is not None and g.span is not None:
                 iou = span_iou((g.span.start, g.span.end), (p.span.start, p.span.end))

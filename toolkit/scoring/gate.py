@@ -54,10 +54,14 @@ _SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tri
 # "a/an" + scale ("a million") is a number; "a"/"an" alone is not
 _NUMBER_WORD = "|".join(sorted([*_UNITS_WORDS, *_ORDINALS], key=len, reverse=True))
 _SCALE_WORD = "|".join(sorted(_SCALES, key=len, reverse=True))
+# the lookaheads on first letters only save time: re would otherwise try all the number words
+# (and "a"/"an") at every word start
+_FIRST_LETTERS = "".join(sorted({w[0] for w in (*_UNITS_WORDS, *_ORDINALS)}))
 _NUMBER = re.compile(
     rf"(?P<cur>[$€£¥])?\s?"
     rf"(?:(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<ord>st|nd|rd|th)?"
-    rf"|\b(?P<word>(?:{_NUMBER_WORD})(?:[- ](?:{_NUMBER_WORD}))?)\b|(?P<a>\ba\b|\ban\b)(?=\s+(?:{_SCALE_WORD})\b))"
+    rf"|\b(?=[{_FIRST_LETTERS}])(?P<word>(?:{_NUMBER_WORD})(?:[- ](?:{_NUMBER_WORD}))?)\b"
+    rf"|(?=a)(?P<a>\ba\b|\ban\b)(?=\s+(?:{_SCALE_WORD})\b))"
     rf"(?:[\s-]*(?P<scale>{_SCALE_WORD})\b)?"
     rf"(?:\s?(?P<pct>%|percent\b|per\s?cent\b))?",
     re.IGNORECASE,
