@@ -127,23 +127,36 @@ def score(gold: Sequence[Prediction], pred: Sequence[Prediction],
     confidence = {"unit": plan["unit"], "n_units": n_units, "n_resamples": n_resamples,
                   "seed": seed, "level": 0.95, "intervals": intervals, "note": plan["note"]}
 
-    failed = [{"doc_id": p.doc_id, "error": p.error} for p in pred_docs.values() if p.error]
-    documents = {"gold": len(gold_docs), "pred": len(pred_docs),
-                 "only_gold": sorted(set(gold_docs) - set(pred_docs)),
-                 "only_pred": sorted(set(pred_docs) - set(gold_docs)),
-                 "failed": sorted(failed, key=lambda f: f["doc_id"])}
-    settings = {"produces": [t for t in TASKS if t in produces],
-                "labels": list(labels) if labels is not None else None,
-                "label_map": dict(label_map) if label_map is not None else None,
-                "threshold": threshold, "min_overlap": min_overlap, "n_resamples": n_resamples,
-                "seed": seed,
-                "claim_match": (matching.describe() if matching else
-                                {"name": _matcher_name(claim_match), "gate": gate})}
+    failed = [(p.doc_id, p.error) for p in pred_docs.values() if p.error]
+    documents = _documents_summary(gold_docs, pred_docs, failed)
+    settings = _settings(produces, labels, label_map, threshold, min_overlap, n_resamples, seed,
+                         matching, claim_match, gate)
     return Report(mentions=mentions, entities=entities, claims=claims, confidence=confidence,
                   documents=documents, skipped=skipped, provenance=dict(provenance or {}),
                   settings=settings,
                   details=ScoreDetails(mention_result, claim_result, gold_claims, pred_claims,
                                          alignment))
+
+
+def _documents_summary(gold_ids, pred_ids, failed) -> dict:
+    """The report's ``documents`` section: counts, ids on one side only, failed extractions
+    (``(doc_id, error)`` pairs)."""
+    gold_set, pred_set = set(gold_ids), set(pred_ids)
+    return {"gold": len(gold_set), "pred": len(pred_set),
+            "only_gold": sorted(gold_set - pred_set), "only_pred": sorted(pred_set - gold_set),
+            "failed": [{"doc_id": d, "error": e} for d, e in sorted(failed)]}
+
+
+def _settings(produces, labels, label_map, threshold, min_overlap, n_resamples, seed,
+              matching, claim_match, gate) -> dict:
+    """The report's ``settings`` section: what was scored, and how."""
+    return {"produces": [t for t in TASKS if t in produces],
+            "labels": list(labels) if labels is not None else None,
+            "label_map": dict(label_map) if label_map is not None else None,
+            "threshold": threshold, "min_overlap": min_overlap, "n_resamples": n_resamples,
+            "seed": seed,
+            "claim_match": (matching.describe() if matching else
+                            {"name": _matcher_name(claim_match), "gate": gate})}
 
 
 def _matcher_name(claim_match) -> str:
@@ -463,20 +476,11 @@ def score_tables_report(gold, pred, vocab, *, produces: Sequence[str] = ("mentio
         n_units = len(doc_ids)
     confidence = {"unit": plan["unit"], "n_units": n_units, "n_resamples": n_resamples,
                   "seed": seed, "level": 0.95, "intervals": intervals, "note": plan["note"]}
-    gold_ids, pred_ids = set(gold.doc_ids), set(pred.doc_ids)
-    documents = {"gold": len(gold.doc_ids), "pred": len(pred.doc_ids),
-                 "only_gold": sorted(gold_ids - pred_ids), "only_pred": sorted(pred_ids - gold_ids),
-                 "failed": sorted(({"doc_id": d, "error": e} for d, e in pred.failed),
-                                  key=lambda f: f["doc_id"])}
+    documents = _documents_summary(gold.doc_ids, pred.doc_ids, pred.failed)
     if threshold is None:
         threshold = _default_threshold(claim_match)
-    settings = {"produces": [t for t in TASKS if t in produces],
-                "labels": list(labels) if labels is not None else None,
-                "label_map": dict(label_map) if label_map is not None else None,
-                "threshold": threshold, "min_overlap": min_overlap, "n_resamples": n_resamples,
-                "seed": seed,
-                "claim_match": (matching.describe() if matching else
-                                {"name": _matcher_name(claim_match), "gate": gate})}
+    settings = _settings(produces, labels, label_map, threshold, min_overlap, n_resamples, seed,
+                         matching, claim_match, gate)
     return Report(mentions=mentions_section(result), entities=prf_dict(result.entities),
                   claims=claims, confidence=confidence, documents=documents,
                   skipped={t: "not in the predictions' produces" for t in TASKS
