@@ -468,39 +468,35 @@ def validate_corpus(root: str | os.PathLike) -> list[Problem]:
         return [Problem(str(root), None, None,
                         "a file" if root.exists() else "no such folder",
                         f"a corpus folder (one holding {MANIFEST})")]
-    manifest_shown = str(root / MANIFEST)
     manifest, _, problems = _read_manifest(root)
     if manifest is None:
         return problems
-
-    seen: dict[str, int] = {}
-    for index, entry in enumerate(manifest.documents):
-        if entry.id in seen:
-            problems.append(Problem(manifest_shown, item_name("documents", index, entry), "id",
-                                    show(entry.id),
-                                    f"a unique id (documents[{seen[entry.id]}] has it too)"))
-            continue
-        seen[entry.id] = index
-        problems += checked_document(root, index, entry)[2]
-    problems += _stray_gold_files(root, seen)
-    return problems
+    for index, entry, duplicate in _manifest_entries(root, manifest):
+        problems += [duplicate] if duplicate else checked_document(root, index, entry)[2]
+    return problems + _stray_gold_files(root, {e.id for e in manifest.documents})
 
 
 def corpus_problems(root: Path, manifest: Manifest) -> list[Problem]:
     """The problems of ``validate_corpus`` that reading no document finds (duplicate ids, stray
     gold files): with ``checked_document`` per document, a reader checks the corpus as it
     reads it."""
+    problems = [duplicate for _, _, duplicate in _manifest_entries(root, manifest) if duplicate]
+    return problems + _stray_gold_files(root, {e.id for e in manifest.documents})
+
+
+def _manifest_entries(root: Path, manifest: Manifest):
+    """``(index, entry, problem)`` per manifest document: ``problem`` says the id was listed
+    before (the entry is then not read), else None."""
     manifest_shown = str(root / MANIFEST)
-    problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(manifest.documents):
         if entry.id in seen:
-            problems.append(Problem(manifest_shown, item_name("documents", index, entry), "id",
-                                    show(entry.id),
-                                    f"a unique id (documents[{seen[entry.id]}] has it too)"))
+            yield index, entry, Problem(manifest_shown, item_name("documents", index, entry), "id",
+                                        show(entry.id),
+                                        f"a unique id (documents[{seen[entry.id]}] has it too)")
         else:
             seen[entry.id] = index
-    return problems + _stray_gold_files(root, seen)
+            yield index, entry, None
 
 
 def checked_document(root: Path, index: int, entry
