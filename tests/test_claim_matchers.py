@@ -318,3 +318,24 @@ def test_span_pairs_keep_the_span_convention_under_a_stricter_matcher():
     strict, _ = similarity_matrix(gold, pred, ClaimMatching(Strict()))
     assert plain[0].tolist() == pytest.approx([0.6, 0.4])
     assert strict[0, 0] >= 0.7 > strict[0, 1]  # the same decisions at each matcher's threshold
+
+
+def test_busy_cores_reads_the_kernel_counters_over_the_interval(tmp_path, monkeypatch):
+    """``threads=auto`` counts the work running now: two readings of /proc/stat's cpu line
+    (here a file that changes between them), not the 1-minute load average."""
+    from toolkit.scoring.matchers import semantic
+
+    stat = tmp_path / "stat"
+    readings = iter([
+        "cpu  100 0 100 800 0 0 0 0 0 0\n",  # total 1000, idle 800
+        "cpu  250 0 100 850 0 0 0 0 0 0\n",  # +200 ticks: 150 busy, 50 idle
+    ])
+    stat.write_text(next(readings))
+    monkeypatch.setattr(semantic, "_cores", lambda: 2)
+    monkeypatch.setattr("time.sleep", lambda seconds: stat.write_text(next(readings)))
+    busy = semantic.busy_cores(stat=str(stat))
+    assert busy == pytest.approx(2 * 150 / 200)
+    assert semantic.auto_threads(2, busy) == 1
+    # no counters to read: the load average stands in
+    monkeypatch.setattr("os.getloadavg", lambda: (0.25, 0.0, 0.0))
+    assert semantic.busy_cores(stat=str(tmp_path / "missing")) == 0.25

@@ -46,13 +46,38 @@ def available() -> bool:
 
 
 def auto_threads(cores: int, load: float) -> int:
-    """Torch threads for ``cores`` cores at a 1-minute load average of ``load``: the idle cores,
-    at least one.
+    """Torch threads for ``cores`` cores while ``load`` cores' worth of work runs elsewhere:
+    the idle cores, at least one.
 
     >>> auto_threads(2, 0.2), auto_threads(2, 0.9), auto_threads(2, 5.0), auto_threads(8, 3.2)
     (2, 1, 1, 5)
     """
     return max(1, min(cores, round(cores - load)))
+
+
+def busy_cores(interval: float = 0.1, stat: str = "/proc/stat") -> float:
+    """How many cores' worth of work the machine ran over the last ``interval`` seconds (two
+    readings of the kernel's CPU time counters); the 1-minute load average where those
+    counters are missing. The load average would still count the command that ran before this
+    one, and so hold back the threads of a run that starts on a machine just become idle."""
+    import time
+
+    def ticks() -> tuple[int, int]:
+        with open(stat, encoding="ascii") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields[:8]), idle  # user .. steal; guest time is counted in user already
+
+    try:
+        total_0, idle_0 = ticks()
+        time.sleep(interval)
+        total_1, idle_1 = ticks()
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    elapsed = total_1 - total_0
+    if elapsed <= 0:
+        return 0.0
+    return _cores() * (elapsed - (idle_1 - idle_0)) / elapsed
 
 
 def _cores() -> int:
@@ -181,8 +206,8 @@ class SemanticMatcher(ClaimMatcher):
         # "auto" leaves a thread count the user set through the environment alone
         if self.threads != "auto":
             torch.set_num_threads(int(self.threads))
-        elif not os.environ.get("OMP_NUM_THREADS") and hasattr(os, "getloadavg"):
-            torch.set_num_threads(min(before, auto_threads(_cores(), os.getloadavg()[0])))
+        elif not os.environ.get("OMP_NUM_THREADS"):
+            torch.set_num_threads(min(before, auto_threads(_cores(), busy_cores())))
         try:
             vectors = model.encode(todo, batch_size=self.batch_size, normalize_embeddings=True,
                                    convert_to_numpy=True, show_progress_bar=False)
