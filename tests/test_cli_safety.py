@@ -210,3 +210,22 @@ def test_a_read_only_file_system_is_one_line_naming_the_target(tmp_path, monkeyp
         with atomic_writer(target) as fh:
             fh.write("x")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("module", ["typer", "toolkit.cli.score_cmds"])
+def test_ctrl_c_while_importing_is_one_line(tmp_path, module):
+    """A Ctrl-C that lands while the command imports its libraries (a KeyboardInterrupt raised,
+    here, by an import hook at ``module``) ends it with the one line, not a traceback."""
+    hook = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {module!r}:\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from toolkit.cli import main\n"
+        "main()\n")
+    done = subprocess.run([sys.executable, "-c", hook, "--help"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip() == "error: interrupted; no output written", done.stderr

@@ -10,7 +10,21 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
-import typer
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C outside ``user_errors`` (while importing, parsing options): one line, exit 130."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stderr.write("error: interrupted; no output written\n")
+    raise SystemExit(130)
+
+
+try:  # typer, then the command modules (pandas, pydantic): a second where Ctrl-C may land
+    import typer
+except KeyboardInterrupt:
+    _interrupted()
 
 app = typer.Typer(
     name="ecbench",
@@ -99,17 +113,7 @@ def user_errors() -> Iterator[None]:
         fail("interrupted; no output written", 130)
 
 
-def _interrupted() -> NoReturn:
-    """Ctrl-C outside ``user_errors`` (while importing, parsing options): one line, exit 130."""
-    import signal
-    import sys
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sys.stderr.write("error: interrupted; no output written\n")
-    raise SystemExit(130)
-
-
-try:  # the command modules import pandas and pydantic: a second or two where Ctrl-C may land
+try:
     from . import corpus_cmds, export_cmds, extract_cmds, report_cmds, score_cmds  # noqa: E402,F401
 except KeyboardInterrupt:
     _interrupted()
