@@ -62,3 +62,93 @@ def sentence_index(text: str, offset: int) -> int:
 
     # called once per span by the scorer: the starts are computed once per text, not per call
     return max(bisect.bisect_right(_sentence_starts(text), offset) - 1, 0)
+
+
+@lru_cache(maxsize=1)
+def _punct_table():
+    """A boolean per code point: is it one of the sentencizer's ``punct_chars`` (all single
+    characters)."""
+    import numpy as np
+
+    chars = blank_english().get_pipe("sentencizer").punct_chars
+    assert all(len(c) == 1 for c in chars)
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+def sentences_of(text: str, tokens) -> tuple[tuple[int, int], ...]:
+    """``sentences(text)`` from ``tokens``, the blank tokenizer's ``Doc`` of the whole ``text``
+    (which a caller that tokenizes the text anyway has): no second tokenization per block.
+
+    Whitespace and non-whitespace runs are separate tokens, tokenized on their own, so the
+    blocks' tokens are the text's, with a whitespace token that holds a newline cut at it
+    (the piece before the first newline ends one block, the piece after the last one starts
+    the next). On those pieces this runs the sentencizer's rule per block: the first token of
+    a block starts a sentence, and after a ``punct_chars`` token so does the next token of the
+    block that is neither punctuation nor in ``punct_chars``. A sentence runs to the end of its last
+    non-whitespace token (the trimmed end)."""
+    import numpy as np
+
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+
+    if not len(tokens):
+        return ()
+    array = tokens.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).astype(np.int64)
+    starts, lengths = array[:, 0], array[:, 1]
+    ends = starts + lengths
+    space = array[:, 2].astype(bool)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # (one code per code point: spaCy's offsets)
+    in_punct = (lengths == 1) & _punct_table()[codes[starts]]  # token.text in punct_chars
+    candidate = ~array[:, 3].astype(bool) & ~in_punct  # may start a sentence
+    # the whitespace tokens that hold a newline, cut into the pieces the blocks have
+    extra_starts, extra_ends, drop = [], [], []
+    for i in np.flatnonzero(space).tolist():
+        s, e = int(starts[i]), int(ends[i])
+        first = text.find("\n", s, e)
+        if first < 0:
+            continue
+        drop.append(i)
+        last = text.rfind("\n", s, e)
+        if first > s:
+            extra_starts.append(s)
+            extra_ends.append(first)
+        if last + 1 < e:
+            extra_starts.append(last + 1)
+            extra_ends.append(e)
+    if drop:
+        keep = np.ones(len(starts), dtype=bool)
+        keep[drop] = False
+        n_extra = len(extra_starts)
+        starts = np.concatenate([starts[keep], np.asarray(extra_starts, dtype=np.int64)])
+        ends = np.concatenate([ends[keep], np.asarray(extra_ends, dtype=np.int64)])
+        space = np.concatenate([space[keep], np.ones(n_extra, dtype=bool)])
+        in_punct = np.concatenate([in_punct[keep], np.zeros(n_extra, dtype=bool)])
+        candidate = np.concatenate([candidate[keep], np.ones(n_extra, dtype=bool)])
+        order = np.argsort(starts, kind="stable")
+        starts, ends, space = starts[order], ends[order], space[order]
+        in_punct, candidate = in_punct[order], candidate[order]
+    n = len(starts)
+    if not n:
+        return ()
+    # block of each piece: the newlines before it
+    block = np.searchsorted(np.flatnonzero(codes == 10), starts, side="right")
+    is_start = np.zeros(n, dtype=bool)
+    is_start[0] = True
+    is_start[1:] = block[1:] != block[:-1]
+    # after a punct_chars token, the next candidate of the same block starts a sentence
+    following = np.where(candidate, np.arange(n), n)
+    following = np.minimum.accumulate(following[::-1])[::-1]  # first candidate at or after i
+    punct_at = np.flatnonzero(in_punct[:-1])
+    nxt = following[punct_at + 1]
+    found = nxt < n
+    punct_at, nxt = punct_at[found], nxt[found]
+    is_start[nxt[block[nxt] == block[punct_at]]] = True
+    # a sentence: from its first piece to the end of its last non-whitespace piece (none: no
+    # sentence, as the trim leaves nothing)
+    first = np.flatnonzero(is_start)
+    stop = np.append(first[1:], n)
+    last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(n)))[stop - 1]
+    kept = last_solid >= first
+    return tuple(zip(starts[first[kept]].tolist(), ends[last_solid[kept]].tolist()))

@@ -96,10 +96,12 @@ def document_row(document) -> dict:
     }
 
 
-def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None) -> list[dict]:
-    """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, if at hand.
-    What the tokenisation had to adapt is appended to ``warnings``."""
-    bio, found = bio_columns(document.text, document.gold, tokens)
+def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None,
+             sents=None) -> list[dict]:
+    """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, and ``sents``
+    its sentences (``text.sentences``), if at hand. What the tokenisation had to adapt is
+    appended to ``warnings``."""
+    bio, found = bio_columns(document.text, document.gold, tokens, sents)
     if warnings is not None:
         warnings += found
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
@@ -107,19 +109,21 @@ def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None)
             for i, (a, b) in enumerate(bio.ranges)]
 
 
-def covering_sentence(text: str, start: int, end: int) -> str:
-    """The sentence(s) of ``text`` that hold ``[start:end]``."""
-    bounds = [(s, e) for s, e in sentences(text) if s < end and start < e] or [(start, end)]
+def covering_sentence(text: str, start: int, end: int, sents=None) -> str:
+    """The sentence(s) of ``text`` that hold ``[start:end]``; ``sents``: ``sentences(text)``
+    when the caller has it."""
+    bounds = [(s, e) for s, e in (sentences(text) if sents is None else sents)
+              if s < end and start < e] or [(start, end)]
     return text[min(s for s, _ in bounds):max(e for _, e in bounds)]
 
 
-def claim_rows(document) -> list[dict]:
+def claim_rows(document, sents=None) -> list[dict]:
     names = {e.id: e.name for e in document.gold.entities}
     rows = []
     for c in document.gold.claims:
         rows.append({
             "doc_id": document.id, "id": c.id, "start": c.span.start, "end": c.span.end,
-            "text": c.span.text, "sentence": covering_sentence(document.text, c.span.start, c.span.end),
+            "text": c.span.text, "sentence": covering_sentence(document.text, c.span.start, c.span.end, sents),
             "statement": c.statement, "claimant": c.claimant,
             "claimant_name": AUTHOR if c.claimant == AUTHOR else names.get(c.claimant, c.claimant),
             "cue_start": c.cue.start if c.cue else None, "cue_end": c.cue.end if c.cue else None,
@@ -164,14 +168,15 @@ def build_rows(documents, warnings: list[ExportWarning] | None = None
 
 def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
     """Config -> column name -> values, for documents of one split (in order)."""
-    from ..text import blank_english
+    from ..text import blank_english, sentences_of
 
     columns = {c: {name: [] for name in FEATURES[c]} for c in CONFIGS}
     tokenizer = blank_english().tokenizer
     for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
+        sents = sentences_of(document.text, tokens)  # one tokenization serves both
         for config, rows in (("documents", [document_row(document)]),
-                             ("ner", ner_rows(document, tokens, warnings)),
-                             ("claims", claim_rows(document))):
+                             ("ner", ner_rows(document, tokens, warnings, sents)),
+                             ("claims", claim_rows(document, sents))):
             target = columns[config]
             for row in rows:
                 for name, value in row.items():

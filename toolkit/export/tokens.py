@@ -191,9 +191,10 @@ def sentence_bounds(doc, text: str | None = None) -> list[list[int]]:
                           [(ent.start_char, ent.end_char) for ent in doc.ents])
 
 
-def _merged_bounds(text: str, ents: list[tuple[int, int]]) -> list[list[int]]:
-    """``sentence_bounds`` from the entities' character offsets (in text order)."""
-    bounds = [list(b) for b in sentences(text)]
+def _merged_bounds(text: str, ents: list[tuple[int, int]], sents=None) -> list[list[int]]:
+    """``sentence_bounds`` from the entities' character offsets (in text order); ``sents``:
+    ``sentences(text)`` when the caller has it."""
+    bounds = [list(b) for b in (sentences(text) if sents is None else sents)]
     i = 0
     for start_char, end_char in ents:  # merge the sentences an entity crosses, in one walk
         while i < len(bounds) and bounds[i][1] <= start_char:
@@ -267,12 +268,13 @@ def bio_sentences(text: str, gold: DocumentGold, tokens=None
     return columns.sentences(), warnings
 
 
-def bio_columns(text: str, gold: DocumentGold, tokens=None
+def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None
                 ) -> tuple[BIOSentences, list[ExportWarning]]:
     """What ``gold_doc`` and ``tagged_sentences`` give the BIO exports (the ``ner`` config,
     CoNLL), computed on token offset arrays, without building a ``Doc``, ``Span`` objects or
     ``doc.ents``: several times faster per document. ``tokens``: the blank tokenizer's ``Doc``
-    of ``text`` when the caller has it (a batch from ``tokenizer.pipe``)."""
+    of ``text`` when the caller has it (a batch from ``tokenizer.pipe``), ``sents``
+    ``toolkit.text.sentences(text)`` (or ``sentences_of`` those tokens)."""
     import numpy as np
 
     if tokens is None:
@@ -349,7 +351,7 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None
     for s, e, label in kept:
         tags[s] = _B_ID[label]
         tags[s + 1:e] = _B_ID[label] + 1
-    bounds = _merged_bounds(text, [(int(starts[s]), int(ends[e - 1])) for s, e, _ in kept])
+    bounds = _merged_bounds(text, [(int(starts[s]), int(ends[e - 1])) for s, e, _ in kept], sents)
     solid = ~space
     # sentence i holds the tokens starting in [start, end) (both in text order, as the walk
     # of tagged_sentences); ranges in the non-whitespace tokens through a running count
