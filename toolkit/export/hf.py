@@ -358,13 +358,15 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
                 if config not in summary.examples and columns[config]["id"]:
                     summary.examples[config] = {n: v[0] for n, v in columns[config].items()}
                 writers.write(config, split, columns[config])
-            gc.collect(0)  # the batch's garbage, cycles included; older objects are not rescanned
 
         for document in _documents(corpus):
             pending[document.meta.split].append(document)
             counts.add(document)
             if len(pending[document.meta.split]) >= BATCH_DOCS:
                 flush(document.meta.split)
+                # the batch's cyclic garbage (a few objects), once its rows and documents are
+                # gone: the young generation is then small, and older objects are not rescanned
+                gc.collect(0)
         for split in SPLITS:
             if pending[split]:
                 flush(split)
