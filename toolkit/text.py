@@ -77,7 +77,17 @@ def _punct_table():
     return table
 
 
-def sentences_of(text: str, tokens) -> tuple[tuple[int, int], ...]:
+def token_array(tokens):
+    """``IDX``, ``LENGTH``, ``IS_SPACE``, ``IS_PUNCT`` of each token of a ``Doc``, as int64
+    rows (one ``to_array`` for ``sentences_of`` and the exports' BIO columns)."""
+    import numpy as np
+
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+
+    return tokens.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).astype(np.int64).reshape(-1, 4)
+
+
+def sentences_of(text: str, tokens, array=None) -> tuple[tuple[int, int], ...]:
     """``sentences(text)`` from ``tokens``, the blank tokenizer's ``Doc`` of the whole ``text``
     (which a caller that tokenizes the text anyway has): no second tokenization per block.
 
@@ -87,14 +97,13 @@ def sentences_of(text: str, tokens) -> tuple[tuple[int, int], ...]:
     the next). On those pieces this runs the sentencizer's rule per block: the first token of
     a block starts a sentence, and after a ``punct_chars`` token so does the next token of the
     block that is neither punctuation nor in ``punct_chars``. A sentence runs to the end of its last
-    non-whitespace token (the trimmed end)."""
+    non-whitespace token (the trimmed end). ``array``: ``token_array(tokens)``, if at hand."""
     import numpy as np
-
-    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
     if not len(tokens):
         return ()
-    array = tokens.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).astype(np.int64)
+    if array is None:
+        array = token_array(tokens)
     starts, lengths = array[:, 0], array[:, 1]
     ends = starts + lengths
     space = array[:, 2].astype(bool)

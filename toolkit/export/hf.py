@@ -97,11 +97,11 @@ def document_row(document) -> dict:
 
 
 def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None,
-             sents=None) -> list[dict]:
-    """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, and ``sents``
-    its sentences (``text.sentences``), if at hand. What the tokenisation had to adapt is
-    appended to ``warnings``."""
-    bio, found = bio_columns(document.text, document.gold, tokens, sents)
+             sents=None, array=None) -> list[dict]:
+    """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, ``sents`` its
+    sentences (``text.sentences``) and ``array`` its ``text.token_array``, if at hand. What
+    the tokenisation had to adapt is appended to ``warnings``."""
+    bio, found = bio_columns(document.text, document.gold, tokens, sents, array)
     if warnings is not None:
         warnings += found
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
@@ -168,14 +168,15 @@ def build_rows(documents, warnings: list[ExportWarning] | None = None
 
 def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
     """Config -> column name -> values, for documents of one split (in order)."""
-    from ..text import blank_english, sentences_of
+    from ..text import blank_english, sentences_of, token_array
 
     columns = {c: {name: [] for name in FEATURES[c]} for c in CONFIGS}
     tokenizer = blank_english().tokenizer
     for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
-        sents = sentences_of(document.text, tokens)  # one tokenization serves both
+        array = token_array(tokens)
+        sents = sentences_of(document.text, tokens, array)  # one tokenization serves both
         for config, rows in (("documents", [document_row(document)]),
-                             ("ner", ner_rows(document, tokens, warnings, sents)),
+                             ("ner", ner_rows(document, tokens, warnings, sents, array)),
                              ("claims", claim_rows(document, sents))):
             target = columns[config]
             for row in rows:

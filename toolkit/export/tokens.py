@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import LABELS, DocumentGold
-from ..text import blank_english, sentences
+from ..text import blank_english, sentences, token_array
 
 #: The ``ner`` ClassLabel names, in this fixed order: ``O``, then ``B-``/``I-`` per label in
 #: ``toolkit.schema.LABELS`` order. Ids are positions in this tuple.
@@ -260,6 +260,31 @@ class BIOSentences:
 _B_ID = {label: BIO_TAGS.index(f"B-{label}") for label in LABELS}
 
 
+def _filtered(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``spacy.util.filter_spans`` on ``(start, end, label)`` token spans: the longest, then
+    the earliest, in start order. A span that overlaps no other is always kept, so the greedy
+    walk only visits those that overlap (a few nested mentions in a document)."""
+    by_start = sorted(mentions, key=lambda m: m[0])
+    clash = [False] * len(by_start)
+    reach = -1  # the furthest end of the spans before
+    for i, (s, e, _) in enumerate(by_start):
+        if s < reach:  # it overlaps an earlier span, and so does the span just before it
+            clash[i] = clash[i - 1] = True  # (marking one that overlaps nothing is harmless)
+        reach = max(reach, e)
+    if not any(clash):
+        return by_start
+    overlapping = set(k for k, c in zip(by_start, clash) if c)
+    kept = [k for k, c in zip(by_start, clash) if not c]
+    seen: set[int] = set()
+    for s, e, label in sorted((m for m in mentions if m in overlapping),
+                              key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        if s not in seen and e - 1 not in seen:
+            kept.append((s, e, label))
+            seen.update(range(s, e))
+    kept.sort(key=lambda m: m[0])
+    return kept
+
+
 def bio_sentences(text: str, gold: DocumentGold, tokens=None
                   ) -> tuple[list[TaggedSentence], list[ExportWarning]]:
     """``tagged_sentences(gold_doc(text, gold, tokens)[0])`` and its warnings: the same tokens,
@@ -268,20 +293,22 @@ def bio_sentences(text: str, gold: DocumentGold, tokens=None
     return columns.sentences(), warnings
 
 
-def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None
+def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=None
                 ) -> tuple[BIOSentences, list[ExportWarning]]:
     """What ``gold_doc`` and ``tagged_sentences`` give the BIO exports (the ``ner`` config,
     CoNLL), computed on token offset arrays, without building a ``Doc``, ``Span`` objects or
     ``doc.ents``: several times faster per document. ``tokens``: the blank tokenizer's ``Doc``
     of ``text`` when the caller has it (a batch from ``tokenizer.pipe``), ``sents``
-    ``toolkit.text.sentences(text)`` (or ``sentences_of`` those tokens)."""
+    ``toolkit.text.sentences(text)`` (or ``sentences_of`` those tokens), ``array`` the tokens'
+    ``toolkit.text.token_array`` (the caller's, shared with ``sentences_of``)."""
     import numpy as np
 
     if tokens is None:
         tokens = blank_english().make_doc(text)
     spans = _gold_spans(gold)
     cuts = sorted({offset for *_, s, e in spans for offset in (s, e)})
-    array = tokens.to_array(["IDX", "LENGTH", "IS_SPACE"]).astype(np.int64).reshape(-1, 3)
+    if array is None:
+        array = token_array(tokens)
     starts, ends, space = array[:, 0], array[:, 0] + array[:, 1], array[:, 2].astype(bool)
     warnings: list[ExportWarning] = []
     if cuts and len(starts):
@@ -329,14 +356,7 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None
 
     mentions = [(s, e, m.label) for (s, e), m in
                 zip(token_spans([(m.start, m.end) for m in gold.mentions]), gold.mentions)]
-    # spacy.util.filter_spans on (start, end) token indices: the longest, then the earliest
-    seen: set[int] = set()
-    kept = []
-    for s, e, label in sorted(mentions, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
-        if s not in seen and e - 1 not in seen:
-            kept.append((s, e, label))
-            seen.update(range(s, e))
-    kept.sort(key=lambda m: m[0])
+    kept = _filtered(mentions)
     kept_keys = set(kept)
     for m, key in zip(gold.mentions, mentions):
         if key not in kept_keys:
