@@ -106,8 +106,9 @@ def _files(folder):
 
 
 @pytest.mark.parametrize("earlier", [False, True])
+@pytest.mark.parametrize("broken", ["text", "schema"])  # a semantic problem, a schema one
 def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
-        earlier, tmp_path, monkeypatch):
+        earlier, broken, tmp_path, monkeypatch):
     # the stream validates each document as the export reads it (one read of each file): the
     # last document is read after the others were written into temp files (batches of one)
     from toolkit.validate import validate_corpus
@@ -122,7 +123,10 @@ def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
     last = load(root).manifest.documents[-1].id
     path = root / "annotations/gold" / f"{last}.json"
     gold = json.loads(path.read_text(encoding="utf-8"))
-    gold["mentions"][0]["text"] += "x"  # no longer the text at its offsets
+    if broken == "text":
+        gold["mentions"][0]["text"] += "x"  # no longer the text at its offsets
+    else:  # a string offset: strict parsing refuses it (the fast path hands it to pydantic)
+        gold["mentions"][0]["start"] = str(gold["mentions"][0]["start"])
     path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     problems = validate_corpus(root)
     res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root)])

@@ -415,11 +415,15 @@ def validate_gold_file(path: str | os.PathLike, text: str | None,
 def checked_gold_file(path: str | os.PathLike, text: str | None, doc_id: str | None = None
                       ) -> tuple[DocumentGold | None, list[Problem]]:
     """``validate_gold_file``, and the parsed gold when it passed the schema (one parse for a
-    reader that checks as it reads)."""
+    reader that checks as it reads): a ``DocumentGold``, or its light stand-in
+    ``fastgold.Gold`` (same attributes and ``model_dump``) when msgspec could read the file."""
+    from .fastgold import read_gold
+
     path = Path(path)
     doc_id = path.stem if doc_id is None else doc_id
-    try:  # the common case, a valid file: pydantic parses the JSON itself (no dicts in between)
-        doc = DocumentGold.model_validate_json(path.read_bytes(), strict=True)
+    try:  # the common case, a valid file: msgspec, else pydantic, parses the JSON itself
+        raw = path.read_bytes()
+        doc = read_gold(raw) or DocumentGold.model_validate_json(raw, strict=True)
     except (ValidationError, OSError):
         pass  # the path below locates every problem
     else:
