@@ -162,3 +162,26 @@ def test_export_hf_does_not_load_torch(tmp_path):
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("source", ["fixture", "fixture streamed", "bundled"])
+def test_documents_columns_equal_document_rows(source, tmp_path):
+    # the documents config is built column by column; document_row is the row-by-row reference
+    # (the card's num_bytes come from the table, so its buffers must match too). Streamed, the
+    # gold is fastgold's stand-in; loaded, pydantic models.
+    import pyarrow as pa
+
+    from toolkit.corpus import stream
+
+    if source == "bundled":
+        corpus = load()
+    else:
+        root = make_corpus(tmp_path / "corpus")
+        corpus = stream(root) if source == "fixture streamed" else load(root)
+    docs = list(corpus)
+    assert any(c.cue is None for d in docs for c in d.gold.claims) or source == "bundled"
+    schema = FEATURES["documents"].arrow_schema
+    got = pa.Table.from_pydict(hf.documents_columns(docs), schema=schema)
+    expected = pa.Table.from_pylist([hf.document_row(d) for d in docs], schema=schema)
+    assert got.to_pylist() == expected.to_pylist()
+    assert got.equals(expected) and got.nbytes == expected.nbytes

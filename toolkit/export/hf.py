@@ -96,6 +96,45 @@ def document_row(document) -> dict:
     }
 
 
+def documents_columns(docs: list) -> dict:
+    """The ``documents`` config of ``docs`` as Arrow arrays, column by column: what
+    ``document_row`` gives row by row (a test holds them equal), built from the annotations'
+    attributes without a dict per mention, claim or entity."""
+    schema = FEATURES["documents"].arrow_schema
+    golds = [d.gold for d in docs]
+    columns = {"id": [d.id for d in docs], "text": [d.text for d in docs],
+               "mentions": [g.mentions for g in golds], "entities": [g.entities for g in golds],
+               "claims": [g.claims for g in golds], "metadata": [d.meta for d in docs]}
+    return {name: _arrow(values, schema.field(name).type) for name, values in columns.items()}
+
+
+_PLACEHOLDER = {"string": "", "int32": 0, "bool": False}
+
+
+def _arrow(values: list, type_):
+    """``values`` (objects with the struct's fields as attributes, lists, scalars or None) as
+    an Arrow array of ``type_``."""
+    import pyarrow as pa
+
+    if pa.types.is_struct(type_):
+        nulls = [v is None for v in values]
+        # under a null struct its fields get a placeholder, not null: what pyarrow's own
+        # conversion of None does (no validity buffers, so the same ``nbytes`` for the card)
+        children = [_arrow([_PLACEHOLDER.get(str(f.type)) if v is None else getattr(v, f.name)
+                            for v in values], f.type) for f in type_]
+        return pa.StructArray.from_arrays(children, fields=list(type_),
+                                          mask=pa.array(nulls) if any(nulls) else None)
+    if pa.types.is_list(type_):  # never null here: every list field has a value
+        offsets, total = [0], 0
+        for v in values:
+            total += len(v)
+            offsets.append(total)
+        flat = [item for v in values for item in v]
+        return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()),
+                                        _arrow(flat, type_.value_type), type=type_)
+    return pa.array(values, type_)
+
+
 def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None,
              sents=None, array=None) -> list[dict]:
     """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, ``sents`` its
@@ -161,28 +200,32 @@ def build_rows(documents, warnings: list[ExportWarning] | None = None
         if docs:
             for config, columns in _batch_columns(docs, warnings if warnings is not None else []).items():
                 names = list(FEATURES[config])
-                out[config][split] = [dict(zip(names, values))
-                                      for values in zip(*(columns[n] for n in names))]
+                out[config][split] = [dict(zip(names, values)) for values in
+                                      zip(*(_pylist(columns[n]) for n in names))]
     return out
 
 
+def _pylist(values) -> list:
+    return values.to_pylist() if hasattr(values, "to_pylist") else values
+
+
 def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
-    """Config -> column name -> values, for documents of one split (in order)."""
+    """Config -> column name -> values (Python lists; Arrow arrays for ``documents``), for
+    documents of one split (in order)."""
     from ..text import blank_english, sentences_of, token_array
 
-    columns = {c: {name: [] for name in FEATURES[c]} for c in CONFIGS}
+    columns = {c: {name: [] for name in FEATURES[c]} for c in CONFIGS if c != "documents"}
     tokenizer = blank_english().tokenizer
     for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
         array = token_array(tokens)
         sents = sentences_of(document.text, tokens, array)  # one tokenization serves both
-        for config, rows in (("documents", [document_row(document)]),
-                             ("ner", ner_rows(document, tokens, warnings, sents, array)),
+        for config, rows in (("ner", ner_rows(document, tokens, warnings, sents, array)),
                              ("claims", claim_rows(document, sents))):
             target = columns[config]
             for row in rows:
                 for name, value in row.items():
                     target[name].append(value)
-    return columns
+    return {"documents": documents_columns(docs), **columns}
 
 
 def _documents(corpus):
@@ -356,8 +399,9 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
             summary.sentences += len(columns["ner"]["id"])
             summary.tokens += sum(map(len, columns["ner"]["tokens"]))
             for config in CONFIGS:
-                if config not in summary.examples and columns[config]["id"]:
-                    summary.examples[config] = {n: v[0] for n, v in columns[config].items()}
+                if config not in summary.examples and len(columns[config]["id"]):
+                    summary.examples[config] = {n: _pylist(v[:1])[0]
+                                                for n, v in columns[config].items()}
                 writers.write(config, split, columns[config])
 
         for document in _documents(corpus):
