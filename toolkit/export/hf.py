@@ -114,24 +114,26 @@ _PLACEHOLDER = {"string": "", "int32": 0, "bool": False}
 def _arrow(values: list, type_):
     """``values`` (objects with the struct's fields as attributes, lists, scalars or None) as
     an Arrow array of ``type_``."""
+    from itertools import accumulate, chain
+    from operator import attrgetter
+
     import pyarrow as pa
 
     if pa.types.is_struct(type_):
         nulls = [v is None for v in values]
-        # under a null struct its fields get a placeholder, not null: what pyarrow's own
-        # conversion of None does (no validity buffers, so the same ``nbytes`` for the card)
-        children = [_arrow([_PLACEHOLDER.get(str(f.type)) if v is None else getattr(v, f.name)
-                            for v in values], f.type) for f in type_]
+        if any(nulls):
+            # under a null struct its fields get a placeholder, not null: what pyarrow's own
+            # conversion of None does (no validity buffers, so the same ``nbytes`` for the card)
+            children = [_arrow([_PLACEHOLDER.get(str(f.type)) if v is None else getattr(v, f.name)
+                                for v in values], f.type) for f in type_]
+        else:
+            children = [_arrow(list(map(attrgetter(f.name), values)), f.type) for f in type_]
         return pa.StructArray.from_arrays(children, fields=list(type_),
                                           mask=pa.array(nulls) if any(nulls) else None)
     if pa.types.is_list(type_):  # never null here: every list field has a value
-        offsets, total = [0], 0
-        for v in values:
-            total += len(v)
-            offsets.append(total)
-        flat = [item for v in values for item in v]
-        return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()),
-                                        _arrow(flat, type_.value_type), type=type_)
+        offsets = pa.array([0, *accumulate(map(len, values))], pa.int32())
+        return pa.ListArray.from_arrays(offsets, _arrow(list(chain.from_iterable(values)),
+                                                        type_.value_type), type=type_)
     return pa.array(values, type_)
 
 
