@@ -368,14 +368,21 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
     token_spans([(c.span.start, c.span.end) for c in gold.claims])  # on token boundaries too
     tags = np.zeros(n, dtype=np.int64)
-    for s, e, label in kept:
-        tags[s] = _B_ID[label]
-        tags[s + 1:e] = _B_ID[label] + 1
-    bounds = _merged_bounds(text, [(int(starts[s]), int(ends[e - 1])) for s, e, _ in kept], sents)
+    if kept:  # B- on each kept mention's first token, I- (the next id) on the rest
+        first_token = np.fromiter((k[0] for k in kept), np.int64, len(kept))
+        stop_token = np.fromiter((k[1] for k in kept), np.int64, len(kept))
+        b_ids = np.fromiter((_B_ID[k[2]] for k in kept), np.int64, len(kept))
+        lengths = stop_token - first_token
+        inside = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        tags[np.repeat(first_token, lengths) + inside] = np.repeat(b_ids, lengths) + (inside > 0)
+        ent_bounds = list(zip(starts[first_token].tolist(), ends[stop_token - 1].tolist()))
+    else:
+        ent_bounds = []
+    bounds = _merged_bounds(text, ent_bounds, sents)
     solid = ~space
     # sentence i holds the tokens starting in [start, end) (both in text order, as the walk
     # of tagged_sentences); ranges in the non-whitespace tokens through a running count
-    count = np.concatenate([[0], np.cumsum(solid)])
+    count = np.concatenate([[0], np.cumsum(solid)]).tolist()
     first = np.searchsorted(starts, [b[0] for b in bounds]).tolist()
     stop = np.searchsorted(starts, [b[1] for b in bounds]).tolist()
     kept_bounds, ranges, previous = [], [], 0
@@ -385,6 +392,6 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
         previous = b
         if count[b] > count[a]:
             kept_bounds.append((start, end))
-            ranges.append((int(count[a]), int(count[b])))
+            ranges.append((count[a], count[b]))
     words = [text[a:b] for a, b in zip(starts[solid].tolist(), ends[solid].tolist())]
     return BIOSentences(words, tags[solid].tolist(), kept_bounds, ranges), warnings
