@@ -301,12 +301,17 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
     of ``text`` when the caller has it (a batch from ``tokenizer.pipe``), ``sents``
     ``toolkit.text.sentences(text)`` (or ``sentences_of`` those tokens), ``array`` the tokens'
     ``toolkit.text.token_array`` (the caller's, shared with ``sentences_of``)."""
+    from itertools import chain
+
     import numpy as np
 
     if tokens is None:
         tokens = blank_english().make_doc(text)
-    spans = _gold_spans(gold)
-    cuts = sorted({offset for *_, s, e in spans for offset in (s, e)})
+    mention_pairs = [(m.start, m.end) for m in gold.mentions]
+    claim_pairs = [(c.span.start, c.span.end) for c in gold.claims]
+    cue_pairs = [(c.cue.start, c.cue.end) for c in gold.claims if c.cue is not None]
+    cuts = sorted(set(chain.from_iterable(mention_pairs)).union(
+        chain.from_iterable(claim_pairs), chain.from_iterable(cue_pairs)))  # _gold_spans' ends
     if array is None:
         array = token_array(tokens)
     starts, ends, space = array[:, 0], array[:, 0] + array[:, 1], array[:, 2].astype(bool)
@@ -321,6 +326,7 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
             inner_by_token: dict[int, list[int]] = {}
             for token, cut in zip(k[inside].tolist(), offsets[inside].tolist()):
                 inner_by_token.setdefault(token, []).append(cut)
+            spans = _gold_spans(gold)
             for token, inner in inner_by_token.items():  # in token order
                 start, end = int(starts[token]), int(ends[token])
                 for kind, item_id, span_text, s, e in spans:
@@ -334,8 +340,9 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
             ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
             pieces = np.concatenate([space, np.zeros(len(new), dtype=bool)])[order]
             # a piece is whitespace if its text is (the pieces of a split token: a few)
-            split = set(inner_by_token)
-            touched = np.isin(np.searchsorted(array[:, 0], starts, side="right") - 1, list(split))
+            split = np.zeros(len(array), dtype=bool)
+            split[list(inner_by_token)] = True
+            touched = split[np.searchsorted(array[:, 0], starts, side="right") - 1]
             for i in np.flatnonzero(touched).tolist():
                 pieces[i] = text[starts[i]:ends[i]].isspace()
             space = pieces
@@ -355,7 +362,7 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
         return list(zip(i.tolist(), (j + 1).tolist()))
 
     mentions = [(s, e, m.label) for (s, e), m in
-                zip(token_spans([(m.start, m.end) for m in gold.mentions]), gold.mentions)]
+                zip(token_spans(mention_pairs), gold.mentions)]
     kept = _filtered(mentions)
     kept_keys = set(kept)
     for m, key in zip(gold.mentions, mentions):
@@ -366,7 +373,7 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
                 gold.doc_id, "mention", m.id, m.text, m.start, m.end,
                 f"overlaps {text[a:b]!r} [{a}:{b}]; BIO and doc.ents "
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
-    token_spans([(c.span.start, c.span.end) for c in gold.claims])  # on token boundaries too
+    token_spans(claim_pairs)  # on token boundaries too
     tags = np.zeros(n, dtype=np.int64)
     if kept:  # B- on each kept mention's first token, I- (the next id) on the rest
         first_token = np.fromiter((k[0] for k in kept), np.int64, len(kept))
