@@ -91,16 +91,21 @@ def sentences_of(text: str, tokens, array=None) -> tuple[tuple[int, int], ...]:
     """``sentences(text)`` from ``tokens``, the blank tokenizer's ``Doc`` of the whole ``text``
     (which a caller that tokenizes the text anyway has): no second tokenization per block.
 
-    Whitespace and non-whitespace runs are separate tokens, tokenized on their own, so the
-    blocks' tokens are the text's, with a whitespace token that holds a newline cut at it
-    (the piece before the first newline ends one block, the piece after the last one starts
-    the next). On those pieces this runs the sentencizer's rule per block: the first token of
-    a block starts a sentence, and after a ``punct_chars`` token so does the next token of the
-    block that is neither punctuation nor in ``punct_chars``. A sentence runs to the end of its last
-    non-whitespace token (the trimmed end). ``array``: ``token_array(tokens)``, if at hand."""
+    Whitespace and non-whitespace runs are separate tokens, tokenized on their own, so a
+    block's tokens are the text's, except that a whitespace token holding a newline is cut
+    there: its piece before the first newline ends a block, its piece after the last one
+    starts the next. The sentencizer's rule per block: its first piece starts a sentence,
+    and after a ``punct_chars`` token so does the next token that is neither punctuation nor
+    in ``punct_chars``. Whitespace tokens are such tokens, so that next token is never past a
+    newline token; when it is one, the sentence it would start holds only whitespace (the
+    piece before the newline) and is dropped, as are blocks of whitespace. So: sentences
+    start at the first token, after the last newline of each newline token, and at the token
+    the rule finds (unless a newline token), and run to the end of their last non-whitespace
+    token (the trimmed end). ``array``: ``token_array(tokens)``, if at hand."""
     import numpy as np
 
-    if not len(tokens):
+    n = len(tokens)
+    if not n:
         return ()
     if array is None:
         array = token_array(tokens)
@@ -111,53 +116,23 @@ def sentences_of(text: str, tokens, array=None) -> tuple[tuple[int, int], ...]:
     # (one code per code point: spaCy's offsets)
     in_punct = (lengths == 1) & _punct_table()[codes[starts]]  # token.text in punct_chars
     candidate = ~array[:, 3].astype(bool) & ~in_punct  # may start a sentence
-    # the whitespace tokens that hold a newline, cut into the pieces the blocks have
-    extra_starts, extra_ends, drop = [], [], []
-    for i in np.flatnonzero(space).tolist():
-        s, e = int(starts[i]), int(ends[i])
-        first = text.find("\n", s, e)
-        if first < 0:
-            continue
-        drop.append(i)
-        last = text.rfind("\n", s, e)
-        if first > s:
-            extra_starts.append(s)
-            extra_ends.append(first)
-        if last + 1 < e:
-            extra_starts.append(last + 1)
-            extra_ends.append(e)
-    if drop:
-        keep = np.ones(len(starts), dtype=bool)
-        keep[drop] = False
-        n_extra = len(extra_starts)
-        starts = np.concatenate([starts[keep], np.asarray(extra_starts, dtype=np.int64)])
-        ends = np.concatenate([ends[keep], np.asarray(extra_ends, dtype=np.int64)])
-        space = np.concatenate([space[keep], np.ones(n_extra, dtype=bool)])
-        in_punct = np.concatenate([in_punct[keep], np.zeros(n_extra, dtype=bool)])
-        candidate = np.concatenate([candidate[keep], np.ones(n_extra, dtype=bool)])
-        order = np.argsort(starts, kind="stable")
-        starts, ends, space = starts[order], ends[order], space[order]
-        in_punct, candidate = in_punct[order], candidate[order]
-    n = len(starts)
-    if not n:
-        return ()
-    # block of each piece: the newlines before it
-    block = np.searchsorted(np.flatnonzero(codes == 10), starts, side="right")
-    is_start = np.zeros(n, dtype=bool)
-    is_start[0] = True
-    is_start[1:] = block[1:] != block[:-1]
-    # after a punct_chars token, the next candidate of the same block starts a sentence
+    newlines = np.flatnonzero(codes == 10)
+    before = np.searchsorted(newlines, ends)  # newlines before each token's end
+    breaks = np.flatnonzero(space & (before > np.searchsorted(newlines, starts)))
+    breaks = breaks[breaks + 1 < n]
+    # the rule: the next candidate after each punct_chars token
     following = np.where(candidate, np.arange(n), n)
     following = np.minimum.accumulate(following[::-1])[::-1]  # first candidate at or after i
-    punct_at = np.flatnonzero(in_punct[:-1])
-    nxt = following[punct_at + 1]
-    found = nxt < n
-    punct_at, nxt = punct_at[found], nxt[found]
-    is_start[nxt[block[nxt] == block[punct_at]]] = True
-    # a sentence: from its first piece to the end of its last non-whitespace piece (none: no
-    # sentence, as the trim leaves nothing)
-    first = np.flatnonzero(is_start)
+    found = following[np.flatnonzero(in_punct[:-1]) + 1]
+    found = np.unique(found[found < n])
+    is_break = np.zeros(n + 1, dtype=bool)
+    is_break[breaks] = True
+    found = found[~is_break[found]]
+    first = np.concatenate([[0], breaks + 1, found])
+    first_char = np.concatenate([starts[:1], newlines[before[breaks] - 1] + 1, starts[found]])
+    order = np.argsort(first, kind="stable")
+    first, first_char = first[order], first_char[order]
     stop = np.append(first[1:], n)
     last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(n)))[stop - 1]
     kept = last_solid >= first
-    return tuple(zip(starts[first[kept]].tolist(), ends[last_solid[kept]].tolist()))
+    return tuple(zip(first_char[kept].tolist(), ends[last_solid[kept]].tolist()))
