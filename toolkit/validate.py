@@ -279,7 +279,10 @@ def padding_problems(file: str, record: str, field: str, start: int, end: int,
                     fix)]
 
 
-def _duplicate_ids(file: str, key: str, items: Iterable[tuple[int, Any]]) -> list[Problem]:
+def _duplicate_ids(file: str, key: str, items: Sequence[tuple[int, Any]]) -> list[Problem]:
+    ids = [item.id for _, item in items]
+    if len(set(ids)) == len(ids):  # the common case, all distinct: nothing to name
+        return []
     problems, first = [], {}
     for index, item in items:
         if item.id is None:
@@ -292,7 +295,10 @@ def _duplicate_ids(file: str, key: str, items: Iterable[tuple[int, Any]]) -> lis
     return problems
 
 
-def _duplicate_mentions(file: str, mentions: Iterable[tuple[int, Any]]) -> list[Problem]:
+def _duplicate_mentions(file: str, mentions: Sequence[tuple[int, Any]]) -> list[Problem]:
+    keys = [(m.start, m.end, m.label) for _, m in mentions]
+    if len(set(keys)) == len(keys):  # the common case, all distinct
+        return []
     problems, first = [], {}
     for index, m in mentions:
         key = (m.start, m.end, m.label)
