@@ -216,18 +216,16 @@ def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[
     documents of one split (in order)."""
     from ..text import blank_english, sentences_of, token_array
 
-    columns = {c: {name: [] for name in FEATURES[c]} for c in CONFIGS if c != "documents"}
+    ner, claims = [], []
     tokenizer = blank_english().tokenizer
     for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
         array = token_array(tokens)
         sents = sentences_of(document.text, tokens, array)  # one tokenization serves both
-        for config, rows in (("ner", ner_rows(document, tokens, warnings, sents, array)),
-                             ("claims", claim_rows(document, sents))):
-            target = columns[config]
-            for row in rows:
-                for name, value in row.items():
-                    target[name].append(value)
-    return {"documents": documents_columns(docs), **columns}
+        ner += ner_rows(document, tokens, warnings, sents, array)
+        claims += claim_rows(document, sents)
+    return {"documents": documents_columns(docs),
+            **{config: {name: [row[name] for row in rows] for name in FEATURES[config]}
+               for config, rows in (("ner", ner), ("claims", claims))}}
 
 
 def _documents(corpus):
