@@ -13,8 +13,10 @@ gives byte-identical files.
 
 Scale: documents stream through once (``corpus.stream()`` holds none of them and validates each
 as it reads it: an invalid one ends the export with the corpus's problems and leaves the folder
-as it was), in batches of ``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, its
-BIO tags computed on offset arrays (``tokens.bio_columns``), turned into columns, and
+as it was), in batches of ``BATCH_DOCS``; each text of a batch is tokenised once
+(``tokenizer.pipe``), its sentences read from those tokens (``text.sentences_of``) and its BIO
+tags computed on their offset arrays (``tokens.bio_columns``); the ``documents`` config is built
+column by column as Arrow arrays (``documents_columns``), the others from rows; each is
 written as one parquet row group per config and split (``pyarrow.parquet.ParquetWriter`` with
 the ``Features``' Arrow schema, so the Features travel in the file as ``datasets`` writes
 them). Memory is one batch, whatever the corpus size; time is linear in documents.
