@@ -106,8 +106,9 @@ def _files(folder):
 
 
 @pytest.mark.parametrize("earlier", [False, True])
+@pytest.mark.parametrize("broken", ["text", "schema"])  # a semantic problem, a schema one
 def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
-        earlier, tmp_path, monkeypatch):
+        earlier, broken, tmp_path, monkeypatch):
     # the stream validates each document as the export reads it (one read of each file): the
     # last document is read after the others were written into temp files (batches of one)
     from toolkit.validate import validate_corpus
@@ -122,7 +123,10 @@ def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
     last = load(root).manifest.documents[-1].id
     path = root / "annotations/gold" / f"{last}.json"
     gold = json.loads(path.read_text(encoding="utf-8"))
-    gold["mentions"][0]["text"] += "x"  # no longer the text at its offsets
+    if broken == "text":
+        gold["mentions"][0]["text"] += "x"  # no longer the text at its offsets
+    else:  # a string offset: strict parsing refuses it (the fast path hands it to pydantic)
+        gold["mentions"][0]["start"] = str(gold["mentions"][0]["start"])
     path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     problems = validate_corpus(root)
     res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root)])
@@ -158,3 +162,26 @@ def test_export_hf_does_not_load_torch(tmp_path):
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("source", ["fixture", "fixture streamed", "bundled"])
+def test_documents_columns_equal_document_rows(source, tmp_path):
+    # the documents config is built column by column; document_row is the row-by-row reference
+    # (the card's num_bytes come from the table, so its buffers must match too). Streamed, the
+    # gold is fastgold's stand-in; loaded, pydantic models.
+    import pyarrow as pa
+
+    from toolkit.corpus import stream
+
+    if source == "bundled":
+        corpus = load()
+    else:
+        root = make_corpus(tmp_path / "corpus")
+        corpus = stream(root) if source == "fixture streamed" else load(root)
+    docs = list(corpus)
+    assert any(c.cue is None for d in docs for c in d.gold.claims) or source == "bundled"
+    schema = FEATURES["documents"].arrow_schema
+    got = pa.Table.from_pydict(hf.documents_columns(docs), schema=schema)
+    expected = pa.Table.from_pylist([hf.document_row(d) for d in docs], schema=schema)
+    assert got.to_pylist() == expected.to_pylist()
+    assert got.equals(expected) and got.nbytes == expected.nbytes

@@ -157,3 +157,21 @@ def test_bio_sentences_refuse_what_gold_doc_refuses():
     with pytest.raises(ValueError) as got:
         bio_sentences(text, gold)
     assert str(got.value) == str(expected.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from(LABELS[:3])),
+                max_size=12))
+def test_filtered_equals_spacy_filter_spans(raw):
+    """The BIO path's filter (greedy walk over the overlapping spans only) keeps what
+    ``spacy.util.filter_spans`` keeps, in the same order."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    from toolkit.export.tokens import _filtered
+
+    mentions = list(dict.fromkeys((s, s + n, label) for s, n, label in raw))
+    doc = blank_english().make_doc("x " * 40)
+    expected = [(s.start, s.end, s.label_) for s in
+                filter_spans([Span(doc, s, e, label=label) for s, e, label in mentions])]
+    assert _filtered(mentions) == expected

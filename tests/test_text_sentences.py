@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.text import blank_english, sentences
+from toolkit.text import blank_english, sentences, sentences_of
 
 PIECES = ["Kim", "said", ".", "!", "?", "...", "Mr.", "U.S.", "“", "”", "(", ")", " ", "  ",
           "\t", "\n", "\n\n", " \n ", "a"]
@@ -30,3 +30,17 @@ def reference(text: str) -> tuple[tuple[int, int], ...]:
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_sentences_equal_spacy_doc_sents(text):
     assert sentences.__wrapped__(text) == reference(text)
+
+
+# odd whitespace (no-break space, CR, vertical tab: spaces that split no block), pieces that
+# glue to a newline, abbreviations and non-Latin sentence ends
+MORE = PIECES + ["\u00a0", "\r", "\x0b", " \n", "\n ", "A.", "Dr.", "“Yes.”", "e.g.", ":)",
+                 "?!", "。", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MORE), max_size=40).map("".join))
+def test_sentences_of_one_tokenization_equal_sentences(text):
+    """The export's path: the sentences read from the whole text's tokens, no second
+    tokenization per block."""
+    assert sentences_of(text, blank_english().make_doc(text)) == sentences.__wrapped__(text)

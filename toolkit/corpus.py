@@ -168,7 +168,9 @@ def _read_document(root: Path, entry) -> Document:
 class CorpusStream:
     """A corpus read one document at a time: every pass reads the files again and nothing is
     kept, so memory does not grow with the corpus (exports of any size). Iterates like
-    ``Corpus``. ``check``: each document is validated as it is read (see ``stream``)."""
+    ``Corpus``. ``check``: each document is validated as it is read (see ``stream``); its
+    ``gold`` is then a ``DocumentGold`` or, most often, its light stand-in ``fastgold.Gold``
+    (same attributes and ``model_dump``: see ``validate.checked_gold_file``)."""
 
     root: Path
     manifest: Manifest

@@ -279,7 +279,10 @@ def padding_problems(file: str, record: str, field: str, start: int, end: int,
                     fix)]
 
 
-def _duplicate_ids(file: str, key: str, items: Iterable[tuple[int, Any]]) -> list[Problem]:
+def _duplicate_ids(file: str, key: str, items: Sequence[tuple[int, Any]]) -> list[Problem]:
+    ids = [item.id for _, item in items]
+    if len(set(ids)) == len(ids):  # the common case, all distinct: nothing to name
+        return []
     problems, first = [], {}
     for index, item in items:
         if item.id is None:
@@ -292,7 +295,10 @@ def _duplicate_ids(file: str, key: str, items: Iterable[tuple[int, Any]]) -> lis
     return problems
 
 
-def _duplicate_mentions(file: str, mentions: Iterable[tuple[int, Any]]) -> list[Problem]:
+def _duplicate_mentions(file: str, mentions: Sequence[tuple[int, Any]]) -> list[Problem]:
+    keys = [(m.start, m.end, m.label) for _, m in mentions]
+    if len(set(keys)) == len(keys):  # the common case, all distinct
+        return []
     problems, first = [], {}
     for index, m in mentions:
         key = (m.start, m.end, m.label)
@@ -415,11 +421,15 @@ def validate_gold_file(path: str | os.PathLike, text: str | None,
 def checked_gold_file(path: str | os.PathLike, text: str | None, doc_id: str | None = None
                       ) -> tuple[DocumentGold | None, list[Problem]]:
     """``validate_gold_file``, and the parsed gold when it passed the schema (one parse for a
-    reader that checks as it reads)."""
+    reader that checks as it reads): a ``DocumentGold``, or its light stand-in
+    ``fastgold.Gold`` (same attributes and ``model_dump``) when msgspec could read the file."""
+    from .fastgold import read_gold
+
     path = Path(path)
     doc_id = path.stem if doc_id is None else doc_id
-    try:  # the common case, a valid file: pydantic parses the JSON itself (no dicts in between)
-        doc = DocumentGold.model_validate_json(path.read_bytes(), strict=True)
+    try:  # the common case, a valid file: msgspec, else pydantic, parses the JSON itself
+        raw = path.read_bytes()
+        doc = read_gold(raw) or DocumentGold.model_validate_json(raw, strict=True)
     except (ValidationError, OSError):
         pass  # the path below locates every problem
     else:

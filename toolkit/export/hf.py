@@ -13,8 +13,10 @@ gives byte-identical files.
 
 Scale: documents stream through once (``corpus.stream()`` holds none of them and validates each
 as it reads it: an invalid one ends the export with the corpus's problems and leaves the folder
-as it was), in batches of ``BATCH_DOCS``; each batch is tokenised with ``tokenizer.pipe``, its
-BIO tags computed on offset arrays (``tokens.bio_columns``), turned into columns, and
+as it was), in batches of ``BATCH_DOCS``; each text of a batch is tokenised once
+(``tokenizer.pipe``), its sentences read from those tokens (``text.sentences_of``) and its BIO
+tags computed on their offset arrays (``tokens.bio_columns``); the ``documents`` config is built
+column by column as Arrow arrays (``documents_columns``), the others from rows; each is
 written as one parquet row group per config and split (``pyarrow.parquet.ParquetWriter`` with
 the ``Features``' Arrow schema, so the Features travel in the file as ``datasets`` writes
 them). Memory is one batch, whatever the corpus size; time is linear in documents.
@@ -96,10 +98,53 @@ def document_row(document) -> dict:
     }
 
 
-def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None) -> list[dict]:
-    """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, if at hand.
-    What the tokenisation had to adapt is appended to ``warnings``."""
-    bio, found = bio_columns(document.text, document.gold, tokens)
+def documents_columns(docs: list) -> dict:
+    """The ``documents`` config of ``docs`` as Arrow arrays, column by column: what
+    ``document_row`` gives row by row (a test holds them equal), built from the annotations'
+    attributes without a dict per mention, claim or entity."""
+    schema = FEATURES["documents"].arrow_schema
+    golds = [d.gold for d in docs]
+    columns = {"id": [d.id for d in docs], "text": [d.text for d in docs],
+               "mentions": [g.mentions for g in golds], "entities": [g.entities for g in golds],
+               "claims": [g.claims for g in golds], "metadata": [d.meta for d in docs]}
+    return {name: _arrow(values, schema.field(name).type) for name, values in columns.items()}
+
+
+_PLACEHOLDER = {"string": "", "int32": 0, "bool": False}
+
+
+def _arrow(values: list, type_):
+    """``values`` (objects with the struct's fields as attributes, lists, scalars or None) as
+    an Arrow array of ``type_``."""
+    from itertools import accumulate, chain
+    from operator import attrgetter
+
+    import pyarrow as pa
+
+    if pa.types.is_struct(type_):
+        nulls = [v is None for v in values]
+        if any(nulls):
+            # under a null struct its fields get a placeholder, not null: what pyarrow's own
+            # conversion of None does (no validity buffers, so the same ``nbytes`` for the card)
+            children = [_arrow([_PLACEHOLDER.get(str(f.type)) if v is None else getattr(v, f.name)
+                                for v in values], f.type) for f in type_]
+        else:
+            children = [_arrow(list(map(attrgetter(f.name), values)), f.type) for f in type_]
+        return pa.StructArray.from_arrays(children, fields=list(type_),
+                                          mask=pa.array(nulls) if any(nulls) else None)
+    if pa.types.is_list(type_):  # never null here: every list field has a value
+        offsets = pa.array([0, *accumulate(map(len, values))], pa.int32())
+        return pa.ListArray.from_arrays(offsets, _arrow(list(chain.from_iterable(values)),
+                                                        type_.value_type), type=type_)
+    return pa.array(values, type_)
+
+
+def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None,
+             sents=None, array=None) -> list[dict]:
+    """One row per sentence; ``tokens``: the blank tokenizer's Doc of the text, ``sents`` its
+    sentences (``text.sentences``) and ``array`` its ``text.token_array``, if at hand. What
+    the tokenisation had to adapt is appended to ``warnings``."""
+    bio, found = bio_columns(document.text, document.gold, tokens, sents, array)
     if warnings is not None:
         warnings += found
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
@@ -107,19 +152,21 @@ def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None)
             for i, (a, b) in enumerate(bio.ranges)]
 
 
-def covering_sentence(text: str, start: int, end: int) -> str:
-    """The sentence(s) of ``text`` that hold ``[start:end]``."""
-    bounds = [(s, e) for s, e in sentences(text) if s < end and start < e] or [(start, end)]
+def covering_sentence(text: str, start: int, end: int, sents=None) -> str:
+    """The sentence(s) of ``text`` that hold ``[start:end]``; ``sents``: ``sentences(text)``
+    when the caller has it."""
+    bounds = [(s, e) for s, e in (sentences(text) if sents is None else sents)
+              if s < end and start < e] or [(start, end)]
     return text[min(s for s, _ in bounds):max(e for _, e in bounds)]
 
 
-def claim_rows(document) -> list[dict]:
+def claim_rows(document, sents=None) -> list[dict]:
     names = {e.id: e.name for e in document.gold.entities}
     rows = []
     for c in document.gold.claims:
         rows.append({
             "doc_id": document.id, "id": c.id, "start": c.span.start, "end": c.span.end,
-            "text": c.span.text, "sentence": covering_sentence(document.text, c.span.start, c.span.end),
+            "text": c.span.text, "sentence": covering_sentence(document.text, c.span.start, c.span.end, sents),
             "statement": c.statement, "claimant": c.claimant,
             "claimant_name": AUTHOR if c.claimant == AUTHOR else names.get(c.claimant, c.claimant),
             "cue_start": c.cue.start if c.cue else None, "cue_end": c.cue.end if c.cue else None,
@@ -157,26 +204,30 @@ def build_rows(documents, warnings: list[ExportWarning] | None = None
         if docs:
             for config, columns in _batch_columns(docs, warnings if warnings is not None else []).items():
                 names = list(FEATURES[config])
-                out[config][split] = [dict(zip(names, values))
-                                      for values in zip(*(columns[n] for n in names))]
+                out[config][split] = [dict(zip(names, values)) for values in
+                                      zip(*(_pylist(columns[n]) for n in names))]
     return out
 
 
-def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
-    """Config -> column name -> values, for documents of one split (in order)."""
-    from ..text import blank_english
+def _pylist(values) -> list:
+    return values.to_pylist() if hasattr(values, "to_pylist") else values
 
-    columns = {c: {name: [] for name in FEATURES[c]} for c in CONFIGS}
+
+def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
+    """Config -> column name -> values (Python lists; Arrow arrays for ``documents``), for
+    documents of one split (in order)."""
+    from ..text import blank_english, sentences_of, token_array
+
+    ner, claims = [], []
     tokenizer = blank_english().tokenizer
     for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
-        for config, rows in (("documents", [document_row(document)]),
-                             ("ner", ner_rows(document, tokens, warnings)),
-                             ("claims", claim_rows(document))):
-            target = columns[config]
-            for row in rows:
-                for name, value in row.items():
-                    target[name].append(value)
-    return columns
+        array = token_array(tokens)
+        sents = sentences_of(document.text, tokens, array)  # one tokenization serves both
+        ner += ner_rows(document, tokens, warnings, sents, array)
+        claims += claim_rows(document, sents)
+    return {"documents": documents_columns(docs),
+            **{config: {name: [row[name] for row in rows] for name in FEATURES[config]}
+               for config, rows in (("ner", ner), ("claims", claims))}}
 
 
 def _documents(corpus):
@@ -350,16 +401,19 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
             summary.sentences += len(columns["ner"]["id"])
             summary.tokens += sum(map(len, columns["ner"]["tokens"]))
             for config in CONFIGS:
-                if config not in summary.examples and columns[config]["id"]:
-                    summary.examples[config] = {n: v[0] for n, v in columns[config].items()}
+                if config not in summary.examples and len(columns[config]["id"]):
+                    summary.examples[config] = {n: _pylist(v[:1])[0]
+                                                for n, v in columns[config].items()}
                 writers.write(config, split, columns[config])
-            gc.collect(0)  # the batch's garbage, cycles included; older objects are not rescanned
 
         for document in _documents(corpus):
             pending[document.meta.split].append(document)
             counts.add(document)
             if len(pending[document.meta.split]) >= BATCH_DOCS:
                 flush(document.meta.split)
+                # the batch's cyclic garbage (a few objects), once its rows and documents are
+                # gone: the young generation is then small, and older objects are not rescanned
+                gc.collect(0)
         for split in SPLITS:
             if pending[split]:
                 flush(split)

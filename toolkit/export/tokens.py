@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema import LABELS, DocumentGold
-from ..text import blank_english, sentences
+from ..text import blank_english, sentences, token_array
 
 #: The ``ner`` ClassLabel names, in this fixed order: ``O``, then ``B-``/``I-`` per label in
 #: ``toolkit.schema.LABELS`` order. Ids are positions in this tuple.
@@ -191,9 +191,10 @@ def sentence_bounds(doc, text: str | None = None) -> list[list[int]]:
                           [(ent.start_char, ent.end_char) for ent in doc.ents])
 
 
-def _merged_bounds(text: str, ents: list[tuple[int, int]]) -> list[list[int]]:
-    """``sentence_bounds`` from the entities' character offsets (in text order)."""
-    bounds = [list(b) for b in sentences(text)]
+def _merged_bounds(text: str, ents: list[tuple[int, int]], sents=None) -> list[list[int]]:
+    """``sentence_bounds`` from the entities' character offsets (in text order); ``sents``:
+    ``sentences(text)`` when the caller has it."""
+    bounds = [list(b) for b in (sentences(text) if sents is None else sents)]
     i = 0
     for start_char, end_char in ents:  # merge the sentences an entity crosses, in one walk
         while i < len(bounds) and bounds[i][1] <= start_char:
@@ -259,6 +260,31 @@ class BIOSentences:
 _B_ID = {label: BIO_TAGS.index(f"B-{label}") for label in LABELS}
 
 
+def _filtered(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``spacy.util.filter_spans`` on ``(start, end, label)`` token spans: the longest, then
+    the earliest, in start order. A span that overlaps no other is always kept, so the greedy
+    walk only visits those that overlap (a few nested mentions in a document)."""
+    by_start = sorted(mentions, key=lambda m: m[0])
+    clash = [False] * len(by_start)
+    reach = -1  # the furthest end of the spans before
+    for i, (s, e, _) in enumerate(by_start):
+        if s < reach:  # it overlaps an earlier span, and so does the span just before it
+            clash[i] = clash[i - 1] = True  # (marking one that overlaps nothing is harmless)
+        reach = max(reach, e)
+    if not any(clash):
+        return by_start
+    overlapping = set(k for k, c in zip(by_start, clash) if c)
+    kept = [k for k, c in zip(by_start, clash) if not c]
+    seen: set[int] = set()
+    for s, e, label in sorted((m for m in mentions if m in overlapping),
+                              key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        if s not in seen and e - 1 not in seen:
+            kept.append((s, e, label))
+            seen.update(range(s, e))
+    kept.sort(key=lambda m: m[0])
+    return kept
+
+
 def bio_sentences(text: str, gold: DocumentGold, tokens=None
                   ) -> tuple[list[TaggedSentence], list[ExportWarning]]:
     """``tagged_sentences(gold_doc(text, gold, tokens)[0])`` and its warnings: the same tokens,
@@ -267,19 +293,27 @@ def bio_sentences(text: str, gold: DocumentGold, tokens=None
     return columns.sentences(), warnings
 
 
-def bio_columns(text: str, gold: DocumentGold, tokens=None
+def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=None
                 ) -> tuple[BIOSentences, list[ExportWarning]]:
     """What ``gold_doc`` and ``tagged_sentences`` give the BIO exports (the ``ner`` config,
     CoNLL), computed on token offset arrays, without building a ``Doc``, ``Span`` objects or
     ``doc.ents``: several times faster per document. ``tokens``: the blank tokenizer's ``Doc``
-    of ``text`` when the caller has it (a batch from ``tokenizer.pipe``)."""
+    of ``text`` when the caller has it (a batch from ``tokenizer.pipe``), ``sents``
+    ``toolkit.text.sentences(text)`` (or ``sentences_of`` those tokens), ``array`` the tokens'
+    ``toolkit.text.token_array`` (the caller's, shared with ``sentences_of``)."""
+    from itertools import chain
+
     import numpy as np
 
     if tokens is None:
         tokens = blank_english().make_doc(text)
-    spans = _gold_spans(gold)
-    cuts = sorted({offset for *_, s, e in spans for offset in (s, e)})
-    array = tokens.to_array(["IDX", "LENGTH", "IS_SPACE"]).astype(np.int64).reshape(-1, 3)
+    mention_pairs = [(m.start, m.end) for m in gold.mentions]
+    claim_pairs = [(c.span.start, c.span.end) for c in gold.claims]
+    cue_pairs = [(c.cue.start, c.cue.end) for c in gold.claims if c.cue is not None]
+    cuts = sorted(set(chain.from_iterable(mention_pairs)).union(
+        chain.from_iterable(claim_pairs), chain.from_iterable(cue_pairs)))  # _gold_spans' ends
+    if array is None:
+        array = token_array(tokens)
     starts, ends, space = array[:, 0], array[:, 0] + array[:, 1], array[:, 2].astype(bool)
     warnings: list[ExportWarning] = []
     if cuts and len(starts):
@@ -292,6 +326,7 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None
             inner_by_token: dict[int, list[int]] = {}
             for token, cut in zip(k[inside].tolist(), offsets[inside].tolist()):
                 inner_by_token.setdefault(token, []).append(cut)
+            spans = _gold_spans(gold)
             for token, inner in inner_by_token.items():  # in token order
                 start, end = int(starts[token]), int(ends[token])
                 for kind, item_id, span_text, s, e in spans:
@@ -305,8 +340,9 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None
             ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
             pieces = np.concatenate([space, np.zeros(len(new), dtype=bool)])[order]
             # a piece is whitespace if its text is (the pieces of a split token: a few)
-            split = set(inner_by_token)
-            touched = np.isin(np.searchsorted(array[:, 0], starts, side="right") - 1, list(split))
+            split = np.zeros(len(array), dtype=bool)
+            split[list(inner_by_token)] = True
+            touched = split[np.searchsorted(array[:, 0], starts, side="right") - 1]
             for i in np.flatnonzero(touched).tolist():
                 pieces[i] = text[starts[i]:ends[i]].isspace()
             space = pieces
@@ -326,15 +362,8 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None
         return list(zip(i.tolist(), (j + 1).tolist()))
 
     mentions = [(s, e, m.label) for (s, e), m in
-                zip(token_spans([(m.start, m.end) for m in gold.mentions]), gold.mentions)]
-    # spacy.util.filter_spans on (start, end) token indices: the longest, then the earliest
-    seen: set[int] = set()
-    kept = []
-    for s, e, label in sorted(mentions, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
-        if s not in seen and e - 1 not in seen:
-            kept.append((s, e, label))
-            seen.update(range(s, e))
-    kept.sort(key=lambda m: m[0])
+                zip(token_spans(mention_pairs), gold.mentions)]
+    kept = _filtered(mentions)
     kept_keys = set(kept)
     for m, key in zip(gold.mentions, mentions):
         if key not in kept_keys:
@@ -344,16 +373,23 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None
                 gold.doc_id, "mention", m.id, m.text, m.start, m.end,
                 f"overlaps {text[a:b]!r} [{a}:{b}]; BIO and doc.ents "
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
-    token_spans([(c.span.start, c.span.end) for c in gold.claims])  # on token boundaries too
+    token_spans(claim_pairs)  # on token boundaries too
     tags = np.zeros(n, dtype=np.int64)
-    for s, e, label in kept:
-        tags[s] = _B_ID[label]
-        tags[s + 1:e] = _B_ID[label] + 1
-    bounds = _merged_bounds(text, [(int(starts[s]), int(ends[e - 1])) for s, e, _ in kept])
+    if kept:  # B- on each kept mention's first token, I- (the next id) on the rest
+        first_token = np.fromiter((k[0] for k in kept), np.int64, len(kept))
+        stop_token = np.fromiter((k[1] for k in kept), np.int64, len(kept))
+        b_ids = np.fromiter((_B_ID[k[2]] for k in kept), np.int64, len(kept))
+        lengths = stop_token - first_token
+        inside = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        tags[np.repeat(first_token, lengths) + inside] = np.repeat(b_ids, lengths) + (inside > 0)
+        ent_bounds = list(zip(starts[first_token].tolist(), ends[stop_token - 1].tolist()))
+    else:
+        ent_bounds = []
+    bounds = _merged_bounds(text, ent_bounds, sents)
     solid = ~space
     # sentence i holds the tokens starting in [start, end) (both in text order, as the walk
     # of tagged_sentences); ranges in the non-whitespace tokens through a running count
-    count = np.concatenate([[0], np.cumsum(solid)])
+    count = np.concatenate([[0], np.cumsum(solid)]).tolist()
     first = np.searchsorted(starts, [b[0] for b in bounds]).tolist()
     stop = np.searchsorted(starts, [b[1] for b in bounds]).tolist()
     kept_bounds, ranges, previous = [], [], 0
@@ -363,6 +399,6 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None
         previous = b
         if count[b] > count[a]:
             kept_bounds.append((start, end))
-            ranges.append((int(count[a]), int(count[b])))
+            ranges.append((count[a], count[b]))
     words = [text[a:b] for a, b in zip(starts[solid].tolist(), ends[solid].tolist())]
     return BIOSentences(words, tags[solid].tolist(), kept_bounds, ranges), warnings
