@@ -175,3 +175,45 @@ def test_filtered_equals_spacy_filter_spans(raw):
     expected = [(s.start, s.end, s.label_) for s in
                 filter_spans([Span(doc, s, e, label=label) for s, e, label in mentions])]
     assert _filtered(mentions) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(documents(), min_size=1, max_size=5))
+def test_bio_batch_equals_the_per_document_path(cases):
+    """The batch path (one set of arrays for several documents) gives each document what
+    ``bio_columns`` gives it alone: words, tags, sentences, ranges and warnings."""
+    from toolkit.export.tokens import bio_batch, bio_columns
+    from toolkit.text import sentences_of, token_array
+
+    nlp = blank_english()
+    texts = [text for text, _ in cases]
+    golds = [gold for _, gold in cases]
+    docs = [nlp.make_doc(text) for text in texts]
+    arrays = [token_array(doc) for doc in docs]
+    sents = [sentences_of(text, doc, array) for text, doc, array in zip(texts, docs, arrays)]
+    expected = []
+    for text, gold, doc, s, array in zip(texts, golds, docs, sents, arrays):
+        try:
+            expected.append(bio_columns(text, gold, doc, s, array))
+        except ValueError:
+            expected = None
+            break
+    got = bio_batch(texts, golds, arrays, sents)
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None
+        assert list(zip(*got)) == expected
+
+
+def test_bio_batch_leaves_a_span_off_the_tokens_to_the_per_document_path():
+    text = "Kim  met Lee."
+    gold = DocumentGold.model_validate({
+        "doc_id": "d", "entities": [{"id": "e0", "name": "x", "type": "PERSON"}], "claims": [],
+        "mentions": [{"id": "m0", "start": 3, "end": 8, "text": text[3:8], "label": "PERSON",
+                      "entity": "e0"}]})
+    from toolkit.export.tokens import bio_batch
+    from toolkit.text import sentences_of, token_array
+
+    doc = blank_english().make_doc(text)
+    assert bio_batch([text], [gold], [token_array(doc)], [sentences_of(text, doc)]) is None

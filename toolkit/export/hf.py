@@ -40,7 +40,7 @@ from datasets import ClassLabel, Features, List, Value
 from ..gcpause import collector_paused
 from ..schema import AUTHOR
 from ..text import sentences
-from .tokens import BIO_TAGS, ExportWarning, bio_columns
+from .tokens import BIO_TAGS, ExportWarning, bio_batch, bio_columns
 
 CONFIGS: tuple[str, ...] = ("documents", "ner", "claims")
 DEFAULT_CONFIG = "documents"
@@ -220,11 +220,22 @@ def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[
 
     ner, claims = [], []
     tokenizer = blank_english().tokenizer
+    arrays, sents = [], []
     for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
-        array = token_array(tokens)
-        sents = sentences_of(document.text, tokens, array)  # one tokenization serves both
-        ner += ner_rows(document, tokens, warnings, sents, array)
-        claims += claim_rows(document, sents)
+        arrays.append(token_array(tokens))
+        sents.append(sentences_of(document.text, tokens, arrays[-1]))  # one tokenization serves both
+        claims += claim_rows(document, sents[-1])
+    # the BIO columns of the whole batch at once; per document only where a span is off the
+    # token boundaries (that document's error is raised there)
+    batch = bio_batch([d.text for d in docs], [d.gold for d in docs], arrays, sents)
+    for k, document in enumerate(docs):
+        if batch is None:
+            ner += ner_rows(document, None, warnings, sents[k], arrays[k])
+            continue
+        bio = batch[0][k]
+        warnings += batch[1][k]
+        ner += [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
+                 "ner_tags": bio.tag_ids[a:b]} for i, (a, b) in enumerate(bio.ranges)]
     return {"documents": documents_columns(docs),
             **{config: {name: [row[name] for row in rows] for name in FEATURES[config]}
                for config, rows in (("ner", ner), ("claims", claims))}}

@@ -402,3 +402,204 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
             ranges.append((count[a], count[b]))
     words = [text[a:b] for a, b in zip(starts[solid].tolist(), ends[solid].tolist())]
     return BIOSentences(words, tags[solid].tolist(), kept_bounds, ranges), warnings
+
+
+def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: list
+              ) -> tuple[list[BIOSentences], list[list[ExportWarning]]] | None:
+    """``bio_columns`` of each document of a batch, computed with one set of array operations
+    on the batch's tokens laid end to end (document ``d``'s characters shifted by the lengths
+    of the texts before it), instead of a few dozen small ones per document. ``arrays``: each
+    text's ``toolkit.text.token_array``, ``sents`` its ``sentences``. The same columns and
+    warnings; ``None`` when a span is not on token boundaries (the caller then takes the
+    per-document path, which raises that document's error)."""
+    import numpy as np
+
+    nd = len(texts)
+    if not nd:
+        return [], []
+    base = np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64)
+    ntok = np.fromiter(map(len, arrays), np.int64, nd)
+    array = np.concatenate(arrays) if ntok.sum() else np.zeros((0, 4), np.int64)
+    tdoc = np.repeat(np.arange(nd), ntok)
+    starts = array[:, 0] + base[tdoc]
+    ends = starts + array[:, 1]
+    space = array[:, 2].astype(bool)
+    big = "".join(texts)
+    warnings: list[list[ExportWarning]] = [[] for _ in range(nd)]
+
+    def shifted(pairs_of):  # (start, end) pairs of every document, as global offsets
+        pairs = [(s, e, d) for d in range(nd) for s, e in pairs_of(golds[d])]
+        if not pairs:
+            return np.zeros((0, 3), np.int64)
+        out = np.asarray(pairs, dtype=np.int64)
+        out[:, :2] += base[out[:, 2], None]
+        return out
+
+    mentions = shifted(lambda g: [(m.start, m.end) for m in g.mentions])
+    claims = shifted(lambda g: [(c.span.start, c.span.end) for c in g.claims])
+    cues = shifted(lambda g: [(c.cue.start, c.cue.end) for c in g.claims if c.cue is not None])
+    offsets = np.unique(np.concatenate([mentions[:, :2].ravel(), claims[:, :2].ravel(),
+                                        cues[:, :2].ravel()]))
+    n = len(starts)
+    if len(offsets) and n:
+        # gold boundaries strictly inside a token: split it there (as bio_columns does)
+        k = np.searchsorted(starts, offsets, side="right") - 1
+        k_safe = k.clip(0)
+        inside = (k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])
+        if inside.any():
+            inner_by_token: dict[int, list[int]] = {}
+            for token, cut in zip(k[inside].tolist(), offsets[inside].tolist()):
+                inner_by_token.setdefault(token, []).append(cut)
+            spans_of: dict[int, list] = {}
+            for token, inner in inner_by_token.items():  # in token (so document) order
+                d = int(tdoc[token])
+                if d not in spans_of:
+                    spans_of[d] = _gold_spans(golds[d])
+                b = int(base[d])
+                local = [c - b for c in inner]
+                start, end = int(starts[token]) - b, int(ends[token]) - b
+                text = texts[d]
+                for kind, item_id, span_text, s, e in spans_of[d]:
+                    if s in local or e in local:
+                        warnings[d].append(ExportWarning(
+                            golds[d].doc_id, kind, item_id, span_text, s, e,
+                            f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
+            new = offsets[inside]
+            order = np.argsort(np.concatenate([starts, new]), kind="stable")
+            tdoc = np.concatenate([tdoc, tdoc[k[inside]]])[order]
+            starts = np.concatenate([starts, new])[order]
+            ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
+            pieces = np.concatenate([space, np.zeros(len(new), dtype=bool)])[order]
+            split = np.zeros(len(array), dtype=bool)
+            split[list(inner_by_token)] = True
+            original = array[:, 0] + base[np.repeat(np.arange(nd), ntok)]
+            touched = split[np.searchsorted(original, starts, side="right") - 1]
+            for i in np.flatnonzero(touched).tolist():
+                pieces[i] = big[starts[i]:ends[i]].isspace()
+            space = pieces
+            n = len(starts)
+
+    def token_spans(pairs):
+        """Global token ``first``, ``stop`` of global character pairs; None if one is not on
+        token boundaries."""
+        i, j = np.searchsorted(starts, pairs[:, 0]), np.searchsorted(ends, pairs[:, 1])
+        ok = (i < n) & (j < n)
+        ok[ok] = (starts[i[ok]] == pairs[ok, 0]) & (ends[j[ok]] == pairs[ok, 1])
+        return (i, j + 1) if ok.all() else None
+
+    found = token_spans(mentions)
+    if found is None or token_spans(claims) is None:
+        return None
+    first_token, stop_token = found
+    labels = [m.label for g in golds for m in g.mentions]
+    mdoc = mentions[:, 2]
+    # filter_spans per document: only documents where mentions overlap need the greedy walk
+    by_start = np.argsort(first_token, kind="stable")
+    reach = np.maximum.accumulate(stop_token[by_start]) if len(by_start) else stop_token
+    clash = np.zeros(len(by_start), dtype=bool)
+    if len(by_start) > 1:
+        hit = first_token[by_start][1:] < reach[:-1]
+        clash[1:] |= hit
+        clash[:-1] |= hit
+    clash_docs = sorted(set(mdoc[by_start[clash]].tolist()))
+    keep = np.ones(len(mdoc), dtype=bool)
+    if clash_docs:
+        first_list, stop_list = first_token.tolist(), stop_token.tolist()
+        m_first = np.searchsorted(mdoc, np.arange(nd + 1)).tolist()  # mentions by document
+        extra = []
+        for d in clash_docs:
+            a, b = m_first[d], m_first[d + 1]
+            keys = list(zip(first_list[a:b], stop_list[a:b], labels[a:b]))
+            kept = _filtered(keys)
+            kept_keys = set(kept)
+            keep[a:b] = False
+            extra += kept
+            bd = int(base[d])
+            for m, key in zip(golds[d].mentions, keys):
+                if key not in kept_keys:
+                    ws, we, _ = next(k for k in kept if k[0] < key[1] and key[0] < k[1])
+                    x, y = int(starts[ws]) - bd, int(ends[we - 1]) - bd
+                    warnings[d].append(ExportWarning(
+                        golds[d].doc_id, "mention", m.id, m.text, m.start, m.end,
+                        f"overlaps {texts[d][x:y]!r} [{x}:{y}]; BIO and doc.ents "
+                        "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
+        kf = np.concatenate([first_token[keep], np.fromiter((k[0] for k in extra), np.int64, len(extra))])
+        ks = np.concatenate([stop_token[keep], np.fromiter((k[1] for k in extra), np.int64, len(extra))])
+        kb = np.concatenate([np.fromiter((_B_ID[labels[i]] for i in np.flatnonzero(keep).tolist()), np.int64),
+                             np.fromiter((_B_ID[k[2]] for k in extra), np.int64, len(extra))])
+    else:
+        kf, ks = first_token, stop_token
+        kb = np.fromiter((_B_ID[label] for label in labels), np.int64, len(labels))
+    order = np.argsort(kf, kind="stable")
+    kf, ks, kb = kf[order], ks[order], kb[order]
+    tags = np.zeros(n, dtype=np.int64)
+    lengths = ks - kf
+    inside = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    tags[np.repeat(kf, lengths) + inside] = np.repeat(kb, lengths) + (inside > 0)
+
+    # sentences merged where an entity crosses them (_merged_bounds, for the whole batch)
+    nsent = [len(s) for s in sents]
+    sdoc = np.repeat(np.arange(nd), nsent)
+    sb = (np.asarray([b for s in sents for b in s], dtype=np.int64).reshape(-1, 2)
+          + base[sdoc, None])
+    ss, se = sb[:, 0], sb[:, 1]
+    es, ee = starts[kf], ends[ks - 1]
+    edoc = tdoc[kf]
+    i = np.searchsorted(se, es, side="right")  # the first sentence ending after the start
+    i_safe = i.clip(max(len(se) - 1, 0))
+    within = (i < len(se))
+    if len(se):
+        within &= (sdoc[i_safe] == edoc) & (ss[i_safe] <= es)
+    last = np.cumsum(nsent) - 1  # each document's last sentence
+    join = np.zeros(len(se) + 1, dtype=np.int64)
+    if within.all():
+        odd_docs: set[int] = set()
+    else:  # an entity that starts between sentences: that document takes the walk
+        odd_docs = set(edoc[~within].tolist())
+        within &= ~np.isin(edoc, list(odd_docs))
+    j = np.minimum(np.searchsorted(se, ee[within], side="left"), last[edoc[within]])
+    np.add.at(join, i[within], 1)
+    np.add.at(join, j, -1)
+    joined = np.cumsum(join)[:-1] > 0  # sentence k runs on into k + 1
+    group_start = np.ones(len(se), dtype=bool)
+    group_start[1:] = ~joined[:-1]
+    gs = np.flatnonzero(group_start)
+    ge = np.append(gs[1:] - 1, len(se) - 1) if len(gs) else gs
+    mstart, mend, mdoc2 = ss[gs], se[ge], sdoc[gs]
+    if odd_docs:
+        keep_s = ~np.isin(mdoc2, list(odd_docs))
+        mstart, mend, mdoc2 = mstart[keep_s], mend[keep_s], mdoc2[keep_s]
+        kdoc = edoc
+        add_s, add_e, add_d = [], [], []
+        for d in sorted(odd_docs):
+            b = int(base[d])
+            ents = [(x - b, y - b) for x, y, kd in zip(es.tolist(), ee.tolist(), kdoc.tolist()) if kd == d]
+            for x, y in _merged_bounds(texts[d], ents, sents[d]):
+                add_s.append(x + b); add_e.append(y + b); add_d.append(d)
+        mstart = np.concatenate([mstart, np.asarray(add_s, np.int64)])
+        mend = np.concatenate([mend, np.asarray(add_e, np.int64)])
+        mdoc2 = np.concatenate([mdoc2, np.asarray(add_d, np.int64)])
+        o = np.argsort(mstart, kind="stable")
+        mstart, mend, mdoc2 = mstart[o], mend[o], mdoc2[o]
+
+    solid = ~space
+    count = np.concatenate([[0], np.cumsum(solid)])
+    first = np.searchsorted(starts, mstart)
+    stop = np.searchsorted(starts, mend)
+    b_idx = np.maximum.accumulate(np.maximum(first, stop)) if len(first) else first
+    a_idx = np.maximum(first, np.concatenate([[0], b_idx[:-1]]))
+    kept_s = count[b_idx] > count[a_idx]
+    tok_first = np.searchsorted(tdoc, np.arange(nd + 1))  # each document's first token
+    word_first = count[tok_first].tolist()
+    words = [big[a:b] for a, b in zip(starts[solid].tolist(), ends[solid].tolist())]
+    tag_ids = tags[solid].tolist()
+    s_first = np.searchsorted(mdoc2[kept_s], np.arange(nd + 1)).tolist()
+    bounds = list(zip((mstart[kept_s] - base[mdoc2[kept_s]]).tolist(),
+                      (mend[kept_s] - base[mdoc2[kept_s]]).tolist()))
+    ranges = list(zip(count[a_idx[kept_s]].tolist(), count[b_idx[kept_s]].tolist()))
+    out = []
+    for d in range(nd):
+        w0, w1, s0, s1 = word_first[d], word_first[d + 1], s_first[d], s_first[d + 1]
+        out.append(BIOSentences(words[w0:w1], tag_ids[w0:w1], bounds[s0:s1],
+                                [(a - w0, b - w0) for a, b in ranges[s0:s1]]))
+    return out, warnings
