@@ -546,7 +546,7 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
     es, ee = starts[kf], ends[ks - 1]
     edoc = tdoc[kf]
     i = np.searchsorted(se, es, side="right")  # the first sentence ending after the start
-    i_safe = i.clip(max(len(se) - 1, 0))
+    i_safe = np.minimum(i, max(len(se) - 1, 0))
     within = (i < len(se))
     if len(se):
         within &= (sdoc[i_safe] == edoc) & (ss[i_safe] <= es)
@@ -569,11 +569,11 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
     if odd_docs:
         keep_s = ~np.isin(mdoc2, list(odd_docs))
         mstart, mend, mdoc2 = mstart[keep_s], mend[keep_s], mdoc2[keep_s]
-        kdoc = edoc
+        e_first = np.searchsorted(edoc, np.arange(nd + 1)).tolist()  # entities by document
         add_s, add_e, add_d = [], [], []
         for d in sorted(odd_docs):
-            b = int(base[d])
-            ents = [(x - b, y - b) for x, y, kd in zip(es.tolist(), ee.tolist(), kdoc.tolist()) if kd == d]
+            b, x0, x1 = int(base[d]), e_first[d], e_first[d + 1]
+            ents = list(zip((es[x0:x1] - b).tolist(), (ee[x0:x1] - b).tolist()))
             for x, y in _merged_bounds(texts[d], ents, sents[d]):
                 add_s.append(x + b); add_e.append(y + b); add_d.append(d)
         mstart = np.concatenate([mstart, np.asarray(add_s, np.int64)])
