@@ -217,3 +217,20 @@ def test_bio_batch_leaves_a_span_off_the_tokens_to_the_per_document_path():
 
     doc = blank_english().make_doc(text)
     assert bio_batch([text], [gold], [token_array(doc)], [sentences_of(text, doc)]) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents(), st.lists(st.tuples(st.integers(0, 120), st.integers(0, 40)), max_size=6))
+def test_claim_sentences_by_bisection_equal_the_scan(case, spans):
+    """The claims config finds a span's covering sentences by bisection over the text's
+    sentences: the same text as ``covering_sentence``'s scan."""
+    from toolkit.export.hf import _covering, covering_sentence
+    from toolkit.text import sentences
+
+    text, _ = case
+    sents = sentences(text)
+    cover = _covering(text, sents)
+    for start, length in spans:
+        start = min(start, len(text))
+        end = min(start + length, len(text))
+        assert cover(start, end) == covering_sentence(text, start, end, sents)

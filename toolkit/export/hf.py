@@ -32,6 +32,7 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,13 +161,30 @@ def covering_sentence(text: str, start: int, end: int, sents=None) -> str:
     return text[min(s for s, _ in bounds):max(e for _, e in bounds)]
 
 
+def _covering(text: str, sents) -> Callable[[int, int], str]:
+    """``covering_sentence`` for many spans of one text: its sentences are in text order and
+    disjoint, so those a span overlaps are a run found by bisection (not a scan per span)."""
+    from bisect import bisect_left, bisect_right
+
+    firsts = [s for s, _ in sents]
+    lasts = [e for _, e in sents]
+
+    def cover(start: int, end: int) -> str:
+        lo, hi = bisect_right(lasts, start), bisect_left(firsts, end)  # e > start, s < end
+        if lo >= hi:
+            return text[start:end]
+        return text[firsts[lo]:lasts[hi - 1]]
+    return cover
+
+
 def claim_rows(document, sents=None) -> list[dict]:
     names = {e.id: e.name for e in document.gold.entities}
     rows = []
+    cover = _covering(document.text, sentences(document.text) if sents is None else sents)
     for c in document.gold.claims:
         rows.append({
             "doc_id": document.id, "id": c.id, "start": c.span.start, "end": c.span.end,
-            "text": c.span.text, "sentence": covering_sentence(document.text, c.span.start, c.span.end, sents),
+            "text": c.span.text, "sentence": cover(c.span.start, c.span.end),
             "statement": c.statement, "claimant": c.claimant,
             "claimant_name": AUTHOR if c.claimant == AUTHOR else names.get(c.claimant, c.claimant),
             "cue_start": c.cue.start if c.cue else None, "cue_end": c.cue.end if c.cue else None,
