@@ -136,3 +136,55 @@ def sentences_of(text: str, tokens, array=None) -> tuple[tuple[int, int], ...]:
     last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(n)))[stop - 1]
     kept = last_solid >= first
     return tuple(zip(first_char[kept].tolist(), ends[last_solid[kept]].tolist()))
+
+
+def sentences_batch(texts: list[str], arrays: list) -> list[tuple[tuple[int, int], ...]]:
+    """``sentences_of`` of each text of a batch (``arrays``: their ``token_array``), computed
+    with one set of array operations on the tokens laid end to end (text ``d``'s characters
+    shifted by the lengths of the texts before it), with the same per-text rules: a text's
+    first token starts a sentence, and nothing runs on into the next text."""
+    import numpy as np
+
+    nd = len(texts)
+    ntok = np.fromiter(map(len, arrays), np.int64, nd)
+    n = int(ntok.sum())
+    if not n:
+        return [() for _ in texts]
+    base = np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64)
+    tok_first = np.concatenate([[0], np.cumsum(ntok)])
+    tdoc = np.repeat(np.arange(nd), ntok)
+    array = np.concatenate(arrays)
+    starts, lengths = array[:, 0] + base[tdoc], array[:, 1]
+    ends = starts + lengths
+    space = array[:, 2].astype(bool)
+    dend = tok_first[1:][tdoc]  # past each token's text's last token
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    in_punct = (lengths == 1) & _punct_table()[codes[starts]]
+    candidate = ~array[:, 3].astype(bool) & ~in_punct
+    newlines = np.flatnonzero(codes == 10)
+    before = np.searchsorted(newlines, ends)
+    breaks = np.flatnonzero(space & (before > np.searchsorted(newlines, starts)))
+    breaks = breaks[breaks + 1 < dend[breaks]]
+    following = np.where(candidate, np.arange(n), n)
+    following = np.minimum.accumulate(following[::-1])[::-1]
+    punct = np.flatnonzero(in_punct)
+    punct = punct[punct + 1 < dend[punct]]
+    found = following[punct + 1]
+    found = np.unique(found[found < dend[punct]])
+    is_break = np.zeros(n + 1, dtype=bool)
+    is_break[breaks] = True
+    found = found[~is_break[found]]
+    heads = tok_first[:-1][ntok > 0]  # each non-empty text's first token
+    first = np.concatenate([heads, breaks + 1, found])
+    first_char = np.concatenate([starts[heads], newlines[before[breaks] - 1] + 1, starts[found]])
+    order = np.argsort(first, kind="stable")
+    first, first_char = first[order], first_char[order]
+    stop = np.append(first[1:], n)
+    last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(n)))[stop - 1]
+    kept = last_solid >= first
+    sdoc = tdoc[first[kept]]
+    s = (first_char[kept] - base[sdoc]).tolist()
+    e = (ends[last_solid[kept]] - base[sdoc]).tolist()
+    bounds = np.searchsorted(sdoc, np.arange(nd + 1)).tolist()
+    pairs = list(zip(s, e))
+    return [tuple(pairs[bounds[d]:bounds[d + 1]]) for d in range(nd)]

@@ -14,8 +14,9 @@ gives byte-identical files.
 Scale: documents stream through once (``corpus.stream()`` holds none of them and validates each
 as it reads it: an invalid one ends the export with the corpus's problems and leaves the folder
 as it was), in batches of ``BATCH_DOCS``; each text of a batch is tokenised once
-(``tokenizer.pipe``), its sentences read from those tokens (``text.sentences_of``) and its BIO
-tags computed on their offset arrays (``tokens.bio_columns``); the ``documents`` config is built
+(``tokenizer.pipe``), and the sentences (``text.sentences_batch``) and BIO tags
+(``tokens.bio_batch``) of the whole batch are computed from those tokens' offset arrays laid
+end to end, one set of array operations per batch; the ``documents`` config is built
 column by column as Arrow arrays (``documents_columns``), the others from rows; each is
 written as one parquet row group per config and split (``pyarrow.parquet.ParquetWriter`` with
 the ``Features``' Arrow schema, so the Features travel in the file as ``datasets`` writes
@@ -234,18 +235,18 @@ def _pylist(values) -> list:
 def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
     """Config -> column name -> values (Python lists; Arrow arrays for ``documents``), for
     documents of one split (in order)."""
-    from ..text import blank_english, sentences_of, token_array
+    from ..text import blank_english, sentences_batch, token_array
 
     ner, claims = [], []
     tokenizer = blank_english().tokenizer
-    arrays, sents = [], []
-    for document, tokens in zip(docs, tokenizer.pipe(d.text for d in docs)):
-        arrays.append(token_array(tokens))
-        sents.append(sentences_of(document.text, tokens, arrays[-1]))  # one tokenization serves both
-        claims += claim_rows(document, sents[-1])
+    texts = [d.text for d in docs]
+    arrays = [token_array(tokens) for tokens in tokenizer.pipe(texts)]
+    sents = sentences_batch(texts, arrays)  # one tokenization serves sentences and BIO
+    for document, document_sents in zip(docs, sents):
+        claims += claim_rows(document, document_sents)
     # the BIO columns of the whole batch at once; per document only where a span is off the
     # token boundaries (that document's error is raised there)
-    batch = bio_batch([d.text for d in docs], [d.gold for d in docs], arrays, sents)
+    batch = bio_batch(texts, [d.gold for d in docs], arrays, sents)
     for k, document in enumerate(docs):
         if batch is None:
             ner += ner_rows(document, None, warnings, sents[k], arrays[k])
