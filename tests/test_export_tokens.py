@@ -234,3 +234,23 @@ def test_claim_sentences_by_bisection_equal_the_scan(case, spans):
         start = min(start, len(text))
         end = min(start + length, len(text))
         assert cover(start, end) == covering_sentence(text, start, end, sents)
+
+
+def test_export_batch_raises_the_per_document_error():
+    """A batch with a span off the token boundaries takes the per-document path, which names it."""
+    from types import SimpleNamespace
+
+    from toolkit.export.hf import _batch_columns
+
+    good, bad = "Kim met Lee.", "Kim  met Lee."
+    gold = DocumentGold.model_validate({
+        "doc_id": "d", "entities": [{"id": "e0", "name": "x", "type": "PERSON"}], "claims": [],
+        "mentions": [{"id": "m0", "start": 3, "end": 8, "text": bad[3:8], "label": "PERSON",
+                      "entity": "e0"}]})
+    empty = DocumentGold.model_validate({"doc_id": "g", "entities": [], "claims": [], "mentions": []})
+    docs = [SimpleNamespace(id="g", text=good, gold=empty), SimpleNamespace(id="d", text=bad, gold=gold)]
+    with pytest.raises(ValueError) as expected:
+        bio_sentences(bad, gold)
+    with pytest.raises(ValueError) as got:
+        _batch_columns(docs, [])
+    assert str(got.value) == str(expected.value)
