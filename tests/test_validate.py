@@ -277,3 +277,27 @@ def test_missing_predictions_file(tmp_path):
     path = tmp_path / "nope.jsonl"
     assert [str(p) for p in validate_predictions(path)] == [
         f"{path}: found no such file, expected a predictions JSONL file"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(st.none(), st.text(alphabet="ab \n", max_size=8)),
+       start=st.integers(-2, 10), length=st.integers(-2, 6),
+       value=st.one_of(st.none(), st.text(alphabet="ab \n", max_size=4)),
+       use_slice=st.booleans())
+def test_plain_span_is_exactly_no_span_problem(text, start, length, value, use_slice):
+    """The shortcut that skips naming a claim's record holds only where span_problems finds
+    nothing (it may send a clean span on with a None value, never skip a faulty one)."""
+    from toolkit.validate import _plain_span, span_problems
+
+    end = start + length
+    if use_slice and text is not None and 0 <= start <= end:
+        value = text[start:end]
+    problems = span_problems("f", "r", "span", start, end, value, text)
+    if _plain_span(start, end, value, text):
+        assert problems == []
+    elif value is not None or text is None:
+        assert problems != []
