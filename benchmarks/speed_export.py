@@ -12,7 +12,12 @@ is exported end to end by the command a user runs, `ecbench export hf OUT --corp
 configs, card, the load-back check included), as a subprocess. Reported per run: CPU seconds
 (user + system of the child, from ``os.wait4``: the machine is shared, so wall time mostly
 measures the neighbours), wall seconds, peak memory (the child's ``ru_maxrss``), the 1-minute
-load average before and after, and whether torch is installed in the venv.
+load average before and after, and whether torch is installed in the venv. Each size is
+exported --repeat times (a fresh output folder and Hugging Face cache each time) and the run
+with the least CPU time is reported, with every run's CPU time beside it: this virtual
+machine's speed drifts by up to a third within minutes, and the least of a few runs is the
+cost of the code with the least of the neighbours' (as ``timeit`` reports the best of its
+runs).
 Targets: 5,000 documents in under 15 s and 500 MB; 50,000 in under 2.5 minutes; time linear
 in documents (CPU time per document at the largest size within 1.5x of the smallest's).
 
@@ -74,7 +79,7 @@ def _installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def export_section(sizes: list[int], seed: int) -> tuple[list[dict], bool]:
+def export_section(sizes: list[int], seed: int, repeat: int = 1) -> tuple[list[dict], bool]:
     print("export hf, end to end: `ecbench export hf OUT --corpus DIR` (check included); "
           f"torch {'installed' if _installed('torch') else 'not installed'} in this venv")
     print(f"  {'docs':>7} {'CPU s':>8} {'wall s':>8} {'peak MiB':>9} {'out MiB':>8} "
@@ -83,7 +88,13 @@ def export_section(sizes: list[int], seed: int) -> tuple[list[dict], bool]:
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="ecbench-speed-export-") as tmp:
             corpus = write_corpus(Path(tmp) / "corpus", n, seed=seed)
-            result = {"docs": n, **run_export(corpus, Path(tmp) / "out")}
+            runs = []
+            for r in range(repeat):
+                (Path(tmp) / f"run{r}").mkdir()
+                runs.append(run_export(corpus, Path(tmp) / f"run{r}" / "out"))
+                shutil.rmtree(Path(tmp) / f"run{r}")
+            result = {"docs": n, **min(runs, key=lambda run: run["cpu_s"]),
+                      "runs": len(runs), "cpu_s_each_run": [run["cpu_s"] for run in runs]}
         result["cpu_ms_per_doc"] = round(1000 * result["cpu_s"] / n, 3)
         cpu_target, mem_target = EXPORT_TARGETS.get(n, (None, None))
         met = ((cpu_target is None or result["cpu_s"] < cpu_target)
@@ -97,7 +108,10 @@ def export_section(sizes: list[int], seed: int) -> tuple[list[dict], bool]:
         print(f"  {n:>7,} {result['cpu_s']:>8.1f} {result['wall_s']:>8.1f} "
               f"{result['peak_mib']:>9.0f} {result['output_mib']:>8.1f} "
               f"{result['cpu_ms_per_doc']:>11.2f} "
-              f"{'%.1f-%.1f' % tuple(result['load_average']):>10}  {target}", flush=True)
+              f"{'%.1f-%.1f' % tuple(result['load_average']):>10}  {target}"
+              + (f"  (least of {repeat} runs: "
+                 + ", ".join(f"{t:.1f}" for t in result["cpu_s_each_run"]) + ")"
+                 if repeat > 1 else ""), flush=True)
         rows.append(result)
     if len(rows) > 1:
         ratio = rows[-1]["cpu_ms_per_doc"] / rows[0]["cpu_ms_per_doc"]
@@ -165,13 +179,17 @@ def main(argv=None) -> int:
     parser.add_argument("--nervaluate-max", type=int, default=2_000,
                         help="largest chain nervaluate is run on")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="export runs per size; the least CPU time is reported")
     parser.add_argument("--out", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
     chains, chain_ok = [], True
     if args.chain:
         chains, chain_ok = chain_section(sorted(args.chain), args.nervaluate_max)
         print()
-    exports, export_ok = export_section(sorted(args.docs), args.seed)
+    if args.repeat < 1:
+        parser.error(f"--repeat: found {args.repeat}, expected 1 or more")
+    exports, export_ok = export_section(sorted(args.docs), args.seed, args.repeat)
     print("\nall targets met" if chain_ok and export_ok else "\nsome targets NOT met")
     if args.out:
         from toolkit import __version__
