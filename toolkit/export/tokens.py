@@ -318,14 +318,9 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
     warnings: list[ExportWarning] = []
     if cuts and len(starts):
         # gold boundaries strictly inside a token: split it there (as gold_doc does)
-        offsets = np.asarray(cuts, dtype=np.int64)
-        k = np.searchsorted(starts, offsets, side="right") - 1
-        k_safe = k.clip(0)
-        inside = (k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])
-        if inside.any():
-            inner_by_token: dict[int, list[int]] = {}
-            for token, cut in zip(k[inside].tolist(), offsets[inside].tolist()):
-                inner_by_token.setdefault(token, []).append(cut)
+        inner_by_token, _, cut_at = _split_points(starts, ends,
+                                                   np.asarray(cuts, dtype=np.int64))
+        if inner_by_token:
             spans = _gold_spans(gold)
             for token, inner in inner_by_token.items():  # in token order
                 start, end = int(starts[token]), int(ends[token])
@@ -334,7 +329,7 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
                         warnings.append(ExportWarning(
                             gold.doc_id, kind, item_id, span_text, s, e,
                             f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
-            new = offsets[inside]
+            new = cut_at
             order = np.argsort(np.concatenate([starts, new]), kind="stable")
             starts = np.concatenate([starts, new])[order]
             ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
@@ -404,6 +399,20 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
     return BIOSentences(words, tags[solid].tolist(), kept_bounds, ranges), warnings
 
 
+def _split_points(starts: np.ndarray, ends: np.ndarray, offsets: np.ndarray):
+    """Where tokens must be split: the gold boundaries (sorted ``offsets``) that fall strictly
+    inside a token, as ``(cuts by token index in token order, token of each cut, cut)``."""
+    import numpy as np
+
+    k = np.searchsorted(starts, offsets, side="right") - 1
+    k_safe = k.clip(0)
+    inside = (k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])
+    inner_by_token: dict[int, list[int]] = {}
+    for token, cut in zip(k[inside].tolist(), offsets[inside].tolist()):
+        inner_by_token.setdefault(token, []).append(cut)
+    return inner_by_token, k[inside], offsets[inside]
+
+
 def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: list
               ) -> tuple[list[BIOSentences], list[list[ExportWarning]]] | None:
     """``bio_columns`` of each document of a batch, computed with one set of array operations
@@ -443,13 +452,8 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
     n = len(starts)
     if len(offsets) and n:
         # gold boundaries strictly inside a token: split it there (as bio_columns does)
-        k = np.searchsorted(starts, offsets, side="right") - 1
-        k_safe = k.clip(0)
-        inside = (k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])
-        if inside.any():
-            inner_by_token: dict[int, list[int]] = {}
-            for token, cut in zip(k[inside].tolist(), offsets[inside].tolist()):
-                inner_by_token.setdefault(token, []).append(cut)
+        inner_by_token, cut_token, cut_at = _split_points(starts, ends, offsets)
+        if inner_by_token:
             spans_of: dict[int, list] = {}
             for token, inner in inner_by_token.items():  # in token (so document) order
                 d = int(tdoc[token])
@@ -464,9 +468,9 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
                         warnings[d].append(ExportWarning(
                             golds[d].doc_id, kind, item_id, span_text, s, e,
                             f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
-            new = offsets[inside]
+            new = cut_at
             order = np.argsort(np.concatenate([starts, new]), kind="stable")
-            tdoc = np.concatenate([tdoc, tdoc[k[inside]]])[order]
+            tdoc = np.concatenate([tdoc, tdoc[cut_token]])[order]
             starts = np.concatenate([starts, new])[order]
             ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
             pieces = np.concatenate([space, np.zeros(len(new), dtype=bool)])[order]
