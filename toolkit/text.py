@@ -79,7 +79,7 @@ def _punct_table():
 
 def token_array(tokens):
     """``IDX``, ``LENGTH``, ``IS_SPACE``, ``IS_PUNCT`` of each token of a ``Doc``, as int64
-    rows (one ``to_array`` for ``sentences_of`` and the exports' BIO columns)."""
+    rows (one ``to_array`` for the sentences and the exports' BIO columns)."""
     import numpy as np
 
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
@@ -90,6 +90,14 @@ def token_array(tokens):
 def sentences_of(text: str, tokens, array=None) -> tuple[tuple[int, int], ...]:
     """``sentences(text)`` from ``tokens``, the blank tokenizer's ``Doc`` of the whole ``text``
     (which a caller that tokenizes the text anyway has): no second tokenization per block.
+    ``array``: ``token_array(tokens)``, if at hand. ``sentences_batch`` of one text."""
+    return sentences_batch([text], [token_array(tokens) if array is None else array])[0]
+
+
+def sentences_batch(texts: list[str], arrays: list) -> list[tuple[tuple[int, int], ...]]:
+    """``sentences(text)`` of each text of a batch, from its tokens (``arrays``: their
+    ``token_array``), computed with one set of array operations on the tokens laid end to end
+    (text ``d``'s characters shifted by the lengths of the texts before it).
 
     Whitespace and non-whitespace runs are separate tokens, tokenized on their own, so a
     block's tokens are the text's, except that a whitespace token holding a newline is cut
@@ -99,50 +107,9 @@ def sentences_of(text: str, tokens, array=None) -> tuple[tuple[int, int], ...]:
     in ``punct_chars``. Whitespace tokens are such tokens, so that next token is never past a
     newline token; when it is one, the sentence it would start holds only whitespace (the
     piece before the newline) and is dropped, as are blocks of whitespace. So: sentences
-    start at the first token, after the last newline of each newline token, and at the token
-    the rule finds (unless a newline token), and run to the end of their last non-whitespace
-    token (the trimmed end). ``array``: ``token_array(tokens)``, if at hand."""
-    import numpy as np
-
-    n = len(tokens)
-    if not n:
-        return ()
-    if array is None:
-        array = token_array(tokens)
-    starts, lengths = array[:, 0], array[:, 1]
-    ends = starts + lengths
-    space = array[:, 2].astype(bool)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    # (one code per code point: spaCy's offsets)
-    in_punct = (lengths == 1) & _punct_table()[codes[starts]]  # token.text in punct_chars
-    candidate = ~array[:, 3].astype(bool) & ~in_punct  # may start a sentence
-    newlines = np.flatnonzero(codes == 10)
-    before = np.searchsorted(newlines, ends)  # newlines before each token's end
-    breaks = np.flatnonzero(space & (before > np.searchsorted(newlines, starts)))
-    breaks = breaks[breaks + 1 < n]
-    # the rule: the next candidate after each punct_chars token
-    following = np.where(candidate, np.arange(n), n)
-    following = np.minimum.accumulate(following[::-1])[::-1]  # first candidate at or after i
-    found = following[np.flatnonzero(in_punct[:-1]) + 1]
-    found = np.unique(found[found < n])
-    is_break = np.zeros(n + 1, dtype=bool)
-    is_break[breaks] = True
-    found = found[~is_break[found]]
-    first = np.concatenate([[0], breaks + 1, found])
-    first_char = np.concatenate([starts[:1], newlines[before[breaks] - 1] + 1, starts[found]])
-    order = np.argsort(first, kind="stable")
-    first, first_char = first[order], first_char[order]
-    stop = np.append(first[1:], n)
-    last_solid = np.maximum.accumulate(np.where(space, -1, np.arange(n)))[stop - 1]
-    kept = last_solid >= first
-    return tuple(zip(first_char[kept].tolist(), ends[last_solid[kept]].tolist()))
-
-
-def sentences_batch(texts: list[str], arrays: list) -> list[tuple[tuple[int, int], ...]]:
-    """``sentences_of`` of each text of a batch (``arrays``: their ``token_array``), computed
-    with one set of array operations on the tokens laid end to end (text ``d``'s characters
-    shifted by the lengths of the texts before it), with the same per-text rules: a text's
-    first token starts a sentence, and nothing runs on into the next text."""
+    start at each text's first token, after the last newline of each newline token, and at
+    the token the rule finds (unless a newline token), and run to the end of their last
+    non-whitespace token (the trimmed end); nothing runs on into the next text."""
     import numpy as np
 
     nd = len(texts)
