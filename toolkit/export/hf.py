@@ -149,17 +149,19 @@ def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None,
     bio, found = bio_columns(document.text, document.gold, tokens, sents, array)
     if warnings is not None:
         warnings += found
+    return _sentence_rows(document, bio)
+
+
+def _sentence_rows(document, bio) -> list[dict]:
+    """The ``ner`` rows of a document from its BIO columns: one per sentence."""
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
              "ner_tags": bio.tag_ids[a:b]}
             for i, (a, b) in enumerate(bio.ranges)]
 
 
-def covering_sentence(text: str, start: int, end: int, sents=None) -> str:
-    """The sentence(s) of ``text`` that hold ``[start:end]``; ``sents``: ``sentences(text)``
-    when the caller has it."""
-    bounds = [(s, e) for s, e in (sentences(text) if sents is None else sents)
-              if s < end and start < e] or [(start, end)]
-    return text[min(s for s, _ in bounds):max(e for _, e in bounds)]
+def covering_sentence(text: str, start: int, end: int) -> str:
+    """The sentence(s) of ``text`` that hold ``[start:end]`` (the span itself if none does)."""
+    return _covering(text, sentences(text))(start, end)
 
 
 def _covering(text: str, sents) -> Callable[[int, int], str]:
@@ -251,10 +253,8 @@ def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[
         if batch is None:
             ner += ner_rows(document, None, warnings, sents[k], arrays[k])
             continue
-        bio = batch[0][k]
         warnings += batch[1][k]
-        ner += [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
-                 "ner_tags": bio.tag_ids[a:b]} for i, (a, b) in enumerate(bio.ranges)]
+        ner += _sentence_rows(document, batch[0][k])
     return {"documents": documents_columns(docs),
             **{config: {name: [row[name] for row in rows] for name in FEATURES[config]}
                for config, rows in (("ner", ner), ("claims", claims))}}
