@@ -296,110 +296,19 @@ def bio_sentences(text: str, gold: DocumentGold, tokens=None
 def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=None
                 ) -> tuple[BIOSentences, list[ExportWarning]]:
     """What ``gold_doc`` and ``tagged_sentences`` give the BIO exports (the ``ner`` config,
-    CoNLL), computed on token offset arrays, without building a ``Doc``, ``Span`` objects or
-    ``doc.ents``: several times faster per document. ``tokens``: the blank tokenizer's ``Doc``
-    of ``text`` when the caller has it (a batch from ``tokenizer.pipe``), ``sents``
-    ``toolkit.text.sentences(text)`` (or ``sentences_of`` those tokens), ``array`` the tokens'
-    ``toolkit.text.token_array`` (the caller's, shared with ``sentences_of``)."""
-    from itertools import chain
-
-    import numpy as np
-
-    if tokens is None:
-        tokens = blank_english().make_doc(text)
-    mention_pairs = [(m.start, m.end) for m in gold.mentions]
-    claim_pairs = [(c.span.start, c.span.end) for c in gold.claims]
-    cue_pairs = [(c.cue.start, c.cue.end) for c in gold.claims if c.cue is not None]
-    cuts = sorted(set(chain.from_iterable(mention_pairs)).union(
-        chain.from_iterable(claim_pairs), chain.from_iterable(cue_pairs)))  # _gold_spans' ends
+    CoNLL), computed on token offset arrays (``bio_batch`` of one document), without building
+    a ``Doc``, ``Span`` objects or ``doc.ents``: several times faster per document. A span off
+    the token boundaries is a ValueError that names it. ``tokens``: the blank tokenizer's
+    ``Doc`` of ``text`` when the caller has it (a batch from ``tokenizer.pipe``), ``sents``
+    ``toolkit.text.sentences(text)``, ``array`` the tokens' ``toolkit.text.token_array``."""
     if array is None:
-        array = token_array(tokens)
-    starts, ends, space = array[:, 0], array[:, 0] + array[:, 1], array[:, 2].astype(bool)
-    warnings: list[ExportWarning] = []
-    if cuts and len(starts):
-        # gold boundaries strictly inside a token: split it there (as gold_doc does)
-        inner_by_token, _, cut_at = _split_points(starts, ends,
-                                                   np.asarray(cuts, dtype=np.int64))
-        if inner_by_token:
-            spans = _gold_spans(gold)
-            for token, inner in inner_by_token.items():  # in token order
-                start, end = int(starts[token]), int(ends[token])
-                for kind, item_id, span_text, s, e in spans:
-                    if s in inner or e in inner:
-                        warnings.append(ExportWarning(
-                            gold.doc_id, kind, item_id, span_text, s, e,
-                            f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
-            new = cut_at
-            order = np.argsort(np.concatenate([starts, new]), kind="stable")
-            starts = np.concatenate([starts, new])[order]
-            ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
-            pieces = np.concatenate([space, np.zeros(len(new), dtype=bool)])[order]
-            # a piece is whitespace if its text is (the pieces of a split token: a few)
-            split = np.zeros(len(array), dtype=bool)
-            split[list(inner_by_token)] = True
-            touched = split[np.searchsorted(array[:, 0], starts, side="right") - 1]
-            for i in np.flatnonzero(touched).tolist():
-                pieces[i] = text[starts[i]:ends[i]].isspace()
-            space = pieces
-    n = len(starts)
-
-    def token_spans(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Token ``[first, stop)`` of character ``(start, end)`` pairs; the first pair whose
-        ends are not token boundaries (only whitespace at an end is left) is a ValueError."""
-        if not pairs:
-            return []
-        wanted = np.asarray(pairs, dtype=np.int64)
-        i, j = np.searchsorted(starts, wanted[:, 0]), np.searchsorted(ends, wanted[:, 1])
-        ok = (i < n) & (j < n)
-        ok[ok] = (starts[i[ok]] == wanted[ok, 0]) & (ends[j[ok]] == wanted[ok, 1])
-        if not ok.all():
-            raise _whitespace_error(text, gold, *pairs[int(np.argmin(ok))])
-        return list(zip(i.tolist(), (j + 1).tolist()))
-
-    mentions = [(s, e, m.label) for (s, e), m in
-                zip(token_spans(mention_pairs), gold.mentions)]
-    kept = _filtered(mentions)
-    kept_keys = set(kept)
-    for m, key in zip(gold.mentions, mentions):
-        if key not in kept_keys:
-            ws, we, _ = next(k for k in kept if k[0] < key[1] and key[0] < k[1])
-            a, b = int(starts[ws]), int(ends[we - 1])
-            warnings.append(ExportWarning(
-                gold.doc_id, "mention", m.id, m.text, m.start, m.end,
-                f"overlaps {text[a:b]!r} [{a}:{b}]; BIO and doc.ents "
-                "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
-    token_spans(claim_pairs)  # on token boundaries too
-    tags = np.zeros(n, dtype=np.int64)
-    if kept:  # B- on each kept mention's first token, I- (the next id) on the rest
-        first_token = np.fromiter((k[0] for k in kept), np.int64, len(kept))
-        stop_token = np.fromiter((k[1] for k in kept), np.int64, len(kept))
-        b_ids = np.fromiter((_B_ID[k[2]] for k in kept), np.int64, len(kept))
-        lengths = stop_token - first_token
-        inside = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        tags[np.repeat(first_token, lengths) + inside] = np.repeat(b_ids, lengths) + (inside > 0)
-        ent_bounds = list(zip(starts[first_token].tolist(), ends[stop_token - 1].tolist()))
-    else:
-        ent_bounds = []
-    bounds = _merged_bounds(text, ent_bounds, sents)
-    solid = ~space
-    # sentence i holds the tokens starting in [start, end) (both in text order, as the walk
-    # of tagged_sentences); ranges in the non-whitespace tokens through a running count
-    count = np.concatenate([[0], np.cumsum(solid)]).tolist()
-    first = np.searchsorted(starts, [b[0] for b in bounds]).tolist()
-    stop = np.searchsorted(starts, [b[1] for b in bounds]).tolist()
-    kept_bounds, ranges, previous = [], [], 0
-    for (start, end), a, b in zip(bounds, first, stop):
-        a = max(a, previous)
-        b = max(b, a)
-        previous = b
-        if count[b] > count[a]:
-            kept_bounds.append((start, end))
-            ranges.append((count[a], count[b]))
-    words = [text[a:b] for a, b in zip(starts[solid].tolist(), ends[solid].tolist())]
-    return BIOSentences(words, tags[solid].tolist(), kept_bounds, ranges), warnings
+        array = token_array(blank_english().make_doc(text) if tokens is None else tokens)
+    columns, warnings = bio_batch([text], [gold], [array],
+                                  [sentences(text) if sents is None else sents], strict=True)
+    return columns[0], warnings[0]
 
 
-def _split_points(starts: np.ndarray, ends: np.ndarray, offsets: np.ndarray):
+def _split_points(starts, ends, offsets):
     """Where tokens must be split: the gold boundaries (sorted ``offsets``) that fall strictly
     inside a token, as ``(cuts by token index in token order, token of each cut, cut)``."""
     import numpy as np
@@ -413,14 +322,15 @@ def _split_points(starts: np.ndarray, ends: np.ndarray, offsets: np.ndarray):
     return inner_by_token, k[inside], offsets[inside]
 
 
-def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: list
-              ) -> tuple[list[BIOSentences], list[list[ExportWarning]]] | None:
+def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: list, *,
+              strict: bool = False) -> tuple[list[BIOSentences], list[list[ExportWarning]]] | None:
     """``bio_columns`` of each document of a batch, computed with one set of array operations
     on the batch's tokens laid end to end (document ``d``'s characters shifted by the lengths
     of the texts before it), instead of a few dozen small ones per document. ``arrays``: each
     text's ``toolkit.text.token_array``, ``sents`` its ``sentences``. The same columns and
     warnings; ``None`` when a span is not on token boundaries (the caller then takes the
-    per-document path, which raises that document's error)."""
+    per-document path, which raises that document's error), or with ``strict`` that error
+    (the first such span: mentions, then claims)."""
     import numpy as np
 
     nd = len(texts)
@@ -485,11 +395,16 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
 
     def token_spans(pairs):
         """Global token ``first``, ``stop`` of global character pairs; None if one is not on
-        token boundaries."""
+        token boundaries (with ``strict``: the error naming the first)."""
         i, j = np.searchsorted(starts, pairs[:, 0]), np.searchsorted(ends, pairs[:, 1])
         ok = (i < n) & (j < n)
         ok[ok] = (starts[i[ok]] == pairs[ok, 0]) & (ends[j[ok]] == pairs[ok, 1])
-        return (i, j + 1) if ok.all() else None
+        if ok.all():
+            return i, j + 1
+        if strict:
+            start, end, d = (int(x) for x in pairs[int(np.argmin(ok))])
+            raise _whitespace_error(texts[d], golds[d], start - int(base[d]), end - int(base[d]))
+        return None
 
     found = token_spans(mentions)
     if found is None or token_spans(claims) is None:
