@@ -335,10 +335,7 @@ def _check_gold(file: str, doc_id: str | None, mentions: list[tuple[int, Mention
     defined = f"the id of an entity in entities{' of ' + doc_id if doc_id else ''}"
 
     for index, m in mentions:
-        if (0 <= m.start < m.end
-                and (text is None or (m.end <= len(text) and m.text == text[m.start:m.end]
-                                      and not text[m.start].isspace()
-                                      and not text[m.end - 1].isspace()))
+        if (_plain_span(m.start, m.end, m.text, text)
                 and m.entity in entity_ids and entity_type.get(m.entity, m.label) == m.label):
             # nothing span_problems (padding included) or the checks below would report: skip
             # naming the record (most mentions, large corpora)
