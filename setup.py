@@ -2,7 +2,7 @@
 
 Everything else is in pyproject.toml. ``build_py`` copies ``seeds/`` and ``annotations/``
 (without its ``tools/`` scripts) to ``toolkit/corpus_data/`` in the build, where
-``toolkit.corpus.find_root`` finds it with ``importlib.resources``. An editable install reads
+``toolkit.io.corpus.find_root`` finds it with ``importlib.resources``. An editable install reads
 the checkout instead, so it copies nothing.
 """
 

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from toolkit.report.browser import Chromium
+from toolkit.present.html.browser import Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 

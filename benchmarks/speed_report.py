@@ -34,9 +34,9 @@ import time
 from pathlib import Path
 
 import toolkit
-from toolkit.jsonl import write_json
-from toolkit.predictions import write_predictions
-from toolkit.report.browser import Chromium, screenshot
+from toolkit.io.jsonl import write_json
+from toolkit.io.predictions import write_predictions
+from toolkit.present.html.browser import Chromium, screenshot
 from toolkit.schema import PredClaim, Prediction, PredictionsHeader, PredMention
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "NORP", "CARDINAL", "LOC", "EVENT"]

@@ -77,7 +77,7 @@ def main() -> None:
     print(f"ratio (raw/toolkit): {figures['ratio_raw_over_toolkit']:.3f}  "
           f"(toolkit overhead {figures['overhead_percent']:+.1f}%; target < 10%)")
     if args.out:
-        from toolkit.jsonl import write_json
+        from toolkit.io.jsonl import write_json
 
         write_json(args.out, figures)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field
 
 from toolkit.extractors.base import Extractor
-from toolkit.schema import PredMention, Prediction
+from toolkit.schema import Prediction, PredMention
 
 
 class CapsNER(Extractor):
@@ -51,6 +51,6 @@ class StopsTheRun(CapsNER):
     name = "stops"
 
     def extract(self, docs):
-        from toolkit.extractors.base import ExtractorError
+        from toolkit.problems import ExtractorError
 
         raise ExtractorError("the endpoint went away")

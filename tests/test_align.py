@@ -6,8 +6,8 @@ from difflib import SequenceMatcher
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.corpus import load
 from toolkit.extractors.align import align, alignment_counts, normalize
+from toolkit.io.corpus import load
 
 
 def spans(results):

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.corpus import load
-from toolkit.predictions import write_predictions
+from toolkit.io.corpus import load
+from toolkit.io.predictions import write_predictions
 
 runner = CliRunner()
 VALID = Path(__file__).parent / "data" / "valid_corpus"

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_runner import make_corpus
 from typer.testing import CliRunner
 
-from test_runner import make_corpus
-from toolkit.benchmark import (CLAIM_COLUMNS, benchmark_one, default_extractors, leaderboard_markdown,
-                               leaderboard_rows, result_filename)
+from toolkit.benchmark import (
+    CLAIM_COLUMNS,
+    benchmark_one,
+    default_extractors,
+    leaderboard_markdown,
+    leaderboard_rows,
+    result_filename,
+)
 from toolkit.cli import app
-from toolkit.corpus import load
 from toolkit.extractors.oracle import EmptyExtractor, GoldExtractor
 from toolkit.extractors.spacy_ner import SpacyExtractor
+from toolkit.io.corpus import load
 
 SCHEMES = ("strict", "exact", "partial", "type")
 

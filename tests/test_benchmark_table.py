@@ -4,13 +4,13 @@ header or number cut, and it ends by naming the files it wrote."""
 from __future__ import annotations
 
 from rich.console import Console
+from test_runner import make_corpus
 from typer.testing import CliRunner
 
-from test_runner import make_corpus
 from toolkit.benchmark import benchmark_one, leaderboard_rows, leaderboard_table
 from toolkit.cli import app
-from toolkit.corpus import load
 from toolkit.extractors.oracle import EmptyExtractor, GoldExtractor
+from toolkit.io.corpus import load
 
 
 def _render(rows, width: int = 80) -> list[str]:

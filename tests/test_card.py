@@ -12,16 +12,17 @@ import datasets
 import huggingface_hub
 import pytest
 import yaml
+from test_export_fixture import gold_for, make_corpus
 from typer.testing import CliRunner
 
-from test_export_fixture import gold_for, make_corpus
 from toolkit.cli import app
-from toolkit.corpus import load
 from toolkit.export.card import PLACEHOLDER_NOTE, repo_ids_named
 from toolkit.export.hf import export_hf
-from toolkit.export.push import PushError, push
-from toolkit.scoring.agreement import agreement
+from toolkit.export.push import push
+from toolkit.io.corpus import load
+from toolkit.problems import PushError
 from toolkit.schema import DocumentGold
+from toolkit.scoring.agreement import agreement
 
 TEMPLATE = Path(huggingface_hub.__file__).parent / "templates" / "datasetcard_template.md"
 RESOURCES = Path(datasets.__file__).parent / "utils" / "resources"
@@ -203,7 +204,7 @@ def test_repo_id_fills_the_snippet_and_push_fills_a_placeholder(corpus_root, car
 
 
 def test_card_of_the_bundled_corpus_passes_the_section_check(tmp_path):
-    from toolkit.corpus import bundled_root
+    from toolkit.io.corpus import bundled_root
 
     out = tmp_path / "bundled"
     res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(bundled_root()), "--no-check"])

@@ -13,11 +13,12 @@ from llm_server import FakeChatServer, Reply
 from typer.testing import CliRunner
 
 from toolkit.cli import app
+from toolkit.present.errors import error_report
+from toolkit.problems import MatcherError
 from toolkit.schema import PredClaim, Prediction
 from toolkit.scoring import score
-from toolkit.scoring.errors import error_report
 from toolkit.scoring.gate import negated, numbers, refusal
-from toolkit.scoring.matchers import ClaimMatcher, MatcherError, available, default_name, get
+from toolkit.scoring.matchers import ClaimMatcher, available, default_name, get
 
 SEED_GOLD = Path(__file__).parent / "data" / "seed_claims" / "gold.jsonl"
 runner = CliRunner()

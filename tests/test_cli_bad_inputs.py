@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_checks import one_line
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-
-from cli_checks import one_line
 
 runner = CliRunner()
 DATA = Path(__file__).parent / "data"
@@ -117,9 +116,9 @@ def test_agree_leaves_claims_not_scored_for_a_mentions_only_file():
 def test_plot_of_a_label_filter_keeps_two_colours(tmp_path):
     from matplotlib.colors import to_hex
 
+    from toolkit.io.annotations import load_corpus_gold
+    from toolkit.present.plots import per_label_figure
     from toolkit.scoring import score
-    from toolkit.scoring.plots import per_label_figure
-    from toolkit.sources import load_corpus_gold
 
     gold = load_corpus_gold(VALID).predictions
     for labels in (None, ["NOTHING"]):

@@ -14,13 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_checks import one_line
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.corpus import load
-from toolkit.predictions import read_predictions, write_predictions
-
-from cli_checks import one_line
+from toolkit.io.corpus import load
+from toolkit.io.predictions import read_predictions, write_predictions
 
 runner = CliRunner()
 VALID = Path(__file__).parent / "data" / "valid_corpus"
@@ -196,8 +195,9 @@ def test_a_read_only_file_system_is_one_line_naming_the_target(tmp_path, monkeyp
     import errno
     import tempfile
 
-    from toolkit.jsonl import InputError, atomic_writer
-    from toolkit.paths import output_file
+    from toolkit.io.jsonl import atomic_writer
+    from toolkit.io.paths import output_file
+    from toolkit.problems import InputError
 
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))

@@ -6,16 +6,21 @@ import hashlib
 import json
 
 import pytest
+from cli_checks import one_line
+from test_score import TEXT, gold_doc
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.predictions import write_predictions
-from toolkit.schema import (DocumentGold, Manifest, ManifestEntry, PredictionsHeader, Prediction,
-                            PredMention)
+from toolkit.io.predictions import write_predictions
+from toolkit.schema import (
+    DocumentGold,
+    Manifest,
+    ManifestEntry,
+    Prediction,
+    PredictionsHeader,
+    PredMention,
+)
 from toolkit.scoring.report import MENTION_KEYS, SCHEMES
-
-from cli_checks import one_line
-from test_score import TEXT, gold_doc
 
 runner = CliRunner()
 OTHER = "Lavrov flew to Pyongyang on Friday. He met officials there."
@@ -206,7 +211,8 @@ def test_agree_reports_f1_and_kappa(corpus_root, oracle_file, flawed_file):
 
 def test_a_repeated_mention_is_scored_as_spurious_with_a_warning(corpus_root, tmp_path):
     # the API scores a repeat as spurious; the command does the same, and says so on stderr
-    from toolkit.scoring import DuplicateMentionWarning, score
+    from toolkit.problems import DuplicateMentionWarning
+    from toolkit.scoring import score
 
     gold = _gold_predictions(corpus_root)
     again = gold[1].mentions[0].model_copy(update={"id": None})  # ids must stay unique

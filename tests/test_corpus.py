@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import toolkit
 from toolkit.cli import app
-from toolkit.corpus import CorpusError
-from toolkit.validate import validate_corpus
+from toolkit.io.corpus import validate_corpus
+from toolkit.problems import CorpusError
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -152,7 +152,7 @@ def test_stats_refuses_an_invalid_corpus(tmp_path):
 def test_validate_any_label_accepts_a_predictions_file_in_another_label_set(tmp_path, monkeypatch):
     """CoNLL labels are an error by default, accepted with --any-label (scored via --label-map);
     offsets are still checked."""
-    from toolkit.corpus import load
+    from toolkit.io.corpus import load
 
     monkeypatch.setenv("ECBENCH_CORPUS", str(VALID))
     doc = load(VALID).documents[0]

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.documents import open_documents
-from toolkit.jsonl import InputError
-from toolkit.predictions import read_predictions
+from toolkit.io.documents import open_documents
+from toolkit.io.predictions import read_predictions
+from toolkit.problems import InputError
 
 RECORDS = [{"id": "n1", "text": "Kim met Lavrov in Wonsan."}, {"id": "n2", "text": "Second text."},
            {"id": "n3", "text": "Third: café ü."}]

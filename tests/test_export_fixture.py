@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from toolkit.corpus import load
+from toolkit.io.corpus import load
 
 TEXTS = {
     "a01_talks": (

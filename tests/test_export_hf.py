@@ -16,11 +16,11 @@ from datasets import load_dataset
 from datasets.info import DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard
-
 from test_export_fixture import load_fixture
+
 from toolkit.export.hf import CONFIGS, FEATURES, check_folder, export_hf
 from toolkit.export.tokens import BIO_TAGS
-from toolkit.jsonl import InputError
+from toolkit.problems import InputError
 from toolkit.schema import DocumentGold
 
 LEADERBOARD = "| system | F1 |\n|---|---|\n| spacy | 0.5 |\n"

@@ -8,13 +8,13 @@ import json
 
 import pytest
 from datasets import load_dataset
+from test_export_fixture import make_corpus
 from typer.testing import CliRunner
 
-from test_export_fixture import make_corpus
 from toolkit.cli import app
-from toolkit.corpus import load
 from toolkit.export import hf
 from toolkit.export.hf import CONFIGS, FEATURES, check_folder, export_hf
+from toolkit.io.corpus import load
 
 runner = CliRunner()
 
@@ -111,7 +111,7 @@ def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
         earlier, broken, tmp_path, monkeypatch):
     # the stream validates each document as the export reads it (one read of each file): the
     # last document is read after the others were written into temp files (batches of one)
-    from toolkit.validate import validate_corpus
+    from toolkit.io.corpus import validate_corpus
 
     monkeypatch.setattr(hf, "BATCH_DOCS", 1)
     root = make_corpus(tmp_path / "corpus")
@@ -142,7 +142,7 @@ def test_an_invalid_document_found_while_exporting_leaves_the_folder_as_it_was(
 
 def test_export_hf_does_not_load_torch(tmp_path):
     # thinc imports torch whenever it is installed (~190 MiB); the export needs neither
-    # library's torch support (toolkit/notorch.py). A fresh process: pytest may hold torch.
+    # library's torch support (toolkit/runtime.py). A fresh process: pytest may hold torch.
     import importlib.util
     import os
     import subprocess
@@ -171,7 +171,7 @@ def test_documents_columns_equal_document_rows(source, tmp_path):
     # gold is fastgold's stand-in; loaded, pydantic models.
     import pyarrow as pa
 
-    from toolkit.corpus import stream
+    from toolkit.io.corpus import stream
 
     if source == "bundled":
         corpus = load()

@@ -7,11 +7,16 @@ import copy
 import json
 
 import pytest
-
 from test_export_fixture import load_fixture
+
 from toolkit.export.doccano import read_doccano, record_to_gold
-from toolkit.export.labelstudio import LABEL_CONFIG, corpus_to_tasks, task_to_gold, tasks_to_gold
-from toolkit.jsonl import InputError
+from toolkit.export.labelstudio import (
+    LABEL_CONFIG,
+    corpus_to_tasks,
+    task_to_gold,
+    tasks_to_gold,
+)
+from toolkit.problems import InputError
 
 
 @pytest.fixture(scope="module")

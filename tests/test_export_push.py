@@ -8,10 +8,11 @@ from unittest import mock
 
 import datasets
 import pytest
-
 from test_export_fixture import load_fixture
+
 from toolkit.export.hf import export_hf
-from toolkit.export.push import PushError, push
+from toolkit.export.push import push
+from toolkit.problems import PushError
 
 
 @pytest.fixture(scope="module")

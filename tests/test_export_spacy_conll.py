@@ -9,13 +9,13 @@ import sys
 
 import pytest
 from spacy.tokens import DocBin
+from test_export_fixture import make_corpus
 from typer.testing import CliRunner
 
-from test_export_fixture import make_corpus
 from toolkit.cli import app
-from toolkit.corpus import load
 from toolkit.export.docbin import CLUSTERS, doc_to_gold, read_docbin
 from toolkit.export.tokens import sentence_bounds
+from toolkit.io.corpus import load
 from toolkit.text import blank_english
 
 runner = CliRunner()

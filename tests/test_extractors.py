@@ -244,7 +244,7 @@ def test_plugin_runs_by_name(plugin):
 
 
 def test_plugin_runs_through_the_cli(plugin, tmp_path):
-    from toolkit.predictions import read_predictions
+    from toolkit.io.predictions import read_predictions
 
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -1,4 +1,4 @@
-"""The msgspec fast path for gold files (``toolkit.fastgold``) takes only what pydantic's strict
+"""The msgspec fast path for gold files (``toolkit.io.gold``) takes only what pydantic's strict
 parse takes, with the same values, and hands everything else back (None): so what a corpus
 accepts, and every error message, stay pydantic's."""
 
@@ -11,9 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from toolkit.fastgold import read_gold
+from toolkit.io.gold import checked_gold_file, read_gold
 from toolkit.schema import DocumentGold
-from toolkit.validate import checked_gold_file
 
 GOOD = {
     "schema": "ecbench.gold/v1", "doc_id": "d",

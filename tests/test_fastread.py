@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.jsonl import InputError
-from toolkit.predictions import read_predictions
+from toolkit.io.predictions import read_predictions
+from toolkit.problems import InputError
 
 BAD = Path(__file__).parent / "data" / "bad" / "predictions"
 

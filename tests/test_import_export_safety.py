@@ -12,13 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.export import ImportChangeWarning
 from toolkit.export.doccano import read_doccano, record_to_gold
 from toolkit.export.labelstudio import tasks_to_gold
 from toolkit.export.tokens import gold_doc
-from toolkit.jsonl import InputError
+from toolkit.io.corpus import validate_corpus
+from toolkit.problems import ImportChangeWarning, InputError
 from toolkit.schema import DocumentGold
-from toolkit.validate import validate_corpus
 
 VALID = Path(__file__).parent / "data" / "valid_corpus"
 runner = CliRunner()

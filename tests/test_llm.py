@@ -13,10 +13,10 @@ import time
 import pytest
 from llm_server import FakeChatServer, Reply
 
-from toolkit.corpus import Document
-from toolkit.extractors.base import ExtractorError, SettingsError
 from toolkit.extractors.llm import LLMExtractor, backoff_delay
 from toolkit.extractors.llm_prompt import PROMPT_VERSION, response_schema
+from toolkit.io.corpus import Document
+from toolkit.problems import ExtractorError, SettingsError
 from toolkit.schema import CLAIM_TYPES, LABELS, ManifestEntry, Prediction
 
 SECRET = "sk-test-0123456789-do-not-leak"

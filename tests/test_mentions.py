@@ -10,12 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.jsonl import InputError
+from toolkit.problems import InputError
+from toolkit.schema import LABELS, VALUE_LABELS
 from toolkit.scoring.labels import PRESETS, parse_label_map, relabel
 from toolkit.scoring.mentions import (
-    COUNT_FIELDS, SCHEMES, MentionSpan, SchemeCounts, score_mentions,
+    COUNT_FIELDS,
+    SCHEMES,
+    MentionSpan,
+    SchemeCounts,
+    score_mentions,
 )
-from toolkit.schema import LABELS, VALUE_LABELS
 
 S = MentionSpan
 nervaluate = pytest.importorskip("nervaluate")

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.corpus import Document
-from toolkit.documents import open_documents
 from toolkit.extractors.runner import run
-from toolkit.predictions import read_predictions
+from toolkit.io.corpus import Document
+from toolkit.io.documents import open_documents
+from toolkit.io.predictions import read_predictions
 from toolkit.schema import ManifestEntry
 
 HERE = Path(__file__).parent
@@ -74,7 +74,8 @@ def test_a_killed_worker_does_not_lose_the_run(ray_session, tmp_path):
 
 def test_a_stopping_error_in_a_worker_is_one_line(ray_session):
     from ray_extractors import CapsNER, StopsTheRun
-    from toolkit.extractors.base import ExtractorError
+
+    from toolkit.problems import ExtractorError
 
     docs = as_documents(generated_texts(20))
     with pytest.raises(ExtractorError, match="^the endpoint went away$"):
@@ -106,6 +107,7 @@ def test_extract_command_on_ray_writes_the_local_file(ray_session, tmp_path):
 
 def test_scoring_on_ray_equals_the_local_engine(ray_session):
     from scoring_data import generated
+
     from toolkit.engines.ray import score_engine
     from toolkit.scoring import score
 
@@ -120,7 +122,8 @@ def test_scoring_on_ray_equals_the_local_engine(ray_session):
 
 def test_score_command_on_ray_writes_the_local_report(ray_session, tmp_path):
     from scoring_data import generated
-    from toolkit.predictions import write_predictions
+
+    from toolkit.io.predictions import write_predictions
 
     gold, pred, _ = generated(400, seed=8)
     write_predictions(tmp_path / "gold.jsonl", gold)

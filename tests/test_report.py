@@ -6,15 +6,20 @@ import json
 
 import pytest
 from rich.console import Console
+from test_score import TEXT, corpus, gold_doc
 
+from toolkit.present.errors import (
+    KINDS,
+    error_report,
+    errors_tables,
+    errors_to_dict,
+    errors_to_text,
+    mark_in_context,
+)
+from toolkit.present.plots import write_plots
 from toolkit.schema import PredClaim, Prediction, PredMention, PredSpan
 from toolkit.scoring import score
-from toolkit.scoring.errors import (KINDS, error_report, errors_tables, errors_to_dict,
-                                    errors_to_text, mark_in_context)
-from toolkit.scoring.plots import write_plots
 from toolkit.scoring.report import MENTION_KEYS, PRF_KEYS, SCHEMES, Report
-
-from test_score import TEXT, corpus, gold_doc
 
 CLAIM_KEYS = ["precision", "recall", "f1", "tp", "fp", "fn", "soft_precision", "soft_recall",
               "threshold", "sweep", "claimant_accuracy", "type_accuracy", "checkworthy_accuracy",

@@ -12,10 +12,10 @@ import os
 from collections import Counter
 
 import pytest
-
 from report_fixture import EXPECTED_KINDS, reports
-from toolkit.report import build_view, write_html
-from toolkit.report.browser import Chromium, dump_dom, find_chromium, screenshot
+
+from toolkit.present.html import build_view, write_html
+from toolkit.present.html.browser import Chromium, dump_dom, find_chromium, screenshot
 
 if find_chromium() is None:
     if os.environ.get("CI") == "true":

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from report_fixture import GOLD, PRED, TEXT, second_system
 from typer.testing import CliRunner
 
-from report_fixture import GOLD, PRED, TEXT, second_system
 from toolkit.cli import app
-from toolkit.predictions import write_predictions
+from toolkit.io.predictions import write_predictions
 from toolkit.schema import PredictionsHeader
 
 runner = CliRunner()

@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from report_fixture import DOC, EXPECTED_KINDS, TEXT, reports
-from toolkit.report import build_view, render_html
-from toolkit.report.view import Mark, label_confusion, layout
+
+from toolkit.present.html import build_view, render_html
+from toolkit.present.html.view import Mark, label_confusion, layout
 
 
 @pytest.fixture(scope="module")

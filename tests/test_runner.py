@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.corpus import load
 from toolkit.extractors import Extractor
 from toolkit.extractors.oracle import EmptyExtractor, GoldExtractor
 from toolkit.extractors.runner import documents_from_folder, run
-from toolkit.predictions import read_predictions
+from toolkit.io.corpus import load
+from toolkit.io.predictions import read_predictions
 from toolkit.schema import Prediction, PredMention
 
 TEXTS = {

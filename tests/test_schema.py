@@ -10,8 +10,15 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 from toolkit.cli.corpus_cmds import schema_text
-from toolkit.predictions import read_predictions, write_predictions
-from toolkit.schema import DocumentGold, PredClaim, Prediction, PredictionsHeader, PredMention, PredSpan
+from toolkit.io.predictions import read_predictions, write_predictions
+from toolkit.schema import (
+    DocumentGold,
+    PredClaim,
+    Prediction,
+    PredictionsHeader,
+    PredMention,
+    PredSpan,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

@@ -9,10 +9,11 @@ import random
 
 import pytest
 
-from toolkit.scoring.mentions import MentionSpan, score_mentions
+from toolkit.io.spantable import SpanTable, Vocab
 from toolkit.scoring.labels import relabel
+from toolkit.scoring.mentions import MentionSpan, score_mentions
 from toolkit.scoring.report import scheme_arrays
-from toolkit.scoring.table import SpanTable, Vocab, duplicate_message, score_tables
+from toolkit.scoring.table import duplicate_message, score_tables
 
 LABELS = ("PER", "ORG", "LOC", "GPE")
 
@@ -78,7 +79,7 @@ def test_table_scores_equal_score_mentions(seed):
 def test_duplicate_message_is_duplicate_mentions():
     from types import SimpleNamespace
 
-    from toolkit.predictions import duplicate_mentions
+    from toolkit.checks import duplicate_mentions
 
     docs = {"a": [(0, 3, "PER"), (5, 9, "ORG")],
             "b": [(5, 9, "ORG"), (0, 3, "PER"), (5, 9, "ORG"), (5, 9, "ORG")],
@@ -113,7 +114,7 @@ def test_offsets_too_large_for_one_sort_key():
     assert table.codes.tolist() == [result.per_doc_codes[d] for d in ids]
     from types import SimpleNamespace
 
-    from toolkit.predictions import duplicate_mentions
+    from toolkit.checks import duplicate_mentions
 
     records = [SimpleNamespace(doc_id=d, mentions=spans) for d, spans in pred.items()]
     found = duplicate_mentions(records)

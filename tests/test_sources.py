@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.corpus import CorpusError
-from toolkit.jsonl import InputError
-from toolkit.predictions import write_predictions
-from toolkit.sources import load_annotations
+from toolkit.io.annotations import load_annotations
+from toolkit.io.predictions import write_predictions
+from toolkit.problems import CorpusError, InputError
 
 CORPUS = Path(__file__).parent / "data" / "valid_corpus"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.jsonl import InputError
-from toolkit.predictions import read_predictions
-from toolkit.validate import Problem, show, validate_corpus, validate_gold_file, validate_predictions
+from toolkit.io.corpus import validate_corpus
+from toolkit.io.gold import validate_gold_file
+from toolkit.io.predictions import read_predictions, validate_predictions
+from toolkit.problems import InputError, Problem, show
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid_corpus"
@@ -291,13 +292,13 @@ from hypothesis import strategies as st  # noqa: E402
 def test_plain_span_is_exactly_no_span_problem(text, start, length, value, use_slice):
     """The shortcut that skips naming a claim's record holds only where span_problems finds
     nothing (it may send a clean span on with a None value, never skip a faulty one)."""
-    from toolkit.validate import _plain_span, span_problems
+    from toolkit.checks import plain_span, span_problems
 
     end = start + length
     if use_slice and text is not None and 0 <= start <= end:
         value = text[start:end]
     problems = span_problems("f", "r", "span", start, end, value, text)
-    if _plain_span(start, end, value, text):
+    if plain_span(start, end, value, text):
         assert problems == []
     elif value is not None or text is None:
         assert problems != []

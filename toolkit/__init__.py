@@ -16,7 +16,7 @@ def __getattr__(name: str):
         globals()["__version__"] = found
         return found
     if name in ("Corpus", "Document", "load"):
-        from . import corpus
+        from .io import corpus
 
         return getattr(corpus, name)
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")

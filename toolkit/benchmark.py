@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import markdown
-from .corpus import Corpus
-from .extractors.base import Extractor, ExtractorError
+from .extractors.base import Extractor
 from .extractors.runner import RunResult, run
+from .io.corpus import Corpus
+from .present import markdown
+from .problems import ExtractorError
 from .schema import Prediction
 
 DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
@@ -198,7 +199,7 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
 
 
 def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[str, Any]) -> Path:
-    from .jsonl import write_json
+    from .io.jsonl import write_json
 
     path = Path(results_dir) / result_filename(extractor)
     write_json(path, result)
@@ -207,7 +208,8 @@ def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[
 
 def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
     """Every ``*.json`` score report in the folder, by file stem; a bad file is an InputError."""
-    from .jsonl import InputError, read_json
+    from .io.jsonl import read_json
+    from .problems import InputError
 
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
@@ -222,7 +224,7 @@ def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
 
 def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[str, Any]]]:
     """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``."""
-    from .jsonl import atomic_writer
+    from .io.jsonl import atomic_writer
 
     rows = leaderboard_rows(load_results(results_dir))
     path = Path(results_dir) / LEADERBOARD
@@ -234,7 +236,7 @@ def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[s
 def write_report_html(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
                       corpus: Corpus) -> Path:
     """``report.html``: this run's systems on one page, gold and predictions side by side."""
-    from .report import build_view, write_html
+    from .present.html import build_view, write_html
 
     texts = {d.id: d.text for d in corpus if d.gold is not None}
     view = build_view(reports, texts, title="ecbench benchmark",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .corpus import Corpus
+from .io.corpus import Corpus
 
 
 def corpus_stats(corpus: Corpus) -> dict[str, pd.DataFrame]:

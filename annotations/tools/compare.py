@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from toolkit.corpus import find_root, load
-from toolkit.jsonl import read_json
+from toolkit.io.corpus import find_root, load
+from toolkit.io.jsonl import read_json
 from toolkit.schema import DocumentGold
 from toolkit.scoring.agreement import agreement
 from toolkit.scoring.claims import entity_alignment

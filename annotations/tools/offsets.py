@@ -20,8 +20,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from toolkit.corpus import read_text
-from toolkit.jsonl import InputError, read_json
+from toolkit.io.corpus import read_text
+from toolkit.io.jsonl import read_json
+from toolkit.problems import InputError
 from toolkit.schema import DocumentGold
 
 OCCURRENCE_SEPARATOR = "::"

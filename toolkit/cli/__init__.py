@@ -95,9 +95,7 @@ def first_problem(problems: Sequence) -> str:
 def user_errors() -> Iterator[None]:
     """Every expected failure (bad file or option, invalid corpus, extractor set-up) becomes one
     line and exit 1; Ctrl-C exits 130 (outputs are written atomically, so nothing half-written)."""
-    from ..corpus import CorpusError
-    from ..extractors.base import ExtractorError
-    from ..jsonl import InputError
+    from ..problems import CorpusError, ExtractorError, InputError
 
     try:
         yield

@@ -35,7 +35,7 @@ def _shown(path: Path) -> Path:
 def _root_of(path: Path) -> Path:
     """The corpus a gold or predictions file belongs to: $ECBENCH_CORPUS, else the nearest
     folder above the file with a manifest, else the default corpus."""
-    from .. import corpus as corpus_mod
+    from ..io import corpus as corpus_mod
 
     if os.environ.get("ECBENCH_CORPUS"):  # an explicit choice wins
         return _shown(corpus_mod.find_root())
@@ -48,9 +48,11 @@ def _root_of(path: Path) -> Path:
 def validate_path(path: Path, *, any_label: bool = False) -> list:  # of validate.Problem
     """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl.
     ``any_label`` accepts prediction labels outside OntoNotes (scored with a label map)."""
+    from ..io.corpus import corpus_texts, validate_corpus
+    from ..io.gold import validate_gold_file
+    from ..io.predictions import validate_predictions
+    from ..problems import Problem
     from ..schema import LABELS
-    from ..validate import (Problem, corpus_texts, validate_corpus, validate_gold_file,
-                            validate_predictions)
 
     if path.is_dir():
         return validate_corpus(path)
@@ -84,7 +86,7 @@ def validate(
                             "PER/LOC, to be scored with --label-map).")] = False,
 ) -> None:
     """Check gold and predictions files: schema, offsets, slices, ids, seeds and sha256s."""
-    from .. import corpus as corpus_mod
+    from ..io import corpus as corpus_mod
 
     targets = list(paths) if paths else [_shown(corpus_mod.find_root())]
     problems: list = []
@@ -115,8 +117,8 @@ def stats(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Documents, characters, mentions by label, entities by type, claims by type and claimant."""
-    from .. import corpus as corpus_mod
-    from ..markdown import frame_table
+    from ..io import corpus as corpus_mod
+    from ..present.markdown import frame_table
     from ..stats import corpus_stats
 
     root = _shown(corpus_dir or corpus_mod.find_root())
@@ -163,9 +165,9 @@ def schema(
         show_default=False)] = None,
 ) -> None:
     """Write the JSON Schema of the data model to annotations/schema.json."""
-    from .. import corpus as corpus_mod
-    from ..jsonl import atomic_writer
-    from ..paths import output_file
+    from ..io import corpus as corpus_mod
+    from ..io.jsonl import atomic_writer
+    from ..io.paths import output_file
 
     target = output or _shown(corpus_mod.find_root()) / SCHEMA_FILE
     wanted = schema_text()

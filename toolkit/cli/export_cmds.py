@@ -14,9 +14,10 @@ from typing import Annotated
 
 import typer
 
+from ..io.jsonl import atomic_writer, read_json, write_json
+from ..io.paths import input_file, output_file, output_folder
+from ..problems import InputError
 from . import LazyConsole, app, fail
-from ..jsonl import InputError, atomic_writer, read_json, write_json
-from ..paths import input_file, output_file, output_folder
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
                          no_args_is_help=True, rich_markup_mode=None)
@@ -46,7 +47,7 @@ def _warn(warnings) -> None:
 
 def _load(corpus_dir: Path | None, stream: bool = False):
     """The corpus, or (``stream``) a ``CorpusStream`` that reads its documents one at a time."""
-    from .. import corpus as corpus_mod  # here, not at the top: `ecbench --help` stays quick
+    from ..io import corpus as corpus_mod
 
     root = corpus_dir or corpus_mod.find_root()
     try:
@@ -65,7 +66,7 @@ def _invalid_corpus(root: Path, e) -> None:
 
 def _run(action: Callable):
     """Call ``action``, turning located input errors into a one-line failure."""
-    from .. import corpus as corpus_mod
+    from ..io import corpus as corpus_mod
 
     try:
         return action()
@@ -96,7 +97,7 @@ def export_hf_cmd(
                         "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
-    from ..notorch import import_without_torch
+    from ..runtime import import_without_torch
 
     # the export uses neither library's torch support: ~190 MiB and seconds less
     import_without_torch("spacy", "datasets")
@@ -115,7 +116,7 @@ def export_hf_cmd(
     agreement = _run(lambda: passes_agreement(corpus))
 
     def export():
-        from ..corpus import CorpusError
+        from ..problems import CorpusError
 
         try:  # the stream validates each document as the export reads it
             return export_hf(corpus, out_dir, repo_id=repo_id, force=force, agreement=agreement,
@@ -142,9 +143,9 @@ def passes_agreement(corpus) -> dict | None:
     if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
         return None
     # imported only now: the scorer pulls in scipy and scikit-learn (seconds, tens of MB)
-    from ..corpus import SEEDS_DIR, read_text
+    from ..io.annotations import load_annotations
+    from ..io.corpus import SEEDS_DIR, read_text
     from ..scoring.agreement import agreement
-    from ..sources import load_annotations
 
     ids = {entry.id for entry in corpus.manifest.documents}  # no document read (a stream)
     a, b = ([p for p in load_annotations(f).predictions if p.doc_id in ids] for f in folders)
@@ -240,7 +241,7 @@ def _read_imported(read: Callable) -> list:
     """Run an import reader; its span trims are printed as warnings, its errors as one line."""
     import warnings
 
-    from ..export import ImportChangeWarning
+    from ..problems import ImportChangeWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ImportChangeWarning)
@@ -252,7 +253,7 @@ def _read_imported(read: Callable) -> list:
 def _write_imported(pairs, out_dir: Path, force: bool = False) -> None:
     """Write seeds and gold files; an existing file that differs is replaced only with ``force``
     (running from the repository root must not silently overwrite the corpus gold)."""
-    from .. import corpus as corpus_mod
+    from ..io import corpus as corpus_mod
 
     files = []
     for text, gold in pairs:
@@ -350,7 +351,8 @@ def push_cmd(
     create_pr: Annotated[bool, typer.Option(help="Open a pull request instead of committing.")] = False,
 ) -> None:
     """Check an exported folder and upload it to the Hugging Face Hub."""
-    from ..export.push import PushError, push
+    from ..export.push import push
+    from ..problems import PushError
 
     _quiet_datasets()
     try:

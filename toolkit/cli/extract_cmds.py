@@ -10,7 +10,6 @@ import typer
 from . import app, fail, user_errors
 
 
-
 def out():  # built per call so the terminal's current width (COLUMNS) applies
     from rich.console import Console
 
@@ -44,7 +43,7 @@ def build_extractor(name: str, pairs: list[str] | None):
 
 
 def load_corpus(corpus: Path | None):
-    from ..corpus import load
+    from ..io.corpus import load
 
     return load(corpus)
 
@@ -72,7 +71,7 @@ def extract(
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
     from ..extractors.runner import run
-    from ..predictions import check_predictions_target, write_predictions
+    from ..io.predictions import check_predictions_target, write_predictions
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
@@ -89,7 +88,7 @@ def extract(
         ex = build_extractor(extractor, set_)
         source = None
         if docs is not None:
-            from ..documents import open_documents
+            from ..io.documents import open_documents
 
             source = open_documents(docs, id_column=id_column, text_column=text_column, split=split)
             documents = list(source)  # streamed from the file; the runner needs them all
@@ -124,8 +123,8 @@ def list_extractors():
     """List the available extractors with what they produce and their settings."""
     from rich.table import Table
 
-    from ..extractors.base import ExtractorError
     from ..extractors.registry import available, get
+    from ..problems import ExtractorError
 
     table = Table(title="ecbench extractors", show_lines=True)
     for column in ("name", "description", "produces", "settings"):
@@ -158,10 +157,16 @@ def benchmark(
     progress: ProgressOpt = True,
 ):
     """Run extractors over the gold corpus, score each, print and write the leaderboard."""
-    from ..paths import output_folder
-    from ..benchmark import (benchmark_one, default_extractors, default_results_dir,
-                             leaderboard_table, save_result,
-                             write_leaderboard, write_report_html)
+    from ..benchmark import (
+        benchmark_one,
+        default_extractors,
+        default_results_dir,
+        leaderboard_table,
+        save_result,
+        write_leaderboard,
+        write_report_html,
+    )
+    from ..io.paths import output_folder
 
     names = extractor or default_extractors()
     failures: dict[str, str] = {}

@@ -12,8 +12,17 @@ from pathlib import Path
 import typer
 
 from . import app, user_errors
-from .score_cmds import (ClaimMatchOpt, GoldOpt, LabelMapOpt, LabelsOpt, ResamplesOpt,
-                         SeedOpt, ThresholdOpt, _parse_labels, _warn)
+from .score_cmds import (
+    ClaimMatchOpt,
+    GoldOpt,
+    LabelMapOpt,
+    LabelsOpt,
+    ResamplesOpt,
+    SeedOpt,
+    ThresholdOpt,
+    _parse_labels,
+    _warn,
+)
 
 
 def system_names(paths: list[Path], headers: list) -> list[str]:
@@ -52,11 +61,11 @@ def report_command(
     """Write one self-contained HTML page: scores with intervals, per-label table, label
     confusion, and each document's gold and predicted mentions and claims side by side."""
     from .. import __version__
-    from ..report import build_view, write_html
+    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..present.html import build_view, write_html
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
-    from ..sources import (check_comparable, check_paths, check_spans, load_annotations,
-                           load_corpus_gold)
+    from .inputs import check_comparable, check_paths, check_spans
 
     with user_errors():
         for p in pred:

@@ -83,7 +83,7 @@ def _emit(text: str | bytes, out: Path | None) -> None:
             sys.stdout.buffer.write(text if text.endswith(b"\n") else text + b"\n")
             sys.stdout.buffer.flush()
             return
-        from ..jsonl import atomic_writer
+        from ..io.jsonl import atomic_writer
 
         with atomic_writer(out, "wb") as fh:
             fh.write(text if text.endswith(b"\n") else text + b"\n")
@@ -91,7 +91,7 @@ def _emit(text: str | bytes, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    from ..jsonl import atomic_writer
+    from ..io.jsonl import atomic_writer
 
     with atomic_writer(out) as fh:
         fh.write(text if text.endswith("\n") else text + "\n")
@@ -145,7 +145,7 @@ def score_command(
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     # the command makes millions of small objects and no cycles worth collecting: the cyclic
     # collector would only rescan them over and over (a third of the run on large files)
-    from ..gcpause import collector_paused
+    from ..runtime import collector_paused
 
     with collector_paused():
         _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
@@ -157,10 +157,17 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
            address) -> None:
     from .. import __version__
     from ..engines import ENGINES
-    from ..scoring import TASKS, DuplicateMentionWarning, score
+    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..problems import DuplicateMentionWarning
+    from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
-    from ..sources import (check_comparable, check_labels, check_paths, check_spans,
-                           gold_warnings, load_annotations, load_corpus_gold)
+    from .inputs import (
+        check_comparable,
+        check_labels,
+        check_paths,
+        check_spans,
+        gold_warnings,
+    )
 
     if engine not in ENGINES:
         fail(f"--engine: found {engine!r}, expected local or ray")
@@ -185,7 +192,7 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
                                    resamples, seed, claim_match, matcher_options, gate)
             if report is not None:
                 if plot is not None:
-                    from ..scoring.plots import write_plots
+                    from ..present.plots import write_plots
 
                     for path in write_plots(report, plot):
                         typer.echo(f"wrote {path}", err=True)
@@ -225,11 +232,11 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
                                        warning.lineno)
         error_items = None
         if errors:
-            from ..scoring.errors import error_report
+            from ..present.errors import error_report
 
             error_items = error_report(report, texts)
         if plot is not None:
-            from ..scoring.plots import write_plots
+            from ..present.plots import write_plots
 
             for path in write_plots(report, plot):
                 typer.echo(f"wrote {path}", err=True)
@@ -243,11 +250,12 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
     ``score``); None when the files are not that (a claim, a problem to locate, texts to check
     spans against, mentions not scored), for the usual path to take them."""
     from .. import __version__
-    from ..fastread import read_table
+    from ..io.annotations import AnnotationSet, bundled_texts
+    from ..io.fastread import read_table
+    from ..io.spantable import Vocab
     from ..scoring import score_tables_report
-    from ..scoring.table import Vocab, duplicate_message
-    from ..sources import (AnnotationSet, _bundled_texts, check_comparable_ids, gold_warnings,
-                           label_warnings)
+    from ..scoring.table import duplicate_message
+    from .inputs import check_comparable_ids, gold_warnings, label_warnings
 
     if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
         return None
@@ -259,7 +267,7 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
     header = pred_file.header
     produces = list(header.produces) if header is not None else ["mentions", "claims"]
     gold_table, pred_table = gold_file.table, pred_file.table
-    if "mentions" not in produces or _bundled_texts().keys() & (set(gold_table.doc_ids)
+    if "mentions" not in produces or bundled_texts().keys() & (set(gold_table.doc_ids)
                                                                 | set(pred_table.doc_ids)):
         return None
     gold_shown = str(gold)
@@ -286,7 +294,7 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
 
 def _write_report(report, error_items, format: Format, out: Path | None) -> None:
     if error_items is not None:
-        from ..scoring import errors as errs
+        from ..present import errors as errs
     if format is Format.json:
         data = report.to_dict()
         if error_items is not None:
@@ -323,9 +331,10 @@ def agree_command(
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
 ) -> None:
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
+    from ..io.annotations import load_annotations
     from ..scoring import TASKS
     from ..scoring.agreement import agreement
-    from ..sources import check_paths, check_shared, check_spans, load_annotations
+    from .inputs import check_paths, check_shared, check_spans
 
     with user_errors():
         check_paths(a, b, out)

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..corpus import Document
-from ..extractors.base import Extractor, ExtractorError
+from ..extractors.base import Extractor
+from ..io.corpus import Document
+from ..problems import ExtractorError
 from ..schema import ManifestEntry, Prediction
 
 #: How often Ray restarts a dead worker and retries its batch before the run fails (an

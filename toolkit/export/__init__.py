@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..problems import ImportChangeWarning
 from .tokens import BIO_TAGS, ExportWarning
 
 if TYPE_CHECKING:
@@ -24,17 +25,12 @@ def check_doc_id(file, where: str, doc_id: str) -> str:
     point elsewhere (``../x``, ``a/b``) or hide (``.x``)."""
     import re
 
-    from ..jsonl import InputError
+    from ..problems import InputError
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", doc_id):
         raise InputError(file, f"{where}: doc_id: found {doc_id!r}, expected a plain file name "
                                "(letters, digits, '_', '-', '.'; not starting with '.')")
     return doc_id
-
-
-class ImportChangeWarning(UserWarning):
-    """Something an import changed on the way in: a span trimmed, offsets converted (the CLI
-    prints these as warnings)."""
 
 
 def trim_imported(file, where: str, text: str, start: int, end: int) -> tuple[int, int]:
@@ -45,8 +41,8 @@ def trim_imported(file, where: str, text: str, start: int, end: int) -> tuple[in
     """
     import warnings
 
-    from ..jsonl import InputError
-    from ..validate import show, trimmed
+    from ..checks import trimmed
+    from ..problems import InputError, show
 
     s, e = trimmed(text, start, end)
     if s == e:
@@ -62,8 +58,8 @@ def trim_imported(file, where: str, text: str, start: int, end: int) -> tuple[in
 
 def require_gold(corpus) -> list:
     """The corpus documents, refusing any without gold: an export never skips one silently."""
-    from ..corpus import GOLD_DIR
-    from ..jsonl import InputError
+    from ..io.corpus import GOLD_DIR
+    from ..problems import InputError
 
     for document in corpus:
         if document.gold is None:
@@ -74,10 +70,10 @@ def require_gold(corpus) -> list:
 
 def check_gold(file, where: str, text: str, gold: DocumentGold) -> None:
     """The corpus validator's semantic checks (ids, references, offsets); raise the first."""
-    from ..jsonl import InputError
-    from ..validate import validate_gold
+    from ..checks import document_problems
+    from ..problems import InputError
 
-    problems = validate_gold(gold, text, file)
+    problems = document_problems(gold, text, file)
     if problems:
         p = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..markdown import table
+from ..present.markdown import table
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS
 from .tokens import BIO_TAGS
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..jsonl import InputError
+from ..checks import trimmed
+from ..problems import InputError
 from ..schema import LABELS, DocumentGold
-from ..validate import trimmed
 from . import check_doc_id, check_gold, trim_imported
 
 
@@ -73,7 +73,7 @@ def _as_codepoints(file, line: int, text: str, spans: list, offsets: str) -> lis
     """
     import warnings
 
-    from . import ImportChangeWarning
+    from ..problems import ImportChangeWarning
 
     if offsets == "codepoints" or all(ord(ch) <= 0xFFFF for ch in text):
         return spans
@@ -145,7 +145,7 @@ def _records(path) -> list[tuple[int, Any]]:
     JSON array (Doccano's JSON export, numbered from 1 by position)."""
     from pathlib import Path
 
-    from ..jsonl import iter_jsonl, read_json
+    from ..io.jsonl import iter_jsonl, read_json
 
     try:
         with Path(path).open("rb") as fh:

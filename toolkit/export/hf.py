@@ -39,7 +39,7 @@ from pathlib import Path
 
 from datasets import ClassLabel, Features, List, Value
 
-from ..gcpause import collector_paused
+from ..runtime import collector_paused
 from ..schema import AUTHOR
 from ..text import sentences
 from .tokens import BIO_TAGS, ExportWarning, bio_batch, bio_columns
@@ -262,8 +262,8 @@ def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[
 
 def _documents(corpus):
     """The corpus's documents, one at a time, refusing any without gold (never skipped)."""
-    from ..corpus import GOLD_DIR
-    from ..jsonl import InputError
+    from ..io.corpus import GOLD_DIR
+    from ..problems import InputError
 
     for document in corpus:
         if document.gold is None:
@@ -296,7 +296,7 @@ def previous_files(out: Path, *, force: bool = False) -> set[str]:
     """
     import json
 
-    from ..jsonl import InputError
+    from ..problems import InputError
 
     if not out.exists() or (out.is_dir() and not any(out.iterdir())):
         return set()
@@ -318,7 +318,7 @@ def previous_files(out: Path, *, force: bool = False) -> set[str]:
 
 def _write_marker(out: Path, files) -> None:
     from .. import __version__
-    from ..jsonl import write_json
+    from ..io.jsonl import write_json
 
     write_json(out / MARKER, {"tool": f"ecbench {__version__}", "files": sorted(files)})
 
@@ -328,7 +328,7 @@ def _write_marker(out: Path, files) -> None:
 def _untouched_if_invalid(out: Path):
     """An exit callback that, on ``CorpusError``, puts back the marker ``out`` had and removes
     the (empty) folders the export made."""
-    from ..corpus import CorpusError
+    from ..problems import CorpusError
 
     existed = out.exists()
     marker = out / MARKER
@@ -364,7 +364,7 @@ class _Writers:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from ..jsonl import atomic_writer
+        from ..io.jsonl import atomic_writer
 
         schema = FEATURES[config].arrow_schema  # carries the Features as ``datasets`` reads them
         key = (config, split)
@@ -397,7 +397,7 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     from datasets import DatasetInfo, SplitDict, SplitInfo
     from datasets.info import DatasetInfosDict
 
-    from ..jsonl import atomic_writer
+    from ..io.jsonl import atomic_writer
     from .card import CorpusCounts, render_card
 
     out = Path(out_dir)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..jsonl import InputError
+from ..problems import InputError
 from ..schema import CLAIM_TYPES, LABELS, DocumentGold
 from . import check_doc_id, check_gold, trim_imported
 

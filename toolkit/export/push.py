@@ -14,9 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-
-class PushError(Exception):
-    """A push that cannot go ahead; the message is one line for the user."""
+from ..problems import PushError
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ def files_to_upload(out_dir: str | os.PathLike) -> list[str]:
 def _name_repo_in_card(out: Path, repo_id: str) -> None:
     """Fill the Hub id into a card exported without ``--repo-id``; refuse a card that names
     another repository (its usage snippet would load the wrong dataset)."""
-    from ..jsonl import atomic_writer
+    from ..io.jsonl import atomic_writer
     from .card import REPO_PLACEHOLDER, fill_repo_id, repo_ids_named
 
     card = out / "README.md"

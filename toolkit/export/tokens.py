@@ -162,7 +162,8 @@ def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
 
 def _whitespace_error(text: str, gold: DocumentGold, start: int, end: int) -> ValueError:
     """The one-line error for a span no token boundary can hold (whitespace at an end)."""
-    from ..validate import show, trimmed
+    from ..checks import trimmed
+    from ..problems import show
 
     s, e = trimmed(text, start, end)
     return ValueError(f"{gold.doc_id}: span [{start}:{end}] {show(text[start:end])} starts "

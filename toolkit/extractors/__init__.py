@@ -1,5 +1,6 @@
 """Extractors: the plugin interface, the registry of built-ins and plugins, and the runner."""
 
-from .base import Extractor, ExtractorError, SettingsError
+from ..problems import ExtractorError, SettingsError
+from .base import Extractor
 
 __all__ = ["Extractor", "ExtractorError", "SettingsError"]

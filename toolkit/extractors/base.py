@@ -26,18 +26,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..corpus import Document
+from ..io.corpus import Document
+from ..problems import ExtractorError, SettingsError  # noqa: F401 (the plugin API names them here too)
 from ..schema import Prediction
 
 TASKS = frozenset({"mentions", "claims"})
-
-
-class ExtractorError(Exception):
-    """An extractor cannot be found, configured or started; the message is one line for the user."""
-
-
-class SettingsError(ExtractorError, ValueError):
-    """A setting is unknown or has a value of the wrong type."""
 
 
 class Extractor(ABC):

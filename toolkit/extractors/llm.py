@@ -31,12 +31,19 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
-from ..corpus import Document
-from ..jsonl import atomic_writer
-from ..schema import AUTHOR, PredClaim, PredMention, PredSpan, Prediction
+from ..io.corpus import Document
+from ..io.jsonl import atomic_writer
+from ..problems import ExtractorError
+from ..schema import AUTHOR, PredClaim, Prediction, PredMention, PredSpan
 from .align import METHODS, Aligned, align, alignment_counts
-from .base import Extractor, ExtractorError
-from .llm_prompt import PROMPT_VERSION, MalformedAnswer, build_messages, parse_answer, response_format
+from .base import Extractor
+from .llm_prompt import (
+    PROMPT_VERSION,
+    MalformedAnswer,
+    build_messages,
+    parse_answer,
+    response_format,
+)
 
 #: HTTP statuses worth retrying besides 5xx: request timeout, conflict, rate limit.
 RETRY_STATUSES = frozenset({408, 409, 429})

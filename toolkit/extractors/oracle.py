@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..corpus import Document
+from ..io.corpus import Document
 from ..schema import Prediction
 from .base import Extractor
 

@@ -12,7 +12,8 @@ import os
 import sys
 from importlib.metadata import EntryPoint, entry_points
 
-from .base import Extractor, ExtractorError
+from ..problems import ExtractorError
+from .base import Extractor
 
 GROUP = "ecbench.extractors"
 

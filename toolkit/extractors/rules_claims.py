@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ..corpus import Document
+from ..io.corpus import Document
 from ..schema import AUTHOR, PredClaim, Prediction, PredSpan
 from .base import Extractor
 from .spacy_ner import DEFAULT_MODEL, load_pipeline, pipeline_info

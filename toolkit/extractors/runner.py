@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..corpus import Document
+from ..io.corpus import Document
+from ..problems import ExtractorError
 from ..schema import Prediction, PredictionsHeader
-from .base import Extractor, ExtractorError
+from .base import Extractor
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,8 @@ class _progress:
 
 def documents_from_folder(folder: str | Path, *, language: str = "en") -> list[Document]:
     """Every ``*.txt`` in ``folder`` (sorted) as a Document with no gold; id = file stem.
-    Kept for callers of the old API: ``toolkit.documents.open_documents`` reads every source."""
-    from ..documents import open_documents
+    Kept for callers of the old API: ``toolkit.io.documents.open_documents`` reads every source."""
+    from ..io.documents import open_documents
 
     docs = list(open_documents(folder, language=language))
     if not docs:

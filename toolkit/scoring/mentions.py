@@ -72,7 +72,7 @@ from functools import partial
 from operator import add, attrgetter, itemgetter
 from typing import Literal, NamedTuple
 
-from ..gcpause import collector_paused
+from ..runtime import collector_paused
 from .prf import PRFScore, prf
 
 SCHEMES = ("strict", "exact", "partial", "type")

@@ -489,6 +489,6 @@ def _some(ids: list[str], shown: int = 10) -> str:
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    from ..markdown import table
+    from ..present.markdown import table
 
     return table(header, rows) + "\n"

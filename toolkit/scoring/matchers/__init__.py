@@ -5,7 +5,8 @@
 [1.0]
 """
 
-from .base import ClaimMatcher, MatcherError
+from ...problems import MatcherError
+from .base import ClaimMatcher
 from .registry import available, default_name, get
 
 __all__ = ["ClaimMatcher", "MatcherError", "available", "default_name", "get"]

@@ -19,9 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-
-class MatcherError(ValueError):
-    """A matcher cannot be found, built or run; the message is for the user."""
+from ...problems import MatcherError  # noqa: F401 (matchers raise it)
 
 
 class ClaimMatcher:

@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .base import ClaimMatcher, MatcherError
+from ...problems import MatcherError
+from .base import ClaimMatcher
 
 JUDGE_VERSION = "entail-1"
 SYSTEM = (
@@ -61,7 +62,7 @@ class LLMMatcher(ClaimMatcher):
     default_threshold = 0.75  # both directions
 
     def __init__(self, **settings: Any):
-        from ...extractors.base import SettingsError
+        from ...problems import SettingsError
 
         try:
             from ...extractors.llm import LLMExtractor
@@ -116,7 +117,7 @@ class LLMMatcher(ClaimMatcher):
                            f"{client.settings.model!r}, twice: {problem}")
 
     def similarity(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        from ...extractors.base import ExtractorError
+        from ...problems import ExtractorError
 
         try:
             self._client.setup()

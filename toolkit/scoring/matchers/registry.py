@@ -11,7 +11,8 @@ import importlib
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from .base import ClaimMatcher, MatcherError
+from ...problems import MatcherError
+from .base import ClaimMatcher
 
 GROUP = "ecbench.claim_matchers"
 

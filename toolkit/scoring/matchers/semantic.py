@@ -22,13 +22,14 @@ import hashlib
 import importlib.util
 import os
 import tempfile
-from pathlib import Path
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .base import ClaimMatcher, MatcherError
+from ...problems import MatcherError
+from .base import ClaimMatcher
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 #: the package that ships DEFAULT_MODEL for offline use

@@ -204,7 +204,7 @@ def build_view(systems: Sequence[tuple[str, object]], texts: Mapping[str, str], 
     """The page for ``systems`` (name, Report from ``score()``) over documents with ``texts``.
 
     Every report must carry its match details (a Report rebuilt from JSON has none)."""
-    from .. import __version__
+    from ... import __version__
 
     for name, report in systems:
         if getattr(report, "details", None) is None:

@@ -7,7 +7,7 @@ import io
 import os
 from pathlib import Path
 
-from ..jsonl import atomic_writer
+from ..io.jsonl import atomic_writer
 
 
 def _figure_bytes(fig) -> bytes:

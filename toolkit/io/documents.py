@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Document
-from .jsonl import InputError
-from .schema import ManifestEntry
+from ..problems import InputError
+from ..schema import ManifestEntry
 
 BOM = "\ufeff"
 #: Files that mark a folder written by ``datasets.Dataset(Dict).save_to_disk``.

@@ -17,66 +17,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .jsonl import InputError, atomic_writer, dumps_line
-from .schema import PredClaim, PredictionsHeader, PredMention, Prediction
-from .validate import (Problem, json_problem, pydantic_problems, show, span_problems,
-                       valid_items)
+from ..checks import check_prediction, valid_items
+from ..problems import InputError, Problem, json_problem, pydantic_problems, show, some_ids
+from ..schema import LABELS, PredClaim, PredictionsHeader, PredMention, Prediction
+from .jsonl import atomic_writer, dumps_line
 
 HEADER_KEY = "header"
 
 
 def _is_header(obj: object) -> bool:
     return isinstance(obj, dict) and HEADER_KEY in obj and "doc_id" not in obj
-
-
-def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
-                     claims: list[tuple[int, PredClaim]], text: str | None, shown: str,
-                     record: str, labels: Collection[str] | None = None) -> list[Problem]:
-    """Semantic checks of one line's mentions and claims (indexed as in the line): labels in
-    ``labels``, spans inside ``text`` and equal to it, ids unique. A repeated mention is no
-    error: it is scored as spurious (``duplicate_mentions`` finds them for a warning)."""
-    problems = []
-    for index, m in mentions:
-        if labels is not None and m.label not in labels:
-            problems.append(Problem(shown, record, f"mentions[{index}].label", show(m.label),
-                                    f"one of {', '.join(labels)}"))
-        problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
-                                  m.text, text)
-    for index, c in claims:
-        for field, span in (("span", c.span), ("cue", c.cue)):
-            if span is not None:
-                problems += span_problems(shown, record, f"claims[{index}].{field}", span.start,
-                                          span.end, span.text, text)
-    for key, items in (("mentions", mentions), ("claims", claims)):
-        first_with: dict[str, int] = {}
-        for index, item in items:
-            if item.id is not None and item.id in first_with:
-                problems.append(Problem(shown, record, f"{key}[{index}].id", show(item.id),
-                                        f"a unique id ({key}[{first_with[item.id]}] has it too)"))
-            elif item.id is not None:
-                first_with[item.id] = index
-    return problems
-
-
-def duplicate_mentions(predictions: Iterable[Prediction]) -> list[str]:
-    """One line per document that repeats a mention (same start, end and label): the scorer
-    counts each repeat as a spurious prediction, which a user should hear about."""
-    from operator import attrgetter
-
-    key = attrgetter("start", "end", "label")
-    found = []
-    for prediction in predictions:
-        mentions = prediction.mentions
-        if len(mentions) < 2 or len(set(map(key, mentions))) == len(mentions):
-            continue
-        first: dict[tuple, int] = {}
-        for index, m in enumerate(mentions):
-            if key(m) in first:
-                found.append(f"doc_id {prediction.doc_id}: mentions[{index}] ({m.start}:{m.end} "
-                             f"{m.label}) repeats mentions[{first[key(m)]}]: scored as spurious")
-                break
-            first[key(m)] = index
-    return found
 
 
 def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = None,
@@ -153,6 +103,24 @@ def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = Non
         if first_line_of[doc_id] == number:
             predictions.append((number, prediction))
     return header, predictions, problems
+
+
+def validate_predictions(path: str | os.PathLike, texts: dict[str, str] | None = None,
+                         labels: Collection[str] | None = LABELS) -> list[Problem]:
+    """Every problem of a predictions file; lines whose doc_id is in ``texts`` are checked
+    against that text. ``labels=None`` accepts any label (e.g. before a label mapping)."""
+    _, lines, problems = load_predictions(path, texts=texts, labels=labels)
+    if problems:
+        return problems
+    shown = str(path)
+    ids = sorted({prediction.doc_id for _, prediction in lines})
+    if not ids:  # nothing to score is not "no problems"
+        return [Problem(shown, None, None, "no predictions", "at least one line with a doc_id")]
+    if texts and not set(ids) & texts.keys():
+        return [Problem(shown, None, "doc_id", f"{len(ids)} document(s), none in the corpus "
+                        f"({some_ids(ids)})", f"doc_ids of the corpus ({some_ids(texts)})")]
+    return []
+
 
 
 def read_predictions(path: str | os.PathLike, *, fast: bool = False) -> tuple[

@@ -1,5 +1,8 @@
 """JSON and JSONL files: reading with located errors, writing atomically.
 
+``read_json`` raises the first problem (``InputError``); ``read_json_file`` returns it as a
+``Problem``, for the checks that report every problem of a run.
+
 Every write goes to a temporary file in the target's folder and is renamed into place, so a
 crash or Ctrl-C never leaves a half-written file and never destroys the previous one.
 """
@@ -15,15 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-
-class InputError(Exception):
-    """Bad input, located: file, line or record, field, what was found, what was expected."""
-
-    def __init__(self, file: str | os.PathLike, message: str, line: int | None = None,
-                 field: str | None = None):
-        self.file, self.line, self.field, self.message = str(file), line, field, message
-        where = self.file + (f":{line}" if line is not None else "")
-        super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
+from ..problems import InputError, Problem, json_problem
 
 
 def read_json(path: str | os.PathLike) -> Any:
@@ -38,6 +33,28 @@ def read_json(path: str | os.PathLike) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(path, f"invalid JSON: {e.msg} (column {e.colno})", line=e.lineno) from None
+
+
+def read_json_file(path: str | os.PathLike, shown: str | None = None
+                   ) -> tuple[Any, list[Problem]]:
+    """Parse a JSON file; ``(None, problems)`` if it is missing, not UTF-8 or not JSON."""
+    path, shown = Path(path), shown or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(shown, None, None, "no such file", "a JSON file")]
+    except OSError as e:
+        return None, [Problem(shown, None, None, f"an unreadable file ({e.strerror})",
+                              "a JSON file")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return None, [Problem(shown, f"byte {e.start}", None, f"byte 0x{raw[e.start]:02x}",
+                              "UTF-8 text")]
+    try:
+        return json.loads(text), []
+    except json.JSONDecodeError as e:
+        return None, [json_problem(shown, text, e)]
 
 
 def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, Any]]:

@@ -11,7 +11,7 @@ or a file where a folder should be, and only trying finds those.
 >>> output_file(folder, "the predictions")
 Traceback (most recent call last):
 ...
-toolkit.jsonl.InputError: ...: found a folder, expected a file to write the predictions into
+toolkit.problems.InputError: ...: found a folder, expected a file to write the predictions into
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .jsonl import InputError
+from ..problems import InputError
 
 
 def input_file(path: str | os.PathLike, what: str) -> None:

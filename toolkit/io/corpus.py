@@ -7,7 +7,7 @@ installed wheel; ``$ECBENCH_CORPUS`` or ``--corpus DIR`` choose another)::
     annotations/manifest.json         one ManifestEntry per document (sha256, language, ...)
     annotations/gold/<doc_id>.json    one DocumentGold per document
 
-``load()`` runs the full validation (toolkit.validate) and raises ``CorpusError`` with every
+``load()`` runs the full validation (``validate_corpus``) and raises ``CorpusError`` with every
 problem found; ``load(check=False)`` skips it (the validator itself uses that).
 """
 
@@ -17,18 +17,26 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .schema import DocumentGold, Manifest, ManifestEntry
+from pydantic import ValidationError
+
+from ..checks import seed_problems
+from ..problems import (
+    CorpusError,
+    Problem,
+    item_name,
+    pydantic_problems,
+    record_locator,
+    show,
+)
+from ..schema import DocumentGold, Manifest, ManifestEntry
+from .gold import checked_gold_file
+from .jsonl import read_json, read_json_file
 
 MANIFEST = Path("annotations/manifest.json")
 GOLD_DIR = Path("annotations/gold")
 SEEDS_DIR = Path("seeds")
-
-
-class CorpusError(Exception):
-    def __init__(self, problems: list):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,10 @@ def bundled_root() -> Path:
     the copy a wheel carries as package data (``toolkit/corpus_data``, see setup.py)."""
     from importlib.resources import files
 
-    checkout = Path(__file__).resolve().parents[1]
+    checkout = Path(__file__).resolve().parents[2]
     if (checkout / MANIFEST).is_file():
         return checkout
-    return Path(str(files(__package__) / "corpus_data"))
+    return Path(str(files("toolkit") / "corpus_data"))
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path:
@@ -132,13 +140,9 @@ def _opened(root: str | os.PathLike | None, check: bool) -> tuple[Path, Manifest
     ``load`` and ``stream``: the same validation, the same errors)."""
     root = Path(root) if root is not None else find_root()
     if check:
-        from .validate import validate_corpus
-
         problems = validate_corpus(root)
         if problems:
             raise CorpusError(problems)
-    from .jsonl import read_json
-
     return root, Manifest.model_validate(read_json(root / MANIFEST))
 
 
@@ -150,8 +154,6 @@ def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus
 
 def _read_document(root: Path, entry) -> Document:
     from pydantic import ValidationError
-
-    from .jsonl import read_json
 
     text = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
     gold_path = root / GOLD_DIR / f"{entry.id}.json"
@@ -170,7 +172,7 @@ class CorpusStream:
     kept, so memory does not grow with the corpus (exports of any size). Iterates like
     ``Corpus``. ``check``: each document is validated as it is read (see ``stream``); its
     ``gold`` is then a ``DocumentGold`` or, most often, its light stand-in ``fastgold.Gold``
-    (same attributes and ``model_dump``: see ``validate.checked_gold_file``)."""
+    (same attributes and ``model_dump``: see ``gold.checked_gold_file``)."""
 
     root: Path
     manifest: Manifest
@@ -182,8 +184,6 @@ class CorpusStream:
         return (_read_document(self.root, entry) for entry in self.manifest.documents)
 
     def _checked(self) -> Iterator[Document]:
-        from .validate import checked_document, validate_corpus
-
         for index, entry in enumerate(self.manifest.documents):
             text, gold, problems = checked_document(self.root, index, entry)
             if problems:  # every problem of the corpus, as load() reports them
@@ -202,10 +202,116 @@ def stream(root: str | os.PathLike | None = None, *, check: bool = True) -> Corp
     duplicate ids, stray gold files) raises here."""
     if not check:
         return CorpusStream(*_opened(root, False))
-    from .validate import _read_manifest, corpus_problems, validate_corpus
-
     root = Path(root) if root is not None else find_root()
-    manifest, _, problems = _read_manifest(root)
+    manifest, _, problems = read_manifest(root)
     if manifest is None or problems or corpus_problems(root, manifest):
         raise CorpusError(validate_corpus(root))
     return CorpusStream(root=root, manifest=manifest, check=True)
+
+
+# --- checking a corpus: every problem of the manifest, the seeds and the gold files ----------
+
+
+def read_manifest(root: Path) -> tuple[Manifest | None, Any, list[Problem]]:
+    shown = str(root / MANIFEST)
+    data, problems = read_json_file(root / MANIFEST, shown)
+    if data is None:
+        return None, None, problems
+    try:
+        return Manifest.model_validate(data, strict=True), data, []
+    except ValidationError as e:
+        return None, data, pydantic_problems(shown, e, record_locator(data))
+
+
+def corpus_texts(root: str | os.PathLike) -> dict[str, str]:
+    """doc_id -> seed text for every readable seed the manifest lists (best effort, no checks)."""
+    root = Path(root)
+    manifest, _, _ = read_manifest(root)
+    texts = {}
+    for entry in manifest.documents if manifest else ():
+        try:
+            texts[entry.id] = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
+        except (OSError, UnicodeDecodeError):
+            pass  # validate_corpus reports these
+    return texts
+
+
+def validate_corpus(root: str | os.PathLike) -> list[Problem]:
+    """Every check of a corpus folder: manifest, seeds (bytes and sha256), gold files."""
+    root = Path(root)
+    if not root.is_dir():
+        return [Problem(str(root), None, None,
+                        "a file" if root.exists() else "no such folder",
+                        f"a corpus folder (one holding {MANIFEST})")]
+    manifest, _, problems = read_manifest(root)
+    if manifest is None:
+        return problems
+    for index, entry, duplicate in _manifest_entries(root, manifest):
+        problems += [duplicate] if duplicate else checked_document(root, index, entry)[2]
+    return problems + _stray_gold_files(root, {e.id for e in manifest.documents})
+
+
+def corpus_problems(root: Path, manifest: Manifest) -> list[Problem]:
+    """The problems of ``validate_corpus`` that reading no document finds (duplicate ids, stray
+    gold files): with ``checked_document`` per document, a reader checks the corpus as it
+    reads it."""
+    problems = [duplicate for _, _, duplicate in _manifest_entries(root, manifest) if duplicate]
+    return problems + _stray_gold_files(root, {e.id for e in manifest.documents})
+
+
+def _manifest_entries(root: Path, manifest: Manifest):
+    """``(index, entry, problem)`` per manifest document: ``problem`` says the id was listed
+    before (the entry is then not read), else None."""
+    manifest_shown = str(root / MANIFEST)
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(manifest.documents):
+        if entry.id in seen:
+            yield index, entry, Problem(manifest_shown, item_name("documents", index, entry), "id",
+                                        show(entry.id),
+                                        f"a unique id (documents[{seen[entry.id]}] has it too)")
+        else:
+            seen[entry.id] = index
+            yield index, entry, None
+
+
+def checked_document(root: Path, index: int, entry
+                     ) -> tuple[str | None, DocumentGold | None, list[Problem]]:
+    """One manifest entry's seed and gold, read once and checked as ``validate_corpus`` does:
+    ``(text, gold, problems)``, the text and gold None where unreadable."""
+    manifest_shown = str(root / MANIFEST)
+    record = item_name("documents", index, entry)
+    problems: list[Problem] = []
+    seed_path = root / SEEDS_DIR / f"{entry.id}.txt"
+    text = None
+    try:
+        raw = seed_path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(manifest_shown, record, "id", show(entry.id),
+                                f"the id of a seed file ({seed_path} does not exist)"))
+    else:
+        problems += seed_problems(raw, str(seed_path), entry.sha256, manifest_shown)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # reported by seed_problems; gold offsets go unchecked
+
+    gold_path = root / GOLD_DIR / f"{entry.id}.json"
+    if not gold_path.is_file():
+        problems.append(Problem(str(gold_path), None, None, "no such file",
+                                f"the gold annotations of document {entry.id} "
+                                f"(listed in {manifest_shown})"))
+        return text, None, problems
+    gold, found = checked_gold_file(gold_path, text, entry.id)
+    return text, gold, problems + found
+
+
+def _stray_gold_files(root: Path, seen) -> list[Problem]:
+    manifest_shown = str(root / MANIFEST)
+    problems = []
+    gold_dir = root / GOLD_DIR
+    for gold_path in sorted(gold_dir.glob("*.json")) if gold_dir.is_dir() else ():
+        if gold_path.stem not in seen:
+            problems.append(Problem(str(gold_path), None, None,
+                                    f"a gold file for {show(gold_path.stem)}",
+                                    f"only gold files of documents listed in {manifest_shown}"))
+    return problems

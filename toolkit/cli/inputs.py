@@ -1,98 +1,24 @@
-"""Read annotations from wherever they are, in the prediction shape the scorer takes.
+"""The checks ``score``, ``report`` and ``agree`` make on their inputs before any scoring.
 
-A source is a corpus folder (one holding ``annotations/manifest.json``), a gold JSON file, a
-folder of gold JSON files, or a predictions-shape JSONL file. Texts are attached where they are
-known (the corpus's own, or the bundled corpus's for matching document ids), and the source is
-recorded with sha256s for the report's provenance. Bad input raises ``InputError`` or
-``CorpusError`` naming the file and what was wrong.
+The same rules whatever form gold and predictions came in: paths exist and outputs are
+writable, spans fit their texts, the two sides share documents, ``--labels`` names labels that
+occur. Each failure raises ``InputError`` (one located line); each ``*_warnings`` function
+returns the lines to print as warnings.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import MANIFEST, CorpusError, find_root, load
-from .jsonl import InputError, read_json
-from .predictions import read_predictions
-from .schema import DocumentGold, Prediction, PredictionsHeader
-from .validate import corpus_texts, validate_gold_file
-
-
-@dataclass
-class AnnotationSet:
-    """Documents in the prediction shape, read from one path, with what is known about them."""
-
-    predictions: list[Prediction]
-    texts: dict[str, str]
-    header: PredictionsHeader | None  # of a predictions file
-    source: dict
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def load_corpus_gold(root: Path | None = None) -> AnnotationSet:
-    """The gold of a corpus (default: the bundled one) with its texts."""
-    corpus = load(root)
-    docs = [d for d in corpus if d.gold is not None]
-    return AnnotationSet(
-        predictions=[d.gold.as_prediction() for d in docs],
-        texts={d.id: d.text for d in corpus},
-        header=None,
-        source={"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}},
-    )
-
-
-def _bundled_texts() -> dict[str, str]:
-    """Texts of the bundled (or $ECBENCH_CORPUS) corpus, best effort: {} when there is none."""
-    try:
-        return corpus_texts(find_root())
-    except (InputError, CorpusError, OSError, ValueError):  # no readable corpus: texts unknown
-        return {}
-
-
-def _read_gold_files(paths: list[Path]) -> list[Prediction]:
-    gold = []
-    for path in paths:
-        problems = validate_gold_file(path, None)
-        if problems:
-            raise CorpusError(problems)
-        gold.append(DocumentGold.model_validate(read_json(path)).as_prediction())
-    return gold
-
-
-def load_annotations(path: Path, *, fast: bool = False) -> AnnotationSet:
-    """Read a predictions-shape JSONL file, a gold JSON file, a folder of gold JSON files or a
-    corpus folder (one holding annotations/manifest.json). ``fast``: see ``read_predictions``."""
-    if path.is_dir():
-        if (path / MANIFEST).is_file():
-            return load_corpus_gold(path)
-        files = sorted(path.glob("*.json"))
-        if not files:
-            raise InputError(path, "found a folder with no annotations/manifest.json and no *.json "
-                             "gold files, expected a corpus folder or a folder of gold files")
-        predictions = _read_gold_files(files)
-        source = {"gold_folder": str(path), "sha256": {p.name: _sha256(p) for p in files}}
-    elif path.is_file() and path.suffix == ".json":
-        predictions = _read_gold_files([path])
-        source = {"gold_file": str(path), "sha256": _sha256(path)}
-    elif path.is_file():
-        header, predictions = read_predictions(path, fast=fast)
-        source = {"file": str(path), "sha256": _sha256(path)}
-        return AnnotationSet(predictions, _known_texts(predictions), header, source)
-    else:
-        raise InputError(path, "no such file or folder")
-    return AnnotationSet(predictions, _known_texts(predictions), None, source)
+from ..io.annotations import AnnotationSet
+from ..problems import InputError, some_ids
 
 
 def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
                 plot: Path | None = None) -> None:
     """The paths of ``score``/``agree``, before any reading: sources exist, the output is
     writable and is neither source, the chart folder can be made."""
-    from .paths import output_file, output_folder
+    from ..io.paths import output_file, output_folder
 
     for source in (pred, gold):
         if source is not None and not source.exists():
@@ -103,30 +29,11 @@ def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
         output_folder(plot, "the charts")
 
 
-def _known_texts(predictions) -> dict[str, str]:
-    """Bundled-corpus texts of the documents that are in the corpus (by doc_id)."""
-    ids = {p.doc_id for p in predictions}
-    if not ids:
-        return {}
-    return {d: t for d, t in _bundled_texts().items() if d in ids}
-
-
-# --- checks before scoring: the same rules whatever path the annotations came by ----------------
-
-SHOWN_IDS = 5  # ids listed in a message; the rest are counted
-
-
-def some_ids(ids) -> str:
-    """``a, b, c, d, e and 118 more``: a message stays one short line for any corpus size."""
-    ids = sorted(ids)
-    shown = ", ".join(ids[:SHOWN_IDS])
-    return shown + (f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else "")
-
-
 def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> list:
     """Every span checked against its document's text (where known): offsets inside it, start
     before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch."""
-    from .validate import Problem, span_problems
+    from ..checks import span_problems
+    from ..problems import Problem
 
     problems = []
     for pred in annotations.predictions:
@@ -205,8 +112,8 @@ def check_labels(labels: list[str] | None, gold: AnnotationSet, pred: Annotation
     missing is a warning."""
     if labels is None:
         return []
-    from .scoring.labels import relabel
-    from .scoring.mentions import MentionSpan
+    from ..scoring.labels import relabel
+    from ..scoring.mentions import MentionSpan
 
     present = {s.label for side in (gold, pred) for p in side.predictions
                for s in relabel(MentionSpan.all_of(p.mentions), label_map=label_map)}

@@ -17,7 +17,7 @@ def _environment():
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("toolkit.report", "templates"),
+        loader=jinja2.PackageLoader("toolkit.present.html", "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
     env.filters["num"] = _num
@@ -56,7 +56,7 @@ def render_html(view: ReportView) -> str:
 
 def write_html(path: str | os.PathLike, view: ReportView) -> Path:
     """Write the page atomically (temp file, then rename)."""
-    from ..jsonl import atomic_writer
+    from ...io.jsonl import atomic_writer
 
     with atomic_writer(path) as fh:
         fh.write(render_html(view))

@@ -48,7 +48,7 @@ def read_fast(raw: bytes) -> tuple[Any, list[FastPrediction]] | None:
     caller then takes the located path, which finds and names the problem)."""
     from pydantic import ValidationError
 
-    from .schema import PredClaim, PredictionsHeader
+    from ..schema import PredClaim, PredictionsHeader
 
     lines = [line for line in raw.split(b"\n") if line.strip()]
     header = None
@@ -84,7 +84,7 @@ _BLOCK = 8 << 20  # bytes read at a time: the records of one block are alive at 
 
 
 class TableFile(msgspec.Struct):
-    """A predictions-shape file read into a span table (``scoring.table.SpanTable``)."""
+    """A predictions-shape file read into a span table (``io.spantable.SpanTable``)."""
 
     header: Any
     table: Any
@@ -100,8 +100,8 @@ def read_table(path, vocab) -> TableFile | None:
 
     from pydantic import ValidationError
 
-    from .schema import PredictionsHeader
-    from .scoring.table import SpanTable
+    from ..schema import PredictionsHeader
+    from .spantable import SpanTable
 
     digest = hashlib.sha256()
     parts, seen, header, first, carry = [], set(), None, True, b""
@@ -165,7 +165,7 @@ def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
     """One block's records as a SpanTable, with ``read_fast``'s checks; None where it gives up."""
     import numpy as np
 
-    from .scoring.table import SpanTable
+    from .spantable import SpanTable
     doc_ids = [r.doc_id for r in records]
     before = len(seen)
     seen.update(doc_ids)

@@ -1,0 +1,86 @@
+"""Span tables: the mentions of many documents as numpy columns, one row per span.
+
+A large predictions file is millions of spans; as Python objects they cost seconds and
+gigabytes before any scoring starts. ``io.fastread.read_table`` reads a file straight into a
+``SpanTable`` and ``scoring.table`` scores it in bulk. Labels and entity ids are coded as small
+integers by a ``Vocab`` that the gold and predicted tables share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class _Codes(dict):
+    """str -> code, a new string getting the next code (``map(codes.__getitem__, ...)`` codes a
+    column at C speed)."""
+
+    def __missing__(self, key):
+        code = self[key] = len(self)
+        return code
+
+
+class Vocab:
+    """Label and entity-id strings as small integers, shared by the gold and predicted tables."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, int] = _Codes()
+        self.entities: dict[str, int] = _Codes()
+
+    def label_codes(self, labels) -> np.ndarray:
+        return np.fromiter(map(self.labels.__getitem__, labels), dtype=np.int32)
+
+    def entity_codes(self, entities) -> np.ndarray:
+        """-1 for None (no entity id)."""
+        codes = self.entities.__getitem__
+        return np.fromiter((-1 if e is None else codes(e) for e in entities), dtype=np.int32)
+
+    def label_names(self) -> list[str]:
+        return list(self.labels)
+
+    def entity_names(self) -> list[str]:
+        return list(self.entities)
+
+
+@dataclass
+class SpanTable:
+    """The mentions of some documents as columns: rows ``offsets[k]:offsets[k + 1]`` are the
+    spans of ``doc_ids[k]``, in their order in the file."""
+
+    doc_ids: list[str]
+    offsets: np.ndarray  # int64, len(doc_ids) + 1
+    start: np.ndarray    # int64
+    end: np.ndarray      # int64
+    label: np.ndarray    # int32, Vocab.labels codes
+    entity: np.ndarray   # int32, Vocab.entities codes (-1: no entity id)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, error) of failed lines
+
+    @classmethod
+    def of(cls, spans_by_doc: Mapping[str, Sequence[tuple]], vocab: Vocab) -> SpanTable:
+        """A table from doc id -> (start, end, label, entity) tuples (tests, small inputs)."""
+        rows = [s for spans in spans_by_doc.values() for s in spans]
+        lengths = [len(spans) for spans in spans_by_doc.values()]
+        return cls(list(spans_by_doc), np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))),
+                   np.array([r[0] for r in rows], dtype=np.int64),
+                   np.array([r[1] for r in rows], dtype=np.int64),
+                   vocab.label_codes(r[2] for r in rows),
+                   vocab.entity_codes(r[3] if len(r) > 3 else None for r in rows))
+
+    @classmethod
+    def concat(cls, parts: Sequence[SpanTable]) -> SpanTable:
+        if len(parts) == 1:
+            return parts[0]
+        sizes = [len(p.start) for p in parts]
+        shifts = np.cumsum([0] + sizes[:-1])
+        offsets = np.concatenate([[0]] + [p.offsets[1:] + s for p, s in zip(parts, shifts)])
+        return cls([d for p in parts for d in p.doc_ids], offsets,
+                   *(np.concatenate([getattr(p, name) for p in parts])
+                     for name in ("start", "end", "label", "entity")),
+                   failed=[f for p in parts for f in p.failed])
+
+    def rows_doc(self) -> np.ndarray:
+        """The document index (into ``doc_ids``) of each row."""
+        return np.repeat(np.arange(len(self.doc_ids), dtype=np.int64), np.diff(self.offsets))
