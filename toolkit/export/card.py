@@ -269,8 +269,8 @@ def _agreement_rows(agreement: Mapping) -> list[list[str]]:
     rows = [[f"mentions, {scheme} F1", _fmt(scores["f1"])] for scheme, scores in m.items()]
     for label, value in (("entity-level F1", agreement.get("entities", {}).get("f1")),
                          ("Cohen's kappa over token labels", agreement.get("kappa")),
-                         ("claims F1 (span IoU threshold "
-                          f"{claims.get('threshold', '?')})", claims.get("f1")),
+                         (f"claims F1 (span IoU threshold {claims.get('threshold', '?')})",
+                          claims.get("f1")),
                          ("claimant agreement", claims.get("claimant_agreement")),
                          ("type agreement", claims.get("type_agreement")),
                          ("check-worthiness agreement", claims.get("checkworthy_agreement")),

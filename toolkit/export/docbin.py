@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from ..text import blank_english
+from . import require_gold
 from .tokens import ExportWarning, gold_doc, sentence_bounds
 
 KEY = "ecbench"
@@ -57,8 +58,6 @@ def document_doc(text: str, gold):
 def corpus_to_docbin_bytes(corpus) -> tuple[bytes, list[ExportWarning]]:
     """The serialised DocBin of every gold document, and the export warnings."""
     from spacy.tokens import DocBin
-
-    from . import require_gold
 
     docbin, warnings = DocBin(store_user_data=True), []
     for document in require_gold(corpus):

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..problems import InputError
 from ..schema import CLAIM_TYPES, LABELS, DocumentGold
-from . import check_doc_id, check_gold, trim_imported
+from . import check_doc_id, check_gold, require_gold, trim_imported
 
 MENTION, CLAIM, CUE = "label", "claim", "cue"
 MODEL_VERSION = "ecbench-gold"
@@ -99,8 +99,6 @@ def gold_to_task(text: str, gold: DocumentGold) -> dict:
 
 
 def corpus_to_tasks(corpus) -> list[dict]:
-    from . import require_gold
-
     return [gold_to_task(d.text, d.gold) for d in require_gold(corpus)]
 
 
