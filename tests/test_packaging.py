@@ -55,8 +55,8 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_carries_the_corpus_and_py_typed(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "toolkit/py.typed" in names
-    # the Jinja2 templates: the HTML page's and the dataset card's prose
-    assert {"toolkit/present/html/templates/report.html.j2",
+    # the Jinja2 templates: the HTML page and the dataset card's prose
+    assert {"toolkit/present/html/templates/page.html.j2",
             "toolkit/export/templates/card.md.j2"} <= names
     corpus = [n.removeprefix("toolkit/corpus_data/") for n in names
               if n.startswith("toolkit/corpus_data/")]

@@ -28,7 +28,7 @@ DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
 REFERENCE_EXTRACTORS = ("gold", "empty")
 LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
 LEADERBOARD = "LEADERBOARD.md"
-REPORT_HTML = "report.html"
+HTML_PAGE = "report.html"  # the HTML page of the run (present.html)
 SCHEMES = ("strict", "exact", "partial", "type")
 
 
@@ -233,12 +233,12 @@ def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[s
     return path, rows
 
 
-def write_report_html(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
-                      corpus: Corpus) -> Path:
+def write_html_page(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
+                    corpus: Corpus) -> Path:
     """``report.html``: this run's systems on one page, gold and predictions side by side."""
     from .present.html import build_view, write_html
 
     texts = {d.id: d.text for d in corpus if d.gold is not None}
     view = build_view(reports, texts, title="ecbench benchmark",
                       scored_on=f"the corpus at {corpus.root} ({len(texts)} gold document(s))")
-    return write_html(Path(results_dir) / REPORT_HTML, view)
+    return write_html(Path(results_dir) / HTML_PAGE, view)

@@ -164,7 +164,7 @@ def benchmark(
         leaderboard_table,
         save_result,
         write_leaderboard,
-        write_report_html,
+        write_html_page,
     )
     from ..io.paths import output_folder
 
@@ -186,7 +186,7 @@ def benchmark(
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
             reports.append((name, report))
         board, rows = write_leaderboard(results_dir)
-        page = write_report_html(results_dir, reports, loaded)
+        page = write_html_page(results_dir, reports, loaded)
     out().print(leaderboard_table(rows))
     for path in (*written, board, page):  # last: what was written, one path a line
         out().print(f"wrote {path}", highlight=False, soft_wrap=True)

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from ..schema import DocumentGold
 from ..text import blank_english
 from . import require_gold
 from .tokens import ExportWarning, gold_doc, sentence_bounds
@@ -85,8 +86,6 @@ def _plain(value):
 
 def doc_to_gold(doc):
     """Our ``DocumentGold`` from a Doc written by ``document_doc``."""
-    from ..schema import DocumentGold
-
     data = _plain(doc.user_data.get(KEY))
     if data is None:
         raise ValueError(f"Doc {doc.text[:40]!r}...: user_data has no {KEY!r} record; "
