@@ -1,4 +1,8 @@
-"""Commands: ``ecbench extract``, ``ecbench extractors``, ``ecbench benchmark``."""
+"""Commands: ``ecbench extract``, ``ecbench extractors``, ``ecbench benchmark``.
+
+Thin: build the extractor, read the documents, call ``extractors.runner.run`` (which runs the
+batches on the engine ``--engine`` names) or ``benchmark``, write the predictions or results.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ def err():
     from rich.console import Console
 
     return Console(stderr=True)
+
 
 ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="registered name or module:Class")]
 SetOpt = Annotated[Optional[list[str]], typer.Option(
@@ -70,13 +75,12 @@ def extract(
     """Run an extractor and write a predictions file (header line with provenance, then one line
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
+    from ..engines import ENGINES
     from ..extractors.runner import run
     from ..io.predictions import check_predictions_target, write_predictions
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
-    from ..engines import ENGINES
-
     if engine not in ENGINES:
         fail(f"--engine: found {engine!r}, expected local or ray")
     if address is not None and engine != "ray":
