@@ -167,8 +167,8 @@ def benchmark(
         default_results_dir,
         leaderboard_table,
         save_result,
-        write_leaderboard,
         write_html_page,
+        write_leaderboard,
     )
     from ..io.paths import output_folder
 
