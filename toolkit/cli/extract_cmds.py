@@ -7,7 +7,7 @@ batches on the engine ``--engine`` names) or ``benchmark``, write the prediction
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,9 +27,9 @@ def err():
 
 
 ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="registered name or module:Class")]
-SetOpt = Annotated[Optional[list[str]], typer.Option(
+SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", "-s", help="extractor setting as key=value (repeatable); see `ecbench extractors`")]
-CorpusOpt = Annotated[Optional[Path], typer.Option(
+CorpusOpt = Annotated[Path | None, typer.Option(
     help="corpus root (default: $ECBENCH_CORPUS or the nearest folder with annotations/manifest.json)")]
 BatchOpt = Annotated[int, typer.Option(min=1, help="documents per extract() call")]
 WorkersOpt = Annotated[int, typer.Option(min=1, help="processes (only for parallel-safe extractors)")]
@@ -37,7 +37,7 @@ ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
 EngineOpt = Annotated[str, typer.Option(
     help="local (this process, or --workers processes) or ray (a Ray cluster, or this machine's "
     "cores; needs the ray extra)")]
-AddressOpt = Annotated[Optional[str], typer.Option(
+AddressOpt = Annotated[str | None, typer.Option(
     help="--engine ray: the cluster to join (e.g. ray://head:10001 or auto); default: start Ray here")]
 
 
@@ -58,13 +58,13 @@ def extract(
     extractor: ExtractorOpt,
     set_: SetOpt = None,
     corpus: CorpusOpt = None,
-    docs: Annotated[Optional[Path], typer.Option(
+    docs: Annotated[Path | None, typer.Option(
         help="documents instead of the corpus: a folder of .txt, a JSONL or parquet file, a folder "
         "of parquet files, or a local Hugging Face dataset folder")] = None,
     id_column: Annotated[str, typer.Option(help="--docs records: the id field")] = "id",
     text_column: Annotated[str, typer.Option(help="--docs records: the text field")] = "text",
-    split: Annotated[Optional[str], typer.Option(help="--docs Hugging Face dataset: the split")] = None,
-    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="predictions file to write "
+    split: Annotated[str | None, typer.Option(help="--docs Hugging Face dataset: the split")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="predictions file to write "
                                                      "(default: <extractor>.predictions.jsonl)")] = None,
     batch_size: BatchOpt = 32,
     workers: WorkersOpt = 1,
@@ -147,10 +147,10 @@ def list_extractors():
 
 @app.command()
 def benchmark(
-    extractor: Annotated[Optional[list[str]], typer.Option(
+    extractor: Annotated[list[str] | None, typer.Option(
         "--extractor", "-e", help="extractor to run (repeatable; default: spacy and rules-claims, "
         "plus llm when ECBENCH_LLM_BASE_URL is set, and the reference rows gold and empty)")] = None,
-    results_dir: Annotated[Optional[Path], typer.Option(
+    results_dir: Annotated[Path | None, typer.Option(
         help="where <extractor>.json, LEADERBOARD.md and report.html go (default: "
              "benchmarks/results beside the corpus found as --corpus says; for the corpus an "
              "installed wheel carries, under the working directory)")] = None,
