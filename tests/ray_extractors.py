@@ -54,3 +54,13 @@ class StopsTheRun(CapsNER):
         from toolkit.problems import ExtractorError
 
         raise ExtractorError("the endpoint went away")
+
+
+def refusing_stage(gold, pred, doc_ids, texts):
+    """A scoring stage that refuses its first document (an InputError), or raises KeyError on
+    d05 alone (a bug): what the engines must pass on as they are."""
+    from toolkit.problems import InputError
+
+    if list(doc_ids) == ["d05"]:
+        raise KeyError("d05")
+    raise InputError("gold.jsonl", f"found {doc_ids[0]}, expected a span", line=3, field="mentions")

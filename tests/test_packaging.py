@@ -55,6 +55,9 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_carries_the_corpus_and_py_typed(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "toolkit/py.typed" in names
+    # the Jinja2 templates: the HTML page and the dataset card's prose
+    assert {"toolkit/present/html/templates/page.html.j2",
+            "toolkit/export/templates/card.md.j2"} <= names
     corpus = [n.removeprefix("toolkit/corpus_data/") for n in names
               if n.startswith("toolkit/corpus_data/")]
     expected = {p.relative_to(REPO).as_posix() for d in ("seeds", "annotations/gold")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from toolkit import engines
 from toolkit.cli import app
 from toolkit.extractors.runner import run
 from toolkit.io.corpus import Document
@@ -108,12 +109,12 @@ def test_extract_command_on_ray_writes_the_local_file(ray_session, tmp_path):
 def test_scoring_on_ray_equals_the_local_engine(ray_session):
     from scoring_data import generated
 
-    from toolkit.engines.ray import score_engine
     from toolkit.scoring import score
 
     gold, pred, texts = generated(1500, seed=7)
     local = score(gold, pred, texts, n_resamples=300)
-    on_ray = score(gold, pred, texts, n_resamples=300, engine=score_engine(batch_size=200))
+    on_ray = score(gold, pred, texts, n_resamples=300,
+                   engine=engines.get("ray", score_batch_size=200).score)
     assert on_ray.to_dict() == local.to_dict()
     n_docs = len({p.doc_id for p in gold} | {p.doc_id for p in pred})
     assert local.confidence["unit"] == "document" and local.confidence["n_units"] == n_docs > 1000
@@ -143,7 +144,9 @@ def test_score_command_on_ray_writes_the_local_report(ray_session, tmp_path):
 
 
 def test_a_bad_span_on_ray_is_the_local_error(ray_session):
-    from toolkit.engines.ray import score_engine
+    from toolkit.engines.ray import (
+        score_engine,  # the score command's way in: the same engine
+    )
     from toolkit.schema import Prediction, PredMention
     from toolkit.scoring import score
 
@@ -155,3 +158,20 @@ def test_a_bad_span_on_ray_is_the_local_error(ray_session):
     with pytest.raises(ValueError) as on_ray:
         score(gold, pred, n_resamples=10, engine=score_engine(batch_size=8))
     assert str(on_ray.value) == str(local.value) and "d07" in str(local.value)
+
+
+def test_an_error_the_stage_raises_in_a_worker_is_raised_as_itself(ray_session):
+    """Not an ExtractorError: the scorer's own error, with the worker's message, as locally."""
+    from ray_extractors import refusing_stage
+
+    from toolkit.problems import ExtractorError, InputError
+
+    ids = [f"d{i:02d}" for i in range(12)]
+    with pytest.raises(InputError) as local:
+        engines.get("local").score(refusing_stage, ids, {}, {}, {})
+    with pytest.raises(InputError) as on_ray:
+        engines.get("ray", score_batch_size=4).score(refusing_stage, ids, {}, {}, {})
+    assert str(on_ray.value) == str(local.value) == "gold.jsonl:3: mentions: found d00, expected a span"
+    assert not isinstance(on_ray.value, ExtractorError)
+    with pytest.raises(KeyError, match="d05"):  # a bug in a stage is not dressed up either
+        engines.get("ray", score_batch_size=4).score(refusing_stage, ["d05"], {}, {}, {})

@@ -10,7 +10,7 @@ from test_score import TEXT, corpus, gold_doc
 
 from toolkit.present.errors import (
     KINDS,
-    error_report,
+    error_listing,
     errors_tables,
     errors_to_dict,
     errors_to_text,
@@ -181,8 +181,8 @@ def test_markdown_names_skipped_tasks_and_one_sided_documents():
     assert "without predictions (all missed): a" in md and "without gold (all spurious): b" in md
 
 
-def test_error_report_groups_every_mistake_in_its_sentence(flawed):
-    errors = error_report(flawed, {"d1": TEXT})
+def test_error_listing_groups_every_mistake_in_its_sentence(flawed):
+    errors = error_listing(flawed, {"d1": TEXT})
     assert list(errors) == [k for k in KINDS if k in errors]
     assert {k: len(v) for k, v in errors.items()} == {
         "missed": 1, "spurious": 1, "wrong_label": 1, "wrong_boundary": 1,
@@ -207,11 +207,11 @@ def test_error_report_groups_every_mistake_in_its_sentence(flawed):
     assert "[[<<Kim>> Jong Un]]" in console.export_text()  # brackets printed, not eaten as markup
 
 
-def test_error_report_without_texts_and_without_details(flawed):
-    errors = error_report(flawed, None)
+def test_error_listing_without_texts_and_without_details(flawed):
+    errors = error_listing(flawed, None)
     assert errors["missed"][0].context is None and "(text unknown)" in errors_to_text(errors)
     with pytest.raises(ValueError, match="no match details"):
-        error_report(Report.from_dict(flawed.to_dict()), {"d1": TEXT})
+        error_listing(Report.from_dict(flawed.to_dict()), {"d1": TEXT})
 
 
 def test_mark_in_context_handles_nesting_and_multiple_sentences():

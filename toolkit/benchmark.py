@@ -19,8 +19,10 @@ from typing import Any
 from .extractors.base import Extractor
 from .extractors.runner import RunResult, run
 from .io.corpus import Corpus
+from .io.jsonl import atomic_writer, read_json, write_json
 from .present import markdown
-from .problems import ExtractorError
+from .present.html import build_view, write_html
+from .problems import ExtractorError, InputError
 from .schema import Prediction
 
 DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
@@ -28,7 +30,7 @@ DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
 REFERENCE_EXTRACTORS = ("gold", "empty")
 LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
 LEADERBOARD = "LEADERBOARD.md"
-REPORT_HTML = "report.html"
+HTML_PAGE = "report.html"  # the HTML page of the run (present.html)
 SCHEMES = ("strict", "exact", "partial", "type")
 
 
@@ -62,6 +64,7 @@ def result_filename(extractor: str) -> str:
 def benchmark_one(extractor: Extractor, corpus: Corpus, *, batch_size: int = 32, workers: int = 1,
                   progress: bool = False, n_resamples: int = 1000):
     """Run ``extractor`` over the corpus documents that have gold and score it: ``(run, report)``."""
+    # the scorer (scipy, scikit-learn) only here: `extract` imports this module too
     from .scoring import score
 
     docs = [d for d in corpus if d.gold is not None]
@@ -199,8 +202,6 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
 
 
 def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[str, Any]) -> Path:
-    from .io.jsonl import write_json
-
     path = Path(results_dir) / result_filename(extractor)
     write_json(path, result)
     return path
@@ -208,9 +209,6 @@ def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[
 
 def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
     """Every ``*.json`` score report in the folder, by file stem; a bad file is an InputError."""
-    from .io.jsonl import read_json
-    from .problems import InputError
-
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
         data = read_json(path)
@@ -224,8 +222,6 @@ def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
 
 def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[str, Any]]]:
     """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``."""
-    from .io.jsonl import atomic_writer
-
     rows = leaderboard_rows(load_results(results_dir))
     path = Path(results_dir) / LEADERBOARD
     with atomic_writer(path) as fh:
@@ -233,12 +229,10 @@ def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[s
     return path, rows
 
 
-def write_report_html(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
-                      corpus: Corpus) -> Path:
+def write_html_page(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
+                    corpus: Corpus) -> Path:
     """``report.html``: this run's systems on one page, gold and predictions side by side."""
-    from .present.html import build_view, write_html
-
     texts = {d.id: d.text for d in corpus if d.gold is not None}
     view = build_view(reports, texts, title="ecbench benchmark",
                       scored_on=f"the corpus at {corpus.root} ({len(texts)} gold document(s))")
-    return write_html(Path(results_dir) / REPORT_HTML, view)
+    return write_html(Path(results_dir) / HTML_PAGE, view)

@@ -1,5 +1,5 @@
 """Sentence boundaries, shared by the scorer (sentence-level claims, bootstrap units), the
-error report and the exports. Rule-based (spaCy's sentencizer on a blank pipeline), so it is
+error listing and the exports. Rule-based (spaCy's sentencizer on a blank pipeline), so it is
 fast, deterministic and needs no model."""
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """The ``ecbench`` command: a thin typer layer over the toolkit's functions.
 
 Each command module registers its commands on ``app``; none of them holds logic that the
-Python API lacks.
+Python API lacks. ``ecbench --help`` imports every command module, so they import the toolkit
+(pydantic, numpy, the scorer) inside the commands, not at the top. What every command shares is
+here: one-line errors (``fail``, ``user_errors``), warnings (``warn``), ``--labels``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -53,6 +55,9 @@ class LazyConsole:
         return getattr(self._console, name)
 
 
+_stderr = LazyConsole(stderr=True, highlight=False)
+
+
 def _print_version(value: bool) -> None:
     if value:
         from .. import __version__
@@ -83,6 +88,29 @@ def fail(message: str, code: int = 1) -> NoReturn:
     Console(stderr=True, highlight=False).print(Text.assemble(("error: ", "red"), message),
                                                 soft_wrap=True)
     raise typer.Exit(code)
+
+
+def warn(warnings: Iterable) -> None:
+    """Print each warning as one ``warning: ...`` line on stderr (one print for all of them:
+    rich's per-call cost was a second on a large corpus)."""
+    from rich.text import Text
+
+    lines = Text()
+    for w in warnings:
+        lines.append("warning: ", "yellow")
+        lines.append(f"{w}\n")
+    if lines:
+        _stderr.print(lines, soft_wrap=True, end="")
+
+
+def parse_labels(value: str | None) -> list[str] | None:
+    """``--labels PERSON,ORG`` as a list (None: not given); an empty list is a ValueError."""
+    if value is None:
+        return None
+    labels = [label.strip() for label in value.split(",") if label.strip()]
+    if not labels:
+        raise ValueError(f"--labels: found {value!r}, expected labels separated by commas")
+    return labels
 
 
 def first_problem(problems: Sequence) -> str:

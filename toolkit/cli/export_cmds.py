@@ -17,7 +17,7 @@ import typer
 from ..io.jsonl import atomic_writer, read_json, write_json
 from ..io.paths import input_file, output_file, output_folder
 from ..problems import InputError
-from . import LazyConsole, app, fail
+from . import LazyConsole, app, fail, warn
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
                          no_args_is_help=True, rich_markup_mode=None)
@@ -31,18 +31,6 @@ err = LazyConsole(stderr=True, highlight=False)
 
 CorpusOpt = Annotated[Path | None, typer.Option(
     "--corpus", help="Corpus root (default: the bundled corpus).", show_default=False)]
-
-
-def _warn(warnings) -> None:
-    from rich.text import Text
-
-    # one print for all of them: rich's per-call cost was a second on a large corpus
-    lines = Text()
-    for w in warnings:
-        lines.append("warning: ", "yellow")
-        lines.append(f"{w}\n")
-    if lines:
-        err.print(lines, soft_wrap=True, end="")
 
 
 def _load(corpus_dir: Path | None, stream: bool = False):
@@ -125,7 +113,7 @@ def export_hf_cmd(
             _invalid_corpus(corpus.root, e)
 
     result = _run(export)
-    _warn(result.warnings)
+    warn(result.warnings)
     if check:
         problems = check_folder(out_dir)
         if problems:
@@ -163,7 +151,7 @@ def _write_with_warnings(out_file: Path, content: str | bytes, warnings) -> None
             fh.write(content)
 
     _run(write)
-    _warn(warnings)
+    warn(warnings)
     out.print(f"wrote {out_file}")
 
 
@@ -246,7 +234,7 @@ def _read_imported(read: Callable) -> list:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ImportChangeWarning)
         pairs = _run(read)
-    _warn(str(w.message) for w in caught if issubclass(w.category, ImportChangeWarning))
+    warn(str(w.message) for w in caught if issubclass(w.category, ImportChangeWarning))
     return pairs
 
 

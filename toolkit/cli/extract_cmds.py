@@ -1,9 +1,13 @@
-"""Commands: ``ecbench extract``, ``ecbench extractors``, ``ecbench benchmark``."""
+"""Commands: ``ecbench extract``, ``ecbench extractors``, ``ecbench benchmark``.
+
+Thin: build the extractor, read the documents, call ``extractors.runner.run`` (which runs the
+batches on the engine ``--engine`` names) or ``benchmark``, write the predictions or results.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,10 +25,11 @@ def err():
 
     return Console(stderr=True)
 
+
 ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="registered name or module:Class")]
-SetOpt = Annotated[Optional[list[str]], typer.Option(
+SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", "-s", help="extractor setting as key=value (repeatable); see `ecbench extractors`")]
-CorpusOpt = Annotated[Optional[Path], typer.Option(
+CorpusOpt = Annotated[Path | None, typer.Option(
     help="corpus root (default: $ECBENCH_CORPUS or the nearest folder with annotations/manifest.json)")]
 BatchOpt = Annotated[int, typer.Option(min=1, help="documents per extract() call")]
 WorkersOpt = Annotated[int, typer.Option(min=1, help="processes (only for parallel-safe extractors)")]
@@ -32,7 +37,7 @@ ProgressOpt = Annotated[bool, typer.Option(help="show a progress bar")]
 EngineOpt = Annotated[str, typer.Option(
     help="local (this process, or --workers processes) or ray (a Ray cluster, or this machine's "
     "cores; needs the ray extra)")]
-AddressOpt = Annotated[Optional[str], typer.Option(
+AddressOpt = Annotated[str | None, typer.Option(
     help="--engine ray: the cluster to join (e.g. ray://head:10001 or auto); default: start Ray here")]
 
 
@@ -53,13 +58,13 @@ def extract(
     extractor: ExtractorOpt,
     set_: SetOpt = None,
     corpus: CorpusOpt = None,
-    docs: Annotated[Optional[Path], typer.Option(
+    docs: Annotated[Path | None, typer.Option(
         help="documents instead of the corpus: a folder of .txt, a JSONL or parquet file, a folder "
         "of parquet files, or a local Hugging Face dataset folder")] = None,
     id_column: Annotated[str, typer.Option(help="--docs records: the id field")] = "id",
     text_column: Annotated[str, typer.Option(help="--docs records: the text field")] = "text",
-    split: Annotated[Optional[str], typer.Option(help="--docs Hugging Face dataset: the split")] = None,
-    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="predictions file to write "
+    split: Annotated[str | None, typer.Option(help="--docs Hugging Face dataset: the split")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="predictions file to write "
                                                      "(default: <extractor>.predictions.jsonl)")] = None,
     batch_size: BatchOpt = 32,
     workers: WorkersOpt = 1,
@@ -70,13 +75,12 @@ def extract(
     """Run an extractor and write a predictions file (header line with provenance, then one line
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
+    from ..engines import ENGINES
     from ..extractors.runner import run
     from ..io.predictions import check_predictions_target, write_predictions
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
-    from ..engines import ENGINES
-
     if engine not in ENGINES:
         fail(f"--engine: found {engine!r}, expected local or ray")
     if address is not None and engine != "ray":
@@ -143,10 +147,10 @@ def list_extractors():
 
 @app.command()
 def benchmark(
-    extractor: Annotated[Optional[list[str]], typer.Option(
+    extractor: Annotated[list[str] | None, typer.Option(
         "--extractor", "-e", help="extractor to run (repeatable; default: spacy and rules-claims, "
         "plus llm when ECBENCH_LLM_BASE_URL is set, and the reference rows gold and empty)")] = None,
-    results_dir: Annotated[Optional[Path], typer.Option(
+    results_dir: Annotated[Path | None, typer.Option(
         help="where <extractor>.json, LEADERBOARD.md and report.html go (default: "
              "benchmarks/results beside the corpus found as --corpus says; for the corpus an "
              "installed wheel carries, under the working directory)")] = None,
@@ -163,8 +167,8 @@ def benchmark(
         default_results_dir,
         leaderboard_table,
         save_result,
+        write_html_page,
         write_leaderboard,
-        write_report_html,
     )
     from ..io.paths import output_folder
 
@@ -186,7 +190,7 @@ def benchmark(
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
             reports.append((name, report))
         board, rows = write_leaderboard(results_dir)
-        page = write_report_html(results_dir, reports, loaded)
+        page = write_html_page(results_dir, reports, loaded)
     out().print(leaderboard_table(rows))
     for path in (*written, board, page):  # last: what was written, one path a line
         out().print(f"wrote {path}", highlight=False, soft_wrap=True)

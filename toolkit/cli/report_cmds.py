@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from . import app, user_errors
+from . import app, parse_labels, user_errors, warn
 from .score_cmds import (
     ClaimMatchOpt,
     GoldOpt,
@@ -20,8 +20,6 @@ from .score_cmds import (
     ResamplesOpt,
     SeedOpt,
     ThresholdOpt,
-    _parse_labels,
-    _warn,
 )
 
 
@@ -71,7 +69,7 @@ def report_command(
         for p in pred:
             check_paths(p, gold, out, None)
         mapping = parse_label_map(label_map) if label_map is not None else None
-        label_list = _parse_labels(labels)
+        label_list = parse_labels(labels)
         gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
         gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
         pred_sets = [load_annotations(p) for p in pred]
@@ -81,7 +79,7 @@ def report_command(
         # the same checks as `ecbench score`, before any scoring
         check_spans(gold_set, texts, gold_shown, gold=True)
         for p, pred_set in zip(pred, pred_sets):
-            _warn(check_spans(pred_set, texts, str(p), gold=False))
+            warn(check_spans(pred_set, texts, str(p), gold=False))
             check_comparable(gold_set, pred_set, str(p), gold_shown)
         names = system_names(pred, [s.header for s in pred_sets])
         systems = []

@@ -1,13 +1,19 @@
 """The Ray engine: extraction and scoring on a Ray cluster (``--engine ray [--address ADDR]``).
 
 Nothing here is a scheduler: Ray Data runs the extractor (``map_batches`` with an actor class,
-each actor building the extractor and calling ``setup()`` once), Ray tasks run the scorer's own
-per-document function over document batches, and the small reduce (counts add) happens here.
-Both give exactly what the local engine gives: the same predictions in the same order, the same
-score report.
+each actor building the extractor and calling ``setup()`` once, then passing each batch through
+``extractors.isolation.extract_isolated``), Ray tasks run the scorer's own per-document stage over
+document batches, and the small reduce (counts add) is the scorer's. Both give exactly what the
+local engine gives: the same predictions in the same order, the same score report.
+
+Failures keep their meaning: an extractor's stopping error comes back as its ``ExtractorError``;
+an error raised by the scorer's stage in a worker is raised here as itself (a bad span's
+``ValueError``, with the worker's message, as the local engine raises it). Ray that cannot run
+(not installed, no cluster at ``address``, a worker lost for good) is one line: an
+``ExtractorError`` when extracting, a ``ValueError`` when scoring.
 
 Ray is an optional dependency (``pip install 'ecbench[ray]'``) and is imported only when this
-engine runs. Without ``--address`` a local Ray instance is started on this machine's cores (and
+engine runs. Without ``address`` a local Ray instance is started on this machine's cores (and
 stopped at the end); with one, the run joins that cluster (``ray start --head`` prints it).
 A worker process that dies is restarted and its batch retried, up to ``MAX_RETRIES`` times.
 """
@@ -16,11 +22,13 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from ..extractors.base import Extractor
+from ..extractors.isolation import extract_isolated
 from ..io.corpus import Document
 from ..problems import ExtractorError
 from ..schema import ManifestEntry, Prediction
@@ -30,19 +38,60 @@ from ..schema import ManifestEntry, Prediction
 MAX_RETRIES = 3
 
 
-def _import_ray():
+class RayEngine:
+    """Ray, started here or joined at ``address``. ``score_batch_size``: documents per scoring
+    task (default: enough batches for ``batches_per_cpu`` per CPU of the cluster)."""
+
+    name = "ray"
+
+    def __init__(self, *, address: str | None = None, score_batch_size: int | None = None,
+                 batches_per_cpu: int = 4):
+        self.address, self.score_batch_size = address, score_batch_size
+        self.batches_per_cpu = batches_per_cpu
+
+    def extract(self, extractor: Extractor, docs: Sequence[Document], *, batch_size: int,
+                workers: int, advance: Callable[[int], None] = lambda n: None
+                ) -> list[Prediction]:
+        """``extractor`` over ``docs`` in Ray actors: one Prediction per document, in input
+        order; a document the extractor raises on is recorded as failed."""
+        if not docs:
+            return []
+        with session(self.address, failure=ExtractorError) as ray:
+            return _extract(ray, extractor, docs, batch_size, workers, advance)
+
+    def score(self, stage: Callable, doc_ids: Sequence[str], gold_docs: Mapping,
+              pred_docs: Mapping, texts: Mapping[str, str]) -> list[Any]:
+        """The scorer's ``stage`` as Ray tasks over contiguous batches of ``doc_ids``; the
+        batches' results in order."""
+        with session(self.address, failure=ValueError) as ray:
+            size = self.score_batch_size or max(1, -(-len(doc_ids) // (self.batches_per_cpu
+                                                                        * _cpus(ray))))
+            return _score(ray, stage, doc_ids, gold_docs, pred_docs, texts, size)
+
+
+def score_engine(*, address: str | None = None, batches_per_cpu: int = 4,
+                 batch_size: int | None = None) -> Callable[..., list[Any]]:
+    """``RayEngine(...).score``: an ``engine`` for ``toolkit.scoring.score`` (the name the
+    score command and earlier code use; ``toolkit.engines.get("ray").score`` is the same)."""
+    return RayEngine(address=address, score_batch_size=batch_size,
+                     batches_per_cpu=batches_per_cpu).score
+
+
+def _import_ray(failure: type[Exception]):
     try:
         import ray
     except ImportError:
-        raise ExtractorError("--engine ray needs Ray: pip install 'ecbench[ray]'") from None
+        raise failure("--engine ray needs Ray: pip install 'ecbench[ray]'") from None
     return ray
 
 
 @contextmanager
-def session(address: str | None = None, num_cpus: int | None = None) -> Iterator[Any]:
+def session(address: str | None = None, num_cpus: int | None = None, *,
+            failure: type[Exception] = ExtractorError) -> Iterator[Any]:
     """Ray, initialised: joins ``address`` (a running cluster) or starts a local instance.
-    A Ray already initialised by the caller (a notebook, a test) is used as is and left running."""
-    ray = _import_ray()
+    A Ray already initialised by the caller (a notebook, a test) is used as is and left running.
+    Ray missing or not starting is a ``failure`` (one line)."""
+    ray = _import_ray(failure)
     if ray.is_initialized():
         yield ray
         return
@@ -51,42 +100,34 @@ def session(address: str | None = None, num_cpus: int | None = None) -> Iterator
                  logging_level=logging.WARNING, log_to_driver=False, configure_logging=True)
     except (ConnectionError, RuntimeError, ValueError) as e:
         where = f"the Ray cluster at {address}" if address else "a local Ray instance"
-        raise ExtractorError(f"could not start or join {where}: {e}") from None
+        raise failure(f"could not start or join {where}: {e}") from None
     try:
         yield ray
     finally:
         ray.shutdown()
 
 
-def _quiet_data_context():
-    import ray.data
-
-    ctx = ray.data.DataContext.get_current()
-    ctx.execution_options.preserve_order = True  # output in input order, as the local engine
-    ctx.enable_progress_bars = False  # the runner draws its own
-    ctx.print_on_execution_start = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
-    return ctx
+def _cpus(ray) -> int:
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
 
-def _failure(error: BaseException, keep: tuple[type[Exception], ...] = (ExtractorError,)
-             ) -> Exception:
-    """One line for a failed Ray run: an error of a ``keep`` type raised in a worker comes back
-    as itself (Ray wraps it), anything else as an ExtractorError naming it."""
+def _raised_in_worker(error: BaseException) -> BaseException | None:
+    """What a task or actor raised, out of Ray's wrapping (None: Ray itself failed)."""
+    import ray.exceptions
+
     seen, e = set(), error
     while e is not None and id(e) not in seen:
         seen.add(id(e))
-        if isinstance(e, keep) and not isinstance(e, ray_exceptions()):
-            return type(e)(*e.args) if isinstance(e, ValueError) else ExtractorError(str(e))
+        if not isinstance(e, ray.exceptions.RayError):
+            return e
         e = getattr(e, "cause", None) or e.__cause__
+    return None
+
+
+def _run_failed(error: BaseException, failure: type[Exception]) -> Exception:
+    """One line for a Ray run that failed outside the work itself (a worker lost for good)."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return ExtractorError(f"the Ray run failed: {type(error).__name__}: {first}")
-
-
-def ray_exceptions() -> tuple[type, ...]:
-    import ray.exceptions
-
-    return (ray.exceptions.RayError,)
+    return failure(f"the Ray run failed: {type(error).__name__}: {first}")
 
 
 # --- extraction ---------------------------------------------------------------------------------
@@ -100,8 +141,6 @@ class _ExtractActor:
         self.extractor.setup()
 
     def __call__(self, batch: dict) -> dict:
-        from ..extractors.runner import extract_isolated
-
         docs = [Document(id=str(i), text=str(t), meta=ManifestEntry.model_validate_json(str(m)))
                 for i, t, m in zip(batch["id"], batch["text"], batch["meta"])]
         try:
@@ -113,38 +152,46 @@ class _ExtractActor:
                                for p in predictions], "stop": [""] * len(docs)}
 
 
-def extract(extractor: Extractor, docs: Sequence[Document], *, batch_size: int, workers: int,
-            advance: Callable[[int], None] = lambda n: None, address: str | None = None
-            ) -> list[Prediction]:
-    """``extractor`` over ``docs`` on Ray: one Prediction per document, in input order; a
-    document the extractor raises on is recorded as failed (``runner.extract_isolated``)."""
-    if not docs:
-        return []
-    with session(address) as ray:
-        _quiet_data_context()
-        if workers > _cpus(ray):  # an actor needs a CPU: more actors than CPUs would wait forever
-            raise ExtractorError(f"--workers: found {workers}, expected at most {_cpus(ray)} "
-                                 "(the CPUs of the Ray cluster)")
-        rows = [{"id": d.id, "text": d.text, "meta": d.meta.model_dump_json()} for d in docs]
-        with warnings.catch_warnings():  # retries have no named parameter yet (Ray 2.60)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            dataset = ray.data.from_items(rows).map_batches(
-                _ExtractActor, fn_constructor_args=(type(extractor), dict(extractor.settings)),
-                batch_size=batch_size, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
-                max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES)
-        predictions: list[Prediction] = []
-        try:
-            for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
-                stop = next((str(m) for m in batch["stop"] if m), None)
-                if stop:
-                    raise ExtractorError(stop)
-                chunk = [Prediction.model_validate_json(str(p)) for p in batch["prediction"]]
-                predictions += chunk
-                advance(len(chunk))
-        except (KeyboardInterrupt, ExtractorError):
-            raise
-        except Exception as e:  # Ray wraps what a worker raised
-            raise _failure(e) from None
+def _quiet_data_context():
+    import ray.data
+
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True  # output in input order, as the local engine
+    ctx.enable_progress_bars = False  # the runner draws its own
+    ctx.print_on_execution_start = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    return ctx
+
+
+def _extract(ray, extractor: Extractor, docs: Sequence[Document], batch_size: int, workers: int,
+             advance: Callable[[int], None]) -> list[Prediction]:
+    _quiet_data_context()
+    if workers > _cpus(ray):  # an actor needs a CPU: more actors than CPUs would wait forever
+        raise ExtractorError(f"--workers: found {workers}, expected at most {_cpus(ray)} "
+                             "(the CPUs of the Ray cluster)")
+    rows = [{"id": d.id, "text": d.text, "meta": d.meta.model_dump_json()} for d in docs]
+    with warnings.catch_warnings():  # retries have no named parameter yet (Ray 2.60)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = ray.data.from_items(rows).map_batches(
+            _ExtractActor, fn_constructor_args=(type(extractor), dict(extractor.settings)),
+            batch_size=batch_size, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
+            max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES)
+    predictions: list[Prediction] = []
+    try:
+        for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
+            stop = next((str(m) for m in batch["stop"] if m), None)
+            if stop:
+                raise ExtractorError(stop)
+            chunk = [Prediction.model_validate_json(str(p)) for p in batch["prediction"]]
+            predictions += chunk
+            advance(len(chunk))
+    except (KeyboardInterrupt, ExtractorError):
+        raise
+    except Exception as e:  # Ray wraps what a worker raised
+        raised = _raised_in_worker(e)
+        if isinstance(raised, ExtractorError):
+            raise ExtractorError(str(raised)) from None
+        raise _run_failed(e, ExtractorError) from None
     if [p.doc_id for p in predictions] != [d.id for d in docs]:  # preserve_order is a promise: check it
         raise ExtractorError("the Ray run returned predictions out of order or incomplete")
     return predictions
@@ -153,40 +200,50 @@ def extract(extractor: Extractor, docs: Sequence[Document], *, batch_size: int, 
 # --- scoring ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Raised:
+    """An exception the stage raised in a worker, sent back as data: Ray re-raises a task's
+    exception by calling its class with ``args``, which fails for one whose constructor takes
+    other arguments (``InputError(file, message)``), and the scorer's error would be lost."""
+
+    kind: type[BaseException]
+    args: tuple
+    state: dict
+
+    def rebuilt(self) -> BaseException:
+        error = self.kind.__new__(self.kind)
+        error.args = self.args
+        error.__dict__.update(self.state)
+        return error
+
+
 def _run_stage(stage, gold: dict, pred: dict, doc_ids, texts):
     """The scorer's stage in a worker, on one batch of documents (records as the reader made
     them: msgspec structs from the fast reader, or Prediction models)."""
-    return stage(gold, pred, doc_ids, texts)
+    try:
+        return stage(gold, pred, doc_ids, texts)
+    except Exception as e:
+        return _Raised(type(e), e.args, dict(vars(e)))
 
 
-def score_engine(*, address: str | None = None, batches_per_cpu: int = 4,
-                 batch_size: int | None = None):
-    """An ``engine`` for ``toolkit.scoring.score``: the scorer's per-document stage
-    (``score_documents``) runs as Ray tasks over contiguous batches of documents (``batch_size``,
-    default: enough batches for ``batches_per_cpu`` per CPU of the cluster); the scorer combines
-    the batches' results (``scoring.combine``: counts add, per-document results concatenate)."""
-
-    def engine(stage, doc_ids, gold_docs, pred_docs, texts):
-        with session(address) as ray:
-            size = batch_size or max(1, -(-len(doc_ids) // (batches_per_cpu * _cpus(ray))))
-            task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(_run_stage)
-            stage_ref = ray.put(stage)
-            refs = []
-            for start in range(0, len(doc_ids), size):
-                ids = doc_ids[start:start + size]
-                refs.append(task.remote(
-                    stage_ref, {d: gold_docs[d] for d in ids if d in gold_docs},
-                    {d: pred_docs[d] for d in ids if d in pred_docs}, ids,
-                    {d: texts[d] for d in ids if d in texts}))
-            try:
-                return ray.get(refs)
-            except (KeyboardInterrupt, ExtractorError):
-                raise
-            except Exception as e:  # a bad span raises ValueError in the worker: the same message here
-                raise _failure(e, keep=(ExtractorError, ValueError)) from None
-
-    return engine
-
-
-def _cpus(ray) -> int:
-    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+def _score(ray, stage: Callable, doc_ids: Sequence[str], gold_docs: Mapping, pred_docs: Mapping,
+           texts: Mapping[str, str], size: int) -> list[Any]:
+    task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(_run_stage)
+    stage_ref = ray.put(stage)
+    refs = []
+    for start in range(0, len(doc_ids), size):
+        ids = doc_ids[start:start + size]
+        refs.append(task.remote(
+            stage_ref, {d: gold_docs[d] for d in ids if d in gold_docs},
+            {d: pred_docs[d] for d in ids if d in pred_docs}, ids,
+            {d: texts[d] for d in ids if d in texts}))
+    try:
+        results = ray.get(refs)
+    except KeyboardInterrupt:
+        raise
+    except Exception as e:  # not the stage's error (that comes back as data): Ray's own
+        raise _run_failed(e, ValueError) from None
+    raised = next((r for r in results if isinstance(r, _Raised)), None)
+    if raised is not None:  # the first batch's error, as the local engine raises it
+        raise raised.rebuilt()
+    return results

@@ -8,25 +8,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+import warnings
+from collections.abc import Iterator
 
-from ..problems import ImportChangeWarning
+from ..checks import document_problems, trimmed
+from ..io.corpus import GOLD_DIR
+from ..problems import ImportChangeWarning, InputError, show
+from ..schema import DocumentGold
 from .tokens import BIO_TAGS, ExportWarning
 
-if TYPE_CHECKING:
-    from ..schema import DocumentGold
-
 __all__ = ["BIO_TAGS", "ExportWarning", "ImportChangeWarning", "check_doc_id", "check_gold",
-           "require_gold", "trim_imported"]
+           "gold_documents", "require_gold", "trim_imported"]
 
 
 def check_doc_id(file, where: str, doc_id: str) -> str:
     """An imported document id becomes a file name (``seeds/<id>.txt``): refuse one that could
     point elsewhere (``../x``, ``a/b``) or hide (``.x``)."""
-    import re
-
-    from ..problems import InputError
-
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", doc_id):
         raise InputError(file, f"{where}: doc_id: found {doc_id!r}, expected a plain file name "
                                "(letters, digits, '_', '-', '.'; not starting with '.')")
@@ -39,11 +37,6 @@ def trim_imported(file, where: str, text: str, start: int, end: int) -> tuple[in
     Annotation tools keep the space of a sloppy selection (``"Kim "``); gold spans never
     hold one (``ecbench validate`` refuses it), so an import trims it and says so.
     """
-    import warnings
-
-    from ..checks import trimmed
-    from ..problems import InputError, show
-
     s, e = trimmed(text, start, end)
     if s == e:
         raise InputError(file, f"{where}: found [{start}:{end}] {show(text[start:end])}, "
@@ -56,23 +49,23 @@ def trim_imported(file, where: str, text: str, start: int, end: int) -> tuple[in
     return s, e
 
 
-def require_gold(corpus) -> list:
-    """The corpus documents, refusing any without gold: an export never skips one silently."""
-    from ..io.corpus import GOLD_DIR
-    from ..problems import InputError
-
+def gold_documents(corpus) -> Iterator:
+    """The corpus's documents, one at a time (a ``CorpusStream`` holds none of them), refusing
+    any without gold: an export never skips one silently."""
     for document in corpus:
         if document.gold is None:
             raise InputError(corpus.root / GOLD_DIR / f"{document.id}.json", "file not found; "
                              "every document in the manifest needs a gold file to be exported")
-    return list(corpus)
+        yield document
+
+
+def require_gold(corpus) -> list:
+    """The corpus documents, every one checked for gold before any is exported."""
+    return list(gold_documents(corpus))
 
 
 def check_gold(file, where: str, text: str, gold: DocumentGold) -> None:
     """The corpus validator's semantic checks (ids, references, offsets); raise the first."""
-    from ..checks import document_problems
-    from ..problems import InputError
-
     problems = document_problems(gold, text, file)
     if problems:
         p = problems[0]

@@ -1,11 +1,12 @@
-"""The dataset card (README.md) of the Hugging Face export, generated from the data.
+"""The dataset card (README.md of the Hugging Face export), generated from the data.
 
-Built with ``huggingface_hub.DatasetCard.from_template`` (the Hub's standard dataset card
-template), every section filled from the corpus: the YAML header is ``DatasetCardData`` with
-``configs`` (``MetadataConfigs``) and ``dataset_info`` (``DatasetInfosDict``); the prose takes
-counts, labels, claimants, persons named, licences and sources (the manifest's own words),
-the agreement of the two annotation passes and the leaderboard from what it is given.
-Nothing here reads the clock, so the card is the same for the same data.
+The layout is huggingface_hub's standard dataset card template (``DatasetCard.from_template``);
+the prose of every section is the Jinja2 template ``templates/card.md.j2``; this module computes
+only what they show: the YAML header (``card_data``: ``DatasetCardData`` with ``configs`` and
+``dataset_info``) and the plain facts the prose takes (``card_facts``: counts, labels,
+claimants, persons named, licences and sources in the manifest's own words, the agreement of the
+two annotation passes, the leaderboard). Nothing here reads the clock, so the card is the same
+for the same data.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
+from .. import __version__
 from ..present.markdown import table
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS
 from .tokens import BIO_TAGS
 
+#: The prose of every section, in ``templates/`` (Jinja2).
+TEMPLATE = "card.md.j2"
 PRETTY_NAME = "ecbench: entities and claims in news"
 AUTHORS = "the ecbench maintainers"
 #: The year the dataset was first published (the citation's year; not read from the clock).
@@ -28,15 +34,11 @@ YEAR = 2026
 ANNOTATION_LICENCE = ("cc-by-4.0", "CC BY 4.0")
 #: Text licences (a manifest licence's first word) that may be shared with CC BY 4.0 notes.
 OPEN_TEXT_LICENCES = {"cc0-1.0", "cc-by-4.0", "pddl"}
-#: Licence ids the Hub accepts that a manifest licence may start with.
-HUB_LICENCES = {"cc0-1.0", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nc-sa-4.0",
-                "cc-by-3.0", "cc-by-sa-3.0", "odc-by", "odbl", "pddl", "apache-2.0", "mit"}
 #: Stands for the Hub id until one is given (``export hf --repo-id`` or ``push``).
 REPO_PLACEHOLDER = "ORG/NAME"
 PLACEHOLDER_NOTE = ("The Hub id of this dataset is to be filled in: replace `ORG/NAME` below "
                     "with it (`ecbench export hf --repo-id ORG/NAME` and `ecbench push` do).")
 NEEDS_DATASETS = "datasets>=4.0"  # the `List` feature type of the parquet schemas
-#: The manifest marks a document written for ecbench rather than found (see annotations/README.md).
 
 
 def hub_licence(licences: list[str]) -> tuple[str, str | None]:
@@ -115,60 +117,9 @@ def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
     return data
 
 
-# --- sections ----------------------------------------------------------------------------------
-
-
-def _guidelines_text(guidelines: str | None) -> str:
-    if not guidelines:
-        return ("The annotation guidelines (`annotations/GUIDELINES.md` in the ecbench repository) "
-                "were not present when this folder was exported.")
-    paragraphs = [p.strip() for p in guidelines.split("\n\n")
-                  if p.strip() and not p.lstrip().startswith("#")]
-    headings = [line.lstrip("#").strip() for line in guidelines.splitlines()
-                if line.startswith("## ")]
-    parts = ["The annotators followed the project's written guidelines, copied here as "
-             "[GUIDELINES.md](GUIDELINES.md)."]
-    if paragraphs:
-        parts.append("> " + paragraphs[0].replace("\n", "\n> "))
-    if headings:
-        parts.append("They cover: " + "; ".join(headings) + ".")
-    return "\n\n".join(parts)
-
-
-def _fmt(value) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
-def _agreement_text(agreement: Mapping | None) -> str:
-    """The two-pass agreement (``toolkit.scoring.agreement.agreement`` output) as a table."""
-    if not agreement:
-        return ("Agreement figures: the two independent annotation passes "
-                "(`annotations/passes/a` and `b`) were not present when this folder was exported.")
-    m, claims = agreement.get("mentions", {}), agreement.get("claims", {})
-    rows = [[f"mentions, {s} F1", _fmt(m[s]["f1"])] for s in ("strict", "exact", "partial", "type")
-            if s in m]
-    for label, value in (("entity-level F1", agreement.get("entities", {}).get("f1")),
-                         ("Cohen's kappa over token labels", agreement.get("kappa")),
-                         ("claims F1 (span IoU threshold "
-                          f"{claims.get('threshold', '?')})", claims.get("f1")),
-                         ("claimant agreement", claims.get("claimant_agreement")),
-                         ("type agreement", claims.get("type_agreement")),
-                         ("check-worthiness agreement", claims.get("checkworthy_agreement")),
-                         ("statement token F1 (mean)", claims.get("statement_token_f1"))):
-        if value is not None:
-            rows.append([label, _fmt(value)])
-    docs = agreement.get("documents", {}).get("both", "?")
-    return (f"Agreement of the two passes before reconciliation, on the {docs} document(s) both "
-            "annotated (`ecbench agree annotations/passes/a annotations/passes/b`):\n\n"
-            + table(["measure", "value"], rows, right=[False, True]) +
-            "\n\nThe guidelines were written from the first documents annotated, so these "
-            "figures say the guidelines are decisive rather than estimate agreement on a new "
-            "article (see `annotations/README.md` in the ecbench repository).")
-
-
-def leaderboard_section(markdown: str | None) -> str:
+def leaderboard_section(markdown: str | None) -> str | None:
     """LEADERBOARD.md as a card subsection: its H1 and "do not edit" line dropped, headings
-    moved below the card's ``###``.
+    moved below the card's ``###`` (None: no leaderboard).
 
     >>> print(leaderboard_section("# Board\\n\\nGenerated; do not edit by hand.\\nMicro.\\n\\n## Entities\\n\\n| a |"))
     Micro.
@@ -178,8 +129,7 @@ def leaderboard_section(markdown: str | None) -> str:
     | a |
     """
     if not markdown:
-        return ("No benchmark results (`benchmarks/results/LEADERBOARD.md`) were present when "
-                "this folder was exported.")
+        return None
     lines = [line for line in markdown.strip().splitlines()
              if not re.match(r"#\s", line) and "do not edit by hand" not in line]
     lines = [f"##{line}" if re.match(r"#{2,4}\s", line) else line for line in lines]
@@ -251,207 +201,97 @@ class CorpusCounts:
 def render_card(counts: CorpusCounts, splits: dict, infos, data_files: dict, *,
                 leaderboard: str | None, guidelines: str | None, repo_id: str | None = None,
                 agreement: Mapping | None = None) -> str:
-    """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``."""
+    """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``; ``data_files``:
+    config -> split -> path."""
     from huggingface_hub import DatasetCard
-
-    from .. import __version__
 
     if repo_id is not None:
         check_repo_id(repo_id)
-    repo = repo_id or REPO_PLACEHOLDER
-    documents, n_entities = counts.documents, counts.n_entities
-    mention_counts, entity_counts, claim_counts = counts.mentions, counts.entities, counts.claims
-    checkworthy, claimants = counts.checkworthy, counts.claimants
-    n_mentions, n_claims = sum(mention_counts.values()), sum(claim_counts.values())
-    persons = sorted(counts.persons)
-    data = card_data(documents, infos, data_files)
-    languages = ", ".join(f"`{lang}`" for lang in data.language)
-    code_url = _repository_url()
-    hub_url = f"https://huggingface.co/datasets/{repo}"
-    licence_id, _ = hub_licence([d.licence for d in documents])
+    data = card_data(counts.documents, infos, data_files)
+    facts = card_facts(counts, splits, data_files, data.language, leaderboard=leaderboard,
+                       guidelines=guidelines, repo_id=repo_id, agreement=agreement)
+    module = _environment().get_template(TEMPLATE).make_module(facts)
+    sections = {name: str(text) for name, text in vars(module).items() if not name.startswith("_")}
+    card = str(DatasetCard.from_template(data, pretty_name=PRETTY_NAME, **sections))
+    return card if card.endswith("\n") else card + "\n"
 
-    split_rows = [[split, s.documents, s.mentions, s.claims, s.sentences, s.tokens]
-                  for split, s in splits.items()]
-    config_rows = [[f"`{c}`" + (" (default)" if c == "documents" else ""),
-                    ", ".join(f"`{p}`" for p in data_files[c].values()) or "(none)", desc]
-                   for c, desc in (("documents", "one row per document: text and every gold annotation"),
-                                   ("ner", "one row per sentence: tokens and BIO `ner_tags` (conll2003 style)"),
-                                   ("claims", "one row per claim, flat, with its sentence"))]
+
+def card_facts(counts: CorpusCounts, splits: dict, data_files: dict, languages: list[str], *,
+               leaderboard: str | None, guidelines: str | None, repo_id: str | None,
+               agreement: Mapping | None) -> dict[str, Any]:
+    """What the card's prose shows, as plain data (the template's variables)."""
+    dataset_id = repo_id or REPO_PLACEHOLDER
+    licence_id, _ = hub_licence([d.licence for d in counts.documents])
     first = next(iter(splits.values()), None)
-    examples = "\n\n".join(
-        f"`{c}`:\n\n```json\n{json.dumps(_short(first.examples[c], items=8 if c == 'ner' else 1), ensure_ascii=False, indent=2)}\n```"
-        for c in ("documents", "ner", "claims") if first and c in first.examples
-    )
-    source_rows = [[d.id, d.source, d.licence] for d in documents]
+    return {
+        "version": __version__, "year": YEAR, "authors": AUTHORS, "repo_id": repo_id,
+        "dataset_id": dataset_id, "hub_url": f"https://huggingface.co/datasets/{dataset_id}",
+        "code_url": _repository_url(), "placeholder_note": PLACEHOLDER_NOTE,
+        "needs_datasets": NEEDS_DATASETS, "annotation_licence": ANNOTATION_LICENCE[1],
+        "licence_id": licence_id, "licence_details": _licence_details(counts.documents),
+        "languages": languages, "n_documents": len(counts.documents),
+        "n_mentions": sum(counts.mentions.values()), "n_entities": counts.n_entities,
+        "n_claims": sum(counts.claims.values()), "n_checkworthy": sum(counts.checkworthy.values()),
+        "labels": LABELS, "n_bio_tags": len(BIO_TAGS),
+        "data_files": {config: list(files.values()) for config, files in data_files.items()},
+        "examples": [(c, _short(first.examples[c], items=8 if c == "ner" else 1))
+                     for c in ("documents", "ner", "claims") if first and c in first.examples],
+        "label_rows": [[lab, counts.mentions[lab], counts.entities[lab]] for lab in LABELS
+                       if counts.mentions[lab] or counts.entities[lab]],
+        "claim_type_rows": [[t, counts.claims[t], counts.checkworthy[t]] for t in CLAIM_TYPES],
+        "claimant_rows": [[name, n] for name, n in
+                          sorted(counts.claimants.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "split_rows": [[split, s.documents, s.mentions, s.claims, s.sentences, s.tokens]
+                       for split, s in splits.items()],
+        "source_rows": [[d.id, d.source, d.licence] for d in counts.documents],
+        "persons": sorted(counts.persons),
+        **_guidelines_facts(guidelines),
+        "agreement_rows": _agreement_rows(agreement) if agreement else None,
+        "agreement_documents": (agreement or {}).get("documents", {}).get("both", "?"),
+        "leaderboard": leaderboard_section(leaderboard),
+    }
 
-    summary = (
-        f"A gold-annotated news corpus for **entity and claim extraction**: {len(documents)} "
-        f"document(s) in {languages}, with {n_mentions} typed entity mentions grouped into "
-        f"{n_entities} entities (OntoNotes 5 labels, as spaCy uses) and {n_claims} factual claims "
-        f"({sum(checkworthy.values())} marked check-worthy), each with its span, a standalone "
-        "restatement, who asserts it, the attribution cue, a type and the entities it is about.")
-    usage = ("" if repo_id else PLACEHOLDER_NOTE + "\n\n") + f"""```python
-from datasets import load_dataset  # needs {NEEDS_DATASETS}
-docs = load_dataset("{repo}")            # documents (default)
-ner = load_dataset("{repo}", "ner")      # token classification
-claims = load_dataset("{repo}", "claims")
-```"""
-    description = (
-        f"{usage}\n\nGenerated from the gold JSON of the ecbench toolkit (version "
-        f"{__version__}) by `ecbench export hf`; the gold files in the ecbench repository stay "
-        "the source of truth, and the toolkit scores any system against them "
-        "(`ecbench score --pred predictions.jsonl`).")
-    if licence_id == "other":
-        licence_text = (f"other: {_licence_details(documents)}")
-    else:
-        licence_text = (f"{ANNOTATION_LICENCE[1]} (`{licence_id}`): the annotations are "
-                        f"{ANNOTATION_LICENCE[1]} by {AUTHORS}; every document text carries an "
-                        "open licence that allows this (see *Source Data*).")
 
-    structure = f"""Loading needs `{NEEDS_DATASETS}` (the parquet schemas use its `List` feature
-type; 3.x reads `ner_tags` without their `ClassLabel` names).
+def _guidelines_facts(guidelines: str | None) -> dict[str, Any]:
+    """The guidelines' first paragraph (not a heading) and their ``##`` headings."""
+    paragraphs = [p.strip() for p in (guidelines or "").split("\n\n")
+                  if p.strip() and not p.lstrip().startswith("#")]
+    return {"has_guidelines": bool(guidelines),
+            "guidelines_opening": paragraphs[0] if paragraphs else None,
+            "guidelines_headings": [line.lstrip("#").strip() for line in
+                                    (guidelines or "").splitlines() if line.startswith("## ")]}
 
-{table(["config", "files", "rows"], config_rows)}
 
-Offsets are Python string indices (Unicode code points), end exclusive: `text[start:end]`.
-Entities are clusters of mentions *within one document* (an entity id is local to its
-document), not links to a knowledge base. In `claims`, `claimant` is an entity id of the same
-document or `author` (the article's own voice); `cue` is null when the claim has no
-attribution cue.
+def _agreement_rows(agreement: Mapping) -> list[list[str]]:
+    """The two-pass agreement (``toolkit.scoring.agreement.agreement`` output) as table rows:
+    measure, value."""
+    m, claims = agreement.get("mentions") or {}, agreement.get("claims") or {}
+    rows = [[f"mentions, {scheme} F1", _fmt(scores["f1"])] for scheme, scores in m.items()]
+    for label, value in (("entity-level F1", agreement.get("entities", {}).get("f1")),
+                         ("Cohen's kappa over token labels", agreement.get("kappa")),
+                         (f"claims F1 (span IoU threshold {claims.get('threshold', '?')})",
+                          claims.get("f1")),
+                         ("claimant agreement", claims.get("claimant_agreement")),
+                         ("type agreement", claims.get("type_agreement")),
+                         ("check-worthiness agreement", claims.get("checkworthy_agreement")),
+                         ("statement token F1 (mean)", claims.get("statement_token_f1"))):
+        if value is not None:
+            rows.append([label, _fmt(value)])
+    return rows
 
-`ner_tags` is a `ClassLabel` with these names, in this order (id = position): `O`, then
-`B-`/`I-` for each label in the order {", ".join(f"`{lab}`" for lab in LABELS)}
-({len(BIO_TAGS)} tags). Tokens are spaCy's blank English tokenizer's, split further wherever a
-gold boundary falls inside a token (e.g. `2025` in `mid-2025`), so no mention is moved or lost.
-BIO cannot nest: where mentions overlap, the longest is tagged; all of them are in `documents`.
 
-### Example records
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
-{examples}
 
-### Labels
+@cache
+def _environment():
+    import jinja2
 
-{table(["label", "mentions", "entities"],
-       [[lab, mention_counts[lab], entity_counts[lab]] for lab in LABELS if mention_counts[lab] or entity_counts[lab]])}
-
-### Claim types
-
-{table(["type", "claims", "check-worthy"], [[t, claim_counts[t], checkworthy[t]] for t in CLAIM_TYPES])}
-
-Who makes the claims:
-
-{table(["claimant", "claims"], [[name, n] for name, n in sorted(claimants.items(), key=lambda kv: (-kv[1], kv[0]))])}
-
-### Splits
-
-{table(["split", "documents", "mentions", "claims", "ner sentences", "tokens"], split_rows)}
-
-Splits are assigned per document in the corpus manifest, never within a document."""
-
-    sections = dict(
-        pretty_name=PRETTY_NAME,
-        dataset_summary=summary,
-        dataset_description=description,
-        curators=AUTHORS,
-        funded_by="No funding is recorded for this dataset.",
-        shared_by=repo.split("/")[0] if repo_id else f"{AUTHORS} (the Hub namespace is to be filled in)",
-        language=f"{languages} (see the `language` field of each document's metadata)",
-        license=licence_text,
-        repo=(f"{code_url} (toolkit, gold files and guidelines)" if code_url else
-              "the ecbench toolkit and its gold files; the repository URL is not published yet "
-              "(to be filled in)") + f"; this dataset: {hub_url}",
-        paper="None.",
-        demo="None.",
-        direct_use=(
-            "- Evaluating named-entity recognition and claim extraction systems on news text, "
-            "with the ecbench toolkit's scorer (SemEval-2013 schemes, claim matching, bootstrap "
-            "confidence intervals) or any other.\n"
-            "- Error analysis: every mention, entity cluster, claim, claimant and cue is "
-            "annotated, so a system's misses can be read in context.\n"
-            "- Testing converters between annotation formats (the toolkit also exports CoNLL, "
-            "spaCy DocBin, Label Studio and Doccano)."),
-        out_of_scope_use=(
-            "- **Training** models: the corpus is far too small, and texts that are not openly "
-            "licensed are included for research evaluation only.\n"
-            "- **Fact-checking verdicts**: a claim here is a statement someone made, marked "
-            "check-worthy or not; nothing in the data says whether it is true.\n"
-            "- Profiling or tracking the people named, or drawing conclusions about them.\n"
-            "- Estimating performance on other domains, periods or languages."),
-        dataset_structure=structure,
-        curation_rationale_section=(
-            "Entity extraction and claim extraction are usually benchmarked apart, on different "
-            "texts. ecbench annotates both on the same news text, deeply (entity clusters, "
-            "claim spans with standalone restatements, claimants and attribution cues), so a "
-            "pipeline that finds who said what can be scored end to end. Depth was chosen over "
-            "breadth: few documents, every annotation checked by the toolkit's validator."),
-        data_collection_and_processing_section=(
-            "Each document's text is stored byte for byte as obtained (`seeds/<id>.txt`, never "
-            "edited; its sha256 is recorded in the corpus manifest and checked), so every "
-            "offset points into the original. No filtering or normalisation was applied. The "
-            "export splits sentences and tokens with spaCy's blank English pipeline (rules, no "
-            "model)."),
-        source_data_producers_section=(
-            "Per document, in the corpus manifest's own words:\n\n"
-            + table(["document", "source", "licence"], source_rows)),
-        annotation_process_section=(
-            _guidelines_text(guidelines) + "\n\n"
-            "Each document was annotated twice, independently (the second annotator did not see "
-            "the first pass), the passes were compared with the toolkit, and every difference "
-            "was reconciled by the guidelines; the toolkit's validator checks every offset, "
-            "slice, id and reference of the result.\n\n" + _agreement_text(agreement)),
-        who_are_annotators_section=(
-            "AI language models: both annotation passes and the reconciliation were made by "
-            "language-model agent sessions of the ecbench project, working from the written "
-            "guidelines. No human has reviewed the gold; read it as a carefully checked first "
-            "version (`annotations_creators: machine-generated`)."),
-        personal_and_sensitive_information=(
-            "The texts name real people, public figures reported in their public roles"
-            + (f" ({', '.join(persons)})" if persons else "") + ", and report political and "
-            "military statements. Nothing was anonymised: the names are what the task is "
-            "about."),
-        bias_risks_limitations=(
-            "- The texts report **claims made by governments, officials and media**. A claim "
-            "in this dataset is a statement someone made; it is **not** a verdict that the "
-            "claim is true.\n"
-            "- Each document carries **one outlet's framing**: what it reports, whom it quotes "
-            "and how it attributes are that outlet's choices. The claimant table shows whose "
-            "voice dominates.\n"
-            f"- The corpus is tiny ({len(documents)} document(s)); scores on it have wide "
-            "confidence intervals and say little about other domains, periods or languages.\n"
-            "- Systematic errors of the annotating models (see *Who are the annotators?*) "
-            "would not show in the agreement figures.\n"
-            "- Labels follow OntoNotes 5 conventions, which differ from CoNLL-2003 (`PER`, "
-            "`ORG`, `LOC`, `MISC`)."),
-        bias_recommendations=(
-            "Report confidence intervals (the toolkit's bootstrap) with every score; map labels "
-            "(`ecbench score --label-map conll`) before comparing with CoNLL-trained systems; "
-            "do not read claims as facts; check the licence statement of each document before "
-            "reusing its text."),
-        citation_bibtex=f"""```bibtex
-@misc{{ecbench_{YEAR},
-  author       = {{{{ecbench maintainers}}}},
-  title        = {{{{ecbench}}: entities and claims in news}},
-  year         = {{{YEAR}}},
-  howpublished = {{Hugging Face dataset}},
-  url          = {{{hub_url}}},
-  note         = {{Exported with ecbench {__version__}}}
-}}
-```""",
-        citation_apa=f"ecbench maintainers. ({YEAR}). *ecbench: entities and claims in news* "
-                     f"[Data set]. Hugging Face. {hub_url}",
-        glossary=(
-            "- **mention**: a typed span of the text naming something (OntoNotes label).\n"
-            "- **entity**: the mentions of one thing within a document, grouped.\n"
-            "- **claim**: a span asserting something checkable, with a standalone restatement.\n"
-            "- **claimant**: who asserts the claim (an entity, or `author` for the article).\n"
-            "- **cue**: the words that attribute the claim (`the agency said`).\n"
-            "- **check-worthy**: whether a fact-checker would check the claim.\n"
-            "- **strict / exact / partial / type**: the SemEval-2013 task 9.1 matching schemes."),
-        more_information=("### Leaderboard\n\n" + leaderboard_section(leaderboard)),
-        dataset_card_authors=f"{AUTHORS}; the card is generated by `ecbench export hf` from the data.",
-        dataset_card_contact=(f"Open an issue in the ecbench repository ({code_url})" if code_url else
-                              "Open an issue in the ecbench repository")
-                             + f", or a discussion on {hub_url}.",
-    )
-    card = DatasetCard.from_template(data, **sections)
-    return str(card) if str(card).endswith("\n") else str(card) + "\n"
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("toolkit.export", "templates"), autoescape=False,
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["code"] = lambda value: f"`{value}`"
+    env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
+    env.globals["table"] = table
+    return env

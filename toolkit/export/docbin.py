@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
+from ..schema import DocumentGold
 from ..text import blank_english
+from . import require_gold
 from .tokens import ExportWarning, gold_doc, sentence_bounds
 
 KEY = "ecbench"
@@ -58,8 +60,6 @@ def corpus_to_docbin_bytes(corpus) -> tuple[bytes, list[ExportWarning]]:
     """The serialised DocBin of every gold document, and the export warnings."""
     from spacy.tokens import DocBin
 
-    from . import require_gold
-
     docbin, warnings = DocBin(store_user_data=True), []
     for document in require_gold(corpus):
         doc, w = document_doc(document.text, document.gold)
@@ -86,8 +86,6 @@ def _plain(value):
 
 def doc_to_gold(doc):
     """Our ``DocumentGold`` from a Doc written by ``document_doc``."""
-    from ..schema import DocumentGold
-
     data = _plain(doc.user_data.get(KEY))
     if data is None:
         raise ValueError(f"Doc {doc.text[:40]!r}...: user_data has no {KEY!r} record; "

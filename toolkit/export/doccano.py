@@ -11,10 +11,13 @@ else ``doccano_<id>``, else ``doccano_<line number>``.
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
 from typing import Any
 
 from ..checks import trimmed
-from ..problems import InputError
+from ..io.jsonl import iter_jsonl, read_json
+from ..problems import ImportChangeWarning, InputError
 from ..schema import LABELS, DocumentGold
 from . import check_doc_id, check_gold, trim_imported
 
@@ -71,10 +74,6 @@ def _as_codepoints(file, line: int, text: str, spans: list, offsets: str) -> lis
     UTF-16 one with a warning); when both or neither are, the import is refused rather than
     guessed (``--offsets`` decides).
     """
-    import warnings
-
-    from ..problems import ImportChangeWarning
-
     if offsets == "codepoints" or all(ord(ch) <= 0xFFFF for ch in text):
         return spans
     table = _unit_to_codepoint(text)
@@ -143,10 +142,6 @@ def record_to_gold(record: Any, line: int, file="<doccano>", offsets: str = "aut
 def _records(path) -> list[tuple[int, Any]]:
     """``(line or record number, record)``: JSONL (one record a line, numbered by line) or a
     JSON array (Doccano's JSON export, numbered from 1 by position)."""
-    from pathlib import Path
-
-    from ..io.jsonl import iter_jsonl, read_json
-
     try:
         with Path(path).open("rb") as fh:
             first = fh.read(4096).lstrip()[:1]

@@ -31,17 +31,42 @@ its features; ``datasets`` (up to 5.2 at least) cannot build an empty split in m
 from __future__ import annotations
 
 import gc
+import json
 import os
 import tempfile
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
+from operator import attrgetter
 from pathlib import Path
 
-from datasets import ClassLabel, Features, List, Value
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from datasets import (
+    ClassLabel,
+    DatasetInfo,
+    Features,
+    List,
+    SplitDict,
+    SplitInfo,
+    Value,
+    load_dataset_builder,
+)
+from datasets.info import DatasetInfosDict
+from huggingface_hub import DatasetCard
 
+from .. import __version__
+from ..io.jsonl import atomic_writer, write_json
+from ..problems import CorpusError, InputError
 from ..runtime import collector_paused
 from ..schema import AUTHOR
-from ..text import sentences
+from ..text import blank_english, sentences, sentences_batch, token_array
+from . import gold_documents
+from .card import CorpusCounts, check_repo_id, render_card
 from .tokens import BIO_TAGS, ExportWarning, bio_batch, bio_columns
 
 CONFIGS: tuple[str, ...] = ("documents", "ner", "claims")
@@ -118,11 +143,6 @@ _PLACEHOLDER = {"string": "", "int32": 0, "bool": False}
 def _arrow(values: list, type_):
     """``values`` (objects with the struct's fields as attributes, lists, scalars or None) as
     an Arrow array of ``type_``."""
-    from itertools import accumulate, chain
-    from operator import attrgetter
-
-    import pyarrow as pa
-
     if pa.types.is_struct(type_):
         nulls = [v is None for v in values]
         if any(nulls):
@@ -167,8 +187,6 @@ def covering_sentence(text: str, start: int, end: int) -> str:
 def _covering(text: str, sents) -> Callable[[int, int], str]:
     """``covering_sentence`` for many spans of one text: its sentences are in text order and
     disjoint, so those a span overlaps are a run found by bisection (not a scan per span)."""
-    from bisect import bisect_left, bisect_right
-
     firsts = [s for s, _ in sents]
     lasts = [e for _, e in sents]
 
@@ -212,6 +230,17 @@ class SplitSummary:
     tokens: int = 0
     examples: dict = field(default_factory=dict)  # config -> first row
 
+    def add(self, docs: list, columns: dict[str, dict[str, list]]) -> None:
+        """Count a batch of documents and its columns (``_batch_columns``)."""
+        self.documents += len(docs)
+        self.mentions += sum(len(d.gold.mentions) for d in docs)
+        self.claims += len(columns["claims"]["id"])
+        self.sentences += len(columns["ner"]["id"])
+        self.tokens += sum(map(len, columns["ner"]["tokens"]))
+        for config in CONFIGS:
+            if config not in self.examples and len(columns[config]["id"]):
+                self.examples[config] = {n: _pylist(v[:1])[0] for n, v in columns[config].items()}
+
 
 def build_rows(documents, warnings: list[ExportWarning] | None = None
                ) -> dict[str, dict[str, list[dict]]]:
@@ -237,8 +266,6 @@ def _pylist(values) -> list:
 def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[str, list]]:
     """Config -> column name -> values (Python lists; Arrow arrays for ``documents``), for
     documents of one split (in order)."""
-    from ..text import blank_english, sentences_batch, token_array
-
     ner, claims = [], []
     tokenizer = blank_english().tokenizer
     texts = [d.text for d in docs]
@@ -258,18 +285,6 @@ def _batch_columns(docs: list, warnings: list[ExportWarning]) -> dict[str, dict[
     return {"documents": documents_columns(docs),
             **{config: {name: [row[name] for row in rows] for name in FEATURES[config]}
                for config, rows in (("ner", ner), ("claims", claims))}}
-
-
-def _documents(corpus):
-    """The corpus's documents, one at a time, refusing any without gold (never skipped)."""
-    from ..io.corpus import GOLD_DIR
-    from ..problems import InputError
-
-    for document in corpus:
-        if document.gold is None:
-            raise InputError(corpus.root / GOLD_DIR / f"{document.id}.json", "file not found; "
-                             "every document in the manifest needs a gold file to be exported")
-        yield document
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -294,10 +309,6 @@ def previous_files(out: Path, *, force: bool = False) -> set[str]:
     Any other folder is refused (``InputError``) unless ``force``, which replaces README.md
     and the parquet files of our config folders, and leaves everything else alone.
     """
-    import json
-
-    from ..problems import InputError
-
     if not out.exists() or (out.is_dir() and not any(out.iterdir())):
         return set()
     if not out.is_dir():
@@ -317,19 +328,12 @@ def previous_files(out: Path, *, force: bool = False) -> set[str]:
 
 
 def _write_marker(out: Path, files) -> None:
-    from .. import __version__
-    from ..io.jsonl import write_json
-
     write_json(out / MARKER, {"tool": f"ecbench {__version__}", "files": sorted(files)})
-
-
 
 
 def _untouched_if_invalid(out: Path):
     """An exit callback that, on ``CorpusError``, puts back the marker ``out`` had and removes
     the (empty) folders the export made."""
-    from ..problems import CorpusError
-
     existed = out.exists()
     marker = out / MARKER
     before = marker.read_bytes() if marker.is_file() else None
@@ -361,11 +365,6 @@ class _Writers:
         self.nbytes: dict[tuple[str, str], int] = {}
 
     def write(self, config: str, split: str, columns: dict[str, list]) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from ..io.jsonl import atomic_writer
-
         schema = FEATURES[config].arrow_schema  # carries the Features as ``datasets`` reads them
         key = (config, split)
         if key not in self.writers:
@@ -392,25 +391,14 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     an earlier export (see ``previous_files``); files of that export this one does not produce
     are removed, so the folder never holds data the card does not list.
     """
-    from contextlib import ExitStack
-
-    from datasets import DatasetInfo, SplitDict, SplitInfo
-    from datasets.info import DatasetInfosDict
-
-    from ..io.jsonl import atomic_writer
-    from .card import CorpusCounts, render_card
-
     out = Path(out_dir)
     if repo_id is not None:
-        from .card import check_repo_id
-
         check_repo_id(repo_id)
     previous = previous_files(out, force=force)
     # every file this export may write (the splits are known only once the documents have
     # streamed by): recorded first, so an interrupted export is still ours
     planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in SPLITS}
     warnings: list[ExportWarning] = []
-    summaries: dict[str, SplitSummary] = {}
     counts = CorpusCounts()  # for the card, gathered in the same pass
     with ExitStack() as stack:
         # a corpus stream validates as it reads: an invalid document leaves the folder as it was
@@ -419,65 +407,70 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
         _write_marker(out, previous | planned)
         stack.enter_context(collector_paused())  # each batch collects its own garbage
         writers = _Writers(out, stack)
-        pending: dict[str, list] = {split: [] for split in SPLITS}
+        summaries = _write_documents(corpus, writers, counts, warnings)
+    infos = _dataset_infos(out, writers, summaries)
+    extras = {"GUIDELINES.md": guidelines} if guidelines else {}
+    for name, text in extras.items():
+        with atomic_writer(out / name) as fh:
+            fh.write(text)
+    data_files = {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS}
+    card = render_card(counts, summaries, infos, data_files, leaderboard=leaderboard,
+                       guidelines=guidelines, repo_id=repo_id, agreement=agreement)
+    with atomic_writer(out / "README.md") as fh:
+        fh.write(card)
+    files = ["README.md", *extras, *(data_files[c][s] for c in CONFIGS for s in summaries)]
+    for stale in sorted(previous - set(files)):
+        (out / stale).unlink(missing_ok=True)
+    _write_marker(out, files)
+    return HFExport(out, tuple(files), tuple(warnings))
 
-        def flush(split: str) -> None:
-            docs, pending[split] = pending[split], []
-            columns = _batch_columns(docs, warnings)
-            summary = summaries.setdefault(split, SplitSummary())
-            summary.documents += len(docs)
-            summary.mentions += sum(len(d.gold.mentions) for d in docs)
-            summary.claims += len(columns["claims"]["id"])
-            summary.sentences += len(columns["ner"]["id"])
-            summary.tokens += sum(map(len, columns["ner"]["tokens"]))
-            for config in CONFIGS:
-                if config not in summary.examples and len(columns[config]["id"]):
-                    summary.examples[config] = {n: _pylist(v[:1])[0]
-                                                for n, v in columns[config].items()}
-                writers.write(config, split, columns[config])
 
-        for document in _documents(corpus):
-            pending[document.meta.split].append(document)
-            counts.add(document)
-            if len(pending[document.meta.split]) >= BATCH_DOCS:
-                flush(document.meta.split)
-                # the batch's cyclic garbage (a few objects), once its rows and documents are
-                # gone: the young generation is then small, and older objects are not rescanned
-                gc.collect(0)
-        for split in SPLITS:
-            if pending[split]:
-                flush(split)
-    summaries = {split: summaries[split] for split in SPLITS if split in summaries}
-    written: list[str] = []
+def _write_documents(corpus, writers: _Writers, counts: CorpusCounts,
+                     warnings: list[ExportWarning]) -> dict[str, SplitSummary]:
+    """Stream the corpus's documents into ``writers``, ``BATCH_DOCS`` of one split at a time,
+    counting them for the card on the way; the summary of each split written, in ``SPLITS``
+    order."""
+    summaries: dict[str, SplitSummary] = {}
+    pending: dict[str, list] = {split: [] for split in SPLITS}
+
+    def flush(split: str) -> None:
+        docs, pending[split] = pending[split], []
+        columns = _batch_columns(docs, warnings)
+        summaries.setdefault(split, SplitSummary()).add(docs, columns)
+        for config in CONFIGS:
+            writers.write(config, split, columns[config])
+
+    for document in gold_documents(corpus):
+        pending[document.meta.split].append(document)
+        counts.add(document)
+        if len(pending[document.meta.split]) >= BATCH_DOCS:
+            flush(document.meta.split)
+            # the batch's cyclic garbage (a few objects), once its rows and documents are
+            # gone: the young generation is then small, and older objects are not rescanned
+            gc.collect(0)
+    for split in SPLITS:
+        if pending[split]:
+            flush(split)
+    return {split: summaries[split] for split in SPLITS if split in summaries}
+
+
+def _dataset_infos(out: Path, writers: _Writers, summaries: dict[str, SplitSummary]
+                   ) -> DatasetInfosDict:
+    """The card's ``dataset_info``: per config, its features and each split's rows and bytes."""
     infos = DatasetInfosDict()
     for config in CONFIGS:
         splits = SplitDict()
         download_size = dataset_size = 0
         for split in summaries:
-            path = data_file(config, split)
-            written.append(path)
             key = (config, split)
             splits.add(SplitInfo(name=split, num_bytes=writers.nbytes[key],
                                  num_examples=writers.rows[key]))
-            download_size += (out / path).stat().st_size
+            download_size += (out / data_file(config, split)).stat().st_size
             dataset_size += writers.nbytes[key]
         infos[config] = DatasetInfo(features=FEATURES[config], splits=splits,
                                     download_size=download_size, dataset_size=dataset_size,
                                     config_name=config)
-    extras = {"GUIDELINES.md": guidelines} if guidelines else {}
-    for name, text in extras.items():
-        with atomic_writer(out / name) as fh:
-            fh.write(text)
-    card = render_card(counts, summaries, infos, {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS},
-                       leaderboard=leaderboard, guidelines=guidelines, repo_id=repo_id,
-                       agreement=agreement)
-    with atomic_writer(out / "README.md") as fh:
-        fh.write(card)
-    files = ["README.md", *extras, *written]
-    for stale in sorted(previous - set(files)):
-        (out / stale).unlink(missing_ok=True)
-    _write_marker(out, files)
-    return HFExport(out, tuple(files), tuple(warnings))
+    return infos
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -497,9 +490,6 @@ def check_folder(out_dir: str | os.PathLike) -> list[str]:
     out = Path(out_dir)
     if not (out / "README.md").is_file():
         return [f"{out}: no README.md; expected a folder written by `ecbench export hf`"]
-    from datasets.info import DatasetInfosDict
-    from huggingface_hub import DatasetCard
-
     try:
         card = DatasetCard.load(out / "README.md")
         infos = DatasetInfosDict.from_dataset_card_data(card.data)
@@ -520,10 +510,6 @@ def check_folder(out_dir: str | os.PathLike) -> list[str]:
 
 
 def _check_config(out: Path, config: str, declared: dict, info, cache: str) -> list[str]:
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-    from datasets import Features, load_dataset_builder
-
     try:
         builder = load_dataset_builder(str(out), config, cache_dir=cache)
     except Exception as e:  # any failure to resolve is the finding itself
@@ -566,11 +552,6 @@ def _check_config(out: Path, config: str, declared: dict, info, cache: str) -> l
 
 def _check_consistency(out: Path, configs: dict) -> list[str]:
     """ner and claims rows belong to documents of their split, claims counts match."""
-    from collections import Counter
-
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
     def files(config: str) -> dict[str, Path]:
         return {e.get("split"): out / e.get("path", "")
                 for e in (configs.get(config) or {}).get("data_files") or []}

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..problems import InputError
 from ..schema import CLAIM_TYPES, LABELS, DocumentGold
-from . import check_doc_id, check_gold, trim_imported
+from . import check_doc_id, check_gold, require_gold, trim_imported
 
 MENTION, CLAIM, CUE = "label", "claim", "cue"
 MODEL_VERSION = "ecbench-gold"
@@ -99,8 +101,6 @@ def gold_to_task(text: str, gold: DocumentGold) -> dict:
 
 
 def corpus_to_tasks(corpus) -> list[dict]:
-    from . import require_gold
-
     return [gold_to_task(d.text, d.gold) for d in require_gold(corpus)]
 
 
@@ -153,8 +153,6 @@ def task_to_gold(task: Any, index: int, file="<tasks>",
                  label_map: dict[str, str | None] | None = None) -> tuple[str, DocumentGold]:
     """``(text, gold)`` from one Label Studio task (see the module docstring). ``label_map``
     maps mention labels to OntoNotes (``None`` drops the mention), as ``score --label-map``."""
-    from pydantic import ValidationError
-
     where = f"task {index}"
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
@@ -162,11 +160,26 @@ def task_to_gold(task: Any, index: int, file="<tasks>",
     text = data["text"]
     doc_id = check_doc_id(file, where, str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}"))
     where = f"task {index} ({doc_id})"
-    result = _pick_result(file, task, where)
+    regions, extras, cue_of = _regions(file, where, text, _pick_result(file, task, where))
+    mentions, entities = _mentions(regions, extras, data.get("entities") or [], label_map)
+    claims = _claims(file, regions, extras, cue_of)
+    try:
+        gold = DocumentGold(doc_id=doc_id, mentions=mentions, entities=entities, claims=claims)
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise InputError(file, f"{where}: {field}: found {err.get('input')!r}, {err['msg']}") from None
+    check_gold(file, where, text, gold)
+    return text, gold
 
-    regions: dict[str, dict] = {}  # region id -> {"control", "start", "end", "text", "label"}
-    extras: dict[str, dict[str, Any]] = {}  # region id -> per-region control -> value
-    cue_of: dict[str, str] = {}  # claim id -> cue region id
+
+def _regions(file, where: str, text: str, result: list[dict]):
+    """The result's labelled regions (region id -> control, checked offsets, text, label and
+    where it is), the per-region fields (region id -> control -> values) and the claim -> cue
+    relations (claim region id -> cue region id)."""
+    regions: dict[str, dict] = {}
+    extras: dict[str, dict[str, Any]] = {}
+    cue_of: dict[str, str] = {}
     for n, item in enumerate(result):
         at = f"{where}: result {n}"
         if item.get("type") == "relation":
@@ -190,9 +203,14 @@ def task_to_gold(task: Any, index: int, file="<tasks>",
         else:
             raise InputError(file, f"{at}: type: found {item.get('type')!r}, expected labels, "
                                    "textarea, choices or relation")
+    return regions, extras, cue_of
 
-    known = {e["id"]: e for e in data.get("entities") or []}
-    entities = dict(known)
+
+def _mentions(regions: dict, extras: dict, known: list[dict],
+              label_map: dict[str, str | None] | None) -> tuple[list[dict], list[dict]]:
+    """The mention regions as gold mentions (labels mapped) and the entities: those the task's
+    data names, then one per entity a mention gives (its own when it gives none)."""
+    entities = {e["id"]: e for e in known}
     mentions = []
     for rid, r in regions.items():
         if r["control"] != MENTION:
@@ -206,6 +224,11 @@ def task_to_gold(task: Any, index: int, file="<tasks>",
         entities.setdefault(entity, {"id": entity, "name": r["text"], "type": r["label"]})
         mentions.append({"id": rid, "start": r["start"], "end": r["end"], "label": r["label"],
                          "text": r["text"], "entity": entity})
+    return mentions, list(entities.values())
+
+
+def _claims(file, regions: dict, extras: dict, cue_of: dict) -> list[dict]:
+    """The claim regions as gold claims, with their per-region fields and cue."""
     claims = []
     for rid, r in regions.items():
         if r["control"] != CLAIM:
@@ -226,15 +249,7 @@ def task_to_gold(task: Any, index: int, file="<tasks>",
             "type": r["label"], "checkworthy": attrs["checkworthy"][0] == "yes",
             "entities": [e.strip() for e in attrs.get("entities", [])],
         })
-    try:
-        gold = DocumentGold(doc_id=doc_id, mentions=mentions, entities=list(entities.values()),
-                            claims=claims)
-    except ValidationError as e:
-        err = e.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise InputError(file, f"{where}: {field}: found {err.get('input')!r}, {err['msg']}") from None
-    check_gold(file, where, text, gold)
-    return text, gold
+    return claims
 
 
 def from_json_min(record: Any, index: int, file="<tasks>") -> Any:

@@ -14,7 +14,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..io.jsonl import atomic_writer
 from ..problems import PushError
+from .card import REPO_PLACEHOLDER, fill_repo_id, repo_ids_named
+from .hf import check_folder
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,6 @@ def files_to_upload(out_dir: str | os.PathLike) -> list[str]:
 def _name_repo_in_card(out: Path, repo_id: str) -> None:
     """Fill the Hub id into a card exported without ``--repo-id``; refuse a card that names
     another repository (its usage snippet would load the wrong dataset)."""
-    from ..io.jsonl import atomic_writer
-    from .card import REPO_PLACEHOLDER, fill_repo_id, repo_ids_named
-
     card = out / "README.md"
     try:
         text = card.read_text(encoding="utf-8")
@@ -75,8 +75,6 @@ def push(out_dir: str | os.PathLike, repo_id: str, *, private: bool = False,
     """Check ``out_dir``, create the dataset repo if needed and upload the folder."""
     from huggingface_hub import HfApi, get_token
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
-
-    from .hf import check_folder
 
     if repo_id.count("/") != 1 or not all(repo_id.split("/")):
         raise PushError(f"--repo-id: found {repo_id!r}, expected ORG/NAME")

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from ..checks import trimmed
+from ..problems import show
 from ..schema import LABELS, DocumentGold
 from ..text import blank_english, sentences, token_array
 
@@ -108,8 +112,6 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = Tru
 
 def _cuts_inside(table, cuts: list[int]) -> bool:
     """Whether any offset in ``cuts`` falls strictly inside a token (rows of IDX, LENGTH)."""
-    import numpy as np
-
     if not cuts or not len(table):
         return False
     starts = table[:, 0].astype(np.int64)
@@ -162,9 +164,6 @@ def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
 
 def _whitespace_error(text: str, gold: DocumentGold, start: int, end: int) -> ValueError:
     """The one-line error for a span no token boundary can hold (whitespace at an end)."""
-    from ..checks import trimmed
-    from ..problems import show
-
     s, e = trimmed(text, start, end)
     return ValueError(f"{gold.doc_id}: span [{start}:{end}] {show(text[start:end])} starts "
                       f"or ends with whitespace, which no token boundary can hold; expected "
@@ -312,8 +311,6 @@ def bio_columns(text: str, gold: DocumentGold, tokens=None, sents=None, array=No
 def _split_points(starts, ends, offsets):
     """Where tokens must be split: the gold boundaries (sorted ``offsets``) that fall strictly
     inside a token, as ``(cuts by token index in token order, token of each cut, cut)``."""
-    import numpy as np
-
     k = np.searchsorted(starts, offsets, side="right") - 1
     k_safe = k.clip(0)
     inside = (k >= 0) & (offsets > starts[k_safe]) & (offsets < ends[k_safe])
@@ -332,88 +329,117 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
     warnings; ``None`` when a span is not on token boundaries (the caller then takes the
     per-document path, which raises that document's error), or with ``strict`` that error
     (the first such span: mentions, then claims)."""
-    import numpy as np
-
-    nd = len(texts)
-    if not nd:
+    if not texts:
         return [], []
-    base = np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64)
-    ntok = np.fromiter(map(len, arrays), np.int64, nd)
-    array = np.concatenate(arrays) if ntok.sum() else np.zeros((0, 4), np.int64)
-    tdoc = np.repeat(np.arange(nd), ntok)
-    starts = array[:, 0] + base[tdoc]
-    ends = starts + array[:, 1]
-    space = array[:, 2].astype(bool)
-    big = "".join(texts)
-    warnings: list[list[ExportWarning]] = [[] for _ in range(nd)]
+    batch = _Batch.laid_end_to_end(texts, golds, arrays)
+    warnings: list[list[ExportWarning]] = [[] for _ in texts]
+    mentions = batch.shifted(lambda g: [(m.start, m.end) for m in g.mentions])
+    claims = batch.shifted(lambda g: [(c.span.start, c.span.end) for c in g.claims])
+    cues = batch.shifted(lambda g: [(c.cue.start, c.cue.end) for c in g.claims if c.cue is not None])
+    offsets = np.unique(np.concatenate([mentions[:, :2].ravel(), claims[:, :2].ravel(),
+                                        cues[:, :2].ravel()]))
+    if len(offsets) and len(batch.starts):
+        batch.split_at(offsets, warnings)  # gold boundaries inside a token (as bio_columns does)
+    found = batch.token_spans(mentions, strict)
+    if found is None or batch.token_spans(claims, strict) is None:
+        return None
+    first, stop, b_ids = _kept_mentions(batch, *found, mentions[:, 2], warnings)
+    tags = _tag_ids(len(batch.starts), first, stop, b_ids)
+    sentence_starts, sentence_ends, sentence_docs = _merged_sentences(batch, sents, first, stop)
+    return _document_columns(batch, tags, sentence_starts, sentence_ends, sentence_docs), warnings
 
-    def shifted(pairs_of):  # (start, end) pairs of every document, as global offsets
-        pairs = [(s, e, d) for d in range(nd) for s, e in pairs_of(golds[d])]
+
+@dataclass
+class _Batch:
+    """A batch's tokens laid end to end: global character offsets (document ``d``'s shifted by
+    ``base[d]``), whether each is whitespace, and its document. ``split_at`` changes them."""
+
+    texts: list[str]
+    golds: list[DocumentGold]
+    text: str  # the texts joined: global offsets index it
+    base: np.ndarray  # the global offset of each document's first character (and the end)
+    starts: np.ndarray
+    ends: np.ndarray
+    space: np.ndarray  # bool
+    doc: np.ndarray  # the document of each token
+
+    @classmethod
+    def laid_end_to_end(cls, texts: list[str], golds: list[DocumentGold], arrays: list) -> _Batch:
+        nd = len(texts)
+        base = np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64)
+        ntok = np.fromiter(map(len, arrays), np.int64, nd)
+        array = np.concatenate(arrays) if ntok.sum() else np.zeros((0, 4), np.int64)
+        doc = np.repeat(np.arange(nd), ntok)
+        starts = array[:, 0] + base[doc]
+        return cls(texts, golds, "".join(texts), base, starts, starts + array[:, 1],
+                   array[:, 2].astype(bool), doc)
+
+    def shifted(self, pairs_of) -> np.ndarray:
+        """``(start, end, document)`` rows of every document's ``pairs_of(gold)``, as global
+        offsets."""
+        pairs = [(s, e, d) for d in range(len(self.texts)) for s, e in pairs_of(self.golds[d])]
         if not pairs:
             return np.zeros((0, 3), np.int64)
         out = np.asarray(pairs, dtype=np.int64)
-        out[:, :2] += base[out[:, 2], None]
+        out[:, :2] += self.base[out[:, 2], None]
         return out
 
-    mentions = shifted(lambda g: [(m.start, m.end) for m in g.mentions])
-    claims = shifted(lambda g: [(c.span.start, c.span.end) for c in g.claims])
-    cues = shifted(lambda g: [(c.cue.start, c.cue.end) for c in g.claims if c.cue is not None])
-    offsets = np.unique(np.concatenate([mentions[:, :2].ravel(), claims[:, :2].ravel(),
-                                        cues[:, :2].ravel()]))
-    n = len(starts)
-    if len(offsets) and n:
-        # gold boundaries strictly inside a token: split it there (as bio_columns does)
+    def split_at(self, offsets: np.ndarray, warnings: list[list[ExportWarning]]) -> None:
+        """Split the tokens at the gold boundaries (sorted global ``offsets``) that fall
+        strictly inside one, warning once per annotation a split token holds."""
+        starts, ends, space, doc = self.starts, self.ends, self.space, self.doc
         inner_by_token, cut_token, cut_at = _split_points(starts, ends, offsets)
-        if inner_by_token:
-            spans_of: dict[int, list] = {}
-            for token, inner in inner_by_token.items():  # in token (so document) order
-                d = int(tdoc[token])
-                if d not in spans_of:
-                    spans_of[d] = _gold_spans(golds[d])
-                b = int(base[d])
-                local = [c - b for c in inner]
-                start, end = int(starts[token]) - b, int(ends[token]) - b
-                text = texts[d]
-                for kind, item_id, span_text, s, e in spans_of[d]:
-                    if s in local or e in local:
-                        warnings[d].append(ExportWarning(
-                            golds[d].doc_id, kind, item_id, span_text, s, e,
-                            f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
-            new = cut_at
-            order = np.argsort(np.concatenate([starts, new]), kind="stable")
-            tdoc = np.concatenate([tdoc, tdoc[cut_token]])[order]
-            starts = np.concatenate([starts, new])[order]
-            ends = np.concatenate([ends, new])[np.argsort(np.concatenate([ends, new]), kind="stable")]
-            pieces = np.concatenate([space, np.zeros(len(new), dtype=bool)])[order]
-            split = np.zeros(len(array), dtype=bool)
-            split[list(inner_by_token)] = True
-            original = array[:, 0] + base[np.repeat(np.arange(nd), ntok)]
-            touched = split[np.searchsorted(original, starts, side="right") - 1]
-            for i in np.flatnonzero(touched).tolist():
-                pieces[i] = big[starts[i]:ends[i]].isspace()
-            space = pieces
-            n = len(starts)
+        if not inner_by_token:
+            return
+        spans_of: dict[int, list] = {}
+        for token, inner in inner_by_token.items():  # in token (so document) order
+            d = int(doc[token])
+            if d not in spans_of:
+                spans_of[d] = _gold_spans(self.golds[d])
+            b = int(self.base[d])
+            local = [c - b for c in inner]
+            start, end = int(starts[token]) - b, int(ends[token]) - b
+            text = self.texts[d]
+            for kind, item_id, span_text, s, e in spans_of[d]:
+                if s in local or e in local:
+                    warnings[d].append(ExportWarning(
+                        self.golds[d].doc_id, kind, item_id, span_text, s, e,
+                        f"not on spaCy token boundaries; token {text[start:end]!r} [{start}:{end}] split to fit"))
+        order = np.argsort(np.concatenate([starts, cut_at]), kind="stable")
+        self.doc = np.concatenate([doc, doc[cut_token]])[order]
+        self.starts = np.concatenate([starts, cut_at])[order]
+        self.ends = np.concatenate([ends, cut_at])[np.argsort(np.concatenate([ends, cut_at]),
+                                                              kind="stable")]
+        pieces = np.concatenate([space, np.zeros(len(cut_at), dtype=bool)])[order]
+        split = np.zeros(len(starts), dtype=bool)
+        split[list(inner_by_token)] = True
+        touched = split[np.searchsorted(starts, self.starts, side="right") - 1]
+        for i in np.flatnonzero(touched).tolist():  # a piece of a split token: whitespace?
+            pieces[i] = self.text[self.starts[i]:self.ends[i]].isspace()
+        self.space = pieces
 
-    def token_spans(pairs):
-        """Global token ``first``, ``stop`` of global character pairs; None if one is not on
-        token boundaries (with ``strict``: the error naming the first)."""
-        i, j = np.searchsorted(starts, pairs[:, 0]), np.searchsorted(ends, pairs[:, 1])
+    def token_spans(self, pairs: np.ndarray, strict: bool):
+        """Global token ``first``, ``stop`` of global character ``pairs``; None if one is not
+        on token boundaries (with ``strict``: the error naming the first)."""
+        n = len(self.starts)
+        i, j = np.searchsorted(self.starts, pairs[:, 0]), np.searchsorted(self.ends, pairs[:, 1])
         ok = (i < n) & (j < n)
-        ok[ok] = (starts[i[ok]] == pairs[ok, 0]) & (ends[j[ok]] == pairs[ok, 1])
+        ok[ok] = (self.starts[i[ok]] == pairs[ok, 0]) & (self.ends[j[ok]] == pairs[ok, 1])
         if ok.all():
             return i, j + 1
         if strict:
             start, end, d = (int(x) for x in pairs[int(np.argmin(ok))])
-            raise _whitespace_error(texts[d], golds[d], start - int(base[d]), end - int(base[d]))
+            b = int(self.base[d])
+            raise _whitespace_error(self.texts[d], self.golds[d], start - b, end - b)
         return None
 
-    found = token_spans(mentions)
-    if found is None or token_spans(claims) is None:
-        return None
-    first_token, stop_token = found
-    labels = [m.label for g in golds for m in g.mentions]
-    mdoc = mentions[:, 2]
-    # filter_spans per document: only documents where mentions overlap need the greedy walk
+
+def _kept_mentions(batch: _Batch, first_token: np.ndarray, stop_token: np.ndarray,
+                   mention_doc: np.ndarray, warnings: list[list[ExportWarning]]):
+    """The mentions BIO keeps (``filter_spans`` per document, as ``gold_doc``), in token
+    order: ``(first token, stop token, B- tag id)`` arrays; a mention left out is warned of.
+    Only the documents where mentions overlap take the greedy walk."""
+    labels = [m.label for g in batch.golds for m in g.mentions]
     by_start = np.argsort(first_token, kind="stable")
     reach = np.maximum.accumulate(stop_token[by_start]) if len(by_start) else stop_token
     clash = np.zeros(len(by_start), dtype=bool)
@@ -421,50 +447,61 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
         hit = first_token[by_start][1:] < reach[:-1]
         clash[1:] |= hit
         clash[:-1] |= hit
-    clash_docs = sorted(set(mdoc[by_start[clash]].tolist()))
-    keep = np.ones(len(mdoc), dtype=bool)
-    if clash_docs:
-        first_list, stop_list = first_token.tolist(), stop_token.tolist()
-        m_first = np.searchsorted(mdoc, np.arange(nd + 1)).tolist()  # mentions by document
-        extra = []
-        for d in clash_docs:
-            a, b = m_first[d], m_first[d + 1]
-            keys = list(zip(first_list[a:b], stop_list[a:b], labels[a:b]))
-            kept = _filtered(keys)
-            kept_keys = set(kept)
-            keep[a:b] = False
-            extra += kept
-            bd = int(base[d])
-            for m, key in zip(golds[d].mentions, keys):
-                if key not in kept_keys:
-                    ws, we, _ = next(k for k in kept if k[0] < key[1] and key[0] < k[1])
-                    x, y = int(starts[ws]) - bd, int(ends[we - 1]) - bd
-                    warnings[d].append(ExportWarning(
-                        golds[d].doc_id, "mention", m.id, m.text, m.start, m.end,
-                        f"overlaps {texts[d][x:y]!r} [{x}:{y}]; BIO and doc.ents "
-                        "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
-        kf = np.concatenate([first_token[keep], np.fromiter((k[0] for k in extra), np.int64, len(extra))])
-        ks = np.concatenate([stop_token[keep], np.fromiter((k[1] for k in extra), np.int64, len(extra))])
-        kb = np.concatenate([np.fromiter((_B_ID[labels[i]] for i in np.flatnonzero(keep).tolist()), np.int64),
-                             np.fromiter((_B_ID[k[2]] for k in extra), np.int64, len(extra))])
-    else:
-        kf, ks = first_token, stop_token
-        kb = np.fromiter((_B_ID[label] for label in labels), np.int64, len(labels))
+    clash_docs = sorted(set(mention_doc[by_start[clash]].tolist()))
+    if not clash_docs:
+        b_ids = np.fromiter((_B_ID[label] for label in labels), np.int64, len(labels))
+        order = np.argsort(first_token, kind="stable")
+        return first_token[order], stop_token[order], b_ids[order]
+    keep = np.ones(len(mention_doc), dtype=bool)
+    first_list, stop_list = first_token.tolist(), stop_token.tolist()
+    m_first = np.searchsorted(mention_doc, np.arange(len(batch.texts) + 1)).tolist()
+    extra = []
+    for d in clash_docs:
+        a, b = m_first[d], m_first[d + 1]
+        keys = list(zip(first_list[a:b], stop_list[a:b], labels[a:b]))
+        kept = _filtered(keys)
+        kept_keys = set(kept)
+        keep[a:b] = False
+        extra += kept
+        bd = int(batch.base[d])
+        for m, key in zip(batch.golds[d].mentions, keys):
+            if key not in kept_keys:
+                ws, we, _ = next(k for k in kept if k[0] < key[1] and key[0] < k[1])
+                x, y = int(batch.starts[ws]) - bd, int(batch.ends[we - 1]) - bd
+                warnings[d].append(ExportWarning(
+                    batch.golds[d].doc_id, "mention", m.id, m.text, m.start, m.end,
+                    f"overlaps {batch.texts[d][x:y]!r} [{x}:{y}]; BIO and doc.ents "
+                    "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
+    kf = np.concatenate([first_token[keep], np.fromiter((k[0] for k in extra), np.int64, len(extra))])
+    ks = np.concatenate([stop_token[keep], np.fromiter((k[1] for k in extra), np.int64, len(extra))])
+    kb = np.concatenate([np.fromiter((_B_ID[labels[i]] for i in np.flatnonzero(keep).tolist()), np.int64),
+                         np.fromiter((_B_ID[k[2]] for k in extra), np.int64, len(extra))])
     order = np.argsort(kf, kind="stable")
-    kf, ks, kb = kf[order], ks[order], kb[order]
-    tags = np.zeros(n, dtype=np.int64)
-    lengths = ks - kf
-    inside = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    tags[np.repeat(kf, lengths) + inside] = np.repeat(kb, lengths) + (inside > 0)
+    return kf[order], ks[order], kb[order]
 
-    # sentences merged where an entity crosses them (_merged_bounds, for the whole batch)
+
+def _tag_ids(n: int, first: np.ndarray, stop: np.ndarray, b_ids: np.ndarray) -> np.ndarray:
+    """The tag id of each of ``n`` tokens: ``B-`` on a kept mention's first token, ``I-`` on
+    the others, ``O`` (0) elsewhere."""
+    tags = np.zeros(n, dtype=np.int64)
+    lengths = stop - first
+    inside = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    tags[np.repeat(first, lengths) + inside] = np.repeat(b_ids, lengths) + (inside > 0)
+    return tags
+
+
+def _merged_sentences(batch: _Batch, sents: list, first: np.ndarray, stop: np.ndarray):
+    """The batch's sentences (global ``starts``, ``ends`` and document) merged where a kept
+    mention runs across them: ``_merged_bounds`` for the whole batch. A document with a mention
+    that starts between sentences takes ``_merged_bounds`` itself."""
+    nd = len(batch.texts)
     nsent = [len(s) for s in sents]
     sdoc = np.repeat(np.arange(nd), nsent)
     sb = (np.asarray([b for s in sents for b in s], dtype=np.int64).reshape(-1, 2)
-          + base[sdoc, None])
+          + batch.base[sdoc, None])
     ss, se = sb[:, 0], sb[:, 1]
-    es, ee = starts[kf], ends[ks - 1]
-    edoc = tdoc[kf]
+    es, ee = batch.starts[first], batch.ends[stop - 1]
+    edoc = batch.doc[first]
     i = np.searchsorted(se, es, side="right")  # the first sentence ending after the start
     i_safe = np.minimum(i, max(len(se) - 1, 0))
     within = (i < len(se))
@@ -485,41 +522,51 @@ def bio_batch(texts: list[str], golds: list[DocumentGold], arrays: list, sents: 
     group_start[1:] = ~joined[:-1]
     gs = np.flatnonzero(group_start)
     ge = np.append(gs[1:] - 1, len(se) - 1) if len(gs) else gs
-    mstart, mend, mdoc2 = ss[gs], se[ge], sdoc[gs]
-    if odd_docs:
-        keep_s = ~np.isin(mdoc2, list(odd_docs))
-        mstart, mend, mdoc2 = mstart[keep_s], mend[keep_s], mdoc2[keep_s]
-        e_first = np.searchsorted(edoc, np.arange(nd + 1)).tolist()  # entities by document
-        add_s, add_e, add_d = [], [], []
-        for d in sorted(odd_docs):
-            b, x0, x1 = int(base[d]), e_first[d], e_first[d + 1]
-            ents = list(zip((es[x0:x1] - b).tolist(), (ee[x0:x1] - b).tolist()))
-            for x, y in _merged_bounds(texts[d], ents, sents[d]):
-                add_s.append(x + b); add_e.append(y + b); add_d.append(d)
-        mstart = np.concatenate([mstart, np.asarray(add_s, np.int64)])
-        mend = np.concatenate([mend, np.asarray(add_e, np.int64)])
-        mdoc2 = np.concatenate([mdoc2, np.asarray(add_d, np.int64)])
-        o = np.argsort(mstart, kind="stable")
-        mstart, mend, mdoc2 = mstart[o], mend[o], mdoc2[o]
+    mstart, mend, mdoc = ss[gs], se[ge], sdoc[gs]
+    if not odd_docs:
+        return mstart, mend, mdoc
+    keep_s = ~np.isin(mdoc, list(odd_docs))
+    mstart, mend, mdoc = mstart[keep_s], mend[keep_s], mdoc[keep_s]
+    e_first = np.searchsorted(edoc, np.arange(nd + 1)).tolist()  # entities by document
+    add_s, add_e, add_d = [], [], []
+    for d in sorted(odd_docs):
+        b, x0, x1 = int(batch.base[d]), e_first[d], e_first[d + 1]
+        ents = list(zip((es[x0:x1] - b).tolist(), (ee[x0:x1] - b).tolist()))
+        for x, y in _merged_bounds(batch.texts[d], ents, sents[d]):
+            add_s.append(x + b)
+            add_e.append(y + b)
+            add_d.append(d)
+    mstart = np.concatenate([mstart, np.asarray(add_s, np.int64)])
+    mend = np.concatenate([mend, np.asarray(add_e, np.int64)])
+    mdoc = np.concatenate([mdoc, np.asarray(add_d, np.int64)])
+    o = np.argsort(mstart, kind="stable")
+    return mstart[o], mend[o], mdoc[o]
 
-    solid = ~space
+
+def _document_columns(batch: _Batch, tags: np.ndarray, sentence_starts: np.ndarray,
+                      sentence_ends: np.ndarray, sentence_docs: np.ndarray) -> list[BIOSentences]:
+    """Each document's ``BIOSentences``: the non-whitespace tokens' words and tags, and the
+    sentences that hold any of them, with their ranges of words."""
+    nd = len(batch.texts)
+    starts, base = batch.starts, batch.base
+    solid = ~batch.space
     count = np.concatenate([[0], np.cumsum(solid)])
-    first = np.searchsorted(starts, mstart)
-    stop = np.searchsorted(starts, mend)
+    first = np.searchsorted(starts, sentence_starts)
+    stop = np.searchsorted(starts, sentence_ends)
     b_idx = np.maximum.accumulate(np.maximum(first, stop)) if len(first) else first
     a_idx = np.maximum(first, np.concatenate([[0], b_idx[:-1]]))
     kept_s = count[b_idx] > count[a_idx]
-    tok_first = np.searchsorted(tdoc, np.arange(nd + 1))  # each document's first token
+    tok_first = np.searchsorted(batch.doc, np.arange(nd + 1))  # each document's first token
     word_first = count[tok_first].tolist()
-    words = [big[a:b] for a, b in zip(starts[solid].tolist(), ends[solid].tolist())]
+    words = [batch.text[a:b] for a, b in zip(starts[solid].tolist(), batch.ends[solid].tolist())]
     tag_ids = tags[solid].tolist()
-    s_first = np.searchsorted(mdoc2[kept_s], np.arange(nd + 1)).tolist()
-    bounds = list(zip((mstart[kept_s] - base[mdoc2[kept_s]]).tolist(),
-                      (mend[kept_s] - base[mdoc2[kept_s]]).tolist()))
+    s_first = np.searchsorted(sentence_docs[kept_s], np.arange(nd + 1)).tolist()
+    bounds = list(zip((sentence_starts[kept_s] - base[sentence_docs[kept_s]]).tolist(),
+                      (sentence_ends[kept_s] - base[sentence_docs[kept_s]]).tolist()))
     ranges = list(zip(count[a_idx[kept_s]].tolist(), count[b_idx[kept_s]].tolist()))
     out = []
     for d in range(nd):
         w0, w1, s0, s1 = word_first[d], word_first[d + 1], s_first[d], s_first[d + 1]
         out.append(BIOSentences(words[w0:w1], tag_ids[w0:w1], bounds[s0:s1],
                                 [(a - w0, b - w0) for a, b in ranges[s0:s1]]))
-    return out, warnings
+    return out

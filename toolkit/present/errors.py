@@ -1,4 +1,5 @@
-"""The error report: every mistake, shown in its sentence, grouped by kind.
+"""The error listing (``ecbench score --errors``): every mistake, shown in its sentence,
+grouped by kind.
 
 This is what people read to improve a system. Each item quotes the sentence(s) around the
 mistake with the gold span wrapped in ``[[ ]]`` and the predicted span in ``<< >>``::
@@ -43,7 +44,7 @@ class ErrorItem:
     refused: str | None = None  # claims only: why the gate refused its closest counterpart
 
 
-def error_report(report_or_details, texts: Mapping[str, str] | None) -> dict[str, list[ErrorItem]]:
+def error_listing(report_or_details, texts: Mapping[str, str] | None) -> dict[str, list[ErrorItem]]:
     """All mistakes of a scored run, grouped by kind (kinds with none are left out).
 
     Accepts a ``Report`` from ``score()`` or its ``ScoreDetails``; a Report rebuilt with
@@ -69,10 +70,15 @@ def error_report(report_or_details, texts: Mapping[str, str] | None) -> dict[str
                 item = _claim_item(kind, doc_id, claims[doc_id][index], texts.get(doc_id),
                                    refusals.get((kind, doc_id, index)))
                 grouped.setdefault(kind, []).append(item)
+
     def order(item: ErrorItem):
         return item.doc_id, item.start if item.start is not None else -1
 
     return {kind: sorted(grouped[kind], key=order) for kind in KINDS if kind in grouped}
+
+
+#: The name ``score_cmds`` and earlier code use (the listing was called an "error report").
+error_report = error_listing
 
 
 def _mention_item(match, text: str | None) -> ErrorItem:

@@ -1,4 +1,4 @@
-"""Drive a local headless Chromium to look at the HTML report as people will: take screenshots,
+"""Drive a local headless Chromium to look at the HTML page as people will: take screenshots,
 read the rendered DOM, collect console errors and paint timings.
 
 Used by the browser tests, ``benchmarks/screenshot_report.py`` and ``benchmarks/speed_report.py``;

@@ -1,4 +1,4 @@
-"""Render a ``ReportView`` with the package's Jinja2 template (autoescaped: document text and
+"""Render a ``PageView`` with the package's Jinja2 template (autoescaped: document text and
 labels can never become markup)."""
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ import os
 from functools import cache
 from pathlib import Path
 
-from .view import ReportView
+from ...io.jsonl import atomic_writer
+from .view import PageView
 
-TEMPLATE = "report.html.j2"
+TEMPLATE = "page.html.j2"
 
 
 @cache
@@ -49,15 +50,13 @@ def _ci(interval) -> str:
     return "" if interval is None else f"{interval[0]:.3f}–{interval[1]:.3f}"
 
 
-def render_html(view: ReportView) -> str:
+def render_html(view: PageView) -> str:
     """The page as one string."""
     return _environment().get_template(TEMPLATE).render(view=view)
 
 
-def write_html(path: str | os.PathLike, view: ReportView) -> Path:
+def write_html(path: str | os.PathLike, view: PageView) -> Path:
     """Write the page atomically (temp file, then rename)."""
-    from ...io.jsonl import atomic_writer
-
     with atomic_writer(path) as fh:
         fh.write(render_html(view))
     return Path(path)

@@ -1,5 +1,5 @@
-"""The HTML report's view-model: plain data (spans, kinds, numbers) built from ``score()``'s
-``Report`` objects, with no HTML in it. The Jinja2 template only lays this out, so everything a
+"""The HTML page's view-model: plain data (spans, kinds, numbers) built from ``score()``'s
+``Report`` objects (the score data), with no HTML in it. The Jinja2 template only lays this out, so everything a
 reader sees can be checked here without a browser.
 
 One ``DocPair`` per document and system puts the gold text and the predicted text side by side,
@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from ... import __version__
 
 SCHEMES = ("strict", "exact", "partial", "type")
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
@@ -181,7 +183,7 @@ class SystemView:
 
 
 @dataclass
-class ReportView:
+class PageView:
     title: str
     scored_on: str
     systems: list[SystemView]
@@ -200,12 +202,10 @@ class ReportView:
 
 def build_view(systems: Sequence[tuple[str, object]], texts: Mapping[str, str], *,
                title: str = "ecbench report", scored_on: str = "",
-               page_size: int = PAGE_SIZE) -> ReportView:
+               page_size: int = PAGE_SIZE) -> PageView:
     """The page for ``systems`` (name, Report from ``score()``) over documents with ``texts``.
 
     Every report must carry its match details (a Report rebuilt from JSON has none)."""
-    from ... import __version__
-
     for name, report in systems:
         if getattr(report, "details", None) is None:
             raise ValueError(f"system {name!r}: the report carries no match details (rebuilt "
@@ -219,7 +219,7 @@ def build_view(systems: Sequence[tuple[str, object]], texts: Mapping[str, str], 
         pairs = [_doc_pair(s, name, report, doc_id, text, idx)
                  for s, ((name, report), idx) in enumerate(zip(systems, indexed))]
         documents.append(DocView(i, doc_id, text is not None, pairs))
-    return ReportView(
+    return PageView(
         title=title, scored_on=scored_on,
         systems=[_system_view(i, name, report) for i, (name, report) in enumerate(systems)],
         documents=documents,
