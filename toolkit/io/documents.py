@@ -106,6 +106,7 @@ def open_documents(path: str | os.PathLike, *, id_column: str = "id", text_colum
 
 
 def _kind(path: Path) -> str:
+    """Which reader takes ``path`` (a key of ``_READERS``), from its suffix or its files."""
     if path.is_file():
         suffix = path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
@@ -143,6 +144,7 @@ def _skipped(folder: Path) -> list[str]:
 
 
 def _txt_folder(source: DocumentSource):
+    """One document per ``*.txt`` file, in name order."""
     for path in sorted(source.path.glob("*.txt")):
         if not path.is_file():
             continue
@@ -156,6 +158,7 @@ def _txt_folder(source: DocumentSource):
 
 
 def _jsonl(source: DocumentSource):
+    """One document per non-blank line, a JSON object."""
     path = source.path
     with path.open("rb") as fh:
         for number, line in enumerate(fh, start=1):
@@ -180,6 +183,7 @@ def _jsonl(source: DocumentSource):
 
 
 def _parquet(source: DocumentSource):
+    """One document per row of a parquet file, or of each file of a folder in path order."""
     import pyarrow.parquet as pq
 
     files = [source.path] if source.path.is_file() else sorted(source.path.rglob("*.parquet"))
@@ -199,6 +203,7 @@ def _parquet(source: DocumentSource):
 
 
 def _hf(source: DocumentSource):
+    """One document per row of a local Hugging Face dataset (one split of it)."""
     import datasets
 
     path = source.path
@@ -236,6 +241,7 @@ def _error(file: Path, where: str, column: str, message: str) -> InputError:
 
 
 def _require_columns(source: DocumentSource, names: list[str], path: Path) -> None:
+    """A table source must have the id and text columns (``names``: the ones it has)."""
     for option, column in (("--id-column", source.id_column), ("--text-column", source.text_column)):
         if column not in names:
             raise InputError(path, f"no column {column!r} (columns: {', '.join(names)}); "
