@@ -90,8 +90,17 @@ def some_ids(ids: Iterable[str], shown: int = SHOWN_IDS) -> str:
     >>> some_ids(["b", "a", "c"], shown=2)
     'a, b and 1 more'
     """
-    ids = sorted(ids)
-    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+    return some_items(sorted(ids), shown)
+
+
+def some_items(items: Sequence[str], shown: int = SHOWN_IDS) -> str:
+    """``some_ids`` in the order given (e.g. the order of a file).
+
+    >>> some_items(["b", "a", "c"], shown=2)
+    'b, a and 1 more'
+    """
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
 
 
 # --- JSON and pydantic errors as Problems -----------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -56,8 +57,6 @@ class Document:
 def bundled_root() -> Path:
     """The corpus that ships with the toolkit: the checkout an editable install runs from, else
     the copy a wheel carries as package data (``toolkit/corpus_data``, see setup.py)."""
-    from importlib.resources import files
-
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / MANIFEST).is_file():
         return checkout

@@ -365,7 +365,7 @@ def _decode_block(data: bytes) -> list[FastPrediction] | None:
 
 def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
     """One block's records as a SpanTable, with ``read_fast``'s checks; None where it gives up."""
-    import numpy as np
+    import numpy as np  # as in read_table: only for span tables
 
     from .spantable import SpanTable
 
