@@ -128,6 +128,25 @@ def test_bom_is_stripped_and_noted(tmp_path):
     assert "byte order mark, stripped" in source.describe()["notes"][0]
 
 
+def test_long_notes_list_five_names_in_order_and_count_the_rest(tmp_path):
+    jsonl = tmp_path / "docs.jsonl"
+    ids = ["g", "f", "e", "d", "c", "b", "a"]  # the notes keep the file's order
+    jsonl.write_text("".join(json.dumps({"id": i, "text": "\ufeffHi."}) + "\n" for i in ids),
+                     encoding="utf-8")
+    source = open_documents(jsonl)
+    list(source)
+    assert source.notes == ["7 document(s) began with a UTF-8 byte order mark, stripped (offsets "
+                            "count from the character after it): g, f, e, d, c and 2 more"]
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A.", encoding="utf-8")
+    for name in ["f.md", "e.md", "d.md", "c.md", "b.md", "g.md"]:
+        (folder / name).write_text("x", encoding="utf-8")
+    assert open_documents(folder).notes == [
+        f"{folder}: skipped 6 file(s) not named *.txt (names are case-sensitive): b.md, c.md, "
+        "d.md, e.md, f.md and 1 more"]
+
+
 def test_folder_says_what_it_skipped(tmp_path):
     (tmp_path / "a.txt").write_text("A.", encoding="utf-8")
     (tmp_path / "B.TXT").write_text("B.", encoding="utf-8")

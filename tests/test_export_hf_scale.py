@@ -164,20 +164,13 @@ def test_export_hf_does_not_load_torch(tmp_path):
     assert done.stdout.split() == ["False", "False"]
 
 
-@pytest.mark.parametrize("source", ["fixture", "fixture streamed", "bundled"])
+@pytest.mark.parametrize("source", ["fixture", "bundled"])
 def test_documents_columns_equal_document_rows(source, tmp_path):
     # the documents config is built column by column; document_row is the row-by-row reference
-    # (the card's num_bytes come from the table, so its buffers must match too). Streamed, the
-    # gold is fastgold's stand-in; loaded, pydantic models.
+    # (the card's num_bytes come from the table, so its buffers must match too)
     import pyarrow as pa
 
-    from toolkit.io.corpus import stream
-
-    if source == "bundled":
-        corpus = load()
-    else:
-        root = make_corpus(tmp_path / "corpus")
-        corpus = stream(root) if source == "fixture streamed" else load(root)
+    corpus = load() if source == "bundled" else load(make_corpus(tmp_path / "corpus"))
     docs = list(corpus)
     assert any(c.cue is None for d in docs for c in d.gold.claims) or source == "bundled"
     schema = FEATURES["documents"].arrow_schema

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.io.corpus import validate_corpus
-from toolkit.io.gold import validate_gold_file
+from toolkit.io.gold import read_gold_file
 from toolkit.io.predictions import read_predictions, validate_predictions
 from toolkit.problems import InputError, Problem, show
 
@@ -78,7 +78,7 @@ GOLD_CASES = {
 @pytest.mark.parametrize("case", sorted(GOLD_CASES))
 def test_bad_gold_file_gets_exact_messages(case):
     path = BAD_GOLD / f"{case}.json"
-    problems = validate_gold_file(path, TEXT, doc_id="doc1")
+    _, problems = read_gold_file(path, TEXT, doc_id="doc1")
     assert [str(p) for p in problems] == [f"{path}: {m}" for m in GOLD_CASES[case]]
 
 
@@ -88,12 +88,13 @@ def test_every_bad_gold_fixture_has_a_case():
 
 def test_gold_doc_id_must_equal_file_name():
     path = BAD_GOLD / "doc_id_mismatch.json"
-    assert [str(p) for p in validate_gold_file(path, TEXT)] == [
+    assert [str(p) for p in read_gold_file(path, TEXT)[1]] == [
         f"{path}: doc_id: found 'doc1', expected 'doc_id_mismatch' (the file name)"]
 
 
 def test_valid_gold_has_no_problems():
-    assert validate_gold_file(VALID / "annotations" / "gold" / "doc1.json", TEXT) == []
+    gold, problems = read_gold_file(VALID / "annotations" / "gold" / "doc1.json", TEXT)
+    assert problems == [] and gold.doc_id == "doc1"
 
 
 def test_problem_reads_file_record_field_found_expected():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Collection, Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -125,6 +126,7 @@ def plain_span(start: int, end: int, value: str | None, text: str | None) -> boo
 
 
 def _duplicate_ids(file: str, key: str, items: Sequence[tuple[int, Any]]) -> list[Problem]:
+    """An id given to a second item of ``key`` (mentions, entities, claims) is a problem."""
     ids = [item.id for _, item in items]
     if len(set(ids)) == len(ids):  # the common case, all distinct: nothing to name
         return []
@@ -141,6 +143,7 @@ def _duplicate_ids(file: str, key: str, items: Sequence[tuple[int, Any]]) -> lis
 
 
 def _duplicate_mentions(file: str, mentions: Sequence[tuple[int, Any]]) -> list[Problem]:
+    """A gold mention repeating another's span and label is a problem."""
     keys = [(m.start, m.end, m.label) for _, m in mentions]
     if len(set(keys)) == len(keys):  # the common case, all distinct
         return []
@@ -209,14 +212,18 @@ def gold_problems(file: str, doc_id: str | None, mentions: list[tuple[int, Menti
     return problems
 
 
-def document_problems(doc: DocumentGold, text: str | None, path: str | os.PathLike) -> list[Problem]:
-    """Semantic checks of a parsed gold document against its text (``None``: offsets unchecked)."""
+def document_problems(doc: DocumentGold, text: str | None, path: str | os.PathLike
+                      ) -> list[Problem]:
+    """Semantic checks of a parsed gold document (a ``DocumentGold`` or its read form,
+    ``io.gold.Gold``: the same attributes) against its text (``None``: offsets unchecked)."""
     return gold_problems(str(path), doc.doc_id, list(enumerate(doc.mentions)),
                        list(enumerate(doc.entities)), list(enumerate(doc.claims)), text,
                        {e.id for e in doc.entities})
 
 
 def valid_items(data: dict, key: str, model: type[BaseModel]) -> list[tuple[int, Any]]:
+    """``(index, record)`` for each item of ``data[key]`` that passes ``model`` (strict): the
+    records a file's semantic checks still run on when the file as a whole fails the schema."""
     items = data.get(key)
     if not isinstance(items, list):
         return []
@@ -264,8 +271,6 @@ def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
 def duplicate_mentions(predictions: Iterable[Prediction]) -> list[str]:
     """One line per document that repeats a mention (same start, end and label): the scorer
     counts each repeat as a spurious prediction, which a user should hear about."""
-    from operator import attrgetter
-
     key = attrgetter("start", "end", "label")
     found = []
     for prediction in predictions:

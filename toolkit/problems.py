@@ -41,6 +41,8 @@ class Problem:
 
 
 def _escape_char(ch: str) -> str:
+    """``ch`` as ``show`` prints it: control characters, and punctuation, spaces and symbols
+    beyond ASCII, as escapes."""
     # Curly quotes, dashes and odd spaces look like their ASCII cousins; escape them so a
     # slice mismatch is visible. Letters (é, ñ, 한) stay readable.
     if ch == "\n":
@@ -74,6 +76,7 @@ _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "a bool
 
 
 def _show_typed(value: Any) -> str:
+    """A value and its JSON type: ``'14' (a string)``."""
     return f"{show(value)} ({_JSON_TYPES.get(type(value), type(value).__name__)})"
 
 
@@ -87,8 +90,17 @@ def some_ids(ids: Iterable[str], shown: int = SHOWN_IDS) -> str:
     >>> some_ids(["b", "a", "c"], shown=2)
     'a, b and 1 more'
     """
-    ids = sorted(ids)
-    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+    return some_items(sorted(ids), shown)
+
+
+def some_items(items: Sequence[str], shown: int = SHOWN_IDS) -> str:
+    """``some_ids`` in the order given (e.g. the order of a file).
+
+    >>> some_items(["b", "a", "c"], shown=2)
+    'b, a and 1 more'
+    """
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
 
 
 # --- JSON and pydantic errors as Problems -----------------------------------------------------
@@ -108,6 +120,7 @@ def json_problem(file: str, text: str, error: json.JSONDecodeError,
 
 
 def _join_path(parts: Sequence[str | int]) -> str:
+    """A pydantic location as a field path: ``span.start``, ``entities[1]``."""
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -115,6 +128,7 @@ def _join_path(parts: Sequence[str | int]) -> str:
 
 
 def _no_record(loc: Sequence[str | int]) -> tuple[str | None, int]:
+    """The record locator of a file without records: the whole location is the field."""
     return None, 0
 
 
@@ -160,6 +174,7 @@ def record_locator(data: Any) -> Callable[[Sequence[str | int]], tuple[str | Non
     """Records of a document-shaped object: ``mentions[3] (id m4)``; top-level fields have none."""
 
     def record(loc: Sequence[str | int]) -> tuple[str | None, int]:
+        """The record ``loc`` is in, and how many parts of ``loc`` name it."""
         if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
             return item_name(loc[0], loc[1], _item(data, loc[0], loc[1])), 2
         return None, 0
@@ -168,6 +183,7 @@ def record_locator(data: Any) -> Callable[[Sequence[str | int]], tuple[str | Non
 
 
 def _item(data: Any, key: str, index: int) -> Any:
+    """``data[key][index]``, or None where there is no such item."""
     try:
         return data[key][index]
     except (KeyError, IndexError, TypeError):
@@ -175,6 +191,7 @@ def _item(data: Any, key: str, index: int) -> Any:
 
 
 def item_name(key: str, index: int, item: Any) -> str:
+    """How a message names a record: ``mentions[3] (id m4)`` (no id part where it has none)."""
     item_id = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
     return f"{key}[{index}]" + (f" (id {item_id})" if isinstance(item_id, str) and item_id else "")
 

@@ -15,8 +15,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+#: the ``schema`` value of each file kind (its version), written once
 SCHEMA_VERSION = "ecbench.gold/v1"
 PREDICTIONS_SCHEMA = "ecbench.predictions/v1"
+MANIFEST_SCHEMA = "ecbench.manifest/v1"
 
 #: OntoNotes 5 named-entity labels, as used by spaCy's English pipelines.
 LABELS: tuple[str, ...] = (
@@ -105,7 +107,7 @@ class Claim(_Strict):
 class DocumentGold(_Strict):
     """All gold annotations of one document (one file in annotations/gold/)."""
 
-    schema_: Literal["ecbench.gold/v1"] = Field(default=SCHEMA_VERSION, alias="schema")
+    schema_: Literal[SCHEMA_VERSION] = Field(default=SCHEMA_VERSION, alias="schema")
     doc_id: str = Field(min_length=1)
     mentions: list[Mention]
     entities: list[Entity]
@@ -176,7 +178,7 @@ class PredictionsHeader(_Lenient):
     counted as having missed every claim.
     """
 
-    schema_: Literal["ecbench.predictions/v1"] = Field(default=PREDICTIONS_SCHEMA, alias="schema")
+    schema_: Literal[PREDICTIONS_SCHEMA] = Field(default=PREDICTIONS_SCHEMA, alias="schema")
     produces: list[Produces] = Field(default_factory=lambda: ["mentions", "claims"])
     provenance: dict = Field(default_factory=dict)
 
@@ -198,7 +200,7 @@ class ManifestEntry(_Strict):
 
 
 class Manifest(_Strict):
-    schema_: Literal["ecbench.manifest/v1"] = Field(default="ecbench.manifest/v1", alias="schema")
+    schema_: Literal[MANIFEST_SCHEMA] = Field(default=MANIFEST_SCHEMA, alias="schema")
     documents: list[ManifestEntry]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -45,11 +45,11 @@ def _root_of(path: Path) -> Path:
     return _shown(corpus_mod.find_root())
 
 
-def validate_path(path: Path, *, any_label: bool = False) -> list:  # of validate.Problem
+def validate_path(path: Path, *, any_label: bool = False) -> list:  # of problems.Problem
     """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl.
     ``any_label`` accepts prediction labels outside OntoNotes (scored with a label map)."""
     from ..io.corpus import corpus_texts, validate_corpus
-    from ..io.gold import validate_gold_file
+    from ..io.gold import read_gold_file
     from ..io.predictions import validate_predictions
     from ..problems import Problem
     from ..schema import LABELS
@@ -65,7 +65,7 @@ def validate_path(path: Path, *, any_label: bool = False) -> list:  # of validat
     if path.suffix == ".json":
         root = _root_of(path)
         text = corpus_texts(root).get(path.stem)
-        problems = validate_gold_file(path, text)
+        _, problems = read_gold_file(path, text)
         if text is None:
             problems.insert(0, Problem(str(path), None, None,
                                        f"no document {path.stem!r} in the corpus at {root}",
@@ -105,6 +105,8 @@ def validate(
 
 
 class Format(str, enum.Enum):
+    """The output formats of ``stats``."""
+
     table = "table"
     json = "json"
     markdown = "markdown"

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..checks import span_problems
 from ..io.annotations import AnnotationSet
-from ..problems import InputError, some_ids
+from ..io.paths import output_file, output_folder
+from ..problems import InputError, Problem, some_ids
+from ..scoring.labels import relabel
+from ..scoring.mentions import MentionSpan
 
 
 def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
                 plot: Path | None = None) -> None:
     """The paths of ``score``/``agree``, before any reading: sources exist, the output is
     writable and is neither source, the chart folder can be made."""
-    from ..io.paths import output_file, output_folder
-
     for source in (pred, gold):
         if source is not None and not source.exists():
             raise InputError(source, "no such file or folder")
@@ -29,12 +31,10 @@ def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
         output_folder(plot, "the charts")
 
 
-def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> list:
+def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str
+                     ) -> list[Problem]:
     """Every span checked against its document's text (where known): offsets inside it, start
     before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch."""
-    from ..checks import span_problems
-    from ..problems import Problem
-
     problems = []
     for pred in annotations.predictions:
         text = texts.get(pred.doc_id)
@@ -112,9 +112,6 @@ def check_labels(labels: list[str] | None, gold: AnnotationSet, pred: Annotation
     missing is a warning."""
     if labels is None:
         return []
-    from ..scoring.labels import relabel
-    from ..scoring.mentions import MentionSpan
-
     present = {s.label for side in (gold, pred) for p in side.predictions
                for s in relabel(MentionSpan.all_of(p.mentions), label_map=label_map)}
     return label_warnings(labels, present, label_map)

@@ -251,7 +251,7 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
     spans against, mentions not scored), for the usual path to take them."""
     from .. import __version__
     from ..io.annotations import AnnotationSet, bundled_texts
-    from ..io.fastread import read_table
+    from ..io.predictions import read_table
     from ..io.spantable import Vocab
     from ..scoring import score_tables_report
     from ..scoring.table import duplicate_message

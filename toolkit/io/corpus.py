@@ -7,8 +7,12 @@ installed wheel; ``$ECBENCH_CORPUS`` or ``--corpus DIR`` choose another)::
     annotations/manifest.json         one ManifestEntry per document (sha256, language, ...)
     annotations/gold/<doc_id>.json    one DocumentGold per document
 
-``load()`` runs the full validation (``validate_corpus``) and raises ``CorpusError`` with every
-problem found; ``load(check=False)`` skips it (the validator itself uses that).
+``load()`` and ``stream()`` read every document the same way, once: its seed, and its gold
+file through the one gold reader (``io.gold.read_gold_file``), so ``Document.gold`` is a
+``io.gold.Gold`` whichever reads it. With ``check`` (the default) each document is checked as
+it is read, and any problem raises ``CorpusError`` with every problem of the corpus
+(``validate_corpus``, what ``ecbench validate`` prints); ``check=False`` skips the checks, but
+a gold file that cannot be read still raises.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -30,9 +34,9 @@ from ..problems import (
     record_locator,
     show,
 )
-from ..schema import DocumentGold, Manifest, ManifestEntry
-from .gold import checked_gold_file
-from .jsonl import read_json, read_json_file
+from ..schema import Manifest, ManifestEntry
+from .gold import Gold, read_gold_file
+from .jsonl import read_json_file
 
 MANIFEST = Path("annotations/manifest.json")
 GOLD_DIR = Path("annotations/gold")
@@ -41,17 +45,18 @@ SEEDS_DIR = Path("seeds")
 
 @dataclass(frozen=True)
 class Document:
+    """One document: its id, text and manifest entry, and its gold where it has some (documents
+    to extract from have none)."""
+
     id: str
     text: str
     meta: ManifestEntry
-    gold: DocumentGold | None = None
+    gold: Gold | None = None
 
 
 def bundled_root() -> Path:
     """The corpus that ships with the toolkit: the checkout an editable install runs from, else
     the copy a wheel carries as package data (``toolkit/corpus_data``, see setup.py)."""
-    from importlib.resources import files
-
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / MANIFEST).is_file():
         return checkout
@@ -73,6 +78,8 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Corpus:
+    """A corpus read whole (``load``): its documents in manifest order, looked up by id."""
+
     root: Path
     manifest: Manifest
     documents: tuple[Document, ...]
@@ -90,7 +97,8 @@ class Corpus:
         raise KeyError(doc_id)
 
     @property
-    def gold(self) -> list[DocumentGold]:
+    def gold(self) -> list[Gold]:
+        """The gold of every document that has some, in manifest order."""
         return [d.gold for d in self.documents if d.gold is not None]
 
     def mentions_frame(self):
@@ -135,59 +143,31 @@ def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
-def _opened(root: str | os.PathLike | None, check: bool) -> tuple[Path, Manifest]:
-    """The corpus root and its manifest, after ``validate_corpus`` when ``check`` (one rule for
-    ``load`` and ``stream``: the same validation, the same errors)."""
-    root = Path(root) if root is not None else find_root()
-    if check:
-        problems = validate_corpus(root)
-        if problems:
-            raise CorpusError(problems)
-    return root, Manifest.model_validate(read_json(root / MANIFEST))
-
-
 def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus:
-    root, manifest = _opened(root, check)
-    docs = tuple(_read_document(root, entry) for entry in manifest.documents)
-    return Corpus(root=root, manifest=manifest, documents=docs)
-
-
-def _read_document(root: Path, entry) -> Document:
-    from pydantic import ValidationError
-
-    text = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
-    gold_path = root / GOLD_DIR / f"{entry.id}.json"
-    if not gold_path.exists():
-        return Document(id=entry.id, text=text, meta=entry)
-    try:  # pydantic's own JSON parser: no intermediate dicts
-        gold = DocumentGold.model_validate_json(gold_path.read_bytes())
-    except ValidationError:  # report it as the dict path does (located read errors first)
-        gold = DocumentGold.model_validate(read_json(gold_path))
-    return Document(id=entry.id, text=text, meta=entry, gold=gold)
+    """The corpus at ``root`` (default: ``find_root()``) with every document in memory; see
+    the module docstring for ``check``."""
+    corpus = stream(root, check=check)
+    return Corpus(root=corpus.root, manifest=corpus.manifest, documents=tuple(corpus))
 
 
 @dataclass(frozen=True)
 class CorpusStream:
     """A corpus read one document at a time: every pass reads the files again and nothing is
     kept, so memory does not grow with the corpus (exports of any size). Iterates like
-    ``Corpus``. ``check``: each document is validated as it is read (see ``stream``); its
-    ``gold`` is then a ``DocumentGold`` or, most often, its light stand-in ``fastgold.Gold``
-    (same attributes and ``model_dump``: see ``gold.checked_gold_file``)."""
+    ``Corpus``. ``check``: each document is checked as it is read (see ``stream``)."""
 
     root: Path
     manifest: Manifest
     check: bool = False
 
     def __iter__(self) -> Iterator[Document]:
-        if self.check:
-            return self._checked()
-        return (_read_document(self.root, entry) for entry in self.manifest.documents)
-
-    def _checked(self) -> Iterator[Document]:
         for index, entry in enumerate(self.manifest.documents):
-            text, gold, problems = checked_document(self.root, index, entry)
-            if problems:  # every problem of the corpus, as load() reports them
-                raise CorpusError(validate_corpus(self.root))
+            if self.check:
+                text, gold, problems = checked_document(self.root, index, entry)
+                if problems:  # every problem of the corpus, as validate_corpus reports them
+                    raise CorpusError(validate_corpus(self.root))
+            else:
+                text, gold = _unchecked_document(self.root, entry)
             yield Document(id=entry.id, text=text, meta=entry, gold=gold)
 
     def __len__(self) -> int:
@@ -195,38 +175,52 @@ class CorpusStream:
 
 
 def stream(root: str | os.PathLike | None = None, *, check: bool = True) -> CorpusStream:
-    """Like ``load()`` (the same validation, the same ``CorpusError``), without holding the
-    documents, and reading each file once: a document is validated as it is read, so an
-    invalid one raises from the iteration, after the documents before it were seen (a consumer
+    """Like ``load()`` (the same reading, the same ``CorpusError``), without holding the
+    documents, and reading each file once: a document is checked as it is read, so an invalid
+    one raises from the iteration, after the documents before it were seen (a consumer
     publishes nothing before the iteration ends). What no document read shows (the manifest,
     duplicate ids, stray gold files) raises here."""
-    if not check:
-        return CorpusStream(*_opened(root, False))
     root = Path(root) if root is not None else find_root()
-    manifest, _, problems = read_manifest(root)
-    if manifest is None or problems or corpus_problems(root, manifest):
+    manifest, problems = read_manifest(root)
+    if check and (manifest is None or corpus_problems(root, manifest)):
         raise CorpusError(validate_corpus(root))
-    return CorpusStream(root=root, manifest=manifest, check=True)
+    if manifest is None:
+        raise CorpusError(problems)
+    return CorpusStream(root=root, manifest=manifest, check=check)
+
+
+def _unchecked_document(root: Path, entry: ManifestEntry) -> tuple[str, Gold | None]:
+    """A document's text and gold (None: no gold file), read without the checks; a gold file
+    that does not pass the schema raises ``CorpusError``."""
+    text = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
+    gold_path = root / GOLD_DIR / f"{entry.id}.json"
+    if not gold_path.exists():
+        return text, None
+    gold, problems = read_gold_file(gold_path, None, entry.id)
+    if gold is None:
+        raise CorpusError(problems)
+    return text, gold
 
 
 # --- checking a corpus: every problem of the manifest, the seeds and the gold files ----------
 
 
-def read_manifest(root: Path) -> tuple[Manifest | None, Any, list[Problem]]:
+def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
+    """The corpus's manifest, or None and every problem that stops it being read."""
     shown = str(root / MANIFEST)
     data, problems = read_json_file(root / MANIFEST, shown)
     if data is None:
-        return None, None, problems
+        return None, problems
     try:
-        return Manifest.model_validate(data, strict=True), data, []
+        return Manifest.model_validate(data, strict=True), []
     except ValidationError as e:
-        return None, data, pydantic_problems(shown, e, record_locator(data))
+        return None, pydantic_problems(shown, e, record_locator(data))
 
 
 def corpus_texts(root: str | os.PathLike) -> dict[str, str]:
     """doc_id -> seed text for every readable seed the manifest lists (best effort, no checks)."""
     root = Path(root)
-    manifest, _, _ = read_manifest(root)
+    manifest, _ = read_manifest(root)
     texts = {}
     for entry in manifest.documents if manifest else ():
         try:
@@ -243,7 +237,7 @@ def validate_corpus(root: str | os.PathLike) -> list[Problem]:
         return [Problem(str(root), None, None,
                         "a file" if root.exists() else "no such folder",
                         f"a corpus folder (one holding {MANIFEST})")]
-    manifest, _, problems = read_manifest(root)
+    manifest, problems = read_manifest(root)
     if manifest is None:
         return problems
     for index, entry, duplicate in _manifest_entries(root, manifest):
@@ -259,7 +253,8 @@ def corpus_problems(root: Path, manifest: Manifest) -> list[Problem]:
     return problems + _stray_gold_files(root, {e.id for e in manifest.documents})
 
 
-def _manifest_entries(root: Path, manifest: Manifest):
+def _manifest_entries(root: Path, manifest: Manifest
+                      ) -> Iterator[tuple[int, ManifestEntry, Problem | None]]:
     """``(index, entry, problem)`` per manifest document: ``problem`` says the id was listed
     before (the entry is then not read), else None."""
     manifest_shown = str(root / MANIFEST)
@@ -274,8 +269,8 @@ def _manifest_entries(root: Path, manifest: Manifest):
             yield index, entry, None
 
 
-def checked_document(root: Path, index: int, entry
-                     ) -> tuple[str | None, DocumentGold | None, list[Problem]]:
+def checked_document(root: Path, index: int, entry: ManifestEntry
+                     ) -> tuple[str | None, Gold | None, list[Problem]]:
     """One manifest entry's seed and gold, read once and checked as ``validate_corpus`` does:
     ``(text, gold, problems)``, the text and gold None where unreadable."""
     manifest_shown = str(root / MANIFEST)
@@ -301,11 +296,12 @@ def checked_document(root: Path, index: int, entry
                                 f"the gold annotations of document {entry.id} "
                                 f"(listed in {manifest_shown})"))
         return text, None, problems
-    gold, found = checked_gold_file(gold_path, text, entry.id)
+    gold, found = read_gold_file(gold_path, text, entry.id)
     return text, gold, problems + found
 
 
-def _stray_gold_files(root: Path, seen) -> list[Problem]:
+def _stray_gold_files(root: Path, seen: set[str]) -> list[Problem]:
+    """A gold file of a document the manifest does not list is a problem, not ignored."""
     manifest_shown = str(root / MANIFEST)
     problems = []
     gold_dir = root / GOLD_DIR

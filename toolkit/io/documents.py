@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .corpus import Document
-from ..problems import InputError
+from ..problems import InputError, some_items
 from ..schema import ManifestEntry
+from .corpus import Document
 
 BOM = "\ufeff"
 #: Files that mark a folder written by ``datasets.Dataset(Dict).save_to_disk``.
@@ -73,9 +73,8 @@ class DocumentSource:
                                  source=f"{file} ({where})", licence="unknown")
             yield Document(id=doc_id, text=text, meta=meta)
         if bom_notes:
-            shown = ", ".join(bom_notes[:5]) + (f" and {len(bom_notes) - 5} more" if len(bom_notes) > 5 else "")
             note = (f"{len(bom_notes)} document(s) began with a UTF-8 byte order mark, stripped "
-                    f"(offsets count from the character after it): {shown}")
+                    f"(offsets count from the character after it): {some_items(bom_notes)}")
             if note not in self.notes:
                 self.notes.append(note)
 
@@ -98,7 +97,8 @@ def open_documents(path: str | os.PathLike, *, id_column: str = "id", text_colum
     path = Path(path)
     if not path.exists():
         raise InputError(path, "does not exist (expected a folder of .txt files, a JSONL or "
-                         "parquet file, a folder of parquet files or a Hugging Face dataset folder)")
+                         "parquet file, a folder of parquet files or a Hugging Face dataset "
+                         "folder)")
     source = DocumentSource(path, _kind(path), id_column, text_column, split, language)
     if source.kind == "txt-folder":
         source.notes += _skipped(path)
@@ -106,6 +106,7 @@ def open_documents(path: str | os.PathLike, *, id_column: str = "id", text_colum
 
 
 def _kind(path: Path) -> str:
+    """Which reader takes ``path`` (a key of ``_READERS``), from its suffix or its files."""
     if path.is_file():
         suffix = path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
@@ -134,8 +135,7 @@ def _skipped(folder: Path) -> list[str]:
     for what, names in (("subfolder(s), not searched", subfolders),
                         ("file(s) not named *.txt (names are case-sensitive)", others)):
         if names:
-            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-            notes.append(f"{folder}: skipped {len(names)} {what}: {shown}")
+            notes.append(f"{folder}: skipped {len(names)} {what}: {some_items(names)}")
     return notes
 
 
@@ -143,10 +143,12 @@ def _skipped(folder: Path) -> list[str]:
 
 
 def _txt_folder(source: DocumentSource):
+    """One document per ``*.txt`` file, in name order."""
     for path in sorted(source.path.glob("*.txt")):
         if not path.is_file():
             continue
-        raw = path.read_bytes()  # one document per file: the text and its sha256 from the same bytes
+        # one document per file: the text and its sha256 from the same bytes
+        raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -156,6 +158,7 @@ def _txt_folder(source: DocumentSource):
 
 
 def _jsonl(source: DocumentSource):
+    """One document per non-blank line, a JSON object."""
     path = source.path
     with path.open("rb") as fh:
         for number, line in enumerate(fh, start=1):
@@ -174,12 +177,14 @@ def _jsonl(source: DocumentSource):
             where = f"line {number}"
             if not isinstance(record, dict):
                 raise InputError(path, f"found {type(record).__name__}, expected a JSON object "
-                                 f"with {source.id_column!r} and {source.text_column!r}", line=number)
+                                 f"with {source.id_column!r} and {source.text_column!r}",
+                                 line=number)
             doc_id, text = _fields(source, record, path, where)
             yield where, path, doc_id, text, None
 
 
 def _parquet(source: DocumentSource):
+    """One document per row of a parquet file, or of each file of a folder in path order."""
     import pyarrow.parquet as pq
 
     files = [source.path] if source.path.is_file() else sorted(source.path.rglob("*.parquet"))
@@ -190,7 +195,8 @@ def _parquet(source: DocumentSource):
             raise InputError(path, f"not a readable parquet file ({e})") from None
         _require_columns(source, pf.schema_arrow.names, path)
         row = 0
-        for batch in pf.iter_batches(columns=[source.id_column, source.text_column], batch_size=1024):
+        columns = [source.id_column, source.text_column]
+        for batch in pf.iter_batches(columns=columns, batch_size=1024):
             for record in batch.to_pylist():
                 row += 1
                 where = f"row {row}"
@@ -199,6 +205,7 @@ def _parquet(source: DocumentSource):
 
 
 def _hf(source: DocumentSource):
+    """One document per row of a local Hugging Face dataset (one split of it)."""
     import datasets
 
     path = source.path
@@ -208,7 +215,8 @@ def _hf(source: DocumentSource):
         else:
             loaded = datasets.load_dataset(str(path))
     except Exception as e:  # datasets raises many types for an unreadable folder
-        raise InputError(path, f"not a readable Hugging Face dataset ({type(e).__name__}: {e})") from None
+        raise InputError(path, f"not a readable Hugging Face dataset "
+                         f"({type(e).__name__}: {e})") from None
     if isinstance(loaded, datasets.DatasetDict):
         splits = list(loaded)
         split = source.split or (splits[0] if len(splits) == 1 else None)
@@ -219,7 +227,8 @@ def _hf(source: DocumentSource):
     _require_columns(source, loaded.column_names, path)
     # iterate in batches: Arrow-backed, so the dataset is memory-mapped, never loaded whole
     row = 0
-    for batch in loaded.select_columns([source.id_column, source.text_column]).iter(batch_size=1024):
+    columns = [source.id_column, source.text_column]
+    for batch in loaded.select_columns(columns).iter(batch_size=1024):
         for doc_id, text in zip(batch[source.id_column], batch[source.text_column]):
             row += 1
             where = f"row {row}" + (f" of split {source.split}" if source.split else "")
@@ -236,7 +245,9 @@ def _error(file: Path, where: str, column: str, message: str) -> InputError:
 
 
 def _require_columns(source: DocumentSource, names: list[str], path: Path) -> None:
-    for option, column in (("--id-column", source.id_column), ("--text-column", source.text_column)):
+    """A table source must have the id and text columns (``names``: the ones it has)."""
+    for option, column in (("--id-column", source.id_column),
+                           ("--text-column", source.text_column)):
         if column not in names:
             raise InputError(path, f"no column {column!r} (columns: {', '.join(names)}); "
                              f"expected one, or name it with {option}")
@@ -248,8 +259,8 @@ def _fields(source: DocumentSource, record: dict, path: Path, where: str) -> tup
         if column not in record:
             option = "--id-column" if column == source.id_column else "--text-column"
             fields = ", ".join(map(str, record)) or "none"
-            raise _error(path, where, column,
-                         f"missing (fields: {fields}); expected it, or name the field with {option}")
+            raise _error(path, where, column, f"missing (fields: {fields}); expected it, or "
+                         f"name the field with {option}")
     doc_id, text = record[source.id_column], record[source.text_column]
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)

@@ -22,6 +22,7 @@ from ..problems import InputError, Problem, json_problem
 
 
 def read_json(path: str | os.PathLike) -> Any:
+    """The JSON value in a file; the first problem raises ``InputError`` (file, line)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -79,6 +80,7 @@ def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, Any]]:
 
 
 def dumps_line(obj: Any) -> str:
+    """One JSONL line: compact, non-ASCII kept, newline-terminated."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -127,11 +129,13 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
 
 
 def _write_error(path: Path, error: OSError) -> InputError:
+    """What a failed write says, naming ``path`` (a folder in the way is said as such)."""
     if path.is_dir():
         return InputError(path, "found a folder, expected a file to write")
     return InputError(path, f"cannot write ({error.strerror or error})")
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:
+    """Write ``obj`` as indented JSON, atomically."""
     with atomic_writer(path) as fh:
         fh.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

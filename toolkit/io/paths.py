@@ -43,6 +43,7 @@ def input_folder(path: str | os.PathLike, what: str) -> None:
 
 
 def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` both exist and are one file (links and relative paths too)."""
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:

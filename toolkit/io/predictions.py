@@ -6,27 +6,54 @@
     {"doc_id": "000_7dc57cc10984332c", "mentions": [{"start": 0, "end": 6, "label": "GPE"}], "claims": []}
 
 This is how any system, in any language, gets scored: write this file, run ``ecbench score``.
+
+One reader, ``read_predictions``, with two paths inside it:
+
+- located (``load_predictions``): each line parsed and validated by pydantic (strict), every
+  problem named by file, line and field; what ``ecbench validate`` prints, and what decides
+  what a file may hold.
+- fast (``read_predictions(..., fast=True)``, for scoring): msgspec decodes the lines straight
+  into light records (``FastPrediction``, ``FastMention``: Prediction's attribute names; claims
+  are pydantic's ``PredClaim``, as there are few), about ten times faster on large files. It
+  accepts only what the located path accepts, and gives up on anything else: then the located
+  path reads the file, and names its first problem. So a bad file gets the same one-line
+  error either way.
+
+``read_table`` is the same fast path for a file of mentions only, read block by block straight
+into a span table (``io.spantable``) for bulk scoring. The header line is told apart from a
+prediction by one rule (``is_header``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Collection, Iterable
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 from pathlib import Path
+from typing import Annotated, Any
 
+import msgspec
 from pydantic import ValidationError
 
 from ..checks import check_prediction, valid_items
 from ..problems import InputError, Problem, json_problem, pydantic_problems, show, some_ids
 from ..schema import LABELS, PredClaim, PredictionsHeader, PredMention, Prediction
 from .jsonl import atomic_writer, dumps_line
+from .paths import output_file
 
 HEADER_KEY = "header"
 
 
-def _is_header(obj: object) -> bool:
+def is_header(obj: object) -> bool:
+    """Whether a parsed line is the header line: an object with a ``header`` and no
+    ``doc_id`` (a prediction may carry any extra field, ``header`` too)."""
     return isinstance(obj, dict) and HEADER_KEY in obj and "doc_id" not in obj
+
+
+# --- the located path: every problem of a file, named -------------------------------------------
 
 
 def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = None,
@@ -59,50 +86,63 @@ def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = Non
         if not line.strip():
             continue
         first, seen_content = not seen_content, True
-        record = f"line {number}"
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             problems.append(json_problem(shown, line, e, line=number))
             continue
-
-        if _is_header(obj):
-            if not first:
-                problems.append(Problem(shown, record, HEADER_KEY, "a header line",
-                                        "the header only on the first line"))
-                continue
-            try:
-                header = PredictionsHeader.model_validate(obj[HEADER_KEY], strict=True)
-            except ValidationError as e:
-                problems += pydantic_problems(shown, e, lambda loc, r=record: (r, 0),
-                                              prefix=(HEADER_KEY,))
+        if is_header(obj):
+            found, problems_here = _header_line(obj, first, shown, number)
+            problems += problems_here
+            if found is not None:
+                header = found
             continue
-
         doc_id = obj.get("doc_id") if isinstance(obj, dict) else None
+        record, text = f"line {number}", None
         if isinstance(doc_id, str) and doc_id:
-            record = f"line {number} (doc_id {doc_id})"
+            record, text = f"line {number} (doc_id {doc_id})", (texts or {}).get(doc_id)
             if doc_id in first_line_of:
                 problems.append(Problem(shown, record, "doc_id", show(doc_id),
                                         f"one line per document (line {first_line_of[doc_id]} "
                                         "has this doc_id too)"))
             else:
                 first_line_of[doc_id] = number
-        try:
-            prediction = Prediction.model_validate(obj, strict=True)
-        except ValidationError as e:
-            problems += pydantic_problems(shown, e, lambda loc, r=record: (r, 0))
-            if isinstance(obj, dict):
-                problems += check_prediction(
-                    doc_id, valid_items(obj, "mentions", PredMention),
-                    valid_items(obj, "claims", PredClaim), (texts or {}).get(doc_id), shown,
-                    record, labels)
-            continue
-        problems += check_prediction(doc_id, list(enumerate(prediction.mentions)),
-                                     list(enumerate(prediction.claims)),
-                                     (texts or {}).get(doc_id), shown, record, labels)
-        if first_line_of[doc_id] == number:
+        prediction, problems_here = _prediction_line(obj, doc_id, text, shown, record, labels)
+        problems += problems_here
+        if prediction is not None and first_line_of[doc_id] == number:
             predictions.append((number, prediction))
     return header, predictions, problems
+
+
+def _header_line(obj: dict, first: bool, shown: str, number: int
+                 ) -> tuple[PredictionsHeader | None, list[Problem]]:
+    """The header of a header line, or the problems of one (it must be the first line)."""
+    record = f"line {number}"
+    if not first:
+        return None, [Problem(shown, record, HEADER_KEY, "a header line",
+                              "the header only on the first line")]
+    try:
+        return PredictionsHeader.model_validate(obj[HEADER_KEY], strict=True), []
+    except ValidationError as e:
+        return None, pydantic_problems(shown, e, lambda loc: (record, 0), prefix=(HEADER_KEY,))
+
+
+def _prediction_line(obj: Any, doc_id: Any, text: str | None, shown: str, record: str,
+                     labels: Collection[str] | None) -> tuple[Prediction | None, list[Problem]]:
+    """The prediction of one line (None if it fails the schema) and every problem of it: the
+    valid mentions and claims of a line that fails are still checked."""
+    try:
+        prediction = Prediction.model_validate(obj, strict=True)
+    except ValidationError as e:
+        problems = pydantic_problems(shown, e, lambda loc: (record, 0))
+        if isinstance(obj, dict):
+            problems += check_prediction(doc_id, valid_items(obj, "mentions", PredMention),
+                                         valid_items(obj, "claims", PredClaim), text, shown,
+                                         record, labels)
+        return None, problems
+    return prediction, check_prediction(doc_id, list(enumerate(prediction.mentions)),
+                                        list(enumerate(prediction.claims)), text, shown,
+                                        record, labels)
 
 
 def validate_predictions(path: str | os.PathLike, texts: dict[str, str] | None = None,
@@ -122,18 +162,116 @@ def validate_predictions(path: str | os.PathLike, texts: dict[str, str] | None =
     return []
 
 
+# --- the fast path: msgspec records -------------------------------------------------------------
+
+NonNegative = Annotated[int, msgspec.Meta(ge=0)]
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class FastMention(msgspec.Struct, frozen=True, gc=False):  # scalars only: no cycles
+    """A predicted mention as the fast path reads it: ``PredMention``'s fields (extra fields
+    of the line are not kept)."""
+
+    start: NonNegative
+    end: NonNegative
+    label: NonEmpty
+    id: str | None = None
+    text: str | None = None
+    entity: str | None = None
+
+
+class FastPrediction(msgspec.Struct):
+    """A line as the fast path reads it: ``Prediction``'s fields, claims as ``PredClaim``."""
+
+    doc_id: NonEmpty
+    mentions: list[FastMention] = []
+    claims: list[Any] = []
+    error: str | None = None
+
+
+_decode_line = msgspec.json.Decoder(FastPrediction).decode
+_decode_lines = msgspec.json.Decoder(list[FastPrediction]).decode
+_decode_ndjson = msgspec.json.Decoder(FastPrediction).decode_lines
+_decode_any = msgspec.json.Decoder().decode
+_mention_id = attrgetter("id")
+_get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
+_get_label, _get_entity = attrgetter("label"), attrgetter("entity")
+#: what a fast path gives up on (the located path then names the problem)
+_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError)
+
+
+def _header_of(line: bytes) -> PredictionsHeader | None:
+    """The header a (first) line holds, validated, or None when it is no header line (a line
+    without the bytes ``"header"`` is not decoded twice). Raises what ``_REFUSED`` lists."""
+    if b'"header"' not in line:
+        return None
+    found = _decode_any(line)
+    return PredictionsHeader.model_validate(found[HEADER_KEY], strict=True) \
+        if is_header(found) else None
+
+
+def _may_name(data: bytes, key: bytes) -> bool:
+    """Whether some line of ``data`` may hold the field ``key`` (``b'"id"'``): where it may
+    not, the field is None in every record, and a pass over them is saved. A key can also be
+    spelt with ``\\u`` escapes."""
+    return key in data or b"\\u" in data
+
+
+def _unique_ids(records: list[FastPrediction], data: bytes) -> bool:
+    """Whether each line's mention ids, and claim ids, are unique, as ``check_prediction``
+    demands (``data``: the records' bytes)."""
+    if not _may_name(data, b'"id"'):
+        return True
+    for record in records:
+        for items in (record.mentions, record.claims):
+            if len(items) > 1:
+                ids = [i for i in map(_mention_id, items) if i is not None]
+                if len(set(ids)) != len(ids):
+                    return False
+    return True
+
+
+def _new_doc_ids(records: list[FastPrediction], seen: set[str]) -> bool:
+    """Whether no record's doc_id is in ``seen`` or twice among them (then all are added)."""
+    before = len(seen)
+    seen.update(r.doc_id for r in records)
+    return len(seen) == before + len(records)
+
+
+def read_fast(raw: bytes) -> tuple[PredictionsHeader | None, list[FastPrediction]] | None:
+    """The fast path: ``(header or None, records)`` for a well-formed predictions file (its
+    bytes), else None (the caller then takes the located path, which names the problem)."""
+    lines = [line for line in raw.split(b"\n") if line.strip()]
+    try:
+        header = _header_of(lines[0]) if lines else None
+        if header is not None:
+            lines = lines[1:]
+        records = [_decode_line(line) for line in lines]
+        for record in records:
+            if record.claims:
+                record.claims = [PredClaim.model_validate(c, strict=True) for c in record.claims]
+    except _REFUSED:
+        return None
+    if not _new_doc_ids(records, set()):
+        return None  # a document twice: the located path says where
+    if any(m.start >= m.end for record in records for m in record.mentions):
+        return None  # an empty or reversed span: the located path names it
+    return (header, records) if _unique_ids(records, raw) else None
+
+
+# --- the reader ---------------------------------------------------------------------------------
+
 
 def read_predictions(path: str | os.PathLike, *, fast: bool = False) -> tuple[
         PredictionsHeader | None, list[Prediction]]:
     """The header (or None) and the predictions of a file.
 
     Raises ``InputError`` (file, line, field) on the first problem, saying how many there are.
-    ``fast=True`` tries msgspec first (``fastread``): the records are then light stand-ins with
-    Prediction's attributes (enough for scoring), and a file it cannot take is read this way.
+    ``fast=True`` (for scoring) takes the fast path first: the records are then
+    ``FastPrediction``s (Prediction's attributes, enough for scoring), and a file it cannot
+    take is read the located way, into ``Prediction``s or the error.
     """
     if fast:
-        from .fastread import read_fast
-
         try:
             found = read_fast(Path(path).read_bytes())
         except OSError:
@@ -155,11 +293,111 @@ def read_predictions(path: str | os.PathLike, *, fast: bool = False) -> tuple[
     return header, [prediction for _, prediction in lines]
 
 
+# --- the fast path into columns: span tables ----------------------------------------------------
+
+_BLOCK = 8 << 20  # bytes read at a time: the records of one block are alive at once, no more
+
+
+class TableFile(msgspec.Struct):
+    """A predictions-shape file read into a span table (``io.spantable.SpanTable``)."""
+
+    header: PredictionsHeader | None
+    table: Any  # SpanTable
+    sha256: str
+
+
+def read_table(path: str | os.PathLike, vocab) -> TableFile | None:
+    """A well-formed predictions-shape file with no claims as a ``SpanTable`` (labels and entity
+    ids coded by ``vocab``, a ``spantable.Vocab``), read block by block so that only one block's
+    records exist at a time; None for anything ``read_fast`` would not take, or claims (the
+    caller then reads the file the located way, which names a problem, and scores claims)."""
+    # numpy (through spantable) only here: the other readers, and the commands that use
+    # them, start without it
+    from .spantable import SpanTable
+
+    digest = hashlib.sha256()
+    parts, seen, header, first, carry = [], set(), None, True, b""
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                block = fh.read(_BLOCK)
+                digest.update(block)
+                data = carry + block
+                if block:
+                    cut = data.rfind(b"\n") + 1
+                    data, carry = data[:cut], data[cut:]
+                if first and data.strip():
+                    first = False
+                    data = data.lstrip()  # blank lines are skipped, as the located path does
+                    line, _, rest = data.partition(b"\n")
+                    header = _header_of(line)
+                    if header is not None:
+                        data = rest
+                if data.strip():
+                    records = _decode_block(data)
+                    part = None if records is None else _table_part(records, data, vocab, seen)
+                    if part is None:
+                        return None
+                    parts.append(part)
+                if not block:
+                    break
+    except (*_REFUSED, OSError):
+        return None
+    table = SpanTable.concat(parts) if parts else SpanTable.of({}, vocab)
+    return TableFile(header, table, digest.hexdigest())
+
+
+def _decode_block(data: bytes) -> list[FastPrediction] | None:
+    """The records of a block of whole lines, one JSON object per non-blank line (as the located
+    path demands), else None."""
+    body = data if data.endswith(b"\n") else data + b"\n"
+    n = body.count(b"\n")
+    if body.startswith(b"{") and body.endswith(b"}\n") and body.count(b"}\n{") == n - 1:
+        # every line starts with { and ends with }: no JSON value can span two lines (a break
+        # inside one sits next to a comma, colon or bracket), so n records are one per line
+        records = _decode_ndjson(body)
+    else:  # blank lines, padding, CRLF: line by line
+        lines = [line for line in data.split(b"\n") if line.strip()]
+        n = len(lines)
+        records = _decode_lines(b"[" + b",".join(lines) + b"]")
+    return records if len(records) == n else None
+
+
+def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
+    """One block's records as a SpanTable, with ``read_fast``'s checks; None where it gives up."""
+    import numpy as np  # as in read_table: only for span tables
+
+    from .spantable import SpanTable
+
+    if not _new_doc_ids(records, seen):
+        return None  # a document twice: the located path says where
+    if any(r.claims for r in records):
+        return None  # claims are scored the usual way
+    mentions = list(chain.from_iterable(map(_get_mentions, records)))
+    n = len(mentions)
+    start = np.fromiter(map(_get_start, mentions), dtype=np.int64, count=n)
+    end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
+    if (start >= end).any():
+        return None  # an empty or reversed span: the located path names it
+    if not _unique_ids(records, data):
+        return None
+    entity = (vocab.entity_codes(map(_get_entity, mentions))
+              if _may_name(data, b'"entity"') and any(map(is_not, map(_get_entity, mentions),
+                                                  repeat(None)))
+              else np.full(n, -1, dtype=np.int32))
+    lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
+                          count=len(records))
+    return SpanTable([r.doc_id for r in records], np.concatenate(([0], np.cumsum(lengths))),
+                     start, end, vocab.label_codes(map(_get_label, mentions)), entity,
+                     failed=[(r.doc_id, r.error) for r in records if r.error])
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
 def check_predictions_target(path: str | os.PathLike) -> None:
     """``path`` can take a predictions file: writable, and not some other file (an existing
     file is replaced only if it is empty or a predictions file itself)."""
-    from .paths import output_file
-
     path = Path(path)
     output_file(path, "the predictions")
     if path.is_file() and not _looks_like_predictions(path):
@@ -168,12 +406,13 @@ def check_predictions_target(path: str | os.PathLike) -> None:
 
 
 def _looks_like_predictions(path: Path) -> bool:
+    """Whether a file's first non-blank line is a header or a prediction (or it is empty)."""
     try:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     obj = json.loads(line)
-                    return _is_header(obj) or (isinstance(obj, dict) and "doc_id" in obj)
+                    return is_header(obj) or (isinstance(obj, dict) and "doc_id" in obj)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
     return True  # empty

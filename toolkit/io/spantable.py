@@ -1,9 +1,9 @@
 """Span tables: the mentions of many documents as numpy columns, one row per span.
 
 A large predictions file is millions of spans; as Python objects they cost seconds and
-gigabytes before any scoring starts. ``io.fastread.read_table`` reads a file straight into a
-``SpanTable`` and ``scoring.table`` scores it in bulk. Labels and entity ids are coded as small
-integers by a ``Vocab`` that the gold and predicted tables share.
+gigabytes before any scoring starts. ``io.predictions.read_table`` reads a file straight into
+a ``SpanTable`` and ``scoring.table`` scores it in bulk. Labels and entity ids are coded as
+small integers by a ``Vocab`` that the gold and predicted tables share.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class Vocab:
         self.entities: dict[str, int] = _Codes()
 
     def label_codes(self, labels) -> np.ndarray:
+        """The codes of ``labels`` (an iterable of strings), new labels getting new codes."""
         return np.fromiter(map(self.labels.__getitem__, labels), dtype=np.int32)
 
     def entity_codes(self, entities) -> np.ndarray:
@@ -39,9 +40,11 @@ class Vocab:
         return np.fromiter((-1 if e is None else codes(e) for e in entities), dtype=np.int32)
 
     def label_names(self) -> list[str]:
+        """The labels by code."""
         return list(self.labels)
 
     def entity_names(self) -> list[str]:
+        """The entity ids by code."""
         return list(self.entities)
 
 
@@ -71,6 +74,7 @@ class SpanTable:
 
     @classmethod
     def concat(cls, parts: Sequence[SpanTable]) -> SpanTable:
+        """One table of ``parts`` in order (their documents must differ)."""
         if len(parts) == 1:
             return parts[0]
         sizes = [len(p.start) for p in parts]
