@@ -12,7 +12,7 @@ import pytest
 from toolkit.io.spantable import SpanTable, Vocab
 from toolkit.scoring.labels import relabel
 from toolkit.scoring.mentions import MentionSpan, score_mentions
-from toolkit.scoring.report import scheme_arrays
+from toolkit.scoring.schemes import scheme_arrays
 from toolkit.scoring.table import duplicate_message, score_tables
 
 LABELS = ("PER", "ORG", "LOC", "GPE")
@@ -69,11 +69,12 @@ def test_table_scores_equal_score_mentions(seed):
     assert table.macro == result.macro
     assert table.confusion == result.confusion
     assert table.entities == result.entities
-    assert table.codes.tolist() == [result.per_doc_codes[d] for d in ids]
-    assert table.entity_counts.tolist() == [[e.tp, e.fp, e.fn] for e in
-                                            (result.per_doc_entities[d] for d in ids)]
-    for scheme, counts in scheme_arrays(result, ids).items():
-        assert (scheme_arrays(table, ids)[scheme] == counts).all()
+    assert result.doc_ids == ids
+    assert table.codes.tolist() == result.codes.tolist()
+    assert table.entity_counts.tolist() == result.entity_counts.tolist()
+    assert table == result  # one result type: every field, the count matrices included
+    for scheme, counts in scheme_arrays(table.codes).items():  # the schemes' code matrices
+        assert counts.tolist() == [list(result.per_doc[d][scheme].as_tuple()) for d in ids]
 
 
 def test_duplicate_message_is_duplicate_mentions():
@@ -111,7 +112,7 @@ def test_offsets_too_large_for_one_sort_key():
                             min_overlap=50.0, keep_matches=False)
     assert (table.micro, table.per_label, table.confusion, table.entities) == \
         (result.micro, result.per_label, result.confusion, result.entities)
-    assert table.codes.tolist() == [result.per_doc_codes[d] for d in ids]
+    assert table.codes.tolist() == result.codes.tolist()
     from types import SimpleNamespace
 
     from toolkit.checks import duplicate_mentions

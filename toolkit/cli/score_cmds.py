@@ -158,8 +158,7 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
     from .. import __version__
     from ..engines import ENGINES
     from ..io.annotations import load_annotations, load_corpus_gold
-    from ..problems import DuplicateMentionWarning
-    from ..scoring import TASKS, score
+    from ..scoring import TASKS
     from ..scoring.labels import parse_label_map
     from .inputs import (
         check_comparable,
@@ -191,11 +190,7 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
             report = _score_tables(pred, gold, label_list, mapping, threshold, min_overlap,
                                    resamples, seed, claim_match, matcher_options, gate)
             if report is not None:
-                if plot is not None:
-                    from ..present.plots import write_plots
-
-                    for path in write_plots(report, plot):
-                        typer.echo(f"wrote {path}", err=True)
+                _write_plots(report, plot)
                 _write_report(report, None, format, out)
                 return
         # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
@@ -216,45 +211,57 @@ def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_o
         provenance = {**header_provenance, "produces": produces,
                       "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
                                   "gold": gold_set.source}}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DuplicateMentionWarning)
-            report = score(gold_set.predictions, pred_set.predictions, texts or None,
-                           produces=produces, labels=label_list, label_map=mapping,
-                           threshold=threshold, n_resamples=resamples, seed=seed,
-                           min_overlap=min_overlap, provenance=provenance,
-                           error_details=errors, claim_match=claim_match,
-                           claim_match_options=matcher_options, gate=gate, engine=run_on)
-        for warning in caught:  # e.g. a repeated mention: scored as spurious, said once
-            if issubclass(warning.category, DuplicateMentionWarning):
-                typer.echo(f"warning: {pred}: {warning.message}", err=True)
-            else:
-                warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                                       warning.lineno)
+        report = _score_saying_repeats(
+            pred, gold_set.predictions, pred_set.predictions, texts or None, produces=produces,
+            labels=label_list, label_map=mapping, threshold=threshold, n_resamples=resamples,
+            seed=seed, min_overlap=min_overlap, provenance=provenance, error_details=errors,
+            claim_match=claim_match, claim_match_options=matcher_options, gate=gate,
+            engine=run_on)
         error_items = None
         if errors:
             from ..present.errors import error_report
 
             error_items = error_report(report, texts)
-        if plot is not None:
-            from ..present.plots import write_plots
-
-            for path in write_plots(report, plot):
-                typer.echo(f"wrote {path}", err=True)
+        _write_plots(report, plot)
         _write_report(report, error_items, format, out)
+
+
+def _score_saying_repeats(pred: Path, gold, predictions, texts, **options):
+    """``score``, with its warning about repeated predicted mentions (scored as spurious) said
+    once, naming the predictions file, after the scores."""
+    from ..problems import DuplicateMentionWarning
+    from ..scoring import score
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DuplicateMentionWarning)
+        report = score(gold, predictions, texts, **options)
+    for warning in caught:
+        if issubclass(warning.category, DuplicateMentionWarning):
+            typer.echo(f"warning: {pred}: {warning.message}", err=True)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
+    return report
+
+
+def _write_plots(report, plot: Path | None) -> None:
+    if plot is not None:
+        from ..present.plots import write_plots
+
+        for path in write_plots(report, plot):
+            typer.echo(f"wrote {path}", err=True)
 
 
 def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_overlap,
                   resamples, seed, claim_match, matcher_options, gate):
     """The report of two predictions-shape files with mentions and no claims, whose documents
-    have no known text, scored as span tables (``scoring.table``: the same report as
-    ``score``); None when the files are not that (a claim, a problem to locate, texts to check
+    have no known text, scored as span tables (``score`` on ``SpanTable``s: the columns are
+    swept by ``scoring.table``); None when the files are not that (a claim, a problem to locate, texts to check
     spans against, mentions not scored), for the usual path to take them."""
     from .. import __version__
     from ..io.annotations import AnnotationSet, bundled_texts
     from ..io.fastread import read_table
     from ..io.spantable import Vocab
-    from ..scoring import score_tables_report
-    from ..scoring.table import duplicate_message
     from .inputs import check_comparable_ids, gold_warnings, label_warnings
 
     if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
@@ -280,16 +287,12 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
                   "scoring": {"toolkit_version": __version__,
                               "predictions": {"file": str(pred), "sha256": pred_file.sha256},
                               "gold": {"file": gold_shown, "sha256": gold_file.sha256}}}
-    report = score_tables_report(gold_table, pred_table, vocab, produces=produces,
-                                 labels=label_list, label_map=mapping, threshold=threshold,
-                                 n_resamples=resamples, seed=seed, min_overlap=min_overlap,
-                                 provenance=provenance, claim_match=claim_match,
+    return _score_saying_repeats(pred, gold_table, pred_table, None, vocab=vocab,
+                                 produces=produces, labels=label_list, label_map=mapping,
+                                 threshold=threshold, n_resamples=resamples, seed=seed,
+                                 min_overlap=min_overlap, provenance=provenance,
+                                 error_details=False, claim_match=claim_match,
                                  claim_match_options=matcher_options, gate=gate)
-    repeated = duplicate_message(pred_table, vocab)  # said after scoring, as score() warns
-    if repeated is not None:
-        more = f" (and {repeated[1] - 1} more documents)" if repeated[1] > 1 else ""
-        typer.echo(f"warning: {pred}: repeated predicted mention: {repeated[0]}{more}", err=True)
-    return report
 
 
 def _write_report(report, error_items, format: Format, out: Path | None) -> None:
@@ -301,15 +304,19 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
             data["errors"] = errs.errors_to_dict(error_items)
         _emit(_json_text(data), out)
     elif format is Format.markdown:
-        text = report.to_markdown()
+        from ..present.markdown import report_markdown
+
+        text = report_markdown(report)
         if error_items is not None:
             text += "\n### Errors\n\n```text\n" + errs.errors_to_text(error_items) + "```\n"
         _emit(text, out)
     else:
-        tables = report.rich_tables()
+        from ..present.terminal import notes, rich_tables
+
+        tables = rich_tables(report)
         if error_items is not None:
             tables += errs.errors_tables(error_items) or ["No errors."]
-        _render_tables(tables, report.notes(), out)
+        _render_tables(tables, notes(report), out)
 
 
 def _json_text(data) -> bytes:

@@ -7,8 +7,9 @@ and swept in bulk: spans sorted by (document, start), cut into components of ove
 (a running maximum of the ends), and every component with one gold and one predicted span, or
 a single span, decided by array operations. A document holding any other component (several
 spans overlapping, or a pair under ``min_overlap``) is scored span by span by the very function
-``score_mentions`` uses (``mentions._score_document``), so the two ways cannot disagree. No
-match details are kept (the error report takes the other way).
+``score_mentions`` uses (``mentions.score_document``), so the two ways cannot disagree. The
+result is a ``MentionResult`` like theirs, with no match details (the error report takes the
+other way) and no sentence units (a table has no texts).
 
 >>> vocab = Vocab()
 >>> gold = SpanTable.of({"d": [(0, 5, "PER", None), (10, 13, "ORG", None)]}, vocab)
@@ -20,44 +21,27 @@ match details are kept (the error report takes the other way).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..io.spantable import SpanTable, Vocab
 from .mentions import (
-    _CORRECT,
-    _MISSED,
-    _N_CODES,
-    _SPURIOUS,
-    _WRONG_BOTH,
-    _WRONG_BOUNDARY,
-    _WRONG_LABEL,
+    MentionResult,
     MentionSpan,
-    _add_outcomes,
-    _macro,
-    _score_document,
-    scheme_counts,
+    RunTally,
+    check_min_overlap,
+    score_document,
 )
-from .prf import PRFScore
-
-
-@dataclass
-class TableResult:
-    """What ``score_tables`` finds; the same figures as a ``MentionResult`` (no matches), with
-    the per-document counts as matrices over ``doc_ids`` (the sorted union of documents)."""
-
-    micro: dict
-    per_label: dict
-    macro: dict
-    confusion: dict
-    entities: PRFScore
-    doc_ids: list[str]
-    codes: np.ndarray           # (documents, N_CODES) outcome-code counts
-    entity_counts: np.ndarray   # (documents, 3) entity-level tp, fp, fn
-    matches: list = field(default_factory=list)
+from .schemes import (
+    CORRECT,
+    MISSED,
+    N_CODES,
+    SPURIOUS,
+    WRONG_BOTH,
+    WRONG_BOUNDARY,
+    WRONG_LABEL,
+)
 
 
 def duplicate_message(table: SpanTable, vocab: Vocab) -> tuple[str, int] | None:
@@ -109,12 +93,13 @@ def relabelled(vocab: Vocab, label_map: Mapping[str, str | None] | None,
 def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
                  label_map: Mapping[str, str | None] | None = None,
                  labels: Sequence[str] | None = None,
-                 min_overlap: float = 0.0) -> TableResult:
+                 min_overlap: float = 0.0) -> MentionResult:
     """``score_mentions`` on two span tables (``label_map`` and ``labels`` applied as
-    ``labels.relabel`` applies them), for the documents of either side."""
-    if not 0 <= min_overlap <= 100:
-        raise ValueError(f"min_overlap: found {min_overlap}, expected a percentage from 0 "
-                         "(any overlap) to 100")
+    ``labels.relabel`` applies them), for the documents of either side, in sorted order.
+
+    Column operations over every span of both files: one function on purpose (each step hands
+    the next a dozen arrays), split by comments into its steps."""
+    check_min_overlap(min_overlap)
     min_overlap = float(min_overlap)
     doc_ids = sorted(set(gold.doc_ids) | set(pred.doc_ids))
     position = {d: i for i, d in enumerate(doc_ids)}
@@ -162,7 +147,7 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
     complex_docs = np.zeros(n_docs, dtype=bool)
     complex_docs[doc[firsts[sizes > 2]]] = True
     complex_docs[doc[firsts[(sizes == 2) & (n_gold != 1)]]] = True
-    if min_overlap:  # nervaluate's test, the same float expression as mentions._enough
+    if min_overlap:  # nervaluate's test, the same float expression as assignment.enough_overlap
         gs, ge, ps, pe = start[g_row], end[g_row], start[p_row], end[p_row]
         enough = (np.minimum(ge, pe) - np.maximum(gs, ps)) / (ge - gs) * 100.0 >= min_overlap
         complex_docs[doc[g_row[~enough]]] = True
@@ -174,14 +159,14 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
     gl, pl = label[g_row], label[p_row]
     same_bounds = (start[g_row] == start[p_row]) & (end[g_row] == end[p_row])
     same_label = gl == pl
-    pair_code = np.where(same_bounds, np.where(same_label, _CORRECT, _WRONG_LABEL),
-                         np.where(same_label, _WRONG_BOUNDARY, _WRONG_BOTH))
+    pair_code = np.where(same_bounds, np.where(same_label, CORRECT, WRONG_LABEL),
+                         np.where(same_label, WRONG_BOUNDARY, WRONG_BOTH))
     single_gold = is_gold[single]
-    single_code = np.where(single_gold, _MISSED, _SPURIOUS)
+    single_code = np.where(single_gold, MISSED, SPURIOUS)
     outcome_doc = np.concatenate((doc[g_row], doc[single]))
     outcome_code = np.concatenate((pair_code, single_code))
-    codes = np.bincount(outcome_doc * _N_CODES + outcome_code,
-                        minlength=n_docs * _N_CODES).reshape(n_docs, _N_CODES)
+    codes = np.bincount(outcome_doc * N_CODES + outcome_code,
+                        minlength=n_docs * N_CODES).reshape(n_docs, N_CODES)
     # (gold label, predicted label, code), -1 for no span, counted in bulk
     none = np.full(len(single), -1)
     o_gold = np.concatenate((gl, np.where(single_gold, label[single], none)))
@@ -194,14 +179,13 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
         rest, code = divmod(key, 6)
         g, p = divmod(rest, n_labels + 1)
         counted[(named[g], named[p], code)] = int(tally[key])
-    label_tally: dict[str, list[int]] = {}
-    confusion: dict = {}
-    _add_outcomes(counted, label_tally, confusion)
+    run = RunTally(min_overlap)
+    run.add_outcomes(counted)
 
     # entity level (see mentions.py) of the simple documents
     simple_gold = is_gold & ~complex_docs[doc]
     simple_pred = ~is_gold & ~complex_docs[doc]
-    correct = pair_code == _CORRECT
+    correct = pair_code == CORRECT
     n_entities = len(vocab.entities) + 1
     found = _count(doc[g_row[correct]], entity[g_row[correct]], n_docs, n_entities)
     gold_entities = _count(doc[simple_gold], entity[simple_gold], n_docs, n_entities)
@@ -213,7 +197,6 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
     # documents with a larger component: span by span, as score_mentions does
     if complex_docs.any():
         entity_names = [None, *vocab.entity_names()]
-        outcomes: list = []
         for k in np.flatnonzero(complex_docs).tolist():
             lo, hi = np.searchsorted(doc, [k, k + 1])
             spans: tuple[list, list] = ([], [])
@@ -221,19 +204,8 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
                 spans[0 if is_gold[row] else 1].append(MentionSpan(
                     int(start[row]), int(end[row]), names[label[row]],
                     entity_names[entity[row] + 1]))
-            doc_codes, tp, fp_k, fn = _score_document(doc_ids[k], spans[0], spans[1],
-                                                      label_tally, None, confusion,
-                                                      min_overlap, outcomes)
-            codes[k] = doc_codes
-            entity_counts[k] = (tp, fp_k, fn)
-        _add_outcomes(Counter(outcomes), label_tally, confusion)
-
-    per_label = {lb: scheme_counts(label_tally[lb]) for lb in sorted(label_tally)}
-    total = codes.sum(axis=0).tolist()
-    tp, fp, fn = (int(x) for x in entity_counts.sum(axis=0))
-    return TableResult(micro=scheme_counts(total), per_label=per_label, macro=_macro(per_label),
-                       confusion=confusion, entities=PRFScore(tp, fp, fn), doc_ids=doc_ids,
-                       codes=codes, entity_counts=entity_counts)
+            codes[k], entity_counts[k] = score_document(doc_ids[k], spans[0], spans[1], run)
+    return MentionResult.of(doc_ids, codes, entity_counts, run.per_label(), run.confusion)
 
 
 def _count(doc: np.ndarray, entity: np.ndarray, n_docs: int, n_entities: int) -> np.ndarray:

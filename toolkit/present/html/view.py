@@ -21,7 +21,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-SCHEMES = ("strict", "exact", "partial", "type")
+from ...scoring.schemes import SCHEMES
+
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
 #: label (kinds are told apart by glyph and line style as well as by colour).
 KINDS = {
