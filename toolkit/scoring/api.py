@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..io.spantable import SpanTable, Vocab
 from ..schema import PredClaim, Prediction
@@ -23,15 +24,18 @@ from .mentions import MentionResult
 from .options import TASKS, ScoreOptions
 from .report import Report, claims_section, documents_section, mentions_section
 from .stage import (
-    Documents,
     Engine,
     Stage,
-    Tables,
     UnitPlan,
     bootstrap_units,
+    claim_matching,
+    inputs_of,
     plan_units,
     warn_repeated_mentions,
 )
+
+if TYPE_CHECKING:  # imported where claims are scored (scipy, the claim matchers)
+    from .claims import ClaimResult
 
 CONFIDENCE = 0.95
 
@@ -42,7 +46,7 @@ class ScoreDetails:
     serialised)."""
 
     mentions: MentionResult | None
-    claims: object | None  # claims.ClaimResult
+    claims: ClaimResult | None
     gold_claims: Mapping[str, Sequence[PredClaim]]
     pred_claims: Mapping[str, Sequence[PredClaim]]
     claimant_alignment: Mapping[str, Mapping[str, str]]  # doc -> system claimant -> gold id
@@ -65,21 +69,11 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
     so the report is the one this process would make.
     """
     options = ScoreOptions(**options)
-    if isinstance(gold, SpanTable):
-        if texts:
-            raise ValueError("texts: span tables are scored without texts")
-        inputs = Tables(gold, pred, vocab)
-    else:
-        inputs = Documents.of(gold, pred, texts)
+    inputs = inputs_of(gold, pred, texts, vocab)
     if "mentions" in options.produces:
         warn_repeated_mentions(inputs.repeated_mention())
     plan = plan_units(inputs.doc_ids, inputs.texts, options.n_resamples)
-    matching = None
-    if "claims" in options.produces:  # no claim matcher (or model) loaded for nothing
-        from .similarity import ClaimMatching
-
-        matching = ClaimMatching.build(options.claim_match, options.claim_match_options,
-                                       options.gate, inputs.gold_mentions())
+    matching = claim_matching(options, inputs)
     threshold = options.claim_threshold(matching)
     stage = Stage(options, threshold, matching, claim_texts=len(inputs.texts) == len(inputs.doc_ids),
                   sentence_units=plan.unit == "sentence")

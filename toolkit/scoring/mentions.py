@@ -63,7 +63,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+import numpy as np
 
 from ..runtime import collector_paused
 from ..text import sentence_index, sentences
@@ -135,8 +137,8 @@ class MentionResult:
     confusion: dict[tuple[str | None, str | None], int]
     entities: PRFScore                             # entity level
     doc_ids: list[str]                             # the documents, in the order they were swept
-    codes: Any          # numpy int64 (len(doc_ids), N_CODES): outcome-code counts per document
-    entity_counts: Any  # numpy int64 (len(doc_ids), 3): entity-level tp, fp, fn per document
+    codes: np.ndarray          # int64 (len(doc_ids), N_CODES): outcome-code counts per document
+    entity_counts: np.ndarray  # int64 (len(doc_ids), 3): entity-level tp, fp, fn per document
     #: the strict assignment's decisions, for the error report (empty unless kept)
     matches: list[MentionMatch] = field(default_factory=list)
     #: doc id -> one outcome-code row per sentence (sentence bootstrap units); None: not asked
@@ -161,8 +163,6 @@ class MentionResult:
     def __eq__(self, other) -> bool:
         if not isinstance(other, MentionResult):
             return NotImplemented
-        import numpy as np
-
         return all(np.array_equal(getattr(self, f.name), getattr(other, f.name))
                    if f.name in _ARRAYS else getattr(self, f.name) == getattr(other, f.name)
                    for f in dataclasses.fields(self))
@@ -323,8 +323,6 @@ def check_min_overlap(min_overlap: float) -> None:
 
 def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool,
                     texts: Mapping[str, str] | None) -> MentionResult:
-    import numpy as np
-
     doc_ids = list(gold) + [d for d in pred if d not in gold]
     if texts is not None:
         missing = [d for d in doc_ids if d not in texts]
@@ -355,8 +353,6 @@ def combine_mentions(results: Sequence[MentionResult]) -> MentionResult:
     entity level), so they add; per-document rows and matches concatenate; macro is derived
     from the per-label counts as ``score_mentions`` derives it. Scoring documents in batches and
     combining equals scoring them at once."""
-    import numpy as np
-
     if not results:
         raise ValueError("combine_mentions: no results to combine")
     per_label: dict[str, dict[str, SchemeCounts]] = {}

@@ -16,12 +16,14 @@ anything again.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
+from ..checks import duplicate_mentions
 from ..io.spantable import SpanTable, Vocab
 from ..problems import DuplicateMentionWarning
 from ..schema import PredClaim, Prediction
@@ -36,6 +38,9 @@ from .table import duplicate_message, score_tables
 
 # claims.py and similarity.py import scipy and the claim matchers: they are imported where
 # claims are scored, so scoring mentions alone (a large file's span tables) never loads them
+if TYPE_CHECKING:
+    from .claims import ClaimResult
+    from .similarity import ClaimMatching
 
 
 @dataclass
@@ -43,7 +48,7 @@ class DocumentScores:
     """The results of scoring some documents; ``combine`` joins those of disjoint batches."""
 
     mentions: MentionResult | None
-    claims: object | None  # claims.ClaimResult (imported with the claim scorer)
+    claims: ClaimResult | None
     alignment: dict[str, dict[str, str]] = field(default_factory=dict)  # doc -> claimant -> gold id
 
 
@@ -67,7 +72,7 @@ class Stage:
 
     options: ScoreOptions
     threshold: float
-    matching: object | None = None
+    matching: ClaimMatching | None = None
     claim_texts: bool = False
     sentence_units: bool = False
 
@@ -104,7 +109,7 @@ class Stage:
 
     def score_claims(self, gold_claims: Mapping[str, Sequence[PredClaim]],
                      pred_claims: Mapping[str, Sequence[PredClaim]], texts: Mapping[str, str],
-                     alignment: Mapping[str, Mapping[str, str]]):
+                     alignment: Mapping[str, Mapping[str, str]]) -> ClaimResult:
         from .claims import score_claims
 
         return score_claims(gold_claims, pred_claims, texts if self.claim_texts else None,
@@ -147,6 +152,59 @@ def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Predi
 # --- what is scored: records or span tables -----------------------------------------------------
 
 
+class Inputs(Protocol):
+    """What ``score()`` scores, in either shape (``Documents``, ``Tables``)."""
+
+    doc_ids: list[str]      # both sides' documents, sorted
+    texts: dict[str, str]   # the known texts of those documents
+
+    @property
+    def gold_claims(self) -> dict[str, list[PredClaim]]: ...
+
+    @property
+    def pred_claims(self) -> dict[str, list[PredClaim]]: ...
+
+    def gold_ids(self) -> Sequence[str]: ...
+
+    def pred_ids(self) -> Sequence[str]: ...
+
+    def gold_mentions(self) -> dict[str, Sequence]:
+        """doc id -> gold mentions (their texts name the gate's key entities)."""
+
+    def failed(self) -> list[tuple[str, str]]:
+        """``(doc_id, error)`` of the documents the extractor failed on."""
+
+    def repeated_mention(self) -> tuple[str, int] | None:
+        """The first repeated predicted mention and how many documents repeat one."""
+
+    def count(self, stage: Stage, engine: Engine | None) -> DocumentScores:
+        """Every document through the stage's sweeps, combined."""
+
+
+def claim_matching(options: ScoreOptions, inputs: Inputs) -> ClaimMatching | None:
+    """The matcher and gate claims are scored with (None when claims are not scored: no
+    model is loaded for nothing); the gate's key entities are named by the gold mentions."""
+    if "claims" not in options.produces:
+        return None
+    from .similarity import ClaimMatching
+
+    return ClaimMatching.build(options.claim_match, options.claim_match_options, options.gate,
+                               inputs.gold_mentions())
+
+
+def inputs_of(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | SpanTable,
+              texts: Mapping[str, str] | None, vocab: Vocab | None) -> Inputs:
+    """``Tables`` for two span tables (and their ``vocab``), else ``Documents``."""
+    if isinstance(gold, SpanTable):
+        if texts:
+            raise ValueError("texts: span tables are scored without texts")
+        if vocab is None or not isinstance(pred, SpanTable):
+            raise ValueError("span tables: expected gold and predictions as tables read with "
+                             "one Vocab (vocab=)")
+        return Tables(gold, pred, vocab)
+    return Documents.of(gold, pred, texts)
+
+
 @dataclass
 class Documents:
     """Gold and predictions as ``Prediction`` records by document id, and the known texts."""
@@ -187,8 +245,6 @@ class Documents:
     def repeated_mention(self) -> tuple[str, int] | None:
         """The first repeated predicted mention (see ``checks.duplicate_mentions``) and how
         many documents repeat one; None if none does."""
-        from ..checks import duplicate_mentions
-
         found = duplicate_mentions(self.pred.values())
         return (found[0], len(found)) if found else None
 
@@ -258,8 +314,6 @@ class Tables:
 def warn_repeated_mentions(found: tuple[str, int] | None) -> None:
     """A repeated mention is scored (as spurious), not refused; say so."""
     if found:
-        import warnings
-
         first, n = found
         more = f" (and {n - 1} more documents)" if n > 1 else ""
         warnings.warn(f"repeated predicted mention: {first}{more}", DuplicateMentionWarning,
@@ -314,7 +368,7 @@ def bootstrap_units(scores: DocumentScores, unit: str | None, doc_ids: Sequence[
     return out
 
 
-def _claim_units(claims, unit: str, doc_ids: Sequence[str],
+def _claim_units(claims: ClaimResult, unit: str, doc_ids: Sequence[str],
                  texts: Mapping[str, str]) -> dict[str, np.ndarray]:
     """Claim and joint (claim + claimant) units from the claim scorer's per-unit counts; every
     sentence is a unit, then any claims the scorer placed in no sentence."""
