@@ -1,6 +1,8 @@
 """Commands: ``ecbench score`` (a system against gold) and ``ecbench agree`` (two annotation sets).
 
-Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write the views.
+Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write the views
+(``toolkit.present``). The toolkit's modules are imported inside the commands: every command
+module is imported to build ``ecbench --help``, which must not pay for them.
 """
 
 from __future__ import annotations
