@@ -280,7 +280,8 @@ def test_parse_label_map_file_errors(tmp_path):
 
 # --- sentence units ------------------------------------------------------------------------------
 
-SENTENCES_TEXT = "Kim met Lavrov. They talked in Wonsan on Saturday. Talks end. Moscow and Pyongyang signed."
+SENTENCES_TEXT = ("Kim met Lavrov. They talked in Wonsan on Saturday. Talks end. "
+                  "Moscow and Pyongyang signed.")
 
 
 @pytest.mark.parametrize("seed", range(40))

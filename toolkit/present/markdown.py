@@ -52,7 +52,8 @@ def report_markdown(report) -> str:
         e = report.entities
         out += ["### Entities",
                 table(["P", "R", "F1", ci, "tp", "fp", "fn"],
-                      [[*r.entity_cells(report), *(r.count_cell(e[k]) for k in ("tp", "fp", "fn"))]])]
+                      [[*r.entity_cells(report),
+                        *(r.count_cell(e[k]) for k in ("tp", "fp", "fn"))]])]
     if report.claims is not None:
         out += [f"### Claims (similarity threshold {report.claims['threshold']})",
                 table(["", "P", "R", "F1", ci], r.claim_rows(report)),

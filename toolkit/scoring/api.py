@@ -75,7 +75,8 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
     plan = plan_units(inputs.doc_ids, inputs.texts, options.n_resamples)
     matching = claim_matching(options, inputs)
     threshold = options.claim_threshold(matching)
-    stage = Stage(options, threshold, matching, claim_texts=len(inputs.texts) == len(inputs.doc_ids),
+    stage = Stage(options, threshold, matching,
+                  claim_texts=len(inputs.texts) == len(inputs.doc_ids),
                   sentence_units=plan.unit == "sentence")
     scores = inputs.count(stage, engine)
     units = bootstrap_units(scores, plan.unit, inputs.doc_ids, inputs.texts)

@@ -123,17 +123,19 @@ def combine(parts: Sequence[DocumentScores]) -> DocumentScores:
     if len(parts) == 1:
         return parts[0]
     first = parts[0]
-    claims = None
+    mentions = claims = None
+    if first.mentions is not None:
+        mentions = combine_mentions([p.mentions for p in parts])
     if first.claims is not None:
         from .claims import combine_claims
 
         claims = combine_claims([p.claims for p in parts])
-    return DocumentScores(
-        mentions=combine_mentions([p.mentions for p in parts]) if first.mentions is not None else None,
-        claims=claims, alignment={k: v for part in parts for k, v in part.alignment.items()})
+    return DocumentScores(mentions, claims,
+                          {k: v for part in parts for k, v in part.alignment.items()})
 
 
-def claims_of(records: Mapping[str, Prediction], doc_ids: Sequence[str]) -> dict[str, list[PredClaim]]:
+def claims_of(records: Mapping[str, Prediction],
+              doc_ids: Sequence[str]) -> dict[str, list[PredClaim]]:
     """doc id -> claims, for the documents of ``doc_ids`` that ``records`` holds."""
     return {d: list(records[d].claims) for d in doc_ids if d in records}
 
@@ -219,8 +221,8 @@ class Documents:
            texts: Mapping[str, str] | None) -> Documents:
         gold_docs, pred_docs = by_document(gold, "gold"), by_document(pred, "predictions")
         doc_ids = sorted(set(gold_docs) | set(pred_docs))
-        return cls(gold_docs, pred_docs, {d: texts[d] for d in doc_ids if d in texts} if texts else {},
-                   doc_ids)
+        known = {d: texts[d] for d in doc_ids if d in texts} if texts else {}
+        return cls(gold_docs, pred_docs, known, doc_ids)
 
     @property
     def gold_claims(self) -> dict[str, list[PredClaim]]:
