@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 PRF_KEYS = ("precision", "recall", "f1", "tp", "fp", "fn")
 
 
@@ -74,8 +76,6 @@ def scheme_prf(correct, incorrect, partial, missed, spurious) -> tuple[float, fl
 
 def prf_columns(tp, fp, fn):
     """``prf`` over numpy arrays of counts (any shape): ``(precision, recall, f1)`` arrays."""
-    import numpy as np
-
     zeros = np.zeros(np.shape(tp))
     predicted, actual = tp + fp, tp + fn
     precision = np.divide(tp, predicted, out=zeros.copy(), where=predicted > 0)

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
+import numpy as np
+
 from .prf import possible_actual, scheme_prf
 
 #: The five counts of a scheme, in the order the JSON shows them.
@@ -153,8 +155,6 @@ def scheme_counts(codes) -> dict[str, SchemeCounts]:
 def code_matrix(scheme: str):
     """The integer matrix (``N_CODES`` x 5) taking outcome-code counts to the scheme's
     counts: row k is what one outcome of code k adds."""
-    import numpy as np
-
     found = next(s for s in ALL_SCHEMES if s.name == scheme)
     matrix = np.zeros((N_CODES, len(COUNT_FIELDS)), dtype=np.int64)
     for kind, column in enumerate(found.columns):
