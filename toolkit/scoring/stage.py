@@ -264,8 +264,8 @@ class Documents:
 
 @dataclass
 class Tables:
-    """Gold and predictions as span tables sharing a ``Vocab`` (``io.fastread.read_table``):
-    mentions only, no texts."""
+    """Gold and predictions as span tables sharing a ``Vocab`` (the predictions reader's
+    ``read_table``): mentions only, no texts."""
 
     gold: SpanTable
     pred: SpanTable
