@@ -177,7 +177,7 @@ class Recording(ClaimMatcher):
 
 def test_only_texts_compared_by_the_matcher_are_prepared():
     from toolkit.schema import PredSpan
-    from toolkit.scoring.claim_match import ClaimMatching
+    from toolkit.scoring.similarity import ClaimMatching
 
     def claim(statement, span=None):
         return PredClaim(statement=statement, span=PredSpan(start=span[0], end=span[1], text=f"t{span[0]}")
@@ -306,7 +306,7 @@ def test_error_report_carries_the_refusal():
 def test_span_pairs_keep_the_span_convention_under_a_stricter_matcher():
     """IoU 0.6 matches under the span convention (0.5) whatever the matcher's threshold is: a
     span-based system is not judged by a threshold chosen for sentence embeddings."""
-    from toolkit.scoring.claim_match import ClaimMatching, similarity_matrix
+    from toolkit.scoring.similarity import ClaimMatching, similarity_matrix
     from toolkit.scoring.matchers.token import TokenMatcher
 
     class Strict(TokenMatcher):

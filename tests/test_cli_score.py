@@ -20,7 +20,7 @@ from toolkit.schema import (
     PredictionsHeader,
     PredMention,
 )
-from toolkit.scoring.report import MENTION_KEYS, SCHEMES
+from toolkit.scoring.schemes import MENTION_KEYS, SCHEMES
 
 runner = CliRunner()
 OTHER = "Lavrov flew to Pyongyang on Friday. He met officials there."

@@ -13,13 +13,8 @@ from hypothesis import strategies as st
 from toolkit.problems import InputError
 from toolkit.schema import LABELS, VALUE_LABELS
 from toolkit.scoring.labels import PRESETS, parse_label_map, relabel
-from toolkit.scoring.mentions import (
-    COUNT_FIELDS,
-    SCHEMES,
-    MentionSpan,
-    SchemeCounts,
-    score_mentions,
-)
+from toolkit.scoring.mentions import MentionSpan, score_mentions
+from toolkit.scoring.schemes import COUNT_FIELDS, SCHEMES, SchemeCounts
 
 S = MentionSpan
 nervaluate = pytest.importorskip("nervaluate")
@@ -113,7 +108,8 @@ def test_invariants_on_overlapping_input(gold, pred, rnd):
     strict = result.micro["strict"]
     assert _confusion_sums(result) == (strict.possible, strict.actual, strict.missed,
                                        strict.spurious)
-    assert sum(result.per_doc_entities.values(), type(result.entities)()) == result.entities
+    e = result.entities
+    assert result.entity_counts.sum(axis=0).tolist() == [e.tp, e.fp, e.fn]
     # the strict scores never beat exact or type (both relax strict)
     assert result.micro["strict"].correct <= min(result.micro["exact"].correct,
                                                  result.micro["type"].correct)
@@ -280,3 +276,46 @@ def test_parse_label_map_file_errors(tmp_path):
     bad.write_text('{"GPE": 3}')
     with pytest.raises(InputError, match=r"bad.json: GPE: found 3, expected a non-empty label"):
         parse_label_map(str(bad))
+
+
+# --- sentence units ------------------------------------------------------------------------------
+
+SENTENCES_TEXT = ("Kim met Lavrov. They talked in Wonsan on Saturday. Talks end. "
+                  "Moscow and Pyongyang signed.")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sentence_units_are_each_sentence_scored_alone(seed):
+    """The sweep's per-sentence counts (the bootstrap's units) equal scoring the spans that
+    start in each sentence as a document of their own, spans crossing sentences included."""
+    from toolkit.text import sentence_index, sentences
+
+    rnd = random.Random(seed)
+    text = SENTENCES_TEXT
+
+    def spans(n):
+        out = []
+        for _ in range(n):
+            start = rnd.randrange(len(text) - 1)
+            out.append(S(start, min(len(text), start + rnd.randint(1, 25)), rnd.choice(["PER", "ORG"]),
+                         rnd.choice([None, "e1", "e2"])))
+        return out
+
+    gold, pred = spans(rnd.randint(0, 12)), spans(rnd.randint(0, 12))
+    min_overlap = rnd.choice([0.0, 0.0, 30.0, 60.0])
+    result = score_mentions({"d": gold}, {"d": pred}, min_overlap=min_overlap, texts={"d": text})
+    rows = result.sentence_codes["d"]
+    assert len(rows) == len(sentences(text))
+    from toolkit.scoring.schemes import scheme_counts
+
+    for k, row in enumerate(rows):
+        alone = score_mentions({"u": [s for s in gold if sentence_index(text, s.start) == k]},
+                               {"u": [s for s in pred if sentence_index(text, s.start) == k]},
+                               min_overlap=min_overlap)
+        assert scheme_counts(row) == alone.micro
+    # the document's own counts are not the sentences' sum where a run crosses sentences,
+    # but the possible and actual spans are
+    for scheme in SCHEMES:
+        total = sum((scheme_counts(row)[scheme] for row in rows), SchemeCounts())
+        assert (total.possible, total.actual) == (result.micro[scheme].possible,
+                                                  result.micro[scheme].actual)

@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from toolkit.scoring import mentions
-from toolkit.scoring.mentions import MentionSpan, _assign, _span_order, score_mentions
+from toolkit.scoring import assignment
+from toolkit.scoring.assignment import best_pairs, span_order
+from toolkit.scoring.mentions import MentionSpan, score_mentions
 
 S = MentionSpan
-TESTS = {  # the three assignments _settle asks for
+TESTS = {  # the three assignments the schemes ask for
     "strict": lambda same_bounds, same_label: same_bounds and same_label,
     "bounds": lambda same_bounds, same_label: same_bounds,
     "type": lambda same_bounds, same_label: same_label,
@@ -46,7 +47,7 @@ def spans(draw, n: int, width: int, labels=("PER", "ORG")) -> list[MentionSpan]:
     for _ in range(n):
         start = draw(st.integers(0, width))
         out.append(S(start, start + draw(st.integers(1, 8)), draw(st.sampled_from(labels))))
-    return sorted(set(out), key=_span_order)
+    return sorted(set(out), key=span_order)
 
 
 @st.composite
@@ -66,14 +67,14 @@ def groups(draw):
             start = draw(st.integers(g.start + 1, g.end - 1))
             end = draw(st.integers(nxt.start + 1, nxt.end))
             preds.append(S(start, end, draw(st.sampled_from(["PER", "ORG"]))))
-    return sorted(golds, key=_span_order), sorted(preds, key=_span_order)
+    return sorted(golds, key=span_order), sorted(preds, key=span_order)
 
 
 @settings(max_examples=400, deadline=None)
 @given(groups(), st.sampled_from(sorted(TESTS)))
 def test_fast_assignment_is_as_good_as_the_dense_one(group, test):
     golds, preds = group
-    pairs = _assign(golds, preds, TESTS[test])
+    pairs = best_pairs(golds, preds, TESTS[test])
     w = dense_weights(golds, preds, TESTS[test])
     assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)  # one-to-one
     assert all(w[i, j] > 0 for i, j in pairs)  # only overlapping pairs
@@ -85,22 +86,22 @@ def test_a_chain_takes_the_chain_path_and_keeps_the_unique_optimum():
     n = 50
     golds = [S(10 * k, 10 * k + 10, "PER") for k in range(n)]
     preds = [S(10 * k + 5, 10 * k + 15, "PER") for k in range(n)]
-    assert mentions._chains([(1.0, i, j) for i, j in mentions._overlapping_pairs(golds, preds)],
+    assert assignment.chains([(1.0, i, j) for i, j in assignment.overlapping_pairs(golds, preds)],
                             n) is not None
     for test in TESTS.values():
         w = dense_weights(golds, preds, test)
         rows, cols = linear_sum_assignment(w, maximize=True)
-        assert _assign(golds, preds, test) == sorted(zip(rows.tolist(), cols.tolist()))
+        assert best_pairs(golds, preds, test) == sorted(zip(rows.tolist(), cols.tolist()))
 
 
 def test_cycles_and_busy_spans_fall_back_to_the_dense_assignment():
     # two gold spans each overlapping the same two predictions: a cycle
     golds = [S(0, 10, "PER"), S(2, 12, "ORG")]
     preds = [S(1, 11, "ORG"), S(3, 13, "PER")]
-    edges = [(1.0, i, j) for i, j in mentions._overlapping_pairs(golds, preds)]
-    assert len(edges) == 4 and mentions._chains(edges, 2) is None
+    edges = [(1.0, i, j) for i, j in assignment.overlapping_pairs(golds, preds)]
+    assert len(edges) == 4 and assignment.chains(edges, 2) is None
     w = dense_weights(golds, preds, TESTS["type"])
-    assert sum(w[i, j] for i, j in _assign(golds, preds, TESTS["type"])) == pytest.approx(dense_total(w))
+    assert sum(w[i, j] for i, j in best_pairs(golds, preds, TESTS["type"])) == pytest.approx(dense_total(w))
 
 
 def test_scores_on_a_long_chain_are_those_of_the_dense_assignment(monkeypatch):
@@ -108,7 +109,7 @@ def test_scores_on_a_long_chain_are_those_of_the_dense_assignment(monkeypatch):
     gold = {"d": [S(10 * k, 10 * k + 10, "PER" if k % 3 else "ORG") for k in range(n)]}
     pred = {"d": [S(10 * k + 5, 10 * k + 15, "PER" if k % 4 else "ORG") for k in range(n)]}
     fast = score_mentions(gold, pred)
-    monkeypatch.setattr(mentions, "_chains", lambda edges, n_gold: None)  # force the dense path
+    monkeypatch.setattr(assignment, "chains", lambda edges, n_gold: None)  # force the dense path
     dense = score_mentions(gold, pred)
     assert fast.micro == dense.micro and fast.per_label == dense.per_label
     assert fast.matches == dense.matches

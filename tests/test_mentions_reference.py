@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.scoring.mentions import SCHEMES, MentionSpan, score_mentions
+from toolkit.scoring.mentions import MentionSpan, score_mentions
+from toolkit.scoring.schemes import SCHEMES
 
 nervaluate = pytest.importorskip("nervaluate")
 seqeval_metrics = pytest.importorskip("seqeval.metrics")

@@ -19,7 +19,9 @@ from toolkit.present.errors import (
 from toolkit.present.plots import write_plots
 from toolkit.schema import PredClaim, Prediction, PredMention, PredSpan
 from toolkit.scoring import score
-from toolkit.scoring.report import MENTION_KEYS, PRF_KEYS, SCHEMES, Report
+from toolkit.scoring.prf import PRF_KEYS
+from toolkit.scoring.report import Report
+from toolkit.scoring.schemes import MENTION_KEYS, SCHEMES
 
 CLAIM_KEYS = ["precision", "recall", "f1", "tp", "fp", "fn", "soft_precision", "soft_recall",
               "threshold", "sweep", "claimant_accuracy", "type_accuracy", "checkworthy_accuracy",

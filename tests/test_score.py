@@ -6,7 +6,7 @@ import pytest
 
 from toolkit.schema import PredClaim, Prediction, PredMention, PredSpan
 from toolkit.scoring import score
-from toolkit.scoring.report import SCHEMES
+from toolkit.scoring.schemes import SCHEMES
 from toolkit.text import sentences
 
 TEXT = ("Kim Jong Un met Sergei Lavrov in Wonsan on Saturday. Kim said the talks went well. "
@@ -142,27 +142,29 @@ def test_intervals_are_seeded_and_bracket_a_noisy_score():
 
 
 def test_bootstrap_units_add_up_to_the_headline_counts():
-    from toolkit.scoring import _claim_units, _mention_units, _spans
+    from toolkit.scoring.prf import PRFScore
+    from toolkit.scoring.stage import DocumentScores, bootstrap_units
 
     gold, texts = corpus(2)
     pred = [Prediction(doc_id=g.doc_id, mentions=g.mentions[::2] + [PredMention(start=4, end=8, label="ORG")],
                        claims=[g.claims[0].model_copy(update={"claimant": "e2"})]) for g in gold]
     report = score(gold, pred, texts, n_resamples=10)
-    spans = ({g.doc_id: _spans(g, None, None) for g in gold},
-             {p.doc_id: _spans(p, None, None) for p in pred})
-    units = _mention_units(*spans, texts, "sentence")
+    assert report.confidence["unit"] == "sentence"
+    d = report.details
+    units = bootstrap_units(DocumentScores(d.mentions, d.claims, d.claimant_alignment),
+                            "sentence", sorted(texts), texts)
+    n_units = 2 * len(sentences(TEXT))
+    assert report.confidence["n_units"] == n_units
     for scheme in SCHEMES:
         micro = report.mentions["micro"][scheme]
-        total = sum(units[f"mentions.{scheme}"])
+        assert len(units[f"mentions.{scheme}"]) == n_units
+        total = PRFScore(*units[f"mentions.{scheme}"].sum(axis=0))
         assert total.tp + total.fp == micro["actual"] and total.tp + total.fn == micro["possible"]
         assert total.f1 == pytest.approx(micro["f1"])
-    claim_units = _claim_units(report.details.claims, report.details.gold_claims,
-                               report.details.pred_claims, texts, "sentence",
-                               report.details.claimant_alignment)
-    joint = sum(claim_units["claims.joint"])
-    assert (joint.tp, joint.fp, joint.fn) == (report.claims["joint"]["tp"], report.claims["joint"]["fp"],
-                                              report.claims["joint"]["fn"])
-    assert sum(claim_units["claims"]).f1 == report.claims["f1"]
+    joint = units["claims.joint"].sum(axis=0).tolist()
+    assert joint == [report.claims["joint"][k] for k in ("tp", "fp", "fn")]
+    assert PRFScore(*units["claims"].sum(axis=0)).f1 == report.claims["f1"]
+    assert "entities" not in units  # an entity's mentions cross sentences
 
 
 def test_label_map_and_label_filter_apply_to_both_sides():

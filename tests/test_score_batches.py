@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scoring_data import generated
-from toolkit.scoring import combine, score, score_documents
+from toolkit.scoring import ScoreOptions, Stage, combine, score
 
 
 def batched(size):
@@ -54,12 +54,11 @@ def test_stage_of_every_document_is_the_whole():
     gold_docs = {p.doc_id: p for p in gold}
     pred_docs = {p.doc_id: p for p in pred}
     ids = sorted(set(gold_docs) | set(pred_docs))
-    whole = score_documents(gold_docs, pred_docs, ids, texts, produces=("mentions", "claims"),
-                            claim_texts=True)
-    one_by_one = combine([score_documents({d: gold_docs[d]} if d in gold_docs else {},
-                                          {d: pred_docs[d]} if d in pred_docs else {}, [d],
-                                          {d: texts[d]}, produces=("mentions", "claims"),
-                                          claim_texts=True) for d in ids])
+    stage = Stage(ScoreOptions(), threshold=0.5, claim_texts=True, sentence_units=True)
+    whole = stage(gold_docs, pred_docs, ids, texts)
+    one_by_one = combine([stage({d: gold_docs[d]} if d in gold_docs else {},
+                                {d: pred_docs[d]} if d in pred_docs else {}, [d],
+                                {d: texts[d]}) for d in ids])
     assert one_by_one.mentions == whole.mentions and one_by_one.alignment == whole.alignment
     assert one_by_one.claims == whole.claims
-    assert list(whole.mentions.per_doc_codes) == ids
+    assert whole.mentions.doc_ids == ids and list(whole.mentions.sentence_codes) == ids

@@ -12,7 +12,7 @@ import pytest
 from toolkit.io.spantable import SpanTable, Vocab
 from toolkit.scoring.labels import relabel
 from toolkit.scoring.mentions import MentionSpan, score_mentions
-from toolkit.scoring.report import scheme_arrays
+from toolkit.scoring.schemes import scheme_arrays
 from toolkit.scoring.table import duplicate_message, score_tables
 
 LABELS = ("PER", "ORG", "LOC", "GPE")
@@ -69,11 +69,12 @@ def test_table_scores_equal_score_mentions(seed):
     assert table.macro == result.macro
     assert table.confusion == result.confusion
     assert table.entities == result.entities
-    assert table.codes.tolist() == [result.per_doc_codes[d] for d in ids]
-    assert table.entity_counts.tolist() == [[e.tp, e.fp, e.fn] for e in
-                                            (result.per_doc_entities[d] for d in ids)]
-    for scheme, counts in scheme_arrays(result, ids).items():
-        assert (scheme_arrays(table, ids)[scheme] == counts).all()
+    assert result.doc_ids == ids
+    assert table.codes.tolist() == result.codes.tolist()
+    assert table.entity_counts.tolist() == result.entity_counts.tolist()
+    assert table == result  # one result type: every field, the count matrices included
+    for scheme, counts in scheme_arrays(table.codes).items():  # the schemes' code matrices
+        assert counts.tolist() == [list(result.per_doc[d][scheme].as_tuple()) for d in ids]
 
 
 def test_duplicate_message_is_duplicate_mentions():
@@ -111,7 +112,7 @@ def test_offsets_too_large_for_one_sort_key():
                             min_overlap=50.0, keep_matches=False)
     assert (table.micro, table.per_label, table.confusion, table.entities) == \
         (result.micro, result.per_label, result.confusion, result.entities)
-    assert table.codes.tolist() == [result.per_doc_codes[d] for d in ids]
+    assert table.codes.tolist() == result.codes.tolist()
     from types import SimpleNamespace
 
     from toolkit.checks import duplicate_mentions
@@ -120,3 +121,37 @@ def test_offsets_too_large_for_one_sort_key():
     found = duplicate_mentions(records)
     assert duplicate_message(SpanTable.of(pred, vocab), vocab) == \
         ((found[0], len(found)) if found else None)
+
+
+@pytest.mark.parametrize("produces, n_docs", [(["mentions"], 45), (["mentions", "claims"], 45),
+                                              (["mentions"], 12)])
+def test_score_on_tables_is_score_on_records(produces, n_docs):
+    """``score()`` takes span tables the way it takes records: the same report (no texts, so
+    documents are resampled even below 30 of them, with the same note)."""
+    import warnings
+
+    from toolkit.schema import Prediction, PredMention
+    from toolkit.scoring import score
+
+    gold, pred = random_docs(random.Random(n_docs), n_docs, crowded=True)
+    vocab = Vocab()
+
+    def records(docs):
+        return [Prediction(doc_id=d, mentions=[PredMention(start=s.start, end=s.end, label=s.label,
+                                                           entity=s.entity) for s in spans])
+                for d, spans in docs.items()]
+
+    options = {"produces": produces, "n_resamples": 200, "claim_match": "token",
+               "error_details": False, "min_overlap": 30.0, "label_map": {"GPE": "LOC"}}
+    with warnings.catch_warnings(record=True) as from_tables:
+        warnings.simplefilter("always")
+        tables = score(SpanTable.of(gold, vocab), SpanTable.of(pred, vocab), vocab=vocab,
+                       **options)
+    with warnings.catch_warnings(record=True) as from_records:
+        warnings.simplefilter("always")
+        usual = score(records(gold), records(pred), **options)
+    assert tables.to_dict() == usual.to_dict()
+    assert [str(w.message) for w in from_tables] == [str(w.message) for w in from_records]
+    assert tables.confidence["unit"] == "document" and tables.confidence["intervals"]
+    with pytest.raises(ValueError, match="span tables are scored without texts"):
+        score(SpanTable.of(gold, vocab), SpanTable.of(pred, vocab), {"d000": "x"}, vocab=vocab)

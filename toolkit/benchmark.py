@@ -24,6 +24,8 @@ from .present import markdown
 from .present.html import build_view, write_html
 from .problems import ExtractorError, InputError
 from .schema import Prediction
+from .scoring.report import SCHEMA
+from .scoring.schemes import SCHEMES
 
 DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
 #: built-ins that bound every score: the gold itself (1.0 where scoring is sound) and nothing
@@ -31,7 +33,6 @@ REFERENCE_EXTRACTORS = ("gold", "empty")
 LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
 LEADERBOARD = "LEADERBOARD.md"
 HTML_PAGE = "report.html"  # the HTML page of the run (present.html)
-SCHEMES = ("strict", "exact", "partial", "type")
 
 
 def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
@@ -212,9 +213,9 @@ def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
         data = read_json(path)
-        if not isinstance(data, dict) or data.get("schema") != "ecbench.score/v2":
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             found = data.get("schema") if isinstance(data, dict) else type(data).__name__
-            raise InputError(path, f"found {found!r}, expected an ecbench.score/v2 report",
+            raise InputError(path, f"found {found!r}, expected an {SCHEMA} report",
                              field="schema")
         results[path.stem] = data
     return results

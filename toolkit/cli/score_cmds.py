@@ -1,6 +1,8 @@
 """Commands: ``ecbench score`` (a system against gold) and ``ecbench agree`` (two annotation sets).
 
-Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write the views.
+Thin: read files, call ``toolkit.scoring.score`` / ``agreement``, print or write the views
+(``toolkit.present``). The toolkit's modules are imported inside the commands: every command
+module is imported to build ``ecbench --help``, which must not pay for them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import io
 import json
 import sys
 import warnings
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -147,114 +150,110 @@ def score_command(
     # collector would only rescan them over and over (a third of the run on large files)
     from ..runtime import collector_paused
 
+    flags = {"labels": labels, "label_map": label_map, "threshold": threshold,
+             "min_overlap": min_overlap, "n_resamples": resamples, "seed": seed,
+             "claim_match": claim_match, "claim_match_options": claim_match_option, "gate": gate}
     with collector_paused():
-        _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
-               resamples, seed, out, claim_match, claim_match_option, gate, engine, address)
+        _score(pred, gold, _Outputs(format, out, plot, errors), flags, engine, address)
 
 
-def _score(pred, gold, format, errors, plot, labels, label_map, threshold, min_overlap,
-           resamples, seed, out, claim_match, claim_match_option, gate, engine,
-           address) -> None:
-    from .. import __version__
+@dataclass(frozen=True)
+class _Outputs:
+    """What ``score`` writes, and where."""
+
+    format: Format
+    out: Path | None
+    plot: Path | None
+    errors: bool  # list every error in its sentence
+
+
+def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine: str,
+           address: str | None) -> None:
     from ..engines import ENGINES
-    from ..io.annotations import load_annotations, load_corpus_gold
-    from ..problems import DuplicateMentionWarning
-    from ..scoring import TASKS, score
-    from ..scoring.labels import parse_label_map
-    from .inputs import (
-        check_comparable,
-        check_labels,
-        check_paths,
-        check_spans,
-        gold_warnings,
-    )
+    from .inputs import check_paths
 
     if engine not in ENGINES:
         fail(f"--engine: found {engine!r}, expected local or ray")
     if address is not None and engine != "ray":
         fail("--address is for --engine ray")
     with user_errors():
-        check_paths(pred, gold, out, plot)
-        for option, value in (("--seed", seed), ("--resamples", resamples)):
-            if value < 0:
-                raise _Failure(f"{option}: found {value}, expected 0 or more")
+        check_paths(pred, gold, outputs.out, outputs.plot)
+        for option, key in (("--seed", "seed"), ("--resamples", "n_resamples")):
+            if flags[key] < 0:
+                raise _Failure(f"{option}: found {flags[key]}, expected 0 or more")
         run_on = None
         if engine == "ray":
             from ..engines.ray import score_engine
 
             run_on = score_engine(address=address)
-        mapping = parse_label_map(label_map) if label_map is not None else None
-        label_list = _parse_labels(labels)
-        matcher_options = _parse_options(claim_match_option)
-        if run_on is None and not errors and gold is not None:
+        options = _score_options(flags)
+        report = error_items = None
+        if run_on is None and not outputs.errors and gold is not None:
             # mention-only files with no known texts: read into columns and scored in bulk
-            report = _score_tables(pred, gold, label_list, mapping, threshold, min_overlap,
-                                   resamples, seed, claim_match, matcher_options, gate)
-            if report is not None:
-                if plot is not None:
-                    from ..present.plots import write_plots
+            report = _score_tables(pred, gold, options)
+        if report is None:
+            report, texts = _score_records(pred, gold, options, outputs.errors, run_on)
+            if outputs.errors:
+                from ..present.errors import error_report
 
-                    for path in write_plots(report, plot):
-                        typer.echo(f"wrote {path}", err=True)
-                _write_report(report, None, format, out)
-                return
-        # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
-        gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
-        pred_set = load_annotations(pred, fast=True)
-        texts = {**pred_set.texts, **gold_set.texts}
-        gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
-        # the same checks whatever form gold and predictions came in, before any scoring
-        _warn(gold_warnings(gold_set, gold_shown))
-        check_spans(gold_set, texts, gold_shown, gold=True)
-        _warn(check_spans(pred_set, texts, str(pred), gold=False))
-        check_comparable(gold_set, pred_set, str(pred), gold_shown)
-        _warn(check_labels(label_list, gold_set, pred_set, mapping))
-        # the header says what the system attempted; without one, it is scored on everything
-        produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
-        # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
-        header_provenance = pred_set.header.provenance if pred_set.header is not None else {}
-        provenance = {**header_provenance, "produces": produces,
-                      "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
-                                  "gold": gold_set.source}}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DuplicateMentionWarning)
-            report = score(gold_set.predictions, pred_set.predictions, texts or None,
-                           produces=produces, labels=label_list, label_map=mapping,
-                           threshold=threshold, n_resamples=resamples, seed=seed,
-                           min_overlap=min_overlap, provenance=provenance,
-                           error_details=errors, claim_match=claim_match,
-                           claim_match_options=matcher_options, gate=gate, engine=run_on)
-        for warning in caught:  # e.g. a repeated mention: scored as spurious, said once
-            if issubclass(warning.category, DuplicateMentionWarning):
-                typer.echo(f"warning: {pred}: {warning.message}", err=True)
-            else:
-                warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                                       warning.lineno)
-        error_items = None
-        if errors:
-            from ..present.errors import error_report
-
-            error_items = error_report(report, texts)
-        if plot is not None:
-            from ..present.plots import write_plots
-
-            for path in write_plots(report, plot):
-                typer.echo(f"wrote {path}", err=True)
-        _write_report(report, error_items, format, out)
+                error_items = error_report(report, texts)
+        _write_plots(report, outputs.plot)
+        _write_report(report, error_items, outputs.format, outputs.out)
 
 
-def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_overlap,
-                  resamples, seed, claim_match, matcher_options, gate):
+def _score_options(flags: dict) -> dict:
+    """The command's scoring flags as ``score()``'s options (label map, labels and matcher
+    options parsed)."""
+    from ..scoring.labels import parse_label_map
+
+    label_map = flags["label_map"]
+    return {**flags, "label_map": parse_label_map(label_map) if label_map is not None else None,
+            "labels": _parse_labels(flags["labels"]),
+            "claim_match_options": _parse_options(flags["claim_match_options"])}
+
+
+def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine):
+    """The report of the predictions file against gold read as records (the usual path:
+    claims, texts, any gold form), and the texts known; every check made before scoring."""
+    from .. import __version__
+    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..scoring import TASKS
+    from .inputs import check_comparable, check_labels, check_spans, gold_warnings
+
+    # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
+    gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
+    pred_set = load_annotations(pred, fast=True)
+    texts = {**pred_set.texts, **gold_set.texts}
+    gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
+    # the same checks whatever form gold and predictions came in, before any scoring
+    _warn(gold_warnings(gold_set, gold_shown))
+    check_spans(gold_set, texts, gold_shown, gold=True)
+    _warn(check_spans(pred_set, texts, str(pred), gold=False))
+    check_comparable(gold_set, pred_set, str(pred), gold_shown)
+    _warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
+    # the header says what the system attempted; without one, it is scored on everything
+    produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
+    # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
+    header_provenance = pred_set.header.provenance if pred_set.header is not None else {}
+    provenance = {**header_provenance, "produces": produces,
+                  "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
+                              "gold": gold_set.source}}
+    report = _score_saying_repeats(pred, gold_set.predictions, pred_set.predictions,
+                                   texts or None, produces=produces, provenance=provenance,
+                                   error_details=errors, engine=engine, **options)
+    return report, texts
+
+
+def _score_tables(pred: Path, gold: Path, options: dict):
     """The report of two predictions-shape files with mentions and no claims, whose documents
-    have no known text, scored as span tables (``scoring.table``: the same report as
-    ``score``); None when the files are not that (a claim, a problem to locate, texts to check
-    spans against, mentions not scored), for the usual path to take them."""
+    have no known text, scored as span tables (``score`` on two ``SpanTable``s, whose columns
+    ``scoring.table`` sweeps: the same report); None when the files are not that (a claim, a
+    problem to locate, texts to check spans against, mentions not scored), for the usual path
+    to take them."""
     from .. import __version__
     from ..io.annotations import AnnotationSet, bundled_texts
     from ..io.predictions import read_table
     from ..io.spantable import Vocab
-    from ..scoring import score_tables_report
-    from ..scoring.table import duplicate_message
     from .inputs import check_comparable_ids, gold_warnings, label_warnings
 
     if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
@@ -273,23 +272,43 @@ def _score_tables(pred: Path, gold: Path, label_list, mapping, threshold, min_ov
     gold_shown = str(gold)
     _warn(gold_warnings(AnnotationSet([], {}, gold_file.header, {}), gold_shown))
     check_comparable_ids(set(gold_table.doc_ids), set(pred_table.doc_ids), str(pred), gold_shown)
-    if label_list is not None:
+    labels, mapping = options["labels"], options["label_map"]
+    if labels is not None:
         present = {(mapping or {}).get(label, label) for label in vocab.labels}
-        _warn(label_warnings(label_list, present - {None}, mapping))
+        _warn(label_warnings(labels, present - {None}, mapping))
     provenance = {**(header.provenance if header is not None else {}), "produces": produces,
                   "scoring": {"toolkit_version": __version__,
                               "predictions": {"file": str(pred), "sha256": pred_file.sha256},
                               "gold": {"file": gold_shown, "sha256": gold_file.sha256}}}
-    report = score_tables_report(gold_table, pred_table, vocab, produces=produces,
-                                 labels=label_list, label_map=mapping, threshold=threshold,
-                                 n_resamples=resamples, seed=seed, min_overlap=min_overlap,
-                                 provenance=provenance, claim_match=claim_match,
-                                 claim_match_options=matcher_options, gate=gate)
-    repeated = duplicate_message(pred_table, vocab)  # said after scoring, as score() warns
-    if repeated is not None:
-        more = f" (and {repeated[1] - 1} more documents)" if repeated[1] > 1 else ""
-        typer.echo(f"warning: {pred}: repeated predicted mention: {repeated[0]}{more}", err=True)
+    return _score_saying_repeats(pred, gold_table, pred_table, None, vocab=vocab,
+                                 produces=produces, provenance=provenance, error_details=False,
+                                 **options)
+
+
+def _score_saying_repeats(pred: Path, gold, predictions, texts, **options):
+    """``score``, with its warning about repeated predicted mentions (scored as spurious) said
+    once, naming the predictions file, after the scores."""
+    from ..problems import DuplicateMentionWarning
+    from ..scoring import score
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DuplicateMentionWarning)
+        report = score(gold, predictions, texts, **options)
+    for warning in caught:
+        if issubclass(warning.category, DuplicateMentionWarning):
+            typer.echo(f"warning: {pred}: {warning.message}", err=True)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
     return report
+
+
+def _write_plots(report, plot: Path | None) -> None:
+    if plot is not None:
+        from ..present.plots import write_plots
+
+        for path in write_plots(report, plot):
+            typer.echo(f"wrote {path}", err=True)
 
 
 def _write_report(report, error_items, format: Format, out: Path | None) -> None:
@@ -301,15 +320,19 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
             data["errors"] = errs.errors_to_dict(error_items)
         _emit(_json_text(data), out)
     elif format is Format.markdown:
-        text = report.to_markdown()
+        from ..present.markdown import report_markdown
+
+        text = report_markdown(report)
         if error_items is not None:
             text += "\n### Errors\n\n```text\n" + errs.errors_to_text(error_items) + "```\n"
         _emit(text, out)
     else:
-        tables = report.rich_tables()
+        from ..present.terminal import notes, rich_tables
+
+        tables = rich_tables(report)
         if error_items is not None:
             tables += errs.errors_tables(error_items) or ["No errors."]
-        _render_tables(tables, report.notes(), out)
+        _render_tables(tables, notes(report), out)
 
 
 def _json_text(data) -> bytes:

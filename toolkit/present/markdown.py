@@ -1,9 +1,12 @@
-"""GitHub-flavoured Markdown tables, the one implementation every report uses (pandas'
-``to_markdown`` would need ``tabulate``)."""
+"""Markdown: GitHub-flavoured tables, the one implementation every report uses (pandas'
+``to_markdown`` would need ``tabulate``), and a score report as Markdown (``report_markdown``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from . import rows as r
 
 
 def _cell(value) -> str:
@@ -29,3 +32,36 @@ def frame_table(frame) -> str:
     """A pandas DataFrame as a Markdown table, numeric columns right-aligned."""
     right = [frame[c].dtype.kind in "iuf" for c in frame.columns]
     return table(list(frame.columns), list(frame.itertuples(index=False)), right)
+
+
+def report_markdown(report) -> str:
+    """A ``scoring.report.Report`` as Markdown tables for a README: headline scores with
+    intervals, per label, label confusion, entities, claims, then the notes."""
+    ci = r.ci_head(report)
+    out: list[str] = []
+    if report.mentions is not None:
+        out += ["### Mentions (micro)",
+                table(["scheme", "P", "R", "F1", ci, *r.COUNT_KEYS],
+                      [scores + counts[1:] for scores, counts
+                       in zip(r.scheme_rows(report), r.count_rows(report))]),
+                "### Mentions per label (strict)",
+                table(["label", "P", "R", "F1", "gold", "predicted"], r.label_rows(report)),
+                "### Label confusion (strict assignment; rows gold, columns predicted)",
+                table(*r.confusion_table(report))]
+    if report.entities is not None:
+        e = report.entities
+        out += ["### Entities",
+                table(["P", "R", "F1", ci, "tp", "fp", "fn"],
+                      [[*r.entity_cells(report),
+                        *(r.count_cell(e[k]) for k in ("tp", "fp", "fn"))]])]
+    if report.claims is not None:
+        out += [f"### Claims (similarity threshold {report.claims['threshold']})",
+                table(["", "P", "R", "F1", ci], r.claim_rows(report)),
+                r.matcher_note(report),
+                r.attribute_note(report),
+                table(["threshold", "P", "R", "F1"], r.sweep_rows(report))]
+    out += [f"*{task}: not scored ({reason}).*" for task, reason in report.skipped.items()]
+    out.append(r.confidence_note(report))
+    out.extend(r.documents_note(report).splitlines())
+    # one blank line between blocks, as Markdown wants around tables
+    return "\n\n".join(block.strip("\n") for block in out) + "\n"

@@ -18,11 +18,13 @@ from sklearn.metrics import cohen_kappa_score
 
 from ..schema import Prediction
 from ..text import blank_english
-from . import by_document
-from .claims import claimant_alignment, entity_alignment, score_claims, token_f1
+from .claims import claimant_alignment, entity_alignment, score_claims
 from .mentions import MentionSpan, score_mentions
+from .prf import f1_of
+from .schemes import SCHEMES
+from .similarity import token_f1
+from .stage import by_document
 
-SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
 OUTSIDE = "O"
 
 
@@ -121,8 +123,7 @@ def _entity_agreement(spans_a, spans_b) -> dict:
     a_found = score_mentions(spans_a, spans_b).entities
     b_found = score_mentions(spans_b, spans_a).entities
     precision, recall = b_found.recall, a_found.recall
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1}
+    return {"precision": precision, "recall": recall, "f1": f1_of(precision, recall)}
 
 
 def agreement(a: Sequence[Prediction], b: Sequence[Prediction],

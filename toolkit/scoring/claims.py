@@ -1,22 +1,18 @@
-"""Claim scoring: similarity, one-to-one matching per document, threshold sweep, attributes,
-sentence-level detection.
-
-Extractors either point at text (a span) or paraphrase (a statement), so similarity is:
-
-- character IoU of the spans when the prediction has a span and the gold claim has one;
-- otherwise normalised token F1 (SQuAD) of the predicted statement against the gold statement
-  and against the gold span text, whichever is larger; or, given a ``ClaimMatching``
-  (``claim_match``), a claim matcher's similarity passed through the fact-consistency gate.
+"""Claim scoring: one-to-one matching per document, threshold sweep, attributes,
+sentence-level detection. (How similar two claims are: ``similarity``.)
 
 Per document, ``scipy.optimize.linear_sum_assignment`` picks the one-to-one assignment that
-maximises total similarity; an assigned pair *matches* when its similarity reaches the
-threshold (``>=``, default 0.5 for both kinds of similarity). A prediction can match at most
-one gold claim, so duplicates cost precision. Documents present on one side only count as
-all-missed or all-spurious.
+maximises total similarity (``similarity.similarity_matrix``); an assigned pair *matches* when
+its similarity reaches the threshold (``>=``, default 0.5 for both kinds of similarity). A
+prediction can match at most one gold claim, so duplicates cost precision. Documents present
+on one side only count as all-missed or all-spurious.
 
 The threshold sweep (0.1 .. 0.9) reuses that one assignment: it maximises total similarity and
-so does not depend on the threshold, which keeps the sweep monotone and cheap. Similarities are
-single divisions of integers, so a similarity equal to a threshold compares equal exactly.
+so does not depend on the threshold, which keeps the sweep monotone and cheap.
+
+Every count is made document by document into a ``ClaimTally`` (counts add, lists
+concatenate), so scoring documents in batches and combining the tallies equals scoring them at
+once; ``ClaimResult`` holds the figures derived from a tally.
 
 >>> from toolkit.schema import PredClaim
 >>> gold = {"d": [PredClaim(statement="Prices rose 5% in May.")]}
@@ -26,12 +22,10 @@ single divisions of integers, so a similarity equal to a threshold compares equa
 
 from __future__ import annotations
 
+import math
 import re
-import string
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,7 +33,8 @@ from scipy.optimize import linear_sum_assignment
 
 from ..schema import PredClaim
 from ..text import sentence_index, sentences
-from .prf import PRFScore, prf
+from .prf import PRFScore, prf, ratio
+from .similarity import ClaimMatching, similarity_matrix, token_f1
 
 DEFAULT_THRESHOLD = 0.5
 #: Thresholds of the sweep; ``round`` makes them the same floats as the literals 0.1 .. 0.9.
@@ -48,75 +43,6 @@ SWEEP_THRESHOLDS: tuple[float, ...] = tuple(round(0.1 * k, 1) for k in range(1, 
 ATTRIBUTES: tuple[str, ...] = ("claimant", "type", "checkworthy")
 #: ``per_sentence`` key for claims that fall in no sentence (statement sharing no word with any).
 NO_SENTENCE = -1
-
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
-
-
-def _is_punctuation(char: str) -> bool:
-    # string.punctuation is SQuAD's set (ASCII, includes symbols like $ and %); the Unicode
-    # "P*" categories add curly quotes, dashes and the like.
-    return char in string.punctuation or unicodedata.category(char).startswith("P")
-
-
-class _DropPunctuation(dict):
-    """``str.translate`` table deleting punctuation: each character is classified once, on first
-    sight (the per-character test in Python was most of the token matcher's time)."""
-
-    def __missing__(self, code: int) -> int | None:
-        self[code] = None if _is_punctuation(chr(code)) else code
-        return self[code]
-
-
-_DROP_PUNCTUATION = _DropPunctuation()
-
-
-def normalize_tokens(text: str) -> list[str]:
-    """SQuAD answer normalisation: lowercase, drop punctuation and the articles a/an/the, split.
-
-    >>> normalize_tokens("The “Hwasong-18” is a missile.")
-    ['hwasong18', 'is', 'missile']
-    """
-    return _ARTICLES.sub(" ", text.lower().translate(_DROP_PUNCTUATION)).split()
-
-
-def token_f1(pred: str, gold: str) -> float:
-    """SQuAD token F1 of two strings after ``normalize_tokens`` (1.0 if both normalise to nothing).
-
-    >>> token_f1("the cat sat", "a cat sat down")
-    0.8
-    """
-    pred_tokens, gold_tokens = normalize_tokens(pred), normalize_tokens(gold)
-    if not pred_tokens or not gold_tokens:
-        return float(pred_tokens == gold_tokens)
-    common = sum((Counter(pred_tokens) & Counter(gold_tokens)).values())
-    # 2PR/(P+R) written as one division, so exact ratios (1/2, 3/10) hit thresholds exactly
-    return 2 * common / (len(pred_tokens) + len(gold_tokens))
-
-
-def span_iou(a: tuple[int, int], b: tuple[int, int]) -> float:
-    """Character intersection over union of two ``(start, end)`` spans, end exclusive.
-
-    >>> span_iou((0, 10), (5, 15))
-    0.3333333333333333
-    """
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    union = (a[1] - a[0]) + (b[1] - b[0]) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def _pred_text(claim: PredClaim) -> str:
-    # a span-only prediction compared with a statement-only gold claim falls back to its span text
-    return claim.statement or (claim.span.text if claim.span and claim.span.text else "")
-
-
-def claim_similarity(gold: PredClaim, pred: PredClaim) -> float:
-    """Span IoU when both claims have spans, else the best token F1 of the predicted statement
-    against the gold statement and the gold span text."""
-    if pred.span is not None and gold.span is not None:
-        return span_iou((gold.span.start, gold.span.end), (pred.span.start, pred.span.end))
-    text = _pred_text(pred)
-    references = [gold.statement, gold.span.text if gold.span else None]
-    return max((token_f1(text, ref) for ref in references if ref), default=0.0)
 
 
 @dataclass
@@ -142,8 +68,66 @@ class ClaimRefusal:
     reason: str
 
 
+def _per_attribute() -> dict[str, int]:
+    return dict.fromkeys(ATTRIBUTES, 0)
+
+
+@dataclass
+class ClaimTally:
+    """What claim scoring counts, document after document; every field adds (counts) or
+    concatenates (lists, per-document and per-sentence entries) across documents."""
+
+    n_gold: int = 0
+    n_pred: int = 0
+    pairs: list[ClaimPair] = field(default_factory=list)  # matched pairs
+    #: similarity of every assigned pair, matched or not (the sweep reads them)
+    assigned: list[float] = field(default_factory=list)
+    unmatched_gold: list[tuple[str, int]] = field(default_factory=list)
+    unmatched_pred: list[tuple[str, int]] = field(default_factory=list)
+    #: pairs the gate refused whose prediction (or gold claim) was left unmatched
+    refusals: list[ClaimRefusal] = field(default_factory=list)
+    #: matched pairs whose attribute is given on both sides, and those where it agrees
+    attribute_support: dict[str, int] = field(default_factory=_per_attribute)
+    attribute_hits: dict[str, int] = field(default_factory=_per_attribute)
+    per_doc: dict[str, PRFScore] = field(default_factory=dict)
+    #: matched pairs whose claimant agrees (claim + claimant), per document
+    joint_per_doc: dict[str, int] = field(default_factory=dict)
+    #: with texts (else None): sentences holding a claim on each side, and per (doc id,
+    #: sentence) counts (a match in its gold claim's sentence) and claimant agreements
+    sentences: PRFScore | None = None
+    per_sentence: dict[tuple[str, int], PRFScore] | None = None
+    joint_per_sentence: dict[tuple[str, int], int] | None = None
+
+    @classmethod
+    def with_sentences(cls) -> ClaimTally:
+        return cls(sentences=PRFScore(), per_sentence={}, joint_per_sentence={})
+
+    @classmethod
+    def join(cls, tallies: Sequence[ClaimTally]) -> ClaimTally:
+        """The tallies of consecutive batches of documents as one."""
+        first = tallies[0]
+
+        def joined(name: str):
+            return None if getattr(first, name) is None else {
+                k: v for t in tallies for k, v in getattr(t, name).items()}
+
+        return cls(
+            n_gold=sum(t.n_gold for t in tallies), n_pred=sum(t.n_pred for t in tallies),
+            **{name: [x for t in tallies for x in getattr(t, name)]
+               for name in ("pairs", "assigned", "unmatched_gold", "unmatched_pred", "refusals")},
+            **{name: {a: sum(getattr(t, name)[a] for t in tallies) for a in ATTRIBUTES}
+               for name in ("attribute_support", "attribute_hits")},
+            per_doc=joined("per_doc"), joint_per_doc=joined("joint_per_doc"),
+            sentences=None if first.sentences is None else sum(
+                (t.sentences for t in tallies), PRFScore()),
+            per_sentence=joined("per_sentence"), joint_per_sentence=joined("joint_per_sentence"))
+
+
 @dataclass
 class ClaimResult:
+    """The figures of a ``ClaimTally`` at a threshold; the tally's counts and lists read as
+    attributes too (``pairs``, ``per_doc``, ``unmatched_gold``, ...)."""
+
     threshold: float
     counts: PRFScore
     soft_precision: float
@@ -152,75 +136,182 @@ class ClaimResult:
     claimant_accuracy: float | None
     type_accuracy: float | None
     checkworthy_accuracy: float | None
-    attribute_support: dict[str, int]
     joint: PRFScore
-    sentences: PRFScore | None
-    pairs: list[ClaimPair]
-    unmatched_gold: list[tuple[str, int]]
-    unmatched_pred: list[tuple[str, int]]
-    per_doc: dict[str, PRFScore]
-    per_sentence: dict[tuple[str, int], PRFScore] | None
-    #: pairs the gate refused whose prediction (or gold claim) was left unmatched
-    refusals: list[ClaimRefusal] = field(default_factory=list)
+    tally: ClaimTally = field(repr=False)
     #: the matcher and gate used (``ClaimMatching.describe()``); None: token F1, no gate
     matching: dict | None = None
-    #: similarity of every assigned pair, matched or not (the sweep reads them)
-    assigned: list[float] = field(default_factory=list)
-    #: matched pairs whose attribute agrees, per attribute (accuracy = hits / support)
-    attribute_hits: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tally: ClaimTally, threshold: float, matching: dict | None) -> ClaimResult:
+        """The derived figures, from counts and lists that add across documents."""
+        n_gold, n_pred, tp = tally.n_gold, tally.n_pred, len(tally.pairs)
+        sweep = []
+        for t in SWEEP_THRESHOLDS:
+            swept = sum(sim >= t for sim in tally.assigned)
+            precision, recall, f1 = prf(swept, n_pred - swept, n_gold - swept)
+            sweep.append({"threshold": t, "precision": precision, "recall": recall, "f1": f1})
+        # fsum: exactly rounded, so the total does not depend on how the documents were grouped
+        soft_sum = math.fsum(pair.similarity for pair in tally.pairs)
+        joint_tp = sum(tally.joint_per_doc.values())
+        accuracy = {a: ratio(tally.attribute_hits[a], tally.attribute_support[a], None)
+                    for a in ATTRIBUTES}
+        return cls(threshold=threshold, counts=PRFScore(tp=tp, fp=n_pred - tp, fn=n_gold - tp),
+                   soft_precision=ratio(soft_sum, n_pred), soft_recall=ratio(soft_sum, n_gold),
+                   sweep=sweep, claimant_accuracy=accuracy["claimant"],
+                   type_accuracy=accuracy["type"], checkworthy_accuracy=accuracy["checkworthy"],
+                   joint=PRFScore(tp=joint_tp, fp=n_pred - joint_tp, fn=n_gold - joint_tp),
+                   tally=tally, matching=matching)
+
+    pairs = property(lambda self: self.tally.pairs)
+    assigned = property(lambda self: self.tally.assigned)
+    unmatched_gold = property(lambda self: self.tally.unmatched_gold)
+    unmatched_pred = property(lambda self: self.tally.unmatched_pred)
+    refusals = property(lambda self: self.tally.refusals)
+    attribute_support = property(lambda self: self.tally.attribute_support)
+    attribute_hits = property(lambda self: self.tally.attribute_hits)
+    per_doc = property(lambda self: self.tally.per_doc)
+    sentences = property(lambda self: self.tally.sentences)
+    per_sentence = property(lambda self: self.tally.per_sentence)
 
 
 def assign(gold: Sequence[PredClaim], pred: Sequence[PredClaim], matching=None,
            doc_id: str = "") -> list[tuple[int, int, float]]:
     """The one-to-one assignment maximising total similarity: ``(gold_i, pred_j, similarity)``
     for every assigned pair, whatever its similarity (threshold applied by the caller).
-    ``matching`` (a ``claim_match.ClaimMatching``) picks the matcher and the gate; without it,
-    ``claim_similarity``."""
-    return _assign_matrix(*_matrix(gold, pred, matching, doc_id))[0]
+    ``matching`` (a ``similarity.ClaimMatching``) picks the matcher and the gate; without it,
+    ``similarity.claim_similarity``."""
+    return _assign_matrix(similarity_matrix(gold, pred, matching, doc_id)[0])
 
 
-def _matrix(gold, pred, matching, doc_id):
-    if not gold or not pred:
-        return np.zeros((len(gold), len(pred))), {}
-    if matching is None:
-        return np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), {}
-    from .claim_match import similarity_matrix
-
-    return similarity_matrix(gold, pred, matching, doc_id)
-
-
-def _assign_matrix(matrix, refused):
+def _assign_matrix(matrix: np.ndarray) -> list[tuple[int, int, float]]:
     if matrix.size == 0:
-        return [], refused
+        return []
     rows, cols = linear_sum_assignment(matrix, maximize=True)
-    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)], refused
+    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
 
 
-def _with_span_text(claims: Sequence[PredClaim], text: str | None) -> list[PredClaim]:
-    # gold from a predictions file may carry spans without text; fill it in for token F1
-    if text is None:
-        return list(claims)
+def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Sequence[PredClaim]],
+                 texts: Mapping[str, str] | None = None, *, threshold: float = DEFAULT_THRESHOLD,
+                 entity_alignment: Mapping[str, Mapping[str, str]] | None = None,
+                 matching: ClaimMatching | None = None) -> ClaimResult:
+    """Score predicted claims against gold claims, both grouped by document id.
 
-    def filled(c: PredClaim) -> PredClaim:
-        if c.span is None or c.span.text is not None:
-            return c
-        span = c.span.model_copy(update={"text": text[c.span.start:c.span.end]})
-        return c.model_copy(update={"span": span})
+    ``texts`` (document id -> text) enables sentence-level detection and per-sentence units for
+    the bootstrap. ``entity_alignment`` (document id -> predicted entity id -> gold entity id)
+    translates predicted claimants before they are compared; without it claimants are compared
+    as given (``"author"`` or an entity id). ``matching`` (a ``similarity.ClaimMatching``)
+    chooses the matcher and the fact-consistency gate; without it, token F1 and no gate.
+    """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"claim threshold: found {threshold}, expected a number in (0, 1]")
+    doc_ids = sorted(set(gold) | set(pred))
+    if texts is not None:
+        missing = [d for d in doc_ids if d not in texts]
+        if missing:
+            raise ValueError(f"texts: no text for document(s) {', '.join(map(repr, missing))}")
+    if matching is not None:  # embed (or otherwise prepare) every text once, up front
+        matching.prepare(gold, pred)
+    tally = ClaimTally() if texts is None else ClaimTally.with_sentences()
+    for doc_id in doc_ids:
+        text = texts[doc_id] if texts is not None else None
+        g = _with_span_text(gold.get(doc_id, ()), text)
+        p = _with_span_text(pred.get(doc_id, ()), text)
+        _check_spans(doc_id, "gold", g, text)
+        _check_spans(doc_id, "predicted", p, text)
+        pairs = _match(doc_id, g, p, threshold, matching, tally)
+        agrees = _compare_attributes(g, p, pairs, (entity_alignment or {}).get(doc_id, {}), tally)
+        tally.joint_per_doc[doc_id] = sum(agrees)
+        if text is not None:
+            _count_sentences(doc_id, g, p, text, pairs, agrees, tally)
+    return ClaimResult.of(tally, threshold, matching.describe() if matching is not None else None)
 
-    return [filled(c) for c in claims]
+
+def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
+    """One result from results over disjoint sets of documents, given in document order: the
+    tallies join, and the figures are derived as ``score_claims`` derives them, so scoring
+    documents in batches and combining equals scoring them at once."""
+    if not results:
+        raise ValueError("combine_claims: no results to combine")
+    first = results[0]
+    return ClaimResult.of(ClaimTally.join([r.tally for r in results]), first.threshold,
+                          first.matching)
 
 
-def _check_spans(doc_id: str, side: str, claims: Sequence[PredClaim], text: str | None) -> None:
-    for i, claim in enumerate(claims):
-        if claim.span is None:
-            continue
-        where = f"document {doc_id!r}, {side} claim {i}: field span"
-        if claim.span.end <= claim.span.start:
-            raise ValueError(f"{where}: found start {claim.span.start} and end "
-                             f"{claim.span.end}, expected end > start")
-        if text is not None and claim.span.end > len(text):
-            raise ValueError(f"{where}.end: found {claim.span.end}, expected at most the text "
-                             f"length {len(text)}")
+def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshold: float,
+           matching: ClaimMatching | None, tally: ClaimTally) -> list[ClaimPair]:
+    """One document's assignment: its matched pairs (returned), unmatched claims, refusals and
+    counts (into ``tally``)."""
+    matrix, refused = similarity_matrix(g, p, matching, doc_id)
+    pairs = []
+    for i, j, sim in _assign_matrix(matrix):
+        tally.assigned.append(sim)
+        if sim >= threshold:
+            pairs.append(ClaimPair(doc_id, i, j, sim))
+    matched_g = {pair.gold for pair in pairs}
+    matched_p = {pair.pred for pair in pairs}
+    missed = [i for i in range(len(g)) if i not in matched_g]
+    spurious = [j for j in range(len(p)) if j not in matched_p]
+    tally.pairs += pairs
+    tally.unmatched_gold += [(doc_id, i) for i in missed]
+    tally.unmatched_pred += [(doc_id, j) for j in spurious]
+    tally.refusals += _refusals(doc_id, refused, set(missed), set(spurious), threshold)
+    tally.n_gold += len(g)
+    tally.n_pred += len(p)
+    tally.per_doc[doc_id] = PRFScore(tp=len(pairs), fp=len(p) - len(pairs), fn=len(g) - len(pairs))
+    return pairs
+
+
+def _compare_attributes(g: Sequence[PredClaim], p: Sequence[PredClaim], pairs: list[ClaimPair],
+                        aligned: Mapping[str, str], tally: ClaimTally) -> list[bool]:
+    """Count the matched pairs' attributes (given on both sides, and agreeing) into ``tally``;
+    return, per pair, whether its claimants agree (the predicted one translated by
+    ``aligned``)."""
+    agrees = []
+    for pair in pairs:
+        gc, pc = g[pair.gold], p[pair.pred]
+        agreed = False
+        for attr in ATTRIBUTES:
+            gv, pv = getattr(gc, attr), getattr(pc, attr)
+            if attr == "claimant" and pv is not None:
+                pv = aligned.get(pv, pv)
+            if gv is not None and pv is not None:
+                tally.attribute_support[attr] += 1
+                tally.attribute_hits[attr] += gv == pv
+                agreed = agreed or (attr == "claimant" and gv == pv)
+        agrees.append(agreed)
+    return agrees
+
+
+def _count_sentences(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], text: str,
+                     pairs: list[ClaimPair], agrees: list[bool], tally: ClaimTally) -> None:
+    """Sentence-level detection (sentences holding a claim on each side) and the bootstrap's
+    sentence units: every sentence of the text, claim-free ones included (they are part of the
+    sample), a match counted in its gold claim's sentence, so the units add up to the counts."""
+    gold_sent = [claim_sentence(c, text) for c in g]
+    pred_sent = [claim_sentence(c, text) for c in p]
+    held_g = set(gold_sent) - {NO_SENTENCE}
+    held_p = set(pred_sent) - {NO_SENTENCE}
+    tally.sentences += PRFScore(tp=len(held_g & held_p), fp=len(held_p - held_g),
+                                fn=len(held_g - held_p))
+    matched_g = {pair.gold for pair in pairs}
+    matched_p = {pair.pred for pair in pairs}
+    units: dict[int, list[int]] = {}
+    for pair, agreed in zip(pairs, agrees):
+        k = gold_sent[pair.gold]
+        units.setdefault(k, [0, 0, 0])[0] += 1
+        if agreed:
+            key = (doc_id, k)
+            tally.joint_per_sentence[key] = tally.joint_per_sentence.get(key, 0) + 1
+    for j in range(len(p)):
+        if j not in matched_p:
+            units.setdefault(pred_sent[j], [0, 0, 0])[1] += 1
+    for i in range(len(g)):
+        if i not in matched_g:
+            units.setdefault(gold_sent[i], [0, 0, 0])[2] += 1
+    for k in range(len(sentences(text))):
+        units.setdefault(k, [0, 0, 0])
+    for k, (tp, fp, fn) in sorted(units.items()):
+        tally.per_sentence[(doc_id, k)] = PRFScore(tp=tp, fp=fp, fn=fn)
 
 
 def claim_sentence(claim: PredClaim, text: str) -> int:
@@ -235,6 +326,7 @@ def claim_sentence(claim: PredClaim, text: str) -> int:
     scores = [token_f1(claim.statement or "", text[s:e]) for s, e in bounds]
     best = int(np.argmax(scores))
     return best if scores[best] > 0 else NO_SENTENCE
+
 
 
 _DETERMINER = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
@@ -302,167 +394,31 @@ def claimant_alignment(gold_mentions: Sequence, pred_mentions: Sequence,
     return out
 
 
-def _accuracy(hits: int, support: int) -> float | None:
-    return hits / support if support else None
+def _with_span_text(claims: Sequence[PredClaim], text: str | None) -> list[PredClaim]:
+    # gold from a predictions file may carry spans without text; fill it in for token F1
+    if text is None:
+        return list(claims)
+
+    def filled(c: PredClaim) -> PredClaim:
+        if c.span is None or c.span.text is not None:
+            return c
+        span = c.span.model_copy(update={"text": text[c.span.start:c.span.end]})
+        return c.model_copy(update={"span": span})
+
+    return [filled(c) for c in claims]
 
 
-def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Sequence[PredClaim]],
-                 texts: Mapping[str, str] | None = None, *, threshold: float = DEFAULT_THRESHOLD,
-                 entity_alignment: Mapping[str, Mapping[str, str]] | None = None,
-                 matching=None) -> ClaimResult:
-    """Score predicted claims against gold claims, both grouped by document id.
-
-    ``texts`` (document id -> text) enables sentence-level detection and per-sentence units for
-    the bootstrap. ``entity_alignment`` (document id -> predicted entity id -> gold entity id)
-    translates predicted claimants before they are compared; without it claimants are compared
-    as given (``"author"`` or an entity id). ``matching`` (a ``claim_match.ClaimMatching``)
-    chooses the matcher and the fact-consistency gate; without it, token F1 and no gate.
-    """
-    if not 0 < threshold <= 1:
-        raise ValueError(f"claim threshold: found {threshold}, expected a number in (0, 1]")
-    doc_ids = sorted(set(gold) | set(pred))
-    if texts is not None:
-        missing = [d for d in doc_ids if d not in texts]
-        if missing:
-            raise ValueError(f"texts: no text for document(s) {', '.join(map(repr, missing))}")
-
-    pairs: list[ClaimPair] = []
-    assigned: list[float] = []  # similarity of every assigned pair, for the sweep
-    unmatched_gold: list[tuple[str, int]] = []
-    unmatched_pred: list[tuple[str, int]] = []
-    per_doc: dict[str, PRFScore] = {}
-    per_sentence: dict[tuple[str, int], PRFScore] | None = {} if texts is not None else None
-    sentence_counts = PRFScore()
-    attr_hits = dict.fromkeys(ATTRIBUTES, 0)
-    attr_support = dict.fromkeys(ATTRIBUTES, 0)
-    joint_tp = 0
-    n_gold = n_pred = 0
-    refusals: list[ClaimRefusal] = []
-    if matching is not None:  # embed (or otherwise prepare) every text once, up front
-        matching.prepare(gold, pred)
-
-    for doc_id in doc_ids:
-        text = texts[doc_id] if texts is not None else None
-        g = _with_span_text(gold.get(doc_id, ()), text)
-        p = _with_span_text(pred.get(doc_id, ()), text)
-        _check_spans(doc_id, "gold", g, text)
-        _check_spans(doc_id, "predicted", p, text)
-        n_gold, n_pred = n_gold + len(g), n_pred + len(p)
-
-        doc_pairs = []
-        assigned_pairs, refused = _assign_matrix(*_matrix(g, p, matching, doc_id))
-        for i, j, sim in assigned_pairs:
-            assigned.append(sim)
-            if sim >= threshold:
-                doc_pairs.append(ClaimPair(doc_id, i, j, sim))
-        pairs += doc_pairs
-        matched_g = {pair.gold for pair in doc_pairs}
-        matched_p = {pair.pred for pair in doc_pairs}
-        missed = [i for i in range(len(g)) if i not in matched_g]
-        spurious = [j for j in range(len(p)) if j not in matched_p]
-        unmatched_gold += [(doc_id, i) for i in missed]
-        unmatched_pred += [(doc_id, j) for j in spurious]
-        refusals += _refusals(doc_id, refused, set(missed), set(spurious), threshold)
-        tp = len(doc_pairs)
-        per_doc[doc_id] = PRFScore(tp=tp, fp=len(p) - tp, fn=len(g) - tp)
-
-        aligned = (entity_alignment or {}).get(doc_id, {})
-        for pair in doc_pairs:
-            gc, pc = g[pair.gold], p[pair.pred]
-            for attr in ATTRIBUTES:
-                gv, pv = getattr(gc, attr), getattr(pc, attr)
-                if attr == "claimant" and pv is not None:
-                    pv = aligned.get(pv, pv)
-                if gv is not None and pv is not None:
-                    attr_support[attr] += 1
-                    attr_hits[attr] += gv == pv
-                    joint_tp += attr == "claimant" and gv == pv
-
-        if text is not None:
-            gold_sent = [claim_sentence(c, text) for c in g]
-            pred_sent = [claim_sentence(c, text) for c in p]
-            held_g = set(gold_sent) - {NO_SENTENCE}
-            held_p = set(pred_sent) - {NO_SENTENCE}
-            sentence_counts += PRFScore(tp=len(held_g & held_p), fp=len(held_p - held_g),
-                                        fn=len(held_g - held_p))
-            # units for the bootstrap: a match counts in its gold claim's sentence, so the
-            # units add up to ``counts``
-            units: dict[int, list[int]] = {}
-            for pair in doc_pairs:
-                units.setdefault(gold_sent[pair.gold], [0, 0, 0])[0] += 1
-            for j in spurious:
-                units.setdefault(pred_sent[j], [0, 0, 0])[1] += 1
-            for i in missed:
-                units.setdefault(gold_sent[i], [0, 0, 0])[2] += 1
-            # every sentence is a unit, claim-free ones included (they are part of the sample)
-            for k in range(len(sentences(text))):
-                units.setdefault(k, [0, 0, 0])
-            for k, (tp_, fp_, fn_) in sorted(units.items()):
-                per_sentence[(doc_id, k)] = PRFScore(tp=tp_, fp=fp_, fn=fn_)
-
-    return _claim_result(threshold, pairs, assigned, n_gold, n_pred, attr_hits, attr_support,
-                         joint_tp, sentence_counts if texts is not None else None, unmatched_gold,
-                         unmatched_pred, per_doc, per_sentence, refusals,
-                         matching.describe() if matching is not None else None)
-
-
-def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
-    """One result from results over disjoint sets of documents, given in document order: counts
-    add, lists concatenate; the derived figures are computed as ``score_claims`` computes them,
-    so scoring documents in batches and combining equals scoring them at once."""
-    if not results:
-        raise ValueError("combine_claims: no results to combine")
-    first = results[0]
-    sentence_counts = None if first.sentences is None else sum(
-        (r.sentences for r in results), PRFScore())
-    per_sentence = None if first.per_sentence is None else {
-        k: v for r in results for k, v in r.per_sentence.items()}
-    return _claim_result(
-        first.threshold, [p for r in results for p in r.pairs],
-        [a for r in results for a in r.assigned],
-        sum(r.counts.tp + r.counts.fn for r in results), sum(r.counts.tp + r.counts.fp for r in results),
-        {a: sum(r.attribute_hits.get(a, 0) for r in results) for a in ATTRIBUTES},
-        {a: sum(r.attribute_support.get(a, 0) for r in results) for a in ATTRIBUTES},
-        sum(r.joint.tp for r in results), sentence_counts,
-        [u for r in results for u in r.unmatched_gold], [u for r in results for u in r.unmatched_pred],
-        {k: v for r in results for k, v in r.per_doc.items()}, per_sentence,
-        [refusal for r in results for refusal in r.refusals], first.matching)
-
-
-def _claim_result(threshold, pairs, assigned, n_gold, n_pred, attr_hits, attr_support, joint_tp,
-                  sentence_counts, unmatched_gold, unmatched_pred, per_doc, per_sentence,
-                  refusals, matching_info) -> ClaimResult:
-    """The derived figures, from counts and lists that add across documents."""
-    counts = PRFScore(tp=len(pairs), fp=n_pred - len(pairs), fn=n_gold - len(pairs))
-    sweep = []
-    for t in SWEEP_THRESHOLDS:
-        tp = sum(sim >= t for sim in assigned)
-        precision, recall, f1 = prf(tp, n_pred - tp, n_gold - tp)
-        sweep.append({"threshold": t, "precision": precision, "recall": recall, "f1": f1})
-    # fsum: exactly rounded, so the total does not depend on how the documents were grouped
-    soft_sum = math.fsum(pair.similarity for pair in pairs)
-    return ClaimResult(
-        threshold=threshold,
-        counts=counts,
-        soft_precision=soft_sum / n_pred if n_pred else 0.0,
-        soft_recall=soft_sum / n_gold if n_gold else 0.0,
-        sweep=sweep,
-        claimant_accuracy=_accuracy(attr_hits["claimant"], attr_support["claimant"]),
-        type_accuracy=_accuracy(attr_hits["type"], attr_support["type"]),
-        checkworthy_accuracy=_accuracy(attr_hits["checkworthy"], attr_support["checkworthy"]),
-        attribute_support=attr_support,
-        joint=PRFScore(tp=joint_tp, fp=n_pred - joint_tp, fn=n_gold - joint_tp),
-        sentences=sentence_counts,
-        pairs=pairs,
-        unmatched_gold=unmatched_gold,
-        unmatched_pred=unmatched_pred,
-        per_doc=per_doc,
-        per_sentence=per_sentence,
-        refusals=refusals,
-        matching=matching_info,
-        assigned=assigned,
-        attribute_hits=attr_hits,
-    )
+def _check_spans(doc_id: str, side: str, claims: Sequence[PredClaim], text: str | None) -> None:
+    for i, claim in enumerate(claims):
+        if claim.span is None:
+            continue
+        where = f"document {doc_id!r}, {side} claim {i}: field span"
+        if claim.span.end <= claim.span.start:
+            raise ValueError(f"{where}: found start {claim.span.start} and end "
+                             f"{claim.span.end}, expected end > start")
+        if text is not None and claim.span.end > len(text):
+            raise ValueError(f"{where}.end: found {claim.span.end}, expected at most the text "
+                             f"length {len(text)}")
 
 
 def _refusals(doc_id: str, refused: Mapping[tuple[int, int], tuple[float, str]], missed: set[int],

@@ -19,6 +19,8 @@ import os
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from ..io.jsonl import read_json
+from ..problems import InputError
 from ..schema import LABELS, VALUE_LABELS
 
 _NAME_LABELS = tuple(label for label in LABELS if label not in VALUE_LABELS)
@@ -85,9 +87,6 @@ def parse_label_map(value: str) -> dict[str, str | None]:
 
 
 def _read_label_map_file(path: Path) -> dict[str, str | None]:
-    from ..io.jsonl import read_json
-    from ..problems import InputError
-
     data = read_json(path)  # raises InputError naming the file (and line) when unreadable
     if not isinstance(data, dict):
         raise InputError(path, f"found a JSON {type(data).__name__}, expected an object "

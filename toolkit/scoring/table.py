@@ -7,8 +7,9 @@ and swept in bulk: spans sorted by (document, start), cut into components of ove
 (a running maximum of the ends), and every component with one gold and one predicted span, or
 a single span, decided by array operations. A document holding any other component (several
 spans overlapping, or a pair under ``min_overlap``) is scored span by span by the very function
-``score_mentions`` uses (``mentions._score_document``), so the two ways cannot disagree. No
-match details are kept (the error report takes the other way).
+``score_mentions`` uses (``mentions.score_document``), so the two ways cannot disagree. The
+result is a ``MentionResult`` like theirs, with no match details (the error report takes the
+other way) and no sentence units (a table has no texts).
 
 >>> vocab = Vocab()
 >>> gold = SpanTable.of({"d": [(0, 5, "PER", None), (10, 13, "ORG", None)]}, vocab)
@@ -20,44 +21,28 @@ match details are kept (the error report takes the other way).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from ..io.spantable import SpanTable, Vocab
 from .mentions import (
-    _CORRECT,
-    _MISSED,
-    _N_CODES,
-    _SPURIOUS,
-    _WRONG_BOTH,
-    _WRONG_BOUNDARY,
-    _WRONG_LABEL,
+    MentionResult,
     MentionSpan,
-    _add_outcomes,
-    _macro,
-    _score_document,
-    scheme_counts,
+    RunTally,
+    check_min_overlap,
+    score_document,
 )
-from .prf import PRFScore
-
-
-@dataclass
-class TableResult:
-    """What ``score_tables`` finds; the same figures as a ``MentionResult`` (no matches), with
-    the per-document counts as matrices over ``doc_ids`` (the sorted union of documents)."""
-
-    micro: dict
-    per_label: dict
-    macro: dict
-    confusion: dict
-    entities: PRFScore
-    doc_ids: list[str]
-    codes: np.ndarray           # (documents, N_CODES) outcome-code counts
-    entity_counts: np.ndarray   # (documents, 3) entity-level tp, fp, fn
-    matches: list = field(default_factory=list)
+from .schemes import (
+    CORRECT,
+    MISSED,
+    N_CODES,
+    SPURIOUS,
+    WRONG_BOTH,
+    WRONG_BOUNDARY,
+    WRONG_LABEL,
+)
 
 
 def duplicate_message(table: SpanTable, vocab: Vocab) -> tuple[str, int] | None:
@@ -106,21 +91,56 @@ def relabelled(vocab: Vocab, label_map: Mapping[str, str | None] | None,
     return np.array(to_new, dtype=np.int32).reshape(-1), list(names)
 
 
+class _Spans(NamedTuple):
+    """Both sides' spans as columns, one row per span."""
+
+    doc: np.ndarray     # document index into the sorted doc ids
+    start: np.ndarray
+    end: np.ndarray
+    label: np.ndarray   # code into the relabelled names
+    entity: np.ndarray  # Vocab.entities code, -1: none
+    is_gold: np.ndarray
+
+    def take(self, rows: np.ndarray) -> _Spans:
+        return _Spans(*(column[rows] for column in self))
+
+
 def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
                  label_map: Mapping[str, str | None] | None = None,
                  labels: Sequence[str] | None = None,
-                 min_overlap: float = 0.0) -> TableResult:
+                 min_overlap: float = 0.0) -> MentionResult:
     """``score_mentions`` on two span tables (``label_map`` and ``labels`` applied as
-    ``labels.relabel`` applies them), for the documents of either side."""
-    if not 0 <= min_overlap <= 100:
-        raise ValueError(f"min_overlap: found {min_overlap}, expected a percentage from 0 "
-                         "(any overlap) to 100")
+    ``labels.relabel`` applies them), for the documents of either side, in sorted order."""
+    check_min_overlap(min_overlap)
     min_overlap = float(min_overlap)
     doc_ids = sorted(set(gold.doc_ids) | set(pred.doc_ids))
-    position = {d: i for i, d in enumerate(doc_ids)}
     to_new, names = relabelled(vocab, label_map, labels)
-    n_docs, n_labels = len(doc_ids), len(names)
+    spans, new = _components(_both_sides(gold, pred, doc_ids, to_new), len(doc_ids))
+    g_row, p_row, single, complex_docs = _simple_components(spans, new, len(doc_ids),
+                                                            min_overlap)
+    run = RunTally(min_overlap)
+    codes, pair_code = _simple_outcomes(spans, g_row, p_row, single, len(doc_ids), names, run)
+    entity_counts = _simple_entities(spans, g_row[pair_code == CORRECT],
+                                     p_row[pair_code == CORRECT], complex_docs, len(doc_ids),
+                                     len(vocab.entities) + 1)
+    # documents with a larger component: span by span, as score_mentions does
+    entity_names = [None, *vocab.entity_names()]
+    for k in np.flatnonzero(complex_docs).tolist():
+        lo, hi = np.searchsorted(spans.doc, [k, k + 1])
+        sides: tuple[list, list] = ([], [])
+        for row in range(lo, hi):  # order is free: the sweep sorts, components are sets
+            sides[0 if spans.is_gold[row] else 1].append(MentionSpan(
+                int(spans.start[row]), int(spans.end[row]), names[spans.label[row]],
+                entity_names[spans.entity[row] + 1]))
+        codes[k], entity_counts[k] = score_document(doc_ids[k], sides[0], sides[1], run)
+    return MentionResult.of(doc_ids, codes, entity_counts, run.per_label(), run.confusion)
 
+
+def _both_sides(gold: SpanTable, pred: SpanTable, doc_ids: list[str],
+                to_new: np.ndarray) -> _Spans:
+    """The spans of both tables as one set of columns, relabelled (dropped labels left out),
+    documents as indices into ``doc_ids``."""
+    position = {d: i for i, d in enumerate(doc_ids)}
     sides = []
     for is_gold, table in ((True, gold), (False, pred)):
         where = np.fromiter(map(position.__getitem__, table.doc_ids), dtype=np.int64,
@@ -130,29 +150,32 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
         keep = label >= 0
         sides.append((doc[keep], table.start[keep], table.end[keep], label[keep],
                       table.entity[keep], np.full(int(keep.sum()), is_gold)))
-    doc, start, end, label, entity, is_gold = (np.concatenate(c) for c in zip(*sides))
-    del sides
+    return _Spans(*(np.concatenate(column) for column in zip(*sides)))
 
-    # sort by (document, start) through one int64 key; reach: the running maximum of the ends
-    big = int(end.max()) + 1 if len(end) else 1
-    if n_docs * big >= 2**62:  # offsets too large for one key: sort on two
-        order = np.lexsort((start, doc))
-        doc, start, end, label, entity, is_gold = (a[order] for a in
-                                                   (doc, start, end, label, entity, is_gold))
-        new = np.ones(len(doc), dtype=bool)
-        reach = _running_reach(doc, end)
-        new[1:] = (doc[1:] != doc[:-1]) | (start[1:] >= reach[:-1])
-    else:
-        key = doc * big + start
-        order = np.argsort(key)
-        doc, start, end, label, entity, is_gold = (a[order] for a in
-                                                   (doc, start, end, label, entity, is_gold))
-        reach = np.maximum.accumulate(doc * big + end)
-        new = np.ones(len(doc), dtype=bool)
-        new[1:] = key[order][1:] >= reach[:-1]
-        del key, reach
-    del order
 
+def _components(spans: _Spans, n_docs: int) -> tuple[_Spans, np.ndarray]:
+    """The spans sorted by (document, start), and where each run of overlapping spans (a
+    component) begins: a span starting at or after the running maximum of the ends before it."""
+    big = int(spans.end.max()) + 1 if len(spans.end) else 1
+    new = np.ones(len(spans.doc), dtype=bool)
+    if n_docs * big >= 2**62:  # offsets too large for one int64 key: sort on two
+        spans = spans.take(np.lexsort((spans.start, spans.doc)))
+        reach = _running_reach(spans.doc, spans.end)
+        new[1:] = (spans.doc[1:] != spans.doc[:-1]) | (spans.start[1:] >= reach[:-1])
+        return spans, new
+    key = spans.doc * big + spans.start
+    order = np.argsort(key)
+    spans = spans.take(order)
+    reach = np.maximum.accumulate(spans.doc * big + spans.end)
+    new[1:] = key[order][1:] >= reach[:-1]
+    return spans, new
+
+
+def _simple_components(spans: _Spans, new: np.ndarray, n_docs: int, min_overlap: float):
+    """``(g_row, p_row, single, complex_docs)``: the rows of the gold and predicted span of
+    every one-to-one component and of every lone span, in documents holding no larger
+    component (nor a pair under ``min_overlap``); and those other documents."""
+    doc, is_gold = spans.doc, spans.is_gold
     firsts = np.flatnonzero(new)
     sizes = np.diff(np.append(firsts, len(doc)))
     n_gold = np.add.reduceat(is_gold.astype(np.int64), firsts) if len(firsts) else firsts
@@ -162,27 +185,33 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
     complex_docs = np.zeros(n_docs, dtype=bool)
     complex_docs[doc[firsts[sizes > 2]]] = True
     complex_docs[doc[firsts[(sizes == 2) & (n_gold != 1)]]] = True
-    if min_overlap:  # nervaluate's test, the same float expression as mentions._enough
-        gs, ge, ps, pe = start[g_row], end[g_row], start[p_row], end[p_row]
+    if min_overlap:  # nervaluate's test, the same float expression as assignment.enough_overlap
+        gs, ge, ps, pe = spans.start[g_row], spans.end[g_row], spans.start[p_row], spans.end[p_row]
         enough = (np.minimum(ge, pe) - np.maximum(gs, ps)) / (ge - gs) * 100.0 >= min_overlap
         complex_docs[doc[g_row[~enough]]] = True
     simple_pair = ~complex_docs[doc[g_row]]
-    g_row, p_row = g_row[simple_pair], p_row[simple_pair]
     single = firsts[(sizes == 1) & ~complex_docs[doc[firsts]]]
+    return g_row[simple_pair], p_row[simple_pair], single, complex_docs
 
-    # outcome codes of the simple components
+
+def _simple_outcomes(spans: _Spans, g_row, p_row, single, n_docs: int, names: list[str],
+                     run: RunTally) -> tuple[np.ndarray, np.ndarray]:
+    """The outcome-code counts per document of the simple components (returned, with each
+    pair's code), and their ``(gold label, predicted label, code)`` outcomes counted in bulk
+    into ``run``."""
+    doc, label, start, end = spans.doc, spans.label, spans.start, spans.end
     gl, pl = label[g_row], label[p_row]
     same_bounds = (start[g_row] == start[p_row]) & (end[g_row] == end[p_row])
     same_label = gl == pl
-    pair_code = np.where(same_bounds, np.where(same_label, _CORRECT, _WRONG_LABEL),
-                         np.where(same_label, _WRONG_BOUNDARY, _WRONG_BOTH))
-    single_gold = is_gold[single]
-    single_code = np.where(single_gold, _MISSED, _SPURIOUS)
+    pair_code = np.where(same_bounds, np.where(same_label, CORRECT, WRONG_LABEL),
+                         np.where(same_label, WRONG_BOUNDARY, WRONG_BOTH))
+    single_gold = spans.is_gold[single]
+    outcome_code = np.concatenate((pair_code, np.where(single_gold, MISSED, SPURIOUS)))
     outcome_doc = np.concatenate((doc[g_row], doc[single]))
-    outcome_code = np.concatenate((pair_code, single_code))
-    codes = np.bincount(outcome_doc * _N_CODES + outcome_code,
-                        minlength=n_docs * _N_CODES).reshape(n_docs, _N_CODES)
-    # (gold label, predicted label, code), -1 for no span, counted in bulk
+    codes = np.bincount(outcome_doc * N_CODES + outcome_code,
+                        minlength=n_docs * N_CODES).reshape(n_docs, N_CODES)
+    # (gold label, predicted label, code), -1 for no span, counted by one bincount
+    n_labels = len(names)
     none = np.full(len(single), -1)
     o_gold = np.concatenate((gl, np.where(single_gold, label[single], none)))
     o_pred = np.concatenate((pl, np.where(single_gold, none, label[single])))
@@ -194,46 +223,22 @@ def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
         rest, code = divmod(key, 6)
         g, p = divmod(rest, n_labels + 1)
         counted[(named[g], named[p], code)] = int(tally[key])
-    label_tally: dict[str, list[int]] = {}
-    confusion: dict = {}
-    _add_outcomes(counted, label_tally, confusion)
+    run.add_outcomes(counted)
+    return codes, pair_code
 
-    # entity level (see mentions.py) of the simple documents
-    simple_gold = is_gold & ~complex_docs[doc]
-    simple_pred = ~is_gold & ~complex_docs[doc]
-    correct = pair_code == _CORRECT
-    n_entities = len(vocab.entities) + 1
-    found = _count(doc[g_row[correct]], entity[g_row[correct]], n_docs, n_entities)
+
+def _simple_entities(spans: _Spans, g_correct, p_correct, complex_docs, n_docs: int,
+                     n_entities: int) -> np.ndarray:
+    """Entity-level tp, fp, fn per document (see mentions.py) of the documents without a
+    larger component, from the rows of their strictly correct pairs."""
+    doc, entity, is_gold = spans.doc, spans.entity, spans.is_gold
+    simple = ~complex_docs[doc]
+    simple_gold, simple_pred = is_gold & simple, ~is_gold & simple
+    found = _count(doc[g_correct], entity[g_correct], n_docs, n_entities)
     gold_entities = _count(doc[simple_gold], entity[simple_gold], n_docs, n_entities)
-    hits = _count(doc[p_row[correct]], entity[p_row[correct]], n_docs, n_entities)
+    hits = _count(doc[p_correct], entity[p_correct], n_docs, n_entities)
     clusters = _count(doc[simple_pred], entity[simple_pred], n_docs, n_entities)
-    fp = clusters - hits
-    entity_counts = np.column_stack((found, fp, gold_entities - found))
-
-    # documents with a larger component: span by span, as score_mentions does
-    if complex_docs.any():
-        entity_names = [None, *vocab.entity_names()]
-        outcomes: list = []
-        for k in np.flatnonzero(complex_docs).tolist():
-            lo, hi = np.searchsorted(doc, [k, k + 1])
-            spans: tuple[list, list] = ([], [])
-            for row in range(lo, hi):  # order is free: the sweep sorts, components are sets
-                spans[0 if is_gold[row] else 1].append(MentionSpan(
-                    int(start[row]), int(end[row]), names[label[row]],
-                    entity_names[entity[row] + 1]))
-            doc_codes, tp, fp_k, fn = _score_document(doc_ids[k], spans[0], spans[1],
-                                                      label_tally, None, confusion,
-                                                      min_overlap, outcomes)
-            codes[k] = doc_codes
-            entity_counts[k] = (tp, fp_k, fn)
-        _add_outcomes(Counter(outcomes), label_tally, confusion)
-
-    per_label = {lb: scheme_counts(label_tally[lb]) for lb in sorted(label_tally)}
-    total = codes.sum(axis=0).tolist()
-    tp, fp, fn = (int(x) for x in entity_counts.sum(axis=0))
-    return TableResult(micro=scheme_counts(total), per_label=per_label, macro=_macro(per_label),
-                       confusion=confusion, entities=PRFScore(tp, fp, fn), doc_ids=doc_ids,
-                       codes=codes, entity_counts=entity_counts)
+    return np.column_stack((found, clusters - hits, gold_entities - found))
 
 
 def _count(doc: np.ndarray, entity: np.ndarray, n_docs: int, n_entities: int) -> np.ndarray:

@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ... import __version__
+from ...scoring.schemes import SCHEMES
 
-SCHEMES = ("strict", "exact", "partial", "type")
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
 #: label (kinds are told apart by glyph and line style as well as by colour).
 KINDS = {

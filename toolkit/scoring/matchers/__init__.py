@@ -7,6 +7,14 @@
 
 from ...problems import MatcherError
 from .base import ClaimMatcher
-from .registry import available, default_name, get
+from .registry import (
+           available,
+           default_name,
+           default_threshold,
+           get,
+           matcher_name,
+           resolve,
+)
 
-__all__ = ["ClaimMatcher", "MatcherError", "available", "default_name", "get"]
+__all__ = ["ClaimMatcher", "MatcherError", "available", "default_name", "default_threshold",
+           "get", "matcher_name", "resolve"]

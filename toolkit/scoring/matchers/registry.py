@@ -22,7 +22,9 @@ def available() -> dict[str, EntryPoint]:
     return {ep.name: ep for ep in sorted(entry_points(group=GROUP), key=lambda ep: ep.name)}
 
 
-def _resolve(name_or_path: str):
+def resolve(name_or_path: str):
+    """What a registered name or a ``module:Class`` path names (the class, not an instance:
+    no model is loaded); ``MatcherError`` when it names nothing that can be imported."""
     registered = available()
     if name_or_path in registered:
         try:
@@ -46,7 +48,7 @@ def _resolve(name_or_path: str):
 def get(name_or_path: str, **options: Any) -> ClaimMatcher:
     """A matcher instance for a registered name or a ``module:Class`` path, built with
     ``options``."""
-    cls = _resolve(name_or_path)
+    cls = resolve(name_or_path)
     if not (isinstance(cls, type) and issubclass(cls, ClaimMatcher)):
         raise MatcherError(f"claim matcher {name_or_path!r}: found {cls!r}, expected a subclass of "
                            "toolkit.scoring.matchers.ClaimMatcher")
@@ -62,3 +64,19 @@ def default_name() -> str:
     from .semantic import available as semantic_available
 
     return "semantic" if semantic_available() else "token"
+
+
+def matcher_name(claim_match: str | ClaimMatcher | None) -> str:
+    """The name of the matcher ``claim_match`` selects: a name or path as given, a matcher's
+    ``name``, or (None) ``default_name()``."""
+    if claim_match is None:
+        return default_name()
+    return claim_match if isinstance(claim_match, str) else claim_match.name
+
+
+def default_threshold(claim_match: str | ClaimMatcher | None) -> float:
+    """The similarity a pair needs to match with this matcher when the user gives none, read
+    from its class (no model is loaded for it)."""
+    if claim_match is not None and not isinstance(claim_match, str):
+        return claim_match.default_threshold
+    return resolve(matcher_name(claim_match)).default_threshold

@@ -4,7 +4,7 @@ published numbers (with ``gate=False`` in ``score()`` the results are unchanged)
 Each distinct text is normalised once (cached by text) into the set of its token occurrences
 ("the" twice is {("the", 1), ("the", 2)}), so the shared token count of a pair, the multiset
 intersection of SQuAD's F1, is the size of a set intersection (done in C): the same number as
-``claims.token_f1`` at a fraction of the cost when every prediction meets every gold claim of
+``similarity.token_f1`` at a fraction of the cost when every prediction meets every gold claim of
 its document.
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..similarity import normalize_tokens
 from .base import ClaimMatcher
 
 
@@ -29,8 +30,6 @@ class TokenMatcher(ClaimMatcher):
     def _bag(self, text: str) -> frozenset[tuple[str, int]]:
         bag = self._bags.get(text)
         if bag is None:
-            from ..claims import normalize_tokens
-
             count: Counter = Counter()
             occurrences = []
             for token in normalize_tokens(text):
@@ -45,6 +44,6 @@ class TokenMatcher(ClaimMatcher):
             pb, gb = self._bag(p), self._bag(g)
             if not pb or not gb:
                 out[k] = float(len(pb) == len(gb))
-            else:  # claims.token_f1, one division so exact ratios hit thresholds exactly
+            else:  # similarity.token_f1, one division so exact ratios hit thresholds exactly
                 out[k] = 2 * len(pb & gb) / (len(pb) + len(gb))
         return out

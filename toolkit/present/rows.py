@@ -1,0 +1,122 @@
+"""A score report's figures as text: the table rows and notes the terminal and Markdown views
+share (and the HTML page's notes), read from a ``scoring.report.Report``'s sections."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..problems import some_ids
+from ..scoring.schemes import MENTION_KEYS, SCHEMES
+
+#: The counts columns of the mention tables (the keys after precision, recall, f1).
+COUNT_KEYS = MENTION_KEYS[3:]
+
+
+def ci_head(report) -> str:
+    level = report.confidence.get("level")
+    return f"{round(level * 100)}% CI" if level else "CI"
+
+
+def scheme_rows(report) -> list[list[str]]:
+    return [[scheme, *prf_cells(report.mentions["micro"][scheme]),
+             ci_cell(report.interval(f"mentions.{scheme}"))] for scheme in SCHEMES]
+
+
+def count_rows(report) -> list[list[str]]:
+    return [[scheme, *(count_cell(report.mentions["micro"][scheme][k]) for k in COUNT_KEYS)]
+            for scheme in SCHEMES]
+
+
+def label_rows(report) -> list[list[str]]:
+    mentions = report.mentions
+    rows = [[label, *prf_cells(s["strict"]), count_cell(s["strict"]["possible"]),
+             count_cell(s["strict"]["actual"])] for label, s in mentions["per_label"].items()]
+    return rows + [["macro", *prf_cells(mentions["macro"]["strict"]), "", ""]]
+
+
+def confusion_table(report) -> tuple[list[str], list[list[str]]]:
+    rows, columns, cells = report.confusion_grid()
+    return (["gold / predicted", *columns],
+            [[row, *(count_cell(c) if c else "·" for c in line)]
+             for row, line in zip(rows, cells)])
+
+
+def entity_cells(report) -> list[str]:
+    return [*prf_cells(report.entities), ci_cell(report.interval("entities"))]
+
+
+def claim_rows(report) -> list[list[str]]:
+    c = report.claims
+    rows = [["claims", *prf_cells(c), ci_cell(report.interval("claims"))],
+            ["soft", score_cell(c["soft_precision"]), score_cell(c["soft_recall"]), "", ""],
+            ["claim + claimant", *prf_cells(c["joint"]), ci_cell(report.interval("claims.joint"))]]
+    if c["sentences"] is not None:
+        rows.append(["sentences with a claim", *prf_cells(c["sentences"]), ""])
+    return rows
+
+
+def attribute_note(report) -> str:
+    c = report.claims
+    return (f"On matched claims: claimant accuracy {score_cell(c['claimant_accuracy'])}, type "
+            f"accuracy {score_cell(c['type_accuracy'])}, check-worthiness accuracy "
+            f"{score_cell(c['checkworthy_accuracy'])}.")
+
+
+def matcher_note(report) -> str:
+    """Which claim matcher and gate produced the claim scores (``settings.claim_match``)."""
+    m = report.settings.get("claim_match")
+    if not m:
+        return "Claim matcher: token F1 (no gate)."
+    extra = ", ".join(f"{k} {v}" for k, v in m.items() if k not in ("name", "gate"))
+    gate = "with the fact-consistency gate" if m.get("gate") else "without the gate"
+    return f"Claim matcher: {m['name']}{f' ({extra})' if extra else ''}, {gate}."
+
+
+def sweep_rows(report) -> list[list[str]]:
+    return [[str(r["threshold"]), *prf_cells(r)] for r in report.claims["sweep"]]
+
+
+def skipped_lines(report) -> list[str]:
+    return [f"{task}: not scored ({reason})" for task, reason in report.skipped.items()]
+
+
+def confidence_note(report) -> str:
+    c = report.confidence
+    if not c.get("intervals"):
+        return "No confidence intervals: " + (c.get("note") or "bootstrap disabled") + "."
+    text = (f"Intervals: {round(c['level'] * 100)}% bootstrap, {c['n_resamples']} resamples "
+            f"of {c['n_units']} {c['unit']}s (seed {c['seed']}).")
+    return text + (f" {c['note']}" if c.get("note") else "")
+
+
+def documents_note(report) -> str:
+    d = report.documents
+    parts = []
+    if d.get("only_gold"):
+        parts.append(f"{len(d['only_gold'])} gold document(s) without predictions "
+                     f"(all missed): {some_ids(d['only_gold'], shown=10)}")
+    if d.get("only_pred"):
+        parts.append(f"{len(d['only_pred'])} predicted document(s) without gold "
+                     f"(all spurious): {some_ids(d['only_pred'], shown=10)}")
+    if d.get("failed"):
+        parts.append(f"{len(d['failed'])} document(s) where the extractor failed: "
+                     + ", ".join(f["doc_id"] for f in d["failed"]))
+    return "\n".join(parts)
+
+
+def prf_cells(scores: Mapping) -> list[str]:
+    return [score_cell(scores["precision"]), score_cell(scores["recall"]),
+            score_cell(scores["f1"])]
+
+
+def score_cell(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def count_cell(value) -> str:
+    """Counts are floats only when half credit makes them so; show 3.0 as 3."""
+    return str(int(value) if float(value).is_integer() else value)
+
+
+def ci_cell(interval) -> str:
+    return "" if interval is None else f"{interval[0]:.3f}–{interval[1]:.3f}"

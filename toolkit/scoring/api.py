@@ -1,0 +1,105 @@
+"""``score()``: the one entry point the CLI, the benchmark and notebooks call. It reads top to
+bottom: options -> the per-document stage -> combine -> bootstrap -> Report. No I/O.
+
+Gold and predictions come in the same shape, ``Prediction`` records, so a system can be scored
+against the corpus, or two systems or two annotators against each other; or, for large
+mention-only files, as two span tables (``io.spantable.SpanTable``) read with one ``Vocab``.
+
+>>> from toolkit.schema import Prediction, PredMention
+>>> gold = [Prediction(doc_id="d", mentions=[PredMention(start=0, end=3, label="PERSON")])]
+>>> score(gold, gold, produces=["mentions"], n_resamples=0).mentions["micro"]["strict"]["f1"]
+1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..io.spantable import SpanTable, Vocab
+from ..schema import PredClaim, Prediction
+from .bootstrap import bootstrap_f1_many
+from .mentions import MentionResult
+from .options import TASKS, ScoreOptions
+from .report import Report, claims_section, documents_section, mentions_section
+from .stage import (
+    Engine,
+    Stage,
+    UnitPlan,
+    bootstrap_units,
+    claim_matching,
+    inputs_of,
+    plan_units,
+    warn_repeated_mentions,
+)
+
+if TYPE_CHECKING:  # imported where claims are scored (scipy, the claim matchers)
+    from .claims import ClaimResult
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class ScoreDetails:
+    """The raw results behind a Report, kept for the error report and the HTML page (not
+    serialised)."""
+
+    mentions: MentionResult | None
+    claims: ClaimResult | None
+    gold_claims: Mapping[str, Sequence[PredClaim]]
+    pred_claims: Mapping[str, Sequence[PredClaim]]
+    claimant_alignment: Mapping[str, Mapping[str, str]]  # doc -> system claimant -> gold id
+
+
+def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | SpanTable,
+          texts: Mapping[str, str] | None = None, *, vocab: Vocab | None = None,
+          provenance: dict | None = None, engine: Engine | None = None, **options) -> Report:
+    """Score ``pred`` against ``gold``: one ``Prediction`` per document each, or two span
+    tables read with the one ``vocab``.
+
+    ``options`` are ``ScoreOptions``' fields (``produces``, ``labels``, ``label_map``,
+    ``threshold``, ``n_resamples``, ``seed``, ``min_overlap``, ``error_details``,
+    ``claim_match``, ``claim_match_options``, ``gate``). ``texts`` (doc id -> text) enables
+    sentence-level claim scoring, sentence bootstrap units and the error report's context.
+    ``provenance`` is recorded as given.
+
+    ``engine`` runs the per-document stage (``stage.Stage``) over batches of documents
+    elsewhere (``toolkit.engines.ray``); the batches' results are combined (``stage.combine``),
+    so the report is the one this process would make.
+    """
+    options = ScoreOptions(**options)
+    inputs = inputs_of(gold, pred, texts, vocab)
+    if "mentions" in options.produces:
+        warn_repeated_mentions(inputs.repeated_mention())
+    plan = plan_units(inputs.doc_ids, inputs.texts, options.n_resamples)
+    matching = claim_matching(options, inputs)
+    threshold = options.claim_threshold(matching)
+    stage = Stage(options, threshold, matching,
+                  claim_texts=len(inputs.texts) == len(inputs.doc_ids),
+                  sentence_units=plan.unit == "sentence")
+    scores = inputs.count(stage, engine)
+    units = bootstrap_units(scores, plan.unit, inputs.doc_ids, inputs.texts)
+    return Report(
+        mentions=None if scores.mentions is None else mentions_section(scores.mentions),
+        entities=None if scores.mentions is None else scores.mentions.entities.to_dict(),
+        claims=None if scores.claims is None else claims_section(scores.claims),
+        confidence=_confidence(plan, units, options),
+        documents=documents_section(inputs.gold_ids(), inputs.pred_ids(), inputs.failed()),
+        skipped={t: "not in the predictions' produces" for t in TASKS if t not in options.produces},
+        provenance=dict(provenance or {}), settings=options.settings(threshold, matching),
+        details=ScoreDetails(scores.mentions, scores.claims, inputs.gold_claims,
+                             inputs.pred_claims, scores.alignment))
+
+
+def _confidence(plan: UnitPlan, units: dict, options: ScoreOptions) -> dict:
+    """The report's ``confidence`` section: the bootstrap's percentile intervals of every
+    unit-counted figure, one set of draws for all."""
+    intervals = {}
+    if plan.unit:
+        found = bootstrap_f1_many(units, n_resamples=options.n_resamples, seed=options.seed,
+                                  confidence=CONFIDENCE)
+        intervals = {name: list(found[name]) for name in units}
+    return {"unit": plan.unit, "n_units": max((len(u) for u in units.values()), default=0),
+            "n_resamples": options.n_resamples, "seed": options.seed, "level": CONFIDENCE,
+            "intervals": intervals, "note": plan.note}

@@ -1,0 +1,251 @@
+"""How similar a predicted claim is to a gold claim: the texts compared, the similarities, and
+one document's similarity matrix (gold rows x predicted columns) that ``claims`` assigns on.
+
+Extractors either point at text (a span) or paraphrase (a statement). Without a matcher
+(``matching=None``) the similarity is:
+
+- character IoU of the spans when the prediction has a span and the gold claim has one;
+- otherwise normalised token F1 (SQuAD) of the predicted statement (or span text:
+  ``claim_text``) against the gold statement and against the gold span text, whichever is
+  larger.
+
+With a ``ClaimMatching`` (a matcher from ``matchers`` and the fact-consistency gate of
+``gate``):
+
+- both claims have a span: character IoU of the spans (both point at the document's own text,
+  so there is no fact to change and no matcher to ask), put on the matcher's scale
+  (``iou_on_scale``): IoU 0.5, the span convention, lands on the matcher's default threshold,
+  so a span-based system is not judged by a threshold chosen for another similarity;
+- otherwise: the matcher's similarity of the predicted text to the gold statement and to the
+  gold span text, the larger of the two among the references the gate lets through; a
+  reference the gate refuses counts 0, and the reason is kept for the error report.
+
+The gate's key entities for a gold claim are the names of the entities its ``entities`` list
+(looked up in ``ClaimMatching.entity_names``: entity id -> names, from the gold mentions).
+
+Similarities are single divisions of integers where they can be, so a similarity equal to a
+threshold compares equal exactly.
+
+>>> token_f1("the cat sat", "a cat sat down")
+0.8
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..schema import PredClaim
+from .gate import refusal
+from .matchers import ClaimMatcher, get, matcher_name
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+SPAN_IOU_THRESHOLD = 0.5  # the span convention (claims.DEFAULT_THRESHOLD): half the union shared
+
+
+# --- texts and similarities -------------------------------------------------------------------
+
+
+def _is_punctuation(char: str) -> bool:
+    # string.punctuation is SQuAD's set (ASCII, includes symbols like $ and %); the Unicode
+    # "P*" categories add curly quotes, dashes and the like.
+    return char in string.punctuation or unicodedata.category(char).startswith("P")
+
+
+class _DropPunctuation(dict):
+    """``str.translate`` table deleting punctuation: each character is classified once, on first
+    sight (the per-character test in Python was most of the token matcher's time)."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if _is_punctuation(chr(code)) else code
+        return self[code]
+
+
+_DROP_PUNCTUATION = _DropPunctuation()
+
+
+def normalize_tokens(text: str) -> list[str]:
+    """SQuAD answer normalisation: lowercase, drop punctuation and the articles a/an/the, split.
+
+    >>> normalize_tokens("The “Hwasong-18” is a missile.")
+    ['hwasong18', 'is', 'missile']
+    """
+    return _ARTICLES.sub(" ", text.lower().translate(_DROP_PUNCTUATION)).split()
+
+
+def token_f1(pred: str, gold: str) -> float:
+    """SQuAD token F1 of two strings after ``normalize_tokens`` (1.0 if both normalise to nothing).
+
+    >>> token_f1("the cat sat", "a cat sat down")
+    0.8
+    """
+    pred_tokens, gold_tokens = normalize_tokens(pred), normalize_tokens(gold)
+    if not pred_tokens or not gold_tokens:
+        return float(pred_tokens == gold_tokens)
+    common = sum((Counter(pred_tokens) & Counter(gold_tokens)).values())
+    # 2PR/(P+R) written as one division, so exact ratios (1/2, 3/10) hit thresholds exactly
+    return 2 * common / (len(pred_tokens) + len(gold_tokens))
+
+
+def span_iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Character intersection over union of two ``(start, end)`` spans, end exclusive.
+
+    >>> span_iou((0, 10), (5, 15))
+    0.3333333333333333
+    """
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = (a[1] - a[0]) + (b[1] - b[0]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def iou_on_scale(iou: float, threshold: float) -> float:
+    """Span IoU mapped piecewise linearly onto a matcher's scale: 0 -> 0, 0.5 -> ``threshold``,
+    1 -> 1 (monotone, so the assignment and the sweep keep their order; the identity at 0.5).
+
+    >>> iou_on_scale(0.5, 0.7), iou_on_scale(1.0, 0.7), iou_on_scale(0.6, 0.5)
+    (0.7, 1.0, 0.6)
+    """
+    if iou <= SPAN_IOU_THRESHOLD:
+        return iou * threshold / SPAN_IOU_THRESHOLD
+    return threshold + (iou - SPAN_IOU_THRESHOLD) * (1 - threshold) / (1 - SPAN_IOU_THRESHOLD)
+
+
+def claim_text(claim: PredClaim) -> str:
+    """What a predicted claim says: its statement, else its span's text (a span-only
+    prediction compared with a statement-only gold claim), else nothing."""
+    return claim.statement or (claim.span.text if claim.span and claim.span.text else "")
+
+
+def references(claim: PredClaim) -> list[str]:
+    """What a gold claim is compared against: its statement and its span's text (those given)."""
+    return [t for t in (claim.statement, claim.span.text if claim.span else None) if t]
+
+
+def claim_similarity(gold: PredClaim, pred: PredClaim) -> float:
+    """Span IoU when both claims have spans, else the best token F1 of the predicted text
+    against the gold references."""
+    if pred.span is not None and gold.span is not None:
+        return span_iou((gold.span.start, gold.span.end), (pred.span.start, pred.span.end))
+    text = claim_text(pred)
+    return max((token_f1(text, ref) for ref in references(gold)), default=0.0)
+
+
+# --- a matcher and the gate -------------------------------------------------------------------
+
+
+@dataclass
+class ClaimMatching:
+    """How predicted claims are compared with gold ones: a matcher, and whether the gate runs."""
+
+    matcher: ClaimMatcher
+    gate: bool = True
+    #: document id -> entity id -> names (the gate's key entities)
+    entity_names: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, claim_match: str | ClaimMatcher | None, options: Mapping | None,
+              gate: bool, gold_mentions: Mapping[str, Sequence]) -> ClaimMatching:
+        """The named (``matchers.get``, with ``options``) or given matcher, by default
+        ``matchers.default_name()``; the gate's key entities named by the gold mentions
+        (doc id -> mentions)."""
+        matcher = claim_match
+        if matcher is None or isinstance(matcher, str):
+            matcher = get(matcher_name(claim_match), **dict(options or {}))
+        return cls(matcher, gate=gate, entity_names=entity_names(gold_mentions))
+
+    def describe(self) -> dict:
+        return {**self.matcher.describe(), "gate": self.gate}
+
+    def prepare(self, gold: Mapping[str, Sequence[PredClaim]],
+                pred: Mapping[str, Sequence[PredClaim]]) -> None:
+        """Give the matcher, in one call, every text ``similarity_matrix`` will ask about for
+        these documents (gold, then predicted, in the order given), and no other: a pair whose
+        claims both have spans is compared by span, so its texts are not embedded."""
+        texts = [t for d, claims in gold.items() for t in compared_texts(claims, pred.get(d, ()))[0]]
+        texts += [t for d, claims in pred.items() for t in compared_texts(gold.get(d, ()), claims)[1]]
+        self.matcher.prepare(texts)
+
+
+def entity_names(gold_mentions: Mapping[str, Sequence]) -> dict[str, dict[str, list[str]]]:
+    """doc id -> entity id -> the distinct texts of its mentions, the longest first (the name
+    a refusal shows)."""
+    names: dict[str, dict[str, list[str]]] = {}
+    for doc_id, mentions in gold_mentions.items():
+        for m in mentions:
+            if m.entity and m.text:
+                found = names.setdefault(doc_id, {}).setdefault(m.entity, [])
+                if m.text not in found:
+                    found.append(m.text)
+    for by_entity in names.values():
+        for entity, found in by_entity.items():
+            by_entity[entity] = sorted(found, key=len, reverse=True)
+    return names
+
+
+def compared_texts(gold: Sequence[PredClaim], pred: Sequence[PredClaim]) -> tuple[list[str], list[str]]:
+    """The texts ``similarity_matrix`` gives the matcher for one document: the gold references
+    (statement, span text) and the predicted texts of the claims in at least one pair without
+    spans on both sides."""
+    if not gold or not pred:
+        return [], []
+    gold_spanless = any(g.span is None for g in gold)
+    pred_spanless = any(p.span is None for p in pred)
+    refs = [t for g in gold if g.span is None or pred_spanless for t in references(g)]
+    texts = [t for p in pred if p.span is None or gold_spanless if (t := claim_text(p))]
+    return refs, texts
+
+
+def key_entities(claim: PredClaim, names: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """Names of the entities a gold claim lists (entities without known names are skipped)."""
+    return [list(names[e]) for e in (claim.entities or ()) if names.get(e)]
+
+
+# --- one document's matrix ----------------------------------------------------------------------
+
+
+def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
+                      matching: ClaimMatching | None = None, doc_id: str = ""
+                      ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[float, str]]]:
+    """``(matrix, refused)``: the similarities of one document's claims (gold rows x predicted
+    columns; with ``matching``, after the gate), and for each pair the gate refused, ``(i, j)``
+    -> its similarity before the gate and the gate's reason."""
+    if not gold or not pred:
+        return np.zeros((len(gold), len(pred))), {}
+    if matching is None:
+        return np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), {}
+    matrix = np.zeros((len(gold), len(pred)))
+    names = matching.entity_names.get(doc_id, {})
+    scale = matching.matcher.default_threshold
+    # every (i, j, predicted text, reference) to ask the matcher about, in one batch
+    asks: list[tuple[int, int, str, str]] = []
+    for i, g in enumerate(gold):
+        refs = references(g)
+        for j, p in enumerate(pred):
+            if p.span is not None and g.span is not None:
+                iou = span_iou((g.span.start, g.span.end), (p.span.start, p.span.end))
+                matrix[i, j] = iou if scale == SPAN_IOU_THRESHOLD else iou_on_scale(iou, scale)
+            else:
+                asks += [(i, j, claim_text(p), r) for r in refs]
+    refused: dict[tuple[int, int], tuple[float, str]] = {}
+    if not asks:
+        return matrix, refused
+    sims = matching.matcher.similarity([(p, r) for _, _, p, r in asks])
+    keys = {i: key_entities(g, names) for i, g in enumerate(gold)} if matching.gate else {}
+    for (i, j, p, r), sim in zip(asks, sims):
+        sim = float(sim)
+        if matching.gate and sim > 0:
+            reason = refusal(p, r, keys[i])
+            if reason is not None:
+                if sim > refused.get((i, j), (-1.0, ""))[0]:
+                    refused[(i, j)] = (sim, reason)
+                continue
+        matrix[i, j] = max(matrix[i, j], sim)
+    # a pair is refused only if no reference got through
+    refused = {ij: v for ij, v in refused.items() if matrix[ij] == 0}
+    return matrix, refused

@@ -1,0 +1,392 @@
+"""COUNT: the per-document stage of ``score()``, and the bootstrap units it leaves behind.
+
+What is scored comes in one of two shapes, each with its own sweep over the same counts:
+
+- ``Documents``: gold and predictions as ``Prediction`` records by document. ``Stage`` scores
+  a batch of them, every document on its own (``mentions.score_mentions``,
+  ``claims.score_claims``); an engine may run it on batches elsewhere, and ``combine`` joins
+  the batches' ``DocumentScores`` (counts add, per-document rows concatenate in document order).
+- ``Tables``: two span tables of a large mention-only file pair (no texts, no claims), swept in
+  numpy columns (``table.score_tables``) into the same ``MentionResult``.
+
+Either way the result keeps, per document (and, for sentence units, per sentence), the counts
+every later figure is made from: ``bootstrap_units`` reads the units from them, never scoring
+anything again.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+import numpy as np
+
+from ..checks import duplicate_mentions
+from ..io.spantable import SpanTable, Vocab
+from ..problems import DuplicateMentionWarning
+from ..schema import PredClaim, Prediction
+from ..text import sentences
+from .bootstrap import choose_unit
+from .labels import relabel
+from .mentions import MentionResult, MentionSpan, combine_mentions, score_mentions
+from .options import ScoreOptions
+from .prf import scheme_tp_fp_fn
+from .schemes import N_CODES, scheme_arrays
+from .table import duplicate_message, score_tables
+
+# claims.py and similarity.py import scipy and the claim matchers: they are imported where
+# claims are scored, so scoring mentions alone (a large file's span tables) never loads them
+if TYPE_CHECKING:
+    from .claims import ClaimResult
+    from .similarity import ClaimMatching
+
+
+@dataclass
+class DocumentScores:
+    """The results of scoring some documents; ``combine`` joins those of disjoint batches."""
+
+    mentions: MentionResult | None
+    claims: ClaimResult | None
+    alignment: dict[str, dict[str, str]] = field(default_factory=dict)  # doc -> claimant -> gold id
+
+
+#: ``engine(stage, doc_ids, gold_docs, pred_docs, texts)``: runs ``stage(gold, pred, ids, texts)``
+#: on contiguous batches of ``doc_ids`` (with the matching subsets of the mappings) and returns
+#: the DocumentScores of the batches, in order.
+Engine = Callable[..., Sequence[DocumentScores]]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The per-document stage: ``stage(gold_docs, pred_docs, doc_ids, texts)`` scores the
+    documents ``doc_ids`` (in this order), the one sweep of each task, every document on its
+    own, so a batch's results join other batches' (``combine``). Picklable: an engine sends it
+    to its workers.
+
+    ``threshold`` and ``matching`` (``similarity.ClaimMatching``) are the claim scorer's;
+    ``claim_texts`` says whether every document of the whole run has its text (sentence-level
+    claim scoring needs all of them); ``sentence_units`` asks the mention sweep for per-sentence
+    counts (the bootstrap's units when there are few documents)."""
+
+    options: ScoreOptions
+    threshold: float
+    matching: ClaimMatching | None = None
+    claim_texts: bool = False
+    sentence_units: bool = False
+
+    def __call__(self, gold_docs: Mapping[str, Prediction], pred_docs: Mapping[str, Prediction],
+                 doc_ids: Sequence[str], texts: Mapping[str, str]) -> DocumentScores:
+        mentions = claims = None
+        alignment: dict[str, dict[str, str]] = {}
+        produces = self.options.produces
+        if "mentions" in produces:
+            mentions = self.score_mentions({d: self.spans(gold_docs.get(d)) for d in doc_ids},
+                                           {d: self.spans(pred_docs.get(d)) for d in doc_ids},
+                                           texts)
+        if "claims" in produces:
+            from .claims import claimant_alignment
+
+            alignment = {d: claimant_alignment(gold_docs[d].mentions, p.mentions, p.claims)
+                         for d, p in pred_docs.items() if d in gold_docs}
+            claims = self.score_claims(claims_of(gold_docs, doc_ids), claims_of(pred_docs, doc_ids),
+                                       texts, alignment)
+        return DocumentScores(mentions, claims, alignment)
+
+    def spans(self, prediction: Prediction | None) -> list[MentionSpan]:
+        """A record's mentions as spans, mapped and filtered by the options' labels."""
+        if prediction is None:
+            return []
+        return relabel(MentionSpan.all_of(prediction.mentions), label_map=self.options.label_map,
+                       labels=self.options.labels)
+
+    def score_mentions(self, gold_spans: dict, pred_spans: dict,
+                       texts: Mapping[str, str]) -> MentionResult:
+        return score_mentions(gold_spans, pred_spans, min_overlap=self.options.min_overlap,
+                              keep_matches=self.options.error_details,
+                              texts=texts if self.sentence_units else None)
+
+    def score_claims(self, gold_claims: Mapping[str, Sequence[PredClaim]],
+                     pred_claims: Mapping[str, Sequence[PredClaim]], texts: Mapping[str, str],
+                     alignment: Mapping[str, Mapping[str, str]]) -> ClaimResult:
+        from .claims import score_claims
+
+        return score_claims(gold_claims, pred_claims, texts if self.claim_texts else None,
+                            threshold=self.threshold, entity_alignment=alignment,
+                            matching=self.matching)
+
+
+def combine(parts: Sequence[DocumentScores]) -> DocumentScores:
+    """The DocumentScores of consecutive batches as one: counts add, per-document results and
+    lists concatenate in document order, so the whole equals scoring all documents at once."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    mentions = claims = None
+    if first.mentions is not None:
+        mentions = combine_mentions([p.mentions for p in parts])
+    if first.claims is not None:
+        from .claims import combine_claims
+
+        claims = combine_claims([p.claims for p in parts])
+    return DocumentScores(mentions, claims,
+                          {k: v for part in parts for k, v in part.alignment.items()})
+
+
+def claims_of(records: Mapping[str, Prediction],
+              doc_ids: Sequence[str]) -> dict[str, list[PredClaim]]:
+    """doc id -> claims, for the documents of ``doc_ids`` that ``records`` holds."""
+    return {d: list(records[d].claims) for d in doc_ids if d in records}
+
+
+def by_document(predictions: Sequence[Prediction], side: str) -> dict[str, Prediction]:
+    """Index records by document id; a document given twice is an error naming the record."""
+    out: dict[str, Prediction] = {}
+    for i, p in enumerate(predictions):
+        if p.doc_id in out:
+            raise ValueError(f"{side}: record {i + 1}: field doc_id: found {p.doc_id!r} a second "
+                             "time, expected one record per document")
+        out[p.doc_id] = p
+    return out
+
+
+# --- what is scored: records or span tables -----------------------------------------------------
+
+
+class Inputs(Protocol):
+    """What ``score()`` scores, in either shape (``Documents``, ``Tables``)."""
+
+    doc_ids: list[str]      # both sides' documents, sorted
+    texts: dict[str, str]   # the known texts of those documents
+
+    @property
+    def gold_claims(self) -> dict[str, list[PredClaim]]: ...
+
+    @property
+    def pred_claims(self) -> dict[str, list[PredClaim]]: ...
+
+    def gold_ids(self) -> Sequence[str]: ...
+
+    def pred_ids(self) -> Sequence[str]: ...
+
+    def gold_mentions(self) -> dict[str, Sequence]:
+        """doc id -> gold mentions (their texts name the gate's key entities)."""
+
+    def failed(self) -> list[tuple[str, str]]:
+        """``(doc_id, error)`` of the documents the extractor failed on."""
+
+    def repeated_mention(self) -> tuple[str, int] | None:
+        """The first repeated predicted mention and how many documents repeat one."""
+
+    def count(self, stage: Stage, engine: Engine | None) -> DocumentScores:
+        """Every document through the stage's sweeps, combined."""
+
+
+def claim_matching(options: ScoreOptions, inputs: Inputs) -> ClaimMatching | None:
+    """The matcher and gate claims are scored with (None when claims are not scored: no
+    model is loaded for nothing); the gate's key entities are named by the gold mentions."""
+    if "claims" not in options.produces:
+        return None
+    from .similarity import ClaimMatching
+
+    return ClaimMatching.build(options.claim_match, options.claim_match_options, options.gate,
+                               inputs.gold_mentions())
+
+
+def inputs_of(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | SpanTable,
+              texts: Mapping[str, str] | None, vocab: Vocab | None) -> Inputs:
+    """``Tables`` for two span tables (and their ``vocab``), else ``Documents``."""
+    if isinstance(gold, SpanTable):
+        if texts:
+            raise ValueError("texts: span tables are scored without texts")
+        if vocab is None or not isinstance(pred, SpanTable):
+            raise ValueError("span tables: expected gold and predictions as tables read with "
+                             "one Vocab (vocab=)")
+        return Tables(gold, pred, vocab)
+    return Documents.of(gold, pred, texts)
+
+
+@dataclass
+class Documents:
+    """Gold and predictions as ``Prediction`` records by document id, and the known texts."""
+
+    gold: dict[str, Prediction]
+    pred: dict[str, Prediction]
+    texts: dict[str, str]
+    doc_ids: list[str]  # both sides' documents, sorted
+
+    @classmethod
+    def of(cls, gold: Sequence[Prediction], pred: Sequence[Prediction],
+           texts: Mapping[str, str] | None) -> Documents:
+        gold_docs, pred_docs = by_document(gold, "gold"), by_document(pred, "predictions")
+        doc_ids = sorted(set(gold_docs) | set(pred_docs))
+        known = {d: texts[d] for d in doc_ids if d in texts} if texts else {}
+        return cls(gold_docs, pred_docs, known, doc_ids)
+
+    @property
+    def gold_claims(self) -> dict[str, list[PredClaim]]:
+        return claims_of(self.gold, self.doc_ids)
+
+    @property
+    def pred_claims(self) -> dict[str, list[PredClaim]]:
+        return claims_of(self.pred, self.doc_ids)
+
+    def gold_ids(self) -> Sequence[str]:
+        return list(self.gold)
+
+    def pred_ids(self) -> Sequence[str]:
+        return list(self.pred)
+
+    def gold_mentions(self) -> dict[str, Sequence]:
+        return {d: doc.mentions for d, doc in self.gold.items()}
+
+    def failed(self) -> list[tuple[str, str]]:
+        return [(p.doc_id, p.error) for p in self.pred.values() if p.error]
+
+    def repeated_mention(self) -> tuple[str, int] | None:
+        """The first repeated predicted mention (see ``checks.duplicate_mentions``) and how
+        many documents repeat one; None if none does."""
+        found = duplicate_mentions(self.pred.values())
+        return (found[0], len(found)) if found else None
+
+    def count(self, stage: Stage, engine: Engine | None) -> DocumentScores:
+        """The stage on every document: here, or on ``engine`` (combined)."""
+        if engine is None:
+            return stage(self.gold, self.pred, self.doc_ids, self.texts)
+        if stage.matching is not None:
+            # every claim text prepared (embedded) here, at once and in the order score_claims
+            # takes them locally; the workers get the prepared matcher, so how the documents
+            # are batched cannot change a similarity
+            stage.matching.prepare(self.gold_claims, self.pred_claims)
+        return combine(engine(stage, self.doc_ids, self.gold, self.pred, self.texts))
+
+
+@dataclass
+class Tables:
+    """Gold and predictions as span tables sharing a ``Vocab`` (the predictions reader's
+    ``read_table``): mentions only, no texts."""
+
+    gold: SpanTable
+    pred: SpanTable
+    vocab: Vocab
+    texts: dict[str, str] = field(default_factory=dict)
+    doc_ids: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.doc_ids = sorted(set(self.gold.doc_ids) | set(self.pred.doc_ids))
+
+    @property
+    def gold_claims(self) -> dict[str, list[PredClaim]]:
+        return dict.fromkeys(self.gold.doc_ids, [])
+
+    @property
+    def pred_claims(self) -> dict[str, list[PredClaim]]:
+        return dict.fromkeys(self.pred.doc_ids, [])
+
+    def gold_ids(self) -> Sequence[str]:
+        return self.gold.doc_ids
+
+    def pred_ids(self) -> Sequence[str]:
+        return self.pred.doc_ids
+
+    def gold_mentions(self) -> dict[str, Sequence]:
+        return {}  # no mention texts: the gate has no key entities to name
+
+    def failed(self) -> list[tuple[str, str]]:
+        return list(self.pred.failed)
+
+    def repeated_mention(self) -> tuple[str, int] | None:
+        return duplicate_message(self.pred, self.vocab)
+
+    def count(self, stage: Stage, engine: Engine | None) -> DocumentScores:
+        """Both tables swept in bulk (no engine: they are one process's arrays)."""
+        if engine is not None:
+            raise ValueError("engine: span tables are scored in this process, not on an engine")
+        options = stage.options
+        mentions = claims = None
+        if "mentions" in options.produces:
+            mentions = score_tables(self.gold, self.pred, self.vocab, label_map=options.label_map,
+                                    labels=options.labels, min_overlap=options.min_overlap)
+        if "claims" in options.produces:  # no claims on either side: the claim scorer's zeros
+            claims = stage.score_claims(self.gold_claims, self.pred_claims, {}, {})
+        return DocumentScores(mentions, claims)
+
+
+def warn_repeated_mentions(found: tuple[str, int] | None) -> None:
+    """A repeated mention is scored (as spurious), not refused; say so."""
+    if found:
+        first, n = found
+        more = f" (and {n - 1} more documents)" if n > 1 else ""
+        warnings.warn(f"repeated predicted mention: {first}{more}", DuplicateMentionWarning,
+                      stacklevel=3)
+
+
+# --- bootstrap units ----------------------------------------------------------------------------
+
+
+class UnitPlan(NamedTuple):
+    """Which unit the bootstrap resamples (None: no intervals), and a note when it had to
+    fall back."""
+
+    unit: str | None
+    note: str | None
+
+
+def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: int) -> UnitPlan:
+    if n_resamples == 0:
+        return UnitPlan(None, "bootstrap disabled (0 resamples)")
+    if not doc_ids:
+        return UnitPlan(None, "no documents")
+    unit = choose_unit(len(doc_ids))
+    if unit == "sentence" and len(texts) < len(doc_ids):
+        return UnitPlan("document", f"fewer than 30 documents, but the texts of "
+                        f"{len(doc_ids) - len(texts)} are unknown, so documents (not sentences) "
+                        "are resampled: read the intervals with care")
+    return UnitPlan(unit, None)
+
+
+def bootstrap_units(scores: DocumentScores, unit: str | None, doc_ids: Sequence[str],
+                    texts: Mapping[str, str]) -> dict[str, np.ndarray]:
+    """interval name -> (tp, fp, fn) rows, one per unit (a document of ``doc_ids``, or each
+    sentence of each), from the counts the stage kept. No entity-level units for sentences: an
+    entity's mentions cross sentences, so per-sentence entity counts would only repeat strict's."""
+    out: dict[str, np.ndarray] = {}
+    if unit is None:
+        return out
+    mentions, claims = scores.mentions, scores.claims
+    if mentions is not None:
+        if unit == "document":  # the result's rows are the documents of doc_ids, in order
+            codes = mentions.codes
+        else:
+            codes = np.array([row for d in doc_ids for row in mentions.sentence_codes[d]],
+                             dtype=np.int64).reshape(-1, N_CODES)
+        for scheme, counts in scheme_arrays(codes).items():
+            out[f"mentions.{scheme}"] = np.column_stack(scheme_tp_fp_fn(*counts.T))
+        if unit == "document":
+            out["entities"] = mentions.entity_counts.astype(float)
+    if claims is not None:
+        out.update(_claim_units(claims, unit, doc_ids, texts))
+    return out
+
+
+def _claim_units(claims: ClaimResult, unit: str, doc_ids: Sequence[str],
+                 texts: Mapping[str, str]) -> dict[str, np.ndarray]:
+    """Claim and joint (claim + claimant) units from the claim scorer's per-unit counts; every
+    sentence is a unit, then any claims the scorer placed in no sentence."""
+    tally = claims.tally
+    if unit == "document":
+        keys: list = list(doc_ids)
+        by_unit, joint = tally.per_doc, tally.joint_per_doc
+    else:
+        keys = [(d, k) for d in doc_ids for k in range(max(1, len(sentences(texts[d]))))]
+        known = set(keys)  # built once: a set per key made this quadratic in the documents
+        keys += [k for k in tally.per_sentence if k not in known]
+        by_unit, joint = tally.per_sentence, tally.joint_per_sentence
+    none = (0, 0, 0)
+    counts = np.array([(c.tp, c.fp, c.fn) if (c := by_unit.get(k)) is not None else none
+                       for k in keys], dtype=float).reshape(-1, 3)
+    joint_tp = np.array([joint.get(k, 0) for k in keys], dtype=float)
+    tp, fp, fn = counts.T
+    return {"claims": counts,
+            "claims.joint": np.column_stack((joint_tp, tp + fp - joint_tp, tp + fn - joint_tp))}
