@@ -13,7 +13,7 @@ from llm_server import FakeChatServer, Reply
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.present.errors import error_report
+from toolkit.present.errors import error_listing
 from toolkit.problems import MatcherError
 from toolkit.schema import PredClaim, Prediction
 from toolkit.scoring import score
@@ -295,7 +295,7 @@ def test_error_report_carries_the_refusal():
     report = score(gold, pred, produces=["claims"], n_resamples=0, claim_match="token")
     (refused,) = report.details.claims.refusals
     assert (refused.gold, refused.pred, refused.reason) == (0, 0, "number: 7% is not in the gold claim (it has 5%)")
-    errors = error_report(report, None)
+    errors = error_listing(report, None)
     assert errors["spurious_claim"][0].refused.startswith("number: 7%")
     assert errors["missed_claim"][0].refused.startswith("number: 7%")
     # without the gate the same pair matches (token F1 0.83)

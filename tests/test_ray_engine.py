@@ -144,9 +144,7 @@ def test_score_command_on_ray_writes_the_local_report(ray_session, tmp_path):
 
 
 def test_a_bad_span_on_ray_is_the_local_error(ray_session):
-    from toolkit.engines.ray import (
-        score_engine,  # the score command's way in: the same engine
-    )
+    from toolkit.engines import get  # the score command's way in: the same engine
     from toolkit.schema import Prediction, PredMention
     from toolkit.scoring import score
 
@@ -156,7 +154,7 @@ def test_a_bad_span_on_ray_is_the_local_error(ray_session):
     with pytest.raises(ValueError) as local:
         score(gold, pred, n_resamples=10)
     with pytest.raises(ValueError) as on_ray:
-        score(gold, pred, n_resamples=10, engine=score_engine(batch_size=8))
+        score(gold, pred, n_resamples=10, engine=get("ray", score_batch_size=8).score)
     assert str(on_ray.value) == str(local.value) and "d07" in str(local.value)
 
 

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from . import app, fail, user_errors
+from . import app, fail, parse_labels, user_errors, warn
 
 
 class Format(str, Enum):
@@ -47,26 +47,6 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Bootstrap seed.")]
 
 class _Failure(ValueError):
     """A message for the user; ``user_errors`` exits 1 with it."""
-
-
-def _warn(warnings: list[str]) -> None:
-    if not warnings:
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    for warning in warnings:
-        Console(stderr=True, highlight=False).print(
-            Text.assemble(("warning: ", "yellow"), warning), soft_wrap=True)
-
-
-def _parse_labels(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    labels = [label.strip() for label in value.split(",") if label.strip()]
-    if not labels:
-        raise _Failure(f"--labels: found {value!r}, expected labels separated by commas")
-    return labels
 
 
 def _parse_options(values: list[str]) -> dict[str, str]:
@@ -183,9 +163,9 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
                 raise _Failure(f"{option}: found {flags[key]}, expected 0 or more")
         run_on = None
         if engine == "ray":
-            from ..engines.ray import score_engine
+            from ..engines import get
 
-            run_on = score_engine(address=address)
+            run_on = get("ray", address=address).score
         options = _score_options(flags)
         report = error_items = None
         if run_on is None and not outputs.errors and gold is not None:
@@ -194,9 +174,9 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
         if report is None:
             report, texts = _score_records(pred, gold, options, outputs.errors, run_on)
             if outputs.errors:
-                from ..present.errors import error_report
+                from ..present.errors import error_listing
 
-                error_items = error_report(report, texts)
+                error_items = error_listing(report, texts)
         _write_plots(report, outputs.plot)
         _write_report(report, error_items, outputs.format, outputs.out)
 
@@ -208,7 +188,7 @@ def _score_options(flags: dict) -> dict:
 
     label_map = flags["label_map"]
     return {**flags, "label_map": parse_label_map(label_map) if label_map is not None else None,
-            "labels": _parse_labels(flags["labels"]),
+            "labels": parse_labels(flags["labels"]),
             "claim_match_options": _parse_options(flags["claim_match_options"])}
 
 
@@ -226,11 +206,11 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     texts = {**pred_set.texts, **gold_set.texts}
     gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
     # the same checks whatever form gold and predictions came in, before any scoring
-    _warn(gold_warnings(gold_set, gold_shown))
+    warn(gold_warnings(gold_set, gold_shown))
     check_spans(gold_set, texts, gold_shown, gold=True)
-    _warn(check_spans(pred_set, texts, str(pred), gold=False))
+    warn(check_spans(pred_set, texts, str(pred), gold=False))
     check_comparable(gold_set, pred_set, str(pred), gold_shown)
-    _warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
+    warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
     # the header says what the system attempted; without one, it is scored on everything
     produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
     # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
@@ -270,12 +250,12 @@ def _score_tables(pred: Path, gold: Path, options: dict):
                                                                 | set(pred_table.doc_ids)):
         return None
     gold_shown = str(gold)
-    _warn(gold_warnings(AnnotationSet([], {}, gold_file.header, {}), gold_shown))
+    warn(gold_warnings(AnnotationSet([], {}, gold_file.header, {}), gold_shown))
     check_comparable_ids(set(gold_table.doc_ids), set(pred_table.doc_ids), str(pred), gold_shown)
     labels, mapping = options["labels"], options["label_map"]
     if labels is not None:
         present = {(mapping or {}).get(label, label) for label in vocab.labels}
-        _warn(label_warnings(labels, present - {None}, mapping))
+        warn(label_warnings(labels, present - {None}, mapping))
     provenance = {**(header.provenance if header is not None else {}), "produces": produces,
                   "scoring": {"toolkit_version": __version__,
                               "predictions": {"file": str(pred), "sha256": pred_file.sha256},
@@ -364,8 +344,8 @@ def agree_command(
         set_a, set_b = load_annotations(a), load_annotations(b)
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
-        _warn(check_spans(set_a, texts, str(a), gold=False))
-        _warn(check_spans(set_b, texts, str(b), gold=False))
+        warn(check_spans(set_a, texts, str(a), gold=False))
+        warn(check_spans(set_b, texts, str(b), gold=False))
         check_shared(set_a, set_b, str(a), str(b))
         # a task is compared only if both sets annotated it (a header's produces says)
         produces = [task for task in TASKS if all(

@@ -69,14 +69,6 @@ class RayEngine:
             return _score(ray, stage, doc_ids, gold_docs, pred_docs, texts, size)
 
 
-def score_engine(*, address: str | None = None, batches_per_cpu: int = 4,
-                 batch_size: int | None = None) -> Callable[..., list[Any]]:
-    """``RayEngine(...).score``: an ``engine`` for ``toolkit.scoring.score`` (the name the
-    score command and earlier code use; ``toolkit.engines.get("ray").score`` is the same)."""
-    return RayEngine(address=address, score_batch_size=batch_size,
-                     batches_per_cpu=batches_per_cpu).score
-
-
 def _import_ray(failure: type[Exception]):
     try:
         import ray

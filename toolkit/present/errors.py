@@ -77,10 +77,6 @@ def error_listing(report_or_details, texts: Mapping[str, str] | None) -> dict[st
     return {kind: sorted(grouped[kind], key=order) for kind in KINDS if kind in grouped}
 
 
-#: The name ``score_cmds`` and earlier code use (the listing was called an "error report").
-error_report = error_listing
-
-
 def _mention_item(match, text: str | None) -> ErrorItem:
     gold, pred = match.gold, match.pred
     marked = [(s.start, s.end, mark) for s, mark in ((gold, GOLD_MARK), (pred, PRED_MARK))
