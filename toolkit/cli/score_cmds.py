@@ -174,7 +174,7 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
         report = error_items = None
         if run_on is None and not outputs.errors and gold is not None:
             # mention-only files with no known texts: read into columns and scored in bulk
-            report = _score_tables(pred, gold, options)
+            report = score_as_tables(pred, gold, options)
         if report is None:
             report, texts = _score_records(pred, gold, options, outputs.errors, run_on)
             if outputs.errors:
@@ -228,7 +228,7 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     return report, texts
 
 
-def _score_tables(pred: Path, gold: Path, options: dict):
+def score_as_tables(pred: Path, gold: Path, options: dict):
     """The report of two predictions-shape files with mentions and no claims, whose documents
     have no known text, scored as span tables (``score`` on two ``SpanTable``s, whose columns
     ``scoring.table`` sweeps: the same report); None when the files are not that (a claim, a
