@@ -13,14 +13,20 @@ from . import warn
 
 def system_names(paths: list[Path], provenances: list[dict]) -> list[str]:
     """A name per predictions file: the extractor its header's provenance names, else the
-    file's stem; repeated names get ``#2``, ``#3``.
+    file's stem; where several files name the same extractor (one extractor with other
+    settings, e.g. spaCy pipelines), their stems; names still repeated get ``#2``, ``#3``.
 
     >>> system_names([Path("a/x.jsonl"), Path("b/x.jsonl")], [{}, {}])
     ['x', 'x#2']
+    >>> system_names([Path("sm.jsonl"), Path("md.jsonl"), Path("r.jsonl")],
+    ...              [{"extractor": "spacy"}, {"extractor": "spacy"}, {"extractor": "rules"}])
+    ['sm', 'md', 'rules']
     """
+    bases = [str(prov.get("extractor") or prov.get("system") or path.stem)
+             for path, prov in zip(paths, provenances)]
+    bases = [path.stem if bases.count(base) > 1 else base for path, base in zip(paths, bases)]
     names: list[str] = []
-    for path, prov in zip(paths, provenances):
-        base = str(prov.get("extractor") or prov.get("system") or path.stem)
+    for base in bases:
         name, k = base, 1
         while name in names:
             k += 1

@@ -55,9 +55,10 @@ AUDIT_HEADER = ["#", "votes", "kind", "finding", "document", "in context", "syst
 
 def method_note(n_systems: int, min_votes: int) -> str:
     return (f"Gold items that at least {min_votes} of the {n_systems} systems scored "
-            "on mentions disagree with in the same way, most votes first (ties: the voting "
-            "systems' summed strict F1, then kind, document, offset). A finding is a question "
-            "for an annotator, not a verdict: check it against the guidelines.")
+            "on mentions disagree with in the same way, most votes first; among as many votes, "
+            "an alternative the systems agree on (a span, a label, boundaries) before a "
+            "mention they all miss, then the voting systems' summed strict F1. A finding is a "
+            "question for an annotator, not a verdict: check it against the guidelines.")
 
 
 def audit_markdown(suspects: Sequence, texts: Mapping[str, str], n_systems: int,
