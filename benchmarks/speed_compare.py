@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -129,30 +128,14 @@ def time_compare(systems, n_shuffles: int, repeat: int) -> tuple[dict, object]:
             "runs": runs}, comparison
 
 
-# Runs the command and prints its rusage (from a small process, so the peak memory is the
-# command's, not this benchmark's inherited through fork; as in speed_scorer.py).
-_TIMER = """
-import json, os, subprocess, sys
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-err = proc.stderr.read()
-_, status, usage = os.wait4(proc.pid, 0)
-sys.stderr.buffer.write(err)
-print(json.dumps({"status": status, "cpu": usage.ru_utime + usage.ru_stime,
-                  "peak_kib": usage.ru_maxrss}))
-"""
-
-
 def time_command(gold_file: Path, pred_files: list[Path], out: Path, n_shuffles: int) -> dict:
-    args = [sys.executable, "-m", "toolkit", "compare", "--gold", str(gold_file),
-            *(x for p in pred_files for x in ("--pred", str(p))), "--format", "json",
-            "--shuffles", str(n_shuffles), "--out", str(out)]
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _TIMER, *args], capture_output=True)
-    wall = time.perf_counter() - start
-    usage = json.loads(done.stdout.decode().strip().splitlines()[-1])
-    if usage["status"] != 0 or done.returncode != 0:
-        raise SystemExit(f"ecbench compare failed:\n{done.stderr.decode()}")
-    return {"cpu": usage["cpu"], "wall": wall, "peak_mib": usage["peak_kib"] / 1024}
+    """``ecbench compare`` end to end, its own CPU time and peak memory (``speed_scorer``'s
+    timer: the command started from a small process, so the peak is the command's)."""
+    from speed_scorer import run_command  # beside this script
+
+    return run_command([sys.executable, "-m", "toolkit", "compare", "--gold", str(gold_file),
+                        *(x for p in pred_files for x in ("--pred", str(p))), "--format", "json",
+                        "--shuffles", str(n_shuffles), "--out", str(out)])
 
 
 def main(argv=None) -> int:

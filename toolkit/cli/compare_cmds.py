@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from . import app, fail, parse_labels, user_errors
+from . import app, fail, label_options, user_errors
 from .score_cmds import (
     ClaimMatchOpt,
     Format,
@@ -67,7 +67,6 @@ def compare_command(
     randomisation p-value, and whether the corpus can tell the two apart."""
     from ..present.compare import comparison_markdown, comparison_table
     from ..scoring.compare import compare_systems
-    from ..scoring.labels import parse_label_map
 
     _check(pred, gold, out, least=2)
     for flag, value in (("--resamples", resamples), ("--shuffles", shuffles)):
@@ -76,8 +75,7 @@ def compare_command(
     if not 0 < level < 1:
         fail(f"--level: found {level}, expected a number between 0 and 1 (e.g. 0.95)")
     with user_errors():
-        options = {"labels": parse_labels(labels), "threshold": threshold,
-                   "label_map": parse_label_map(label_map) if label_map is not None else None,
+        options = {**label_options(labels, label_map), "threshold": threshold,
                    "n_resamples": resamples, "seed": seed, "claim_match": claim_match,
                    "error_details": False}
         scored = score_systems(pred, gold, options)
@@ -107,12 +105,10 @@ def audit_command(
     every system's vote."""
     from ..present.audit import audit_dict, audit_markdown, audit_table
     from ..scoring.audit import audit_reports, default_min_votes
-    from ..scoring.labels import parse_label_map
 
     _check(pred, gold, out, least=1)
     with user_errors():
-        options = {"labels": parse_labels(labels), "n_resamples": 0,
-                   "label_map": parse_label_map(label_map) if label_map is not None else None}
+        options = {**label_options(labels, label_map), "n_resamples": 0}
         scored = score_systems(pred, gold, options, tasks=("mentions",))
         voters = [name for name, report in scored.systems if report.mentions is not None]
         if not voters:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from . import app, parse_labels, user_errors
+from . import app, label_options, user_errors
 from .score_cmds import (
     ClaimMatchOpt,
     GoldOpt,
@@ -46,14 +46,12 @@ def report_command(
     from ..present.html import build_view, write_html
     from ..scoring.audit import audit_reports
     from ..scoring.compare import compare_systems
-    from ..scoring.labels import parse_label_map
     from .inputs import check_paths
 
     with user_errors():
         for p in pred:
             check_paths(p, gold, out, None)
-        options = {"labels": parse_labels(labels), "threshold": threshold,
-                   "label_map": parse_label_map(label_map) if label_map is not None else None,
+        options = {**label_options(labels, label_map), "threshold": threshold,
                    "n_resamples": resamples, "seed": seed, "claim_match": claim_match}
         scored = score_systems(pred, gold, options)
         systems, texts = scored.systems, scored.texts

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from . import app, fail, parse_labels, user_errors, warn
+from . import app, fail, label_options, user_errors, warn
 
 
 class Format(str, Enum):
@@ -188,11 +188,7 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
 def _score_options(flags: dict) -> dict:
     """The command's scoring flags as ``score()``'s options (label map, labels and matcher
     options parsed)."""
-    from ..scoring.labels import parse_label_map
-
-    label_map = flags["label_map"]
-    return {**flags, "label_map": parse_label_map(label_map) if label_map is not None else None,
-            "labels": parse_labels(flags["labels"]),
+    return {**flags, **label_options(flags["labels"], flags["label_map"]),
             "claim_match_options": _parse_options(flags["claim_match_options"])}
 
 
