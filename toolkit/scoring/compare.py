@@ -132,7 +132,7 @@ def compare_systems(systems: Sequence[tuple[str, Report]], *, n_resamples: int =
             raise ValueError(f"system {name!r}: the report carries no units (rebuilt from "
                              "JSON?): score the predictions again")
         units[name] = details.units
-    tests, untested = [], {}
+    tests = []
     for figure in HEADLINE_FIGURES:
         f1 = {name: headline_f1(report, figure) for name, report in systems}
         names = [name for name, _ in systems if f1[name] is not None]
@@ -140,10 +140,9 @@ def compare_systems(systems: Sequence[tuple[str, Report]], *, n_resamples: int =
         if not pairs:
             continue
         aligned = aligned_units([units[n] for n in names], names, figure)
-        if isinstance(aligned, str):
-            untested[figure] = aligned
-        tests.append(PairedTest(figure, names, pairs, f1,
-                                None if isinstance(aligned, str) else aligned))
+        untestable = isinstance(aligned, str)
+        tests.append(PairedTest(figure, names, pairs, f1, None if untestable else aligned,
+                                aligned if untestable else None))
     found = _test_all([t for t in tests if t.units is not None], n_resamples, n_shuffles, seed,
                       level)
     differences = []
@@ -153,7 +152,7 @@ def compare_systems(systems: Sequence[tuple[str, Report]], *, n_resamples: int =
             differences.append(PairedDifference(
                 test.figure, first, second, test.f1[first], test.f1[second],
                 test.f1[first] - test.f1[second], interval, p_value,
-                verdict(interval, p_value, level), n_units, untested.get(test.figure)))
+                verdict(interval, p_value, level), n_units, test.reason))
     kinds = {u.unit for u in units.values()}
     return Comparison([name for name, _ in systems], kinds.pop() if len(kinds) == 1 else None,
                       level, n_resamples, n_shuffles, seed, differences)
@@ -162,13 +161,14 @@ def compare_systems(systems: Sequence[tuple[str, Report]], *, n_resamples: int =
 @dataclass(frozen=True)
 class PairedTest:
     """One figure's systems (``names``), the pairs to compare (names, better first), their
-    F1s and their aligned units (None: not testable)."""
+    F1s and their aligned units (None: not testable, and ``reason`` says why)."""
 
     figure: str
     names: list[str]
     pairs: list[tuple[str, str]]
     f1: Mapping[str, float | None]
     units: list[np.ndarray] | None
+    reason: str | None = None
 
 
 def verdict(interval: tuple[float, float] | None, p_value: float | None, level: float) -> str:
