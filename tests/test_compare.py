@@ -172,6 +172,14 @@ def test_units_of_a_document_one_system_alone_predicted_are_paired_as_empty():
     assert strict.p_value < 1
 
 
+def test_one_unit_is_not_tested():
+    gold, texts = make_documents(1)
+    one = score(gold, gold, None, produces=["mentions"])  # no text: the document is the unit
+    two = score(gold, simulate(gold, texts, 0.5, seed=2), None, produces=["mentions"])
+    strict = compare_systems([("one", one), ("two", two)]).differences[0]
+    assert strict.delta > 0 and strict.verdict == "untested" and "one document only" in strict.reason
+
+
 def test_a_report_rebuilt_from_json_is_refused():
     from toolkit.scoring.report import Report
 

@@ -202,15 +202,17 @@ def aligned_units(units: Sequence[BootstrapUnits], names: Sequence[str],
         return f"no units for {figure}"
     keys = [u.keys[figure] for u in units]
     counts = [np.asarray(u.counts[figure], dtype=float) for u in units]
-    if all(k is keys[0] or list(k) == list(keys[0]) for k in keys[1:]):
-        return counts
-    where = {key: i for i, key in enumerate(dict.fromkeys(k for ks in keys for k in ks))}
-    out = []
-    for ks, rows in zip(keys, counts):
-        full = np.zeros((len(where), 3))
-        full[[where[k] for k in ks]] = rows
-        out.append(full)
-    return out
+    if not all(k is keys[0] or list(k) == list(keys[0]) for k in keys[1:]):
+        where = {key: i for i, key in enumerate(dict.fromkeys(k for ks in keys for k in ks))}
+        aligned = []
+        for ks, rows in zip(keys, counts):
+            full = np.zeros((len(where), 3))
+            full[[where[k] for k in ks]] = rows
+            aligned.append(full)
+        counts = aligned
+    if len(counts[0]) < 2:
+        return f"one {units[0].unit} only: there is nothing to resample or shuffle"
+    return counts
 
 
 def _test_all(tests: Sequence[PairedTest], n_resamples: int, n_shuffles: int, seed: int,
