@@ -148,8 +148,7 @@ def test_a_report_without_matches_is_refused():
 
 
 def test_audit_command(tmp_path):
-    truth, texts = make_documents(6, seed=2)
-    gold, planted = truth, []
+    truth, _ = make_documents(6, seed=2)
     # the gold forgets the first mention of doc000; both systems find it
     first = truth[0]
     gold = [first.model_copy(update={"mentions": first.mentions[1:]}), *truth[1:]]
@@ -172,7 +171,8 @@ def test_audit_command(tmp_path):
     assert finding["proposed"] == {"start": m.start, "end": m.end, "label": m.label}
     result = CliRunner().invoke(app, ["audit", *files, "--gold", str(gold_file)])
     assert result.exit_code == 0, result.output
-    assert "2 of 2 systems predict PERSON" in result.output and "which the gold lacks" in result.output
+    assert "2 of 2 systems predict PERSON" in result.output
+    assert "which the gold lacks" in result.output
     result = CliRunner().invoke(app, ["audit", "--gold", str(gold_file), "--pred",
                                       str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 1 and "missing.jsonl" in result.output
