@@ -4,6 +4,12 @@ The model returns surface strings, never offsets (models count characters badly)
 recovered afterwards by ``align``. The answer's JSON schema is derived from the data model:
 labels are ``schema.LABELS``, claim types ``schema.CLAIM_TYPES``. Pure: no I/O.
 
+The answer's form is asked for in one of three response modes (``MODES``, strongest first):
+``json_schema`` (the server enforces the schema), ``json_object`` (the server enforces JSON; the
+schema is given in the prompt and, for llama.cpp's servers, in ``response_format.schema``, which
+they turn into a grammar) and ``none`` (plain text: the schema is in the prompt and the JSON is
+taken out of whatever the model wrapped it in).
+
 Bump ``PROMPT_VERSION`` whenever the messages or the schema change: it is part of the response
 cache key, so a changed prompt never reuses old answers.
 """
@@ -18,7 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS, ClaimType, Label
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
+#: response modes, strongest first: the order in which the extractor tries them
+MODES = ("json_schema", "json_object", "none")
 
 
 class _Item(BaseModel):
@@ -51,12 +59,14 @@ def response_schema() -> dict[str, Any]:
 
 
 def response_format(mode: str) -> dict[str, Any] | None:
-    """The ``response_format`` request field for a mode: json_schema, json_object or none."""
+    """The ``response_format`` request field for a mode of ``MODES``. In ``json_object`` mode the
+    schema rides along as ``schema``: llama.cpp's servers (``llama-server`` and
+    llama-cpp-python's) constrain the answer to it with a grammar; other servers ignore the key."""
     if mode == "json_schema":
         return {"type": "json_schema",
                 "json_schema": {"name": "entities_and_claims", "strict": True, "schema": response_schema()}}
     if mode == "json_object":
-        return {"type": "json_object"}
+        return {"type": "json_object", "schema": response_schema()}
     return None
 
 
@@ -77,7 +87,7 @@ attributed to someone, commitments, relations). For each give:
 - checkworthy: true if it is worth checking.
 
 Answer with one JSON object and nothing else, of this form:
-{example}"""
+{example}{schema}"""
 
 _EXAMPLE = {
     "mentions": [{"text": "...", "label": "PERSON"}],
@@ -86,10 +96,14 @@ _EXAMPLE = {
 }
 
 
-def build_messages(text: str) -> list[dict[str, str]]:
-    """Chat messages asking for the mentions and claims of ``text``."""
+def build_messages(text: str, mode: str = "json_schema") -> list[dict[str, str]]:
+    """Chat messages asking for the mentions and claims of ``text``; below ``json_schema`` mode
+    the server does not hold the schema, so the prompt states it."""
+    schema = "" if mode == "json_schema" else (
+        "\n\nThe JSON object must validate against this JSON schema:\n"
+        + json.dumps(response_schema(), separators=(",", ":")))
     system = _SYSTEM.format(labels=", ".join(LABELS), types=", ".join(CLAIM_TYPES), author=AUTHOR,
-                            example=json.dumps(_EXAMPLE))
+                            example=json.dumps(_EXAMPLE), schema=schema)
     return [{"role": "system", "content": system}, {"role": "user", "content": text}]
 
 
@@ -97,7 +111,36 @@ class MalformedAnswer(ValueError):
     """The model's answer is not the JSON object asked for."""
 
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?```\s*$", re.DOTALL)
+_FENCED = re.compile(r"```(?:json)?[ \t]*\n?(.*?)\n?```", re.DOTALL)
+
+
+def json_in_answer(content: str | None) -> Any:
+    """The JSON value a model answered with: the whole answer, else the first Markdown code block
+    that parses, else the value that starts at the first ``{`` (models without structured output
+    wrap their JSON in fences or prose). ``MalformedAnswer`` names the whole answer's first error.
+
+    >>> json_in_answer('Sure! Here it is:\\n```json\\n{"a": 1}\\n```'), json_in_answer('Result: {"a": [2]} Done.')
+    ({'a': 1}, {'a': [2]})
+    """
+    if not content or not content.strip():
+        raise MalformedAnswer("empty answer")
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as e:
+        error = e
+    candidates = [m.group(1) for m in _FENCED.finditer(content)]
+    for candidate in candidates:
+        try:
+            return json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+    if (start := content.find("{")) >= 0:
+        try:
+            return json.JSONDecoder().raw_decode(content, start)[0]
+        except json.JSONDecodeError:
+            pass
+    raise MalformedAnswer(f"invalid JSON: {error.msg} at character {error.pos} "
+                          f"(answer starts {content[:60]!r})")
 
 
 def parse_answer(content: str | None) -> tuple[list[LLMMention], list[LLMClaim], list[str]]:
@@ -105,21 +148,14 @@ def parse_answer(content: str | None) -> tuple[list[LLMMention], list[LLMClaim],
 
     Invalid JSON or a wrong overall shape raises ``MalformedAnswer``. A single bad item (an
     unknown label, a missing field) is left out and described in ``problems``, so one slip does
-    not cost the whole document; the caller counts them. Markdown code fences are tolerated
-    (servers without structured output often add them).
+    not cost the whole document; the caller counts them. JSON inside Markdown fences or prose is
+    found (``json_in_answer``).
 
     >>> m, c, p = parse_answer('{"mentions": [{"text": "Seoul", "label": "GPE"}], "claims": []}')
     >>> m[0].text, c, p
     ('Seoul', [], [])
     """
-    if not content or not content.strip():
-        raise MalformedAnswer("empty answer")
-    fenced = _FENCE.match(content)
-    try:
-        data = json.loads(fenced.group(1) if fenced else content)
-    except json.JSONDecodeError as e:
-        raise MalformedAnswer(f"invalid JSON: {e.msg} at character {e.pos} "
-                              f"(answer starts {content[:60]!r})") from None
+    data = json_in_answer(content)
     if not isinstance(data, dict):
         raise MalformedAnswer(f"expected a JSON object, found {type(data).__name__}")
     problems: list[str] = []
