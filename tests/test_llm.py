@@ -519,3 +519,13 @@ def test_the_entailment_judge_negotiates_through_the_same_client(tmp_path):
         assert matcher.similarity([("Kim met Lavrov", "Lavrov met Kim")]).tolist() == [1.0]
     assert [format_type(r.body) for r in server.requests] == ["json_schema", "json_object", "json_object"]
     assert server.requests[1].body["response_format"]["schema"]["required"] == ["entailment"]
+
+
+def test_the_prompt_defines_every_label_and_claim_type_of_the_data_model():
+    from toolkit.extractors.llm_prompt import CLAIM_TYPE_DEFINITIONS, LABEL_DEFINITIONS, build_messages
+
+    assert list(LABEL_DEFINITIONS) == list(LABELS)
+    assert sorted(CLAIM_TYPE_DEFINITIONS) == sorted(CLAIM_TYPES)  # in the guidelines' order of precedence
+    system = build_messages("Some text.")[0]["content"]
+    assert all(f"  - {label}: " in system for label in LABELS)
+    assert all(f"  - {kind}: " in system for kind in CLAIM_TYPES)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS, ClaimType, Label
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 #: response modes, strongest first: the order in which the extractor tries them
 MODES = ("json_schema", "json_object", "none")
 
@@ -70,21 +70,53 @@ def response_format(mode: str) -> dict[str, Any] | None:
     return None
 
 
+#: what each label covers, condensed from annotations/GUIDELINES.md (1.1, 1.2)
+LABEL_DEFINITIONS = {
+    "PERSON": "named people, a surname alone too (not titles or roles)",
+    "NORP": "nationalities, religious and political groups, as adjective or noun (Russian, Russians)",
+    "FAC": "named buildings, airports, ports, roads, bridges",
+    "ORG": "named companies, agencies, ministries, armies, parties, news agencies, international bodies",
+    "GPE": "countries, cities, states, provinces: places with a government",
+    "LOC": "named places without a government: seas, rivers, mountains, continents, regions",
+    "PRODUCT": "named objects, vehicles, weapons, foods",
+    "EVENT": "named events (a named war, the Olympics), not descriptions such as 'the talks'",
+    "WORK_OF_ART": "titles of books, songs, films, paintings, programmes",
+    "LAW": "named laws, treaties, resolutions",
+    "LANGUAGE": "named languages",
+    "DATE": "calendar dates and periods, relative ones too (Sunday, July 13, last year, two years)",
+    "TIME": "times shorter than a day (10 a.m., Saturday night)",
+    "PERCENT": "percentages",
+    "MONEY": "amounts with a currency",
+    "QUANTITY": "measurements with a unit (10 km, 3 tonnes)",
+    "ORDINAL": "first, second, third, ...",
+    "CARDINAL": "other numerals, with their approximator (about 11,000, two, dozens)",
+}
+#: what each claim type is, condensed from annotations/GUIDELINES.md (3.6); the first that fits wins
+CLAIM_TYPE_DEFINITIONS = {
+    "commitment": "a party pledges, promises or announces it will do something",
+    "quantity": "a number is what a checker would check",
+    "statement": "a named party said, thanked, warned or holds a position",
+    "event": "something happened or is scheduled at a time or place (meetings, visits, signings)",
+    "relation": "a standing link between entities (a treaty's terms, an alliance, membership)",
+}
+
 _SYSTEM = """\
 You extract named entities and check-worthy claims from a news text.
 
 Mentions: list every named-entity mention, in the order they appear, once per occurrence (if a \
-name occurs three times, list it three times). Copy each mention's text exactly as written. Use \
-the OntoNotes 5 labels: {labels}.
+name occurs three times, list it three times). Copy each mention's text exactly as written, \
+without a leading "the", a possessive "'s" or a title such as "President". Labels (OntoNotes 5):
+{labels}
 
-Claims: list the factual statements a fact-checker could verify (events, figures, statements \
-attributed to someone, commitments, relations). For each give:
+Claims: list the factual statements a fact-checker could verify. For each give:
 - quote: the shortest passage copied verbatim from the text that states the claim;
 - statement: the claim as a standalone sentence, with pronouns and names resolved;
-- claimant: who asserts it, by name as written in the text, or "{author}" for the article's own voice;
+- claimant: who asserts it, by name as written in the text, or "{author}" when the text does not \
+attribute it to anyone;
 - cue: the attribution cue copied from the text (such as "the ministry said"), or null;
-- type: one of {types};
-- checkworthy: true if it is worth checking.
+- type, the first of these that fits:
+{types}
+- checkworthy: true if it is specific, verifiable and matters to the story.
 
 Answer with one JSON object and nothing else, of this form:
 {example}{schema}"""
@@ -102,9 +134,13 @@ def build_messages(text: str, mode: str = "json_schema") -> list[dict[str, str]]
     schema = "" if mode == "json_schema" else (
         "\n\nThe JSON object must validate against this JSON schema:\n"
         + json.dumps(response_schema(), separators=(",", ":")))
-    system = _SYSTEM.format(labels=", ".join(LABELS), types=", ".join(CLAIM_TYPES), author=AUTHOR,
-                            example=json.dumps(_EXAMPLE), schema=schema)
+    system = _SYSTEM.format(labels=_listed(LABEL_DEFINITIONS), types=_listed(CLAIM_TYPE_DEFINITIONS),
+                            author=AUTHOR, example=json.dumps(_EXAMPLE), schema=schema)
     return [{"role": "system", "content": system}, {"role": "user", "content": text}]
+
+
+def _listed(definitions: dict[str, str]) -> str:
+    return "\n".join(f"  - {name}: {meaning}" for name, meaning in definitions.items())
 
 
 class MalformedAnswer(ValueError):
