@@ -529,3 +529,14 @@ def test_the_prompt_defines_every_label_and_claim_type_of_the_data_model():
     system = build_messages("Some text.")[0]["content"]
     assert all(f"  - {label}: " in system for label in LABELS)
     assert all(f"  - {kind}: " in system for kind in CLAIM_TYPES)
+
+
+def test_the_worked_example_is_a_valid_answer_that_aligns_with_its_own_text():
+    from toolkit.extractors.align import align
+    from toolkit.extractors.llm_prompt import EXAMPLE_ANSWER, EXAMPLE_TEXT, build_messages, parse_answer
+
+    mentions, claims, problems = parse_answer(json.dumps(EXAMPLE_ANSWER))
+    assert problems == [] and len(mentions) == 7 and len(claims) == 2
+    for strings in ([m.text for m in mentions], [c.quote for c in claims], [c.cue for c in claims if c.cue]):
+        assert all(a is not None and a.method == "exact" for a in align(EXAMPLE_TEXT, strings, allow_overlap=True))
+    assert json.dumps(EXAMPLE_TEXT) in build_messages("Some text.")[0]["content"]

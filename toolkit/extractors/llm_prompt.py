@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS, ClaimType, Label
 
-PROMPT_VERSION = "3"
+PROMPT_VERSION = "4"
 #: response modes, strongest first: the order in which the extractor tries them
 MODES = ("json_schema", "json_object", "none")
 
@@ -118,13 +118,27 @@ attribute it to anyone;
 {types}
 - checkworthy: true if it is specific, verifiable and matters to the story.
 
-Answer with one JSON object and nothing else, of this form:
+Answer with one JSON object and nothing else. For example, for the text
+{example_text}
+the answer is
 {example}{schema}"""
 
-_EXAMPLE = {
-    "mentions": [{"text": "...", "label": "PERSON"}],
-    "claims": [{"quote": "...", "statement": "...", "claimant": "...", "cue": None,
-                "type": "event", "checkworthy": True}],
+#: the worked example: a text written for this prompt (invented, not news, not in the corpus)
+EXAMPLE_TEXT = ("The Harbour Rowing Club, founded in Galway in 1902, has 300 members. Its secretary, "
+                "Ravi Menon, said the club will open a second boathouse next year.")
+EXAMPLE_ANSWER = {
+    "mentions": [{"text": "Harbour Rowing Club", "label": "ORG"}, {"text": "Galway", "label": "GPE"},
+                 {"text": "1902", "label": "DATE"}, {"text": "300", "label": "CARDINAL"},
+                 {"text": "Ravi Menon", "label": "PERSON"}, {"text": "second", "label": "ORDINAL"},
+                 {"text": "next year", "label": "DATE"}],
+    "claims": [
+        {"quote": "The Harbour Rowing Club, founded in Galway in 1902, has 300 members",
+         "statement": "The Harbour Rowing Club has 300 members.", "claimant": AUTHOR, "cue": None,
+         "type": "quantity", "checkworthy": True},
+        {"quote": "the club will open a second boathouse next year",
+         "statement": "The Harbour Rowing Club will open a second boathouse next year.", "claimant": "Ravi Menon",
+         "cue": "Its secretary, Ravi Menon, said", "type": "commitment", "checkworthy": True},
+    ],
 }
 
 
@@ -135,7 +149,8 @@ def build_messages(text: str, mode: str = "json_schema") -> list[dict[str, str]]
         "\n\nThe JSON object must validate against this JSON schema:\n"
         + json.dumps(response_schema(), separators=(",", ":")))
     system = _SYSTEM.format(labels=_listed(LABEL_DEFINITIONS), types=_listed(CLAIM_TYPE_DEFINITIONS),
-                            author=AUTHOR, example=json.dumps(_EXAMPLE), schema=schema)
+                            author=AUTHOR, example_text=json.dumps(EXAMPLE_TEXT),
+                            example=json.dumps(EXAMPLE_ANSWER, ensure_ascii=False), schema=schema)
     return [{"role": "system", "content": system}, {"role": "user", "content": text}]
 
 
