@@ -132,8 +132,8 @@ class LLMExtractor(Extractor):
         api_key_env: str = Field("OPENAI_API_KEY", min_length=1,
                                  description="name of the environment variable holding the API key")
         temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature; 0 for repeatable runs")
-        max_tokens: int | None = Field(4096, ge=1, description="answer length limit, in tokens: bounds a small "
-                                                              "model that loops (unset: the server's default)")
+        max_tokens: int | None = Field(4096, ge=1, description="answer length limit, in tokens (bounds a small "
+                                                              "model that loops)")
         max_concurrency: int = Field(4, ge=1, description="requests in flight at once")
         max_retries: int = Field(3, ge=0, description="retries on 429, 5xx, timeouts and connection errors")
         timeout: float = Field(600.0, gt=0, description="seconds to wait for one answer (a small model on a "
