@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .problems import located_error
+
 #: the ``schema`` value of each file kind (its version), written once
 SCHEMA_VERSION = "ecbench.gold/v1"
 PREDICTIONS_SCHEMA = "ecbench.predictions/v1"
@@ -134,12 +136,33 @@ class PredSpan(_Lenient):
 
 
 class PredMention(_Lenient):
-    start: int = Offset
-    end: int = Offset
+    """A predicted mention: start and end, or only its text (as an LLM answers), which is
+    placed in the document's text before scoring (the rule: docs/scoring.md)."""
+
+    start: int | None = Field(default=None, ge=0, description="Python str index (code point); "
+                              "left out with end when the mention is given by its text")
+    end: int | None = Field(default=None, ge=0, description="end exclusive; left out with start "
+                            "when the mention is given by its text")
     label: str = Field(min_length=1)
     id: str | None = None
     text: str | None = None
     entity: str | None = None
+
+    @model_validator(mode="after")
+    def _offsets_or_text(self) -> PredMention:
+        if (self.start is None) != (self.end is None):
+            given, missing = ("start", "end") if self.end is None else ("end", "start")
+            raise located_error(missing, "nothing", f"an offset ({given} is given), or neither "
+                                "offset and a text")
+        if self.start is None and not (self.text or "").strip():
+            raise located_error("start/end", "nothing",
+                                "start and end, or a text to find in the document")
+        return self
+
+    @property
+    def placed(self) -> bool:
+        """Whether the mention has offsets (else only its text, still to be placed)."""
+        return self.start is not None
 
 
 class PredClaim(_Lenient):

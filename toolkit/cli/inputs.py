@@ -13,7 +13,7 @@ from pathlib import Path
 from ..checks import span_problems
 from ..io.annotations import AnnotationSet
 from ..io.paths import output_file, output_folder
-from ..problems import InputError, Problem, some_ids
+from ..problems import InputError, Problem, show, some_ids
 from ..scoring.labels import relabel
 from ..scoring.mentions import MentionSpan
 
@@ -31,17 +31,27 @@ def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
         output_folder(plot, "the charts")
 
 
-def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str
-                     ) -> list[Problem]:
+def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str, *,
+                     by_text: bool = False) -> list[Problem]:
     """Every span checked against its document's text (where known): offsets inside it, start
-    before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch."""
+    before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch.
+    A mention given by text only (no offsets) is skipped where ``by_text`` (predictions, placed
+    before scoring: ``io.annotations.place``), else a problem."""
     problems = []
     for pred in annotations.predictions:
         text = texts.get(pred.doc_id)
-        if text is None and not pred.claims and all(0 <= m.start < m.end for m in pred.mentions):
+        if text is None and not pred.claims and all(m.start is not None and 0 <= m.start < m.end
+                                                     for m in pred.mentions):
             continue  # nothing to slice and the offsets are sound: the common large-file case
         record = f"doc_id {pred.doc_id}"
-        spans = [(f"mentions[{i}]", m) for i, m in enumerate(pred.mentions)]
+        spans = []
+        for i, m in enumerate(pred.mentions):
+            if m.start is not None:
+                spans.append((f"mentions[{i}]", m))
+            elif not by_text:
+                problems.append(Problem(shown, record, f"mentions[{i}]",
+                                        f"a mention given by text only ({show(m.text)})",
+                                        "start and end offsets"))
         for i, c in enumerate(pred.claims):
             spans += [(f"claims[{i}].{name}", s) for name, s in (("span", c.span), ("cue", c.cue))
                       if s is not None]
@@ -56,11 +66,12 @@ def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: s
 
 
 def check_spans(annotations: AnnotationSet, texts: dict[str, str], shown: str, *,
-                gold: bool) -> list[str]:
+                gold: bool, by_text: bool = False) -> list[str]:
     """Raise ``InputError`` on the first span that cannot be scored (any problem, for gold);
     return warnings for predicted ``text`` fields that disagree with the slice (the offsets
-    are what is scored, so the run goes on, but the user hears which record)."""
-    problems = span_problems_of(annotations, texts, shown)
+    are what is scored, so the run goes on, but the user hears which record). ``by_text``:
+    mentions given by text only are accepted (placed later), else each is a problem."""
+    problems = span_problems_of(annotations, texts, shown, by_text=by_text)
     mismatches = [p for p in problems if not gold and p.field and p.field.endswith(".text")]
     errors = [p for p in problems if p not in mismatches]
     if errors:

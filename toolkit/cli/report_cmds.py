@@ -59,7 +59,7 @@ def report_command(
     """Write one self-contained HTML page: scores with intervals, per-label table, label
     confusion, and each document's gold and predicted mentions and claims side by side."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..io.annotations import load_annotations, load_corpus_gold, place
     from ..present.html import build_view, write_html
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
@@ -79,8 +79,10 @@ def report_command(
         # the same checks as `ecbench score`, before any scoring
         check_spans(gold_set, texts, gold_shown, gold=True)
         for p, pred_set in zip(pred, pred_sets):
-            warn(check_spans(pred_set, texts, str(p), gold=False))
+            warn(check_spans(pred_set, texts, str(p), gold=False, by_text=True))
             check_comparable(gold_set, pred_set, str(p), gold_shown)
+        # mentions given by text placed in the texts, in the read layer
+        pred_sets = [place(s, texts, str(p)) for p, s in zip(pred, pred_sets)]
         names = system_names(pred, [s.header for s in pred_sets])
         systems = []
         for name, path, pred_set in zip(names, pred, pred_sets):
@@ -93,7 +95,8 @@ def report_command(
             report = score(gold_set.predictions, pred_set.predictions, texts or None,
                            produces=produces, labels=label_list, label_map=mapping,
                            threshold=threshold, n_resamples=resamples, seed=seed,
-                           provenance=provenance, claim_match=claim_match)
+                           provenance=provenance, claim_match=claim_match,
+                           placement=pred_set.placement)
             systems.append((name, report))
         view = build_view(systems, texts, title=title, scored_on=_describe(gold_set.source))
         write_html(out, view)

@@ -196,7 +196,7 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     """The report of the predictions file against gold read as records (the usual path:
     claims, texts, any gold form), and the texts known; every check made before scoring."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..io.annotations import load_annotations, load_corpus_gold, place
     from ..scoring import TASKS
     from .inputs import check_comparable, check_labels, check_spans, gold_warnings
 
@@ -208,7 +208,8 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     # the same checks whatever form gold and predictions came in, before any scoring
     warn(gold_warnings(gold_set, gold_shown))
     check_spans(gold_set, texts, gold_shown, gold=True)
-    warn(check_spans(pred_set, texts, str(pred), gold=False))
+    warn(check_spans(pred_set, texts, str(pred), gold=False, by_text=True))
+    pred_set = place(pred_set, texts, str(pred))  # mentions given by text, in the read layer
     check_comparable(gold_set, pred_set, str(pred), gold_shown)
     warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
     # the header says what the system attempted; without one, it is scored on everything
@@ -220,7 +221,8 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
                               "gold": gold_set.source}}
     report = _score_saying_repeats(pred, gold_set.predictions, pred_set.predictions,
                                    texts or None, produces=produces, provenance=provenance,
-                                   error_details=errors, engine=engine, **options)
+                                   error_details=errors, engine=engine,
+                                   placement=pred_set.placement, **options)
     return report, texts
 
 

@@ -26,6 +26,9 @@ CLAIM_SCALARS = (*PRF_KEYS, "soft_precision", "soft_recall", "threshold", "claim
 #: Top-level keys of ``to_dict()``, in order.
 TOP_KEYS = ("schema", "mentions", "entities", "claims", "confidence", "documents", "skipped",
             "provenance", "settings")
+#: Keys ``to_dict()`` adds only when they apply (after ``documents``): ``alignment``, when
+#: some predicted mentions were given by text.
+OPTIONAL_KEYS = ("alignment",)
 
 
 # --- building sections from the scorers' results (pure) --------------------------------------
@@ -111,6 +114,20 @@ def documents_section(gold_ids, pred_ids, failed) -> dict:
             "failed": [{"doc_id": d, "error": e} for d, e in sorted(failed)]}
 
 
+def alignment_section(placement) -> dict:
+    """The ``alignment`` section from an ``io.align.Placement``: how many predicted mentions
+    were given by text, how many of them each method placed, and those with no place in the
+    text (spurious), by reason, each named by document, position in its line, text and label."""
+    def listed(reason: str) -> dict:
+        items = [{"doc_id": u.doc_id, "mention": u.index, "text": u.text, "label": u.label}
+                 for u in placement.unplaced if u.reason == reason]
+        return {"count": len(items), "items": items}
+
+    return {"mentions": placement.mentions, "exact": placement.exact,
+            "normalized": placement.normalized, "repeats": listed("repeat"),
+            "hallucinations": listed("hallucination")}
+
+
 # --- the report ---------------------------------------------------------------------------------
 
 
@@ -129,20 +146,25 @@ class Report:
     settings: dict = field(default_factory=dict)
     #: ``api.ScoreDetails``: the results and the claims they index, for the error report.
     details: Any = field(default=None, repr=False, compare=False)
+    #: predicted mentions given by text and how they were placed (``alignment_section``);
+    #: None when every mention came with offsets
+    alignment: dict | None = None
 
     def to_dict(self) -> dict:
-        """The stable, versioned JSON object (``ecbench.score/v2``)."""
-        return {
+        """The stable, versioned JSON object (``ecbench.score/v2``); ``alignment`` only where
+        some mentions were given by text (a key added, never a key changed)."""
+        data = {
             "schema": SCHEMA,
             "mentions": self.mentions,
             "entities": self.entities,
             "claims": self.claims,
             "confidence": self.confidence,
             "documents": self.documents,
-            "skipped": self.skipped,
-            "provenance": self.provenance,
-            "settings": self.settings,
         }
+        if self.alignment is not None:
+            data["alignment"] = self.alignment
+        data.update(skipped=self.skipped, provenance=self.provenance, settings=self.settings)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Report:
@@ -152,7 +174,8 @@ class Report:
         missing = [k for k in TOP_KEYS if k not in data]
         if missing:
             raise ValueError(f"missing keys {missing} in an {SCHEMA} object")
-        return cls(**{k: data[k] for k in TOP_KEYS if k != "schema"})
+        return cls(**{k: data[k] for k in TOP_KEYS if k != "schema"},
+                   **{k: data[k] for k in OPTIONAL_KEYS if k in data})
 
     def interval(self, name: str) -> tuple[float, float] | None:
         found = self.confidence.get("intervals", {}).get(name)

@@ -68,13 +68,16 @@ class Stage:
     ``threshold`` and ``matching`` (``similarity.ClaimMatching``) are the claim scorer's;
     ``claim_texts`` says whether every document of the whole run has its text (sentence-level
     claim scoring needs all of them); ``sentence_units`` asks the mention sweep for per-sentence
-    counts (the bootstrap's units when there are few documents)."""
+    counts (the bootstrap's units when there are few documents); ``unplaced`` holds, by
+    document, the predicted mentions given by text that have no place in it (``io.align``):
+    each is spurious."""
 
     options: ScoreOptions
     threshold: float
     matching: ClaimMatching | None = None
     claim_texts: bool = False
     sentence_units: bool = False
+    unplaced: Mapping[str, Sequence[MentionSpan]] = field(default_factory=dict)
 
     def __call__(self, gold_docs: Mapping[str, Prediction], pred_docs: Mapping[str, Prediction],
                  doc_ids: Sequence[str], texts: Mapping[str, str]) -> DocumentScores:
@@ -84,7 +87,8 @@ class Stage:
         if "mentions" in produces:
             mentions = self.score_mentions({d: self.spans(gold_docs.get(d)) for d in doc_ids},
                                            {d: self.spans(pred_docs.get(d)) for d in doc_ids},
-                                           texts)
+                                           texts, {d: self.relabelled(self.unplaced[d])
+                                                   for d in doc_ids if d in self.unplaced})
         if "claims" in produces:
             from .claims import claimant_alignment
 
@@ -98,14 +102,18 @@ class Stage:
         """A record's mentions as spans, mapped and filtered by the options' labels."""
         if prediction is None:
             return []
-        return relabel(MentionSpan.all_of(prediction.mentions), label_map=self.options.label_map,
-                       labels=self.options.labels)
+        return self.relabelled(MentionSpan.all_of(prediction.mentions))
 
-    def score_mentions(self, gold_spans: dict, pred_spans: dict,
-                       texts: Mapping[str, str]) -> MentionResult:
+    def relabelled(self, spans: Sequence[MentionSpan]) -> list[MentionSpan]:
+        """Spans mapped and filtered by the options' labels."""
+        return relabel(spans, label_map=self.options.label_map, labels=self.options.labels)
+
+    def score_mentions(self, gold_spans: dict, pred_spans: dict, texts: Mapping[str, str],
+                       unplaced: Mapping[str, Sequence[MentionSpan]] | None = None
+                       ) -> MentionResult:
         return score_mentions(gold_spans, pred_spans, min_overlap=self.options.min_overlap,
                               keep_matches=self.options.error_details,
-                              texts=texts if self.sentence_units else None)
+                              texts=texts if self.sentence_units else None, unplaced=unplaced)
 
     def score_claims(self, gold_claims: Mapping[str, Sequence[PredClaim]],
                      pred_claims: Mapping[str, Sequence[PredClaim]], texts: Mapping[str, str],
