@@ -2,19 +2,27 @@
 
 The same rules whatever form gold and predictions came in: paths exist and outputs are
 writable, spans fit their texts, the two sides share documents, ``--labels`` names labels that
-occur. Each failure raises ``InputError`` (one located line); each ``*_warnings`` function
-returns the lines to print as warnings.
+occur, the two sides' label sets overlap. Each failure raises ``InputError`` (one located
+line); each ``*_warnings`` function returns the lines to print as warnings.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..checks import span_problems
 from ..io.annotations import AnnotationSet
 from ..io.paths import output_file, output_folder
 from ..problems import InputError, Problem, show, some_ids
-from ..scoring.labels import relabel
+from ..scoring.labels import (
+    MIN_LABEL_OVERLAP,
+    closest_preset,
+    label_overlap,
+    mapped_counts,
+    relabel,
+)
 from ..scoring.mentions import MentionSpan
 
 
@@ -140,6 +148,32 @@ def label_warnings(labels: list[str], present: set[str], label_map: dict | None)
                          f" ({seen})")
     return [f"--labels: {', '.join(missing)} occur(s) in neither the gold nor the predictions "
             f"(labels there: {seen}); scored as empty"]
+
+
+def label_set_warnings(gold: Mapping[str, int], pred: Mapping[str, int],
+                       label_map: Mapping[str, str | None] | None) -> list[str]:
+    """One warning when the gold and predicted labels (mentions per label, before the map)
+    barely overlap after ``label_map`` (``scoring.labels.MIN_LABEL_OVERLAP``), naming the
+    preset that fits, if one does."""
+    overlap = label_overlap(gold, pred, label_map)
+    if overlap is None or overlap >= MIN_LABEL_OVERLAP:
+        return []
+    after = " after --label-map" if label_map is not None else ""
+    sides = "; ".join(f"{side}: {some_ids(mapped_counts(counts, label_map))}"
+                      for side, counts in (("gold", gold), ("predicted", pred)))
+    preset = closest_preset(gold, pred)
+    if preset is not None and preset[1] > overlap:
+        advice = f"try --label-map {preset[0]} ({preset[1]:.0%} of them would)"
+    else:
+        advice = ("no preset fits: map the predicted labels to the gold's with --label-map "
+                  "'A=B,...' or a JSON file")
+    return [f"gold and predicted labels barely overlap{after}: {overlap:.0%} of the mentions "
+            f"carry a label the other side has ({sides}), so scores will be near zero; {advice}"]
+
+
+def label_counts(annotations: AnnotationSet) -> Counter:
+    """Mentions per label of a set."""
+    return Counter(m.label for p in annotations.predictions for m in p.mentions)
 
 
 def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:

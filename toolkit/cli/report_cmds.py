@@ -63,7 +63,13 @@ def report_command(
     from ..present.html import build_view, write_html
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
-    from .inputs import check_comparable, check_paths, check_spans
+    from .inputs import (
+        check_comparable,
+        check_paths,
+        check_spans,
+        label_counts,
+        label_set_warnings,
+    )
 
     with user_errors():
         for p in pred:
@@ -85,9 +91,13 @@ def report_command(
         pred_sets = [place(s, texts, str(p)) for p, s in zip(pred, pred_sets)]
         names = system_names(pred, [s.header for s in pred_sets])
         systems = []
+        gold_labels = label_counts(gold_set)
         for name, path, pred_set in zip(names, pred, pred_sets):
             header = pred_set.header
             produces = list(header.produces) if header is not None else list(TASKS)
+            if "mentions" in produces:
+                warn(f"{path}: {w}" for w in label_set_warnings(
+                    gold_labels, label_counts(pred_set), mapping))
             provenance = {**(header.provenance if header is not None else {}),
                           "produces": produces,
                           "scoring": {"toolkit_version": __version__,

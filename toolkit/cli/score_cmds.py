@@ -198,7 +198,14 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     from .. import __version__
     from ..io.annotations import load_annotations, load_corpus_gold, place
     from ..scoring import TASKS
-    from .inputs import check_comparable, check_labels, check_spans, gold_warnings
+    from .inputs import (
+        check_comparable,
+        check_labels,
+        check_spans,
+        gold_warnings,
+        label_counts,
+        label_set_warnings,
+    )
 
     # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
     gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
@@ -214,6 +221,9 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
     # the header says what the system attempted; without one, it is scored on everything
     produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
+    if "mentions" in produces:
+        warn(label_set_warnings(label_counts(gold_set), label_counts(pred_set),
+                                options["label_map"]))
     # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
     header_provenance = pred_set.header.provenance if pred_set.header is not None else {}
     provenance = {**header_provenance, "produces": produces,
@@ -236,7 +246,7 @@ def _score_tables(pred: Path, gold: Path, options: dict):
     from ..io.annotations import AnnotationSet, bundled_texts
     from ..io.predictions import read_table
     from ..io.spantable import Vocab
-    from .inputs import check_comparable_ids, gold_warnings, label_warnings
+    from .inputs import check_comparable_ids, gold_warnings, label_set_warnings, label_warnings
 
     if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
         return None
@@ -258,6 +268,8 @@ def _score_tables(pred: Path, gold: Path, options: dict):
     if labels is not None:
         present = {(mapping or {}).get(label, label) for label in vocab.labels}
         warn(label_warnings(labels, present - {None}, mapping))
+    warn(label_set_warnings(gold_table.label_counts(vocab), pred_table.label_counts(vocab),
+                            mapping))
     provenance = {**(header.provenance if header is not None else {}), "produces": produces,
                   "scoring": {"toolkit_version": __version__,
                               "predictions": {"file": str(pred), "sha256": pred_file.sha256},
