@@ -9,13 +9,14 @@ line); each ``*_warnings`` function returns the lines to print as warnings.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..checks import span_problems
 from ..io.annotations import AnnotationSet
 from ..io.paths import output_file, output_folder
 from ..problems import InputError, Problem, show, some_ids
+from ..schema import Prediction
 from ..scoring.labels import (
     MIN_LABEL_OVERLAP,
     closest_preset,
@@ -171,9 +172,11 @@ def label_set_warnings(gold: Mapping[str, int], pred: Mapping[str, int],
             f"carry a label the other side has ({sides}), so scores will be near zero; {advice}"]
 
 
-def label_counts(annotations: AnnotationSet) -> Counter:
-    """Mentions per label of a set."""
-    return Counter(m.label for p in annotations.predictions for m in p.mentions)
+def label_counts(annotations: AnnotationSet | Iterable[Prediction]) -> Counter:
+    """Mentions per label of a set (or of predictions)."""
+    predictions = (annotations.predictions if isinstance(annotations, AnnotationSet)
+                   else annotations)
+    return Counter(m.label for p in predictions for m in p.mentions)
 
 
 def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:
