@@ -61,15 +61,18 @@ def _parse_options(values: list[str]) -> dict[str, str]:
 
 def _emit(text: str | bytes, out: Path | None) -> None:
     if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
+        end = b"" if text.endswith(b"\n") else b"\n"  # written apart: no copy of the report
         if out is None:
             sys.stdout.flush()
-            sys.stdout.buffer.write(text if text.endswith(b"\n") else text + b"\n")
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.write(end)
             sys.stdout.buffer.flush()
             return
         from ..io.jsonl import atomic_writer
 
         with atomic_writer(out, "wb") as fh:
-            fh.write(text if text.endswith(b"\n") else text + b"\n")
+            fh.write(text)
+            fh.write(end)
         return
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))

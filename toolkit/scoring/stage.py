@@ -315,7 +315,8 @@ class Tables:
         mentions = claims = None
         if "mentions" in options.produces:
             mentions = score_tables(self.gold, self.pred, self.vocab, label_map=options.label_map,
-                                    labels=options.labels, min_overlap=options.min_overlap)
+                                    labels=options.labels, min_overlap=options.min_overlap,
+                                    doc_ids=self.doc_ids)
         if "claims" in options.produces:  # no claims on either side: the claim scorer's zeros
             claims = stage.score_claims(self.gold_claims, self.pred_claims, {}, {})
         return DocumentScores(mentions, claims)
