@@ -228,7 +228,7 @@ def test_sentence_units_give_unplaced_mentions_a_unit_of_their_own():
 
 
 def test_score_refuses_mentions_without_offsets_it_was_not_given_placed():
-    gold, text = _seed()
+    gold, _ = _seed()
     with pytest.raises(ValueError, match="placed in the text first"):
         score([gold], [by_text(gold.doc_id, "Kim")], produces=["mentions"], n_resamples=0)
 
@@ -240,7 +240,7 @@ def test_score_refuses_mentions_without_offsets_it_was_not_given_placed():
 def text_predictions(tmp_path):
     """The seed's gold mentions given by text (in reverse order), plus a hallucination and a
     repeat: what an LLM answering with strings gives."""
-    gold, text = _seed()
+    gold, _ = _seed()
     lines = [{"header": {"produces": ["mentions"]}},
              {"doc_id": gold.doc_id, "mentions": [
                  *({"text": m.text, "label": m.label} for m in reversed(gold.mentions)),

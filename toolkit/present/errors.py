@@ -27,8 +27,8 @@ MENTION_KINDS = ("missed", "spurious", "wrong_label", "wrong_boundary", "wrong_b
 #: predicted mentions given by text with no place in it (the report's ``alignment``): kind ->
 #: (its key in that section, what the listing says instead of a context)
 UNPLACED_KINDS = {"hallucination": ("hallucinations", "(found nowhere in the text)"),
-                  "repeat": ("repeats", "(every occurrence in the text is taken by another "
-                                        "prediction)")}
+                  "repeat": ("repeats",
+                             "(every occurrence in the text is taken by another prediction)")}
 CLAIM_KINDS = ("missed_claim", "spurious_claim")
 KINDS = (*MENTION_KINDS, *UNPLACED_KINDS, *CLAIM_KINDS)
 GOLD_MARK, PRED_MARK = ("[[", "]]"), ("<<", ">>")

@@ -61,7 +61,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -85,6 +85,7 @@ from .schemes import (
     WRONG_LABEL,
     MatchKind,
     SchemeCounts,
+    scheme_arrays,
     scheme_counts,
 )
 
@@ -159,6 +160,13 @@ class MentionResult:
     def per_doc(self) -> dict[str, dict[str, SchemeCounts]]:
         """doc id -> scheme -> counts (a view of ``codes``, made on each call)."""
         return {d: scheme_counts(row) for d, row in zip(self.doc_ids, self.codes.tolist())}
+
+    @cached_property
+    def scheme_rows(self) -> dict[str, np.ndarray]:
+        """scheme -> (correct, incorrect, partial, missed, spurious) rows, one per document of
+        ``doc_ids`` (``schemes.scheme_arrays`` of ``codes``, made once: the report's
+        per-document figures and the bootstrap's document units both read them)."""
+        return scheme_arrays(self.codes)
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, MentionResult):

@@ -19,7 +19,7 @@ from operator import lt
 from typing import Any
 
 from .prf import PRF_KEYS, possible_actual, prf_columns, scheme_tp_fp_fn
-from .schemes import MENTION_KEYS, SCHEMES, scheme_arrays
+from .schemes import MENTION_KEYS, SCHEMES
 
 SCHEMA = "ecbench.score/v2"
 CLAIM_SCALARS = (*PRF_KEYS, "soft_precision", "soft_recall", "threshold", "claimant_accuracy",
@@ -51,12 +51,12 @@ def _per_document(result) -> dict:
     """``per_document``: the ten keys per document (sorted) and scheme, computed column-wise
     from the result's outcome-code rows (one row per document of a possibly large file) with
     the formulas of ``prf``, so every figure equals ``SchemeCounts.to_dict``'s to the last bit."""
-    docs, codes = result.doc_ids, result.codes
+    docs, rows = result.doc_ids, result.scheme_rows
     if not all(map(lt, docs, islice(docs, 1, None))):  # sorted already, as tables are?
         order = sorted(range(len(docs)), key=docs.__getitem__)
-        docs, codes = [docs[k] for k in order], codes[order]
+        docs, rows = [docs[k] for k in order], {s: counts[order] for s, counts in rows.items()}
     columns = {}
-    for scheme, counts in scheme_arrays(codes).items():
+    for scheme, counts in rows.items():
         by_field = counts.T
         precision, recall, f1 = prf_columns(*scheme_tp_fp_fn(*by_field))
         # the dicts made by map over the columns (C loops, no bytecode per document: a large
@@ -76,7 +76,7 @@ def dict_maker(keys: tuple[str, ...]):
         raise ValueError(f"keys: found {keys!r}, expected identifiers")
     values = ", ".join(f"v{i}" for i in range(len(keys)))
     display = ", ".join(f"{key!r}: v{i}" for i, key in enumerate(keys))
-    return eval(f"lambda {values}: {{{display}}}")  # noqa: S307 (constant keys, checked)
+    return eval(f"lambda {values}: {{{display}}}")  # constant keys, checked above
 
 
 _SCHEME_FIGURES = dict_maker(MENTION_KEYS)  # one scheme's figures, as SchemeCounts.to_dict

@@ -366,11 +366,12 @@ def bootstrap_units(scores: DocumentScores, unit: str | None, doc_ids: Sequence[
     mentions, claims = scores.mentions, scores.claims
     if mentions is not None:
         if unit == "document":  # the result's rows are the documents of doc_ids, in order
-            codes = mentions.codes
+            rows = mentions.scheme_rows
         else:
-            codes = np.array([row for d in doc_ids for row in mentions.sentence_codes[d]],
-                             dtype=np.int64).reshape(-1, N_CODES)
-        for scheme, counts in scheme_arrays(codes).items():
+            rows = scheme_arrays(np.array([row for d in doc_ids
+                                           for row in mentions.sentence_codes[d]],
+                                          dtype=np.int64).reshape(-1, N_CODES))
+        for scheme, counts in rows.items():
             out[f"mentions.{scheme}"] = np.column_stack(scheme_tp_fp_fn(*counts.T))
         if unit == "document":
             out["entities"] = mentions.entity_counts.astype(float)
