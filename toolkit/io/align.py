@@ -96,13 +96,16 @@ def _at_word_boundary(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
-    """All (start, end) of ``needle`` in ``haystack`` at word boundaries, overlapping allowed."""
+def _occurrences(haystack: str, needle: str, first: bool = False) -> list[tuple[int, int]]:
+    """All (start, end) of ``needle`` in ``haystack`` at word boundaries, overlapping allowed
+    (``first``: only the first)."""
     found, at = [], haystack.find(needle)
     while at != -1:
         end = at + len(needle)
         if _at_word_boundary(haystack, at, end):
             found.append((at, end))
+            if first:
+                break
         at = haystack.find(needle, at + 1)
     return found
 
@@ -185,6 +188,10 @@ def align(text: str, needles: Sequence[str], *, fuzzy_threshold: float = 0.85,
         held.add(span)
     norm: _Normalized | None = None  # made on first use: most strings are found as they are
     found: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (method, needle) -> occurrences
+    # (method, needle, test) -> the first occurrence that test may still accept: what it
+    # refused once it refuses for good (spans are only ever added), so n repeats of a string
+    # with k occurrences cost n + k steps, not n * k
+    cursor: dict[tuple[str, str, Callable], int] = {}
 
     def occurrences(method: str, needle: str) -> list[tuple[int, int]]:
         nonlocal norm
@@ -229,16 +236,21 @@ def align(text: str, needles: Sequence[str], *, fuzzy_threshold: float = 0.85,
             if method == "fuzzy":
                 span = fuzzy(needle, accept)
             else:
-                span = next((s for s in occurrences(method, needle) if accept(s)), None)
+                spans, key = occurrences(method, needle), (method, needle, accept)
+                k = cursor.get(key, 0)
+                while k < len(spans) and not accept(spans[k]):
+                    k += 1
+                span, cursor[key] = (spans[k], k + 1) if k < len(spans) else (None, k)
             if span is not None:
                 results[i] = Aligned(span[0], span[1], method)
                 held.add(span)
     return results
 
 
-def occurs(text: str, needle: str) -> bool:
+def occurs(text: str, needle: str, normalized_text: str | None = None) -> bool:
     """Whether ``needle`` stands anywhere in ``text`` at word boundaries, as it is or normalized
-    (``align``'s first two methods), whoever holds that place.
+    (``align``'s first two methods), whoever holds that place. ``normalized_text``:
+    ``normalize(text).text``, where the caller has it (a long text is normalized once).
 
     >>> occurs("Kim met Lavrov.", "LAVROV"), occurs("Kimberly left.", "Kim")
     (True, False)
@@ -246,8 +258,11 @@ def occurs(text: str, needle: str) -> bool:
     needle = needle.strip()
     if not needle:
         return False
-    return bool(_occurrences(text, needle)
-                or _occurrences(normalize(text).text, _normalize_needle(needle)))
+    if _occurrences(text, needle, first=True):
+        return True
+    if normalized_text is None:
+        normalized_text = normalize(text).text
+    return bool(_occurrences(normalized_text, _normalize_needle(needle), first=True))
 
 
 def alignment_counts(results: Iterable[Aligned | None]) -> dict[str, int]:
@@ -337,7 +352,7 @@ def place_mentions(predictions: Sequence[Prediction], texts: dict[str, str], sho
                       overlap_fallback=True,
                       held=[(m.start, m.end) for m in mentions if m.start is not None])
         placed = dict(zip(by_text, found))
-        kept = []
+        kept, normalized_text, reasons = [], None, {}
         for i, m in enumerate(mentions):
             if i not in placed:
                 kept.append(m)
@@ -349,7 +364,12 @@ def place_mentions(predictions: Sequence[Prediction], texts: dict[str, str], sho
                 else:
                     placement.normalized += 1
             else:
-                reason = REPEAT if occurs(text, m.text) else HALLUCINATION
+                if normalized_text is None:  # the document's, once
+                    normalized_text = normalize(text).text
+                if m.text not in reasons:  # each string's, once
+                    reasons[m.text] = (REPEAT if occurs(text, m.text, normalized_text)
+                                       else HALLUCINATION)
+                reason = reasons[m.text]
                 placement.unplaced.append(Unplaced(prediction.doc_id, i, m.text, m.label,
                                                    m.entity, reason))
         out.append(prediction.model_copy(update={"mentions": kept}))
