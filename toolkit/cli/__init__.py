@@ -93,14 +93,16 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def warn(warnings: Iterable) -> None:
     """Print each warning as one ``warning: ...`` line on stderr (one print for all of them:
     rich's per-call cost was a second on a large corpus)."""
+    said = [str(w) for w in warnings]
+    if not said:
+        return  # nothing to print: rich is not even imported
     from rich.text import Text
 
     lines = Text()
-    for w in warnings:
+    for w in said:
         lines.append("warning: ", "yellow")
         lines.append(f"{w}\n")
-    if lines:
-        _stderr.print(lines, soft_wrap=True, end="")
+    _stderr.print(lines, soft_wrap=True, end="")
 
 
 def parse_labels(value: str | None) -> list[str] | None:

@@ -64,15 +64,18 @@ def _parse_options(values: list[str]) -> dict[str, str]:
 def emit(text: str | bytes, out: Path | None) -> None:
     """Write ``text`` to ``out`` atomically, or to stdout; a final newline is added."""
     if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
+        end = b"" if text.endswith(b"\n") else b"\n"  # written apart: no copy of the report
         if out is None:
             sys.stdout.flush()
-            sys.stdout.buffer.write(text if text.endswith(b"\n") else text + b"\n")
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.write(end)
             sys.stdout.buffer.flush()
             return
         from ..io.jsonl import atomic_writer
 
         with atomic_writer(out, "wb") as fh:
-            fh.write(text if text.endswith(b"\n") else text + b"\n")
+            fh.write(text)
+            fh.write(end)
         return
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
@@ -196,9 +199,16 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     """The report of the predictions file against gold read as records (the usual path:
     claims, texts, any gold form), and the texts known; every check made before scoring."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..io.annotations import load_annotations, load_corpus_gold, place
     from ..scoring import TASKS
-    from .inputs import check_comparable, check_labels, check_spans, gold_warnings
+    from .inputs import (
+        check_comparable,
+        check_labels,
+        check_spans,
+        gold_warnings,
+        label_counts,
+        label_set_warnings,
+    )
 
     # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
     gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
@@ -208,11 +218,15 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     # the same checks whatever form gold and predictions came in, before any scoring
     warn(gold_warnings(gold_set, gold_shown))
     check_spans(gold_set, texts, gold_shown, gold=True)
-    warn(check_spans(pred_set, texts, str(pred), gold=False))
+    warn(check_spans(pred_set, texts, str(pred), gold=False, by_text=True))
+    pred_set = place(pred_set, texts, str(pred))  # mentions given by text, in the read layer
     check_comparable(gold_set, pred_set, str(pred), gold_shown)
     warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
     # the header says what the system attempted; without one, it is scored on everything
     produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
+    if "mentions" in produces:
+        warn(label_set_warnings(label_counts(gold_set), label_counts(pred_set),
+                                options["label_map"]))
     # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
     header_provenance = pred_set.header.provenance if pred_set.header is not None else {}
     provenance = {**header_provenance, "produces": produces,
@@ -220,7 +234,8 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
                               "gold": gold_set.source}}
     report = _score_saying_repeats(pred, gold_set.predictions, pred_set.predictions,
                                    texts or None, produces=produces, provenance=provenance,
-                                   error_details=errors, engine=engine, **options)
+                                   error_details=errors, engine=engine,
+                                   placement=pred_set.placement, **options)
     return report, texts
 
 
@@ -234,7 +249,7 @@ def score_as_tables(pred: Path, gold: Path, options: dict):
     from ..io.annotations import AnnotationSet, bundled_texts
     from ..io.predictions import read_table
     from ..io.spantable import Vocab
-    from .inputs import check_comparable_ids, gold_warnings, label_warnings
+    from .inputs import check_comparable_ids, gold_warnings, label_set_warnings, label_warnings
 
     if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
         return None
@@ -256,6 +271,8 @@ def score_as_tables(pred: Path, gold: Path, options: dict):
     if labels is not None:
         present = {(mapping or {}).get(label, label) for label in vocab.labels}
         warn(label_warnings(labels, present - {None}, mapping))
+    warn(label_set_warnings(gold_table.label_counts(vocab), pred_table.label_counts(vocab),
+                            mapping))
     provenance = {**(header.provenance if header is not None else {}), "produces": produces,
                   "scoring": {"toolkit_version": __version__,
                               "predictions": {"file": str(pred), "sha256": pred_file.sha256},

@@ -41,11 +41,11 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from ..io.align import METHODS, Aligned, align, alignment_counts
 from ..io.corpus import Document
 from ..io.jsonl import atomic_writer
 from ..problems import ExtractorError
 from ..schema import AUTHOR, PredClaim, Prediction, PredMention, PredSpan
-from .align import METHODS, Aligned, align, alignment_counts
 from .base import Extractor
 from .llm_prompt import MODES, PROMPT_VERSION, build_messages, parse_answer, response_format
 

@@ -34,7 +34,7 @@ from ..problems import (
     record_locator,
     show,
 )
-from ..schema import Manifest, ManifestEntry
+from ..schema import Manifest, ManifestEntry, Prediction
 from .gold import Gold, read_gold_file
 from .jsonl import read_json_file
 
@@ -46,12 +46,13 @@ SEEDS_DIR = Path("seeds")
 @dataclass(frozen=True)
 class Document:
     """One document: its id, text and manifest entry, and its gold where it has some (documents
-    to extract from have none)."""
+    to extract from have none; a user's gold source benchmarked with ``--gold`` gives it in
+    prediction shape)."""
 
     id: str
     text: str
     meta: ManifestEntry
-    gold: Gold | None = None
+    gold: Gold | Prediction | None = None
 
 
 def bundled_root() -> Path:

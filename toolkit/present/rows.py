@@ -127,6 +127,29 @@ def documents_note(report) -> str:
     return "\n".join(parts)
 
 
+def alignment_note(report) -> str:
+    """How the mentions given by text were placed ("" when every mention had offsets)."""
+    a = report.alignment
+    if a is None:
+        return ""
+    return (f"{a['mentions']} predicted mention(s) given by text without offsets: "
+            f"{a['exact']} placed exactly, {a['normalized']} after normalising case, whitespace, "
+            f"quotes and dashes; {a['hallucinations']['count']} hallucination(s) (found nowhere "
+            f"in the text) and {a['repeats']['count']} repeat(s) (predicted more often than the "
+            "text has them), scored as spurious.")
+
+
+def unplaced_rows(report) -> list[list[str]]:
+    """``[kind, document, label, text]`` of every predicted mention with no place in the text:
+    hallucinations first, then repeats."""
+    a = report.alignment
+    if a is None:
+        return []
+    return [[kind, item["doc_id"], item["label"], item["text"]]
+            for kind, key in (("hallucination", "hallucinations"), ("repeat", "repeats"))
+            for item in a[key]["items"]]
+
+
 def prf_cells(scores: Mapping) -> list[str]:
     return [score_cell(scores["precision"]), score_cell(scores["recall"]),
             score_cell(scores["f1"])]

@@ -22,6 +22,9 @@ def rich_tables(report) -> list:
                           r.label_rows(report), last_is_total=True),
                    _table("Label confusion (rows gold, columns predicted)",
                           *r.confusion_table(report), last_is_total=True)]
+    if r.unplaced_rows(report):
+        tables.append(_table("Predicted mentions with no place in the text (spurious)",
+                             ["kind", "document", "label", "text"], r.unplaced_rows(report)))
     if report.claims is not None:
         t = _table(f"Claims (threshold {report.claims['threshold']})",
                    ["", "P", "R", "F1", "CI"], r.claim_rows(report))
@@ -33,10 +36,10 @@ def rich_tables(report) -> list:
 
 def notes(report) -> list[str]:
     """Plain-text lines that belong under the tables: skipped tasks, the per-document macro
-    F1, units, documents."""
-    macro = r.macro_document_note(report)
-    return [*r.skipped_lines(report), *([macro] if macro else []), r.confidence_note(report),
-            *r.documents_note(report).splitlines()]
+    F1, mentions given by text with no place, units, documents."""
+    return [*r.skipped_lines(report),
+            *filter(None, [r.macro_document_note(report), r.alignment_note(report)]),
+            r.confidence_note(report), *r.documents_note(report).splitlines()]
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]], *, last_is_total=False):
