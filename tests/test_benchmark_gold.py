@@ -50,8 +50,8 @@ def test_a_gold_folder_ranks_the_extractors_into_results_dir(tmp_path, bundled_r
     result = invoke("benchmark", "--gold", gold, "-e", "empty", "-e", "gold",
                     "--results-dir", out, "--n-resamples", "0", "--no-progress")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["LEADERBOARD.md", "empty.json", "gold.json",
-                                                     "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["LEADERBOARD.json", "LEADERBOARD.md",
+                                                     "empty.json", "gold.json", "report.html"]
     assert _f1(out / "gold.json") == 1.0 and _f1(out / "empty.json") == 0.0
     board = (out / "LEADERBOARD.md").read_text()
     assert board.index("| gold") < board.index("| empty")  # ranked: best first
