@@ -95,6 +95,31 @@ _PLURAL_NEXT = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z]+s\b")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+_DIGIT = re.compile(r"\d")
+#: where a number written in digits can start (a currency sign, a space, a digit)
+_DIGIT_START = re.compile(r"[$€£¥]\s?\d|\s?\d")
+
+
+def _digit_numbers(text: str):
+    """``_NUMBER.finditer`` for a text without number words: the pattern tried only where a
+    number in digits can start (the same matches, at a fraction of the cost)."""
+    pos = 0
+    while (start := _DIGIT_START.search(text, pos)) is not None:
+        m = _NUMBER.match(text, start.start())
+        if m is None or m.end() == m.start():
+            pos = start.start() + 1
+            continue
+        yield m
+        pos = m.end()
+_NUMBER_WORDS = frozenset({*_UNITS_WORDS, *_ORDINALS, *_SCALES})
+
+
+@lru_cache(maxsize=65536)
+def _lower_words(text: str) -> frozenset[str]:
+    """A text's lowercased words: each check's first test, before its full pattern."""
+    return frozenset(re.findall(r"[a-z]+", text.lower()))
+
+
 @dataclass(frozen=True)
 class Number:
     value: float
@@ -131,8 +156,14 @@ def numbers(text: str) -> tuple[Number, ...]:
     >>> [n.value for n in numbers("about 6 thousand workers, $2.5bn and 12% more")]
     [6000.0, 2500000000.0, 12.0]
     """
+    if _lower_words(text) & _NUMBER_WORDS:
+        found = _NUMBER.finditer(text)
+    elif _DIGIT.search(text):
+        found = _digit_numbers(text)
+    else:
+        return ()  # the cheap exit: the full pattern costs far more than this test
     out = []
-    for m in _NUMBER.finditer(text):
+    for m in found:
         if m.group("digits"):
             value = float(m.group("digits").replace(",", ""))
         elif m.group("word"):
@@ -152,8 +183,9 @@ def numbers(text: str) -> tuple[Number, ...]:
             unit = _CURRENCY[m.group("cur")]
         else:
             unit = _unit_after(text, m.end())
-        bound = next((b for pattern, b in _APPROX if pattern.search(text[:m.start()])), None)
-        anaphoric = bool(m.group("word") and unit is None and _DEFINITE.search(text[:m.start()])
+        before = text[max(0, m.start() - 40):m.start()]  # the longest approximator, and more
+        bound = next((b for pattern, b in _APPROX if pattern.search(before)), None)
+        anaphoric = bool(m.group("word") and unit is None and _DEFINITE.search(before)
                          and _PLURAL_NEXT.match(text, m.end()))
         out.append(Number(value, " ".join(m.group(0).split()), bound, unit, anaphoric))
     return tuple(out)
@@ -164,14 +196,24 @@ def numbers(text: str) -> tuple[Number, ...]:
 _AMBIGUOUS = {"one", "two", "first"}
 
 
+@lru_cache(maxsize=65536)
+def _stated(text: str) -> tuple[dict[float, list[Number]], str]:
+    """A gold claim's numbers by value, and how a refusal lists them."""
+    by_value: dict[float, list[Number]] = {}
+    for n in numbers(text):
+        by_value.setdefault(n.value, []).append(n)
+    return by_value, ", ".join(n.shown for n in numbers(text)) or "no number"
+
+
 def _number_refusal(pred: str, gold: str) -> str | None:
     gold_numbers = numbers(gold)
+    by_value, has = _stated(gold)
     for n in numbers(pred):
         if n.anaphoric or (not gold_numbers and n.shown.lower() in _AMBIGUOUS):
             continue
-        same = [g for g in gold_numbers if abs(g.value - n.value) <= 1e-9 * max(1.0, g.value)]
+        same = by_value.get(n.value) or [
+            g for g in gold_numbers if abs(g.value - n.value) <= 1e-9 * max(1.0, g.value)]
         if not same:
-            has = ", ".join(g.shown for g in gold_numbers) or "no number"
             return f"number: {n.shown} is not in the gold claim (it has {has})"
         if not any(g.unit is None or n.unit is None or g.unit == n.unit for g in same):
             return f"unit: {n.shown} {n.unit} against {same[0].shown} {same[0].unit} in the gold claim"
@@ -186,12 +228,16 @@ def _number_refusal(pred: str, gold: str) -> str | None:
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DATE_NAMES = frozenset({*_MONTHS, *_WEEKDAYS, "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                         "sep", "sept", "oct", "nov", "dec"})
 _DATE_WORD = re.compile(r"\b(" + "|".join((*_MONTHS, *_WEEKDAYS)) + r"|(?:jan|feb|mar|apr|jun|jul|aug"
                         r"|sep|sept|oct|nov|dec)\.?)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
 def _date_words(text: str) -> set[str]:
+    if not _lower_words(text) & _DATE_NAMES:
+        return set()
     out = set()
     for m in _DATE_WORD.finditer(text):
         word = m.group(1).lower().rstrip(".")
@@ -221,6 +267,11 @@ _NEGATION = re.compile(
 )
 
 
+#: the words and stems ``_NEGATION`` needs ("n't" leaves the word "t")
+_NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing",
+                             "cannot", "t"})
+_NEGATION_STEMS = ("refus", "den", "reject", "declin", "fail")
+
 #: phrases holding a negation word that do not deny (approximators, "not only")
 _NOT_NEGATION = re.compile(r"\b(?:no|not)\s+(?:fewer|less|more|later|earlier|sooner)\s+than\b"
                            r"|\bnot\s+only\b|\bno\s+doubt\b", re.IGNORECASE)
@@ -235,6 +286,9 @@ def negated(text: str) -> bool:
     >>> negated("no fewer than 120 people died")
     False
     """
+    words = _lower_words(text)
+    if not words & _NEGATION_WORDS and not any(w.startswith(_NEGATION_STEMS) for w in words):
+        return False
     return len(_NEGATION.findall(_NOT_NEGATION.sub(" ", text))) % 2 == 1
 
 
@@ -288,6 +342,12 @@ def key_entities_of(named: tuple[tuple[str, ...], ...], document: DocumentEntiti
     return tuple(KeyEntity(key_of(names, document), names[0], names) for names in named if names)
 
 
+@lru_cache(maxsize=65536)
+def _claim_entities(named: tuple[tuple[str, ...], ...]) -> DocumentEntities:
+    """A gold claim's key entities as a document's entities, for a claim without a document."""
+    return DocumentEntities({n.casefold(): key_of(names) for names in named for n in names})
+
+
 _SLOT_WORD = re.compile(r"[\w’'-]+")
 
 
@@ -304,22 +364,34 @@ def _entity_refusal(pred: str, gold: str, keys: tuple[KeyEntity, ...],
     # a city named as a place is in its state: "in Pyongyang" says "in North Korea" too
     pred_keys = {k for m in pred_names for k in (m.key, m.country) if k}
     gold_keys = {k.key for k in keys} | {m.key for m in gold_names if m.key}
-    # another entity in the very place of one the prediction leaves out ("taken by Kyiv" for
-    # "taken by Russia", "the Ukrainian government" for "the Russian government")
+    missing = [k for k in keys
+               if k.key not in pred_keys and not any(_contains(pred, n) for n in k.names)]
+    if missing:
+        strangers = _strangers(pred, gold, pred_names, gold_keys, keys, document)
+        if strangers:
+            return (f"entity: {missing[0].shown} is missing and {', '.join(strangers)} "
+                    f"{'is' if len(strangers) == 1 else 'are'} not in the gold claim")
+    # another entity of the claim in the very place of one the prediction leaves out ("taken by
+    # Kyiv" for "taken by Russia", "the Ukrainian government" for "the Russian government")
     for lost in gold_names:
         if lost.key is None or lost.key in pred_keys or _contains(pred, lost.shown):
             continue
         slot = _slot(gold, lost)
-        for m in sorted(pred_names, key=lambda m: m.key in gold_keys):
+        for m in pred_names:
             if m.titled and document is not None and \
                     m.key in document.affiliations.get(lost.key, ()):
                 continue  # "Russia's top diplomat" for Sergei Lavrov
             if m.key and lost.key not in (m.key, m.country) and _slot(pred, m) == slot:
                 return f"entity: {m.shown} in place of {lost.shown}"
-    missing = [k for k in keys
-               if k.key not in pred_keys and not any(_contains(pred, n) for n in k.names)]
-    if not missing:
-        return None
+    return None  # left out, not swapped: a less specific claim is still that claim
+
+
+def _strangers(pred: str, gold: str, pred_names: tuple[Mention, ...], gold_keys: set[str],
+               keys: tuple[KeyEntity, ...], document: DocumentEntities | None) -> list[str]:
+    """The names of the prediction that are no entity of the gold claim: not its key entities
+    or names, nor a title of a country one of its people is tied to; an unknown name that
+    shares a stem with the gold claim's words ("Koreans") or a lone first word the parse does
+    not call a proper noun is none."""
     affiliated = set()
     if document is not None:
         for k in keys:
@@ -333,10 +405,7 @@ def _entity_refusal(pred: str, gold: str, keys: tuple[KeyEntity, ...],
         elif _known(m.shown, known_words) or (m.initial and not _initial_is_name(pred)):
             continue
         strangers.append(m.shown)
-    if not strangers:
-        return None  # left out, not swapped: a less specific claim is still that claim
-    return (f"entity: {missing[0].shown} is missing and {', '.join(dict.fromkeys(strangers))} "
-            f"{'is' if len(set(strangers)) == 1 else 'are'} not in the gold claim")
+    return list(dict.fromkeys(strangers))
 
 
 def _named(document: DocumentEntities | None):
@@ -379,8 +448,10 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
     if reason is None and negated(pred) != negated(gold):
         reason = _negation_refusal(pred, gold)
     if reason is None and key_entities:
-        keys = key_entities_of(tuple(tuple(names) for names in key_entities), document)
-        reason = _entity_refusal(pred, gold, keys, document)
+        named = tuple(tuple(names) for names in key_entities)
+        if document is None:  # the claim's own entities resolve the names
+            document = _claim_entities(named)
+        reason = _entity_refusal(pred, gold, key_entities_of(named, document), document)
     if reason is None:
         reason = stance_refusal(pred, gold)
     if reason is None and key_entities:

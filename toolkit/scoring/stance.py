@@ -75,8 +75,6 @@ class Stance:
     #: polar words in a predicate's place: (word, the word before it, after a copula?, where
     #: only a verb or adjective stands: after a name, a pronoun, an auxiliary or "to"?)
     predicates: tuple[tuple[str, str, bool, bool], ...]
-    #: word -> the words right after it (a counterpart's place: "Lavrov expressed gratitude")
-    following: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=65536)
@@ -94,11 +92,18 @@ def stance_of(text: str) -> Stance:
                        for i, w in enumerate(tokens)
                        if w in polar and i and tokens[i - 1] not in DETERMINERS
                        and tokens[i + 1:i + 2] != ["that"])
-    following: dict[str, list[str]] = {}
+    return Stance(words, polar, prefixed, predicates)
+
+
+@lru_cache(maxsize=65536)
+def following(text: str) -> dict[str, list[str]]:
+    """Word -> the words right after it (a counterpart's place: "Lavrov expressed gratitude");
+    asked only for a pair the cheaper tests do not settle."""
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    after: dict[str, list[str]] = {}
     for i in range(1, len(tokens)):
-        following.setdefault(tokens[i - 1], []).extend(tokens[i:i + 2])
-    return Stance(words, polar, prefixed, predicates,
-                  {w: tuple(dict.fromkeys(after)) for w, after in following.items()})
+        after.setdefault(tokens[i - 1], []).extend(tokens[i:i + 2])
+    return after
 
 
 def prefix_antonym(word: str, other: str) -> bool:
@@ -130,7 +135,7 @@ def stance_refusal(pred: str, gold: str) -> str | None:
                 and prefix_antonym(word, bare):
             return f"stance: {bare} vs {word}"
     for word, before, copula, verbal in new:
-        counterparts = [w for w in g.following.get(before, ())
+        counterparts = [w for w in following(gold).get(before, ())
                         if w not in p.words and w not in FUNCTION_WORDS]
         if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance
             counterparts += sorted(w for w in g.polar if w not in p.words)
