@@ -12,12 +12,23 @@ Russia". The gate refuses such pairs by checking what embeddings are blind to:
 - **dates**: a month or weekday the prediction names must be one the gold claim names;
 - **negation**: both claims affirm, or both deny (negation words and verbs of refusal, counted
   by parity);
-- **key entities**, where the gold claim lists them (``entities``, with their names): a key
-  entity the prediction leaves out while it names someone or somewhere the gold claim does
-  not is a swap ("they met in Pyongyang" against "in Wonsan").
+- **entities**, where the gold claim lists them (``entities``, with their names), compared as
+  entities, not capitalised strings (``names``: the document's gold entities, then a gazetteer
+  of countries with their demonyms, capitals and initials): a key entity the prediction leaves
+  out while it names an entity the gold claim does not ("they met in Pyongyang" against "in
+  Wonsan"), or another entity in the very place of one it leaves out ("taken by Kyiv" against
+  "taken by Russia"), is a swap; a title for a person the document ties to a country ("Russia's
+  top diplomat") and an entity left implicit ("the two countries") are not;
+- **stance**: a predicate reversed without a negation word, by a polarity lexicon or a
+  negative prefix ("criticised" against "expressed gratitude", ``stance``);
+- **roles**: the same predicate with its participants swapped ("Russia sent troops to North
+  Korea" against "North Korea sent troops to Russia"; spaCy's parse, ``stance``).
 
 Omitting a detail is not refused (a prediction may be less specific); adding or changing one
-is. Pure functions; ``refusal`` returns ``None`` (consistent) or a one-line reason.
+is. Pure functions of the two statements (and the document's entities); ``refusal`` returns
+``None`` (consistent) or a one-line reason naming entities and predicates as written. Each
+check starts with a test on what is cached per statement, so most pairs cost a few
+microseconds.
 
 >>> refusal("North Korea sent more than 50,000 troops", "North Korea dispatched over 10,000 troops")
 'number: 50,000 is not in the gold claim (it has 10,000)'
@@ -27,6 +38,10 @@ is. Pure functions; ``refusal`` returns ``None`` (consistent) or a one-line reas
 ...         key_entities=[("Kim Jong Un", "Kim"), ("Sergei Lavrov", "Lavrov"), ("Wonsan",)])
 'entity: Wonsan is missing and Pyongyang is not in the gold claim'
 >>> refusal("Lavrov is on a 3-day trip to North Korea", "Lavrov is in North Korea for a three-day visit")
+>>> refusal("Seoul sent troops to Moscow", "North Korea sent troops to Russia", [("North Korea",), ("Russia",)])
+'entity: North Korea is missing and Seoul is not in the gold claim'
+>>> refusal("Lavrov criticised the troops", "Lavrov expressed gratitude for the troops")
+'stance: criticised vs gratitude'
 """
 
 from __future__ import annotations
@@ -38,7 +53,7 @@ from functools import lru_cache
 
 from . import parse as parsing
 from .names import DocumentEntities, Mention, key_of, mentions
-from .stance import role_refusal, stance_refusal
+from .stance import role_refusal, stance_of, stance_refusal
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -416,8 +431,17 @@ def _named(document: DocumentEntities | None):
     return named
 
 
+#: the share of words (token F1 of the word sets) two statements need for their roles to be
+#: compared: a role reversal keeps the wording, and the parse is asked for no other pair
+ROLE_OVERLAP = 0.6
+
+
 def _role_refusal(pred: str, gold: str, document: DocumentEntities | None) -> str | None:
-    """Roles are compared when the two statements name at least two of the same entities."""
+    """Roles are compared when the two statements share most of their words and name at least
+    two of the same entities."""
+    pred_words, gold_words = stance_of(pred).words, stance_of(gold).words
+    if 2 * len(pred_words & gold_words) < ROLE_OVERLAP * (len(pred_words) + len(gold_words)):
+        return None
     shared = ({m.key for m in mentions(pred, document) if m.key}
               & {m.key for m in mentions(gold, document) if m.key})
     if len(shared) < 2:

@@ -1,13 +1,14 @@
 """The fact gate's optional dependency parse: spaCy's small English pipeline (tagger, parser,
 lemmatizer; not its entity recogniser), when spaCy and the model are installed.
 
-The gate asks it three things, each only for the few pairs its cheaper checks cannot settle (a
-parse costs about 3 ms a statement): whether a capitalised first word is a proper noun, which
-words are a statement's main predicates, and who does what to whom. Without spaCy each caller
-falls back to a stated rule (``gate``, ``stance``): ``parse`` returns None.
+The gate asks it two things, each only for the few pairs its cheaper checks cannot settle (a
+parse costs about 3 ms a statement): whether a lone capitalised first word is a proper noun,
+and who does what to whom. Without spaCy each caller falls back to a stated rule (``gate``:
+such a word is no name; ``stance``: roles are not compared): ``parse`` returns None.
 
 >>> doc = parse("Ahead of the talks, Lavrov met Kim.")
->>> doc is None or (doc[0].pos_ != "PROPN" and [t.lemma_ for t in main_predicates(doc)] == ["meet"])
+>>> doc is None or (doc[0].pos_ != "PROPN" and
+...                 [(r, doc.text[a:b]) for r, a, b in arguments(doc[6])] == [("agent", "Lavrov"), ("patient", "Kim")])
 True
 """
 
@@ -15,13 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 from functools import lru_cache
-
-#: dependency labels that continue a predicate: "is prepared to back", "committed to sending",
-#: "said that ... would support", "is reluctant", "willingness to provide", "sending ... to aid"
-_CHAIN = {"xcomp", "ccomp", "acomp", "attr", "oprd", "conj", "acl", "advcl"}
-#: dependency labels of a predicate's objects (what stance words often sit in: "expressed
-#: gratitude", "withdrew support")
-_OBJECTS = {"dobj", "attr", "oprd"}
 
 
 def model_name() -> str:
@@ -55,30 +49,6 @@ def parse(text: str):
     """The parsed text (a spaCy ``Doc``), or None without spaCy."""
     nlp = pipeline()
     return None if nlp is None else nlp(text)
-
-
-def main_predicates(doc) -> list:
-    """The tokens that say what the first sentence asserts: its root, the predicates chained to
-    it ("is prepared to fully back", "committed to sending", "said ... would support",
-    "characterized it as hostile") and their objects ("expressed gratitude", "withdrew
-    support")."""
-    sentence = next(iter(doc.sents), None)
-    if sentence is None:
-        return []
-    out, todo = [], [sentence.root]
-    while todo:
-        token = todo.pop(0)
-        if token in out:
-            continue
-        out.append(token)
-        for child in token.children:
-            if child.dep_ in _CHAIN or child.dep_ in _OBJECTS:
-                todo.append(child)
-            elif child.dep_ == "prep" and token.pos_ in ("VERB", "AUX"):
-                # "committed to sending", "characterized it as hostile"
-                todo += [c for c in child.children if c.dep_ == "pcomp"
-                         or (child.lower_ == "as" and c.dep_ in ("pobj", "amod"))]
-    return [t for t in out if t.pos_ in ("VERB", "ADJ", "NOUN")]
 
 
 def verbal(token) -> bool:

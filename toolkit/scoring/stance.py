@@ -20,9 +20,10 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   ("weapons" / "weaponry").
 
 **Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
-entities, and only when the two statements name two or more of the same entities): the two
-statements share a predicate (verb or noun: "sent", "pledge"), and its agent, recipient ("to")
-or beneficiary ("for") in one is someone else in the other, each of them named in both.
+entities, when the two statements share most of their words and name two or more of the same
+entities: ``gate``): the two statements share a predicate (verb or noun: "sent", "pledge"), and
+its agent, recipient ("to") or beneficiary ("for") in one is someone else in the other, each of
+them named in both.
 
 What it cannot see: a reversal the lexicon does not rate ("withdrew", "recalled", "opposed",
 "deteriorated"), a converse predicate with its participants swapped ("received from" for "sent
