@@ -65,7 +65,7 @@ def result_filename(extractor: str) -> str:
 def benchmark_one(extractor: Extractor, corpus: Corpus, *, batch_size: int = 32, workers: int = 1,
                   progress: bool = False, n_resamples: int = 1000):
     """Run ``extractor`` over the corpus documents that have gold and score it: ``(run, report)``."""
-    # the scorer (scipy, scikit-learn) only here: `extract` imports this module too
+    # the scorer (lap, the claim matchers) only here: `extract` imports this module too
     from .scoring import score
 
     docs = [d for d in corpus if d.gold is not None]

@@ -17,7 +17,7 @@ import typer
 from ..io.jsonl import atomic_writer, read_json, write_json
 from ..io.paths import input_file, output_file, output_folder
 from ..problems import InputError
-from . import LazyConsole, app, fail, warn
+from . import LazyConsole, app, fail, needs, warn
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
                          no_args_is_help=True, rich_markup_mode=None)
@@ -85,10 +85,13 @@ def export_hf_cmd(
                         "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
+    from ..problems import MissingExtraError
     from ..runtime import import_without_torch
 
-    # the export uses neither library's torch support: ~190 MiB and seconds less
-    import_without_torch("spacy", "datasets")
+    try:  # the export uses neither library's torch support: ~190 MiB and seconds less
+        import_without_torch("spacy", "datasets", needed_by="export hf")
+    except MissingExtraError as e:
+        fail(str(e))
     from ..export.card import check_repo_id
     from ..export.hf import check_folder, export_hf
 
@@ -130,7 +133,7 @@ def passes_agreement(corpus) -> dict | None:
     folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
     if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
         return None
-    # imported only now: the scorer pulls in scipy and scikit-learn (seconds, tens of MB)
+    # imported only now: the scorer pulls in the solver and the claim matchers
     from ..io.annotations import load_annotations
     from ..io.corpus import SEEDS_DIR, read_text
     from ..scoring.agreement import agreement
@@ -170,6 +173,7 @@ def export_conll_cmd(
              "-c ner` splits documents on).")] = DocStart.conll2003,
 ) -> None:
     """CoNLL-2003 BIO, one -DOCSTART- line per document (--docstart spacy for `spacy convert`)."""
+    needs("spacy", command="export conll")
     from ..export.conll import corpus_to_conll
 
     _run(lambda: output_file(out_file, "the CoNLL export"))
@@ -182,6 +186,7 @@ def export_spacy_cmd(
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """spaCy DocBin: doc.ents, doc.spans['claims'], readable by `spacy evaluate`."""
+    needs("spacy", command="export spacy")
     from ..export.docbin import corpus_to_docbin_bytes
 
     _run(lambda: output_file(out_file, "the DocBin"))
@@ -339,6 +344,7 @@ def push_cmd(
     create_pr: Annotated[bool, typer.Option(help="Open a pull request instead of committing.")] = False,
 ) -> None:
     """Check an exported folder and upload it to the Hugging Face Hub."""
+    needs("huggingface_hub", "datasets", command="push")
     from ..export.push import push
     from ..problems import PushError
 

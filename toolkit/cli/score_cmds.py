@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from . import app, fail, parse_labels, user_errors, warn
+from . import app, fail, needs, parse_labels, user_errors, warn
 
 
 class Format(str, Enum):
@@ -156,6 +156,10 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
         fail(f"--engine: found {engine!r}, expected local or ray")
     if address is not None and engine != "ray":
         fail("--address is for --engine ray")
+    if outputs.plot is not None:
+        needs("matplotlib", command="score --plot")
+    if outputs.errors:  # each error is shown in its sentence
+        needs("spacy", command="score --errors")
     with user_errors():
         check_paths(pred, gold, outputs.out, outputs.plot)
         for option, key in (("--seed", "seed"), ("--resamples", "n_resamples")):

@@ -21,8 +21,11 @@ from typing import Any
 
 from .. import __version__
 from ..present.markdown import table
+from ..runtime import import_extra
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS
 from .tokens import BIO_TAGS
+
+NEEDED_BY = "the dataset card"
 
 #: The prose of every section, in ``templates/`` (Jinja2).
 TEMPLATE = "card.md.j2"
@@ -87,8 +90,8 @@ def _licence_details(documents) -> str | None:
 
 def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
     """The YAML header as ``DatasetCardData``; ``documents``: their manifest entries."""
-    from datasets.utils.metadata import MetadataConfigs
-    from huggingface_hub import DatasetCardData
+    MetadataConfigs = import_extra("datasets.utils.metadata", NEEDED_BY).MetadataConfigs
+    DatasetCardData = import_extra("huggingface_hub", NEEDED_BY).DatasetCardData
 
     licence, licence_name = hub_licence([d.licence for d in documents])
     languages = sorted({d.language for d in documents})
@@ -203,8 +206,7 @@ def render_card(counts: CorpusCounts, splits: dict, infos, data_files: dict, *,
                 agreement: Mapping | None = None) -> str:
     """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``; ``data_files``:
     config -> split -> path."""
-    from huggingface_hub import DatasetCard
-
+    DatasetCard = import_extra("huggingface_hub", NEEDED_BY).DatasetCard
     if repo_id is not None:
         check_repo_id(repo_id)
     data = card_data(counts.documents, infos, data_files)

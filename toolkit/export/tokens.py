@@ -19,8 +19,12 @@ import numpy as np
 
 from ..checks import trimmed
 from ..problems import show
+from ..runtime import import_extra
 from ..schema import LABELS, DocumentGold
 from ..text import blank_english, sentences, token_array
+
+#: what needs spaCy here, as the message for a missing one says
+NEEDED_BY = "the tokenised exports"
 
 #: The ``ner`` ClassLabel names, in this fixed order: ``O``, then ``B-``/``I-`` per label in
 #: ``toolkit.schema.LABELS`` order. Ids are positions in this tuple.
@@ -67,7 +71,7 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = Tru
     """
     from bisect import bisect_left, bisect_right
 
-    from spacy.tokens import Doc
+    Doc = import_extra("spacy.tokens", NEEDED_BY).Doc
 
     nlp = blank_english()
     spans = _gold_spans(gold)
@@ -125,8 +129,8 @@ def _cuts_inside(table, cuts: list[int]) -> bool:
 def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
     """Set the mention entities (and span groups) on ``doc``, whose tokens respect every gold
     boundary."""
-    from spacy.tokens import Span
-    from spacy.util import filter_spans
+    Span = import_extra("spacy.tokens", NEEDED_BY).Span
+    filter_spans = import_extra("spacy.util", NEEDED_BY).filter_spans
 
     # token index of each token's first and past-the-end character: what char_span("strict")
     # finds, looked up in a dict (char_span scans the tokens every call)

@@ -34,9 +34,12 @@ from ..problems import (
     record_locator,
     show,
 )
+from ..runtime import import_extra
 from ..schema import Manifest, ManifestEntry
 from .gold import Gold, read_gold_file
 from .jsonl import read_json_file
+
+NEEDED_BY_FRAMES = "the corpus frames"
 
 MANIFEST = Path("annotations/manifest.json")
 GOLD_DIR = Path("annotations/gold")
@@ -103,8 +106,7 @@ class Corpus:
 
     def mentions_frame(self):
         """One row per gold mention: doc_id, id, start, end, label, text, entity, entity_type."""
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         rows = []
         for doc in self.documents:
             if doc.gold is None:
@@ -120,8 +122,7 @@ class Corpus:
 
     def claims_frame(self):
         """One row per gold claim, flat: span and cue as start/end/text columns."""
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         rows = []
         for doc in self.documents:
             if doc.gold is None:

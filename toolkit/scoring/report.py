@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
+from ..runtime import import_extra
 from .prf import PRF_KEYS, possible_actual, prf_columns, scheme_tp_fp_fn
 from .schemes import MENTION_KEYS, SCHEMES, scheme_arrays
+
+NEEDED_BY_FRAMES = "Report.to_frame"
 
 SCHEMA = "ecbench.score/v2"
 CLAIM_SCALARS = (*PRF_KEYS, "soft_precision", "soft_recall", "threshold", "claimant_accuracy",
@@ -180,8 +183,7 @@ class Report:
         / ``macro`` for the averages; ``metric``: precision, recall, f1 and the counts.
         ``system`` defaults to the provenance's ``extractor`` (or ``system``) name.
         """
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         name = system or self.provenance.get("extractor") or self.provenance.get("system")
         rows: list[tuple] = []
 
@@ -211,8 +213,7 @@ class Report:
         ``missed``), ``claims`` (one row), ``claims_sweep``, ``claims_per_document``,
         ``confidence``.
         Views of skipped tasks are absent."""
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         frames: dict[str, pd.DataFrame] = {}
         if self.mentions is not None:
             m = self.mentions
@@ -274,8 +275,7 @@ class Report:
 
 
 def _nested_frame(nested: Mapping, names: tuple[str, str], columns):
-    import pandas as pd
-
+    pd = import_extra("pandas", NEEDED_BY_FRAMES)
     rows = {(outer, inner): values for outer, by_inner in nested.items()
             for inner, values in by_inner.items()}
     index = pd.MultiIndex.from_tuples(list(rows), names=list(names))
