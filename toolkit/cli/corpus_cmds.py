@@ -78,7 +78,7 @@ def validate_path(path: Path, *, any_label: bool = False) -> list:  # of problem
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATHS...",
         help="Corpus folders, gold .json files or predictions .jsonl files "
              "(default: the bundled corpus).", show_default=False)] = None,
     any_label: Annotated[bool, typer.Option(

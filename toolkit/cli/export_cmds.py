@@ -1,4 +1,5 @@
-"""Commands: ``export hf|conll|spacy|label-studio``, ``import label-studio|doccano``, ``push``.
+"""Commands: ``export hf|conll|spacy|label-studio|doccano``, ``import label-studio|doccano``,
+``push``.
 
 Thin: load the corpus, call ``toolkit.export``, write atomically, print warnings and errors as
 one line each (exit status 1 on error, never a traceback).
@@ -74,7 +75,7 @@ def _quiet_datasets() -> None:
 
 @export_app.command("hf")
 def export_hf_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write (a dataset repository).")],
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Folder to write (a dataset repository).")],
     corpus_dir: CorpusOpt = None,
     check: Annotated[bool, typer.Option(help="Load every config back and check it.")] = True,
     repo_id: Annotated[str | None, typer.Option(
@@ -165,7 +166,7 @@ class DocStart(str, enum.Enum):
 
 @export_app.command("conll")
 def export_conll_cmd(
-    out_file: Annotated[Path, typer.Argument(help="CoNLL file to write.")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="CoNLL file to write.")],
     corpus_dir: CorpusOpt = None,
     docstart: Annotated[DocStart, typer.Option(
         help="Form of the document line: conll2003 ('-DOCSTART- -X- -X- O', for seqeval and "
@@ -182,12 +183,16 @@ def export_conll_cmd(
 
 @export_app.command("spacy")
 def export_spacy_cmd(
-    out_file: Annotated[Path, typer.Argument(help="DocBin file to write (.spacy).")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="DocBin file to write (.spacy).")],
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """spaCy DocBin: doc.ents, doc.spans['claims'], readable by `spacy evaluate`."""
     needs("spacy", command="export spacy")
     from ..export.docbin import corpus_to_docbin_bytes
+
+    if out_file.suffix != ".spacy":  # `spacy evaluate` and `spacy train` look for *.spacy only
+        fail(f"{out_file}: found {out_file.suffix or 'no suffix'}, expected a name ending in "
+             f".spacy (spaCy reads only .spacy files; e.g. {out_file.with_suffix('.spacy')})")
 
     _run(lambda: output_file(out_file, "the DocBin"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_docbin_bytes(_load(corpus_dir))))
@@ -195,7 +200,7 @@ def export_spacy_cmd(
 
 @export_app.command("label-studio")
 def export_label_studio_cmd(
-    out_file: Annotated[Path, typer.Argument(help="Task JSON file to write.")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="Task JSON file to write.")],
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """Label Studio tasks with the gold as predictions, and the labelling config beside them."""
@@ -210,6 +215,19 @@ def export_label_studio_cmd(
     _run(lambda: write_json(out_file, tasks))
     _run(lambda: _write_text(config, LABEL_CONFIG))
     out.print(f"wrote {len(tasks)} tasks to {out_file} and the labelling config to {config}")
+
+
+@export_app.command("doccano")
+def export_doccano_cmd(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="Doccano JSONL file to write.")],
+    corpus_dir: CorpusOpt = None,
+) -> None:
+    """Doccano sequence-labelling JSONL: one line per document, {doc_id, text, label}; mentions
+    only (Doccano has no entities or claims). `ecbench import doccano` reads it back."""
+    from ..export.doccano import corpus_to_doccano
+
+    _run(lambda: output_file(out_file, "the Doccano export"))
+    _write_with_warnings(out_file, *_run(lambda: corpus_to_doccano(_load(corpus_dir))))
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -293,7 +311,7 @@ def _label_map(value: str | None):
 
 @import_app.command("label-studio")
 def import_label_studio_cmd(
-    file: Annotated[Path, typer.Argument(help="Label Studio export: JSON (list of tasks) or JSON_MIN.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Label Studio export: JSON (list of tasks) or JSON_MIN.")],
     out_dir: OutOpt = Path("."),
     force: ForceOpt = False,
     label_map: LabelMapOpt = None,
@@ -315,7 +333,7 @@ class Offsets(str, enum.Enum):
 
 @import_app.command("doccano")
 def import_doccano_cmd(
-    file: Annotated[Path, typer.Argument(help="Doccano export: JSONL, or a JSON array.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Doccano export: JSONL, or a JSON array.")],
     out_dir: OutOpt = Path("."),
     force: ForceOpt = False,
     label_map: LabelMapOpt = None,
@@ -324,7 +342,10 @@ def import_doccano_cmd(
              "auto: code points unless only UTF-16 gives whole-word spans after an emoji.")
     ] = Offsets.auto,
 ) -> None:
-    """Gold files (mentions only) from a Doccano sequence-labelling export, validated."""
+    """Gold files (mentions only) from a Doccano sequence-labelling export, validated.
+
+    Document ids: a record's doc_id field, else doccano_<id> from its id, else
+    doccano_<line number>."""
     from ..export.doccano import read_doccano
 
     _check_import(file, out_dir)
@@ -338,7 +359,7 @@ def import_doccano_cmd(
 
 @app.command("push")
 def push_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Folder written by `ecbench export hf`.")],
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Folder written by `ecbench export hf`.")],
     repo_id: Annotated[str, typer.Option("--repo-id", help="Dataset repository, ORG/NAME.")],
     private: Annotated[bool, typer.Option(help="Create the repository as private.")] = False,
     create_pr: Annotated[bool, typer.Option(help="Open a pull request instead of committing.")] = False,

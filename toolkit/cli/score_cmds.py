@@ -332,8 +332,8 @@ def _json_text(data) -> bytes:
 
 @app.command("agree")
 def agree_command(
-    a: Path = typer.Argument(..., help="First annotation set (JSONL, gold file/folder or corpus)."),
-    b: Path = typer.Argument(..., help="Second annotation set."),
+    a: Path = typer.Argument(..., metavar="A", help="First annotation set (JSONL, gold file/folder or corpus)."),
+    b: Path = typer.Argument(..., metavar="B", help="Second annotation set."),
     format: Format = typer.Option(Format.table, "--format", help="table or json."),
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
 ) -> None:
