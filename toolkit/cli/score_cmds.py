@@ -202,7 +202,13 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     from .. import __version__
     from ..io.annotations import load_annotations, load_corpus_gold
     from ..scoring import TASKS
-    from .inputs import check_comparable, check_labels, check_spans, gold_warnings
+    from .inputs import (
+        check_comparable,
+        check_labels,
+        check_spans,
+        gold_warnings,
+        undeclared_claims,
+    )
 
     # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
     gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
@@ -217,6 +223,8 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
     # the header says what the system attempted; without one, it is scored on everything
     produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
+    warn(undeclared_claims(str(pred), pred_set.header,
+                           any(p.claims for p in pred_set.predictions)))
     # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
     header_provenance = pred_set.header.provenance if pred_set.header is not None else {}
     provenance = {**header_provenance, "produces": produces,
@@ -238,7 +246,7 @@ def _score_tables(pred: Path, gold: Path, options: dict):
     from ..io.annotations import AnnotationSet, bundled_texts
     from ..io.predictions import read_table
     from ..io.spantable import Vocab
-    from .inputs import check_comparable_ids, gold_warnings, label_warnings
+    from .inputs import check_comparable_ids, gold_warnings, label_warnings, undeclared_claims
 
     if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
         return None
@@ -254,6 +262,7 @@ def _score_tables(pred: Path, gold: Path, options: dict):
                                                                 | set(pred_table.doc_ids)):
         return None
     gold_shown = str(gold)
+    warn(undeclared_claims(str(pred), header, False))  # a span table holds no claims
     warn(gold_warnings(AnnotationSet([], {}, gold_file.header, {}), gold_shown))
     check_comparable_ids(set(gold_table.doc_ids), set(pred_table.doc_ids), str(pred), gold_shown)
     labels, mapping = options["labels"], options["label_map"]
