@@ -21,7 +21,7 @@ from .extractors.runner import RunResult, run
 from .io.corpus import Corpus
 from .io.jsonl import atomic_writer, read_json, write_json
 from .present import markdown
-from .present.html import build_view, write_html
+from .present.html import build_view, describe_gold, write_html
 from .problems import ExtractorError, InputError
 from .schema import Prediction
 from .scoring.report import SCHEMA
@@ -33,6 +33,10 @@ REFERENCE_EXTRACTORS = ("gold", "empty")
 LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
 LEADERBOARD = "LEADERBOARD.md"
 HTML_PAGE = "report.html"  # the HTML page of the run (present.html)
+#: what changes from one run to the next (when, how fast): kept out of the result files, which
+#: are tracked, in RUNS (one file, untracked), so a run that scores the same changes no result
+PER_RUN = ("started_at", "setup_time_s", "wall_time_s", "docs_per_second")
+RUNS = "runs.json"
 
 
 def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
@@ -83,10 +87,11 @@ def benchmark_one(extractor: Extractor, corpus: Corpus, *, batch_size: int = 32,
 # --- the leaderboard (pure) ---------------------------------------------------------------------
 
 
-def leaderboard_row(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
+def leaderboard_row(name: str, result: Mapping[str, Any],
+                    run: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One flat row from a score JSON: P/R/F1 per entity scheme, claim P/R/F1, claimant accuracy
-    (None where the extractor does not produce that task)."""
-    prov = result.get("provenance") or {}
+    (None where the extractor does not produce that task); ``run``: its ``PER_RUN`` figures."""
+    prov = {**(result.get("provenance") or {}), **(run or {})}
     mentions, claims = result.get("mentions"), result.get("claims")
     row: dict[str, Any] = {
         "extractor": prov.get("extractor", name), "version": prov.get("version"),
@@ -121,9 +126,11 @@ def claim_match_label(described: Mapping[str, Any] | None) -> str:
     return f"{described.get('name')}{model}{' + gate' if described.get('gate') else ''}"
 
 
-def leaderboard_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for every result, best strict entity F1 first, then best claim F1."""
-    rows = [leaderboard_row(name, r) for name, r in results.items()]
+def leaderboard_rows(results: Mapping[str, Mapping[str, Any]],
+                     runs: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Rows for every result (``runs``: the per-run figures by result name), best strict entity
+    F1 first, then best claim F1."""
+    rows = [leaderboard_row(name, r, (runs or {}).get(name)) for name, r in results.items()]
     return sorted(rows, key=lambda r: (-(r["strict_f1"] or -1), -(r["claims_f1"] or -1), r["extractor"]))
 
 
@@ -192,6 +199,10 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
         ("claims_f1", "F1"), ("claims_precision", "P"), ("claims_recall", "R"),
         ("claims_f1_ci", "F1 95% CI"), ("claims_claimant_accuracy", "claimant acc.")],
         "claims_f1")
+    if claims is not None:  # which matcher scored the claims (it depends on the extras installed)
+        matchers = sorted({r["claim_match"] for r in rows if r["claims_f1"] is not None})
+        claims.caption = "claims matched by " + "; ".join(matchers)
+        claims.caption_justify = "left"
     runs = task_table("Runs", [("version", "version"), ("model", "model"),
                                ("documents", "documents"), ("docs_per_second", "docs/s")],
                       "extractor")
@@ -203,15 +214,30 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
 
 
 def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[str, Any]) -> Path:
+    """Write ``<extractor>.json`` without its ``PER_RUN`` figures, which go to ``RUNS``."""
     path = Path(results_dir) / result_filename(extractor)
-    write_json(path, result)
+    provenance = dict(result.get("provenance") or {})
+    run = {key: provenance.pop(key) for key in PER_RUN if key in provenance}
+    write_json(path, {**result, "provenance": provenance})
+    runs = load_runs(results_dir)
+    runs[path.stem] = run
+    write_json(Path(results_dir) / RUNS, runs)
     return path
 
 
+def load_runs(results_dir: str | os.PathLike) -> dict[str, dict]:
+    """``RUNS``: each result's per-run figures by file stem ({} before the first run)."""
+    path = Path(results_dir) / RUNS
+    return read_json(path) if path.is_file() else {}
+
+
 def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
-    """Every ``*.json`` score report in the folder, by file stem; a bad file is an InputError."""
+    """Every ``*.json`` score report in the folder (not ``RUNS``), by file stem; a bad file is
+    an InputError."""
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
+        if path.name == RUNS:
+            continue
         data = read_json(path)
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             found = data.get("schema") if isinstance(data, dict) else type(data).__name__
@@ -223,7 +249,7 @@ def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
 
 def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[str, Any]]]:
     """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``."""
-    rows = leaderboard_rows(load_results(results_dir))
+    rows = leaderboard_rows(load_results(results_dir), load_runs(results_dir))
     path = Path(results_dir) / LEADERBOARD
     with atomic_writer(path) as fh:
         fh.write(leaderboard_markdown(rows))
@@ -233,7 +259,9 @@ def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[s
 def write_html_page(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
                     corpus: Corpus) -> Path:
     """``report.html``: this run's systems on one page, gold and predictions side by side."""
-    texts = {d.id: d.text for d in corpus if d.gold is not None}
-    view = build_view(reports, texts, title="ecbench benchmark",
-                      scored_on=f"the corpus at {corpus.root} ({len(texts)} gold document(s))")
+    gold = [d for d in corpus if d.gold is not None]
+    texts = {d.id: d.text for d in gold}
+    # the corpus by name and sha256, never its path: the page is a tracked, shared file
+    scored_on = describe_gold({"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in gold}})
+    view = build_view(reports, texts, title="ecbench benchmark", scored_on=scored_on)
     return write_html(Path(results_dir) / HTML_PAGE, view)

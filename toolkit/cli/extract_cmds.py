@@ -186,9 +186,11 @@ def benchmark(
                                            progress=progress, n_resamples=n_resamples)
             path = save_result(results_dir, name, report.to_dict())
             written.append(path)
-            err().print(f"{name}: {len(result.predictions)} documents scored", highlight=False)
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
             reports.append((name, report))
+        n = sum(d.gold is not None for d in loaded)
+        err().print(f"{n} document{'s' if n != 1 else ''} scored with each of {len(instances)} "
+                    f"extractor{'s' if len(instances) != 1 else ''}", highlight=False)
         board, rows = write_leaderboard(results_dir)
         page = write_html_page(results_dir, reports, loaded)
     out().print(leaderboard_table(rows))

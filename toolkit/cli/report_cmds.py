@@ -55,12 +55,15 @@ def report_command(
     claim_match: ClaimMatchOpt = None,
     resamples: ResamplesOpt = 1000,
     seed: SeedOpt = 0,
+    show_paths: bool = typer.Option(False, "--show-paths", help="Name the gold by its path on "
+                                    "this machine too (default: its name and sha256 only, for a "
+                                    "page to share)."),
 ) -> None:
     """Write one self-contained HTML page: scores with intervals, per-label table, label
     confusion, and each document's gold and predicted mentions and claims side by side."""
     from .. import __version__
     from ..io.annotations import load_annotations, load_corpus_gold
-    from ..present.html import build_view, write_html
+    from ..present.html import build_view, describe_gold, write_html
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
     from .inputs import check_comparable, check_paths, check_spans
@@ -95,17 +98,8 @@ def report_command(
                            threshold=threshold, n_resamples=resamples, seed=seed,
                            provenance=provenance, claim_match=claim_match)
             systems.append((name, report))
-        view = build_view(systems, texts, title=title, scored_on=_describe(gold_set.source))
+        view = build_view(systems, texts, title=title,
+                          scored_on=describe_gold(gold_set.source, show_paths))
         write_html(out, view)
     typer.echo(f"wrote {out} ({len(systems)} system(s), {len(view.documents)} document(s))",
                err=True)
-
-
-def _describe(source: dict) -> str:
-    """The gold a page was scored on, in a few words."""
-    for key in ("corpus", "gold_folder", "gold_file", "file"):
-        if source.get(key):
-            sha = source.get("sha256")
-            n = len(sha) if isinstance(sha, dict) else int(bool(sha))
-            return f"{source[key]}" + (f" ({n} file(s), sha256 recorded)" if n else "")
-    return ""

@@ -17,8 +17,9 @@ a gold file that cannot be read still raises.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -64,6 +65,23 @@ def bundled_root() -> Path:
     if (checkout / MANIFEST).is_file():
         return checkout
     return Path(str(files("toolkit") / "corpus_data"))
+
+
+def corpus_name(root: str | os.PathLike) -> str:
+    """How a report names a corpus without its path: ``ecbench`` for the bundled one, else its
+    folder's name."""
+    return "ecbench" if Path(root).resolve() == bundled_root().resolve() else Path(root).name
+
+
+def corpus_sha256(document_sha256: Mapping[str, str]) -> str:
+    """One sha256 for a set of documents: of their ``id sha256`` lines, sorted by id (the
+    manifest's per-document sha256s), so two reports on the same texts show the same digest.
+
+    >>> corpus_sha256({"b": "2", "a": "1"})[:12]
+    '2951835de336'
+    """
+    lines = "".join(f"{doc_id} {document_sha256[doc_id]}\n" for doc_id in sorted(document_sha256))
+    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path:
