@@ -125,24 +125,34 @@ def report_failures(failures: dict[str, str]) -> None:
 @app.command("extractors")
 def list_extractors():
     """List the available extractors with what they produce and their settings."""
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
 
     from ..extractors.registry import available, get
     from ..problems import ExtractorError
 
-    table = Table(title="ecbench extractors", show_lines=True)
-    for column in ("name", "description", "produces", "settings"):
-        table.add_column(column, overflow="fold")
+    # one block per extractor, its settings in a two-column grid: text wraps between words at
+    # any width (a four-column table cut URLs and names mid-word at 80 columns)
+    blocks: list = []
     for name, entry in available().items():
         try:
             cls = get(name)
         except ExtractorError as e:  # e.g. an optional extra is missing: still listed, with why
-            table.add_row(name, f"[dim]unavailable: {e}[/dim]", "", f"[dim]{entry.value}[/dim]")
+            blocks += [Text.assemble((name, "bold"), f" ({entry.value})"),
+                       Padding(Text(f"unavailable: {e}", style="dim"), (0, 0, 0, 2)), ""]
             continue
-        settings = "\n".join(f"{s['name']} ({s['type']}, default {s['default']!r}): {s['description']}"
-                             for s in cls.settings_help())
-        table.add_row(name, cls.description, ", ".join(sorted(cls.produces)), settings or "—")
-    out().print(table)
+        blocks += [Text.assemble((name, "bold"), f"  produces {', '.join(sorted(cls.produces))}"),
+                   Padding(Text(cls.description), (0, 0, 0, 2))]
+        settings = Table.grid(padding=(0, 2))
+        settings.add_column(no_wrap=True)
+        settings.add_column()
+        for s in cls.settings_help():
+            settings.add_row(f"  {s['name']}", f"{s['type']}, default {s['default']!r}: "
+                                               f"{s['description']}")
+        blocks += [settings if settings.row_count else Padding("no settings", (0, 0, 0, 2)), ""]
+    out().print(Group(Text("ecbench extractors", style="bold"), "", *blocks))
 
 
 @app.command()

@@ -21,6 +21,10 @@ import typer
 from . import app, fail, needs, parse_labels, user_errors, warn
 
 
+#: the width of tables written to a file (--out)
+FILE_WIDTH = 140
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -87,7 +91,8 @@ def _render_tables(renderables: list, notes: list[str], out: Path | None) -> Non
     if out is None:
         console = Console()
     else:  # plain text in the file: no colour codes, a fixed width
-        console = Console(file=io.StringIO(), width=140, color_system=None, force_terminal=False)
+        console = Console(file=io.StringIO(), width=FILE_WIDTH, color_system=None,
+                          force_terminal=False)
     for item in renderables:
         console.print(item)
     for note in notes:
@@ -320,9 +325,12 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
             text += "\n### Errors\n\n```text\n" + errs.errors_to_text(error_items) + "```\n"
         _emit(text, out)
     else:
+        from rich.console import Console
+
         from ..present.terminal import notes, rich_tables
 
-        tables = rich_tables(report)
+        # a file is written 140 columns wide (_render_tables); a terminal as wide as it is
+        tables = rich_tables(report, width=FILE_WIDTH if out is not None else Console().width)
         if error_items is not None:
             tables += errs.errors_tables(error_items) or ["No errors."]
         _render_tables(tables, notes(report), out)
