@@ -93,7 +93,7 @@ def export_hf_cmd(
         import_without_torch("spacy", "datasets", needed_by="export hf")
     except MissingExtraError as e:
         fail(str(e))
-    from ..export.card import check_repo_id
+    from ..export import check_repo_id
     from ..export.hf import check_folder, export_hf
 
     _run(lambda: output_folder(out_dir, "the dataset"))

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from . import app, fail, user_errors
+from .score_cmds import DatasetIdOpt, EvalResultsOpt, hub_results, write_hub_results
 
 
 def out():  # built per call so the terminal's current width (COLUMNS) applies
@@ -169,8 +170,11 @@ def benchmark(
     workers: WorkersOpt = 1,
     n_resamples: Annotated[int, typer.Option(min=0, help="bootstrap resamples for intervals")] = 1000,
     progress: ProgressOpt = True,
+    eval_results: EvalResultsOpt = None,
+    dataset_id: DatasetIdOpt = None,
 ):
-    """Run extractors over the gold corpus, score each, print and write the leaderboard."""
+    """Run extractors over the gold corpus, score each, print and write the leaderboard;
+    with --eval-results DIR, each extractor's Hub results in DIR/<extractor>/.eval_results/."""
     from ..benchmark import (
         benchmark_one,
         default_extractors,
@@ -182,6 +186,7 @@ def benchmark(
     )
     from ..io.paths import output_folder
 
+    hub = hub_results(eval_results, dataset_id)
     names = extractor or default_extractors()
     failures: dict[str, str] = {}
     written: list[Path] = []
@@ -189,6 +194,12 @@ def benchmark(
         loaded = load_corpus(corpus)
         results_dir = results_dir or default_results_dir(loaded.root)
         output_folder(results_dir, "the results")
+        gold_source = {"corpus": str(loaded.root),
+                       "sha256": {d.id: d.meta.sha256 for d in loaded if d.gold is not None}}
+        if hub is not None:  # before any extractor runs: the tasks are the test split's
+            from ..export.evalresults import check_scored_on_test
+
+            check_scored_on_test(gold_source)
         instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
         reports = []
         for name, ex in instances:
@@ -196,6 +207,8 @@ def benchmark(
                                            progress=progress, n_resamples=n_resamples)
             path = save_result(results_dir, name, report.to_dict())
             written.append(path)
+            if hub is not None:  # one model repository folder per extractor
+                write_hub_results(report, (hub[0] / path.stem, hub[1]), name, gold_source)
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
             reports.append((name, report))
         n = sum(d.gold is not None for d in loaded)

@@ -46,6 +46,14 @@ ClaimMatchOpt = Annotated[str | None, typer.Option(
     "--claim-match", help="Claim matcher: token, semantic, llm, a registered name or "
     "module:Class (default: semantic if installed, else token).", show_default=False)]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples (0: no intervals).")]
+# the Hub's evaluation results (score and benchmark share them)
+EvalResultsOpt = Annotated[Path | None, typer.Option(
+    "--eval-results", help="Also write DIR/.eval_results/<task>.yaml, the Hub's evaluation "
+    "result of each task, to upload to a model repository (needs --dataset-id; the gold must "
+    "be the corpus's test split).", show_default=False)]
+DatasetIdOpt = Annotated[str | None, typer.Option(
+    "--dataset-id", help="The benchmark's dataset repository on the Hub, ORG/NAME (where "
+    "`ecbench push` put the export); the .eval_results files name it.", show_default=False)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Bootstrap seed.")]
 
 
@@ -129,8 +137,11 @@ def score_command(
                                "the ray extra)."),
     address: str | None = typer.Option(None, "--address", help="--engine ray: the cluster to "
                                        "join (e.g. auto); default: start Ray here."),
+    eval_results: EvalResultsOpt = None,
+    dataset_id: DatasetIdOpt = None,
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
+    hub = hub_results(eval_results, dataset_id)
     # the command makes millions of small objects and no cycles worth collecting: the cyclic
     # collector would only rescan them over and over (a third of the run on large files)
     from ..runtime import collector_paused
@@ -139,7 +150,7 @@ def score_command(
              "min_overlap": min_overlap, "n_resamples": resamples, "seed": seed,
              "claim_match": claim_match, "claim_match_options": claim_match_option, "gate": gate}
     with collector_paused():
-        _score(pred, gold, _Outputs(format, out, plot, errors), flags, engine, address)
+        _score(pred, gold, _Outputs(format, out, plot, errors, hub), flags, engine, address)
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,36 @@ class _Outputs:
     out: Path | None
     plot: Path | None
     errors: bool  # list every error in its sentence
+    hub: tuple[Path, str] | None = None  # --eval-results DIR, --dataset-id ORG/NAME
+
+
+def hub_results(folder: Path | None, dataset_id: str | None) -> tuple[Path, str] | None:
+    """``(--eval-results, --dataset-id)``, given together, or None; one line when only one is
+    given or the id is not ORG/NAME."""
+    if folder is None and dataset_id is None:
+        return None
+    if folder is None or dataset_id is None:
+        fail("--eval-results and --dataset-id go together: the folder to write "
+             ".eval_results/ into, and the benchmark's dataset repository (ORG/NAME)")
+    from ..export import check_repo_id
+
+    try:
+        check_repo_id(dataset_id, "--dataset-id")
+    except ValueError as e:
+        fail(str(e))
+    return folder, dataset_id
+
+
+def write_hub_results(report, hub: tuple[Path, str], system: str, gold: dict) -> None:
+    """The report's ``.eval_results`` files (``export.evalresults``) under ``hub[0]``, each
+    path said on stderr; ``gold``: where the gold came from (a gold other than the corpus's
+    test split is a ValueError)."""
+    from ..export import evalresults
+
+    evalresults.check_scored_on_test(gold)
+    files = evalresults.eval_results(report.to_dict(), hub[1], evalresults.today(), system)
+    for path in evalresults.write_eval_results(hub[0], files):
+        typer.echo(f"wrote {path}", err=True)
 
 
 def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine: str,
@@ -187,6 +228,11 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
 
                 error_items = error_listing(report, texts)
         _write_plots(report, outputs.plot)
+        if outputs.hub is not None:
+            prov = report.provenance
+            write_hub_results(report, outputs.hub,
+                              str(prov.get("system") or prov.get("extractor") or pred.stem),
+                              prov.get("scoring", {}).get("gold", {}))
         _write_report(report, error_items, outputs.format, outputs.out)
 
 

@@ -18,6 +18,7 @@ from ..io.jsonl import atomic_writer
 from ..problems import PushError
 from ..runtime import import_extra
 from .card import REPO_PLACEHOLDER, fill_repo_id, repo_ids_named
+from .evalresults import EVAL_YAML
 from .hf import check_folder
 
 NEEDED_BY = "push"
@@ -32,11 +33,12 @@ class PushResult:
 
 
 def files_to_upload(out_dir: str | os.PathLike) -> list[str]:
-    """README.md, GUIDELINES.md if present, and every data file the card's configs list."""
+    """README.md, GUIDELINES.md and eval.yaml (the Hub's benchmark file) if present, and every
+    data file the card's configs list."""
     DatasetCard = import_extra("huggingface_hub", NEEDED_BY).DatasetCard
     out = Path(out_dir)
     card = DatasetCard.load(out / "README.md")
-    files = ["README.md"] + (["GUIDELINES.md"] if (out / "GUIDELINES.md").is_file() else [])
+    files = ["README.md", *(name for name in ("GUIDELINES.md", EVAL_YAML) if (out / name).is_file())]
     for config in card.data.get("configs") or []:
         for entry in config.get("data_files") or []:
             paths = entry["path"] if isinstance(entry["path"], list) else [entry["path"]]
