@@ -34,7 +34,7 @@ from .io.jsonl import atomic_writer, read_json, write_json
 from .present import markdown
 from .present.audit import audit_dict, audit_markdown, audit_table
 from .present.compare import comparison_markdown, comparison_table
-from .present.html import build_view, write_html
+from .present.html import build_view, describe_gold, write_html
 from .problems import ExtractorError, InputError, some_ids
 from .schema import ManifestEntry, Prediction
 from .scoring.audit import Suspect, audit_reports, default_min_votes
@@ -54,6 +54,10 @@ HTML_PAGE = "report.html"  # the HTML page of the run (present.html)
 #: the gold, out of the audit (the gold never votes against itself).
 NOT_COMPARED = ("empty",)
 NOT_AUDITING = REFERENCE_EXTRACTORS
+#: what changes from one run to the next (when, how fast): kept out of the result files, which
+#: are tracked, in RUNS (one file, untracked), so a run that scores the same changes no result
+PER_RUN = ("started_at", "setup_time_s", "wall_time_s", "docs_per_second")
+RUNS = "runs.json"
 
 
 def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
@@ -90,9 +94,17 @@ class BenchmarkGold:
 
     documents: list[Document]
     gold: list[Prediction]
-    described: str  # the gold in a few words, for the HTML page
+    #: where the gold came from: ``{"corpus": ROOT, "sha256": {doc id: sha256}}`` for a corpus,
+    #: else the source as ``io.annotations`` records it
+    record: dict
     #: a user's gold source as ``io.annotations`` records it (None: a corpus's own gold)
     source: dict | None = None
+
+    @property
+    def described(self) -> str:
+        """The gold in a few words, for the HTML page: its name and sha256, never its path
+        (the page is shared)."""
+        return describe_gold(self.record) or f"{len(self.documents)} gold document(s)"
 
     @classmethod
     def of_corpus(cls, corpus: Corpus) -> BenchmarkGold:
@@ -102,7 +114,7 @@ class BenchmarkGold:
             raise ExtractorError(f"corpus {corpus.root}: no gold annotations "
                                  "(annotations/gold/*.json); nothing to benchmark against")
         return cls(docs, [d.gold.as_prediction() for d in docs],
-                   f"the corpus at {corpus.root} ({len(docs)} gold document(s))")
+                   {"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}})
 
     @classmethod
     def of_annotations(cls, annotations: AnnotationSet, shown: str) -> BenchmarkGold:
@@ -125,8 +137,7 @@ class BenchmarkGold:
                                  language="und", split="test", source=f"--gold {shown}",
                                  licence="unknown")
             docs.append(Document(id=prediction.doc_id, text=text, meta=meta, gold=prediction))
-        return cls(docs, list(gold), f"{shown} ({len(docs)} gold document(s))",
-                   gold_identity(annotations.source))
+        return cls(docs, list(gold), dict(annotations.source), gold_identity(annotations.source))
 
     @property
     def texts(self) -> dict[str, str]:
@@ -163,7 +174,7 @@ def benchmark_one(extractor: Extractor, corpus: Corpus | BenchmarkGold, *, batch
                   label_map: Mapping[str, str | None] | None = None):
     """Run ``extractor`` over the documents that have gold (of a corpus, or a ``BenchmarkGold``)
     and score it: ``(run, report)``. ``label_map`` maps both sides' labels (``score``'s)."""
-    # the scorer (scipy, scikit-learn) only here: `extract` imports this module too
+    # the scorer (lap, the claim matchers) only here: `extract` imports this module too
     from .scoring import score
 
     gold = corpus if isinstance(corpus, BenchmarkGold) else BenchmarkGold.of_corpus(corpus)
@@ -181,10 +192,11 @@ def benchmark_one(extractor: Extractor, corpus: Corpus | BenchmarkGold, *, batch
 # --- the leaderboard (pure) ---------------------------------------------------------------------
 
 
-def leaderboard_row(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
+def leaderboard_row(name: str, result: Mapping[str, Any],
+                    run: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One flat row from a score JSON: P/R/F1 per entity scheme, claim P/R/F1, claimant accuracy
-    (None where the extractor does not produce that task)."""
-    prov = result.get("provenance") or {}
+    (None where the extractor does not produce that task); ``run``: its ``PER_RUN`` figures."""
+    prov = {**(result.get("provenance") or {}), **(run or {})}
     mentions, claims = result.get("mentions"), result.get("claims")
     row: dict[str, Any] = {
         "extractor": prov.get("extractor", name), "version": prov.get("version"),
@@ -219,9 +231,11 @@ def claim_match_label(described: Mapping[str, Any] | None) -> str:
     return f"{described.get('name')}{model}{' + gate' if described.get('gate') else ''}"
 
 
-def leaderboard_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for every result, best strict entity F1 first, then best claim F1."""
-    rows = [leaderboard_row(name, r) for name, r in results.items()]
+def leaderboard_rows(results: Mapping[str, Mapping[str, Any]],
+                     runs: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Rows for every result (``runs``: the per-run figures by result name), best strict entity
+    F1 first, then best claim F1."""
+    rows = [leaderboard_row(name, r, (runs or {}).get(name)) for name, r in results.items()]
     return sorted(rows, key=lambda r: (-(r["strict_f1"] or -1), -(r["claims_f1"] or -1), r["extractor"]))
 
 
@@ -356,6 +370,10 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], findings: RunFindings |
         ("claims_f1", "F1"), ("claims_precision", "P"), ("claims_recall", "R"),
         ("claims_f1_ci", "F1 95% CI"), ("claims_claimant_accuracy", "claimant acc.")],
         "claims_f1")
+    if claims is not None:  # which matcher scored the claims (it depends on the extras installed)
+        matchers = sorted({r["claim_match"] for r in rows if r["claims_f1"] is not None})
+        claims.caption = "claims matched by " + "; ".join(matchers)
+        claims.caption_justify = "left"
     runs = task_table("Runs", [("version", "version"), ("model", "model"),
                                ("documents", "documents"), ("docs_per_second", "docs/s")],
                       "extractor")
@@ -368,17 +386,29 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], findings: RunFindings |
 
 
 def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[str, Any]) -> Path:
+    """Write ``<extractor>.json`` without its ``PER_RUN`` figures, which go to ``RUNS``."""
     path = Path(results_dir) / result_filename(extractor)
-    write_json(path, result)
+    provenance = dict(result.get("provenance") or {})
+    run = {key: provenance.pop(key) for key in PER_RUN if key in provenance}
+    write_json(path, {**result, "provenance": provenance})
+    runs = load_runs(results_dir)
+    runs[path.stem] = run
+    write_json(Path(results_dir) / RUNS, runs)
     return path
 
 
+def load_runs(results_dir: str | os.PathLike) -> dict[str, dict]:
+    """``RUNS``: each result's per-run figures by file stem ({} before the first run)."""
+    path = Path(results_dir) / RUNS
+    return read_json(path) if path.is_file() else {}
+
+
 def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
-    """Every ``*.json`` score report in the folder (``LEADERBOARD.json`` aside), by file stem; a
-    bad file is an InputError."""
+    """Every ``*.json`` score report in the folder (``LEADERBOARD.json`` and ``RUNS`` aside),
+    by file stem; a bad file is an InputError."""
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
-        if path.name == LEADERBOARD_DATA:
+        if path.name in (LEADERBOARD_DATA, RUNS):
             continue
         data = read_json(path)
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
@@ -393,7 +423,7 @@ def write_leaderboard(results_dir: str | os.PathLike, findings: RunFindings | No
                       ) -> tuple[list[Path], list[dict[str, Any]]]:
     """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``, with this run's
     ``findings``; and LEADERBOARD.json, the same as data. Returns the paths and the rows."""
-    rows = leaderboard_rows(load_results(results_dir))
+    rows = leaderboard_rows(load_results(results_dir), load_runs(results_dir))
     path = Path(results_dir) / LEADERBOARD
     with atomic_writer(path) as fh:
         fh.write(leaderboard_markdown(rows, findings))

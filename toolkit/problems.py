@@ -252,6 +252,11 @@ class PushError(Exception):
     """A push that cannot go ahead; the message is one line for the user."""
 
 
+class MissingExtraError(ImportError):
+    """An optional dependency is not installed; the message names the extra that installs it
+    (``runtime.import_extra`` raises it)."""
+
+
 class DuplicateMentionWarning(UserWarning):
     """A prediction repeats a mention; the repeat is scored as spurious."""
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from . import app, fail, user_errors, warn
+from .score_cmds import DatasetIdOpt, EvalResultsOpt, hub_results, write_hub_results
 
 
 def out():  # built per call so the terminal's current width (COLUMNS) applies
@@ -125,24 +126,34 @@ def report_failures(failures: dict[str, str]) -> None:
 @app.command("extractors")
 def list_extractors():
     """List the available extractors with what they produce and their settings."""
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
 
     from ..extractors.registry import available, get
     from ..problems import ExtractorError
 
-    table = Table(title="ecbench extractors", show_lines=True)
-    for column in ("name", "description", "produces", "settings"):
-        table.add_column(column, overflow="fold")
+    # one block per extractor, its settings in a two-column grid: text wraps between words at
+    # any width (a four-column table cut URLs and names mid-word at 80 columns)
+    blocks: list = []
     for name, entry in available().items():
         try:
             cls = get(name)
         except ExtractorError as e:  # e.g. an optional extra is missing: still listed, with why
-            table.add_row(name, f"[dim]unavailable: {e}[/dim]", "", f"[dim]{entry.value}[/dim]")
+            blocks += [Text.assemble((name, "bold"), f" ({entry.value})"),
+                       Padding(Text(f"unavailable: {e}", style="dim"), (0, 0, 0, 2)), ""]
             continue
-        settings = "\n".join(f"{s['name']} ({s['type']}, default {s['default']!r}): {s['description']}"
-                             for s in cls.settings_help())
-        table.add_row(name, cls.description, ", ".join(sorted(cls.produces)), settings or "—")
-    out().print(table)
+        blocks += [Text.assemble((name, "bold"), f"  produces {', '.join(sorted(cls.produces))}"),
+                   Padding(Text(cls.description), (0, 0, 0, 2))]
+        settings = Table.grid(padding=(0, 2))
+        settings.add_column(no_wrap=True)
+        settings.add_column()
+        for s in cls.settings_help():
+            settings.add_row(f"  {s['name']}", f"{s['type']}, default {s['default']!r}: "
+                                               f"{s['description']}")
+        blocks += [settings if settings.row_count else Padding("no settings", (0, 0, 0, 2)), ""]
+    out().print(Group(Text("ecbench extractors", style="bold"), "", *blocks))
 
 
 @app.command()
@@ -168,9 +179,12 @@ def benchmark(
     shuffles: Annotated[int, typer.Option(min=1, help="approximate-randomisation shuffles of "
                                           "the paired comparison")] = 10_000,
     progress: ProgressOpt = True,
+    eval_results: EvalResultsOpt = None,
+    dataset_id: DatasetIdOpt = None,
 ):
     """Run extractors over the gold corpus (or --gold), score each, compare them pairwise,
-    audit the gold with them, print and write the leaderboard."""
+    audit the gold with them, print and write the leaderboard; with --eval-results DIR, each
+    extractor's Hub results in DIR/<extractor>/.eval_results/."""
     from ..benchmark import (
         benchmark_one,
         check_results_dir,
@@ -185,6 +199,7 @@ def benchmark(
     from ..scoring.labels import parse_label_map
     from .inputs import label_counts, label_set_warnings
 
+    hub = hub_results(eval_results, dataset_id)
     names = extractor or default_extractors()
     failures: dict[str, str] = {}
     written: list[Path] = []
@@ -195,6 +210,11 @@ def benchmark(
         ranked_on, results_dir = benchmark_gold(gold, corpus, results_dir)
         check_results_dir(results_dir, ranked_on)
         output_folder(results_dir, "the results")
+        gold_source = ranked_on.record
+        if hub is not None:  # before any extractor runs: the tasks are the test split's
+            from ..export.evalresults import check_scored_on_test
+
+            check_scored_on_test(gold_source)
         instances = [(name, build_extractor(name, [])) for name in names]  # settle names before running
         reports = []
         for name, ex in instances:
@@ -206,9 +226,13 @@ def benchmark(
                     label_counts(ranked_on.gold), label_counts(result.predictions), mapping))
             path = save_result(results_dir, name, report.to_dict())
             written.append(path)
-            err().print(f"{name}: {len(result.predictions)} documents scored", highlight=False)
+            if hub is not None:  # one model repository folder per extractor
+                write_hub_results(report, (hub[0] / path.stem, hub[1]), name, gold_source)
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
             reports.append((name, report))
+        n = len(ranked_on.documents)
+        err().print(f"{n} document{'s' if n != 1 else ''} scored with each of {len(instances)} "
+                    f"extractor{'s' if len(instances) != 1 else ''}", highlight=False)
         findings = run_findings(reports, ranked_on.texts,
                                 n_resamples=n_resamples, n_shuffles=shuffles)
         boards, rows = write_leaderboard(results_dir, findings)

@@ -189,3 +189,14 @@ def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:
         return []
     return [f"{gold_shown}: the gold has a predictions header written by extractor "
             f"{extractor!r}: are --gold and --pred swapped?"]
+
+
+def undeclared_claims(pred_shown: str, header, has_claims: bool) -> list[str]:
+    """A predictions file with no header (so scored on every task) and no claim: its claims
+    score 0.000, which is right only if the system was meant to extract claims; the warning
+    says how to declare what it produces."""
+    if header is not None or has_claims:
+        return []
+    return [f"{pred_shown}: no header line and no claims, so claims are scored as all missed; "
+            'a system that does not extract claims says so on the first line: '
+            '{"header": {"produces": ["mentions"]}}']

@@ -32,6 +32,9 @@ UNPLACED_KINDS = {"hallucination": ("hallucinations", "(found nowhere in the tex
 CLAIM_KINDS = ("missed_claim", "spurious_claim")
 KINDS = (*MENTION_KINDS, *UNPLACED_KINDS, *CLAIM_KINDS)
 GOLD_MARK, PRED_MARK = ("[[", "]]"), ("<<", ">>")
+#: the line above every listing that says what the marks mean
+LEGEND = (f"In context: {GOLD_MARK[0]}gold span{GOLD_MARK[1]}, "
+          f"{PRED_MARK[0]}predicted span{PRED_MARK[1]}.")
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ def errors_to_text(errors: Mapping[str, list[ErrorItem]]) -> str:
     """Plain text, one block per kind; the spans are marked [[gold]] and <<predicted>>."""
     if not errors:
         return "No errors.\n"
-    lines = []
+    lines = [LEGEND, ""]
     for kind, items in errors.items():
         lines.append(f"== {kind} ({len(items)}) ==")
         for item in items:
@@ -229,4 +232,4 @@ def errors_tables(errors: Mapping[str, list[ErrorItem]]) -> list:
                 sides += f"\nrefused: {item.refused}"
             table.add_row(Text(item.doc_id), Text(sides), context)
         tables.append(table)
-    return tables
+    return [Text(LEGEND), *tables] if tables else tables

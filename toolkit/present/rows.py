@@ -109,7 +109,9 @@ def confidence_note(report) -> str:
         return "No confidence intervals: " + (c.get("note") or "bootstrap disabled") + "."
     text = (f"Intervals: {round(c['level'] * 100)}% bootstrap, {c['n_resamples']} resamples "
             f"of {c['n_units']} {c['unit']}s (seed {c['seed']}).")
-    return text + (f" {c['note']}" if c.get("note") else "")
+    note = c.get("note")  # a clause in the JSON; a sentence of its own here
+    return text + (f" {note[0].upper()}{note[1:]}{'' if note.endswith('.') else '.'}"
+                   if note else "")
 
 
 def documents_note(report) -> str:

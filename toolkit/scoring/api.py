@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..io.align import Placement
 from ..io.spantable import SpanTable, Vocab
 from ..schema import PredClaim, Prediction
+from ..text import can_split
 from .bootstrap import bootstrap_f1_many
 from .mentions import MentionResult, MentionSpan
 from .options import TASKS, ScoreOptions
@@ -45,7 +46,7 @@ from .stage import (
     warn_repeated_mentions,
 )
 
-if TYPE_CHECKING:  # imported where claims are scored (scipy, the claim matchers)
+if TYPE_CHECKING:  # imported where claims are scored (the solver, the claim matchers)
     from .claims import ClaimResult
 
 CONFIDENCE = 0.95
@@ -92,11 +93,13 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
         raise ValueError("placement: span tables hold mentions with offsets only")
     if "mentions" in options.produces:
         warn_repeated_mentions(inputs.repeated_mention())
-    plan = plan_units(inputs.doc_ids, inputs.texts, options.n_resamples)
+    sentences_known = can_split()  # spaCy installed (the spacy extra)
+    plan = plan_units(inputs.doc_ids, inputs.texts, options.n_resamples, sentences_known)
     matching = claim_matching(options, inputs)
     threshold = options.claim_threshold(matching)
-    stage = Stage(options, threshold, matching,
-                  claim_texts=len(inputs.texts) == len(inputs.doc_ids),
+    claim_texts = len(inputs.texts) == len(inputs.doc_ids)
+    stage = Stage(options, threshold, matching, claim_texts=claim_texts,
+                  claim_sentences=claim_texts and sentences_known,
                   sentence_units=plan.unit == "sentence",
                   unplaced=unplaced_spans(placement) if placement is not None else {})
     scores = inputs.count(stage, engine)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..runtime import import_extra
 from .prf import (
     DOCUMENT_MACRO_KEYS,
     PRF_KEYS,
@@ -29,6 +30,8 @@ from .prf import (
     scheme_tp_fp_fn,
 )
 from .schemes import MENTION_KEYS, SCHEMES
+
+NEEDED_BY_FRAMES = "Report.to_frame"
 
 SCHEMA = "ecbench.score/v2"
 CLAIM_SCALARS = (*PRF_KEYS, "soft_precision", "soft_recall", "threshold", "claimant_accuracy",
@@ -240,8 +243,7 @@ class Report:
         and the counts.
         ``system`` defaults to the provenance's ``extractor`` (or ``system``) name.
         """
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         name = system or self.provenance.get("extractor") or self.provenance.get("system")
         rows: list[tuple] = []
 
@@ -276,8 +278,7 @@ class Report:
         ``macro_document`` (the per-document macro averages: a row per scheme, ``entities``,
         ``claims``), ``confidence``.
         Views of skipped tasks are absent."""
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         frames: dict[str, pd.DataFrame] = {}
         if self.mentions is not None:
             m = self.mentions
@@ -346,8 +347,7 @@ class Report:
 
 
 def _nested_frame(nested: Mapping, names: tuple[str, str], columns):
-    import pandas as pd
-
+    pd = import_extra("pandas", NEEDED_BY_FRAMES)
     rows = {(outer, inner): values for outer, by_inner in nested.items()
             for inner, values in by_inner.items()}
     index = pd.MultiIndex.from_tuples(list(rows), names=list(names))

@@ -26,6 +26,7 @@ import numpy as np
 from ..checks import duplicate_mentions
 from ..io.spantable import SpanTable, Vocab
 from ..problems import DuplicateMentionWarning
+from ..runtime import install_hint
 from ..schema import PredClaim, Prediction
 from ..text import sentences
 from .bootstrap import choose_unit
@@ -36,7 +37,7 @@ from .prf import scheme_tp_fp_fn
 from .schemes import N_CODES, SCHEMES, scheme_arrays
 from .table import duplicate_message, score_tables
 
-# claims.py and similarity.py import scipy and the claim matchers: they are imported where
+# claims.py and similarity.py import the solver and the claim matchers: they are imported where
 # claims are scored, so scoring mentions alone (a large file's span tables) never loads them
 if TYPE_CHECKING:
     from .claims import ClaimResult
@@ -67,15 +68,17 @@ class Stage:
 
     ``threshold`` and ``matching`` (``similarity.ClaimMatching``) are the claim scorer's;
     ``claim_texts`` says whether every document of the whole run has its text (sentence-level
-    claim scoring needs all of them); ``sentence_units`` asks the mention sweep for per-sentence
-    counts (the bootstrap's units when there are few documents); ``unplaced`` holds, by
-    document, the predicted mentions given by text that have no place in it (``io.align``):
-    each is spurious."""
+    claim scoring needs all of them); ``claim_sentences`` whether sentence-level claims are
+    counted (the texts are known and sentence boundaries can be computed: ``text.can_split``);
+    ``sentence_units`` asks the mention sweep for per-sentence counts (the bootstrap's units
+    when there are few documents); ``unplaced`` holds, by document, the predicted mentions given
+    by text that have no place in it (``io.align``): each is spurious."""
 
     options: ScoreOptions
     threshold: float
     matching: ClaimMatching | None = None
     claim_texts: bool = False
+    claim_sentences: bool = False
     sentence_units: bool = False
     unplaced: Mapping[str, Sequence[MentionSpan]] = field(default_factory=dict)
 
@@ -122,7 +125,7 @@ class Stage:
 
         return score_claims(gold_claims, pred_claims, texts if self.claim_texts else None,
                             threshold=self.threshold, entity_alignment=alignment,
-                            matching=self.matching)
+                            matching=self.matching, by_sentence=self.claim_sentences)
 
 
 def combine(parts: Sequence[DocumentScores]) -> DocumentScores:
@@ -342,7 +345,10 @@ class UnitPlan(NamedTuple):
     note: str | None
 
 
-def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: int) -> UnitPlan:
+def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: int,
+               sentences_known: bool = True) -> UnitPlan:
+    """What the bootstrap resamples; ``sentences_known``: sentence boundaries can be computed
+    (``text.can_split``)."""
     if n_resamples == 0:
         return UnitPlan(None, "bootstrap disabled (0 resamples)")
     if not doc_ids:
@@ -352,6 +358,10 @@ def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: in
         return UnitPlan("document", f"fewer than 30 documents, but the texts of "
                         f"{len(doc_ids) - len(texts)} are unknown, so documents (not sentences) "
                         "are resampled: read the intervals with care")
+    if unit == "sentence" and not sentences_known:
+        return UnitPlan("document", "fewer than 30 documents, but sentence boundaries need "
+                        f"spaCy ({install_hint('spacy')}), so documents (not sentences) are "
+                        "resampled: read the intervals with care")
     return UnitPlan(unit, None)
 
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ... import __version__
+from ...io.corpus import corpus_name, corpus_sha256
 from ...scoring.audit import default_min_votes
 from ...scoring.schemes import SCHEMES
 from .. import audit, compare
@@ -586,3 +587,28 @@ def _settings(report) -> list[tuple[str, str]]:
         out.append(("label map", ", ".join(f"{k}→{v}" for k, v in settings["label_map"].items())))
     out.append(("bootstrap", f"{settings.get('n_resamples')} resamples, seed {settings.get('seed')}"))
     return out
+
+
+def describe_gold(source: Mapping, show_path: bool = False) -> str:
+    """The gold a page was scored on, in a few words: a corpus by its name, its document count
+    and one sha256 of their texts (``io.corpus.corpus_sha256``); a file or folder by its name
+    and sha256. The path on this machine only with ``show_path`` (a shared page should not
+    print it).
+
+    >>> describe_gold({"corpus": "/home/me/x", "sha256": {"d": "0" * 64}})
+    'corpus x (1 document, sha256 5bf7ea202e12)'
+    """
+    sha = source.get("sha256")
+    if source.get("corpus"):
+        root = source["corpus"]
+        n = len(sha) if isinstance(sha, dict) else 0
+        text = (f"corpus {corpus_name(root)} ({n} document{'s' if n != 1 else ''}"
+                + (f", sha256 {corpus_sha256(sha)[:12]})" if isinstance(sha, dict) else ")"))
+        return text + (f" at {root}" if show_path else "")
+    for key in ("gold_folder", "gold_file", "file"):
+        if source.get(key):
+            path = str(source[key])
+            name = path if show_path else path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+            digest = (corpus_sha256(sha) if isinstance(sha, dict) else sha) if sha else None
+            return name + (f" (sha256 {digest[:12]})" if digest else "")
+    return ""
