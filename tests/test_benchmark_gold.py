@@ -51,13 +51,16 @@ def test_a_gold_folder_ranks_the_extractors_into_results_dir(tmp_path, bundled_r
                     "--results-dir", out, "--n-resamples", "0", "--no-progress")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["LEADERBOARD.json", "LEADERBOARD.md",
-                                                     "empty.json", "gold.json", "report.html"]
+                                                     "empty.json", "gold.json", "report.html",
+                                                     "runs.json"]
     assert _f1(out / "gold.json") == 1.0 and _f1(out / "empty.json") == 0.0
     board = (out / "LEADERBOARD.md").read_text()
     assert board.index("| gold") < board.index("| empty")  # ranked: best first
     provenance = json.loads((out / "gold.json").read_text())["provenance"]
     assert provenance["gold"] == {"gold_folder": str(gold)}
-    assert f"scored on {gold} (1 gold document(s))" in (out / "report.html").read_text()
+    page = (out / "report.html").read_text()  # the gold by name and sha256, not its path
+    assert f"scored on {gold.name} (sha256 " in page and ", 1 gold document(s)" in page
+    assert str(gold.parent) not in page
 
 
 def test_a_corpus_folder_writes_beside_itself(tmp_path, bundled_results):

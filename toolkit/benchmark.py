@@ -104,7 +104,10 @@ class BenchmarkGold:
     def described(self) -> str:
         """The gold in a few words, for the HTML page: its name and sha256, never its path
         (the page is shared)."""
-        return describe_gold(self.record) or f"{len(self.documents)} gold document(s)"
+        named = describe_gold(self.record)
+        if self.record.get("corpus"):  # the corpus's description counts its documents
+            return named
+        return ", ".join(filter(None, [named, f"{len(self.documents)} gold document(s)"]))
 
     @classmethod
     def of_corpus(cls, corpus: Corpus) -> BenchmarkGold:
@@ -428,7 +431,8 @@ def write_leaderboard(results_dir: str | os.PathLike, findings: RunFindings | No
     with atomic_writer(path) as fh:
         fh.write(leaderboard_markdown(rows, findings))
     data = Path(results_dir) / LEADERBOARD_DATA
-    write_json(data, {"schema": LEADERBOARD_SCHEMA, "rows": rows,
+    tracked = [{k: v for k, v in row.items() if k not in PER_RUN} for row in rows]  # RUNS' figures stay out
+    write_json(data, {"schema": LEADERBOARD_SCHEMA, "rows": tracked,
                       **(findings.to_dict() if findings is not None else {})})
     return [path, data], rows
 
