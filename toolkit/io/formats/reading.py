@@ -22,8 +22,17 @@ def source_of(path: Path, files: list[Path] | None = None) -> dict:
     relative to ``path`` when ``path`` is a folder)."""
     if files is None:
         return {"path": str(path), "sha256": file_sha256(path)}
+    root = path.resolve()
     return {"path": str(path),
-            "sha256": {f.relative_to(path).as_posix(): file_sha256(f) for f in files}}
+            "sha256": {_relative(f, root): file_sha256(f) for f in files}}
+
+
+def _relative(file: Path, root: Path) -> str:
+    """``file`` relative to ``root`` when it is inside it, else as it is."""
+    try:
+        return file.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(file)
 
 
 def located(problem: Problem, line: int | None = None) -> InputError:
