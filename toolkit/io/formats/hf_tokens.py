@@ -30,6 +30,7 @@ from typing import Any
 from ...problems import InputError, some_items
 from ..documents import SAVE_TO_DISK_MARKERS
 from ..jsonl import first_json_record, iter_jsonl, read_json
+from . import ecbench_hf
 from .model import FormatDocument, FormatOptions, FormatRead
 from .reading import check_span, position_id, source_of
 from .tags import TagError, decode, detect_scheme, join_tokens, scheme_named, split_tag
@@ -41,10 +42,6 @@ DOCUMENT_COLUMNS = ("document_id", "doc_id")
 ROW_ID_COLUMN = "id"
 #: data files a ``load_dataset`` folder may hold that this reader reads
 DATA_SUFFIXES = (".parquet", ".jsonl", ".json")
-#: ecbench's own export folder: read back by ``ecbench_hf``, not as a token dataset
-EXPORT_MARKER = ".ecbench-export.json"
-#: columns of ecbench's ``documents`` config: a parquet file of it is ``ecbench_hf``'s too
-DOCUMENTS_COLUMNS = frozenset({"id", "text", "mentions", "entities", "claims"})
 BATCH_ROWS = 1024
 
 
@@ -52,27 +49,17 @@ def detect(path: Path) -> bool:
     """A parquet file (not one of ecbench's ``documents`` config), a ``save_to_disk`` folder,
     or a folder of parquet or JSON Lines data files with a README.md (or of parquet files
     alone); never ecbench's own export folder."""
-    if path.is_file():
-        return path.suffix.lower() == ".parquet" and not _is_documents_file(path)
-    if not path.is_dir() or (path / EXPORT_MARKER).exists():
+    if path.is_file():  # (a file of ecbench's documents config is ecbench_hf's)
+        return path.suffix.lower() == ".parquet" and not ecbench_hf.detect(path)
+    if not path.is_dir() or ecbench_hf.detect(path):
         return False
     if any((path / marker).is_file() for marker in SAVE_TO_DISK_MARKERS):
         return True
     first = next(path.rglob("*.parquet"), None)
     if first is not None:
-        return not _is_documents_file(first)
+        return not ecbench_hf.detect(first)
     return (path / "README.md").is_file() and any(
         next(path.rglob(f"*{suffix}"), None) is not None for suffix in (".jsonl", ".json"))
-
-
-def _is_documents_file(path: Path) -> bool:
-    """Whether a parquet file has the columns of ecbench's ``documents`` config."""
-    import pyarrow.parquet as pq
-
-    try:
-        return DOCUMENTS_COLUMNS <= set(pq.read_schema(path).names)
-    except Exception:  # pyarrow raises several types for a file that is not parquet
-        return False
 
 
 # --- opening one split of a dataset ------------------------------------------------------------
