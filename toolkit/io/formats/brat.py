@@ -30,11 +30,9 @@ from pathlib import Path
 
 from ...checks import trimmed
 from ...problems import InputError, show, some_items
-from .model import FormatDocument, FormatOptions, FormatRead
-from .reading import source_of
+from .model import FormatDocument, FormatMention, FormatOptions, FormatRead, folder_source
 
 NAME = "brat"
-POLICIES = ("split", "join", "skip")
 #: what the non-entity lines are, by their id's first character
 IGNORED_KINDS = {"A": "attributes (A)", "M": "attributes (M)", "R": "relations (R)",
                  "E": "events (E)", "*": "equivalences (*)", "N": "normalizations (N)",
@@ -51,9 +49,6 @@ def detect(path: Path) -> bool:
 
 def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
     """Every ``.ann``/``.txt`` pair at ``path`` as a document (see the module docstring)."""
-    if options.discontinuous not in POLICIES:
-        raise InputError(path, f"found {options.discontinuous!r}, expected one of "
-                         f"{', '.join(POLICIES)}", field="--discontinuous")
     notes: list[str] = []
     if path.is_file():
         anns = [path]
@@ -64,9 +59,8 @@ def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
     documents = [_document(ann, options.discontinuous, tally) for ann in anns]
     notes += _tally_notes(path, tally, options.discontinuous)
     files = [f for ann in anns for f in (ann, ann.with_suffix(".txt"))]
-    source = source_of(path, files) if path.is_dir() else {
-        "path": str(path), "sha256": source_of(path.parent, files)["sha256"]}
-    return FormatRead(NAME, documents, notes, source)
+    return FormatRead(NAME, documents, notes,
+                      folder_source(path if path.is_dir() else path.parent, files, NAME))
 
 
 def _skipped(folder: Path, anns: list[Path]) -> list[str]:
@@ -129,20 +123,22 @@ def _document(ann: Path, policy: str, tally: Counter) -> FormatDocument:
         else:
             raise InputError(ann, f"found {show(line)}, expected an annotation line (an id "
                              "starting with T, A, M, R, E, N, # or *, then a tab)", line=number)
-    mentions: dict[tuple[int, int, str], None] = {}  # ordered, each span and label once
+    mentions: dict[tuple[int, int, str], FormatMention] = {}  # each span and label once
     for number, ann_id, rest in entities:
         if ann_id in triggers:
             tally["event triggers (T lines an E line names)"] += 1
             continue
         for mention in _entity(ann, number, ann_id, rest, text, policy, tally):
-            if mention in mentions:
+            if mention[:3] in mentions:
                 tally["duplicates"] += 1
-            mentions[mention] = None
-    return FormatDocument(id=ann.stem, text=text, mentions=list(mentions))
+            else:
+                mentions[mention[:3]] = mention
+    return FormatDocument(id=ann.stem, text=text, mentions=list(mentions.values()),
+                          file=str(ann), where=f"{ann.name}")
 
 
 def _entity(ann: Path, number: int, ann_id: str, rest: str, text: str, policy: str,
-            tally: Counter) -> list[tuple[int, int, str]]:
+            tally: Counter) -> list[FormatMention]:
     """The mentions of one ``T`` line (its fields after the id: ``rest``)."""
     fields, _, value = rest.partition("\t")
     match = _ENTITY.fullmatch(fields.rstrip())
@@ -163,14 +159,16 @@ def _entity(ann: Path, number: int, ann_id: str, rest: str, text: str, policy: s
         tally["without text"] += 1
     fragments = [_trimmed(ann, number, ann_id, text, start, end, tally)
                  for start, end in fragments]
+    where = f"line {number} ({ann_id})"
     if len(fragments) == 1:
-        return [(fragments[0][0], fragments[0][1], label)]
+        return [FormatMention(fragments[0][0], fragments[0][1], label, None, where)]
     tally["discontinuous"] += 1
     if policy == "skip":
         return []
     if policy == "join":
-        return [(fragments[0][0], fragments[-1][1], label)]
-    return [(start, end, label) for start, end in fragments]
+        return [FormatMention(fragments[0][0], fragments[-1][1], label, None, where)]
+    return [FormatMention(start, end, label, None, f"{where} fragment {k}")
+            for k, (start, end) in enumerate(fragments, start=1)]
 
 
 def _trimmed(ann: Path, number: int, ann_id: str, text: str, start: int, end: int,

@@ -11,22 +11,30 @@ A DocBin written by ``ecbench export spacy`` carries its whole gold in ``doc.use
 ``spans_key`` names a group to read instead.
 
 Document ids: ecbench's record's ``doc_id``, else a string ``doc.user_data["doc_id"]``, else
-the Doc's position: from 0 in a single file (so a gold and a predictions DocBin of the same
-texts get the same ids whatever the files are called), ``<file stem>-<position>`` in a folder.
+the file stem and the Doc's position from 1 (``dev-0001``), as the CoNLL reader names its
+documents; such a source is positional (paired with the other side by order).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from pydantic import ValidationError
 
 from ...problems import InputError, some_items
 from ...schema import DocumentGold
 from ...text import blank_english
 from .imported import check_gold
-from .model import FormatDocument, FormatOptions, FormatRead
-from .reading import check_span, gold_document, position_id, source_of
+from .model import (
+    FormatDocument,
+    FormatMention,
+    FormatOptions,
+    FormatRead,
+    file_source,
+    folder_source,
+)
+from .reading import check_span, gold_document, positional_id
 
 NAME = "spacy"
 #: ``doc.user_data`` key of the record ``ecbench export spacy`` writes
@@ -95,11 +103,11 @@ def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
                          f"{some_items(others)}")
     documents: list[FormatDocument] = []
     seen: dict[str, str] = {}
-    counts = {"ecbench": 0, "ents": 0, "groups": set()}
+    counts = {"ecbench": 0, "ents": 0, "positional": 0, "groups": set()}
     for file in files:
         for index, doc in enumerate(_docs(file)):
             where = f"doc {index}"
-            fallback = position_id(index) if path.is_file() else f"{file.stem}-{index}"
+            fallback = positional_id(file, index + 1)
             document = _document(file, where, doc, options.spans_key, fallback, counts)
             if document.id in seen:
                 raise InputError(file, f"found doc id {document.id!r} again (first at "
@@ -108,8 +116,9 @@ def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
             seen[document.id] = f"{file.name} {where}"
             documents.append(document)
     notes += _notes(path, options.spans_key, counts)
-    return FormatRead(NAME, documents, notes,
-                      source_of(path, files) if path.is_dir() else source_of(path))
+    source = folder_source(path, files, NAME) if path.is_dir() else file_source(path, NAME)
+    return FormatRead(NAME, documents, notes, source, positional=counts["positional"] > 0,
+                      produces=("mentions", "claims") if counts["ecbench"] else ("mentions",))
 
 
 def _docs(file: Path):
@@ -124,8 +133,8 @@ def _document(file: Path, where: str, doc, spans_key: str | None, fallback: str,
               counts: dict) -> FormatDocument:
     """One Doc: its whole gold if ecbench wrote it (and no span group is asked for), else
     the mentions of ``doc.ents`` or of the asked span group."""
-    tokens = [(int(start), int(start) + int(length))
-              for start, length in doc.to_array(["IDX", "LENGTH"]).tolist()]
+    table = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).reshape(-1, 2)
+    tokens = np.column_stack((table[:, 0], table[:, 0] + table[:, 1]))
     if spans_key is None and KEY in doc.user_data:
         counts["ecbench"] += 1
         try:
@@ -135,7 +144,7 @@ def _document(file: Path, where: str, doc, spans_key: str | None, fallback: str,
                              f"hold ({type(e).__name__}: {str(e).splitlines()[0]}), expected "
                              "one written by `ecbench export spacy`", field=where) from None
         check_gold(file, where, doc.text, gold)
-        document = gold_document(doc.text, gold)
+        document = gold_document(doc.text, gold, file=str(file), where=where)
         document.tokens = tokens
         return document
     if spans_key is None:
@@ -150,6 +159,7 @@ def _document(file: Path, where: str, doc, spans_key: str | None, fallback: str,
                          "with --spans-key", field=where)
     user_id = doc.user_data.get(USER_DOC_ID)
     doc_id = user_id if isinstance(user_id, str) and user_id else fallback
+    counts["positional"] += doc_id == fallback
     mentions = []
     for k, span in enumerate(spans):
         record = f"{where} ({doc_id}): {'ents' if spans_key is None else spans_key}[{k}]"
@@ -157,8 +167,9 @@ def _document(file: Path, where: str, doc, spans_key: str | None, fallback: str,
             raise InputError(file, "found a span without a label, expected a labelled span",
                              field=record)
         check_span(str(file), record, span.start_char, span.end_char, doc.text)
-        mentions.append((span.start_char, span.end_char, span.label_))
-    return FormatDocument(id=doc_id, text=doc.text, mentions=mentions, tokens=tokens)
+        mentions.append(FormatMention(span.start_char, span.end_char, span.label_, None, record))
+    return FormatDocument(id=doc_id, text=doc.text, mentions=mentions, tokens=tokens,
+                          file=str(file), where=where)
 
 
 def _notes(path: Path, spans_key: str | None, counts: dict) -> list[str]:

@@ -20,8 +20,8 @@ from ...problems import ImportChangeWarning, InputError
 from ...schema import LABELS, DocumentGold
 from ..jsonl import first_json_record, iter_jsonl, read_json
 from .imported import changes_noted, check_doc_id, check_gold, trim_imported
-from .model import FormatOptions, FormatRead
-from .reading import gold_document, source_of
+from .model import FormatOptions, FormatRead, file_source
+from .reading import gold_document
 
 NAME = "doccano"
 
@@ -193,5 +193,5 @@ def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
     ``options.label_map`` as ``read_doccano``'s)."""
     notes: list[str] = []
     pairs = changes_noted(lambda: read_doccano(path, options.offsets, options.label_map), notes)
-    return FormatRead(NAME, [gold_document(text, gold) for text, gold in pairs], notes,
-                      source_of(path))
+    documents = [gold_document(text, gold, file=str(path)) for text, gold in pairs]
+    return FormatRead(NAME, documents, notes, file_source(path, NAME))

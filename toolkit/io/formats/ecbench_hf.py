@@ -24,10 +24,10 @@ import msgspec
 from ...checks import document_problems
 from ...problems import InputError
 from ..gold import check_gold_json, decode_gold
-from .model import FormatDocument, FormatOptions, FormatRead
-from .reading import gold_document, located, source_of
+from .model import FormatDocument, FormatOptions, FormatRead, file_source, folder_source
+from .reading import gold_document, located
 
-NAME = "ecbench-hf"
+NAME = "hf-export"
 #: written into every export folder: marks it as ecbench's (``export.hf`` writes it)
 MARKER = ".ecbench-export.json"
 #: the export's splits, in the order they are written and read
@@ -105,8 +105,8 @@ def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
                                      field=f"row {row}: id")
                 seen[document.id] = f"{file.name} row {row}"
                 documents.append(document)
-    return FormatRead(NAME, documents, notes,
-                      source_of(path, files) if path.is_dir() else source_of(path))
+    source = folder_source(path, files, NAME) if path.is_dir() else file_source(path, NAME)
+    return FormatRead(NAME, documents, notes, source, produces=("mentions", "claims"))
 
 
 def _document(file: Path, where: str, record: dict) -> FormatDocument:
@@ -132,4 +132,5 @@ def _document(file: Path, where: str, record: dict) -> FormatDocument:
     if recorded is not None and recorded != actual:
         raise InputError(file, f"found {recorded}, expected {actual} (the sha256 of the row's "
                          "text)", field=f"{where}: metadata.sha256")
-    return gold_document(text, gold, meta)
+    return gold_document(text, gold, file=str(file), where=where, split=meta.get("split"),
+                         meta=meta)

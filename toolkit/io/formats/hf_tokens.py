@@ -11,10 +11,12 @@ Columns: ``options.tokens_column`` / ``options.tags_column``, else the first pre
 ``TOKENS_COLUMNS`` / ``TAGS_COLUMNS``. Documents: with a ``document_id`` or ``doc_id`` column,
 consecutive rows with the same value are the sentences of one document (a value seen again
 after another is an error: the rows of a document must be together); without one, each row is
-a document, named by its ``id`` column if there is one, else by its position (from 0). The
-text is rebuilt from the tokens (``tags.join_tokens``: one space between tokens, one newline
-between sentences) and the tags decoded with ``tags.decode`` (``options.scheme``, or detected
-from the tags). Other columns are left out, and said so.
+a document, named by its ``id`` column if there is one, else by its position (``<file
+stem>-0001``...; the source is then positional: paired with the other side by order). The
+text is rebuilt from the tokens by the CoNLL reader's rule: the tokens of a row joined by one
+space, the rows of a document by one newline (a row with no token adds nothing). The tags are
+read by ``tags.decode`` over the whole split at once (``options.scheme``, or detected from
+them). Other columns are left out, and said so.
 
 Rows are read batch by batch (Arrow memory-mapped, parquet row groups, JSON line by line):
 memory is the documents read, never the whole table as Python rows.
@@ -23,19 +25,28 @@ memory is the documents read, never the whole table as Python rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ...problems import InputError, some_items
 from ..documents import SAVE_TO_DISK_MARKERS
 from ..jsonl import first_json_record, iter_jsonl, read_json
 from . import ecbench_hf
-from .model import FormatDocument, FormatOptions, FormatRead
-from .reading import check_span, position_id, source_of
-from .tags import TagError, decode, detect_scheme, join_tokens, scheme_named, split_tag
+from .model import (
+    FormatDocument,
+    FormatMention,
+    FormatOptions,
+    FormatRead,
+    file_source,
+    folder_source,
+)
+from .reading import check_span, positional_id
+from .tags import TagError, decode
 
-NAME = "hf-tokens"
+NAME = "hf"
 TOKENS_COLUMNS = ("tokens", "words")
 TAGS_COLUMNS = ("ner_tags", "tags", "ner", "labels", "ner_labels")
 DOCUMENT_COLUMNS = ("document_id", "doc_id")
@@ -222,68 +233,74 @@ def _column(path: Path, columns: list[str], given: str | None, candidates: tuple
                      f"one of {', '.join(candidates)}, or name it with {option}")
 
 
-def _tag_names(path: Path, features, column: str) -> list[str] | None:
-    """The ``ClassLabel`` names of the tags column (None: its values are strings or
-    unknown), each checked as a tag."""
+def _tag_names(features, column: str) -> list[str] | None:
+    """The ``ClassLabel`` names of the tags column (None: its values are strings, or the
+    source declares no feature for it)."""
     import datasets
 
     feature = features.get(column) if features is not None else None
     inner = getattr(feature, "feature", None)
-    if not isinstance(inner, datasets.ClassLabel):
-        return None
-    for name in inner.names:
-        try:
-            split_tag(name)
-        except ValueError as e:
-            raise InputError(path, f"ClassLabel names of {column}: {e}") from None
-    return list(inner.names)
+    return list(inner.names) if isinstance(inner, datasets.ClassLabel) else None
 
 
 @dataclass
-class _Rows:
-    """A document's rows as read: its sentences' tokens and tags, and each sentence's row."""
+class _Column:
+    """The split's tokens read row by row, as one column: each token's text, its tag (an
+    index into ``tag_names``) and its row; each document's id and first row."""
 
-    id: str
-    tokens: list[list[str]]
-    tags: list[list[str]]
-    rows: list[int]
+    tokens: list[str] = field(default_factory=list)
+    tag_ids: list[int] = field(default_factory=list)
+    row_of_token: list[int] = field(default_factory=list)
+    row_first_token: list[int] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    doc_first_row: list[int] = field(default_factory=list)  # rows from 0
+    tag_names: list[str] = field(default_factory=list)
+    positional: bool = False
+    empty_rows: int = 0
 
 
-def _documents(path: Path, table: _Split, tokens_col: str, tags_col: str, doc_col: str | None,
-               id_col: str | None, names: list[str] | None) -> list[_Rows]:
-    """The rows grouped into documents, each value checked (one located error)."""
-    columns = [c for c in (tokens_col, tags_col, doc_col, id_col) if c is not None]
-    documents: list[_Rows] = []
-    seen: dict[str, int] = {}  # document id -> its first row
-    known_tags: set[str] = set()
+def _column_of(path: Path, table: _Split, tokens_col: str, tags_col: str, doc_col: str | None,
+               id_col: str | None, names: list[str] | None) -> _Column:
+    """Every row of the split, each value checked (one located error), grouped into
+    documents (see the module docstring)."""
+    columns = list(dict.fromkeys(c for c in (tokens_col, tags_col, doc_col, id_col) if c))
+    out = _Column(tag_names=list(names) if names is not None else [])
+    code = {name: k for k, name in enumerate(out.tag_names)}  # tag strings -> ids
+    seen: dict[str, int] = {}  # document id -> its first row (from 1)
     of_split = f" of split {table.split}" if table.split else ""
-    n = 0
-    for batch in table.batches(list(dict.fromkeys(columns))):
+    key = doc_col or id_col
+    out.positional = key is None
+    row = 0
+    out.empty_rows = 0
+    for batch in table.batches(columns):
         for values in zip(*(batch[c] for c in columns)):
             record = dict(zip(columns, values))
-            n += 1
-            where = f"row {n}{of_split}"
+            row += 1
+            where = f"row {row}{of_split}"
             tokens, tags = record[tokens_col], record[tags_col]
             _check_tokens(path, where, tokens_col, tokens)
-            tags = _tag_strings(path, where, tags_col, tags, names, known_tags)
-            if len(tags) != len(tokens):
-                raise InputError(path, f"found {len(tags)} tags for {len(tokens)} tokens, "
-                                 f"expected one tag per token", field=f"{where}: {tags_col}")
-            key = doc_col or id_col
-            doc_id = _id_value(path, where, key, record[key]) if key else position_id(n - 1)
-            if doc_col is not None and documents and documents[-1].id == doc_id:
-                documents[-1].tokens.append(tokens)
-                documents[-1].tags.append(tags)
-                documents[-1].rows.append(n)
-                continue
-            if doc_id in seen:
-                together = " (the rows of a document must be together)" if doc_col else ""
-                raise InputError(path, f"found {doc_id!r} again (first at row {seen[doc_id]}), "
-                                 f"expected a new document id{together}",
-                                 field=f"{where}: {key}")
-            seen[doc_id] = n
-            documents.append(_Rows(doc_id, [tokens], [tags], [n]))
-    return documents
+            ids = (_tag_ids(path, where, tags_col, tags, len(names)) if names is not None
+                   else _tag_codes(path, where, tags_col, tags, code, out.tag_names))
+            if len(ids) != len(tokens):
+                raise InputError(path, f"found {len(ids)} tags for {len(tokens)} tokens, "
+                                 "expected one tag per token", field=f"{where}: {tags_col}")
+            doc_id = (_id_value(path, where, key, record[key]) if key
+                      else positional_id(path, row))
+            if doc_col is None or not out.doc_ids or out.doc_ids[-1] != doc_id:
+                if doc_id in seen:
+                    together = " (the rows of a document must be together)" if doc_col else ""
+                    raise InputError(path, f"found {doc_id!r} again (first at row "
+                                     f"{seen[doc_id]}), expected a new document id{together}",
+                                     field=f"{where}: {key}")
+                seen[doc_id] = row
+                out.doc_ids.append(doc_id)
+                out.doc_first_row.append(row - 1)
+            out.empty_rows += not tokens
+            out.row_first_token.append(len(out.tokens))
+            out.tokens += tokens
+            out.tag_ids += ids
+            out.row_of_token += [row - 1] * len(tokens)
+    return out
 
 
 def _check_tokens(path: Path, where: str, column: str, tokens: Any) -> None:
@@ -295,36 +312,37 @@ def _check_tokens(path: Path, where: str, column: str, tokens: Any) -> None:
                          field=f"{where}: {column}")
 
 
-def _tag_strings(path: Path, where: str, column: str, tags: Any, names: list[str] | None,
-                 known: set[str]) -> list[str]:
-    """A row's tags as strings: ClassLabel ids by their names, strings checked as tags
-    (``known``: those checked already)."""
+def _tag_ids(path: Path, where: str, column: str, tags: Any, n_names: int) -> list[int]:
+    """A row's ClassLabel ids, each in range."""
+    if isinstance(tags, list) and all(type(t) is int and 0 <= t < n_names for t in tags):
+        return tags
     if not isinstance(tags, list):
         raise InputError(path, f"found {type(tags).__name__}, expected a list of tags",
                          field=f"{where}: {column}")
-    if names is not None:
-        try:
-            if all(isinstance(t, int) and 0 <= t < len(names) for t in tags):
-                return [names[t] for t in tags]
-        except TypeError:
-            pass
-        bad = next(t for t in tags if not (isinstance(t, int) and 0 <= t < len(names)))
-        raise InputError(path, f"found {bad!r}, expected a ClassLabel id 0..{len(names) - 1}",
+    k, bad = next((k, t) for k, t in enumerate(tags)
+                  if not (type(t) is int and 0 <= t < n_names))
+    raise InputError(path, f"found {bad!r}, expected a ClassLabel id 0..{n_names - 1}",
+                     field=f"{where}: {column}[{k}]")
+
+
+def _tag_codes(path: Path, where: str, column: str, tags: Any, code: dict[str, int],
+               names: list[str]) -> list[int]:
+    """A row's tag strings as ids into ``names`` (new tags appended to it)."""
+    if not isinstance(tags, list):
+        raise InputError(path, f"found {type(tags).__name__}, expected a list of tags",
                          field=f"{where}: {column}")
+    out = []
     for k, tag in enumerate(tags):
-        if isinstance(tag, str) and tag in known:
-            continue
-        if isinstance(tag, int):
-            raise InputError(path, f"found the integer {tag}, expected tag strings, or ids with "
-                             "ClassLabel names (the dataset declares no names for this column)",
-                             field=f"{where}: {column}[{k}]")
-        try:
-            split_tag(tag)
-        except (ValueError, TypeError, AttributeError):
-            raise InputError(path, f"found {tag!r}, expected O or PREFIX-LABEL (e.g. B-PER)",
-                             field=f"{where}: {column}[{k}]") from None
-        known.add(tag)
-    return tags
+        if tag not in code or not isinstance(tag, str):
+            if not isinstance(tag, str):
+                hint = (", or ids with ClassLabel names (the dataset declares none for this "
+                        "column)") if isinstance(tag, int) else ""
+                raise InputError(path, f"found {tag!r}, expected a tag string (O, B-PER, "
+                                 f"...){hint}", field=f"{where}: {column}[{k}]")
+            code[tag] = len(names)
+            names.append(tag)
+        out.append(code[tag])
+    return out
 
 
 def _id_value(path: Path, where: str, column: str, value: Any) -> str:
@@ -349,61 +367,91 @@ def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
                        "tags")
     doc_col = next((c for c in DOCUMENT_COLUMNS if c in table.columns), None)
     id_col = ROW_ID_COLUMN if doc_col is None and ROW_ID_COLUMN in table.columns else None
-    names = _tag_names(path, table.features, tags_col)
-    rows = _documents(path, table, tokens_col, tags_col, doc_col, id_col, names)
-
+    column = _column_of(path, table, tokens_col, tags_col, doc_col, id_col,
+                        _tag_names(table.features, tags_col))
+    rows = np.asarray(column.row_of_token, dtype=np.int64)
+    of_split = f" of split {table.split}" if table.split else ""
     try:
-        scheme = scheme_named(options.scheme)
-    except ValueError as e:
-        raise InputError(path, str(e), field="--scheme") from None
-    notes = _notes(path, table, tokens_col, tags_col, doc_col, id_col, names, len(rows))
-    if scheme == "auto":
-        scheme, why = detect_scheme(tags for doc in rows for tags in doc.tags)
-        notes.append(f"{path}: tag scheme {scheme.upper()}, detected ({why}; sentences are "
-                     "rows); --scheme chooses another")
-    documents = [_document(path, doc, scheme, tags_col, table.split) for doc in rows]
-    return FormatRead(NAME, documents, notes, source_of(path, table.files)
-                      if path.is_dir() else source_of(path))
+        chunks = decode(np.asarray(column.tag_ids, dtype=np.int64), column.tag_names, rows,
+                        options.scheme)
+    except TagError as e:
+        row = int(rows[e.index]) if e.index < len(rows) else len(column.row_first_token) - 1
+        raise InputError(path, f"found {e.found}, expected {e.expected}",
+                         field=f"row {row + 1}{of_split}: {tags_col}"
+                               f"[{e.index - column.row_first_token[row]}]") from None
+    notes = _notes(path, table, tokens_col, tags_col, doc_col, id_col, column)
+    if chunks.iob1_at is not None:
+        notes.append(f"{path}: tags read as IOB1 (an I- tag begins a chunk where it continues "
+                     f"none, as conlleval reads it), first at row "
+                     f"{int(rows[chunks.iob1_at]) + 1}{of_split}; --scheme IOB2 refuses such "
+                     "tags")
+    documents = _documents(path, column, chunks, table.split)
+    files = [path / f.resolve().relative_to(path.resolve()) for f in table.files] \
+        if path.is_dir() else None
+    return FormatRead(NAME, documents, notes,
+                      folder_source(path, files, NAME) if files else file_source(path, NAME),
+                      positional=column.positional)
 
 
-def _document(path: Path, doc: _Rows, scheme: str, tags_col: str, split: str | None
-              ) -> FormatDocument:
-    """One document: the text of its sentences, their tokens' offsets and the decoded tags."""
-    text, offsets, firsts = join_tokens(doc.tokens)
-    mentions = []
+def _documents(path: Path, column: _Column, chunks, split: str | None) -> list[FormatDocument]:
+    """Each document: its text rebuilt (tokens joined by a space, the rows of a document by a
+    newline), its tokens' offsets in it, its mentions from ``chunks`` (a ``tags.Chunks``)."""
+    n_tokens = len(column.tokens)
+    rows = np.asarray(column.row_of_token, dtype=np.int64)
+    doc_first_token = np.asarray(
+        [column.row_first_token[r] for r in column.doc_first_row] + [n_tokens], dtype=np.int64)
+    length = np.fromiter(map(len, column.tokens), dtype=np.int64, count=n_tokens)
+    # each token and the one character after it (a space, or a newline at a row's end)
+    start = np.concatenate(([0], np.cumsum(length + 1)))[:-1]
+    doc_of_token = np.searchsorted(doc_first_token, np.arange(n_tokens), side="right") - 1
+    base = start[doc_first_token[:-1]] if n_tokens else np.zeros(0, dtype=np.int64)
+    start = start - base[doc_of_token] if n_tokens else start
+    end = start + length
+    last_in_row = np.ones(n_tokens, dtype=bool)
+    last_in_row[:-1] = rows[1:] != rows[:-1]
+    mention_doc = doc_of_token[chunks.first] if n_tokens else chunks.first
+    mention_first = np.searchsorted(mention_doc, np.arange(len(column.doc_ids) + 1))
+    labels = [chunks.labels[k] for k in chunks.label.tolist()]
+    m_start, m_end = start[chunks.first].tolist(), end[chunks.stop - 1].tolist()
+    m_row = rows[chunks.first].tolist()
     of_split = f" of split {split}" if split else ""
-    for tags, first, row in zip(doc.tags, firsts, doc.rows):
-        try:
-            spans = decode(tags, scheme)
-        except TagError as e:
-            raise InputError(path, f"found {e.found}, expected {e.expected}",
-                             field=f"row {row}{of_split}: {tags_col}[{e.index}]") from None
-        for a, b, label in spans:
-            start, end = offsets[first + a][0], offsets[first + b - 1][1]
-            check_span(str(path), f"row {row}{of_split}", start, end, text, field=tags_col)
-            mentions.append((start, end, label))
-    return FormatDocument(id=doc.id, text=text, mentions=mentions, tokens=offsets)
+    documents = []
+    for d, doc_id in enumerate(column.doc_ids):
+        t0, t1 = int(doc_first_token[d]), int(doc_first_token[d + 1])
+        text = "".join(token + ("\n" if last else " ") for token, last in
+                       zip(column.tokens[t0:t1], last_in_row[t0:t1].tolist()))[:-1]
+        mentions = []
+        for k in range(int(mention_first[d]), int(mention_first[d + 1])):
+            where = f"row {m_row[k] + 1}{of_split}"
+            check_span(str(path), where, m_start[k], m_end[k], text)
+            mentions.append(FormatMention(m_start[k], m_end[k], labels[k], None, where))
+        documents.append(FormatDocument(
+            doc_id, text, mentions, tokens=np.column_stack((start[t0:t1], end[t0:t1])),
+            file=str(path), where=f"row {column.doc_first_row[d] + 1}{of_split}", split=split))
+    return documents
 
 
 def _notes(path: Path, table: _Split, tokens_col: str, tags_col: str, doc_col: str | None,
-           id_col: str | None, names: list[str] | None, documents: int) -> list[str]:
+           id_col: str | None, column: _Column) -> list[str]:
     """What the read assumed and left out, one line each."""
     notes = []
     if table.split is not None:
         notes.append(f"{path}: split {table.split} read (of {', '.join(table.splits)})")
-    kind = f"ClassLabel, {len(names)} names" if names is not None else "tag strings"
-    notes.append(f"{path}: tokens from column {tokens_col}, tags from {tags_col} ({kind}); "
-                 "text rebuilt from the tokens: one space between tokens, one newline between "
-                 "sentences (the original spacing is not in the dataset)")
+    notes.append(f"{path}: tokens from column {tokens_col}, tags from {tags_col}; text rebuilt "
+                 "from the tokens: one space between tokens, one newline between the rows of a "
+                 "document (the original spacing is not in the dataset)")
+    documents = len(column.doc_ids)
     if doc_col is not None:
         notes.append(f"{path}: rows grouped into {documents} documents by column {doc_col}")
     else:
-        named = f"named by column {id_col}" if id_col else "named by position from 0"
+        named = (f"named by column {id_col}" if id_col
+                 else f"named by position ({column.doc_ids[0] if documents else ''}...)")
         notes.append(f"{path}: each row one document ({documents}, {named}; no "
                      f"{' or '.join(DOCUMENT_COLUMNS)} column)")
+    if column.empty_rows:
+        notes.append(f"{path}: {column.empty_rows} rows have no token (nothing in the text)")
     used = {tokens_col, tags_col, doc_col, id_col}
     others = [c for c in table.columns if c not in used]
     if others:
         notes.append(f"{path}: columns not read: {some_items(others)}")
     return notes
-

@@ -3,8 +3,8 @@ its mentions, as many annotation tools and LLM pipelines write them.
 
 A record: ``{"doc_id" or "id": ..., "text": "...", "mentions": [...], "claims": [...]}``.
 
-- id: ``doc_id``, else ``id`` (a string, or an integer kept as a string), else the record's
-  position among the file's records, from 0.
+- id: ``doc_id``, else ``id`` (a string, or an integer kept as a string), else the file stem
+  and the record's position from 1 (``preds-0001``; the source is then positional).
 - mentions: the first of ``MENTION_KEYS`` present (``mentions``; ``spans``, as Prodigy
   writes; ``entities``); each item is ``{"start", "end", "label"}`` (a ``text`` there must equal
   the slice; an ``entity`` key is the mention's entity), ``[start, end, label]``, or
@@ -30,10 +30,10 @@ from ...problems import InputError, pydantic_problems, show
 from ...schema import PredClaim
 from ..jsonl import first_json_record, iter_jsonl
 from . import doccano
-from .model import FormatDocument, FormatOptions, FormatRead
-from .reading import check_span, located, position_id, source_of
+from .model import FormatDocument, FormatMention, FormatOptions, FormatRead, file_source
+from .reading import check_span, located, positional_id
 
-NAME = "jsonl-text"
+NAME = "jsonl"
 SUFFIXES = (".jsonl", ".ndjson")
 MENTION_KEYS = ("mentions", "spans", "entities")
 ID_KEYS = ("doc_id", "id")
@@ -128,7 +128,9 @@ def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
                              field=next((k for k in ID_KEYS if k in record), "id"))
         seen[document.id] = line
         documents.append(document)
-    return FormatRead(NAME, documents, _notes(path, tally), source_of(path))
+    return FormatRead(NAME, documents, _notes(path, tally), file_source(path, NAME),
+                      positional=tally["positional"] > 0,
+                      produces=("mentions", "claims") if tally["claims"] else ("mentions",))
 
 
 def _document(path: Path, line: int, record: dict, index: int, tally: Counter
@@ -139,6 +141,8 @@ def _document(path: Path, line: int, record: dict, index: int, tally: Counter
         raise InputError(path, f"found {show(text)}, expected the document's text (a string)",
                          line=line, field="text")
     doc_id = _doc_id(path, line, record, index)
+    tally["positional"] += not any(key in record for key in ID_KEYS)
+    tally["claims"] += "claims" in record
     keys = [k for k in MENTION_KEYS if k in record]
     if len(keys) > 1:
         tally[f"{', '.join(keys[1:])} beside {keys[0]}"] += 1
@@ -148,28 +152,25 @@ def _document(path: Path, line: int, record: dict, index: int, tally: Counter
         raise InputError(path, f"found {type(items).__name__}, expected a list of mentions",
                          line=line, field=key)
     read = [_mention(path, line, f"{key}[{k}]", item, text) for k, item in enumerate(items)]
-    quoted = [quote for _, _, quote in read if quote is not None]
+    quoted = [quote for _, quote in read if quote is not None]
     places = iter(place_quoted(text, [value for value, _ in quoted]))
-    mentions: list[tuple[int, int, str]] = []
-    entities: list[str | None] = []
+    mentions: list[FormatMention] = []
     unplaced: list[tuple[str, str]] = []
-    for mention, entity, quote in read:  # in the file's order
+    for k, (mention, quote) in enumerate(read):  # in the file's order
         if quote is not None:
             place = next(places)
             if place is None:
                 unplaced.append(quote)
                 continue
-            mention = (*place, quote[1])
+            mention = FormatMention(*place, quote[1], None, f"line {line}: {key}[{k}]")
         mentions.append(mention)
-        entities.append(entity)
     if quoted:
         tally["quoted"] += len(quoted)
         tally["unplaced"] += len(unplaced)
         tally["hallucinated"] += sum(1 for value, _ in unplaced if not _occurs(value, text))
-    return FormatDocument(
-        id=doc_id, text=text, mentions=mentions,
-        entities=entities if any(e is not None for e in entities) else None,
-        claims=_claims(path, line, record.get("claims"), text), unplaced=unplaced)
+    return FormatDocument(id=doc_id, text=text, mentions=mentions,
+                          claims=_claims(path, line, record.get("claims"), text),
+                          file=str(path), where=f"line {line}", unplaced=unplaced)
 
 
 def _doc_id(path: Path, line: int, record: dict, index: int) -> str:
@@ -183,13 +184,13 @@ def _doc_id(path: Path, line: int, record: dict, index: int) -> str:
                 raise InputError(path, f"found {show(value)}, expected a non-empty string or "
                                  "an integer", line=line, field=key)
             return value
-    return position_id(index)
+    return positional_id(path, index + 1)
 
 
 def _mention(path: Path, line: int, field: str, item: Any, text: str
-             ) -> tuple[tuple[int, int, str] | None, str | None, tuple[str, str] | None]:
-    """One mention item: ``(mention, entity, None)`` when it has offsets (checked), or
-    ``(None, None, (text, label))`` when it has only its text."""
+             ) -> tuple[FormatMention | None, tuple[str, str] | None]:
+    """One mention item: ``(mention, None)`` when it has offsets (checked), or
+    ``(None, (text, label))`` when it has only its text."""
     if isinstance(item, list) and len(item) == 3:
         item = dict(zip(("start", "end", "label"), item))
     if not isinstance(item, dict):
@@ -209,7 +210,7 @@ def _mention(path: Path, line: int, field: str, item: Any, text: str
         if not isinstance(value, str) or not value.strip():
             raise InputError(path, f"found {show(value)}, expected start and end, or the "
                              "mention's text", line=line, field=f"{field}.text")
-        return None, None, (value, label)
+        return None, (value, label)
     start, end = item.get("start"), item.get("end")
     for name, offset in (("start", start), ("end", end)):
         if not isinstance(offset, int) or isinstance(offset, bool):
@@ -220,7 +221,7 @@ def _mention(path: Path, line: int, field: str, item: Any, text: str
         raise InputError(path, f"found {show(value)}, expected the mention's text (a string)",
                          line=line, field=f"{field}.text")
     check_span(str(path), "", start, end, text, value, line=line, field=field)
-    return (start, end, label), entity, None
+    return FormatMention(start, end, label, entity, f"line {line}: {field}"), None
 
 
 def _claims(path: Path, line: int, raw: Any, text: str) -> list[PredClaim]:

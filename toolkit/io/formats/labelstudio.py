@@ -34,12 +34,15 @@ from ...problems import InputError
 from ...schema import DocumentGold
 from ..jsonl import first_json_record, read_json
 from .imported import changes_noted, check_doc_id, check_gold, trim_imported
-from .model import FormatOptions, FormatRead
-from .reading import gold_document, source_of
+from .model import FormatOptions, FormatRead, file_source
+from .reading import gold_document
 
 NAME = "label-studio"
 #: the labelling config's controls: mentions, claims, attribution cues
 MENTION, CLAIM, CUE = "label", "claim", "cue"
+#: fields Label Studio writes into every JSON_MIN record
+JSON_MIN_FIELDS = frozenset({"annotator", "annotation_id", "created_at", "updated_at",
+                             "lead_time"})
 
 
 def detect(path: Path) -> bool:
@@ -55,17 +58,25 @@ def detect(path: Path) -> bool:
     if isinstance(data, dict):
         return isinstance(data.get("text"), str) and ("annotations" in record
                                                        or "predictions" in record)
+    # JSON_MIN: the data fields and each control's regions at the top level; told apart from
+    # a Doccano record (``label``: [start, end, label] lists) by its regions, or, with none, by
+    # the fields Label Studio adds to every record
     regions = record.get(MENTION)
-    return (isinstance(record.get("text"), str) and isinstance(regions, list)
-            and all(isinstance(r, dict) and "start" in r for r in regions))
+    if not (isinstance(record.get("text"), str) and isinstance(regions, list)):
+        return False
+    if regions:
+        return all(isinstance(r, dict) and "labels" in r for r in regions)
+    return bool(JSON_MIN_FIELDS & set(record))
 
 
 def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
     """Every task of the file as a document carrying its gold."""
     notes: list[str] = []
     pairs = changes_noted(lambda: tasks_to_gold(read_json(path), path, options.label_map), notes)
-    return FormatRead(NAME, [gold_document(text, gold) for text, gold in pairs], notes,
-                      source_of(path))
+    documents = [gold_document(text, gold, file=str(path), where=f"task {index}")
+                 for index, (text, gold) in enumerate(pairs)]
+    return FormatRead(NAME, documents, notes, file_source(path, NAME),
+                      produces=("mentions", "claims"))
 
 
 

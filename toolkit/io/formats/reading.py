@@ -1,38 +1,15 @@
-"""What the format readers share: the source record (paths and sha256s), a span checked against
-its text as one located error, and the ids of documents that have none."""
+"""What this branch's format readers share beyond the framework's helpers (``model``): a span
+checked against its text as one located error, the ids of documents a format names nowhere,
+and a document carrying its whole gold."""
 
 from __future__ import annotations
 
-import hashlib
+import re
 from pathlib import Path
 
 from ...checks import span_problems
 from ...problems import InputError, Problem
-from .model import FormatDocument
-
-
-def file_sha256(path: Path) -> str:
-    """A file's sha256, read in blocks (a dataset file may be large)."""
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-def source_of(path: Path, files: list[Path] | None = None) -> dict:
-    """The provenance of a read: the path, and the sha256 of each file read (by its path
-    relative to ``path`` when ``path`` is a folder)."""
-    if files is None:
-        return {"path": str(path), "sha256": file_sha256(path)}
-    root = path.resolve()
-    return {"path": str(path),
-            "sha256": {_relative(f, root): file_sha256(f) for f in files}}
-
-
-def _relative(file: Path, root: Path) -> str:
-    """``file`` relative to ``root`` when it is inside it, else as it is."""
-    try:
-        return file.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(file)
+from .model import FormatDocument, FormatMention
 
 
 def located(problem: Problem, line: int | None = None) -> InputError:
@@ -52,16 +29,21 @@ def check_span(file: str, record: str, start: int, end: int, text: str,
         raise located(problems[0], line)
 
 
-def position_id(index: int) -> str:
-    """The id of a document its format names nowhere: its position in the source, from 0 (so
-    gold and predictions read from two files of the same documents get the same ids)."""
-    return str(index)
+def positional_id(path: Path, position: int) -> str:
+    """The id of a document its format names nowhere: the file stem (a plain file name) and
+    its position from 1, as the CoNLL reader makes them (``test-0001``); such a source is
+    ``positional`` (paired with the other side by order)."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem).lstrip(".-") or "doc"
+    return f"{stem}-{position:04d}"
 
 
-def gold_document(text: str, gold, meta: dict | None = None) -> FormatDocument:
+def gold_document(text: str, gold, *, file: str | None = None, where: str | None = None,
+                  split: str | None = None, meta: dict | None = None) -> FormatDocument:
     """A document whose format carries its whole gold (``schema.DocumentGold`` or
-    ``io.gold.Gold``): mentions, entity keys and claims from it, and the gold itself."""
-    return FormatDocument(
-        id=gold.doc_id, text=text, mentions=[(m.start, m.end, m.label) for m in gold.mentions],
-        entities=[m.entity for m in gold.mentions], claims=list(gold.as_prediction().claims),
-        gold=gold, meta=meta)
+    ``io.gold.Gold``): its mentions (entity keys, ids as ``where``) and claims from it, and
+    the gold itself."""
+    mentions = [FormatMention(m.start, m.end, m.label, m.entity, f"mention {m.id}")
+                for m in gold.mentions]
+    return FormatDocument(id=gold.doc_id, text=text, mentions=mentions,
+                          claims=list(gold.as_prediction().claims), file=file, where=where,
+                          split=split, gold=gold, meta=meta)

@@ -1,173 +1,202 @@
-"""Token formats (CoNLL columns, Hugging Face token datasets): the text rebuilt from the tokens,
-and tag sequences decoded into spans. Every token reader uses these, so they all agree on the
-text and on what a tag sequence means.
+"""Tag schemes: a column of BIO-style tags (CoNLL files, Hugging Face token datasets) as chunks.
 
-The whitespace rule (``join_tokens``): the tokens of a sentence are joined by one space, and
-sentences by one newline. The original spacing is not in these formats: a text rebuilt this
-way has ``"Kim , 71 ."`` where the article had ``"Kim, 71."``. Predictions on the same tokens
-align exactly (their text is rebuilt the same way); the token offsets are kept so a reader of
-predictions on other tokens can name the first token that differs.
+A tag is ``O`` or ``P-LABEL``: a prefix, a hyphen, a label (``B-PER``, ``I-ORG``). The
+schemes, and how each is read (a chunk never runs across a sentence or a document):
 
-Tag schemes (``decode``), a tag being ``O`` or ``PREFIX-LABEL``:
+- ``IOB2`` (BIO): ``B-X`` begins a chunk, ``I-X`` continues a chunk of X. Strict: an ``I-X``
+  that does not continue one (after ``O``, after another label, first in a sentence) is an
+  error.
+- ``IOB1``: ``I-X`` continues a chunk of X where there is one, and begins one where there is
+  not; ``B-X`` begins a chunk (IOB1 writes it only between two adjacent chunks of X, but what
+  it means elsewhere is not in doubt, so it is accepted there too). This is how conlleval,
+  and seqeval's default mode, read any BIO file; nothing is an error.
+- ``BIOES`` (also called IOBES): ``B-X`` begins, ``I-X`` continues, ``E-X`` ends a chunk of
+  several tokens, ``S-X`` is a chunk of one. Strict: ``I-X``/``E-X`` that continue nothing,
+  and ``B-X``/``I-X`` not followed by ``I-X``/``E-X``, are errors.
+- ``BILOU``: BIOES with ``L-`` for ``E-`` and ``U-`` for ``S-``.
+- ``auto``: BIOES if an ``E-`` or ``S-`` prefix occurs, BILOU if ``L-`` or ``U-`` does (both is
+  an error), else IOB2, or IOB1 when some ``I-X`` begins a chunk (said in a note: pass
+  ``--scheme IOB2`` to have that refused instead).
 
-- ``iob2`` (alias ``bio``): ``B-X`` begins an entity, ``I-X`` continues one of label X;
-- ``iob1``: ``I-X`` begins an entity unless it continues one of label X; ``B-X`` begins one
-  only right after another entity of label X (the original CoNLL-2003 files);
-- ``bioes`` (aliases ``iobes``, ``bilou``): ``B-X`` begins, ``I-X`` continues, ``E-X`` (or
-  ``L-X``) ends, ``S-X`` (or ``U-X``) is a one-token entity.
-
-Decoding is strict: a sequence the scheme does not allow (``I-X`` after ``O`` in IOB2, ``B-X``
-after ``O`` in IOB1, an entity left open in BIOES) is a ``TagError`` naming the token, never a
-guess (seqeval's strict mode drops such entities silently). ``detect_scheme`` picks the
-scheme from the tags when the user does not name one.
-
->>> decode(["B-PER", "I-PER", "O", "B-LOC"], "iob2")
-[(0, 2, 'PER'), (3, 4, 'LOC')]
->>> join_tokens([["Kim", "met", "Lavrov"], ["He", "left"]])[0]
-'Kim met Lavrov\\nHe left'
+In strict mode seqeval drops the chunks of an ill-formed sequence without a word; here they are
+errors, so on well-formed tags the chunks are seqeval's (mode="strict", the matching scheme),
+and on IOB1 they are conlleval's. Everything is computed on arrays (numpy): no loop over tokens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-#: the scheme names ``--scheme`` takes (besides ``auto``), each with the scheme it means
-SCHEME_NAMES: dict[str, str] = {"iob1": "iob1", "iob2": "iob2", "bio": "iob2",
-                                "bioes": "bioes", "iobes": "bioes", "bilou": "bioes"}
-#: prefixes of each scheme (``L``/``U`` are BILOU's ``E``/``S``)
-PREFIXES: dict[str, str] = {"iob1": "BI", "iob2": "BI", "bioes": "BIESLU"}
-OUTSIDE = "O"
-SENTENCE_SEPARATOR = "\n"
-TOKEN_SEPARATOR = " "
+import numpy as np
+
+#: prefix codes; L and U are BILOU's E and S
+O, B, I, E, S, L, U = range(7)
+PREFIX_CODES = {"B": B, "I": I, "E": E, "S": S, "L": L, "U": U}
+#: the prefixes each scheme writes
+SCHEME_PREFIXES = {"IOB1": {O, B, I}, "IOB2": {O, B, I}, "BIOES": {O, B, I, E, S},
+                   "BILOU": {O, B, I, L, U}}
+_TAG = re.compile(r"([BIESLU])-(\S+)")
+_SHAPE = {"IOB1": "O, B-X, I-X", "IOB2": "O, B-X, I-X", "BIOES": "O, B-X, I-X, E-X, S-X",
+          "BILOU": "O, B-X, I-X, L-X, U-X"}
 
 
 class TagError(ValueError):
-    """A tag sequence the scheme does not allow: the token's index, what was found there and
-    what the scheme expects (the reader adds the file and the line or row)."""
+    """An ill-formed tag or sequence at token ``index``: what was found, what was expected."""
 
     def __init__(self, index: int, found: str, expected: str):
         self.index, self.found, self.expected = index, found, expected
         super().__init__(f"token {index}: found {found}, expected {expected}")
 
 
-def scheme_named(name: str) -> str:
-    """The scheme a ``--scheme`` value names (``auto`` stays ``auto``); ValueError otherwise."""
-    key = name.lower()
-    if key == "auto":
-        return key
-    if key not in SCHEME_NAMES:
-        raise ValueError(f"found scheme {name!r}, expected auto or one of "
-                         f"{', '.join(SCHEME_NAMES)}")
-    return SCHEME_NAMES[key]
+@dataclass(frozen=True)
+class Chunks:
+    """The chunks of a tag column: token ranges ``[first, stop)`` with a label (an index into
+    ``labels``), in token order; the scheme they were read in, and (auto only) the first token
+    where an ``I-`` tag began a chunk, which made the scheme IOB1."""
+
+    first: np.ndarray
+    stop: np.ndarray
+    label: np.ndarray
+    labels: list[str]
+    scheme: str
+    iob1_at: int | None = None
 
 
-def split_tag(tag: str) -> tuple[str, str]:
-    """``("B", "PER")`` for ``B-PER``, ``("O", "")`` for ``O``; ValueError for anything else."""
-    if tag == OUTSIDE:
-        return OUTSIDE, ""
-    prefix, sep, label = tag.partition("-")
-    if not sep or len(prefix) != 1 or prefix not in PREFIXES["bioes"] or not label:
-        raise ValueError(f"found tag {tag!r}, expected O or PREFIX-LABEL with a prefix of "
-                         f"{', '.join(PREFIXES['bioes'])} (e.g. B-PER)")
-    return prefix, label
+def decode(tag_ids: np.ndarray, tag_names: Sequence[str], sentence: np.ndarray,
+           scheme: str = "auto") -> Chunks:
+    """The chunks of a tag column: ``tag_ids`` index ``tag_names``; ``sentence`` numbers each
+    token's sentence (tokens of one sentence are adjacent). Raises ``TagError``."""
+    labels, prefix_of, label_of = _parse_names(tag_ids, tag_names)
+    prefix, label = prefix_of[tag_ids], label_of[tag_ids]
+    tags = _Column(prefix, label, sentence, tag_ids, list(tag_names))
+    iob1_at = None
+    if scheme == "auto":
+        scheme, iob1_at = tags.detect()
+    tags.check_prefixes(scheme)
+    continues = tags.continues(scheme)
+    if scheme in ("IOB2", "BIOES", "BILOU"):
+        tags.check_sequence(scheme, continues)
+    starts = np.flatnonzero((label >= 0) & ~continues)
+    breaks = np.flatnonzero(~continues)
+    at = np.searchsorted(breaks, starts, side="right")
+    stop = np.where(at < len(breaks), breaks[np.minimum(at, len(breaks) - 1)], len(prefix))
+    return Chunks(starts, stop, label[starts], labels, scheme, iob1_at)
 
 
-def detect_scheme(sequences: Iterable[Sequence[str]]) -> tuple[str, str]:
-    """The scheme of these tag sequences, and why: ``bioes`` if any tag has an ``E``, ``S``,
-    ``L`` or ``U`` prefix; else ``iob1`` if an ``I-`` tag begins an entity (after ``O``, at the
-    start of a sentence, or after another label), which IOB2 never does; else ``iob2``."""
-    for n, tags in enumerate(sequences):
-        previous = ""
-        for k, tag in enumerate(tags):
-            prefix, label = split_tag(tag)
-            if prefix in "ESLU":
-                return "bioes", f"a {prefix}- tag ({tag!r}, sentence {n + 1}, token {k + 1})"
-            if prefix == "I" and previous != label:
-                return "iob1", (f"an I- tag begins an entity ({tag!r}, sentence {n + 1}, "
-                                f"token {k + 1})")
-            previous = label
-    return "iob2", "no I- tag begins an entity and no E-, S-, L- or U- tag"
-
-
-def decode(tags: Sequence[str], scheme: str) -> list[tuple[int, int, str]]:
-    """The entities of one sentence's tags: ``(first token, last token + 1, label)``, in
-    order. ``scheme``: ``iob1``, ``iob2`` or ``bioes`` (see ``scheme_named``)."""
-    # one pass over every token of a file (300,000 for CoNLL-2003): kept in one loop
-    allowed = PREFIXES[scheme]
-    spans: list[tuple[int, int, str]] = []
-    start, label = -1, ""  # the entity open before token k (start -1: none)
-    for k, tag in enumerate(tags):
-        prefix, this = split_tag(tag)
-        if prefix != OUTSIDE and prefix not in allowed:
-            raise TagError(k, repr(tag), f"a tag of the {scheme.upper()} scheme (prefixes "
-                           f"{', '.join(allowed)}) or O")
-        continues = start >= 0 and this == label
-        if scheme == "bioes":
-            if prefix in "IEL":
-                if not continues:
-                    raise TagError(k, f"{tag!r} after {_before(tags, k)}",
-                                   f"B-{this} first (BIOES begins an entity with B- or S-)")
-                if prefix != "I":
-                    spans.append((start, k + 1, this))
-                    start = -1
-                continue
-            if start >= 0:
-                raise TagError(k, f"{tag!r} after {_before(tags, k)}",
-                               f"I-{label} or E-{label} (the entity begun at token {start} "
-                               "is not ended)")
-            if prefix in "SU":
-                spans.append((k, k + 1, this))
-            elif prefix == "B":
-                start, label = k, this
+def _parse_names(tag_ids: np.ndarray, names: Sequence[str]):
+    """``(labels, prefix code of each name, label index of each name (-1: O))``; a name that is
+    no tag raises ``TagError`` at its first token."""
+    labels: dict[str, int] = {}
+    prefix_of = np.zeros(len(names), dtype=np.int8)
+    label_of = np.full(len(names), -1, dtype=np.int32)
+    for k, name in enumerate(names):
+        if name == "O":
             continue
-        if prefix == OUTSIDE:
-            if start >= 0:
-                spans.append((start, k, label))
-            start = -1
-        elif prefix == "I" and continues:
-            continue
-        elif prefix == "I" and scheme == "iob2":
-            raise TagError(k, f"{tag!r} after {_before(tags, k)}",
-                           f"B-{this} to begin an entity (IOB2)")
-        elif prefix == "B" and scheme == "iob1" and not continues:
-            raise TagError(k, f"{tag!r} after {_before(tags, k)}",
-                           f"I-{this} to begin an entity (IOB1 uses B- only between two "
-                           "adjacent entities of one label)")
-        else:  # a new entity: B- (IOB2; IOB1 after one of its label) or I- (IOB1)
-            if start >= 0:
-                spans.append((start, k, label))
-            start, label = k, this
-    if start >= 0:
-        if scheme == "bioes":
-            raise TagError(len(tags), "the end of the sentence",
-                           f"E-{label} (the entity begun at token {start} is not ended)")
-        spans.append((start, len(tags), label))
-    return spans
+        match = _TAG.fullmatch(name)
+        if match is None:
+            index = int(np.argmax(tag_ids == k))
+            raise TagError(index, f"tag {name!r}", "O or a prefix (B, I, E, S, L, U), a hyphen "
+                           "and a label, e.g. B-PER")
+        prefix_of[k] = PREFIX_CODES[match[1]]
+        label_of[k] = labels.setdefault(match[2], len(labels))
+    return list(labels), prefix_of, label_of
 
 
-def _before(tags: Sequence[str], k: int) -> str:
-    """What precedes token ``k``, for a message."""
-    return repr(tags[k - 1]) if k else "the start of the sentence"
+@dataclass
+class _Column:
+    """A tag column as arrays, with the tags around each token for the rules and messages."""
 
+    prefix: np.ndarray
+    label: np.ndarray
+    sentence: np.ndarray
+    tag_ids: np.ndarray
+    names: list[str]
 
-def join_tokens(sentences: Iterable[Sequence[str]]) -> tuple[str, list[tuple[int, int]], list[int]]:
-    """The text of a document's sentences (tokens joined by one space, sentences by one
-    newline), each token's ``(start, end)`` in it, and the index of each sentence's first
-    token."""
-    parts: list[str] = []
-    offsets: list[tuple[int, int]] = []
-    firsts: list[int] = []
-    at = 0
-    for n, tokens in enumerate(sentences):
-        if n:
-            parts.append(SENTENCE_SEPARATOR)
-            at += len(SENTENCE_SEPARATOR)
-        firsts.append(len(offsets))
-        for k, token in enumerate(tokens):
-            if k:
-                parts.append(TOKEN_SEPARATOR)
-                at += len(TOKEN_SEPARATOR)
-            parts.append(token)
-            offsets.append((at, at + len(token)))
-            at += len(token)
-    return "".join(parts), offsets, firsts
+    def __post_init__(self) -> None:
+        n = len(self.prefix)
+        self.same_sentence = np.zeros(n, dtype=bool)  # token i is in the sentence of i - 1
+        self.same_sentence[1:] = self.sentence[1:] == self.sentence[:-1]
+        self.prev_prefix = np.concatenate(([O], self.prefix[:-1])).astype(np.int8)
+        self.prev_label = np.concatenate(([-1], self.label[:-1])).astype(np.int32)
+
+    def detect(self) -> tuple[str, int | None]:
+        """The scheme ``auto`` reads the column in, and where an I- tag made it IOB1."""
+        present = set(np.unique(self.prefix).tolist())
+        if present & {E, S} and present & {L, U}:
+            first = int(np.argmax(np.isin(self.prefix, [L, U])))
+            raise TagError(first, f"{self._shown(first)} in a column with E- or S- tags",
+                           "one scheme (BIOES: E- and S-; BILOU: L- and U-)")
+        if present & {E, S}:
+            return "BIOES", None
+        if present & {L, U}:
+            return "BILOU", None
+        begins = (self.prefix == I) & ~self.continues("IOB2")
+        if begins.any():
+            return "IOB1", int(np.argmax(begins))
+        return "IOB2", None
+
+    def check_prefixes(self, scheme: str) -> None:
+        """Every prefix must be one the scheme writes."""
+        wrong = ~np.isin(self.prefix, list(SCHEME_PREFIXES[scheme]))
+        if wrong.any():
+            first = int(np.argmax(wrong))
+            raise TagError(first, f"tag {self._name(first)!r}",
+                           f"a tag of {scheme} ({_SHAPE[scheme]})")
+
+    def continues(self, scheme: str) -> np.ndarray:
+        """Whether each token continues the chunk of the token before it."""
+        if scheme in ("IOB1", "IOB2"):
+            inner = self.prefix == I
+            opener = np.isin(self.prev_prefix, [B, I])
+        else:
+            inner = np.isin(self.prefix, [I, E, L])
+            opener = np.isin(self.prev_prefix, [B, I])
+        return (inner & opener & self.same_sentence & (self.label == self.prev_label)
+                & (self.label >= 0))
+
+    def check_sequence(self, scheme: str, continues: np.ndarray) -> None:
+        """The strict rules: an inside or end tag must continue a chunk; in BIOES and BILOU a
+        begin or inside tag must be continued."""
+        inner = [I] if scheme == "IOB2" else [I, E, L]
+        orphan = np.isin(self.prefix, inner) & ~continues
+        unclosed = np.zeros(len(self.prefix), dtype=bool)
+        if scheme != "IOB2":
+            unclosed = np.isin(self.prefix, [B, I]) & ~np.append(continues[1:], False)
+        if not orphan.any() and not unclosed.any():
+            return
+        first_orphan = int(np.argmax(orphan)) if orphan.any() else len(orphan)
+        first_unclosed = int(np.argmax(unclosed)) if unclosed.any() else len(unclosed)
+        if first_orphan <= first_unclosed:
+            k = first_orphan
+            x = self._label_of(k)
+            begin = {"IOB2": f"B-{x}", "BIOES": f"B-{x} or S-{x}", "BILOU": f"B-{x} or U-{x}"}
+            hint = ("; --scheme IOB1 reads such a tag as beginning a chunk, as conlleval does"
+                    if scheme == "IOB2" else "")
+            raise TagError(k, self._shown(k), f"{begin[scheme]} ({self._name(k)} only "
+                           f"continues a chunk of {x} in {scheme}{hint})")
+        k = first_unclosed
+        x = self._label_of(k)
+        end = "E" if scheme == "BIOES" else "L"
+        after = k + 1
+        if after < len(self.prefix) and self.same_sentence[after]:
+            found = f"{self._name(after)!r} after {self._name(k)!r}"
+            raise TagError(after, found, f"I-{x} or {end}-{x} (in {scheme} a chunk of "
+                           f"several tokens ends with {end}-, one of one token is "
+                           f"{'S' if scheme == 'BIOES' else 'U'}-)")
+        raise TagError(k, f"the sentence ending after {self._name(k)!r}",
+                       f"I-{x} or {end}-{x} next (in {scheme} a chunk of several tokens ends "
+                       f"with {end}-)")
+
+    def _name(self, k: int) -> str:
+        return self.names[int(self.tag_ids[k])]
+
+    def _label_of(self, k: int) -> str:
+        return self._name(k).split("-", 1)[1]
+
+    def _shown(self, k: int) -> str:
+        """Token ``k``'s tag and what is before it: ``'I-PER' after 'O'``."""
+        if k == 0 or not self.same_sentence[k]:
+            return f"{self._name(k)!r} first in a sentence"
+        return f"{self._name(k)!r} after {self._name(k - 1)!r}"
