@@ -41,13 +41,13 @@ def test_the_fixture_folder_as_brat_shows_it():
     assert [m.where for m in wonsan.mentions if m.label == "GPE"][1:3] == [
         "line 7 (T7) fragment 1", "line 7 (T7) fragment 2"]
     assert read.notes == [
-        f"{FIXTURE}: not read (entities only): 1 attributes (A), 1 relations (R), 1 events (E), "
-        "1 equivalences (*), 1 normalizations (N), 1 notes (#), 1 event triggers (T lines an E "
-        "line names)",
-        f"{FIXTURE}: 1 .txt files begin with a UTF-8 byte order mark: kept, as a character of "
-        "the text (brat's offsets count it)",
-        f"{FIXTURE}: 1 discontinuous entities: each fragment a mention (--discontinuous split; "
-        "split, join or skip)"]
+        (f"{FIXTURE}: not read (entities only): 1 attributes (A), 1 relations (R), 1 events "
+         "(E), 1 equivalences (*), 1 normalizations (N), 1 notes (#), 1 event triggers (T "
+         "lines an E line names)"),
+        (f"{FIXTURE}: 1 .txt files begin with a UTF-8 byte order mark: kept, as a character of "
+         "the text (brat's offsets count it)"),
+        (f"{FIXTURE}: 1 discontinuous entities: each fragment a mention (--discontinuous split; "
+         "split, join or skip)")]
     assert sorted(read.source["sha256"]) == ["seoul.ann", "seoul.txt", "wonsan.ann",
                                              "wonsan.txt"]
 

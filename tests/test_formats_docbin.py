@@ -14,9 +14,9 @@ from toolkit.problems import InputError
 from toolkit.scoring import score
 
 spacy = pytest.importorskip("spacy")
-from spacy.scorer import Scorer, get_ner_prf  # noqa: E402
-from spacy.tokens import DocBin, Span  # noqa: E402
-from spacy.training import Example  # noqa: E402
+from spacy.scorer import Scorer, get_ner_prf
+from spacy.tokens import DocBin, Span
+from spacy.training import Example
 
 LABELS = ["PERSON", "GPE", "ORG"]
 WORDS = ["Kim", "met", "Lavrov", "in", "Wōnsan", "on", "Saturday", ",", "said", "KCNA", "’s",

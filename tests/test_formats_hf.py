@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
 import pytest
 from formats_helpers import as_predictions, strict
@@ -18,7 +17,7 @@ from toolkit.scoring import score
 
 datasets = pytest.importorskip("datasets")
 seqeval_metrics = pytest.importorskip("seqeval.metrics")
-from seqeval.scheme import IOB2  # noqa: E402
+from seqeval.scheme import IOB2
 
 LABELS = ["PER", "LOC", "ORG"]
 NAMES = ["O", *(f"{p}-{label}" for label in LABELS for p in ("B", "I"))]

@@ -54,10 +54,10 @@ def test_offsets_lists_and_text_only_mentions(tmp_path):
     assert second.id == "llm-0002" and read.positional  # no id: its position
     assert [(m.start, m.end) for m in second.mentions] == [(0, 5)]
     assert read.notes == [
-        f"{path}: 6 mentions given by text only: 4 placed at the next unused occurrence of "
-        "their string (case significant, whitespace runs equal), 1 found nowhere in their "
-        "text (hallucinations), 1 quoted more often than the text holds them; the unplaced "
-        "are spurious"]
+        (f"{path}: 6 mentions given by text only: 4 placed at the next unused occurrence of "
+         "their string (case significant, whitespace runs equal), 1 found nowhere in their "
+         "text (hallucinations), 1 quoted more often than the text holds them; the unplaced "
+         "are spurious")]
 
 
 def test_the_placement_rule():
@@ -153,8 +153,8 @@ def test_label_studio_reader_gives_the_import_gold(tmp_path):
     assert [(m.start, m.end, m.label) for m in document.mentions] == [(0, 3, "PERSON"),
                                                                        (8, 14, "PERSON")]
     # the trim the import prints as a warning is a note of the read
-    assert read.notes == [f"{path}: task 0 (labelstudio_4): result 0: [0:4] 'Kim ' trimmed to "
-                          "[0:3] 'Kim' (no leading or trailing whitespace in gold spans)"]
+    assert read.notes == [(f"{path}: task 0 (labelstudio_4): result 0: [0:4] 'Kim ' trimmed "
+                           "to [0:3] 'Kim' (no leading or trailing whitespace in gold spans)")]
     with pytest.raises(InputError, match="mentions.0.label: found 'PER'"):
         labelstudio.read(path)  # no map: refused, as the import refuses it
 

@@ -30,7 +30,13 @@ from pathlib import Path
 
 from ...checks import trimmed
 from ...problems import InputError, show, some_items
-from .model import FormatDocument, FormatMention, FormatOptions, FormatRead, folder_source
+from .model import (
+    FormatDocument,
+    FormatMention,
+    FormatOptions,
+    FormatRead,
+    folder_source,
+)
 
 NAME = "brat"
 #: what the non-entity lines are, by their id's first character
@@ -47,8 +53,9 @@ def detect(path: Path) -> bool:
     return path.is_dir() and any(ann.with_suffix(".txt").is_file() for ann in path.glob("*.ann"))
 
 
-def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
+def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     """Every ``.ann``/``.txt`` pair at ``path`` as a document (see the module docstring)."""
+    options = options or FormatOptions()
     notes: list[str] = []
     if path.is_file():
         anns = [path]

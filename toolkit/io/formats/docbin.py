@@ -89,8 +89,9 @@ def doc_to_gold(doc) -> DocumentGold:
                         claims=claims)
 
 
-def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
+def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     """Every Doc of the file (or of each file of the folder) as a document."""
+    options = options or FormatOptions()
     from ...runtime import import_without_torch
 
     import_without_torch("spacy")  # reading a DocBin needs no torch

@@ -188,9 +188,10 @@ def detect(path: Path) -> bool:
             and all(isinstance(e, dict) and "start_offset" in e for e in entities))
 
 
-def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
+def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     """Every record of the file as a document carrying its gold (``options.offsets`` and
     ``options.label_map`` as ``read_doccano``'s)."""
+    options = options or FormatOptions()
     notes: list[str] = []
     pairs = changes_noted(lambda: read_doccano(path, options.offsets, options.label_map), notes)
     documents = [gold_document(text, gold, file=str(path)) for text, gold in pairs]

@@ -73,12 +73,14 @@ def _files(path: Path, split: str | None) -> tuple[list[Path], list[str]]:
                              f"one of them (not {split!r})")
         found = [f for f in found if _split_of(f) == split]
     what = f"split {split}" if split is not None else f"splits {', '.join(splits)}"
-    return found, [f"{path}: ecbench export read back: the documents config ({what}; every "
-                   "gold field); the ner and claims configs are made from it and not read"]
+    note = (f"{path}: ecbench export read back: the documents config ({what}; every gold "
+            "field); the ner and claims configs are made from it and not read")
+    return found, [note]
 
 
-def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
+def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     """Every row of the ``documents`` config as a document carrying its gold."""
+    options = options or FormatOptions()
     import pyarrow.parquet as pq
 
     files, notes = _files(path, options.split)

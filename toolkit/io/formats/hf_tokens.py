@@ -58,8 +58,8 @@ BATCH_ROWS = 1024
 
 def detect(path: Path) -> bool:
     """A parquet file (not one of ecbench's ``documents`` config), a ``save_to_disk`` folder,
-    or a folder of parquet or JSON Lines data files with a README.md (or of parquet files
-    alone); never ecbench's own export folder."""
+    a folder of parquet files, or a folder with a README.md and JSON Lines data files whose
+    first record has a tokens column; never ecbench's own export folder."""
     if path.is_file():  # (a file of ecbench's documents config is ecbench_hf's)
         return path.suffix.lower() == ".parquet" and not ecbench_hf.detect(path)
     if not path.is_dir() or ecbench_hf.detect(path):
@@ -69,8 +69,14 @@ def detect(path: Path) -> bool:
     first = next(path.rglob("*.parquet"), None)
     if first is not None:
         return not ecbench_hf.detect(first)
-    return (path / "README.md").is_file() and any(
-        next(path.rglob(f"*{suffix}"), None) is not None for suffix in (".jsonl", ".json"))
+    if not (path / "README.md").is_file():
+        return False
+    for suffix in (".jsonl", ".json"):  # JSON data files: their first record has tokens
+        first = next(path.rglob(f"*{suffix}"), None)
+        if first is not None:
+            record = first_json_record(first)
+            return isinstance(record, dict) and any(c in record for c in TOKENS_COLUMNS)
+    return False
 
 
 # --- opening one split of a dataset ------------------------------------------------------------
@@ -358,8 +364,9 @@ def _id_value(path: Path, where: str, column: str, value: Any) -> str:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
+def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     """The split's documents: text rebuilt from the tokens, mentions from the tags."""
+    options = options or FormatOptions()
     table = _open(path, options.split)
     tokens_col = _column(path, table.columns, options.tokens_column, TOKENS_COLUMNS,
                          "--tokens-column", "tokens")

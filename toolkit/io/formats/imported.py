@@ -1,6 +1,7 @@
-"""What the readers of annotation tools' exports (Label Studio, Doccano) share: an imported
-document id checked as a file name, a sloppy selection trimmed with a warning, and the gold
-checked as the corpus validator checks it."""
+"""What the readers of files that carry gold (Label Studio and Doccano exports; ecbench's own
+DocBin) share: an imported document id checked as a file name, a sloppy selection trimmed with
+a warning (``changes_noted`` turns those into notes), and the gold checked as the corpus
+validator checks it."""
 
 from __future__ import annotations
 

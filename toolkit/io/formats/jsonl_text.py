@@ -103,8 +103,9 @@ def place_quoted(text: str, quoted: list[str]) -> list[tuple[int, int] | None]:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
+def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     """Every record of the file as a document."""
+    options = options or FormatOptions()
     documents: list[FormatDocument] = []
     seen: dict[str, int] = {}
     tally: Counter = Counter()

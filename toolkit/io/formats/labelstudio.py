@@ -69,8 +69,9 @@ def detect(path: Path) -> bool:
     return bool(JSON_MIN_FIELDS & set(record))
 
 
-def read(path: Path, options: FormatOptions = FormatOptions()) -> FormatRead:
+def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     """Every task of the file as a document carrying its gold."""
+    options = options or FormatOptions()
     notes: list[str] = []
     pairs = changes_noted(lambda: tasks_to_gold(read_json(path), path, options.label_map), notes)
     documents = [gold_document(text, gold, file=str(path), where=f"task {index}")
