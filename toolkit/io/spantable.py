@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 
 import numpy as np
+
+_get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
+_get_label, _get_entity = attrgetter("label"), attrgetter("entity")
 
 
 class _Codes(dict):
@@ -71,6 +76,24 @@ class SpanTable:
                    np.array([r[1] for r in rows], dtype=np.int64),
                    vocab.label_codes(r[2] for r in rows),
                    vocab.entity_codes(r[3] if len(r) > 3 else None for r in rows))
+
+    @classmethod
+    def of_records(cls, records: Sequence, vocab: Vocab, *, entities: bool = True) -> SpanTable:
+        """A table of prediction-shaped records (``Prediction``, or the fast path's records:
+        ``doc_id``, ``mentions`` with ``start``, ``end``, ``label``, ``entity``, and ``error``),
+        in their order. ``entities=False``: the caller knows no mention names an entity."""
+        mentions = list(chain.from_iterable(map(_get_mentions, records)))
+        n = len(mentions)
+        start = np.fromiter(map(_get_start, mentions), dtype=np.int64, count=n)
+        end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
+        entity = (vocab.entity_codes(map(_get_entity, mentions))
+                  if entities and any(map(is_not, map(_get_entity, mentions), repeat(None)))
+                  else np.full(n, -1, dtype=np.int32))
+        lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
+                              count=len(records))
+        return cls([r.doc_id for r in records], np.concatenate(([0], np.cumsum(lengths))),
+                   start, end, vocab.label_codes(map(_get_label, mentions)), entity,
+                   failed=[(r.doc_id, r.error) for r in records if r.error])
 
     @classmethod
     def concat(cls, parts: Sequence[SpanTable]) -> SpanTable:

@@ -1,0 +1,284 @@
+"""What a reader read (``FormatRead``) as what the commands take: the checks every document
+gets (``read_problems``), the entity each mention belongs to (``entity_ids``), and gold
+documents (``to_documents``). The prediction shape (``AnnotationSet``) is made by
+``io.annotations.annotation_set_of``.
+
+Entities. Gold needs every mention in an entity. Where the format says which mentions are one
+entity (``FormatMention.entity``, a key), that key is the entity's id. Where it does not (CoNLL,
+HF token datasets, brat without coreference, DocBin ``doc.ents``, Doccano), the rule is: one
+entity per distinct label and normalised text within a document (text case-folded, runs of
+whitespace made one space), so "Kim Jong Un" and "KIM JONG UN" labelled PERSON are one entity
+and "Kim" is another. Its id is ``e_`` and the normalised text with every run of non-word
+characters made ``_`` (``e_kim_jong_un``; ``_2``, ``_3`` where two entities would share one),
+its name the text of its first mention, its type the label. Mention ids are ``m1``, ``m2``, ...
+in the order the reader gives them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import msgspec
+from pydantic import ValidationError
+
+from ...checks import document_problems, plain_span, span_problems
+from ...problems import CorpusError, Problem, pydantic_problems, record_locator, show
+from ...schema import Claim, Manifest, ManifestEntry
+from ..corpus import Corpus, Document
+from ..gold import Gold, GoldClaim, GoldEntity, GoldMention
+from . import FormatDocument, FormatRead
+
+_NON_WORD = re.compile(r"\W+")
+_PUNCTUATION = re.compile(r"[^\w\x00]+")  # \x00 joins names
+_UNDERSCORES = re.compile(r"__+")
+_WHITESPACE = re.compile(r"\s+")
+#: longest entity id slug (the text's first characters)
+SLUG_LENGTH = 40
+
+
+def normalised(text: str) -> str:
+    """A mention text as the entity rule compares it: case-folded, whitespace runs one space.
+
+    >>> normalised("Kim  Jong\\nUN")
+    'kim jong un'
+    """
+    return " ".join(text.split()).casefold()
+
+
+def entity_ids(documents: Sequence[FormatDocument]) -> list[list[str]]:
+    """The entity id of each mention of each document (see the module docstring). Mention
+    texts are normalised, and ids made, by a few string operations over all of them joined,
+    not one per mention: a large file has tens of thousands."""
+    names = _normalised_all([document.text[m.start:m.end] for document in documents
+                             for m in document.mentions])
+    keys: list[list] = []  # per document, each mention's format key or rule entity number
+    new_names: list[str] = []  # the normalised text of each rule entity, all documents
+    at = 0
+    for document in documents:
+        by_key: dict[tuple, int] = {}
+        base = len(new_names)
+        index = [m.entity if m.entity is not None
+                 else by_key.setdefault((m.label, name), base + len(by_key))
+                 for m, name in zip(document.mentions, names[at:at + len(document.mentions)])]
+        at += len(document.mentions)
+        new_names += [name for _, name in by_key]
+        keys.append(index)
+    slugs = _slugs(new_names)
+    out = []
+    for document, index in zip(documents, keys):
+        taken = {k for k in index if isinstance(k, str)}
+        made: dict[int, str] = {}
+        for k in index:
+            if not isinstance(k, str) and k not in made:
+                slug = slugs[k]
+                made[k] = slug if slug not in taken else _unique(slug, taken)
+                taken.add(made[k])
+        out.append([k if isinstance(k, str) else made[k] for k in index])
+    return out
+
+
+def _normalised_all(texts: list[str]) -> list[str]:
+    """``normalised`` of each text, by a few passes over all of them joined."""
+    joined = "\x00".join(texts)
+    if not texts or joined.count("\x00") != len(texts) - 1:  # a text holds the separator
+        return [normalised(t) for t in texts]
+    # whitespace other than single spaces is rare: every other whitespace character is
+    # unprintable, so a printable text without double spaces needs no change
+    if "  " in joined or not joined.replace(" ", "").replace("\x00", "").isprintable():
+        joined = _WHITESPACE.sub(" ", joined)
+    return joined.casefold().split("\x00")
+
+
+def _slugs(names: list[str]) -> list[str]:
+    """``e_`` and each (normalised) name with each run of spaces and other non-word characters
+    made ``_``, its first ``SLUG_LENGTH`` characters: a few passes over all the names joined."""
+    joined = "\x00".join(names).replace(" ", "_")
+    if not names or joined.count("\x00") != len(names) - 1:
+        slugs = [_NON_WORD.sub("_", name).strip("_") for name in names]
+    elif joined.replace("\x00", "").replace("_", "").isalnum():  # letters and digits only
+        slugs = joined.split("\x00")
+    else:  # other characters made _, runs of _ one, none at either end
+        slugs = [slug.strip("_") for slug in _UNDERSCORES.sub(
+            "_", _PUNCTUATION.sub("_", joined)).split("\x00")]
+    return ["e_" + (slug if len(slug) <= SLUG_LENGTH else slug[:SLUG_LENGTH].rstrip("_"))
+            if slug else "e_entity" for slug in slugs]
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    """``slug`` with ``_2``, ``_3``, the first that ``taken`` does not have."""
+    k = 2
+    while f"{slug}_{k}" in taken:
+        k += 1
+    return f"{slug}_{k}"
+
+
+# --- checks ---------------------------------------------------------------------------------------
+
+
+def read_problems(read: FormatRead) -> list[Problem]:
+    """Every problem of what a reader gave: ids (present, unique), labels (present), spans
+    (inside the text, not empty, no padding whitespace) and claim spans, each located by the
+    document's file and the mention's place in it."""
+    problems = []
+    seen: dict[str, str] = {}
+    for document in read.documents:
+        file = document.file or read.source.get("file") or read.source.get("folder") or read.format
+        where = document.where or f"document {document.id}"
+        if not document.id:
+            problems.append(Problem(file, where, "id", "an empty id", "a document id"))
+        elif document.id in seen:
+            problems.append(Problem(file, where, "id", show(document.id),
+                                    f"a unique document id (also at {seen[document.id]})"))
+        else:
+            seen[document.id] = where
+        problems += _mention_problems(document, file)
+        problems += _claim_problems(document, file)
+    return problems
+
+
+def _mention_problems(document: FormatDocument, file: str) -> list[Problem]:
+    """The spans and labels of a document's mentions."""
+    problems = []
+    text = document.text
+    for index, (start, end, label, _, where) in enumerate(document.mentions):
+        if plain_span(start, end, None, text) and isinstance(label, str) and label:
+            continue  # the common case: nothing to name
+        record = _mention_record(document, index, where)
+        if not isinstance(label, str) or not label:
+            problems.append(Problem(file, record, "label", show(label), "a non-empty label"))
+        problems += span_problems(file, record, "mention", start, end, None, text)
+    return problems
+
+
+def _claim_problems(document: FormatDocument, file: str) -> list[Problem]:
+    """The spans of a document's claims (span and cue)."""
+    problems = []
+    for index, claim in enumerate(document.claims):
+        for name in ("span", "cue"):
+            span = getattr(claim, name, None)
+            if span is not None:
+                problems += span_problems(file, f"{document.where or document.id}: claims[{index}]",
+                                          name, span.start, span.end, span.text, document.text)
+    return problems
+
+
+def label_problems(read: FormatRead, labels: Collection[str], hint: str) -> list[Problem]:
+    """One problem per label not in ``labels``, at its first mention, with how many mentions
+    have it; ``hint`` ends the expectation (how to map it)."""
+    first: dict[str, tuple] = {}
+    count: dict[str, int] = {}
+    for document in read.documents:
+        for index, m in enumerate(document.mentions):
+            if m.label not in labels:
+                first.setdefault(m.label, (document, index, m.where))
+                count[m.label] = count.get(m.label, 0) + 1
+    return [Problem(d.file or d.id, _mention_record(d, i, where), "label",
+                    f"{show(label)} ({count[label]} mention(s))", f"one of {', '.join(labels)}"
+                    f" ({hint.format(label=label)})")
+            for label, (d, i, where) in first.items()]
+
+
+def relabelled(read: FormatRead, label_map: Mapping[str, str | None]) -> FormatRead:
+    """``read`` with each mention's label mapped as ``score --label-map`` maps it (a label
+    mapped to None: its mentions left out)."""
+    documents = [replace(d, mentions=[m._replace(label=label_map.get(m.label, m.label))
+                                      for m in d.mentions
+                                      if label_map.get(m.label, m.label) is not None])
+                 for d in read.documents]
+    return replace(read, documents=documents)
+
+
+def _mention_record(document: FormatDocument, index: int, where: str | None) -> str:
+    """How a message names mention ``index`` of a document."""
+    return where or f"{document.where or 'document ' + document.id}: mentions[{index}]"
+
+
+# --- gold documents ---------------------------------------------------------------------------------
+
+
+def gold_of(document: FormatDocument, ids: list[str]) -> tuple[Gold, list[Problem]]:
+    """A document's gold, its mentions in the entities ``ids`` (``entity_ids``), with the
+    problems ``checks.document_problems`` finds in it, located as the source locates them.
+    Labels are taken as they are (``import`` checks them against the OntoNotes set)."""
+    file = document.file or document.id
+    text = document.text
+    mentions, entities, labels = [], [], {}
+    problems: list[Problem] = []
+    for index, ((start, end, label, _, where), entity) in enumerate(zip(document.mentions, ids)):
+        mentions.append(GoldMention(f"m{index + 1}", start, end, label, text[start:end], entity))
+        first = labels.setdefault(entity, (label, index))
+        if first[0] != label:  # an entity key of the format shared by two labels
+            problems.append(Problem(file, _mention_record(document, index, where), "label",
+                                    show(label), f"{show(first[0])}, the label of the other "
+                                    f"mentions of entity {entity}"))
+        elif first[1] == index:
+            entities.append(GoldEntity(entity, text[start:end] or entity, label))
+    claims, claim_problems = _gold_claims(document, file)
+    gold = Gold(doc_id=document.id, mentions=mentions, entities=entities, claims=claims)
+    found = document_problems(gold, text, file) + claim_problems
+    return gold, problems + [_relocated(p, document) for p in found]
+
+
+def _gold_claims(document: FormatDocument, file: str) -> tuple[list, list[Problem]]:
+    """A document's claims as gold claims: each must have what a gold claim needs (a span, a
+    statement, a claimant, a type, checkworthy); ids ``c1``, ``c2``, ... where it has none."""
+    if not document.claims:
+        return [], []
+    claims, problems = [], []
+    data = {"claims": []}
+    for index, claim in enumerate(document.claims):
+        fields = claim.model_dump(exclude_none=True)
+        fields.setdefault("id", f"c{index + 1}")
+        data["claims"].append(fields)
+        try:
+            claims.append(Claim.model_validate(fields, strict=True))
+        except ValidationError as e:
+            problems += pydantic_problems(file, e, record_locator(data), prefix=("claims", index))
+    # the struct form, as read_gold_file gives it
+    return [msgspec.convert(c.model_dump(), GoldClaim) for c in claims], problems
+
+
+def _relocated(problem: Problem, document: FormatDocument) -> Problem:
+    """A problem ``document_problems`` names by ``mentions[3] (id m4)``, named by the mention's
+    place in the source where the reader gave one."""
+    match = re.match(r"mentions\[(\d+)\]", problem.record or "")
+    if match is None:
+        return problem
+    index = int(match[1])
+    record = _mention_record(document, index, document.mentions[index].where)
+    return Problem(problem.file, record, problem.field, problem.found, problem.expected)
+
+
+def to_documents(read: FormatRead, entry: Callable[[FormatDocument], ManifestEntry]
+                 ) -> Iterator[tuple[Document, list[Problem]]]:
+    """Each document of ``read`` as a corpus ``Document`` with its gold, and the problems
+    found in it. ``entry`` makes each document's manifest entry."""
+    for document, ids in zip(read.documents, entity_ids(read.documents)):
+        gold, problems = gold_of(document, ids)
+        yield Document(document.id, document.text, entry(document), gold), problems
+
+
+def corpus_of(read: FormatRead):
+    """What a reader read as an in-memory ``corpus.Corpus`` (what ``ecbench stats`` counts);
+    the first document with a problem raises ``CorpusError`` with its problems. The manifest
+    entries are views, not checked: the split is the source's (or ``-``), the language ``und``,
+    the source the path read."""
+    where = read.source.get("file") or read.source.get("folder") or read.format
+
+    def entry(document: FormatDocument) -> ManifestEntry:
+        sha = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        return ManifestEntry.model_construct(id=document.id, sha256=sha, language="und",
+                                             split=document.split or "-", source=where,
+                                             licence="unknown")
+
+    documents = []
+    for document, problems in to_documents(read, entry):
+        if problems:
+            raise CorpusError(problems)
+        documents.append(document)
+    manifest = Manifest.model_construct(documents=[d.meta for d in documents])
+    return Corpus(root=Path(where), manifest=manifest, documents=tuple(documents))
