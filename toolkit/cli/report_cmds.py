@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from . import app, parse_labels, user_errors, warn
+from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
 from .score_cmds import (
     ClaimMatchOpt,
     GoldOpt,
@@ -43,11 +44,15 @@ def system_names(paths: list[Path], headers: list) -> list[str]:
 
 
 @app.command("report")
+@reader_options
 def report_command(
-    pred: list[Path] = typer.Option(..., "--pred", help="Predictions JSONL; repeat for several "
+    pred: list[Path] = typer.Option(..., "--pred", help="Predictions JSONL, or a source in "
+                                    "another format (--pred-format); repeat for several "
                                     "systems on one page.", show_default=False),
     out: Path = typer.Option(..., "--out", help="The HTML file to write.", show_default=False),
     gold: GoldOpt = None,
+    gold_format: GoldFormatOpt = None,
+    pred_format: PredFormatOpt = None,
     title: str = typer.Option("ecbench report", "--title", help="The page's title."),
     labels: LabelsOpt = None,
     label_map: LabelMapOpt = None,
@@ -55,24 +60,32 @@ def report_command(
     claim_match: ClaimMatchOpt = None,
     resamples: ResamplesOpt = 1000,
     seed: SeedOpt = 0,
+    reader=None,
 ) -> None:
     """Write one self-contained HTML page: scores with intervals, per-label table, label
     confusion, and each document's gold and predicted mentions and claims side by side."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..io.formats.pairing import pair_sides
     from ..present.html import build_view, write_html
     from ..scoring import TASKS, score
     from ..scoring.labels import parse_label_map
-    from .inputs import check_comparable, check_paths, check_spans
+    from .inputs import check_comparable, check_paths, check_spans, load_gold, load_pred
 
+    sources = Sources(format_name(gold_format, "--gold-format"),
+                      format_name(pred_format, "--pred-format"), reader)
     with user_errors():
         for p in pred:
             check_paths(p, gold, out, None)
         mapping = parse_label_map(label_map) if label_map is not None else None
         label_list = parse_labels(labels)
-        gold_set = load_corpus_gold() if gold is None else load_annotations(gold)
+        gold_set = load_gold(gold, sources)
         gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
-        pred_sets = [load_annotations(p) for p in pred]
+        pred_sets = [load_pred(p, sources) for p in pred]
+        warn([note for s in (gold_set, *pred_sets) for note in s.notes])
+        # a side without document ids (CoNLL) is paired with the gold in order; a CoNLL gold
+        # is put on the first system's text when that names none of its documents
+        for k, (p, pred_set) in enumerate(zip(pred, pred_sets)):
+            gold_set, pred_sets[k] = pair_sides(gold_set, pred_set, gold_shown, str(p))
         texts = dict(gold_set.texts)
         for pred_set in pred_sets:
             texts = {**pred_set.texts, **texts}
