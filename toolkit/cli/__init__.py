@@ -140,7 +140,14 @@ def user_errors() -> Iterator[None]:
 
 
 try:
-    from . import corpus_cmds, export_cmds, extract_cmds, report_cmds, score_cmds  # noqa: E402,F401
+    from . import (  # noqa: E402,F401
+        corpus_cmds,
+        export_cmds,
+        extract_cmds,
+        import_cmds,
+        report_cmds,
+        score_cmds,
+    )
 except KeyboardInterrupt:
     _interrupted()
 
