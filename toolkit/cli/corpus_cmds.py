@@ -175,6 +175,7 @@ def stats(
     """Documents, characters, mentions by label, entities by type, claims by type and claimant."""
     from ..io import corpus as corpus_mod
     from ..present.markdown import frame_table
+    from ..problems import InputError
     from ..stats import corpus_stats
 
     if gold is not None and corpus_dir is not None:
@@ -188,7 +189,7 @@ def stats(
             corpus = corpus_mod.load(root)
     except corpus_mod.CorpusError as e:  # the first problem itself, so the message says what
         fail(first_problem(e.problems))
-    except (corpus_mod.InputError, ValueError) as e:
+    except (InputError, ValueError) as e:
         fail(str(e))
     tables = corpus_stats(corpus)
     if fmt is Format.json:
