@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from ..problems import CorpusError, InputError
@@ -102,14 +103,22 @@ def annotation_set_of(read: FormatRead, *, entities: bool = True) -> AnnotationS
                          + (f" (and {more} more: ecbench validate)" if more else ""))
     keys = (entity_ids(read.documents) if entities
             else [[m.entity for m in d.mentions] for d in read.documents])
-    predictions = [FastPrediction(document.id, [
-        FastMention(m.start, m.end, m.label, entity=key)
-        for m, key in zip(document.mentions, ids)], list(document.claims))
-        for document, ids in zip(read.documents, keys)]
+    predictions = [FastPrediction(document.id, _fast_mentions(document.mentions, ids),
+                                  list(document.claims))
+                   for document, ids in zip(read.documents, keys)]
     header = PredictionsHeader(produces=list(read.produces), provenance={"format": read.format})
     source = {**read.source, **({"notes": read.notes} if read.notes else {})}
     return AnnotationSet(predictions, {d.id: d.text for d in read.documents}, header, source,
                          list(read.notes), read, checked=True)
+
+
+def _fast_mentions(mentions: list, entities: list) -> list[FastMention]:
+    """A document's mentions as the fast path's records, each with its entity (made by C
+    calls, no Python code per mention: a large file has tens of thousands)."""
+    if not mentions:
+        return []
+    starts, ends, labels = list(zip(*mentions))[:3]
+    return list(map(FastMention, starts, ends, labels, repeat(None), repeat(None), entities))
 
 
 def _predictions_like(path: Path) -> bool:

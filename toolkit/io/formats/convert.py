@@ -50,34 +50,27 @@ def normalised(text: str) -> str:
 
 
 def entity_ids(documents: Sequence[FormatDocument]) -> list[list[str]]:
-    """The entity id of each mention of each document (see the module docstring). Mention
-    texts are normalised, and ids made, by a few string operations over all of them joined,
-    not one per mention: a large file has tens of thousands."""
-    names = _normalised_all([document.text[m.start:m.end] for document in documents
-                             for m in document.mentions])
-    keys: list[list] = []  # per document, each mention's format key or rule entity number
-    new_names: list[str] = []  # the normalised text of each rule entity, all documents
-    at = 0
+    """The entity id of each mention of each document (see the module docstring). A large
+    file has tens of thousands of mentions: their texts are normalised, and the ids made, by
+    a few string operations over all of them joined, and each mention costs a look-up."""
+    flat = [(d, m) for d, document in enumerate(documents) for m in document.mentions]
+    names = _normalised_all([documents[d].text[m.start:m.end] for d, m in flat])
+    number: dict[tuple, int] = {}  # each rule entity: (document, label, normalised text)
+    keys = [m.entity if m.entity is not None
+            else number.setdefault((d, m.label, name), len(number))
+            for (d, m), name in zip(flat, names)]
+    taken = {(d, m.entity) for d, m in flat if m.entity is not None}  # (document, id)
+    made = []
+    for (d, _, _), slug in zip(number, _slugs([name for _, _, name in number])):
+        if (d, slug) in taken:
+            slug = _unique(slug, d, taken)
+        taken.add((d, slug))
+        made.append(slug)
+    ids = [key if isinstance(key, str) else made[key] for key in keys]
+    out, at = [], 0
     for document in documents:
-        by_key: dict[tuple, int] = {}
-        base = len(new_names)
-        index = [m.entity if m.entity is not None
-                 else by_key.setdefault((m.label, name), base + len(by_key))
-                 for m, name in zip(document.mentions, names[at:at + len(document.mentions)])]
+        out.append(ids[at:at + len(document.mentions)])
         at += len(document.mentions)
-        new_names += [name for _, name in by_key]
-        keys.append(index)
-    slugs = _slugs(new_names)
-    out = []
-    for document, index in zip(documents, keys):
-        taken = {k for k in index if isinstance(k, str)}
-        made: dict[int, str] = {}
-        for k in index:
-            if not isinstance(k, str) and k not in made:
-                slug = slugs[k]
-                made[k] = slug if slug not in taken else _unique(slug, taken)
-                taken.add(made[k])
-        out.append([k if isinstance(k, str) else made[k] for k in index])
     return out
 
 
@@ -108,10 +101,10 @@ def _slugs(names: list[str]) -> list[str]:
             if slug else "e_entity" for slug in slugs]
 
 
-def _unique(slug: str, taken: set[str]) -> str:
-    """``slug`` with ``_2``, ``_3``, the first that ``taken`` does not have."""
+def _unique(slug: str, document: int, taken: set[tuple]) -> str:
+    """``slug`` with ``_2``, ``_3``: the first that ``document`` has not ``taken``."""
     k = 2
-    while f"{slug}_{k}" in taken:
+    while (document, f"{slug}_{k}") in taken:
         k += 1
     return f"{slug}_{k}"
 
