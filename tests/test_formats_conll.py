@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from seqeval.metrics import classification_report
 from seqeval.scheme import BILOU, IOB1, IOB2, IOBES
+from test_export_fixture import make_corpus
 from typer.testing import CliRunner
 
-from test_export_fixture import make_corpus
 from toolkit.cli import app
 from toolkit.io.annotations import load_annotations
 from toolkit.io.formats import FORMATS, FormatOptions, read_source, reader
@@ -147,15 +147,15 @@ BAD_TAGS = [
     ("IOB2", "Kim B-PER\nJong I-LOC\n", 2, "found 'I-LOC' after 'B-PER', expected B-LOC"),
     ("IOB2", "Kim B-PER\n\nJong I-PER\n", 3, "found 'I-PER' first in a sentence"),
     ("BIOES", "Kim B-PER\nmet O\n", 2, "found 'O' after 'B-PER', expected I-PER or E-PER"),
-    ("BIOES", "Kim B-PER\n", 1, "found the sentence ending after 'B-PER', expected I-PER or "
-                                "E-PER next"),
+    ("BIOES", "Kim B-PER\n", 1, ("found the sentence ending after 'B-PER', expected I-PER or "
+                                "E-PER next")),
     ("BIOES", "Kim O\nJong E-PER\n", 2, "found 'E-PER' after 'O', expected B-PER or S-PER"),
-    ("BILOU", "Kim B-PER\nJong I-PER\n\n", 2, "found the sentence ending after 'I-PER', "
-                                              "expected I-PER or L-PER next"),
-    ("BILOU", "Kim S-PER\n", 1, "found tag 'S-PER', expected a tag of BILOU (O, B-X, I-X, "
-                                "L-X, U-X)"),
-    ("auto", "Kim S-PER\nmet O\nLavrov U-PER\n", 3, "found 'U-PER' after 'O' in a column with "
-                                                    "E- or S- tags"),
+    ("BILOU", "Kim B-PER\nJong I-PER\n\n", 2, ("found the sentence ending after 'I-PER', "
+                                              "expected I-PER or L-PER next")),
+    ("BILOU", "Kim S-PER\n", 1, ("found tag 'S-PER', expected a tag of BILOU (O, B-X, I-X, "
+                                "L-X, U-X)")),
+    ("auto", "Kim S-PER\nmet O\nLavrov U-PER\n", 3, ("found 'U-PER' after 'O' in a column with "
+                                                    "E- or S- tags")),
     ("IOB1", "Kim PER\n", 1, "found tag 'PER', expected O or a prefix"),
     ("auto", "Kim I-\n", 1, "found tag 'I-', expected O or a prefix"),
 ]
@@ -176,8 +176,8 @@ def test_ill_formed_tags_are_one_located_error(tmp_path, scheme, text, line, mes
 
 BAD_FILES = [
     (b"Kim B-PER\nmet\n", "bad.conll:2: columns: found 1 column, expected 2 or more"),
-    (b"Kim NNP B-PER\nmet VBD O O\n", "bad.conll:2: columns: found 4 columns, expected 3 (as "
-                                      "line 1"),
+    (b"Kim NNP B-PER\nmet VBD O O\n", ("bad.conll:2: columns: found 4 columns, expected 3 (as "
+                                      "line 1")),
     (b"Kim\tB-PER\nmet  x\tO\n", "bad.conll:2: columns: found 3 columns, expected 2"),
     (b"Kim B-PER\nK\xe9 O\n", "bad.conll:2: found byte 0xe9, expected UTF-8 text"),
     (b"", "bad.conll: found no token line, expected a CoNLL file"),

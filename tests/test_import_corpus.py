@@ -186,8 +186,8 @@ def test_add_stores_the_article_byte_for_byte_with_an_empty_gold_file(tmp_path):
 
 
 @pytest.mark.parametrize("raw, message", [
-    (b"Kim\r\nmet Lavrov.\r\n", "line 1: found 2 carriage returns (CRLF or CR line ends), "
-                                 "expected LF line ends only"),
+    (b"Kim\r\nmet Lavrov.\r\n", ("line 1: found 2 carriage returns (CRLF or CR line ends), "
+                                 "expected LF line ends only")),
     (b"\xef\xbb\xbfKim met Lavrov.\n", "byte 0: found a UTF-8 byte order mark"),
     (b"Kim m\xe9t Lavrov.\n", "byte 5: found byte 0xe9, expected UTF-8 text"),
     (b"  \n", "found an empty text, expected an article"),

@@ -89,7 +89,7 @@ def validate_format(path: Path, name: str, reader, any_label: bool) -> list:
     spans and ids, the gold checks of each document, and (unless ``any_label``) each label
     outside OntoNotes once."""
     from ..io.formats import FormatOptions, read_source
-    from ..io.formats.convert import entity_ids, gold_of, label_problems, read_problems
+    from ..io.formats.convert import gold_problems_of, label_problems
     from ..problems import InputError
     from ..schema import LABELS
 
@@ -99,9 +99,7 @@ def validate_format(path: Path, name: str, reader, any_label: bool) -> list:
         return [problem_of(e)]
     for note in read.notes:
         out.print(f"note: {note}", markup=False, soft_wrap=True)
-    problems = read_problems(read)
-    for document, ids in zip(read.documents, entity_ids(read.documents)):
-        problems += gold_of(document, ids)[1]
+    problems = gold_problems_of(read)
     if not any_label:
         problems += label_problems(read, LABELS, "--any-label accepts it, to be scored with "
                                    "--label-map; `ecbench import` maps it with --label-map")

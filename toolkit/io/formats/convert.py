@@ -116,11 +116,29 @@ def read_problems(read: FormatRead) -> list[Problem]:
     """Every problem of what a reader gave: ids (present, unique), labels (present), spans
     (inside the text, not empty, no padding whitespace) and claim spans, each located by the
     document's file and the mention's place in it."""
-    problems = []
+    return [p for _, found in _document_problems(read) for p in found]
+
+
+def gold_problems_of(read: FormatRead) -> list[Problem]:
+    """What ``ecbench validate`` says of a source: ``read_problems``, and the gold checks
+    (``gold_of``) of every document those find nothing in."""
+    problems, sound = [], []
+    for document, found in _document_problems(read):
+        problems += found
+        if not found:
+            sound.append(document)
+    for document, ids in zip(sound, entity_ids(sound)):
+        problems += gold_of(document, ids)[1]
+    return problems
+
+
+def _document_problems(read: FormatRead) -> Iterator[tuple[FormatDocument, list[Problem]]]:
+    """Each document and its ``read_problems``."""
     seen: dict[str, str] = {}
     for document in read.documents:
         file = document.file or read.source.get("file") or read.source.get("folder") or read.format
         where = document.where or f"document {document.id}"
+        problems = []
         if not document.id:
             problems.append(Problem(file, where, "id", "an empty id", "a document id"))
         elif document.id in seen:
@@ -130,7 +148,7 @@ def read_problems(read: FormatRead) -> list[Problem]:
             seen[document.id] = where
         problems += _mention_problems(document, file)
         problems += _claim_problems(document, file)
-    return problems
+        yield document, problems
 
 
 def _mention_problems(document: FormatDocument, file: str) -> list[Problem]:
@@ -199,21 +217,16 @@ def gold_of(document: FormatDocument, ids: list[str]) -> tuple[Gold, list[Proble
     Labels are taken as they are (``import`` checks them against the OntoNotes set)."""
     file = document.file or document.id
     text = document.text
-    mentions, entities, labels = [], [], {}
-    problems: list[Problem] = []
-    for index, ((start, end, label, _, where), entity) in enumerate(zip(document.mentions, ids)):
+    mentions, entities, seen = [], [], set()
+    for index, ((start, end, label, _, _), entity) in enumerate(zip(document.mentions, ids)):
         mentions.append(GoldMention(f"m{index + 1}", start, end, label, text[start:end], entity))
-        first = labels.setdefault(entity, (label, index))
-        if first[0] != label:  # an entity key of the format shared by two labels
-            problems.append(Problem(file, _mention_record(document, index, where), "label",
-                                    show(label), f"{show(first[0])}, the label of the other "
-                                    f"mentions of entity {entity}"))
-        elif first[1] == index:
+        if entity not in seen:  # an entity's type is its first mention's label
+            seen.add(entity)
             entities.append(GoldEntity(entity, text[start:end] or entity, label))
     claims, claim_problems = _gold_claims(document, file)
     gold = Gold(doc_id=document.id, mentions=mentions, entities=entities, claims=claims)
     found = document_problems(gold, text, file) + claim_problems
-    return gold, problems + [_relocated(p, document) for p in found]
+    return gold, [_relocated(p, document) for p in found]
 
 
 def _gold_claims(document: FormatDocument, file: str) -> tuple[list, list[Problem]]:
