@@ -38,7 +38,7 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from speed_scorer import best, cpu, run_command
+from speed_scorer import best, bio_tags, cpu, run_command
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 SENTENCES = 20_000
@@ -67,8 +67,8 @@ def build(seed: int = 21, sentences: int = SENTENCES):
                 i += length + 1
             else:
                 i += 1
-        gold.append(list(zip(tokens, _tags(spans, n))))
-        pred.append(list(zip(tokens, _tags(_predicted(rng, spans, n), n))))
+        gold.append(list(zip(tokens, bio_tags(spans, n))))
+        pred.append(list(zip(tokens, bio_tags(_predicted(rng, spans, n), n))))
     return gold, pred
 
 
@@ -96,15 +96,6 @@ def _predicted(rng: random.Random, spans: list, n: int) -> list:
             out.append((i, i + 1, rng.choice(LABELS)))
             taken.add(i)
     return sorted(out)
-
-
-def _tags(spans: list, n: int) -> list[str]:
-    tags = ["O"] * n
-    for s, e, label in spans:
-        tags[s] = f"B-{label}"
-        for i in range(s + 1, e):
-            tags[i] = f"I-{label}"
-    return tags
 
 
 def write_conll(path: Path, sentences: list) -> None:
