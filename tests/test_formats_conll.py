@@ -375,3 +375,16 @@ def test_span_tables_give_the_report_the_records_give(tmp_path):
     records.pop("errors")
     assert len(bulk["mentions"]["per_document"]) >= 30
     assert json.dumps(bulk, sort_keys=True) == json.dumps(records, sort_keys=True)
+
+
+def test_the_bulk_checks_of_a_large_read_find_what_the_mention_checks_find(tmp_path):
+    from toolkit.io.formats.convert import WHITESPACE
+
+    assert list(WHITESPACE) == [c for c in range(0x110000) if chr(c).isspace()]
+    path = tmp_path / "nbsp.conll"  # a no-break space is a token to CoNLL, whitespace to gold
+    path.write_text("-DOCSTART-\n\nKim B-PER\n\u00a0 I-PER\nmet O\n", encoding="utf-8")
+    read = read_source(path)
+    assert read.columns is not None
+    with pytest.raises(InputError, match=r"nbsp.conll: line 3: mention.start/end: found 0:5 "
+                       r"'Kim \\u00a0' with leading or trailing whitespace, expected \[0:3\] 'Kim'"):
+        load_annotations(path)

@@ -9,6 +9,7 @@ the reading is ``io.formats`` (or, for Label Studio and Doccano until their read
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Annotated
@@ -71,8 +72,6 @@ class Provenance:
 
     def entry(self, doc_id: str, text: str, split: str | None = None):
         """The manifest entry of a document (``split``: the one its source gives, if any)."""
-        import hashlib
-
         from ..schema import ManifestEntry
 
         chosen = self.split or (split if split in SPLITS else None)
@@ -105,7 +104,8 @@ def import_command(
     """A corpus from annotations in another format: texts, gold files and the manifest, written
     all or nothing, then validated (or documents added to the corpus at --out)."""
     from ..io.formats import FORMATS, known_formats
-    from ..io.paths import input_file, input_folder, output_folder
+    from ..io.paths import input_file, output_folder
+    from ..problems import InputError
 
     names = [*known_formats()[1:], *(n for n in IMPORTERS if n not in FORMATS)]
     if format not in names:
@@ -114,7 +114,7 @@ def import_command(
         if format in IMPORTERS and format not in FORMATS:
             input_file(src, "an export file to import")
         elif not src.exists():
-            input_folder(src, "a file or folder to import")
+            raise InputError(src, "no such file or folder, expected a source to import")
         output_folder(out_dir, "the corpus")
         mapping = _label_map(label_map)
         provenance = Provenance(source, licence, language, reader.split,
@@ -287,8 +287,6 @@ def add_command(
 def _articles(root: Path, articles: list[Path], provenance) -> list:
     """A new document per article not in the corpus yet: its id ``NNN_`` (its place in the
     manifest) and the first 16 hex digits of its sha256, its gold empty."""
-    import hashlib
-
     from ..checks import seed_problems
     from ..io.corpus import MANIFEST, read_manifest
     from ..io.corpus_writer import NewDocument

@@ -69,8 +69,14 @@ def tables_of(gold: AnnotationSet, pred: AnnotationSet, produces: list[str]) -> 
     if len(ids) < MIN_DOCUMENTS:
         return None
     vocab = Vocab()
-    return Tables(SpanTable.of_records(gold.predictions, vocab),
-                  SpanTable.of_records(pred.predictions, vocab), vocab)
+    return Tables(_table(gold, vocab), _table(pred, vocab), vocab)
+
+
+def _table(annotations: AnnotationSet, vocab: Vocab) -> SpanTable:
+    """A side as a span table: from its columns where it has them (no object per mention)."""
+    if annotations.columns is not None:
+        return annotations.columns.table([p.doc_id for p in annotations.predictions], vocab)
+    return SpanTable.of_records(annotations.predictions, vocab)
 
 
 def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str

@@ -22,23 +22,29 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..problems import CorpusError, InputError
 from ..schema import Prediction, PredictionsHeader
 from .corpus import MANIFEST, corpus_texts, find_root, load
 from .formats import (
     NATIVE,
+    Deferred,
     FormatOptions,
     FormatRead,
     detect_format,
     read_source,
     unknown_format,
 )
-from .formats.convert import entity_ids, read_problems
+from .formats.convert import entity_ids, entity_numbers, read_problems
 from .gold import read_gold_files
 from .predictions import FastMention, FastPrediction, read_predictions
+
+if TYPE_CHECKING:  # numpy (through spantable) only where a read has columns
+    from .spantable import SpanColumns
 
 
 @dataclass
@@ -52,6 +58,7 @@ class AnnotationSet:
     notes: list[str] = field(default_factory=list)  # what a format's reader assumed or left out
     read: FormatRead | None = None  # what a format's reader read (tokens, lines: for pairing)
     checked: bool = False  # every span checked against its text as it was read
+    columns: SpanColumns | None = None  # the mentions as columns, in predictions' order
 
 
 def load_annotations(path: Path, *, fast: bool = False, format: str | None = None,
@@ -101,15 +108,41 @@ def annotation_set_of(read: FormatRead, *, entities: bool = True) -> AnnotationS
                          f"{first.field + ': ' if first.field else ''}found {first.found}, "
                          f"expected {first.expected}"
                          + (f" (and {more} more: ecbench validate)" if more else ""))
-    keys = (entity_ids(read.documents) if entities
-            else [[m.entity for m in d.mentions] for d in read.documents])
-    predictions = [FastPrediction(document.id, _fast_mentions(document.mentions, ids),
-                                  list(document.claims))
-                   for document, ids in zip(read.documents, keys)]
+    documents = read.documents
+    if read.columns is None:
+        keys = (entity_ids(documents) if entities
+                else [[m.entity for m in d.mentions] for d in documents])
+        predictions = [FastPrediction(d.id, _fast_mentions(d.mentions, ids), list(d.claims))
+                       for d, ids in zip(documents, keys)]
+        columns = None
+    else:  # a large read: its mentions made one by one only if something reads them
+        keys = Deferred(len(documents), partial(entity_ids, documents)) if entities else None
+
+        def mentions(k: int) -> list[FastMention]:
+            return _fast_mentions(documents[k].mentions,
+                                  keys[k] if keys is not None else repeat(None))
+
+        predictions = [FastPrediction(d.id, Deferred(len(d.mentions), partial(mentions, k)),
+                                      list(d.claims)) for k, d in enumerate(documents)]
+        columns = _span_columns(read, entities)
     header = PredictionsHeader(produces=list(read.produces), provenance={"format": read.format})
     source = {**read.source, **({"notes": read.notes} if read.notes else {})}
-    return AnnotationSet(predictions, {d.id: d.text for d in read.documents}, header, source,
-                         list(read.notes), read, checked=True)
+    return AnnotationSet(predictions, {d.id: d.text for d in documents}, header, source,
+                         list(read.notes), read, checked=True, columns=columns)
+
+
+def _span_columns(read: FormatRead, entities: bool) -> SpanColumns:
+    """A read's columns as the span columns of its annotation set (entities by the rule, as
+    numbers; none for predictions)."""
+    import numpy as np  # a read with columns was made with numpy
+
+    from .spantable import SpanColumns
+
+    columns = read.columns
+    offsets = np.searchsorted(columns.document, np.arange(len(read.documents) + 1))
+    entity = (entity_numbers(read) if entities
+              else np.full(len(columns.start), -1, dtype=np.int64))
+    return SpanColumns(offsets, columns.start, columns.end, columns.label, columns.labels, entity)
 
 
 def _fast_mentions(mentions: list, entities: list) -> list[FastMention]:
@@ -119,6 +152,7 @@ def _fast_mentions(mentions: list, entities: list) -> list[FastMention]:
         return []
     starts, ends, labels = list(zip(*mentions))[:3]
     return list(map(FastMention, starts, ends, labels, repeat(None), repeat(None), entities))
+
 
 
 def _predictions_like(path: Path) -> bool:

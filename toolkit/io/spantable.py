@@ -19,6 +19,10 @@ _get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"
 _get_label, _get_entity = attrgetter("label"), attrgetter("entity")
 
 
+#: the key of an entity without a name is (_ANONYMOUS, its code): it equals no entity id
+_ANONYMOUS = object()
+
+
 class _Codes(dict):
     """str -> code, a new string getting the next code (``map(codes.__getitem__, ...)`` codes a
     column at C speed)."""
@@ -43,6 +47,14 @@ class Vocab:
         """-1 for None (no entity id)."""
         codes = self.entities.__getitem__
         return np.fromiter((-1 if e is None else codes(e) for e in entities), dtype=np.int32)
+
+    def anonymous_entities(self, n: int) -> int:
+        """Codes for ``n`` entities that have numbers but no names (a format read's entities,
+        ``SpanColumns``): ``base .. base + n - 1``; returns ``base``."""
+        base = len(self.entities)
+        codes = range(base, base + n)
+        self.entities.update(zip(zip(repeat(_ANONYMOUS), codes), codes))
+        return base
 
     def label_names(self) -> list[str]:
         """The labels by code."""
@@ -111,3 +123,30 @@ class SpanTable:
     def rows_doc(self) -> np.ndarray:
         """The document index (into ``doc_ids``) of each row."""
         return np.repeat(np.arange(len(self.doc_ids), dtype=np.int64), np.diff(self.offsets))
+
+
+@dataclass(frozen=True)
+class SpanColumns:
+    """The mentions of some documents as columns before they meet a ``Vocab`` (a format read's,
+    ``io.annotations.annotation_set_of``): rows ``offsets[k]:offsets[k + 1]`` are document
+    ``k``'s; labels are indices into ``labels``, entities numbers unique within a document (-1:
+    none). ``table`` codes them into a ``SpanTable``."""
+
+    offsets: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    label: np.ndarray
+    labels: list[str]
+    entity: np.ndarray
+
+    def table(self, doc_ids: list[str], vocab: Vocab) -> SpanTable:
+        """A span table of these rows for documents ``doc_ids`` (their order), coded by
+        ``vocab`` (labels by name; entities as anonymous codes)."""
+        codes = vocab.label_codes(self.labels) if self.labels else np.zeros(0, dtype=np.int32)
+        entity = np.full(len(self.entity), -1, dtype=np.int32)
+        named = self.entity >= 0
+        if named.any():
+            base = vocab.anonymous_entities(int(self.entity.max()) + 1)
+            entity[named] = self.entity[named] + base
+        return SpanTable(list(doc_ids), self.offsets.astype(np.int64), self.start.astype(np.int64),
+                         self.end.astype(np.int64), codes[self.label].astype(np.int32), entity)

@@ -30,7 +30,9 @@ imported only when it is used), that exposes:
 - ``positional``: True when the source names no documents (CoNLL): its ids are made up from
   the order, so ``io.formats.pairing`` pairs its documents with the other side's by order;
 - ``produces``: the tasks the format can hold (``("mentions",)``, or with ``"claims"``): read
-  as predictions, what the system is scored on.
+  as predictions, what the system is scored on;
+- ``columns``: optional, every mention as numpy columns (``MentionColumns``), for readers of
+  large tokenised files: the checks and span tables then make no object per mention.
 
 ``FormatDocument``: ``id``, ``text`` (the document text the offsets index), ``mentions``
 (``FormatMention``: ``start``, ``end``, ``label``, optionally ``entity``, a key shared by the
@@ -62,8 +64,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
@@ -167,6 +170,64 @@ class FormatRead:
     source: dict = field(default_factory=dict)
     positional: bool = False
     produces: tuple[str, ...] = ("mentions",)
+    columns: MentionColumns | None = None
+
+
+@dataclass(frozen=True)
+class MentionColumns:
+    """Every mention of a read as numpy columns, documents in order: what a reader of large
+    files may give besides its documents, so that the bulk paths (checks, span tables) make no
+    Python object per mention. Each document's ``mentions`` are then rows of these, made into
+    ``FormatMention`` s only when read (``Deferred``); a reader that gives columns gives no
+    entity keys, and each mention's ``where`` is ``line N`` from ``line``."""
+
+    document: Any  # int array: the index of each mention's document in FormatRead.documents
+    start: Any     # int arrays: character offsets in the document's text
+    end: Any
+    label: Any     # int array: an index into ``labels``
+    labels: list[str]
+    line: Any = None  # int array: the source line of each mention, or None
+
+    def rows(self, first: int, stop: int) -> list[FormatMention]:
+        """Rows ``[first, stop)`` as ``FormatMention`` s (made by C calls, no Python code per
+        mention: the named tuple's own ``__new__`` is Python)."""
+        lines = (repeat(None) if self.line is None
+                 else map("line {}".format, self.line[first:stop].tolist()))
+        fields = zip(self.start[first:stop].tolist(), self.end[first:stop].tolist(),
+                     map(self.labels.__getitem__, self.label[first:stop].tolist()),
+                     repeat(None), lines)
+        return list(map(tuple.__new__, repeat(FormatMention), fields))
+
+
+class Deferred(Sequence):
+    """A list made only when it is first read (``make()``), of a length known before: what a
+    large read hands on for every document, most of which the bulk paths never read one by
+    one."""
+
+    __slots__ = ("_items", "_length", "_make")
+
+    def __init__(self, length: int, make: Callable[[], list]) -> None:
+        self._length, self._make, self._items = length, make, None
+
+    def _list(self) -> list:
+        if self._items is None:
+            self._items, self._make = self._make(), None
+        return self._items
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == (list(other) if isinstance(other, Sequence) else other)
+
+    def __repr__(self) -> str:
+        return repr(self._list())
 
 
 # --- the registry -------------------------------------------------------------------------------

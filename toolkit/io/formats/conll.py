@@ -36,17 +36,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import repeat
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from ...problems import InputError, show
+from ...problems import InputError
 from . import (
+    Deferred,
     FormatDocument,
-    FormatMention,
     FormatOptions,
     FormatRead,
+    MentionColumns,
     file_source,
     peek,
 )
@@ -112,9 +113,10 @@ def read(path: Path, options: FormatOptions) -> FormatRead:
         notes.append(f"{shown}: tags read as IOB1 (an I- tag begins a chunk where it continues "
                      f"none, as conlleval reads it), first at line "
                      f"{int(table.line[chunks.iob1_at])}; --scheme IOB2 refuses such tags")
-    documents = table.documents(_stem(path), chunks, shown)
+    documents, columns = table.documents(_stem(path), chunks, shown)
     notes += table.notes(documents, shown)
-    return FormatRead(NAME, documents, notes, file_source(path, NAME, raw), positional=True)
+    return FormatRead(NAME, documents, notes, file_source(path, NAME, raw), positional=True,
+                      columns=columns)
 
 
 def _stem(path: Path) -> str:
@@ -212,32 +214,31 @@ class _LineTable:
                    np.cumsum(new_sentence) - 1, doc, [1, *docstart_lines.tolist()],
                    len(docstart_lines) > 0)
 
-    def documents(self, stem: str, chunks, shown: str) -> list[FormatDocument]:
-        """The documents: text rebuilt (tokens joined by a space, sentences by a newline),
-        token offsets, mentions from ``chunks`` (a ``tags.Chunks``)."""
+    def documents(self, stem: str, chunks, shown: str
+                  ) -> tuple[list[FormatDocument], MentionColumns]:
+        """The documents (text rebuilt: tokens joined by a space, sentences by a newline;
+        token offsets) and their mentions from ``chunks`` (a ``tags.Chunks``) as columns, each
+        document's made from them when read."""
         n_docs = len(self.doc_lines)
         first_token = np.searchsorted(self.doc, np.arange(n_docs + 1))
         # a document before the first -DOCSTART- exists only if it has tokens
-        numbers = range(0 if first_token[1] > 0 or not self.has_docstart else 1, n_docs)
+        numbers = list(range(0 if first_token[1] > 0 or not self.has_docstart else 1, n_docs))
         texts, offsets = self._texts(first_token)
-        mention_start = offsets[chunks.first, 0]
-        mention_end = offsets[chunks.stop - 1, 1]
-        mention_doc = self.doc[chunks.first]
-        mention_first = np.searchsorted(mention_doc, np.arange(n_docs + 1))
-        # every mention made at once (a Python object each), then sliced by document
-        # (tuple.__new__ straight from C: the named tuple's own __new__ is Python code)
-        fields = zip(mention_start.tolist(), mention_end.tolist(),
-                     map(chunks.labels.__getitem__, chunks.label.tolist()), repeat(None),
-                     map("line {}".format, self.line[chunks.first].tolist()))
-        mentions = list(map(tuple.__new__, repeat(FormatMention), fields))
+        kept = np.full(n_docs, -1, dtype=np.int64)  # file document -> index in the read
+        kept[numbers] = np.arange(len(numbers))
+        columns = MentionColumns(kept[self.doc[chunks.first]], offsets[chunks.first, 0],
+                                 offsets[chunks.stop - 1, 1], chunks.label, chunks.labels,
+                                 self.line[chunks.first])
+        mention_first = np.searchsorted(columns.document, np.arange(len(numbers) + 1)).tolist()
         documents = []
-        for position, d in enumerate(numbers, start=1):
+        for position, d in enumerate(numbers):
             t0, t1 = int(first_token[d]), int(first_token[d + 1])
+            m0, m1 = mention_first[position], mention_first[position + 1]
             documents.append(FormatDocument(
-                f"{stem}-{position:04d}", texts[d],
-                mentions[int(mention_first[d]):int(mention_first[d + 1])], tokens=offsets[t0:t1],
+                f"{stem}-{position + 1:04d}", texts[d],
+                Deferred(m1 - m0, partial(columns.rows, m0, m1)), tokens=offsets[t0:t1],
                 file=shown, where=f"line {self.doc_lines[d]}", token_lines=self.line[t0:t1]))
-        return documents
+        return documents, columns
 
     def _texts(self, first_token: np.ndarray) -> tuple[list[str], np.ndarray]:
         """Each document's text, and each token's ``(start, end)`` character offsets in its
@@ -359,8 +360,3 @@ def _combined(words: np.ndarray) -> np.ndarray:
         _, key = np.unique(key * (int(rank.max()) + 1) + rank, return_inverse=True)
     return key.astype(np.uint64)
 
-
-def show_token(document: FormatDocument, index: int) -> str:
-    """Token ``index`` of a document as a message shows it."""
-    start, end = (int(x) for x in document.tokens[index])
-    return show(document.text[start:end])

@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
+from itertools import repeat
 from pathlib import Path
 
 import msgspec
@@ -54,11 +55,9 @@ def entity_ids(documents: Sequence[FormatDocument]) -> list[list[str]]:
     file has tens of thousands of mentions: their texts are normalised, and the ids made, by
     a few string operations over all of them joined, and each mention costs a look-up."""
     flat = [(d, m) for d, document in enumerate(documents) for m in document.mentions]
-    names = _normalised_all([documents[d].text[m.start:m.end] for d, m in flat])
-    number: dict[tuple, int] = {}  # each rule entity: (document, label, normalised text)
-    keys = [m.entity if m.entity is not None
-            else number.setdefault((d, m.label, name), len(number))
-            for (d, m), name in zip(flat, names)]
+    keys, number = _rule_entities([d for d, _ in flat], [m.label for _, m in flat],
+                                  [documents[d].text[m.start:m.end] for d, m in flat],
+                                  [m.entity for _, m in flat])
     taken = {(d, m.entity) for d, m in flat if m.entity is not None}  # (document, id)
     made = []
     for (d, _, _), slug in zip(number, _slugs([name for _, _, name in number])):
@@ -72,6 +71,31 @@ def entity_ids(documents: Sequence[FormatDocument]) -> list[list[str]]:
         out.append(ids[at:at + len(document.mentions)])
         at += len(document.mentions)
     return out
+
+
+def entity_numbers(read: FormatRead):
+    """The entity of each row of ``read.columns`` (a reader that gives columns gives no entity
+    keys) as a number, unique within the read: the rule of ``entity_ids``, without making the
+    ids (what span tables need)."""
+    import numpy as np  # only with columns, which a numpy reader made
+
+    columns = read.columns
+    texts = [d.text for d in read.documents]
+    document = columns.document.tolist()
+    keys, _ = _rule_entities(document, columns.label.tolist(), [
+        texts[d][s:e] for d, s, e in zip(document, columns.start.tolist(),
+                                         columns.end.tolist())], repeat(None))
+    return np.array(keys, dtype=np.int64)
+
+
+def _rule_entities(documents: Sequence[int], labels: Sequence, texts: list[str], keys
+                   ) -> tuple[list, dict[tuple, int]]:
+    """Each mention's entity: its format key where it has one, else the number of its
+    ``(document, label, normalised text)``; and those numbered keys, in order."""
+    number: dict[tuple, int] = {}
+    found = [key if key is not None else number.setdefault((d, label, name), len(number))
+             for d, label, name, key in zip(documents, labels, _normalised_all(texts), keys)]
+    return found, number
 
 
 def _normalised_all(texts: list[str]) -> list[str]:
@@ -133,9 +157,11 @@ def gold_problems_of(read: FormatRead) -> list[Problem]:
 
 
 def _document_problems(read: FormatRead) -> Iterator[tuple[FormatDocument, list[Problem]]]:
-    """Each document and its ``read_problems``."""
+    """Each document and its ``read_problems`` (with columns, the mentions of the documents
+    whose columns pass are not read one by one)."""
+    sound = _sound_documents(read) if read.columns is not None else None
     seen: dict[str, str] = {}
-    for document in read.documents:
+    for index, document in enumerate(read.documents):
         file = document.file or read.source.get("file") or read.source.get("folder") or read.format
         where = document.where or f"document {document.id}"
         problems = []
@@ -146,9 +172,39 @@ def _document_problems(read: FormatRead) -> Iterator[tuple[FormatDocument, list[
                                     f"a unique document id (also at {seen[document.id]})"))
         else:
             seen[document.id] = where
-        problems += _mention_problems(document, file)
+        if sound is None or not sound[index]:
+            problems += _mention_problems(document, file)
         problems += _claim_problems(document, file)
         yield document, problems
+
+
+#: the characters ``str.isspace`` is true of (tested against it)
+WHITESPACE = (*range(9, 14), *range(28, 33), 133, 160, 5760, *range(8192, 8203), 8232, 8233,
+              8239, 8287, 12288)
+
+
+def _sound_documents(read: FormatRead):
+    """Whether each document's mentions pass ``_mention_problems``, from ``read.columns``
+    with array operations: offsets inside the text and in order, no whitespace at either end
+    (the characters read from all texts at once, as UTF-32), labels not empty."""
+    import numpy as np  # only with columns, which a numpy reader made
+
+    columns, n = read.columns, len(read.documents)
+    lengths = np.fromiter(map(len, (d.text for d in read.documents)), np.int64, n)
+    base = np.concatenate(([0], np.cumsum(lengths)))
+    doc, start, end = columns.document, columns.start, columns.end
+    bad = (start < 0) | (end <= start) | (end > lengths[doc])
+    chars = np.frombuffer("".join(d.text for d in read.documents).encode("utf-32-le"),
+                          dtype="<u4")
+    fine = np.flatnonzero(~bad)
+    edges = np.concatenate((base[doc[fine]] + start[fine], base[doc[fine]] + end[fine] - 1))
+    spaced = np.isin(chars[edges], WHITESPACE).reshape(2, -1).any(axis=0)
+    bad[fine[spaced]] = True
+    empty = [k for k, label in enumerate(columns.labels) if not isinstance(label, str) or not label]
+    bad |= np.isin(columns.label, empty)
+    sound = np.ones(n, dtype=bool)
+    sound[doc[bad]] = False
+    return sound
 
 
 def _mention_problems(document: FormatDocument, file: str) -> list[Problem]:
@@ -200,7 +256,7 @@ def relabelled(read: FormatRead, label_map: Mapping[str, str | None]) -> FormatR
                                       for m in d.mentions
                                       if label_map.get(m.label, m.label) is not None])
                  for d in read.documents]
-    return replace(read, documents=documents)
+    return replace(read, documents=documents, columns=None)
 
 
 def _mention_record(document: FormatDocument, index: int, where: str | None) -> str:

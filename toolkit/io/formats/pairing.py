@@ -57,7 +57,7 @@ def anchored(moving: AnnotationSet, target: AnnotationSet, moving_shown: str,
                          f"{len(targets)}, as many as {target_shown} has: the documents of a "
                          f"{moving.read.format} file have no ids, so they are paired with the "
                          "other side's in order")
-    predictions, texts = [], {}
+    predictions, texts, moved_any = [], {}, False
     for k, (document, prediction, (doc_id, text, tokens, where)) in enumerate(
             zip(documents, moving.predictions, targets), start=1):
         if text is None:
@@ -70,11 +70,13 @@ def anchored(moving: AnnotationSet, target: AnnotationSet, moving_shown: str,
                                    prediction.error)
         else:
             offsets = _token_offsets(document, k, text, tokens, where, doc_id)
-            moved = _moved(prediction, document, offsets, doc_id)
+            moved, moved_any = _moved(prediction, document, offsets, doc_id), True
         predictions.append(moved)
         texts[doc_id] = text
     source = {**moving.source, "paired_with": target_shown}
-    return replace(moving, predictions=predictions, texts=texts, source=source, read=None)
+    # the columns stay right where no mention moved (the rows follow the documents' order)
+    return replace(moving, predictions=predictions, texts=texts, source=source, read=None,
+                   columns=None if moved_any else moving.columns)
 
 
 def _target_documents(target: AnnotationSet) -> list[tuple]:
