@@ -222,3 +222,14 @@ def test_add_pre_annotates_tasks_that_import_back_into_the_empty_gold(tmp_path):
     [document] = load(corpus)
     assert ("Sergei Lavrov", "PERSON") in {(m.text, m.label) for m in document.gold.mentions}
     assert document.meta.source == "s"  # the manifest entry of the seed is kept
+
+
+def test_benchmark_runs_on_an_imported_corpus(conll, tmp_path):
+    out = tmp_path / "corpus"
+    assert invoke("import", "conll", conll, "--out", out, "--label-map", MAP).exit_code == 0
+    res = invoke("benchmark", "--corpus", out, "-e", "gold", "-e", "empty", "--results-dir",
+                 tmp_path / "results", "--no-progress", "--n-resamples", "0")
+    assert res.exit_code == 0, res.output
+    gold = json.loads((tmp_path / "results/gold.json").read_text(encoding="utf-8"))
+    assert gold["mentions"]["micro"]["strict"]["f1"] == 1.0
+    assert (tmp_path / "results/LEADERBOARD.md").is_file()
