@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from . import app, fail, parse_labels, user_errors, warn
+from . import app, fail, label_options, user_errors, warn
 from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
 
 
@@ -45,6 +45,8 @@ ClaimMatchOpt = Annotated[str | None, typer.Option(
     "module:Class (default: semantic if installed, else token).", show_default=False)]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples (0: no intervals).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Bootstrap seed.")]
+ShufflesOpt = Annotated[int, typer.Option(
+    "--shuffles", help="Approximate-randomisation shuffles of the paired test between systems.")]
 
 
 class _Failure(ValueError):
@@ -61,7 +63,8 @@ def _parse_options(values: list[str]) -> dict[str, str]:
     return options
 
 
-def _emit(text: str | bytes, out: Path | None) -> None:
+def emit(text: str | bytes, out: Path | None) -> None:
+    """Write ``text`` to ``out`` atomically, or to stdout; a final newline is added."""
     if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
         if out is None:
             sys.stdout.flush()
@@ -82,7 +85,8 @@ def _emit(text: str | bytes, out: Path | None) -> None:
         fh.write(text if text.endswith("\n") else text + "\n")
 
 
-def _render_tables(renderables: list, notes: list[str], out: Path | None) -> None:
+def render_tables(renderables: list, notes: list[str], out: Path | None) -> None:
+    """Print rich renderables and plain notes to the terminal, or as plain text to ``out``."""
     from rich.console import Console
     from rich.text import Text
 
@@ -95,7 +99,7 @@ def _render_tables(renderables: list, notes: list[str], out: Path | None) -> Non
     for note in notes:
         console.print(Text(note))
     if out is not None:
-        _emit(console.file.getvalue(), out)
+        emit(console.file.getvalue(), out)
 
 
 @app.command("score")
@@ -180,7 +184,7 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
         if (run_on is None and not outputs.errors and gold is not None
                 and sources.native(gold, pred)):
             # mention-only files with no known texts: read into columns and scored in bulk
-            report = _score_tables(pred, gold, options)
+            report = score_as_tables(pred, gold, options)
         if report is None:
             report, texts = _score_records(pred, gold, options, outputs.errors, run_on, sources)
             if outputs.errors:
@@ -194,11 +198,7 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
 def _score_options(flags: dict) -> dict:
     """The command's scoring flags as ``score()``'s options (label map, labels and matcher
     options parsed)."""
-    from ..scoring.labels import parse_label_map
-
-    label_map = flags["label_map"]
-    return {**flags, "label_map": parse_label_map(label_map) if label_map is not None else None,
-            "labels": parse_labels(flags["labels"]),
+    return {**flags, **label_options(flags["labels"], flags["label_map"]),
             "claim_match_options": _parse_options(flags["claim_match_options"])}
 
 
@@ -252,7 +252,7 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     return report, texts
 
 
-def _score_tables(pred: Path, gold: Path, options: dict):
+def score_as_tables(pred: Path, gold: Path, options: dict):
     """The report of two predictions-shape files with mentions and no claims, whose documents
     have no known text, scored as span tables (``score`` on two ``SpanTable``s, whose columns
     ``scoring.table`` sweeps: the same report); None when the files are not that (a claim, a
@@ -326,24 +326,24 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
         data = report.to_dict()
         if error_items is not None:
             data["errors"] = errs.errors_to_dict(error_items)
-        _emit(_json_text(data), out)
+        emit(json_text(data), out)
     elif format is Format.markdown:
         from ..present.markdown import report_markdown
 
         text = report_markdown(report)
         if error_items is not None:
             text += "\n### Errors\n\n```text\n" + errs.errors_to_text(error_items) + "```\n"
-        _emit(text, out)
+        emit(text, out)
     else:
         from ..present.terminal import notes, rich_tables
 
         tables = rich_tables(report)
         if error_items is not None:
             tables += errs.errors_tables(error_items) or ["No errors."]
-        _render_tables(tables, notes(report), out)
+        render_tables(tables, notes(report), out)
 
 
-def _json_text(data) -> bytes:
+def json_text(data) -> bytes:
     """Indented JSON as UTF-8, the bytes ``json.dumps(data, ensure_ascii=False, indent=2)``
     writes, by msgspec (a per-document report of a large file is millions of values)."""
     import msgspec
@@ -395,14 +395,14 @@ def agree_command(
         result = agreement(set_a.predictions, set_b.predictions,
                            texts if ids <= texts.keys() else None, produces=produces)
         if format is Format.json:
-            _emit(json.dumps(result, ensure_ascii=False, indent=2), out)
+            emit(json.dumps(result, ensure_ascii=False, indent=2), out)
             return
         # a skipped task reads "not scored (why)", as in `ecbench score`, not as zeros or n/a
         skipped = result.pop("skipped")
         result = {key: skipped.get(key, value) for key, value in result.items()}
         if format is Format.markdown:
             rows = "\n".join(f"| {k} | {_show(v)} |" for k, v in _flatten(result))
-            _emit("| measure | value |\n| --- | --- |\n" + rows + "\n", out)
+            emit("| measure | value |\n| --- | --- |\n" + rows + "\n", out)
         else:
             from rich.table import Table
 
@@ -411,7 +411,7 @@ def agree_command(
             table.add_column("value", justify="right")
             for key, value in _flatten(result):
                 table.add_row(key, _show(value))
-            _render_tables([table], [], out)
+            render_tables([table], [], out)
 
 
 def _flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
