@@ -1,22 +1,23 @@
-"""What the reader tests share: a ``FormatRead`` in the prediction shape the scorer takes (a
-test-only stand-in for the framework's converters, io.formats on branch formats-core)."""
+"""What the reader tests share: a ``FormatRead`` in the prediction shape the scorer takes, made
+by the framework's converter (``io.annotations.annotation_set_of``), and the strict figures."""
 
 from __future__ import annotations
 
-from toolkit.schema import Prediction, PredMention
+import msgspec
+
+from toolkit.io.annotations import annotation_set_of
 
 
-def as_predictions(read, ids=None) -> tuple[list[Prediction], dict[str, str]]:
+def as_predictions(read, ids=None) -> tuple[list, dict[str, str]]:
     """The documents of ``read`` as predictions, and their texts; ``ids``: the ids to give
     them in order (a positional source paired with the other side by order)."""
-    predictions, texts = [], {}
-    for k, document in enumerate(read.documents):
-        doc_id = ids[k] if ids is not None else document.id
-        mentions = [PredMention(start=m.start, end=m.end, label=m.label,
-                                text=document.text[m.start:m.end]) for m in document.mentions]
-        predictions.append(Prediction(doc_id=doc_id, mentions=mentions,
-                                      claims=list(document.claims)))
-        texts[doc_id] = document.text
+    annotations = annotation_set_of(read, entities=False)
+    predictions = list(annotations.predictions)
+    texts = annotations.texts
+    if ids is not None:
+        predictions = [msgspec.structs.replace(p, doc_id=doc_id)
+                       for p, doc_id in zip(predictions, ids, strict=True)]
+        texts = {doc_id: d.text for doc_id, d in zip(ids, read.documents, strict=True)}
     return predictions, texts
 
 

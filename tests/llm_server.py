@@ -31,6 +31,17 @@ class Reply:
     model: str = "fake-model-2026-01-01"
 
 
+def llama_cpp_refusal(mode: str) -> Reply:
+    """What llama-cpp-python's server (0.3.36) answers a ``response_format`` type it lacks: its
+    request-validation error as HTTP 500, body as captured from the real server."""
+    detail = (f"1 validation error:\n  {{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+              f"'msg': \"Input should be 'text' or 'json_object'\", 'input': '{mode}', "
+              f"'ctx': {{'expected': \"'text' or 'json_object'\"}}}}\n\n  File \"llama_cpp/server/app.py\", "
+              f"line 376, in create_chat_completion\n    POST /v1/chat/completions")
+    return Reply(status=500, body={"error": {"message": detail, "type": "internal_server_error", "param": None,
+                                             "code": None}})
+
+
 @dataclass(frozen=True)
 class Received:
     """One request as it arrived; header names lower-cased."""

@@ -89,7 +89,8 @@ def test_benchmark_command_writes_results_and_leaderboard(corpus, tmp_path):
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in results.iterdir()) == \
-        ["LEADERBOARD.md", "earlier-run.json", "empty.json", "gold.json", "report.html"]
+        ["LEADERBOARD.json", "LEADERBOARD.md", "earlier-run.json", "empty.json", "gold.json",
+         "report.html"]
     gold = json.loads((results / "gold.json").read_text())
     page = (results / "report.html").read_text()  # this run's systems, side by side
     assert 'id="system-0-h">gold<' in page and 'id="system-1-h">empty<' in page

@@ -46,6 +46,7 @@ def test_benchmark_command_ends_by_naming_the_files(tmp_path):
                                    "--results-dir", str(results), "--n-resamples", "0",
                                    "--no-progress"], env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
-    tail = [line for line in res.output.splitlines() if line.strip()][-4:]
+    tail = [line for line in res.output.splitlines() if line.strip()][-5:]
     assert tail == [f"wrote {results / 'gold.json'}", f"wrote {results / 'empty.json'}",
-                    f"wrote {results / 'LEADERBOARD.md'}", f"wrote {results / 'report.html'}"]
+                    f"wrote {results / 'LEADERBOARD.md'}", f"wrote {results / 'LEADERBOARD.json'}",
+                    f"wrote {results / 'report.html'}"]

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.io.formats import brat
-from toolkit.io.formats.model import FormatOptions
+from toolkit.io.formats import FormatOptions, brat
 from toolkit.problems import InputError
 
 FIXTURE = Path(__file__).parent / "data" / "formats" / "brat"

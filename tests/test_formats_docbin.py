@@ -8,8 +8,7 @@ import random
 import pytest
 from formats_helpers import as_predictions, strict
 
-from toolkit.io.formats import docbin
-from toolkit.io.formats.model import FormatOptions
+from toolkit.io.formats import FormatOptions, docbin
 from toolkit.problems import InputError
 from toolkit.scoring import score
 

@@ -15,8 +15,7 @@ from test_export_fixture import load_fixture
 from toolkit.export.docbin import corpus_to_docbin_bytes
 from toolkit.export.hf import export_hf
 from toolkit.export.labelstudio import corpus_to_tasks
-from toolkit.io.formats import docbin, ecbench_hf, hf_tokens, labelstudio
-from toolkit.io.formats.model import FormatOptions
+from toolkit.io.formats import FormatOptions, docbin, ecbench_hf, hf_tokens, labelstudio
 from toolkit.problems import InputError
 from toolkit.scoring import score
 

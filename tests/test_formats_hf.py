@@ -10,8 +10,7 @@ import random
 import pytest
 from formats_helpers import as_predictions, strict
 
-from toolkit.io.formats import hf_tokens
-from toolkit.io.formats.model import FormatOptions
+from toolkit.io.formats import FormatOptions, hf_tokens
 from toolkit.problems import InputError
 from toolkit.scoring import score
 

@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from llm_server import FakeChatServer, Reply
+from llm_server import FakeChatServer, Reply, llama_cpp_refusal
 
 from toolkit.extractors.llm import LLMExtractor, backoff_delay
 from toolkit.extractors.llm_prompt import PROMPT_VERSION, response_schema
@@ -114,13 +114,125 @@ def test_request_carries_model_schema_and_key(make):
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["schema"] == response_schema()
 
 
-@pytest.mark.parametrize("mode, expected", [("json_object", {"type": "json_object"}), ("none", None)])
+@pytest.mark.parametrize("mode, expected", [("json_object", {"type": "json_object", "schema": response_schema()}),
+                                            ("none", None)])
 def test_servers_without_structured_output(make, mode, expected):
     fenced = lambda body, n: Reply(content="```json\n" + json.dumps(ANSWER_B) + "\n```")  # noqa: E731
     with FakeChatServer(fenced) as server:
         (pred,) = make(server, response_format=mode).extract(DOCS[1:])
-    assert server.requests[0].body.get("response_format") == expected
+    (request,) = server.requests  # a fixed mode: nothing negotiated
+    assert request.body.get("response_format") == expected
+    system = request.body["messages"][0]["content"]
+    assert json.dumps(response_schema(), separators=(",", ":")) in system  # the schema is in the prompt
     assert pred.error is None and len(pred.mentions) == 3
+
+
+# --- the response mode is negotiated: strongest first, one fallback per run ---------------------
+
+
+def format_type(body: dict) -> str:
+    return (body.get("response_format") or {}).get("type", "none")
+
+
+def refusing(*modes: str, refusal=llama_cpp_refusal):
+    """A server that refuses the response modes ``modes`` (by default as llama-cpp-python does)
+    and answers the others well."""
+    def respond(body, n):
+        return refusal(format_type(body)) if format_type(body) in modes else good(body, n)
+    return respond
+
+
+def test_a_server_refusing_json_schema_like_llama_cpp_gets_json_object_once_per_run(make):
+    docs = [doc(f"d{i}", TEXT_A if i % 2 else TEXT_B) for i in range(6)]
+    with FakeChatServer(refusing("json_schema")) as server:
+        extractor = make(server, max_concurrency=4, cache_dir="")
+        preds = extractor.extract(docs)
+    assert all(p.error is None for p in preds)
+    sent = [format_type(r.body) for r in server.requests]
+    assert sent == ["json_schema"] + ["json_object"] * len(docs)  # one refusal, never retried or repeated
+    provenance = extractor.provenance()
+    assert provenance["response_mode"] == "json_object"
+    modes = provenance["llm"]["response_mode"]
+    assert modes["setting"] == "auto" and modes["used"] == "json_object" and modes["answers"] == {"json_object": 6}
+    (fallback,) = modes["fallbacks"]
+    assert fallback.startswith("json_schema refused: HTTP 500") and "Input should be" in fallback
+    assert provenance["llm"]["retries"] == 0 and provenance["llm"]["requests"] == len(docs) + 1
+
+
+def test_a_server_refusing_json_object_too_gets_plain_text_with_the_json_found_in_it(make):
+    def respond(body, n):
+        if format_type(body) != "none":
+            return Reply(status=400, body={"error": {"message": f"response_format {format_type(body)!r} is not "
+                                                                "supported", "type": "invalid_request_error"}})
+        return Reply(content="Here is the JSON you asked for:\n" + json.dumps(ANSWER_B) + "\nHope this helps!")
+
+    with FakeChatServer(respond) as server:
+        extractor = make(server)
+        (pred,) = extractor.extract(DOCS[1:])
+    assert [format_type(r.body) for r in server.requests] == ["json_schema", "json_object", "none"]
+    assert pred.error is None and [m.text for m in pred.mentions] == ["Moon Jae-in", "Joe Biden", "Washington"]
+    modes = extractor.provenance()["llm"]["response_mode"]
+    assert modes["used"] == "none" and len(modes["fallbacks"]) == 2
+
+
+def test_a_fixed_mode_the_server_refuses_fails_with_a_hint_and_is_not_retried(make):
+    with FakeChatServer(refusing("json_schema")) as server:
+        extractor = make(server, response_format="json_schema")
+        (pred,) = extractor.extract(DOCS[:1])
+    assert len(server.requests) == 1
+    assert "HTTP 500" in pred.error and "response_format=auto" in pred.error
+    assert extractor.provenance()["llm"]["response_mode"]["fallbacks"] == []
+
+
+@pytest.mark.parametrize("reply", [
+    # llama-cpp-python: a prompt longer than the context window
+    Reply(status=400, body={"error": {"message": "This model's maximum context length is 2048 tokens. However, you "
+                                                 "requested 2301 tokens", "code": "context_length_exceeded"}}),
+    Reply(status=422, body={"detail": [{"loc": ["body", "messages"], "msg": "Field required"}]}),
+    # a validation error about something else than the response format, as a 500
+    Reply(status=500, body={"error": {"message": "1 validation error: {'loc': ('body', 'temperature'), 'msg': "
+                                                 "'Input should be less than or equal to 2'}"}}),
+], ids=["400 context", "422", "500 validation"])
+def test_a_request_the_server_refuses_as_invalid_is_not_retried_and_not_a_format_fallback(make, reply):
+    with FakeChatServer(lambda body, n: reply) as server:
+        extractor = make(server, max_retries=3)
+        preds = extractor.extract(DOCS)
+    assert len(server.requests) == len(DOCS)  # once each, in json_schema: no retry, no fallback
+    assert all(format_type(r.body) == "json_schema" for r in server.requests)
+    assert all(f"HTTP {reply.status}" in p.error for p in preds)
+    stats = extractor.provenance()["llm"]
+    assert stats["retries"] == 0 and stats["failed_documents"] == len(DOCS)
+    assert stats["response_mode"]["used"] is None and stats["response_mode"]["fallbacks"] == []
+
+
+def test_the_mode_is_settled_only_by_an_accepted_request(make):
+    # the first json_object request meets a passing 503 (retried); the mode settles after it
+    def respond(body, n):
+        if format_type(body) == "json_schema":
+            return llama_cpp_refusal("json_schema")
+        return Reply(status=503, body={"error": {"message": "loading"}}) if n == 2 else good(body, n)
+
+    with FakeChatServer(respond) as server:
+        extractor = make(server, max_concurrency=1)
+        preds = extractor.extract(DOCS)
+    assert all(p.error is None for p in preds)
+    assert [format_type(r.body) for r in server.requests] == ["json_schema", "json_object", "json_object",
+                                                               "json_object"]
+    assert extractor.provenance()["llm"]["retries"] == 1
+
+
+def test_a_rerun_after_a_fallback_is_answered_from_the_cache(make):
+    with FakeChatServer(refusing("json_schema")) as server:
+        first = make(server).extract(DOCS)
+        sent = len(server.requests)
+        again = make(server)
+        second = again.extract(DOCS)
+        assert len(server.requests) == sent == len(DOCS) + 1
+    assert second == first
+    provenance = again.provenance()
+    assert provenance["llm"]["cache_hits"] == len(DOCS)
+    assert provenance["response_mode"] == "json_object"  # from the answers, though nothing was sent
+    assert provenance["llm"]["response_mode"]["used"] is None
 
 
 def test_token_usage_is_summed(make):
@@ -392,3 +504,39 @@ def test_ecbench_extract_with_the_llm_extractor(make, tmp_path):
     (a,) = [Prediction.model_validate(x) for x in lines[1:] if x.get("doc_id") == "a"]
     assert all(TEXT_A[m.start:m.end] == m.text for m in a.mentions) and a.mentions
     assert SECRET not in out.read_text(encoding="utf-8")
+
+
+def test_the_entailment_judge_negotiates_through_the_same_client(tmp_path):
+    from toolkit.scoring.matchers.registry import get
+
+    def judge(body, n):
+        if format_type(body) == "json_schema":
+            return llama_cpp_refusal("json_schema")
+        return Reply(content='Answer: {"entailment": true}')
+
+    with FakeChatServer(judge) as server:
+        matcher = get("llm", base_url=server.url, model="judge", cache_dir=str(tmp_path / "cache"), backoff=0)
+        assert matcher.similarity([("Kim met Lavrov", "Lavrov met Kim")]).tolist() == [1.0]
+    assert [format_type(r.body) for r in server.requests] == ["json_schema", "json_object", "json_object"]
+    assert server.requests[1].body["response_format"]["schema"]["required"] == ["entailment"]
+
+
+def test_the_prompt_defines_every_label_and_claim_type_of_the_data_model():
+    from toolkit.extractors.llm_prompt import CLAIM_TYPE_DEFINITIONS, LABEL_DEFINITIONS, build_messages
+
+    assert list(LABEL_DEFINITIONS) == list(LABELS)
+    assert sorted(CLAIM_TYPE_DEFINITIONS) == sorted(CLAIM_TYPES)  # in the guidelines' order of precedence
+    system = build_messages("Some text.")[0]["content"]
+    assert all(f"  - {label}: " in system for label in LABELS)
+    assert all(f"  - {kind}: " in system for kind in CLAIM_TYPES)
+
+
+def test_the_worked_example_is_a_valid_answer_that_aligns_with_its_own_text():
+    from toolkit.extractors.align import align
+    from toolkit.extractors.llm_prompt import EXAMPLE_ANSWER, EXAMPLE_TEXT, build_messages, parse_answer
+
+    mentions, claims, problems = parse_answer(json.dumps(EXAMPLE_ANSWER))
+    assert problems == [] and len(mentions) == 7 and len(claims) == 2
+    for strings in ([m.text for m in mentions], [c.quote for c in claims], [c.cue for c in claims if c.cue]):
+        assert all(a is not None and a.method == "exact" for a in align(EXAMPLE_TEXT, strings, allow_overlap=True))
+    assert json.dumps(EXAMPLE_TEXT) in build_messages("Some text.")[0]["content"]

@@ -308,3 +308,29 @@ def test_macro_counts_a_label_seen_only_in_predictions():
 
 def test_schemes_cover_the_reference_names():
     assert set(NERVALUATE_SCHEME) == set(SCHEMES)
+
+
+# --- the per-document macro average (HIPE) ---------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(document(), min_size=1, max_size=6))
+def test_per_document_macro_average_is_hipes_over_nervaluates_documents(corpus):
+    # the HIPE scorer's macro_doc: each document's nervaluate P, R, F1, averaged over the
+    # documents with predictions (P), with gold (R), with both (F1)
+    import numpy as np
+
+    from toolkit.scoring.report import mentions_section
+
+    ours = mentions_section(score_mentions(*_as_dicts(corpus)))["macro_document"]
+    for scheme in ("strict", "exact", "partial"):
+        per_doc = [_nervaluate([doc])[NERVALUATE_SCHEME[scheme]] for doc in corpus]
+        for metric, kept in (("precision", lambda r: r.actual), ("recall", lambda r: r.possible),
+                             ("f1", lambda r: r.actual and r.possible)):
+            values = [getattr(r, metric) for r in per_doc if kept(r)]
+            expected = float(np.mean(values)) if values else None
+            assert ours[scheme][metric] == pytest.approx(expected, abs=1e-12), (scheme, metric)
+            assert ours[scheme][f"{metric}_std"] == pytest.approx(
+                float(np.std(values)) if values else None, abs=1e-12)
+        assert ours[scheme]["documents_with_both"] == sum(
+            bool(r.actual and r.possible) for r in per_doc)

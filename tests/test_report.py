@@ -19,13 +19,13 @@ from toolkit.present.errors import (
 from toolkit.present.plots import write_plots
 from toolkit.schema import PredClaim, Prediction, PredMention, PredSpan
 from toolkit.scoring import score
-from toolkit.scoring.prf import PRF_KEYS
+from toolkit.scoring.prf import DOCUMENT_MACRO_KEYS, PRF_KEYS
 from toolkit.scoring.report import Report
 from toolkit.scoring.schemes import MENTION_KEYS, SCHEMES
 
 CLAIM_KEYS = ["precision", "recall", "f1", "tp", "fp", "fn", "soft_precision", "soft_recall",
               "threshold", "sweep", "claimant_accuracy", "type_accuracy", "checkworthy_accuracy",
-              "attribute_support", "joint", "sentences", "per_document"]
+              "attribute_support", "joint", "sentences", "macro_document", "per_document"]
 
 
 def _span(surface: str, label: str, nth: int = 0) -> PredMention:
@@ -64,16 +64,20 @@ def test_json_has_exactly_the_documented_keys(flawed):
     assert list(data) == ["schema", "mentions", "entities", "claims", "confidence", "documents",
                           "skipped", "provenance", "settings"]
     assert data["schema"] == "ecbench.score/v2"
-    assert list(data["mentions"]) == ["micro", "per_label", "macro", "confusion", "per_document"]
+    assert list(data["mentions"]) == ["micro", "per_label", "macro", "macro_document",
+                                      "confusion", "per_document"]
     assert list(data["mentions"]["confusion"]) == ["labels", "matrix", "missed", "spurious"]
     assert list(data["mentions"]["micro"]) == list(SCHEMES)
     for scheme in SCHEMES:
         assert list(data["mentions"]["micro"][scheme]) == list(MENTION_KEYS)
         assert list(data["mentions"]["macro"][scheme]) == ["precision", "recall", "f1"]
+        assert list(data["mentions"]["macro_document"][scheme]) == list(DOCUMENT_MACRO_KEYS)
         for per_label in data["mentions"]["per_label"].values():
             assert list(per_label[scheme]) == list(MENTION_KEYS)
-    assert list(data["entities"]) == list(PRF_KEYS)
+    assert list(data["entities"]) == [*PRF_KEYS, "macro_document"]
+    assert list(data["entities"]["macro_document"]) == list(DOCUMENT_MACRO_KEYS)
     assert list(data["claims"]) == CLAIM_KEYS
+    assert list(data["claims"]["macro_document"]) == list(DOCUMENT_MACRO_KEYS)
     assert list(data["claims"]["joint"]) == list(PRF_KEYS)
     assert list(data["claims"]["sweep"][0]) == ["threshold", "precision", "recall", "f1"]
     assert list(data["confidence"]) == ["unit", "n_units", "n_resamples", "seed", "level",
@@ -121,7 +125,12 @@ def test_frames_hold_the_same_numbers_as_the_dict(flawed):
     for label in data["mentions"]["per_label"]:  # each label's gold and predicted spans
         assert grid.loc[label].sum() == data["mentions"]["per_label"][label]["strict"]["possible"]
         assert grid[label].sum() == data["mentions"]["per_label"][label]["strict"]["actual"]
-    assert frames["entities"].iloc[0].to_dict() == data["entities"]
+    assert frames["entities"].iloc[0].to_dict() == {k: data["entities"][k] for k in PRF_KEYS}
+    macro = frames["macro_document"]
+    for scheme in SCHEMES:
+        assert macro.loc[scheme].to_dict() == data["mentions"]["macro_document"][scheme]
+    assert macro.loc["entities"].to_dict() == data["entities"]["macro_document"]
+    assert macro.loc["claims"].to_dict() == data["claims"]["macro_document"]
     assert frames["claims"].loc[0, "f1"] == data["claims"]["f1"]
     assert frames["claims"].loc[0, "joint_f1"] == data["claims"]["joint"]["f1"]
     assert frames["claims_sweep"].to_dict("records") == data["claims"]["sweep"]

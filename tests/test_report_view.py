@@ -181,3 +181,29 @@ def test_without_the_text_marks_are_counted_not_drawn():
     assert not view.documents[0].has_text and pair.gold is None and pair.pred is None
     assert len(pair.gold_marks) == 6 and pair.counts["missed"] == 1
     assert "The text of this document is unknown" in render_html(view)
+
+
+def test_the_page_carries_the_paired_comparison_and_the_suspect_gold():
+    from toolkit.scoring.audit import audit_reports
+    from toolkit.scoring.compare import compare_systems
+
+    systems, texts = reports(n_resamples=200)
+    comparison = compare_systems(systems, n_resamples=200, n_shuffles=500)
+    suspects = audit_reports(systems, texts)
+    view = build_view(systems, texts, comparison=comparison, suspects=suspects)
+    rows = [(cells[0], cells[1], verdict) for verdict, cells in view.comparison.rows]
+    assert rows == [  # better first: two finds 2 of 6 mentions, one 2 of 6 with 4 more wrong
+        ("mentions strict F1", "system-two − system-one", "not-distinguishable"),
+        ("entity F1", "system-two − system-one", "untested"),
+        ("claims F1", "system-one − system-two", "not-distinguishable")]
+    assert [s.finding for s in view.audit.suspects] == [
+        "2 of 2 systems miss the gold ORG “KCNA”"]  # both miss KCNA; nothing else is shared
+    (kcna,) = view.audit.suspects
+    assert (kcna.span, kcna.doc_index) == ("KCNA", 0) and kcna.before.startswith("Kim Jong Un")
+    html = render_html(view)
+    assert 'id="comparison-h">Paired comparison<' in html and '<a href="#audit">' in html
+    assert '<mark class="suspect">KCNA</mark>' in html
+    assert "500 shuffles" in html and "system-two vs system-one: ΔF1 +0.167" in html
+    # without them, neither section
+    plain = render_html(build_view(systems, texts))
+    assert 'id="comparison"' not in plain and 'id="audit"' not in plain

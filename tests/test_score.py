@@ -213,3 +213,29 @@ def test_entity_interval_only_with_document_units():
     assert sentence["unit"] == "sentence" and "entities" not in sentence["intervals"]
     assert "mentions.strict" in sentence["intervals"]
     assert document["unit"] == "document" and document["intervals"]["entities"] == [1.0, 1.0]
+
+
+def test_per_document_macro_average_is_the_mean_of_each_documents_own_score():
+    # entities and claims: each document scored on its own, its P/R/F1 averaged as the HIPE
+    # scorer does (P over documents with predictions, R with gold, F1 with both)
+    import numpy as np
+
+    gold, texts = corpus(4)
+    pred = [Prediction(doc_id=g.doc_id, mentions=g.mentions[: 2 + 2 * i],
+                       claims=g.claims[: i % 3]) for i, g in enumerate(gold)]
+    pred[3] = Prediction(doc_id=pred[3].doc_id)  # nothing predicted: out of P and F1
+    report = score(gold, pred, texts, n_resamples=0, claim_match="token")
+    alone = [score([g], [p], {g.doc_id: texts[g.doc_id]}, n_resamples=0, claim_match="token")
+             for g, p in zip(gold, pred)]
+    for section in ("entities", "claims"):
+        macro = getattr(report, section)["macro_document"]
+        rows = [getattr(r, section) for r in alone]
+        for metric, kept in (("precision", lambda r: r["tp"] + r["fp"]),
+                             ("recall", lambda r: r["tp"] + r["fn"]),
+                             ("f1", lambda r: (r["tp"] + r["fp"]) and (r["tp"] + r["fn"]))):
+            values = [r[metric] for r in rows if kept(r)]
+            assert macro[metric] == pytest.approx(np.mean(values) if values else None), \
+                (section, metric)
+        assert macro["documents_with_both"] == sum(
+            bool((r["tp"] + r["fp"]) and (r["tp"] + r["fn"])) for r in rows)
+    assert report.claims["macro_document"]["documents_with_predictions"] == 2

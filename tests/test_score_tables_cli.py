@@ -40,16 +40,16 @@ def _both(monkeypatch, args):
     """The command's result through the table path and through the usual one, and whether the
     table path took the files."""
     taken = []
-    tables = score_cmds._score_tables
+    tables = score_cmds.score_as_tables
 
     def spy(*a, **k):
         report = tables(*a, **k)
         taken.append(report is not None)
         return report
 
-    monkeypatch.setattr(score_cmds, "_score_tables", spy)
+    monkeypatch.setattr(score_cmds, "score_as_tables", spy)
     fast = runner.invoke(app, args)
-    monkeypatch.setattr(score_cmds, "_score_tables", lambda *a, **k: None)
+    monkeypatch.setattr(score_cmds, "score_as_tables", lambda *a, **k: None)
     usual = runner.invoke(app, args)
     return fast, usual, taken == [True]
 

@@ -2,7 +2,10 @@
 
 Each extractor's score report (``ecbench.score/v2`` JSON, with the run's provenance) is written to
 ``<results-dir>/<extractor>.json``; ``LEADERBOARD.md`` is regenerated from every JSON file in the
-folder, so results of runs made at other times (or by hand) stay on the board.
+folder, so results of runs made at other times (or by hand) stay on the board. The paired
+comparison of this run's systems (``scoring.compare``) and the audit of the gold by them
+(``scoring.audit``) need the per-unit counts and matches only a run holds: they cover this run's
+systems, in LEADERBOARD.md and, as data, in ``LEADERBOARD.json``.
 
 Pure functions build the rows, the Markdown and the rich table; ``benchmark_one`` runs and scores
 without touching the disk; only ``save_result`` and ``write_leaderboard`` write.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +25,13 @@ from .extractors.runner import RunResult, run
 from .io.corpus import Corpus
 from .io.jsonl import atomic_writer, read_json, write_json
 from .present import markdown
+from .present.audit import audit_dict, audit_markdown, audit_table
+from .present.compare import comparison_markdown, comparison_table
 from .present.html import build_view, write_html
 from .problems import ExtractorError, InputError
 from .schema import Prediction
+from .scoring.audit import Suspect, audit_reports, default_min_votes
+from .scoring.compare import DEFAULT_SHUFFLES, Comparison, compare_systems
 from .scoring.report import SCHEMA
 from .scoring.schemes import SCHEMES
 
@@ -32,7 +40,13 @@ DEFAULT_EXTRACTORS = ("spacy", "rules-claims")
 REFERENCE_EXTRACTORS = ("gold", "empty")
 LLM_ENDPOINT_ENV = "ECBENCH_LLM_BASE_URL"
 LEADERBOARD = "LEADERBOARD.md"
+LEADERBOARD_DATA = "LEADERBOARD.json"  # the rows, this run's comparison and audit, as data
+LEADERBOARD_SCHEMA = "ecbench.leaderboard/v1"
 HTML_PAGE = "report.html"  # the HTML page of the run (present.html)
+#: The reference rows left out of the paired comparison (every system beats nothing) and, with
+#: the gold, out of the audit (the gold never votes against itself).
+NOT_COMPARED = ("empty",)
+NOT_AUDITING = REFERENCE_EXTRACTORS
 
 
 def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
@@ -143,8 +157,10 @@ CLAIM_COLUMNS = [("claims_precision", "claims P"), ("claims_recall", "claims R")
                  ("claims_claimant_accuracy", "claimant acc."), ("claim_match", "claim matcher")]
 
 
-def leaderboard_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
-    """The LEADERBOARD.md text: an entity table and a claim table (— where not produced)."""
+def leaderboard_markdown(rows: Sequence[Mapping[str, Any]], findings: RunFindings | None = None
+                         ) -> str:
+    """The LEADERBOARD.md text: an entity table and a claim table (— where not produced), then
+    the paired comparison and the suspect gold of this run's systems (``findings``)."""
     def table(columns):
         head = ["extractor", "model", *(label for _, label in columns)]
         cells = [[f"{r['extractor']} {r['version'] or ''}".strip(), _fmt(r["model"]),
@@ -159,12 +175,76 @@ def leaderboard_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
         "— means the extractor does not produce that task.\n\n"
         f"## Entities\n\n{table(ENTITY_COLUMNS)}\n\n"
         f"## Claims\n\n{table(CLAIM_COLUMNS)}\n"
+        + (f"\n{findings.markdown()}" if findings is not None else "")
     )
 
 
-def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
+# --- this run's comparison and audit ------------------------------------------------------------
+
+
+@dataclass
+class RunFindings:
+    """The paired comparison and the gold audit of the systems of one benchmark run."""
+
+    systems: list[str]
+    comparison: Comparison | None  # None: no units (0 resamples)
+    auditors: list[str]  # the systems scored on mentions, references left out
+    suspects: list[Suspect] | None  # None: fewer than two auditors
+    min_votes: int
+    texts: Mapping[str, str]
+
+    def markdown(self) -> str:
+        out = (f"Below: the systems of the run that wrote this file ({', '.join(self.systems)}); "
+               f"the paired comparison leaves out {', '.join(NOT_COMPARED)}, the audit "
+               f"{' and '.join(NOT_AUDITING)}.\n\n")
+        if self.comparison is not None:
+            out += comparison_markdown(self.comparison)
+        else:
+            out += "## Paired comparison\n\nNot computed: the run had no bootstrap (0 resamples).\n"
+        if self.suspects is not None:
+            out += "\n" + audit_markdown(self.suspects, self.texts, len(self.auditors),
+                                         self.min_votes)
+        else:
+            out += ("\n## Suspect gold\n\nNot computed: the audit needs two or more systems "
+                    f"scored on mentions (this run: {', '.join(self.auditors) or 'none'}). "
+                    "`ecbench audit --pred A --pred B …` audits with any systems.\n")
+        return out
+
+    def to_dict(self) -> dict:
+        return {"systems": self.systems,
+                "comparison": self.comparison.to_dict() if self.comparison else None,
+                "audit": (audit_dict(self.suspects, self.texts, self.auditors, self.min_votes)
+                          if self.suspects is not None else None)}
+
+    def terminal(self) -> list:
+        """rich renderables: the comparison's table and the audit's."""
+        out = [comparison_table(self.comparison)] if self.comparison is not None else []
+        if self.suspects:
+            out.append(audit_table(self.suspects, self.texts, len(self.auditors),
+                                   self.min_votes))
+        return out
+
+
+def run_findings(reports: Sequence[tuple[str, Any]], texts: Mapping[str, str], *,
+                 n_resamples: int = 1000, n_shuffles: int = DEFAULT_SHUFFLES,
+                 seed: int = 0) -> RunFindings:
+    """Compare this run's systems pairwise (the ``NOT_COMPARED`` references left out) and audit
+    the gold with those scored on mentions (``NOT_AUDITING`` left out)."""
+    compared = [(name, r) for name, r in reports if name not in NOT_COMPARED]
+    comparison = (compare_systems(compared, n_resamples=n_resamples, n_shuffles=n_shuffles,
+                                  seed=seed) if n_resamples else None)
+    auditing = [(name, r) for name, r in reports
+                if name not in NOT_AUDITING and r.mentions is not None]
+    min_votes = default_min_votes(len(auditing))
+    suspects = audit_reports(auditing, texts) if len(auditing) > 1 else None
+    return RunFindings([name for name, _ in reports], comparison,
+                       [name for name, _ in auditing], suspects, min_votes, texts)
+
+
+def leaderboard_table(rows: Sequence[Mapping[str, Any]], findings: RunFindings | None = None):
     """The leaderboard for the terminal: one table per task, F1 first, laid out to read at 80
-    columns (a rich ``Group``; tasks no extractor produced are left out)."""
+    columns (a rich ``Group``; tasks no extractor produced are left out), then this run's
+    comparison and audit (``findings``)."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
@@ -196,6 +276,7 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]]):
                                ("documents", "documents"), ("docs_per_second", "docs/s")],
                       "extractor")
     tables = [t for t in (entities, claims, runs) if t is not None]
+    tables += findings.terminal() if findings is not None else []
     return Group(*(part for t in tables for part in (t, "")))
 
 
@@ -209,9 +290,12 @@ def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[
 
 
 def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
-    """Every ``*.json`` score report in the folder, by file stem; a bad file is an InputError."""
+    """Every ``*.json`` score report in the folder (``LEADERBOARD.json`` aside), by file stem; a
+    bad file is an InputError."""
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
+        if path.name == LEADERBOARD_DATA:
+            continue
         data = read_json(path)
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             found = data.get("schema") if isinstance(data, dict) else type(data).__name__
@@ -221,19 +305,28 @@ def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
     return results
 
 
-def write_leaderboard(results_dir: str | os.PathLike) -> tuple[Path, list[dict[str, Any]]]:
-    """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``."""
+def write_leaderboard(results_dir: str | os.PathLike, findings: RunFindings | None = None
+                      ) -> tuple[list[Path], list[dict[str, Any]]]:
+    """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``, with this run's
+    ``findings``; and LEADERBOARD.json, the same as data. Returns the paths and the rows."""
     rows = leaderboard_rows(load_results(results_dir))
     path = Path(results_dir) / LEADERBOARD
     with atomic_writer(path) as fh:
-        fh.write(leaderboard_markdown(rows))
-    return path, rows
+        fh.write(leaderboard_markdown(rows, findings))
+    data = Path(results_dir) / LEADERBOARD_DATA
+    write_json(data, {"schema": LEADERBOARD_SCHEMA, "rows": rows,
+                      **(findings.to_dict() if findings is not None else {})})
+    return [path, data], rows
 
 
 def write_html_page(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
-                    corpus: Corpus) -> Path:
-    """``report.html``: this run's systems on one page, gold and predictions side by side."""
+                    corpus: Corpus, findings: RunFindings | None = None) -> Path:
+    """``report.html``: this run's systems on one page, gold and predictions side by side, with
+    the run's comparison and audit (``findings``)."""
     texts = {d.id: d.text for d in corpus if d.gold is not None}
     view = build_view(reports, texts, title="ecbench benchmark",
-                      scored_on=f"the corpus at {corpus.root} ({len(texts)} gold document(s))")
+                      scored_on=f"the corpus at {corpus.root} ({len(texts)} gold document(s))",
+                      comparison=findings.comparison if findings else None,
+                      suspects=findings.suspects if findings else None,
+                      min_votes=findings.min_votes if findings else None)
     return write_html(Path(results_dir) / HTML_PAGE, view)

@@ -113,6 +113,14 @@ def parse_labels(value: str | None) -> list[str] | None:
     return labels
 
 
+def label_options(labels: str | None, label_map: str | None) -> dict:
+    """``--labels`` and ``--label-map`` as ``score()``'s ``labels`` and ``label_map`` options."""
+    from ..scoring.labels import parse_label_map
+
+    mapping = parse_label_map(label_map) if label_map is not None else None  # its error first
+    return {"labels": parse_labels(labels), "label_map": mapping}
+
+
 def first_problem(problems: Sequence) -> str:
     """One line for a list of validation problems: the first, and how many more."""
     more = len(problems) - 1
@@ -140,7 +148,15 @@ def user_errors() -> Iterator[None]:
 
 
 try:
-    from . import corpus_cmds, export_cmds, extract_cmds, report_cmds, score_cmds  # noqa: E402,F401
+    from . import (  # noqa: E402,F401
+        compare_cmds,
+        corpus_cmds,
+        export_cmds,
+        extract_cmds,
+        import_cmds,
+        report_cmds,
+        score_cmds,
+    )
 except KeyboardInterrupt:
     _interrupted()
 

@@ -158,14 +158,18 @@ def benchmark(
     batch_size: BatchOpt = 32,
     workers: WorkersOpt = 1,
     n_resamples: Annotated[int, typer.Option(min=0, help="bootstrap resamples for intervals")] = 1000,
+    shuffles: Annotated[int, typer.Option(min=1, help="approximate-randomisation shuffles of "
+                                          "the paired comparison")] = 10_000,
     progress: ProgressOpt = True,
 ):
-    """Run extractors over the gold corpus, score each, print and write the leaderboard."""
+    """Run extractors over the gold corpus, score each, compare them pairwise, audit the gold
+    with them, print and write the leaderboard."""
     from ..benchmark import (
         benchmark_one,
         default_extractors,
         default_results_dir,
         leaderboard_table,
+        run_findings,
         save_result,
         write_html_page,
         write_leaderboard,
@@ -189,9 +193,11 @@ def benchmark(
             err().print(f"{name}: {len(result.predictions)} documents scored", highlight=False)
             failures.update({f"{name}:{doc}": e for doc, e in result.failures.items()})
             reports.append((name, report))
-        board, rows = write_leaderboard(results_dir)
-        page = write_html_page(results_dir, reports, loaded)
-    out().print(leaderboard_table(rows))
-    for path in (*written, board, page):  # last: what was written, one path a line
+        findings = run_findings(reports, {d.id: d.text for d in loaded if d.gold is not None},
+                                n_resamples=n_resamples, n_shuffles=shuffles)
+        boards, rows = write_leaderboard(results_dir, findings)
+        page = write_html_page(results_dir, reports, loaded, findings)
+    out().print(leaderboard_table(rows, findings))
+    for path in (*written, *boards, page):  # last: what was written, one path a line
         out().print(f"wrote {path}", highlight=False, soft_wrap=True)
     report_failures(failures)

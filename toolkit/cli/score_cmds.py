@@ -18,7 +18,8 @@ from typing import Annotated
 
 import typer
 
-from . import app, fail, parse_labels, user_errors, warn
+from . import app, fail, label_options, user_errors, warn
+from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
 
 
 class Format(str, Enum):
@@ -29,8 +30,9 @@ class Format(str, Enum):
 
 # options `score` and `report` share (one definition, so their help and defaults cannot drift)
 GoldOpt = Annotated[Path | None, typer.Option(
-    "--gold", help="Gold: a corpus folder, a folder of gold JSON files, a gold JSON file, or a "
-    "predictions-shape JSONL. Default: the bundled corpus.")]
+    "--gold", help="Gold: a corpus folder, a folder of gold JSON files, a gold JSON file, a "
+    "predictions-shape JSONL, or a source in another format (CoNLL, ...: --gold-format). "
+    "Default: the bundled corpus.")]
 LabelsOpt = Annotated[str | None, typer.Option(
     "--labels", help="Score only these labels (after mapping), e.g. PERSON,ORG.")]
 LabelMapOpt = Annotated[str | None, typer.Option(
@@ -43,6 +45,8 @@ ClaimMatchOpt = Annotated[str | None, typer.Option(
     "module:Class (default: semantic if installed, else token).", show_default=False)]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples (0: no intervals).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Bootstrap seed.")]
+ShufflesOpt = Annotated[int, typer.Option(
+    "--shuffles", help="Approximate-randomisation shuffles of the paired test between systems.")]
 
 
 class _Failure(ValueError):
@@ -59,7 +63,8 @@ def _parse_options(values: list[str]) -> dict[str, str]:
     return options
 
 
-def _emit(text: str | bytes, out: Path | None) -> None:
+def emit(text: str | bytes, out: Path | None) -> None:
+    """Write ``text`` to ``out`` atomically, or to stdout; a final newline is added."""
     if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
         if out is None:
             sys.stdout.flush()
@@ -80,7 +85,8 @@ def _emit(text: str | bytes, out: Path | None) -> None:
         fh.write(text if text.endswith("\n") else text + "\n")
 
 
-def _render_tables(renderables: list, notes: list[str], out: Path | None) -> None:
+def render_tables(renderables: list, notes: list[str], out: Path | None) -> None:
+    """Print rich renderables and plain notes to the terminal, or as plain text to ``out``."""
     from rich.console import Console
     from rich.text import Text
 
@@ -93,14 +99,18 @@ def _render_tables(renderables: list, notes: list[str], out: Path | None) -> Non
     for note in notes:
         console.print(Text(note))
     if out is not None:
-        _emit(console.file.getvalue(), out)
+        emit(console.file.getvalue(), out)
 
 
 @app.command("score")
+@reader_options
 def score_command(
     pred: Path = typer.Option(..., "--pred", help="Predictions JSONL (one Prediction per line, "
-                              "optional header line).", show_default=False),
+                              "optional header line), or a source in another format (CoNLL, "
+                              "...: --pred-format).", show_default=False),
     gold: GoldOpt = None,
+    gold_format: GoldFormatOpt = None,
+    pred_format: PredFormatOpt = None,
     format: Format = typer.Option(Format.table, "--format", help="Output format."),
     errors: bool = typer.Option(False, "--errors", help="List every error in its sentence."),
     plot: Path | None = typer.Option(None, "--plot", help="Write PNG charts into this folder."),
@@ -124,6 +134,7 @@ def score_command(
                                "the ray extra)."),
     address: str | None = typer.Option(None, "--address", help="--engine ray: the cluster to "
                                        "join (e.g. auto); default: start Ray here."),
+    reader=None,
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     # the command makes millions of small objects and no cycles worth collecting: the cyclic
@@ -133,8 +144,10 @@ def score_command(
     flags = {"labels": labels, "label_map": label_map, "threshold": threshold,
              "min_overlap": min_overlap, "n_resamples": resamples, "seed": seed,
              "claim_match": claim_match, "claim_match_options": claim_match_option, "gate": gate}
+    sources = Sources(format_name(gold_format, "--gold-format"),
+                      format_name(pred_format, "--pred-format"), reader)
     with collector_paused():
-        _score(pred, gold, _Outputs(format, out, plot, errors), flags, engine, address)
+        _score(pred, gold, _Outputs(format, out, plot, errors), flags, engine, address, sources)
 
 
 @dataclass(frozen=True)
@@ -148,7 +161,7 @@ class _Outputs:
 
 
 def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine: str,
-           address: str | None) -> None:
+           address: str | None, sources: Sources) -> None:
     from ..engines import ENGINES
     from .inputs import check_paths
 
@@ -168,11 +181,12 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
             run_on = get("ray", address=address).score
         options = _score_options(flags)
         report = error_items = None
-        if run_on is None and not outputs.errors and gold is not None:
+        if (run_on is None and not outputs.errors and gold is not None
+                and sources.native(gold, pred)):
             # mention-only files with no known texts: read into columns and scored in bulk
-            report = _score_tables(pred, gold, options)
+            report = score_as_tables(pred, gold, options)
         if report is None:
-            report, texts = _score_records(pred, gold, options, outputs.errors, run_on)
+            report, texts = _score_records(pred, gold, options, outputs.errors, run_on, sources)
             if outputs.errors:
                 from ..present.errors import error_listing
 
@@ -184,27 +198,36 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
 def _score_options(flags: dict) -> dict:
     """The command's scoring flags as ``score()``'s options (label map, labels and matcher
     options parsed)."""
-    from ..scoring.labels import parse_label_map
-
-    label_map = flags["label_map"]
-    return {**flags, "label_map": parse_label_map(label_map) if label_map is not None else None,
-            "labels": parse_labels(flags["labels"]),
+    return {**flags, **label_options(flags["labels"], flags["label_map"]),
             "claim_match_options": _parse_options(flags["claim_match_options"])}
 
 
-def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine):
-    """The report of the predictions file against gold read as records (the usual path:
-    claims, texts, any gold form), and the texts known; every check made before scoring."""
+def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine,
+                   sources: Sources):
+    """The report of the predictions against gold read as records (the usual path: claims,
+    texts, any gold form, any format), and the texts known; every check made before scoring.
+    Sources in other formats that hold mentions only are scored as span tables once paired
+    (the same report, in bulk)."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..io.formats.pairing import pair_sides
     from ..scoring import TASKS
-    from .inputs import check_comparable, check_labels, check_spans, gold_warnings
+    from .inputs import (
+        check_comparable,
+        check_labels,
+        check_spans,
+        gold_warnings,
+        load_gold,
+        load_pred,
+        tables_of,
+    )
 
     # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
-    gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
-    pred_set = load_annotations(pred, fast=True)
-    texts = {**pred_set.texts, **gold_set.texts}
+    gold_set = load_gold(gold, sources, fast=True)
+    pred_set = load_pred(pred, sources, fast=True)
+    warn([*gold_set.notes, *pred_set.notes])
     gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
+    gold_set, pred_set = pair_sides(gold_set, pred_set, gold_shown, str(pred))
+    texts = {**pred_set.texts, **gold_set.texts}
     # the same checks whatever form gold and predictions came in, before any scoring
     warn(gold_warnings(gold_set, gold_shown))
     check_spans(gold_set, texts, gold_shown, gold=True)
@@ -218,13 +241,18 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     provenance = {**header_provenance, "produces": produces,
                   "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
                               "gold": gold_set.source}}
+    tables = None if errors or engine is not None else tables_of(gold_set, pred_set, produces)
+    if tables is not None:
+        return _score_saying_repeats(pred, tables.gold, tables.pred, None, vocab=tables.vocab,
+                                     produces=produces, provenance=provenance,
+                                     error_details=False, **options), texts
     report = _score_saying_repeats(pred, gold_set.predictions, pred_set.predictions,
                                    texts or None, produces=produces, provenance=provenance,
                                    error_details=errors, engine=engine, **options)
     return report, texts
 
 
-def _score_tables(pred: Path, gold: Path, options: dict):
+def score_as_tables(pred: Path, gold: Path, options: dict):
     """The report of two predictions-shape files with mentions and no claims, whose documents
     have no known text, scored as span tables (``score`` on two ``SpanTable``s, whose columns
     ``scoring.table`` sweeps: the same report); None when the files are not that (a claim, a
@@ -298,24 +326,24 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
         data = report.to_dict()
         if error_items is not None:
             data["errors"] = errs.errors_to_dict(error_items)
-        _emit(_json_text(data), out)
+        emit(json_text(data), out)
     elif format is Format.markdown:
         from ..present.markdown import report_markdown
 
         text = report_markdown(report)
         if error_items is not None:
             text += "\n### Errors\n\n```text\n" + errs.errors_to_text(error_items) + "```\n"
-        _emit(text, out)
+        emit(text, out)
     else:
         from ..present.terminal import notes, rich_tables
 
         tables = rich_tables(report)
         if error_items is not None:
             tables += errs.errors_tables(error_items) or ["No errors."]
-        _render_tables(tables, notes(report), out)
+        render_tables(tables, notes(report), out)
 
 
-def _json_text(data) -> bytes:
+def json_text(data) -> bytes:
     """Indented JSON as UTF-8, the bytes ``json.dumps(data, ensure_ascii=False, indent=2)``
     writes, by msgspec (a per-document report of a large file is millions of values)."""
     import msgspec
@@ -327,21 +355,34 @@ def _json_text(data) -> bytes:
 
 
 @app.command("agree")
+@reader_options
 def agree_command(
-    a: Path = typer.Argument(..., help="First annotation set (JSONL, gold file/folder or corpus)."),
+    a: Path = typer.Argument(..., help="First annotation set (JSONL, gold file/folder, corpus, "
+                             "or a source in another format)."),
     b: Path = typer.Argument(..., help="Second annotation set."),
     format: Format = typer.Option(Format.table, "--format", help="table or json."),
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
+    a_format: str | None = typer.Option(None, "--a-format", help="Format of A (default: "
+                                        "detected; see --gold-format of score).",
+                                        show_default=False),
+    b_format: str | None = typer.Option(None, "--b-format", help="Format of B.",
+                                        show_default=False),
+    reader=None,
 ) -> None:
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
     from ..io.annotations import load_annotations
+    from ..io.formats.pairing import pair_sides
     from ..scoring import TASKS
     from ..scoring.agreement import agreement
     from .inputs import check_paths, check_shared, check_spans
 
+    a_name, b_name = format_name(a_format, "--a-format"), format_name(b_format, "--b-format")
     with user_errors():
         check_paths(a, b, out)
-        set_a, set_b = load_annotations(a), load_annotations(b)
+        set_a = load_annotations(a, format=a_name, options=reader)
+        set_b = load_annotations(b, format=b_name, options=reader)
+        warn([*set_a.notes, *set_b.notes])
+        set_a, set_b = pair_sides(set_a, set_b, str(a), str(b))
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
         warn(check_spans(set_a, texts, str(a), gold=False))
@@ -354,14 +395,14 @@ def agree_command(
         result = agreement(set_a.predictions, set_b.predictions,
                            texts if ids <= texts.keys() else None, produces=produces)
         if format is Format.json:
-            _emit(json.dumps(result, ensure_ascii=False, indent=2), out)
+            emit(json.dumps(result, ensure_ascii=False, indent=2), out)
             return
         # a skipped task reads "not scored (why)", as in `ecbench score`, not as zeros or n/a
         skipped = result.pop("skipped")
         result = {key: skipped.get(key, value) for key, value in result.items()}
         if format is Format.markdown:
             rows = "\n".join(f"| {k} | {_show(v)} |" for k, v in _flatten(result))
-            _emit("| measure | value |\n| --- | --- |\n" + rows + "\n", out)
+            emit("| measure | value |\n| --- | --- |\n" + rows + "\n", out)
         else:
             from rich.table import Table
 
@@ -370,7 +411,7 @@ def agree_command(
             table.add_column("value", justify="right")
             for key, value in _flatten(result):
                 table.add_row(key, _show(value))
-            _render_tables([table], [], out)
+            render_tables([table], [], out)
 
 
 def _flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:

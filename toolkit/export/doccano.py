@@ -1,5 +1,6 @@
-"""Doccano has no export; reading its exports is ``io.formats.doccano``'s (these names stay
-importable from here for the ``import doccano`` command)."""
+"""Doccano has no export; reading its exports is ``io.formats.doccano``'s (the reader behind
+``ecbench import doccano`` and ``--gold-format doccano``). Its names stay importable from here,
+where they were before the readers moved to ``io.formats``."""
 
 from __future__ import annotations
 

@@ -4,8 +4,17 @@ Works with hosted APIs and with vLLM, Ollama or llama.cpp servers through ``base
 model answers with surface strings (``llm_prompt``); offsets come from aligning them with the
 text (``align``). Requests run on ``max_concurrency`` threads, are retried with exponential
 backoff and jitter on 429, 5xx, timeouts and dropped connections, and answers are cached on disk
-(keyed by model, prompt version and messages) so a rerun sends nothing. Token usage, retries,
-cache hits and alignment rates are summed into ``provenance()["llm"]``.
+(keyed by model, prompt version and messages) so a rerun sends nothing. A request the server
+refuses as invalid (HTTP 400 or 422, or a 500 whose message says so, as llama-cpp-python's
+server answers a validation error) is not retried.
+
+The response mode is negotiated (``response_format=auto``, the default): the strongest of
+``llm_prompt.MODES`` first, one step down when the server refuses a mode by naming it
+(llama-cpp-python: HTTP 500 "response_format.type: Input should be 'text' or 'json_object'"),
+and the first mode the server accepts is kept for the rest of the run: one thread negotiates,
+the others wait for it, so a run falls back once, not once per document. Token usage, retries,
+cache hits, the response mode and its fallbacks, and alignment rates are summed into
+``provenance()["llm"]``.
 
 The API key is read from the environment variable named by ``api_key_env``; it is never a
 setting and is scrubbed from every error message.
@@ -19,14 +28,15 @@ import hashlib
 import json
 import os
 import random
+import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -37,18 +47,23 @@ from ..problems import ExtractorError
 from ..schema import AUTHOR, PredClaim, Prediction, PredMention, PredSpan
 from .align import METHODS, Aligned, align, alignment_counts
 from .base import Extractor
-from .llm_prompt import (
-    PROMPT_VERSION,
-    MalformedAnswer,
-    build_messages,
-    parse_answer,
-    response_format,
-)
+from .llm_prompt import MODES, PROMPT_VERSION, build_messages, parse_answer, response_format
 
 #: HTTP statuses worth retrying besides 5xx: request timeout, conflict, rate limit.
 RETRY_STATUSES = frozenset({408, 409, 429})
 #: HTTP statuses that will fail every document alike: stop the run instead.
 FATAL_STATUSES = frozenset({401, 403, 404})
+#: HTTP statuses of a request the server refused as invalid: sent again, it is refused again.
+INVALID_STATUSES = frozenset({400, 422})
+#: a 5xx whose message says this is a refusal of the request, not a passing fault: the words of
+#: pydantic's and FastAPI's validation errors, which llama-cpp-python's server answers with 500
+INVALID_REQUEST = re.compile(r"input should be|validation error|field required|extra inputs are not "
+                             r"permitted|invalid request|not supported|unsupported", re.IGNORECASE)
+#: a refusal that names the structured-output request: the next response mode may be accepted
+ABOUT_RESPONSE_FORMAT = re.compile(r"response_format|json_schema|json_object|grammar|structured output",
+                                   re.IGNORECASE)
+
+T = TypeVar("T")
 
 
 def _env_base_url() -> str | None:
@@ -57,6 +72,15 @@ def _env_base_url() -> str | None:
 
 class DocumentFailed(Exception):
     """This document got no usable answer; the others go on."""
+
+
+class RequestRejected(DocumentFailed):
+    """The server refused the request itself: it is not sent again as it is. ``detail`` is the
+    short line for the user, ``said`` the server's whole message."""
+
+    def __init__(self, detail: str, said: str = ""):
+        super().__init__(detail)
+        self.detail, self.said = detail, said or detail
 
 
 @dataclass(frozen=True)
@@ -108,16 +132,20 @@ class LLMExtractor(Extractor):
         api_key_env: str = Field("OPENAI_API_KEY", min_length=1,
                                  description="name of the environment variable holding the API key")
         temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature; 0 for repeatable runs")
-        max_tokens: int | None = Field(None, ge=1, description="answer length limit (server default if unset)")
+        max_tokens: int | None = Field(4096, ge=1, description="answer length limit, in tokens (bounds a small "
+                                                              "model that loops)")
         max_concurrency: int = Field(4, ge=1, description="requests in flight at once")
         max_retries: int = Field(3, ge=0, description="retries on 429, 5xx, timeouts and connection errors")
-        timeout: float = Field(120.0, gt=0, description="seconds to wait for one answer")
+        timeout: float = Field(600.0, gt=0, description="seconds to wait for one answer (a small model on a "
+                                                         "CPU can take minutes; the OpenAI SDK's default)")
         backoff: float = Field(1.0, ge=0, description="seconds before the first retry; doubles each retry")
         backoff_max: float = Field(30.0, ge=0, description="longest wait between retries, in seconds")
         seed: int = Field(0, description="seeds the retry jitter")
         cache_dir: str = Field(".ecbench-cache/llm", description="answer cache folder; empty turns it off")
-        response_format: Literal["json_schema", "json_object", "none"] = Field(
-            "json_schema", description="structured output mode; json_object or none for servers that lack it")
+        response_format: Literal["auto", "json_schema", "json_object", "none"] = Field(
+            "auto", description="structured output: auto tries json_schema, then json_object (schema in "
+                                "the prompt and as llama.cpp's grammar), then none (plain text, JSON taken "
+                                "from the answer), keeping the first the server accepts; or one mode, fixed")
         fuzzy_threshold: float = Field(0.85, ge=0, le=1, description="least difflib ratio for a fuzzy alignment")
 
         @field_validator("base_url")
@@ -135,6 +163,13 @@ class LLMExtractor(Extractor):
         self._counts: Counter[str] = Counter()
         self._alignment = {kind: Counter() for kind in ("mentions", "claims", "cues")}
         self._model_versions: set[str] = set()
+        # response-mode negotiation: index into modes(), moved down only when the server refuses
+        # a mode; settled once a request in that mode is accepted
+        self._rung = 0
+        self._settled = False
+        self._negotiating = threading.Lock()
+        self._fallbacks: list[str] = []
+        self._answers_by_mode: Counter[str] = Counter()
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -173,46 +208,94 @@ class LLMExtractor(Extractor):
 
     def _extract_one(self, doc: Document) -> Prediction:
         try:
-            return self._predict(doc, self._answer(doc))
+            parsed = self.answer(lambda mode: self._request_fields(doc, mode), parse_answer, rng_key=doc.id)
+            return self._predict(doc, parsed)
         except DocumentFailed as e:
             self._count("failed_documents")
             return Prediction(doc_id=doc.id, error=self._scrub(f"llm: document {doc.id!r}: {e}"))
 
-    def _request_fields(self, doc: Document) -> dict[str, Any]:
+    def _request_fields(self, doc: Document, mode: str) -> dict[str, Any]:
         s = self.settings
-        fields: dict[str, Any] = {"messages": build_messages(doc.text), "temperature": s.temperature}
+        fields: dict[str, Any] = {"messages": build_messages(doc.text, mode), "temperature": s.temperature}
         if s.max_tokens is not None:
             fields["max_tokens"] = s.max_tokens
-        if (fmt := response_format(s.response_format)) is not None:
+        if (fmt := response_format(mode)) is not None:
             fields["response_format"] = fmt
         return fields
 
-    def _answer(self, doc: Document) -> tuple[list, list, list[str]]:
-        """The parsed answer for ``doc``: from the cache, else from the server (asked once more
-        if the first answer is malformed). Only well-formed answers are cached."""
-        fields = self._request_fields(doc)
-        cache_file = self._cache_file(cache_key(self.settings.model, fields))
-        answer = self._read_cache(cache_file)
-        if answer is not None:
+    # --- the client: response modes, cache, requests ------------------------------------------
+
+    def modes(self) -> tuple[str, ...]:
+        """The response modes this run may use, strongest first."""
+        mode = self.settings.response_format
+        return MODES if mode == "auto" else (mode,)
+
+    def answer(self, build: Callable[[str], dict[str, Any]], parse: Callable[[str | None], T], *,
+               rng_key: str, key_extra: dict[str, Any] | None = None) -> T:
+        """The parsed answer to the request ``build(mode)`` makes in the response mode in force.
+
+        From the cache if an answer for any mode still possible is there (strongest first), else
+        from the server, asked once more if ``parse`` raises ValueError on the first answer. Only
+        well-formed answers are cached (the key covers the request and ``key_extra``).
+        ``DocumentFailed`` when no usable answer came; ``ExtractorError`` for what fails every
+        request alike. The entailment judge (``scoring.matchers.llm``) asks through this too."""
+        model, extra = self.settings.model, key_extra or {}
+        for mode in self.modes()[self._rung:]:
+            cached = self._read_cache(self._cache_file(cache_key(model, {**build(mode), **extra})))
+            if cached is None:
+                continue
             try:
-                parsed = parse_answer(answer.content)
-                self._count("cache_hits")
-                return parsed
-            except MalformedAnswer:
-                self._count("cache_unusable")
-        rng = random.Random(f"{self.settings.seed}:{doc.id}")
+                parsed = parse(cached.content)
+            except ValueError:
+                self._count("cache_unusable")  # asked again below; the fresh answer replaces it
+                break
+            self._count("cache_hits")
+            self._count_mode(mode)
+            return parsed
+        rng = random.Random(f"{self.settings.seed}:{rng_key}")
         problem = None
         for _ in range(2):
-            answer = self._request(fields, rng)
+            mode, fields, reply = self._send(build, rng)
             try:
-                parsed = parse_answer(answer.content)
-            except MalformedAnswer as e:
+                parsed = parse(reply.content)
+            except ValueError as e:
                 self._count("malformed_answers")
                 problem = e
                 continue
-            self._write_cache(cache_file, answer)
+            self._write_cache(self._cache_file(cache_key(model, {**fields, **extra})), reply)
+            self._count_mode(mode)
             return parsed
-        raise DocumentFailed(f"malformed answer from model {self.settings.model!r}, twice: {problem}")
+        raise DocumentFailed(f"malformed answer from model {model!r}, twice: {problem}")
+
+    def _send(self, build: Callable[[str], dict[str, Any]], rng: random.Random
+              ) -> tuple[str, dict[str, Any], _Answer]:
+        """Send ``build(mode)`` in the mode in force: ``(mode, request, answer)``. Until a mode is
+        settled, one thread at a time negotiates (the others wait on the lock, then use the mode
+        it found): a mode the server refuses by naming it is dropped for the next one, once."""
+        modes = self.modes()
+        while True:
+            if self._settled:
+                fields = build(modes[self._rung])
+                return modes[self._rung], fields, self._request(fields, rng)
+            with self._negotiating:
+                if self._settled:
+                    continue
+                mode = modes[self._rung]
+                fields = build(mode)
+                try:
+                    reply = self._request(fields, rng)
+                except RequestRejected as e:
+                    if not ABOUT_RESPONSE_FORMAT.search(e.said):
+                        raise
+                    if self._rung + 1 == len(modes):
+                        hint = "" if len(modes) > 1 else " (response_format=auto finds a mode the server takes)"
+                        raise RequestRejected(f"{e.detail}{hint}") from None
+                    with self._lock:
+                        self._fallbacks.append(self._scrub(f"{mode} refused: {e.detail}"))
+                        self._rung += 1
+                    continue
+                self._settled = True
+                return mode, fields, reply
 
     def _request(self, fields: dict[str, Any], rng: random.Random) -> _Answer:
         import openai
@@ -227,10 +310,9 @@ class LLMExtractor(Extractor):
                 detail = f"HTTP {status} from {s.base_url or 'the OpenAI API'}: {_short(e.message)}"
                 if status in FATAL_STATUSES:
                     raise ExtractorError(self._scrub(f"extractor 'llm': {detail}")) from None
-                if status not in RETRY_STATUSES and status < 500:
-                    hint = (" (if the server lacks structured output, try --set response_format=json_object)"
-                            if status == 400 and s.response_format == "json_schema" else "")
-                    raise DocumentFailed(detail + hint) from None
+                if (status in INVALID_STATUSES or (status < 500 and status not in RETRY_STATUSES)
+                        or (status >= 500 and INVALID_REQUEST.search(e.message))):
+                    raise RequestRejected(detail, e.message) from None
                 last, wait = detail, _retry_after(e)
             except openai.APITimeoutError:
                 last, wait = f"no answer within {s.timeout:g} s", None
@@ -312,6 +394,14 @@ class LLMExtractor(Extractor):
         with self._lock:
             self._counts[what] += n
 
+    def _count_mode(self, mode: str) -> None:
+        with self._lock:
+            self._answers_by_mode[mode] += 1
+
+    def response_mode(self) -> str | None:
+        """The mode requests are sent in once settled (None before any request was accepted)."""
+        return self.modes()[self._rung] if self._settled else None
+
     def _count_alignment(self, kind: str, results: list[Aligned | None]) -> None:
         with self._lock:
             self._alignment[kind].update(alignment_counts(results))
@@ -324,9 +414,12 @@ class LLMExtractor(Extractor):
         usage = {k.removeprefix("usage."): counts.pop(k) for k in list(counts) if k.startswith("usage.")}
         names = ("requests", "retries", "cache_hits", "cache_unusable", "malformed_answers", "failed_documents",
                  "invalid_items", "claims_dropped")
+        with self._lock:
+            modes = {"setting": self.settings.response_format, "used": self.response_mode(),
+                     "fallbacks": list(self._fallbacks), "answers": dict(self._answers_by_mode)}
         return {**{n: counts.get(n, 0) for n in names},
                 "usage": {k: usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")},
-                "alignment": alignment}
+                "response_mode": modes, "alignment": alignment}
 
     def model_info(self) -> dict[str, Any]:
         with self._lock:
@@ -334,7 +427,10 @@ class LLMExtractor(Extractor):
         return {"model": self.settings.model, "model_version": ", ".join(versions) or None}
 
     def provenance(self) -> dict[str, Any]:
-        return {**super().provenance(), "prompt_version": PROMPT_VERSION, "llm": self.stats()}
+        stats = self.stats()
+        answered = list(stats["response_mode"]["answers"])  # a rerun from the cache settles nothing
+        mode = stats["response_mode"]["used"] or (answered[0] if len(answered) == 1 else None)
+        return {**super().provenance(), "prompt_version": PROMPT_VERSION, "response_mode": mode, "llm": stats}
 
 
 def _rates(counts: Counter) -> dict[str, Any]:

@@ -76,6 +76,29 @@ def sweep_rows(report) -> list[list[str]]:
     return [[str(r["threshold"]), *prf_cells(r)] for r in report.claims["sweep"]]
 
 
+def macro_document_note(report) -> str:
+    """The per-document macro F1 beside the micro figures, in one line ("" for a report made
+    before it was kept)."""
+    parts = []
+    mentions = (report.mentions or {}).get("macro_document")
+    if mentions:
+        figures = ", ".join(f"{scheme} {score_cell(mentions[scheme]['f1'])}" for scheme in SCHEMES)
+        parts.append(f"mentions {figures}{_documents(mentions['strict'])}")
+    for name, section in (("entities", report.entities), ("claims", report.claims)):
+        macro = (section or {}).get("macro_document")
+        if macro:
+            parts.append(f"{name} {score_cell(macro['f1'])}{_documents(macro)}")
+    if not parts:
+        return ""
+    return ("Per-document macro F1 (each document's F1, averaged over the documents with both "
+            "gold and predictions, as the HIPE scorer reports it): " + "; ".join(parts) + ".")
+
+
+def _documents(macro: Mapping) -> str:
+    n = macro["documents_with_both"]
+    return f" ({n} document{'s' if n != 1 else ''})"
+
+
 def skipped_lines(report) -> list[str]:
     return [f"{task}: not scored ({reason})" for task, reason in report.skipped.items()]
 

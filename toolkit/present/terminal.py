@@ -32,8 +32,10 @@ def rich_tables(report) -> list:
 
 
 def notes(report) -> list[str]:
-    """Plain-text lines that belong under the tables: skipped tasks, units, documents."""
-    return [*r.skipped_lines(report), r.confidence_note(report),
+    """Plain-text lines that belong under the tables: skipped tasks, the per-document macro
+    F1, units, documents."""
+    macro = r.macro_document_note(report)
+    return [*r.skipped_lines(report), *([macro] if macro else []), r.confidence_note(report),
             *r.documents_note(report).splitlines()]
 
 

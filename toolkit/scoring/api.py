@@ -22,8 +22,15 @@ from ..schema import PredClaim, Prediction
 from .bootstrap import bootstrap_f1_many
 from .mentions import MentionResult
 from .options import TASKS, ScoreOptions
-from .report import Report, claims_section, documents_section, mentions_section
+from .report import (
+    Report,
+    claims_section,
+    documents_section,
+    entities_section,
+    mentions_section,
+)
 from .stage import (
+    BootstrapUnits,
     Engine,
     Stage,
     UnitPlan,
@@ -31,6 +38,7 @@ from .stage import (
     claim_matching,
     inputs_of,
     plan_units,
+    unit_keys,
     warn_repeated_mentions,
 )
 
@@ -50,6 +58,8 @@ class ScoreDetails:
     gold_claims: Mapping[str, Sequence[PredClaim]]
     pred_claims: Mapping[str, Sequence[PredClaim]]
     claimant_alignment: Mapping[str, Mapping[str, str]]  # doc -> system claimant -> gold id
+    #: the units the intervals resampled (paired comparisons resample them again, together)
+    units: BootstrapUnits | None = None
 
 
 def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | SpanTable,
@@ -82,14 +92,16 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
     units = bootstrap_units(scores, plan.unit, inputs.doc_ids, inputs.texts)
     return Report(
         mentions=None if scores.mentions is None else mentions_section(scores.mentions),
-        entities=None if scores.mentions is None else scores.mentions.entities.to_dict(),
+        entities=None if scores.mentions is None else entities_section(scores.mentions),
         claims=None if scores.claims is None else claims_section(scores.claims),
         confidence=_confidence(plan, units, options),
         documents=documents_section(inputs.gold_ids(), inputs.pred_ids(), inputs.failed()),
         skipped={t: "not in the predictions' produces" for t in TASKS if t not in options.produces},
         provenance=dict(provenance or {}), settings=options.settings(threshold, matching),
         details=ScoreDetails(scores.mentions, scores.claims, inputs.gold_claims,
-                             inputs.pred_claims, scores.alignment))
+                             inputs.pred_claims, scores.alignment,
+                             BootstrapUnits(plan.unit, units, unit_keys(
+                                 scores, plan.unit, inputs.doc_ids, inputs.texts))))
 
 
 def _confidence(plan: UnitPlan, units: dict, options: ScoreOptions) -> dict:

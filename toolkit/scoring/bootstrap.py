@@ -22,14 +22,15 @@ from .prf import PRFScore, prf_columns
 #: Below this many documents the bootstrap resamples sentences: a handful of documents gives
 #: intervals that look precise and are not.
 MIN_DOCUMENTS = 30
-#: Resample indices drawn per batch are capped near this many, to keep memory flat.
-_BATCH_CELLS = 1_000_000
+#: Resample indices (or shuffles) drawn per batch are capped near this many cells, to keep
+#: memory flat.
+BATCH_CELLS = 1_000_000
 
 
-#: (tp, fp, fn) @ _TO_TOTALS = (tp, tp + fp, tp + fn), and back (exact: counts are integers or
+#: (tp, fp, fn) @ TO_TOTALS = (tp, tp + fp, tp + fn), and back (exact: counts are integers or
 #: halves)
-_TO_TOTALS = np.array([[1, 1, 1], [0, 1, 0], [0, 0, 1]], dtype=float)
-_FROM_TOTALS = np.array([[1, -1, -1], [0, 1, 0], [0, 0, 1]], dtype=float)
+TO_TOTALS = np.array([[1, 1, 1], [0, 1, 0], [0, 0, 1]], dtype=float)
+FROM_TOTALS = np.array([[1, -1, -1], [0, 1, 0], [0, 0, 1]], dtype=float)
 
 
 def choose_unit(n_documents: int) -> str:
@@ -41,7 +42,7 @@ def resample_indices(n_units: int, n_resamples: int, seed: int):
     """Yield batches of resample indices, shape ``(batch, n_units)``; the batch size depends only
     on ``n_units``, so a seed always gives the same draws."""
     rng = np.random.default_rng(seed)
-    batch = max(1, _BATCH_CELLS // n_units)
+    batch = max(1, BATCH_CELLS // n_units)
     for start in range(0, n_resamples, batch):
         yield rng.integers(0, n_units, size=(min(batch, n_resamples - start), n_units))
 
@@ -67,9 +68,7 @@ def bootstrap_f1(units: Sequence[PRFScore], *, n_resamples: int = 1000, seed: in
     counts = np.array([(u.tp, u.fp, u.fn) for u in units], dtype=float)
     f1s = np.concatenate([_f1(counts[idx].sum(axis=1))
                           for idx in resample_indices(len(counts), n_resamples, seed)])
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(f1s, [tail, 100 - tail])
-    return (float(low), float(high))
+    return percentile_interval(f1s, confidence)
 
 
 def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *,
@@ -102,25 +101,38 @@ def bootstrap_f1_many(units: Mapping[str, Sequence[PRFScore] | np.ndarray], *,
             scores = np.array([(u.tp, u.fp, u.fn) for u in scores], dtype=float)
         by_count.setdefault(len(scores), []).append(scores)
         names_by_count.setdefault(len(scores), []).append(name)
+    for n_units, arrays in by_count.items():
+        f1s = resampled_f1s(arrays, n_resamples, seed)
+        for k, name in enumerate(names_by_count[n_units]):
+            out[name] = percentile_interval(f1s[:, k], confidence)
+    return out
+
+
+def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The central ``confidence`` share of ``values``: their percentiles at the two tails."""
     tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return (float(low), float(high))
+
+
+def resampled_f1s(arrays: Sequence[np.ndarray], n_resamples: int, seed: int) -> np.ndarray:
+    """F1 per resample (rows) of each metric (columns), from (tp, fp, fn) rows over the same
+    units, every metric on the same draws: those ``resample_indices`` makes for the seed, so a
+    column's percentiles are ``bootstrap_f1``'s interval, and the difference of two columns is
+    a paired bootstrap of the difference."""
     from threadpoolctl import threadpool_limits
 
     # one BLAS thread: the products are small, and extra threads only spin (double the CPU)
     with threadpool_limits(limits=1, user_api="blas"):
-        for n_units, arrays in by_count.items():
-            f1s = _resampled_f1s(np.hstack([a @ _TO_TOTALS for a in arrays]), n_units,
-                                 n_resamples, seed)
-            for k, name in enumerate(names_by_count[n_units]):
-                low, high = np.percentile(f1s[:, k], [tail, 100 - tail])
-                out[name] = (float(low), float(high))
-    return out
+        return _resampled_f1s(np.hstack([a @ TO_TOTALS for a in arrays]), len(arrays[0]),
+                              n_resamples, seed)
 
 
-def _resampled_f1s(totals: np.ndarray, n_units: int, n_resamples: int, seed: int) -> np.ndarray:
-    """F1 per resample and metric, shape ``(n_resamples, metrics)``, from per-unit columns
-    (tp, tp + fp, tp + fn) of each metric. Metrics share the last two (every mention scheme
-    has the same predicted and gold counts), so each distinct column is summed once; counts
-    are integers or halves, so the sums are exact."""
+def distinct_columns(totals: np.ndarray) -> tuple[list[int], list[int]]:
+    """The columns of ``totals`` that differ from every earlier one (``keep``), and for each
+    column its place among those (``columns``): ``totals[:, keep][:, columns]`` is ``totals``.
+    Sums are made once per distinct column (the gold totals of every system scored against the
+    same gold are one column)."""
     distinct: dict[bytes, int] = {}  # a column's bytes -> its place among the distinct ones
     keep, columns = [], []
     for k, column in enumerate(totals.T):
@@ -129,6 +141,14 @@ def _resampled_f1s(totals: np.ndarray, n_units: int, n_resamples: int, seed: int
             distinct[key] = len(keep)
             keep.append(k)
         columns.append(distinct[key])
+    return keep, columns
+
+
+def _resampled_f1s(totals: np.ndarray, n_units: int, n_resamples: int, seed: int) -> np.ndarray:
+    """``resampled_f1s`` from per-unit columns (tp, tp + fp, tp + fn) of each metric. Metrics
+    share the last two (every mention scheme has the same predicted and gold counts), so each
+    distinct column is summed once; counts are integers or halves, so the sums are exact."""
+    keep, columns = distinct_columns(totals)
     counts = totals[:, keep].astype(float)
     f1s = []
     for idx in resample_indices(n_units, n_resamples, seed):
@@ -138,5 +158,5 @@ def _resampled_f1s(totals: np.ndarray, n_units: int, n_resamples: int, seed: int
         for row, drawn in zip(weights, idx):  # row by row: a small array stays in cache
             row[:] = np.bincount(drawn, minlength=n_units)
         sums = (weights @ counts)[:, columns].reshape(batch, -1, 3)
-        f1s.append(_f1(sums @ _FROM_TOTALS))
+        f1s.append(_f1(sums @ FROM_TOTALS))
     return np.concatenate(f1s)

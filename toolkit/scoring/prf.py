@@ -8,6 +8,8 @@
   same float operations in the same order, so every figure equals the scalar one to the last bit.
 - ``ratio``, ``f1_of``, ``macro_average``: the pieces, for the figures that are not plain
   P/R/F1 (soft precision, accuracies, symmetric agreement, label means).
+- ``document_macro_average``: each document's P, R and F1, averaged over the documents, as the
+  HIPE scorer reports it beside the micro figures.
 
 Every scorer (mentions, entities, claims, agreement, bootstrap) goes through these, so they all
 treat empty denominators the same way.
@@ -90,6 +92,35 @@ def macro_average(scores: Sequence[tuple[float, float, float]]) -> dict[str, flo
     n = len(scores) or 1
     return {key: sum(s[k] for s in scores) / n
             for k, key in enumerate(("precision", "recall", "f1"))}
+
+
+#: The keys of ``document_macro_average``, in order.
+DOCUMENT_MACRO_KEYS = ("precision", "recall", "f1", "precision_std", "recall_std", "f1_std",
+                       "documents_with_predictions", "documents_with_gold", "documents_with_both")
+
+
+def document_macro_average(tp, fp, fn) -> dict:
+    """The per-document macro average of the HIPE scorer (CLEF-HIPE-2020, ``macro_doc``) from
+    numpy columns of per-document counts: the mean (and population standard deviation) of the
+    documents' precision over the documents with a prediction, of their recall over those with
+    gold, of their F1 over those with both (a document with nothing to find, or nothing found,
+    is left out rather than counted as 0); None where no document qualifies.
+
+    >>> document_macro_average(np.array([1, 0, 0]), np.array([1, 0, 2]), np.array([0, 2, 0]))["f1"]
+    0.6666666666666666
+    """
+    precision, recall, f1 = prf_columns(tp, fp, fn)
+    predicted, gold = np.asarray(tp + fp) > 0, np.asarray(tp + fn) > 0
+    out: dict = {}
+    kept = {"precision": predicted, "recall": gold, "f1": predicted & gold}
+    for key, values in (("precision", precision), ("recall", recall), ("f1", f1)):
+        chosen = values[kept[key]]
+        out[key] = float(chosen.mean()) if len(chosen) else None
+        out[f"{key}_std"] = float(chosen.std()) if len(chosen) else None
+    out["documents_with_predictions"] = int(predicted.sum())
+    out["documents_with_gold"] = int(gold.sum())
+    out["documents_with_both"] = int((predicted & gold).sum())
+    return {key: out[key] for key in DOCUMENT_MACRO_KEYS}
 
 
 @dataclass(frozen=True)

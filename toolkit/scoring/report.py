@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
-from .prf import PRF_KEYS, possible_actual, prf_columns, scheme_tp_fp_fn
+import numpy as np
+
+from .prf import (
+    DOCUMENT_MACRO_KEYS,
+    PRF_KEYS,
+    document_macro_average,
+    possible_actual,
+    prf_columns,
+    scheme_tp_fp_fn,
+)
 from .schemes import MENTION_KEYS, SCHEMES, scheme_arrays
 
 SCHEMA = "ecbench.score/v2"
@@ -38,9 +47,18 @@ def mentions_section(result) -> dict:
         "per_label": {label: {scheme: by_scheme[scheme].to_dict() for scheme in SCHEMES}
                       for label, by_scheme in sorted(result.per_label.items())},
         "macro": {scheme: dict(result.macro[scheme]) for scheme in SCHEMES},
+        "macro_document": {scheme: document_macro_average(*scheme_tp_fp_fn(*counts.T))
+                           for scheme, counts in scheme_arrays(result.codes).items()},
         "confusion": confusion_dict(result.confusion),
         "per_document": _per_document(result),
     }
+
+
+def entities_section(result) -> dict:
+    """The ``entities`` section from a ``mentions.MentionResult``: the entity level's P/R/F1
+    and counts, and its per-document macro average."""
+    return {**result.entities.to_dict(),
+            "macro_document": document_macro_average(*result.entity_counts.T)}
 
 
 def _per_document(result) -> dict:
@@ -98,6 +116,8 @@ def claims_section(result) -> dict:
         "attribute_support": dict(result.attribute_support),
         "joint": result.joint.to_dict(),
         "sentences": result.sentences.to_dict() if result.sentences is not None else None,
+        "macro_document": document_macro_average(*np.array(
+            [(c.tp, c.fp, c.fn) for c in result.per_doc.values()], dtype=float).reshape(-1, 3).T),
         "per_document": {doc: result.per_doc[doc].to_dict() for doc in sorted(result.per_doc)},
     }
 
@@ -177,7 +197,8 @@ class Report:
 
         ``scheme``: ``strict``/``exact``/``partial``/``type`` (mentions), ``entity``,
         ``claims``, ``claims_joint``, ``claims_sentences``; ``label``: a label, or ``micro``
-        / ``macro`` for the averages; ``metric``: precision, recall, f1 and the counts.
+        / ``macro`` / ``macro_document`` for the averages; ``metric``: precision, recall, f1
+        and the counts.
         ``system`` defaults to the provenance's ``extractor`` (or ``system``) name.
         """
         import pandas as pd
@@ -193,12 +214,16 @@ class Report:
             for scheme in SCHEMES:
                 add(scheme, "micro", self.mentions["micro"][scheme])
                 add(scheme, "macro", self.mentions["macro"][scheme])
+                add(scheme, "macro_document", self.mentions.get("macro_document", {}).get(
+                    scheme, {}))
                 for label, by_scheme in self.mentions["per_label"].items():
                     add(scheme, label, by_scheme[scheme])
         if self.entities is not None:
             add("entity", "micro", self.entities)
+            add("entity", "macro_document", self.entities.get("macro_document", {}))
         if self.claims is not None:
             add("claims", "micro", {k: self.claims[k] for k in CLAIM_SCALARS if k != "threshold"})
+            add("claims", "macro_document", self.claims.get("macro_document", {}))
             for part in ("joint", "sentences"):
                 add(f"claims_{part}", "micro", self.claims[part] or {})
         frame = pd.DataFrame(rows, columns=["system", "scheme", "label", "metric", "value"])
@@ -209,7 +234,8 @@ class Report:
         (label x scheme rows), ``macro``, ``per_document`` (doc x scheme), ``entities``,
         ``confusion`` (gold label rows plus ``spurious``, predicted label columns plus
         ``missed``), ``claims`` (one row), ``claims_sweep``, ``claims_per_document``,
-        ``confidence``.
+        ``macro_document`` (the per-document macro averages: a row per scheme, ``entities``,
+        ``claims``), ``confidence``.
         Views of skipped tasks are absent."""
         import pandas as pd
 
@@ -239,6 +265,13 @@ class Report:
                                                                        "recall", "f1"])
             frames["claims_per_document"] = pd.DataFrame.from_dict(
                 c["per_document"], orient="index", columns=list(PRF_KEYS)).rename_axis("doc_id")
+        macro = {**(self.mentions or {}).get("macro_document", {}),
+                 "entities": (self.entities or {}).get("macro_document"),
+                 "claims": (self.claims or {}).get("macro_document")}
+        macro = {name: values for name, values in macro.items() if values is not None}
+        if macro:
+            frames["macro_document"] = pd.DataFrame.from_dict(
+                macro, orient="index", columns=list(DOCUMENT_MACRO_KEYS)).rename_axis("figure")
         intervals = self.confidence.get("intervals", {})
         frames["confidence"] = pd.DataFrame(
             [(name, lo, hi) for name, (lo, hi) in intervals.items()],

@@ -33,7 +33,7 @@ from .labels import relabel
 from .mentions import MentionResult, MentionSpan, combine_mentions, score_mentions
 from .options import ScoreOptions
 from .prf import scheme_tp_fp_fn
-from .schemes import N_CODES, scheme_arrays
+from .schemes import N_CODES, SCHEMES, scheme_arrays
 from .table import duplicate_message, score_tables
 
 # claims.py and similarity.py import scipy and the claim matchers: they are imported where
@@ -346,6 +346,17 @@ def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: in
     return UnitPlan(unit, None)
 
 
+@dataclass(frozen=True)
+class BootstrapUnits:
+    """The units a report's intervals resample, kept for paired comparisons (``compare``):
+    per interval name, the (tp, fp, fn) rows and the key of each row's unit (a document id, or
+    ``(document id, sentence index)``), so two systems' units can be lined up."""
+
+    unit: str | None  # "document", "sentence", or None (no intervals)
+    counts: Mapping[str, np.ndarray]
+    keys: Mapping[str, Sequence]
+
+
 def bootstrap_units(scores: DocumentScores, unit: str | None, doc_ids: Sequence[str],
                     texts: Mapping[str, str]) -> dict[str, np.ndarray]:
     """interval name -> (tp, fp, fn) rows, one per unit (a document of ``doc_ids``, or each
@@ -366,22 +377,46 @@ def bootstrap_units(scores: DocumentScores, unit: str | None, doc_ids: Sequence[
         if unit == "document":
             out["entities"] = mentions.entity_counts.astype(float)
     if claims is not None:
-        out.update(_claim_units(claims, unit, doc_ids, texts))
+        out.update(_claim_units(claims, _claim_unit_keys(claims, unit, doc_ids, texts), unit))
     return out
 
 
-def _claim_units(claims: ClaimResult, unit: str, doc_ids: Sequence[str],
-                 texts: Mapping[str, str]) -> dict[str, np.ndarray]:
-    """Claim and joint (claim + claimant) units from the claim scorer's per-unit counts; every
-    sentence is a unit, then any claims the scorer placed in no sentence."""
+def unit_keys(scores: DocumentScores, unit: str | None, doc_ids: Sequence[str],
+              texts: Mapping[str, str]) -> dict[str, Sequence]:
+    """interval name -> the key of each row ``bootstrap_units`` gives it, in the same order."""
+    out: dict[str, Sequence] = {}
+    if unit is None:
+        return out
+    if scores.mentions is not None:
+        mention_keys = (doc_ids if unit == "document" else
+                        [(d, k) for d in doc_ids
+                         for k in range(len(scores.mentions.sentence_codes[d]))])
+        out.update({f"mentions.{scheme}": mention_keys for scheme in SCHEMES})
+        if unit == "document":
+            out["entities"] = doc_ids
+    if scores.claims is not None:
+        claim_keys = _claim_unit_keys(scores.claims, unit, doc_ids, texts)
+        out.update({"claims": claim_keys, "claims.joint": claim_keys})
+    return out
+
+
+def _claim_unit_keys(claims: ClaimResult, unit: str, doc_ids: Sequence[str],
+                     texts: Mapping[str, str]) -> list:
+    """The claim units: the documents, or every sentence of each, then any claims the scorer
+    placed in no sentence."""
+    if unit == "document":
+        return list(doc_ids)
+    keys = [(d, k) for d in doc_ids for k in range(max(1, len(sentences(texts[d]))))]
+    known = set(keys)  # built once: a set per key made this quadratic in the documents
+    return keys + [k for k in claims.tally.per_sentence if k not in known]
+
+
+def _claim_units(claims: ClaimResult, keys: list, unit: str) -> dict[str, np.ndarray]:
+    """Claim and joint (claim + claimant) units from the claim scorer's per-unit counts."""
     tally = claims.tally
     if unit == "document":
-        keys: list = list(doc_ids)
         by_unit, joint = tally.per_doc, tally.joint_per_doc
     else:
-        keys = [(d, k) for d in doc_ids for k in range(max(1, len(sentences(texts[d]))))]
-        known = set(keys)  # built once: a set per key made this quadratic in the documents
-        keys += [k for k in tally.per_sentence if k not in known]
         by_unit, joint = tally.per_sentence, tally.joint_per_sentence
     none = (0, 0, 0)
     counts = np.array([(c.tp, c.fp, c.fn) if (c := by_unit.get(k)) is not None else none

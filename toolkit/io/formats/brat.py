@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ...checks import trimmed
 from ...problems import InputError, show, some_items
-from .model import (
+from . import (
     FormatDocument,
     FormatMention,
     FormatOptions,

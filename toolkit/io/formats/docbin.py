@@ -25,16 +25,18 @@ from pydantic import ValidationError
 from ...problems import InputError, some_items
 from ...schema import DocumentGold
 from ...text import blank_english
-from .imported import check_gold
-from .model import (
+from . import (
     FormatDocument,
     FormatMention,
     FormatOptions,
     FormatRead,
+    check_span,
     file_source,
     folder_source,
+    gold_document,
+    positional_id,
 )
-from .reading import check_span, gold_document, positional_id
+from .imported import check_gold
 
 NAME = "spacy"
 #: ``doc.user_data`` key of the record ``ecbench export spacy`` writes

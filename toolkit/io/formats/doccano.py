@@ -19,9 +19,13 @@ from ...checks import trimmed
 from ...problems import ImportChangeWarning, InputError
 from ...schema import LABELS, DocumentGold
 from ..jsonl import first_json_record, iter_jsonl, read_json
+from . import (
+    FormatOptions,
+    FormatRead,
+    file_source,
+    gold_document,
+)
 from .imported import changes_noted, check_doc_id, check_gold, trim_imported
-from .model import FormatOptions, FormatRead, file_source
-from .reading import gold_document
 
 NAME = "doccano"
 

@@ -24,8 +24,15 @@ import msgspec
 from ...checks import document_problems
 from ...problems import InputError
 from ..gold import check_gold_json, decode_gold
-from .model import FormatDocument, FormatOptions, FormatRead, file_source, folder_source
-from .reading import gold_document, located
+from . import (
+    FormatDocument,
+    FormatOptions,
+    FormatRead,
+    file_source,
+    folder_source,
+    gold_document,
+    located,
+)
 
 NAME = "hf-export"
 #: written into every export folder: marks it as ecbench's (``export.hf`` writes it)

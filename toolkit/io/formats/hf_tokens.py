@@ -34,16 +34,17 @@ import numpy as np
 from ...problems import InputError, some_items
 from ..documents import SAVE_TO_DISK_MARKERS
 from ..jsonl import first_json_record, iter_jsonl, read_json
-from . import ecbench_hf
-from .model import (
+from . import (
     FormatDocument,
     FormatMention,
     FormatOptions,
     FormatRead,
+    check_span,
+    ecbench_hf,
     file_source,
     folder_source,
+    positional_id,
 )
-from .reading import check_span, positional_id
 from .tags import TagError, decode
 
 NAME = "hf"
@@ -388,10 +389,7 @@ def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
                                f"[{e.index - column.row_first_token[row]}]") from None
     notes = _notes(path, table, tokens_col, tags_col, doc_col, id_col, column)
     if chunks.iob1_at is not None:
-        notes.append(f"{path}: tags read as IOB1 (an I- tag begins a chunk where it continues "
-                     f"none, as conlleval reads it), first at row "
-                     f"{int(rows[chunks.iob1_at]) + 1}{of_split}; --scheme IOB2 refuses such "
-                     "tags")
+        notes.append(chunks.iob1_note(str(path), f"row {int(rows[chunks.iob1_at]) + 1}{of_split}"))
     documents = _documents(path, column, chunks, table.split)
     files = [path / f.resolve().relative_to(path.resolve()) for f in table.files] \
         if path.is_dir() else None

@@ -29,9 +29,17 @@ from pydantic import ValidationError
 from ...problems import InputError, pydantic_problems, show
 from ...schema import PredClaim
 from ..jsonl import first_json_record, iter_jsonl
-from . import doccano
-from .model import FormatDocument, FormatMention, FormatOptions, FormatRead, file_source
-from .reading import check_span, located, positional_id
+from . import (
+    FormatDocument,
+    FormatMention,
+    FormatOptions,
+    FormatRead,
+    check_span,
+    doccano,
+    file_source,
+    located,
+    positional_id,
+)
 
 NAME = "jsonl"
 SUFFIXES = (".jsonl", ".ndjson")
@@ -265,5 +273,6 @@ def _notes(path: Path, tally: Counter) -> list[str]:
                      "the next unused occurrence of their string (case significant, whitespace "
                      f"runs equal), {tally['hallucinated']} found nowhere in their text "
                      f"(hallucinations), {tally['unplaced'] - tally['hallucinated']} quoted more "
-                     "often than the text holds them; the unplaced are spurious")
+                     "often than the text holds them; the unplaced are left out of the score "
+                     "(not yet counted as spurious)")
     return notes

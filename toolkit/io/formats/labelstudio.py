@@ -33,9 +33,13 @@ from pydantic import ValidationError
 from ...problems import InputError
 from ...schema import DocumentGold
 from ..jsonl import first_json_record, read_json
+from . import (
+    FormatOptions,
+    FormatRead,
+    file_source,
+    gold_document,
+)
 from .imported import changes_noted, check_doc_id, check_gold, trim_imported
-from .model import FormatOptions, FormatRead, file_source
-from .reading import gold_document
 
 NAME = "label-studio"
 #: the labelling config's controls: mentions, claims, attribution cues

@@ -63,6 +63,12 @@ class Chunks:
     scheme: str
     iob1_at: int | None = None
 
+    def iob1_note(self, source: str, where: str) -> str:
+        """The note a reader gives when ``iob1_at`` is set (``where``: that token's place in
+        the source, ``line 12`` or ``row 3``)."""
+        return (f"{source}: tags read as IOB1 (an I- tag begins a chunk where it continues none, "
+                f"as conlleval reads it), first at {where}; --scheme IOB2 refuses such tags")
+
 
 def decode(tag_ids: np.ndarray, tag_names: Sequence[str], sentence: np.ndarray,
            scheme: str = "auto") -> Chunks:

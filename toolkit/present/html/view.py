@@ -22,7 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ... import __version__
+from ...scoring.audit import default_min_votes
 from ...scoring.schemes import SCHEMES
+from .. import audit, compare
 
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
 #: label (kinds are told apart by glyph and line style as well as by colour).
@@ -182,6 +184,41 @@ class SystemView:
     skipped: dict[str, str]
 
 
+@dataclass(frozen=True)
+class ComparisonView:
+    """The paired comparison: the table's cells (``present.compare``), each row's verdict
+    (its CSS class), the sentences and the method."""
+
+    summary: str
+    header: list[str]
+    rows: list[tuple[str, list[str]]]  # (verdict, cells)
+    sentences: list[str]
+    method: str
+
+
+@dataclass(frozen=True)
+class SuspectView:
+    """One finding of the gold audit: its words, its sentence cut around the span (the
+    template marks ``span``), and the systems' votes."""
+
+    rank: int
+    votes: str
+    kind: str
+    finding: str
+    doc_id: str
+    doc_index: int | None  # the document's place on the page (its link), None if not shown
+    before: str
+    span: str
+    after: str
+    systems: str
+
+
+@dataclass(frozen=True)
+class AuditView:
+    method: str
+    suspects: list[SuspectView]
+
+
 @dataclass
 class PageView:
     title: str
@@ -191,6 +228,8 @@ class PageView:
     kinds: list[tuple[str, str, str]]  # (kind, glyph, meaning)
     page_size: int
     toolkit_version: str
+    comparison: ComparisonView | None = None
+    audit: AuditView | None = None
 
     @property
     def paginated(self) -> bool:
@@ -202,8 +241,12 @@ class PageView:
 
 def build_view(systems: Sequence[tuple[str, object]], texts: Mapping[str, str], *,
                title: str = "ecbench report", scored_on: str = "",
-               page_size: int = PAGE_SIZE) -> PageView:
-    """The page for ``systems`` (name, Report from ``score()``) over documents with ``texts``.
+               page_size: int = PAGE_SIZE, comparison=None,
+               suspects: Sequence | None = None, min_votes: int | None = None) -> PageView:
+    """The page for ``systems`` (name, Report from ``score()``) over documents with ``texts``;
+    with their paired ``comparison`` (``scoring.compare.Comparison``) and the gold audit's
+    ``suspects`` (``scoring.audit``, made with ``min_votes``: by default its default), when
+    given.
 
     Every report must carry its match details (a Report rebuilt from JSON has none)."""
     for name, report in systems:
@@ -219,12 +262,41 @@ def build_view(systems: Sequence[tuple[str, object]], texts: Mapping[str, str], 
         pairs = [_doc_pair(s, name, report, doc_id, text, idx)
                  for s, ((name, report), idx) in enumerate(zip(systems, indexed))]
         documents.append(DocView(i, doc_id, text is not None, pairs))
+    index = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    voters = sum(report.mentions is not None for _, report in systems)
     return PageView(
         title=title, scored_on=scored_on,
         systems=[_system_view(i, name, report) for i, (name, report) in enumerate(systems)],
         documents=documents,
         kinds=[(k, glyph, meaning) for k, (glyph, meaning) in KINDS.items()],
-        page_size=page_size, toolkit_version=__version__)
+        page_size=page_size, toolkit_version=__version__,
+        comparison=comparison_view(comparison) if comparison is not None else None,
+        audit=(audit_view(suspects, texts, index, voters, min_votes or default_min_votes(voters))
+               if suspects is not None and voters else None))
+
+
+def comparison_view(comparison) -> ComparisonView:
+    """The comparison's table, sentences and method, as ``present.compare`` makes them."""
+    return ComparisonView(compare.summary(comparison), compare.header(comparison),
+                          [(d.verdict.replace(" ", "-"), row) for d, row
+                           in zip(comparison.differences, compare.rows(comparison))],
+                          compare.sentences(comparison), compare.method_note(comparison))
+
+
+def audit_view(suspects: Sequence, texts: Mapping[str, str], index: Mapping[str, int],
+               n_systems: int, min_votes: int) -> AuditView:
+    """The audit's findings with their sentences cut around the span."""
+    views = []
+    for rank, (s, row) in enumerate(zip(suspects, audit.audit_rows(suspects, texts)), 1):
+        text = texts.get(s.doc_id)
+        before = span = after = ""
+        if text is not None and s.context is not None:
+            start, end = s.context
+            before, span, after = (text[start:s.span.start], text[s.span.start:s.span.end],
+                                   text[s.span.end:end])
+        views.append(SuspectView(rank, row[1], row[2], row[3], s.doc_id, index.get(s.doc_id),
+                                 before, span, after, row[6]))
+    return AuditView(audit.method_note(n_systems, min_votes), views)
 
 
 def _report_doc_ids(report) -> set[str]:

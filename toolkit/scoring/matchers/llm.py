@@ -13,14 +13,13 @@ Needs the optional extra: ``pip install 'ecbench[llm]'``.
 
 from __future__ import annotations
 
-import json
-import random
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
+from ...extractors.llm_prompt import json_in_answer
 from ...problems import MatcherError
 from .base import ClaimMatcher
 
@@ -35,23 +34,14 @@ SCHEMA = {"type": "object", "properties": {"entailment": {"type": "boolean"}},
           "required": ["entailment"], "additionalProperties": False}
 
 
-def _response_format(mode: str) -> dict | None:
-    if mode == "json_schema":
-        return {"type": "json_schema",
-                "json_schema": {"name": "entailment", "schema": SCHEMA, "strict": True}}
-    return {"type": "json_object"} if mode == "json_object" else None
-
-
 def parse_judgement(content: str | None) -> bool:
     """The judge's answer as a bool; ``ValueError`` when it is not the JSON asked for.
 
     >>> parse_judgement('{"entailment": true}'), parse_judgement('```json\\n{"entailment": false}\\n```')
     (True, False)
     """
-    text = (content or "").strip()
-    if text.startswith("```"):
-        text = text.strip("`").removeprefix("json").strip()
-    value = json.loads(text).get("entailment")
+    data = json_in_answer(content)
+    value = data.get("entailment") if isinstance(data, dict) else data
     if not isinstance(value, bool):
         raise ValueError(f"entailment: found {value!r}, expected true or false")
     return value
@@ -71,50 +61,31 @@ class LLMMatcher(ClaimMatcher):
         except (SettingsError, ImportError) as e:
             raise MatcherError(f"claim matcher 'llm': {e}") from None
         self._answers: dict[tuple[str, str], bool] = {}
-        self.asked = 0
 
-    def _fields(self, premise: str, hypothesis: str) -> dict[str, Any]:
+    def _fields(self, premise: str, hypothesis: str, mode: str) -> dict[str, Any]:
         s = self._client.settings
         fields: dict[str, Any] = {
             "messages": [{"role": "system", "content": SYSTEM},
                          {"role": "user", "content": f"Premise: {premise}\nHypothesis: {hypothesis}"}],
-            "temperature": s.temperature, "judge_version": JUDGE_VERSION}
+            "temperature": s.temperature}
         if s.max_tokens is not None:
             fields["max_tokens"] = s.max_tokens
-        if (fmt := _response_format(s.response_format)) is not None:
-            fields["response_format"] = fmt
+        if mode == "json_schema":
+            fields["response_format"] = {"type": "json_schema",
+                                         "json_schema": {"name": "entailment", "schema": SCHEMA, "strict": True}}
+        elif mode == "json_object":
+            fields["response_format"] = {"type": "json_object", "schema": SCHEMA}
         return fields
 
     def _judge(self, directed: tuple[str, str]) -> bool:
-        from ...extractors.llm import DocumentFailed, cache_key
+        from ...extractors.llm import DocumentFailed
 
         client = self._client
-        fields = self._fields(*directed)
-        cache_file = client._cache_file(cache_key(client.settings.model, fields))
-        cached = client._read_cache(cache_file)
-        if cached is not None:
-            try:
-                return parse_judgement(cached.content)
-            except ValueError:
-                pass
-        request = {k: v for k, v in fields.items() if k != "judge_version"}
-        rng = random.Random(f"{client.settings.seed}:{directed}")
-        problem = None
-        for _ in range(2):  # a malformed answer is asked once more
-            try:
-                answer = client._request(request, rng)
-            except DocumentFailed as e:
-                raise MatcherError(f"claim matcher 'llm': {client._scrub(str(e))}") from None
-            self.asked += 1
-            try:
-                verdict = parse_judgement(answer.content)
-            except ValueError as e:
-                problem = e
-                continue
-            client._write_cache(cache_file, answer)
-            return verdict
-        raise MatcherError(f"claim matcher 'llm': malformed answer from model "
-                           f"{client.settings.model!r}, twice: {problem}")
+        try:
+            return client.answer(lambda mode: self._fields(*directed, mode), parse_judgement,
+                                 rng_key=str(directed), key_extra={"judge_version": JUDGE_VERSION})
+        except DocumentFailed as e:
+            raise MatcherError(f"claim matcher 'llm': {client._scrub(str(e))}") from None
 
     def similarity(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         from ...problems import ExtractorError
