@@ -16,11 +16,11 @@ imported only when it is used), that exposes:
   evidence only: a corpus folder, an ecbench gold JSON file or predictions JSONL file, an empty
   file or an empty JSON list is not the reader's (those keep the native readers and messages).
 - ``read(path: Path, options: FormatOptions | None = None) -> FormatRead``: every document
-  (``options`` None: the defaults). Bad input raises
-  ``problems.InputError`` located by file and line or record, saying what was found and what
-  was expected; never a traceback, a silent skip or a silent zero. What the reader ignored,
-  changed or assumed goes in ``FormatRead.notes`` (one line each), which commands print as
-  warnings and record. Options the format has no use for are ignored.
+  (``options`` None: the defaults). Bad input raises ``problems.InputError`` located by file
+  and line or record, saying what was found and what was expected; never a traceback, a
+  silent skip or a silent zero. What the reader ignored, changed or assumed goes in
+  ``FormatRead.notes`` (one line each), which commands print as warnings and record. Options
+  the format has no use for are ignored.
 
 ``FormatRead`` (what ``read`` returns):
 
