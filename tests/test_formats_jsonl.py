@@ -7,18 +7,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import msgspec
 import pytest
-from formats_helpers import as_predictions
+from typer.testing import CliRunner
 
+from toolkit.cli import app
 from toolkit.export.doccano import read_doccano
 from toolkit.export.labelstudio import tasks_to_gold
+from toolkit.io.align import HALLUCINATION, REPEAT, place_mentions
+from toolkit.io.annotations import load_annotations
 from toolkit.io.formats import FormatOptions, doccano, jsonl_text, labelstudio
-from toolkit.io.formats.jsonl_text import place_quoted
-from toolkit.io.predictions import FastMention
 from toolkit.problems import InputError
 from toolkit.schema import Prediction, PredMention
-from toolkit.scoring import score
 
 
 def _jsonl(path: Path, *records) -> Path:
@@ -49,42 +48,58 @@ def test_offsets_lists_and_text_only_mentions(tmp_path):
     d1, second = read.documents
     assert [(TEXT[m.start:m.end], m.start, m.label, m.entity) for m in d1.mentions] == [
         ("Kim Jong Un", 0, "PER", "kim"), ("Lavrov", 16, "PER", None),
-        ("Kim", 0, "PER", None), ("Lavrov", 16, "PER", None), ("Lavrov", TEXT.rindex("Lavrov"), "PER", None),
-        ("Wōnsan", 26, "GPE", None)]
-    assert d1.unplaced == [("Lavrov", "PER"), ("Pyongyang", "GPE")]
+        ("Kim", TEXT.index("Kim and"), "PER", None),  # the "Kim" at 0 is held; never "Kimberly"
+        ("Lavrov", TEXT.rindex("Lavrov"), "PER", None), ("Wōnsan", 26, "GPE", None)]
+    # placed by io.align's rule, the one for every mention given by text (docs/scoring.md):
+    # longest first, the leftmost occurrence no other mention holds; "Lavrov" stands twice and
+    # one is held by the mention with offsets, so two of the three quotes have no place
+    placement = read.placement
+    assert (placement.exact, placement.normalized) == (3, 0)
+    assert [(u.doc_id, u.index, u.text, u.reason) for u in placement.unplaced] == [
+        ("d1", 4, "Lavrov", REPEAT), ("d1", 5, "Lavrov", REPEAT),
+        ("d1", 7, "Pyongyang", HALLUCINATION)]
     assert second.id == "llm-0002" and read.positional  # no id: its position
     assert [(m.start, m.end) for m in second.mentions] == [(0, 5)]
-    assert read.notes == [
-        (f"{path}: 6 mentions given by text only: 4 placed at the next unused occurrence of "
-         "their string (case significant, whitespace runs equal), 1 found nowhere in their "
-         "text (hallucinations), 1 quoted more often than the text holds them; the unplaced "
-         "are left out of the score (not yet counted as spurious)")]
 
 
-def test_the_placement_rule():
-    text = "Kim met Kim Jong\nUn. KIM and Kimberly: kim."
-    assert place_quoted(text, ["Kim", "Kim Jong Un", "Kim", "Kim"]) == [
-        (0, 3), (8, 19), (8, 11), None]  # never inside "Kimberly"; case counts
-    assert place_quoted(text, ["kim", "KIM", "Kim  Jong Un"]) == [
-        (text.index("kim."), text.index("kim.") + 3), (21, 24), (8, 19)]
-    assert place_quoted("a.b a.b", ["a.b", "a.b", "."]) == [(0, 3), (4, 7), (1, 2)]
-    assert place_quoted("", ["x", "  "]) == [None, None]
+def test_the_reader_places_as_predictions_files_are_placed(tmp_path):
+    """One placing rule: the reader's places equal io.align.place_mentions' on the same
+    mentions given in the predictions shape."""
+    text = "Kim met Kim Jong\nUn. KIM and Kimberly: kim. a.b a.b"
+    quoted = ["Kim", "Kim Jong Un", "Kim", "Kim", "kim", "KIM", "Kim  Jong Un", "a.b", "a.b",
+              ".", "Lee"]
+    path = _jsonl(tmp_path / "q.jsonl", {"id": "d", "text": text, "mentions": [
+        {"text": q, "label": "PER"} for q in quoted]})
+    read = jsonl_text.read(path)
+    placed, placement = place_mentions(
+        [Prediction(doc_id="d", mentions=[PredMention(text=q, label="PER") for q in quoted])],
+        {"d": text}, "q.jsonl")
+    assert [(m.start, m.end) for m in read.documents[0].mentions] == [
+        (m.start, m.end) for m in placed[0].mentions]
+    assert read.placement == placement
 
 
 def test_an_unplaced_mention_is_scored_spurious(tmp_path):
-    # what a converter is to do with ``unplaced`` (not wired into scoring yet): each one a
-    # prediction that matches nothing
-    path = _jsonl(tmp_path / "p.jsonl", {"id": "d", "text": TEXT, "mentions": [
-        {"text": "Kim Jong Un", "label": "PER"}, {"text": "Pyongyang", "label": "GPE"}]})
-    [document] = jsonl_text.read(path).documents
-    gold = [Prediction(doc_id="d", mentions=[PredMention(start=0, end=11, label="PER")])]
-    pred, texts = as_predictions(jsonl_text.read(path))
-    spurious = [FastMention(start=len(TEXT) - 1, end=len(TEXT), label=label)
-                for _, label in document.unplaced]  # a stand-in place outside every gold span
-    pred = [msgspec.structs.replace(p, mentions=[*p.mentions, *spurious]) for p in pred]
-    report = score(gold, pred, texts, produces=["mentions"], n_resamples=0)
-    micro = report.mentions["micro"]["strict"]
+    """Through ``ecbench score``: a hallucinated mention is a spurious prediction, listed in
+    the report's alignment section."""
+    gold = _jsonl(tmp_path / "gold.jsonl", {"id": "d", "text": TEXT, "mentions": [
+        {"start": 0, "end": 11, "label": "PERSON"}]})
+    pred = _jsonl(tmp_path / "p.jsonl", {"id": "d", "text": TEXT, "mentions": [
+        {"text": "Kim Jong Un", "label": "PERSON"}, {"text": "Pyongyang", "label": "GPE"}]})
+    result = CliRunner().invoke(app, ["score", "--pred", str(pred), "--gold", str(gold),
+                                      "--format", "json", "--resamples", "0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    micro = data["mentions"]["micro"]["strict"]
     assert (micro["correct"], micro["spurious"], micro["precision"]) == (1, 1, 0.5)
+    assert data["alignment"]["hallucinations"]["count"] == 1
+
+
+def test_a_gold_mention_with_no_place_is_refused(tmp_path):
+    gold = _jsonl(tmp_path / "gold.jsonl", {"id": "d", "text": TEXT, "mentions": [
+        {"text": "Pyongyang", "label": "GPE"}]})
+    with pytest.raises(InputError, match="no place in the text"):
+        load_annotations(gold)
 
 
 def test_claims_answers_headers_and_ids(tmp_path):

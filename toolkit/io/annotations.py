@@ -127,6 +127,13 @@ def annotation_set_of(read: FormatRead, *, entities: bool = True) -> AnnotationS
                          f"{first.field + ': ' if first.field else ''}found {first.found}, "
                          f"expected {first.expected}"
                          + (f" (and {more} more: ecbench validate)" if more else ""))
+    placement = read.placement
+    if entities and placement is not None and placement.unplaced:
+        first = placement.unplaced[0]
+        raise InputError(read.source.get("file") or read.source.get("folder") or read.format,
+                         f"doc_id {first.doc_id}: mentions[{first.index}]: found "
+                         f"{first.text!r}, which has no place in the text ({first.reason}), "
+                         "expected gold mentions that stand in their text")
     documents = read.documents
     if read.columns is None:
         keys = (entity_ids(documents) if entities
@@ -147,7 +154,8 @@ def annotation_set_of(read: FormatRead, *, entities: bool = True) -> AnnotationS
     header = PredictionsHeader(produces=list(read.produces), provenance={"format": read.format})
     source = {**read.source, **({"notes": read.notes} if read.notes else {})}
     return AnnotationSet(predictions, {d.id: d.text for d in documents}, header, source,
-                         list(read.notes), read, checked=True, columns=columns)
+                         list(read.notes), read, checked=True, columns=columns,
+                         placement=None if entities else placement)
 
 
 def _span_columns(read: FormatRead, entities: bool) -> SpanColumns:

@@ -46,11 +46,11 @@ token, where the format has lines), ``split`` (the split the source puts it in, 
 Where the format holds the whole gold (ecbench's ``export hf`` folder and DocBin, Label Studio,
 Doccano), ``gold`` is it (a ``schema.DocumentGold`` or ``io.gold.Gold``), taken as it is by the
 converters (``convert.gold_of``), so a round trip gives back the same ids, entities and claims;
-``meta`` is what the format records for the manifest (language, split, source, licence);
-``unplaced`` lists the mentions given by text only that could not be placed in the text
-(``(text, label)``, in source order; JSONL with text): spurious predictions, a string found
-nowhere in the text a hallucination (``gold_document``, ``positional_id``, ``located`` and
-``check_span`` below are what readers share).
+``meta`` is what the format records for the manifest (language, split, source, licence)
+(``gold_document``, ``positional_id``, ``located`` and ``check_span`` below are what readers
+share). A format that gives mentions by their text (JSONL with text) places them by
+``io.align.place_strings`` and says what it did in ``FormatRead.placement``: those with no
+place are spurious predictions (and a gold source with one is refused).
 
 Offsets are Python ``str`` indices (code points), end exclusive, as everywhere in the toolkit.
 
@@ -83,6 +83,7 @@ from typing import Any, NamedTuple
 
 from ...checks import span_problems
 from ...problems import InputError, Problem
+from ..align import Placement
 from ..corpus import MANIFEST
 
 #: format name -> reader module, in detection order: the specific before the generic (ecbench's
@@ -172,7 +173,6 @@ class FormatDocument:
     split: str | None = None
     gold: Any = None  # schema.DocumentGold or io.gold.Gold, where the format holds all of it
     meta: dict | None = None  # the manifest fields the format records (language, source, ...)
-    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (text, label) not placed
 
     def locate(self, token: int | None = None) -> tuple[str, int | None]:
         """``(file, line)`` of the document, or of its token number ``token`` when the
@@ -196,6 +196,8 @@ class FormatRead:
     positional: bool = False
     produces: tuple[str, ...] = ("mentions",)
     columns: MentionColumns | None = None
+    #: mentions given by text: how many were placed, and those with no place (io.align)
+    placement: Placement | None = None
 
 
 @dataclass(frozen=True)

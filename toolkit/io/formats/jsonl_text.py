@@ -8,7 +8,9 @@ A record: ``{"doc_id" or "id": ..., "text": "...", "mentions": [...], "claims": 
 - mentions: the first of ``MENTION_KEYS`` present (``mentions``; ``spans``, as Prodigy
   writes; ``entities``); each item is ``{"start", "end", "label"}`` (a ``text`` there must equal
   the slice; an ``entity`` key is the mention's entity), ``[start, end, label]``, or
-  ``{"text", "label"}`` with no offsets, placed by ``place_quoted``.
+  ``{"text", "label"}`` with no offsets, placed by the rule every reader of mentions given by
+  text uses (``io.align.place_strings``; docs/scoring.md); those with no place are listed in
+  the read's ``placement`` and scored as spurious predictions.
 - claims: ``schema.PredClaim`` records (a span or a statement), spans checked against the text.
 - a record with an ``answer`` other than ``accept`` (Prodigy's reject and ignore) is not a
   document of the file: left out, counted in a note.
@@ -19,7 +21,6 @@ field). A first line ``{"header": ...}`` (an ecbench predictions header) is skip
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from pydantic import ValidationError
 
 from ...problems import InputError, pydantic_problems, show
 from ...schema import PredClaim
+from ..align import Placement, Unplaced, place_strings, unplaced_reason
 from ..jsonl import first_json_record, iter_jsonl
 from . import (
     FormatDocument,
@@ -57,57 +59,6 @@ def detect(path: Path) -> bool:
             and not doccano.detect(path))
 
 
-# --- mentions given by their text ---------------------------------------------------------------
-
-
-def _pattern(quoted: str) -> re.Pattern | None:
-    """What a quoted string matches in a text: its characters as they are (case counts), any
-    run of whitespace for each of its runs, not inside a word at either end."""
-    words = quoted.split()
-    if not words:
-        return None
-    body = r"\s+".join(map(re.escape, words))
-    before = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
-    after = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
-    return re.compile(before + body + after)
-
-
-def _occurs(quoted: str, text: str) -> bool:
-    """Whether ``quoted`` matches anywhere in ``text`` (``place_quoted``'s matching)."""
-    pattern = _pattern(quoted)
-    return pattern is not None and pattern.search(text) is not None
-
-
-def place_quoted(text: str, quoted: list[str]) -> list[tuple[int, int] | None]:
-    """Where each string quoted from ``text`` is: its ``(start, end)``, or None.
-
-    The rule: each quoted string takes the next occurrence of it in the text not taken by an
-    earlier quote of the same string, left to right, so n quotes of a string the text holds k
-    times place min(n, k) of them. A string matches with its outer whitespace stripped, any
-    run of whitespace for each of its runs, case significant, and never inside a word (``Kim``
-    does not match in ``Kimberly``). A quote left unplaced is a string found nowhere (a
-    hallucination) or quoted more often than the text holds it.
-
-    >>> place_quoted("Kim met Kim Jong\\nUn.", ["Kim", "Kim Jong Un", "Kim", "Kim", "Lee"])
-    [(0, 3), (8, 19), (8, 11), None, None]
-    """
-    occurrences: dict[str, list[tuple[int, int]]] = {}
-    taken: Counter = Counter()
-    places: list[tuple[int, int] | None] = []
-    for value in quoted:
-        key = " ".join(value.split())
-        if key not in occurrences:
-            pattern = _pattern(key)
-            occurrences[key] = ([m.span() for m in pattern.finditer(text)]
-                                if pattern is not None else [])
-        if taken[key] < len(occurrences[key]):
-            places.append(occurrences[key][taken[key]])
-            taken[key] += 1
-        else:
-            places.append(None)
-    return places
-
-
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -117,6 +68,7 @@ def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     documents: list[FormatDocument] = []
     seen: dict[str, int] = {}
     tally: Counter = Counter()
+    placement = Placement()
     index = -1
     for line, record in iter_jsonl(path):
         if index < 0 and isinstance(record, dict) and set(record) == {"header"}:
@@ -130,7 +82,7 @@ def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
         if answer != "accept":
             tally[f"answer {answer}"] += 1
             continue
-        document = _document(path, line, record, index, tally)
+        document = _document(path, line, record, index, tally, placement)
         if document.id in seen:
             raise InputError(path, f"found {document.id!r} again (line {seen[document.id]}), "
                              "expected one record per document", line=line,
@@ -139,12 +91,14 @@ def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
         documents.append(document)
     return FormatRead(NAME, documents, _notes(path, tally), file_source(path, NAME),
                       positional=tally["positional"] > 0,
-                      produces=("mentions", "claims") if tally["claims"] else ("mentions",))
+                      produces=("mentions", "claims") if tally["claims"] else ("mentions",),
+                      placement=placement if placement.mentions else None)
 
 
-def _document(path: Path, line: int, record: dict, index: int, tally: Counter
-              ) -> FormatDocument:
-    """One record: its id, text, mentions (placed where given by text only) and claims."""
+def _document(path: Path, line: int, record: dict, index: int, tally: Counter,
+              placement: Placement) -> FormatDocument:
+    """One record: its id, text, mentions (placed where given by text only, what was done
+    added to ``placement``) and claims."""
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError(path, f"found {show(text)}, expected the document's text (a string)",
@@ -162,24 +116,26 @@ def _document(path: Path, line: int, record: dict, index: int, tally: Counter
                          line=line, field=key)
     read = [_mention(path, line, f"{key}[{k}]", item, text) for k, item in enumerate(items)]
     quoted = [quote for _, quote in read if quote is not None]
-    places = iter(place_quoted(text, [value for value, _ in quoted]))
+    places = iter(place_strings(text, [value for value, _ in quoted],
+                                [(m.start, m.end) for m, _ in read if m is not None]))
     mentions: list[FormatMention] = []
-    unplaced: list[tuple[str, str]] = []
     for k, (mention, quote) in enumerate(read):  # in the file's order
         if quote is not None:
             place = next(places)
             if place is None:
-                unplaced.append(quote)
+                placement.unplaced.append(Unplaced(doc_id, k, quote[0], quote[1], None,
+                                                   unplaced_reason(text, quote[0])))
                 continue
-            mention = FormatMention(*place, quote[1], None, f"line {line}: {key}[{k}]")
+            if place.method == "exact":
+                placement.exact += 1
+            else:
+                placement.normalized += 1
+            mention = FormatMention(place.start, place.end, quote[1], None,
+                                    f"line {line}: {key}[{k}]")
         mentions.append(mention)
-    if quoted:
-        tally["quoted"] += len(quoted)
-        tally["unplaced"] += len(unplaced)
-        tally["hallucinated"] += sum(1 for value, _ in unplaced if not _occurs(value, text))
     return FormatDocument(id=doc_id, text=text, mentions=mentions,
                           claims=_claims(path, line, record.get("claims"), text),
-                          file=str(path), where=f"line {line}", unplaced=unplaced)
+                          file=str(path), where=f"line {line}")
 
 
 def _doc_id(path: Path, line: int, record: dict, index: int) -> str:
@@ -267,12 +223,4 @@ def _notes(path: Path, tally: Counter) -> list[str]:
     for what, n in tally.items():
         if " beside " in what:
             notes.append(f"{path}: {n} records have {what}: only {what.rsplit(' ', 1)[1]} read")
-    if tally["quoted"]:
-        placed = tally["quoted"] - tally["unplaced"]
-        notes.append(f"{path}: {tally['quoted']} mentions given by text only: {placed} placed at "
-                     "the next unused occurrence of their string (case significant, whitespace "
-                     f"runs equal), {tally['hallucinated']} found nowhere in their text "
-                     f"(hallucinations), {tally['unplaced'] - tally['hallucinated']} quoted more "
-                     "often than the text holds them; the unplaced are left out of the score "
-                     "(not yet counted as spurious)")
     return notes
