@@ -115,7 +115,10 @@ def import_command(
     reader=None,
 ) -> None:
     """A corpus from annotations in another format: texts, gold files and the manifest, written
-    all or nothing, then validated (or documents added to the corpus at --out)."""
+    all or nothing, then validated (or documents added to the corpus at --out).
+
+    Document ids are the source's; Doccano: a record's doc_id field, else doccano_<id> from its
+    id, else doccano_<line number>; Label Studio: data.doc_id, else labelstudio_<task id>."""
     from dataclasses import replace
 
     from ..io.formats import known_formats
