@@ -170,7 +170,7 @@ def test_label_studio_reader_gives_the_import_gold(tmp_path):
     assert [(m.start, m.end, m.label) for m in document.mentions] == [(0, 3, "PERSON"),
                                                                        (8, 14, "PERSON")]
     # the trim the import prints as a warning is a note of the read
-    assert read.notes == [(f"{path}: task 0 (labelstudio_4): result 0: [0:4] 'Kim ' trimmed "
+    assert read.notes == [(f"{path}: task 4 (labelstudio_4): result 0: [0:4] 'Kim ' trimmed "
                            "to [0:3] 'Kim' (no leading or trailing whitespace in gold spans)")]
     with pytest.raises(InputError, match="mentions.0.label: found 'PER'"):
         labelstudio.read(path)  # no map: refused, as the import refuses it

@@ -96,7 +96,7 @@ def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
     options = options or FormatOptions()
     from ...runtime import import_without_torch
 
-    import_without_torch("spacy")  # reading a DocBin needs no torch
+    import_without_torch("spacy", needed_by="reading spaCy DocBin files")  # no torch needed
     files = [path] if path.is_file() else sorted(path.glob("*.spacy"))
     notes: list[str] = []
     if path.is_dir():

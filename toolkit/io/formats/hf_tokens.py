@@ -100,7 +100,8 @@ def _open(path: Path, split: str | None) -> _Split:
     """The split to read (``split``, or the only one there is)."""
     from ...runtime import import_without_torch
 
-    import_without_torch("datasets")  # nothing here needs torch: seconds and memory less
+    # nothing here needs torch: seconds and memory less
+    import_without_torch("datasets", needed_by="reading Hugging Face datasets")
     if path.is_file():
         return _open_parquet([path], None, [])
     if any((path / marker).is_file() for marker in SAVE_TO_DISK_MARKERS):

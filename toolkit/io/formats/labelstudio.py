@@ -148,7 +148,7 @@ def task_to_gold(task: Any, index: int, file="<tasks>",
         raise InputError(file, f"{where}: data.text: missing, expected the document text")
     text = data["text"]
     doc_id = check_doc_id(file, where, str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}"))
-    where = f"task {index} ({doc_id})"
+    where = f"{task_name(task, index)} ({doc_id})"
     regions, extras, cue_of = _regions(file, where, text, _pick_result(file, task, where))
     mentions, entities = _mentions(regions, extras, data.get("entities") or [], label_map)
     claims = _claims(file, regions, extras, cue_of)
@@ -252,13 +252,13 @@ def from_json_min(record: Any, index: int, file="<tasks>") -> Any:
     if not isinstance(record, dict) or "data" in record or not isinstance(record.get("text"), str):
         return record  # a full task (or garbage, reported by task_to_gold)
     if record.get(CLAIM):
-        raise InputError(file, f"task {index}: {CLAIM}: found claims in a JSON_MIN export, which "
-                               "drops their statement, claimant and check-worthiness; expected "
-                               "the full JSON export for claims")
+        raise InputError(file, f"{task_name(record, index)}: {CLAIM}: found claims in a "
+                               "JSON_MIN export, which drops their statement, claimant and "
+                               "check-worthiness; expected the full JSON export for claims")
     regions = record.get(MENTION) or []
     if not isinstance(regions, list):
-        raise InputError(file, f"task {index}: {MENTION}: found {type(regions).__name__}, "
-                               "expected a list of regions")
+        raise InputError(file, f"{task_name(record, index)}: {MENTION}: found "
+                               f"{type(regions).__name__}, expected a list of regions")
     result = [{"id": f"m{n}", "from_name": MENTION, "to_name": "text", "type": "labels",
                "value": region} for n, region in enumerate(regions, start=1)]
     data = {k: v for k, v in record.items() if k in ("text", "doc_id", "entities")}
@@ -272,10 +272,11 @@ def tasks_to_gold(tasks: Any, file="<tasks>",
         raise InputError(file, f"found {type(tasks).__name__}, expected a JSON list of tasks")
     tasks = [from_json_min(t, i, file) for i, t in enumerate(tasks)]
     out = [task_to_gold(t, i, file, label_map) for i, t in enumerate(tasks)]
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for i, (_, gold) in enumerate(out):
+        name = task_name(tasks[i], i)
         if gold.doc_id in seen:
-            raise InputError(file, f"task {i}: data.doc_id: found {gold.doc_id!r} again "
-                                   f"(task {seen[gold.doc_id]}), expected unique document ids")
-        seen[gold.doc_id] = i
+            raise InputError(file, f"{name}: data.doc_id: found {gold.doc_id!r} again "
+                                   f"({seen[gold.doc_id]}), expected unique document ids")
+        seen[gold.doc_id] = name
     return out
