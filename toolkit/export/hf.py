@@ -63,8 +63,8 @@ from huggingface_hub import DatasetCard
 
 from .. import __version__
 from ..io.formats.ecbench_hf import DOCUMENTS_CONFIG, MARKER, SPLITS
-from ..io.jsonl import atomic_writer, write_json
-from ..problems import CorpusError, InputError
+from ..io.jsonl import StagedFiles, atomic_writer, check_inside, staged_files, write_json
+from ..problems import InputError
 from ..runtime import collector_paused
 from ..schema import AUTHOR
 from ..text import blank_english, sentences, sentences_batch, token_array
@@ -322,37 +322,45 @@ def previous_files(out: Path, *, force: bool = False) -> set[str]:
         return set()
     if not out.is_dir():
         raise InputError(out, "exists and is not a folder; expected a folder to export into")
+    check_inside(out, out / MARKER)
     try:
         listed = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
         # only plain relative paths inside the folder: a hand-edited marker must not reach out
-        return {f for f in listed if isinstance(f, str) and not Path(f).is_absolute()
-                and ".." not in Path(f).parts}
+        files = {f for f in listed if isinstance(f, str) and not Path(f).is_absolute()
+                 and ".." not in Path(f).parts}
     except (OSError, ValueError, KeyError, TypeError):
         if not force:
             raise InputError(out, f"not empty and not written by `ecbench export hf` (no valid "
                                   f"{MARKER}); expected an empty folder or an earlier export "
                                   "(pass --force to replace its README.md and parquet files)"
                              ) from None
-        return {p.relative_to(out).as_posix() for c in CONFIGS for p in out.glob(f"{c}/*.parquet")}
+        for config in CONFIGS:
+            check_inside(out, out / config)
+        files = {p.relative_to(out).as_posix() for c in CONFIGS for p in out.glob(f"{c}/*.parquet")}
+    for name in sorted(files):  # a clone of a Hub repository can hold links that lead out
+        check_inside(out, out / name)
+    return files
 
 
 def _write_marker(out: Path, files) -> None:
-    write_json(out / MARKER, {"tool": f"ecbench {__version__}", "files": sorted(files)})
+    write_json(out / MARKER, {"tool": f"ecbench {__version__}", "files": sorted(files)},
+               inside=out)
 
 
-def _untouched_if_invalid(out: Path):
-    """An exit callback that, on ``CorpusError``, puts back the marker ``out`` had and removes
-    the (empty) folders the export made."""
+def _untouched_on_failure(out: Path):
+    """An exit callback that, when the export fails (an invalid document, a full disk, Ctrl-C),
+    puts back the marker ``out`` had and removes the (empty) folders the export made."""
     existed = out.exists()
     marker = out / MARKER
     before = marker.read_bytes() if marker.is_file() else None
 
     def undo(exc_type, exc, tb) -> bool:
-        if exc_type is not None and issubclass(exc_type, CorpusError):
+        if exc_type is not None:
             if before is None:
                 marker.unlink(missing_ok=True)
             else:
-                marker.write_bytes(before)
+                with atomic_writer(marker, "wb", inside=out) as fh:
+                    fh.write(before)
             for folder in [*(out / c for c in CONFIGS), *([] if existed else [out])]:
                 try:
                     folder.rmdir()  # only if empty
@@ -364,11 +372,11 @@ def _untouched_if_invalid(out: Path):
 
 
 class _Writers:
-    """One open parquet writer per config and split, each into a temp file (``atomic_writer``)
-    renamed into place when the export's block completes, removed if it fails."""
+    """One open parquet writer per config and split, each into a temp file (``staged``)
+    moved into place with the export's other files when it completes, removed if it fails."""
 
-    def __init__(self, out: Path, stack):
-        self.out, self.stack = out, stack
+    def __init__(self, out: Path, stack, staged: StagedFiles):
+        self.out, self.stack, self.staged = out, stack, staged
         self.writers: dict[tuple[str, str], object] = {}
         self.rows: dict[tuple[str, str], int] = {}
         self.nbytes: dict[tuple[str, str], int] = {}
@@ -377,7 +385,7 @@ class _Writers:
         schema = FEATURES[config].arrow_schema  # carries the Features as ``datasets`` reads them
         key = (config, split)
         if key not in self.writers:
-            fh = self.stack.enter_context(atomic_writer(self.out / data_file(config, split), "wb"))
+            fh = self.stack.enter_context(self.staged.open(self.out / data_file(config, split), "wb"))
             self.writers[key] = self.stack.enter_context(
                 pq.ParquetWriter(fh, schema, compression="snappy", write_page_index=True))
             self.rows[key] = self.nbytes[key] = 0
@@ -408,32 +416,36 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     # streamed by): recorded first, so an interrupted export is still ours
     planned = {"README.md", "GUIDELINES.md", EVAL_YAML} | {data_file(c, s) for c in CONFIGS
                                                           for s in SPLITS}
+    for name in sorted(planned | {MARKER}):
+        check_inside(out, out / name)  # no file is written through a link that leads out
     warnings: list[ExportWarning] = []
     counts = CorpusCounts()  # for the card, gathered in the same pass
-    with ExitStack() as stack:
-        # a corpus stream validates as it reads: an invalid document leaves the folder as it was
-        # (the writers' temp files go first, then this)
-        stack.push(_untouched_if_invalid(out))
+    with ExitStack() as outer:
+        # a failure anywhere (an invalid document: a corpus stream validates as it reads; a
+        # full disk) leaves the folder as it was: every file is written to a temp file, all
+        # moved in at the end (the staged temp files go first, then the marker is put back)
+        undo = _untouched_on_failure(out)
         _write_marker(out, previous | planned)
-        stack.enter_context(collector_paused())  # each batch collects its own garbage
-        writers = _Writers(out, stack)
-        summaries = _write_documents(corpus, writers, counts, warnings)
-    infos = _dataset_infos(out, writers, summaries)
-    extras = {"GUIDELINES.md": guidelines} if guidelines else {}
-    if EVAL_SPLIT in summaries:  # the benchmark's tasks are on the test split
-        extras[EVAL_YAML] = eval_yaml()
-    for name, text in extras.items():
-        with atomic_writer(out / name) as fh:
-            fh.write(text)
-    data_files = {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS}
-    card = render_card(counts, summaries, infos, data_files, leaderboard=leaderboard,
-                       guidelines=guidelines, repo_id=repo_id, agreement=agreement,
-                       benchmark=EVAL_YAML in extras)
-    with atomic_writer(out / "README.md") as fh:
-        fh.write(card)
+        outer.push(undo)
+        staged = outer.enter_context(staged_files(inside=out))
+        with ExitStack() as stack:
+            stack.enter_context(collector_paused())  # each batch collects its own garbage
+            writers = _Writers(out, stack, staged)
+            summaries = _write_documents(corpus, writers, counts, warnings)
+        infos = _dataset_infos(staged, writers, summaries)
+        extras = {"GUIDELINES.md": guidelines} if guidelines else {}
+        if EVAL_SPLIT in summaries:  # the benchmark's tasks are on the test split
+            extras[EVAL_YAML] = eval_yaml()
+        data_files = {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS}
+        card = render_card(counts, summaries, infos, data_files, leaderboard=leaderboard,
+                           guidelines=guidelines, repo_id=repo_id, agreement=agreement,
+                           benchmark=EVAL_YAML in extras)
+        for name, text in {**extras, "README.md": card}.items():
+            with staged.open(out / name) as fh:
+                fh.write(text)
     files = ["README.md", *extras, *(data_files[c][s] for c in CONFIGS for s in summaries)]
     for stale in sorted(previous - set(files)):
-        (out / stale).unlink(missing_ok=True)
+        (out / stale).unlink(missing_ok=True)  # checked inside the folder (previous_files)
     _write_marker(out, files)
     return HFExport(out, tuple(files), tuple(warnings))
 
@@ -467,7 +479,7 @@ def _write_documents(corpus, writers: _Writers, counts: CorpusCounts,
     return {split: summaries[split] for split in SPLITS if split in summaries}
 
 
-def _dataset_infos(out: Path, writers: _Writers, summaries: dict[str, SplitSummary]
+def _dataset_infos(staged: StagedFiles, writers: _Writers, summaries: dict[str, SplitSummary]
                    ) -> DatasetInfosDict:
     """The card's ``dataset_info``: per config, its features and each split's rows and bytes."""
     infos = DatasetInfosDict()
@@ -478,7 +490,7 @@ def _dataset_infos(out: Path, writers: _Writers, summaries: dict[str, SplitSumma
             key = (config, split)
             splits.add(SplitInfo(name=split, num_bytes=writers.nbytes[key],
                                  num_examples=writers.rows[key]))
-            download_size += (out / data_file(config, split)).stat().st_size
+            download_size += staged.written(writers.out / data_file(config, split)).stat().st_size
             dataset_size += writers.nbytes[key]
         infos[config] = DatasetInfo(features=FEATURES[config], splits=splits,
                                     download_size=download_size, dataset_size=dataset_size,

@@ -10,8 +10,11 @@ crash or Ctrl-C never leaves a half-written file and never destroys the previous
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
+import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -114,48 +117,185 @@ def dumps_line(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-@contextmanager
-def atomic_writer(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
-    """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds.
+#: a temporary file of the toolkit's writes: ``.NAME.PID.XXXXXXXX.tmp`` beside NAME, PID the
+#: writing process (``tempfile.mkstemp``'s eight random characters make it unique)
+def temp_prefix(name: str) -> str:
+    return f".{name}.{os.getpid()}."
 
-    A symlink is followed (its target is replaced, the link stays) and an existing file keeps
-    its permissions. A file system error becomes an ``InputError`` naming ``path`` (not the
-    temp file).
+
+TEMP_SUFFIX = ".tmp"
+
+
+def stale_temps(folder: Path, name: str) -> list[Path]:
+    """The toolkit's temporary files or folders for ``name`` in ``folder`` (``temp_prefix``)
+    whose writing process is gone: what a killed run (``kill -9``, a power cut) left. A
+    running writer's are not listed, nor anything else (links included)."""
+    pattern = re.compile(re.escape(f".{name}.") + r"(\d+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match and not entry.is_symlink() and not _running(int(match[1])):
+            found.append(Path(entry.path))
+    return found
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0  # another user's process (or an impossible number: not ours)
+    return True
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove what killed writes of ``path`` left beside it (``stale_temps``): the next run of
+    a command on an output cleans the previous one's leftovers, and only those."""
+    for leftover in stale_temps(path.parent, path.name):
+        try:
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+        except OSError:
+            pass  # not ours to fight over: the write itself says what is wrong
+
+
+#: what a write that fails for want of room or of a working disk raised (not a caller's error)
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
+class StagedFiles:
+    """Files written to temporary files beside their targets (``open``), moved in together
+    (``commit``) or all removed (``discard``): what ``staged_files`` hands out.
+
+    ``inside``: every target must lie inside this folder once links are followed (a link in an
+    export folder that leads elsewhere is refused, never written through).
     """
-    path = Path(path)
-    if path.is_symlink():
-        path = path.resolve()
-    try:
-        previous_mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e:
-        raise _write_error(path, e) from None
-    try:
+
+    def __init__(self, inside: Path | None = None):
+        self.inside = inside
+        self.pending: dict[Path, str] = {}  # target -> its temporary file
+
+    @contextmanager
+    def open(self, path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
+        """A temp file beside ``path``, kept for ``commit`` only if the block succeeds. A
+        symlink is followed (its target is replaced, the link stays); an existing file keeps
+        its permissions. A file system error becomes an ``InputError`` naming ``path``."""
+        path = Path(path)
+        if self.inside is not None:
+            check_inside(self.inside, path)
+        if path.is_symlink():
+            path = path.resolve()
+        try:
+            previous_mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(path)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name),
+                                       suffix=TEMP_SUFFIX)
+        except OSError as e:
+            raise _write_error(path, e) from None
         kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh  # the caller's errors pass through as they are
+        fh = os.fdopen(fd, mode, **kwargs)
+        try:
+            try:
+                yield fh  # the caller's errors pass through, but a full disk's
+            except OSError as e:
+                if e.errno not in WRITE_ERRNOS:
+                    raise
+                raise _write_error(path, e) from None
             try:
                 fh.flush()
                 os.fsync(fh.fileno())
+                fh.close()
             except OSError as e:
                 raise _write_error(path, e) from None
-        if previous_mode is None:
-            # mkstemp creates 0600 files; give the result the permissions a plain open() would
-            umask = os.umask(0)
-            os.umask(umask)
-            previous_mode = 0o666 & ~umask
-        try:
-            os.chmod(tmp, previous_mode)
-            os.replace(tmp, path)
-        except OSError as e:
-            raise _write_error(path, e) from None
-    except BaseException:  # includes KeyboardInterrupt: never leave the temp file behind
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+            if previous_mode is None:
+                # mkstemp creates 0600 files; give the result the permissions open() would
+                umask = os.umask(0)
+                os.umask(umask)
+                previous_mode = 0o666 & ~umask
+            try:
+                os.chmod(tmp, previous_mode)
+            except OSError as e:
+                raise _write_error(path, e) from None
+        except BaseException:  # includes KeyboardInterrupt: never leave the temp file behind
+            try:
+                fh.close()  # what is still buffered cannot be written either
+            except OSError:
+                pass
+            _unlink(tmp)
+            raise
+        if path in self.pending:
+            _unlink(self.pending[path])
+        self.pending[path] = tmp
+
+    def written(self, path: str | os.PathLike) -> Path:
+        """Where ``path``'s new bytes are until ``commit`` (its temp file)."""
+        path = Path(path)
+        return Path(self.pending[path.resolve() if path.is_symlink() else path])
+
+    def commit(self) -> None:
+        """Move every staged file into place (a rename each, in the order written)."""
+        for path, tmp in list(self.pending.items()):
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                raise _write_error(path, e) from None
+            del self.pending[path]
+
+    def discard(self) -> None:
+        for tmp in self.pending.values():
+            _unlink(tmp)
+        self.pending.clear()
+
+
+@contextmanager
+def staged_files(inside: Path | None = None) -> Iterator[StagedFiles]:
+    """Write several files all or nothing: each ``open`` of the block writes a temp file, and
+    only when the whole block succeeds are they moved in; a failure anywhere (a full disk, an
+    invalid document, Ctrl-C) removes them all and leaves every target as it was."""
+    staged = StagedFiles(inside)
+    try:
+        yield staged
+        staged.commit()
+    except BaseException:
+        staged.discard()
         raise
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike, mode: str = "w", *,
+                  inside: Path | None = None) -> Iterator[IO]:
+    """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds
+    (``StagedFiles.open`` says how; ``inside``: ``path`` must not lead outside that folder).
+    Killed writes' temp files beside ``path`` are removed first (``remove_stale_temps``)."""
+    with staged_files(inside) as staged, staged.open(path, mode) as fh:
+        yield fh
+
+
+def _unlink(tmp: str | os.PathLike) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def check_inside(folder: Path, path: Path) -> None:
+    """``path`` (in ``folder``) must stay inside ``folder`` once every link on the way is
+    followed: else ``InputError``, before anything is read, written or removed through it."""
+    root = folder.resolve()
+    target = path.resolve()
+    if target != root and root not in target.parents:
+        raise InputError(path, f"leads outside {folder} through a link (to {target}); expected "
+                               "a file inside the folder: remove the link")
 
 
 def _write_error(path: Path, error: OSError) -> InputError:
@@ -165,7 +305,7 @@ def _write_error(path: Path, error: OSError) -> InputError:
     return InputError(path, f"cannot write ({error.strerror or error})")
 
 
-def write_json(path: str | os.PathLike, obj: Any) -> None:
+def write_json(path: str | os.PathLike, obj: Any, *, inside: Path | None = None) -> None:
     """Write ``obj`` as indented JSON, atomically."""
-    with atomic_writer(path) as fh:
+    with atomic_writer(path, inside=inside) as fh:
         fh.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,200 @@
+"""Writes and reads outside their place, and faults (issue 24): links in an export folder,
+manifest ids, HF folders' data files, push without a token, a full disk, killed runs, long
+names. Every case here failed before its fix; docs/security.md ("Files and faults") states
+the guarantees."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import pathlib
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli_checks import one_line
+from test_export_fixture import make_corpus
+from toolkit.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    return make_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under ``folder``: a file's bytes, a link's target, a folder as such."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[rel] = f"-> {os.readlink(path)}"
+        elif path.is_file():
+            found[rel] = path.read_bytes()
+        else:
+            found[rel] = "folder"
+    return found
+
+
+# --- links in an export folder ----------------------------------------------------------------
+
+
+def test_export_hf_never_removes_through_a_link_the_marker_lists(root, tmp_path, hf_offline):
+    out = tmp_path / "hfout"
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--no-check"])
+    assert res.exit_code == 0, res.output
+    victim = tmp_path / "victimdir" / "victim.txt"
+    victim.parent.mkdir()
+    victim.write_text("keep me")
+    (out / "lnk").symlink_to("../victimdir")
+    marker = out / ".ecbench-export.json"
+    data = json.loads(marker.read_text())
+    data["files"].append("lnk/victim.txt")
+    marker.write_text(json.dumps(data))
+    before = _snapshot(out)
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--no-check"])
+    one_line(res, str(out / "lnk/victim.txt"), "leads outside", "link")
+    assert victim.read_text() == "keep me"
+    assert _snapshot(out) == before
+
+
+def test_export_hf_never_writes_the_card_through_a_link(root, tmp_path, hf_offline):
+    out = tmp_path / "hfout2"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text("not a card")
+    (out / "README.md").symlink_to(elsewhere)
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--force"])
+    one_line(res, str(out / "README.md"), "leads outside", "link")
+    assert elsewhere.read_text() == "not a card"
+    assert sorted(p.name for p in out.iterdir()) == ["README.md"]
+
+
+def test_a_link_inside_the_export_folder_is_followed(root, tmp_path, hf_offline):
+    """A link that stays inside the folder is no escape: written through as before."""
+    out = tmp_path / "hfout3"
+    out.mkdir()
+    (out / "card.md").write_text("old")
+    (out / "README.md").symlink_to("card.md")
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--force",
+                              "--no-check"])
+    assert res.exit_code == 0, res.output
+    assert (out / "README.md").is_symlink() and (out / "card.md").read_text().startswith("---")
+
+
+# --- a full disk ------------------------------------------------------------------------------
+
+
+class _FullDiskFile:
+    """A file that takes what is left of a budget shared by every file of the test, then says
+    the disk is full, as a write on a full file system does."""
+
+    def __init__(self, fh, disk: "_PatchedDisk"):
+        self.fh, self.disk = fh, disk
+
+    def write(self, data) -> int:
+        size = len(data.encode("utf-8") if isinstance(data, str) else data)
+        if size > self.disk.left:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.disk.left -= size
+        return self.fh.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.fh, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.fh.__exit__(*exc)
+
+
+class _PatchedDisk:
+    """Every write of the toolkit (its temp files, ``Path.write_bytes``) fails with ENOSPC once
+    ``left`` bytes are used."""
+
+    def __init__(self, monkeypatch, folder: Path, budget: int):
+        self.folder, self.left = folder, budget
+        real_fdopen, real_write_bytes = os.fdopen, pathlib.Path.write_bytes
+        disk = self
+
+        def fdopen(fd, mode="r", *args, **kwargs):
+            fh = real_fdopen(fd, mode, *args, **kwargs)
+            return _FullDiskFile(fh, disk) if "w" in mode else fh
+
+        def write_bytes(self, data):
+            if len(data) > disk.left:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+            disk.left -= len(data)
+            return real_write_bytes(self, data)
+
+        monkeypatch.setattr("toolkit.io.jsonl.os.fdopen", fdopen)
+        monkeypatch.setattr(pathlib.Path, "write_bytes", write_bytes)
+
+    def fill(self) -> None:
+        self.left = 0
+
+
+class _Tmpfs:
+    """A small tmpfs mounted on ``folder`` (root only)."""
+
+    def __init__(self, folder: Path, budget: int):
+        self.folder = folder
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={budget}", "tmpfs",
+                               str(folder)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("cannot mount a tmpfs here (not root)")
+
+    def fill(self) -> None:
+        """Take the room that is left, in a file of its own."""
+        chunk = b"x" * 4096
+        try:
+            with open(self.folder / "filler", "ab") as fh:
+                while True:
+                    fh.write(chunk)
+                    fh.flush()
+        except OSError:
+            pass
+
+
+@pytest.fixture(params=["patched", "tmpfs"])
+def full_disk(request, tmp_path, monkeypatch):
+    """``make(budget)``: a folder whose file system fills after about ``budget`` bytes (and
+    ``fill()``s at once): a tmpfs where mounting works (root), else the toolkit's writes
+    patched to fail with ENOSPC."""
+    def make(budget: int):
+        folder = tmp_path / "disk"
+        folder.mkdir(exist_ok=True)
+        if request.param == "patched":
+            return _PatchedDisk(monkeypatch, folder, budget)
+        disk = _Tmpfs(folder, budget)
+        request.addfinalizer(lambda: subprocess.run(["umount", "-l", str(folder)]))
+        return disk
+    return make
+
+
+def _fails_cleanly(res, path: Path, disk, before: dict) -> None:
+    """One line naming ``path`` and the cause; ``disk`` exactly as ``before``."""
+    if res.exception and not isinstance(res.exception, SystemExit):
+        import traceback; traceback.print_exception(res.exception)
+    message = one_line(res, str(path), "No space left on device")
+    assert _snapshot(disk.folder) == before, message
+
+
+def test_export_hf_on_a_full_disk_leaves_the_folder_as_it_was(root, full_disk, hf_offline):
+    disk = full_disk(2_000_000)
+    out = disk.folder / "hf"
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--no-check"])
+    assert res.exit_code == 0, res.output  # a first export fits
+    disk.fill()
+    before = _snapshot(disk.folder)
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--no-check",
+                          "--repo-id", "org/name"])
+    _fails_cleanly(res, out, disk, before)
+    (disk.folder / "filler").unlink(missing_ok=True)
