@@ -181,8 +181,6 @@ def full_disk(request, tmp_path, monkeypatch):
 
 def _fails_cleanly(res, path: Path, disk, before: dict) -> None:
     """One line naming ``path`` and the cause; ``disk`` exactly as ``before``."""
-    if res.exception and not isinstance(res.exception, SystemExit):
-        import traceback; traceback.print_exception(res.exception)
     message = one_line(res, str(path), "No space left on device")
     assert _snapshot(disk.folder) == before, message
 
@@ -198,3 +196,53 @@ def test_export_hf_on_a_full_disk_leaves_the_folder_as_it_was(root, full_disk, h
                           "--repo-id", "org/name"])
     _fails_cleanly(res, out, disk, before)
     (disk.folder / "filler").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("command, name", [("label-studio", "tasks.json"),
+                                           ("spacy", "gold.spacy")])
+def test_file_exports_on_a_full_disk_leave_the_files_as_they_were(root, full_disk, command, name):
+    disk = full_disk(1_000_000)
+    target = disk.folder / name
+    res = runner.invoke(app, ["export", command, str(target), "--corpus", str(root)])
+    assert res.exit_code == 0, res.output
+    for path in disk.folder.iterdir():  # what the next export must leave as it is
+        path.write_bytes(b"before")
+    disk.fill()
+    before = _snapshot(disk.folder)
+    res = runner.invoke(app, ["export", command, str(target), "--corpus", str(root)])
+    _fails_cleanly(res, target, disk, before)
+
+
+def _doccano_source(path: Path, documents: int) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for k in range(documents):
+            text = f"Document {k}: Kim met Lavrov in Moscow. " * 40
+            fh.write(json.dumps({"doc_id": f"d{k:03d}", "text": text,
+                                 "label": [[len(f"Document {k}: "), len(f"Document {k}: Kim"),
+                                            "PERSON"]]}) + "\n")
+    return path
+
+
+def test_import_doccano_on_a_full_disk_writes_nothing(full_disk, tmp_path):
+    source = _doccano_source(tmp_path / "doccano.jsonl", 200)
+    disk = full_disk(200_000)  # about half the seeds fit
+    before = _snapshot(disk.folder)
+    out = disk.folder / "corpus"
+    res = runner.invoke(app, ["import", "doccano", str(source), "--out", str(out),
+                              "--language", "en", "--source", "test", "--licence", "test",
+                              "--split", "test"])
+    _fails_cleanly(res, out, disk, before)
+
+
+def test_import_doccano_into_a_corpus_on_a_full_disk_leaves_it_as_it_was(full_disk, tmp_path):
+    disk = full_disk(1_000_000)
+    out = disk.folder / "corpus"
+    flags = ["--language", "en", "--source", "test", "--licence", "test", "--split", "test"]
+    res = runner.invoke(app, ["import", "doccano", str(_doccano_source(tmp_path / "a.jsonl", 3)),
+                              "--out", str(out), *flags])
+    assert res.exit_code == 0, res.output
+    disk.fill()
+    before = _snapshot(disk.folder)
+    res = runner.invoke(app, ["import", "doccano", str(_doccano_source(tmp_path / "b.jsonl", 200)),
+                              "--out", str(out), *flags])
+    _fails_cleanly(res, out, disk, before)

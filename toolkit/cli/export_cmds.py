@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from ..io.jsonl import atomic_writer, write_json
+from ..io.jsonl import atomic_writer
 from ..io.paths import output_file, output_folder
 from ..problems import InputError
 from . import LazyConsole, app, fail, needs, warn
@@ -212,7 +212,7 @@ def export_label_studio_cmd(
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """Label Studio tasks with the gold as predictions, and the labelling config beside them."""
-    from ..export.labelstudio import LABEL_CONFIG, corpus_to_tasks
+    from ..export.labelstudio import corpus_to_tasks, write_tasks
 
     config = out_file.with_suffix(".xml")
     if config == out_file:
@@ -220,8 +220,7 @@ def export_label_studio_cmd(
              "is written beside it as .xml)")
     _run(lambda: (output_file(out_file, "the tasks"), output_file(config, "the labelling config")))
     tasks = _run(lambda: corpus_to_tasks(_load(corpus_dir)))
-    _run(lambda: write_json(out_file, tasks))
-    _run(lambda: _write_text(config, LABEL_CONFIG))
+    _run(lambda: write_tasks(out_file, tasks))
     out.print(f"wrote {len(tasks)} tasks to {out_file} and the labelling config to {config}")
 
 
@@ -236,11 +235,6 @@ def export_doccano_cmd(
 
     _run(lambda: output_file(out_file, "the Doccano export"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_doccano(_load(corpus_dir))))
-
-
-def _write_text(path: Path, text: str) -> None:
-    with atomic_writer(path) as fh:
-        fh.write(text)
 
 
 # --- push -------------------------------------------------------------------------------------

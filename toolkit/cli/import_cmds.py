@@ -315,11 +315,9 @@ def _articles(root: Path, articles: list[Path], provenance) -> list:
 def _write_tasks(path: Path, documents: list, extractor: str | None) -> None:
     """Label Studio tasks for the new articles, pre-filled with ``extractor``'s mentions (each
     in an entity by the rule of ``io.formats.convert``), and the labelling config beside."""
-    from ..export.labelstudio import LABEL_CONFIG, gold_to_task
+    from ..export.labelstudio import gold_to_task, write_tasks
     from ..io.formats import FormatDocument, FormatMention
     from ..io.formats.convert import entity_ids, gold_of
-    from ..io.jsonl import atomic_writer, write_json
-
     found = {}
     if extractor is not None and documents:
         from ..extractors.registry import build
@@ -335,8 +333,5 @@ def _write_tasks(path: Path, documents: list, extractor: str | None) -> None:
                  for p in result.predictions}
     pre = [FormatDocument(d.entry.id, d.text, found.get(d.entry.id, [])) for d in documents]
     task_list = [gold_to_task(d.text, gold_of(d, ids)[0]) for d, ids in zip(pre, entity_ids(pre))]
-    write_json(path, task_list)
-    with atomic_writer(path.with_suffix(".xml")) as fh:
-        fh.write(LABEL_CONFIG)
-    out.print(f"wrote {len(task_list)} task(s) to {path} and the labelling config to "
-              f"{path.with_suffix('.xml')}")
+    config = write_tasks(path, task_list)
+    out.print(f"wrote {len(task_list)} task(s) to {path} and the labelling config to {config}")

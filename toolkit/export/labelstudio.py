@@ -8,11 +8,15 @@ reads back (its ``tasks_to_gold`` and ``task_to_gold`` are importable from here 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..io.formats.labelstudio import CLAIM, CUE, MENTION, task_to_gold, tasks_to_gold
+from ..io.jsonl import json_text, staged_files
 from ..schema import CLAIM_TYPES, LABELS, DocumentGold
 from . import require_gold
 
-__all__ = ["LABEL_CONFIG", "corpus_to_tasks", "gold_to_task", "task_to_gold", "tasks_to_gold"]
+__all__ = ["LABEL_CONFIG", "corpus_to_tasks", "gold_to_task", "task_to_gold", "tasks_to_gold",
+           "write_tasks"]
 
 MODEL_VERSION = "ecbench-gold"
 
@@ -84,3 +88,14 @@ def gold_to_task(text: str, gold: DocumentGold) -> dict:
 
 def corpus_to_tasks(corpus) -> list[dict]:
     return [gold_to_task(d.text, d.gold) for d in require_gold(corpus)]
+
+
+def write_tasks(path: Path, tasks: list[dict], config: str = LABEL_CONFIG) -> Path:
+    """Write ``tasks`` (JSON) to ``path`` and the labelling ``config`` beside it (``.xml``),
+    both or neither (a full disk leaves both files as they were); the config's path."""
+    config_path = path.with_suffix(".xml")
+    with staged_files() as staged:
+        for target, text in ((path, json_text(tasks)), (config_path, config)):
+            with staged.open(target) as fh:
+                fh.write(text)
+    return config_path

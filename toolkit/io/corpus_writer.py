@@ -28,6 +28,7 @@ from pathlib import Path
 from ..problems import InputError, some_items
 from ..schema import Manifest, ManifestEntry
 from .corpus import GOLD_DIR, MANIFEST, SEEDS_DIR, read_manifest
+from .jsonl import TEMP_SUFFIX, remove_stale_temps, temp_prefix
 
 
 @dataclass(frozen=True)
@@ -143,23 +144,37 @@ def _empty_gold(path: Path) -> bool:
 
 def _write_whole(root: Path, files: dict[Path, bytes]) -> None:
     """A new corpus: written into a temporary folder beside ``root``, renamed into place."""
-    root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.", suffix=".tmp"))
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(root)
+        tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=temp_prefix(root.name),
+                                    suffix=TEMP_SUFFIX))
+    except OSError as e:
+        raise _write_error(root, e) from None
     try:
         for rel, content in files.items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_bytes(content)
         os.chmod(tmp, 0o777 & ~_umask())
         os.replace(tmp, root)  # onto nothing, or an empty folder
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    except OSError as e:
+        raise _write_error(root, e) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # gone already when renamed
+
+
+#: the temporary folder ``_move_in`` stages files in, inside the corpus folder
+STAGING = "ecbench-write"
 
 
 def _move_in(root: Path, files: dict[Path, bytes]) -> None:
     """An existing folder: every file written into a temporary folder inside it first, then
     each moved into place, the manifest last."""
-    tmp = Path(tempfile.mkdtemp(dir=root, prefix=".ecbench-write.", suffix=".tmp"))
+    try:
+        remove_stale_temps(root / STAGING)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=temp_prefix(STAGING), suffix=TEMP_SUFFIX))
+    except OSError as e:
+        raise _write_error(root, e) from None
     try:
         staged = []
         for k, (rel, content) in enumerate(files.items()):
@@ -170,8 +185,15 @@ def _move_in(root: Path, files: dict[Path, bytes]) -> None:
         for path, target in sorted(staged, key=lambda pair: pair[1] == root / MANIFEST):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+    except OSError as e:
+        raise _write_error(root, e) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_error(root: Path, error: OSError) -> InputError:
+    """A corpus that cannot be written (a full disk, a read-only folder): one line naming it."""
+    return InputError(root, f"cannot write the corpus ({error.strerror or error})")
 
 
 def _umask() -> int:

@@ -305,7 +305,12 @@ def _write_error(path: Path, error: OSError) -> InputError:
     return InputError(path, f"cannot write ({error.strerror or error})")
 
 
+def json_text(obj: Any) -> str:
+    """``obj`` as the toolkit writes a JSON file: indented, non-ASCII kept, newline-ended."""
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_json(path: str | os.PathLike, obj: Any, *, inside: Path | None = None) -> None:
-    """Write ``obj`` as indented JSON, atomically."""
+    """Write ``obj`` as indented JSON (``json_text``), atomically."""
     with atomic_writer(path, inside=inside) as fh:
-        fh.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        fh.write(json_text(obj))
