@@ -10,7 +10,9 @@ import io
 import json
 import os
 import pathlib
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from test_export_fixture import make_corpus
 from toolkit.cli import app
 
 runner = CliRunner()
+VALID = Path(__file__).parent / "data" / "valid_corpus"
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +249,83 @@ def test_import_doccano_into_a_corpus_on_a_full_disk_leaves_it_as_it_was(full_di
     res = runner.invoke(app, ["import", "doccano", str(_doccano_source(tmp_path / "b.jsonl", 200)),
                               "--out", str(out), *flags])
     _fails_cleanly(res, out, disk, before)
+
+
+# --- manifest ids and seeds -------------------------------------------------------------------
+
+
+def _corpus_with_id(tmp_path: Path, doc_id: str) -> Path:
+    """The valid fixture corpus with its document's manifest id set to ``doc_id``."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(VALID, corpus)
+    manifest = corpus / "annotations/manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["documents"][0]["id"] = doc_id
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize("doc_id, found", [
+    ("/etc/hostname", "'/etc/hostname'"),
+    ("../outside", "'../outside'"),
+    ("doc\x00one", "'doc\\u0000one'"),
+    ("d" * 300, "an id of 300 characters"),
+])
+def test_validate_refuses_a_manifest_id_that_is_no_file_name(tmp_path, doc_id, found):
+    corpus = _corpus_with_id(tmp_path, doc_id)
+    res = runner.invoke(app, ["validate", str(corpus)])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    lines = [line for line in res.output.splitlines() if "documents[0]" in line]
+    assert len(lines) == 1, res.output
+    assert f"documents[0]: id: found {found}, expected a plain file name" in lines[0], lines[0]
+
+
+def test_export_never_reads_a_seed_named_by_an_absolute_id(tmp_path, hf_offline):
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "x.txt").write_text("a secret text")
+    corpus = _corpus_with_id(tmp_path, str(outside / "x"))
+    res = runner.invoke(app, ["export", "label-studio", str(tmp_path / "t.json"),
+                              "--corpus", str(corpus)])
+    one_line(res, "documents[0]: id: found")
+    assert not (tmp_path / "t.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo"])
+def test_a_seed_that_is_no_regular_file_is_never_read(tmp_path, kind):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(VALID, corpus)
+    seed = corpus / "seeds/doc1.txt"
+    seed.unlink()
+    if kind == "fifo":
+        os.mkfifo(seed)
+    else:
+        seed.symlink_to("/dev/zero")
+    done = subprocess.run([sys.executable, "-m", "toolkit", "validate", str(corpus)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    what = "a FIFO (named pipe)" if kind == "fifo" else "a character device"
+    assert f"{seed}: found {what}, expected a regular file" in done.stdout + done.stderr
+
+
+def test_a_seed_past_the_text_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(VALID, corpus)
+    monkeypatch.setenv("ECBENCH_MAX_TEXT_CHARS", "10")
+    res = runner.invoke(app, ["validate", str(corpus)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert "expected a text of at most 10 characters (ECBENCH_MAX_TEXT_CHARS" in res.output
+
+
+@pytest.mark.parametrize("doc_id, found", [("CON", "'CON' (a name Windows reserves)"),
+                                           ("nul.txt", "'nul.txt' (a name Windows reserves)"),
+                                           ("abc.", "'abc.' (ending with '.')"),
+                                           ("a" * 300, "an id of 300 characters")])
+def test_import_refuses_ids_that_are_no_file_name_everywhere(tmp_path, doc_id, found):
+    source = tmp_path / "d.jsonl"
+    source.write_text(json.dumps({"doc_id": doc_id, "text": "Kim met Lavrov.", "label": []})
+                      + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["import", "doccano", str(source), "--out", str(out)])
+    one_line(res, f"doc_id: found {found}, expected a plain file name")
+    assert not out.exists()

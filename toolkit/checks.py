@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Collection, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
@@ -27,6 +28,40 @@ from .schema import (
     Prediction,
     PredMention,
 )
+
+# --- document ids as file names ----------------------------------------------------------------
+
+#: the longest document id: its files (``seeds/<id>.txt``, ``annotations/gold/<id>.json``) must
+#: fit the 255-byte name limit of common file systems, with room for a temporary name's suffix
+MAX_ID_LENGTH = 200
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: names Windows reserves for devices, with or without an extension (``CON``, ``nul.txt``)
+_WINDOWS_DEVICE = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?", re.IGNORECASE)
+ID_EXPECTED = (f"a plain file name (letters, digits, '_', '-', '.'; not starting or ending with "
+               f"'.'; at most {MAX_ID_LENGTH} characters; not a name Windows reserves such as "
+               "CON or NUL)")
+
+
+def file_id_problem(doc_id: str) -> str | None:
+    """Why ``doc_id`` cannot name a corpus document's files on every system (None: it can),
+    said as what was found. The one rule for manifest ids and imported ids: no path (``/``,
+    ``..``, an absolute path), nothing hidden, no control character, nothing Windows refuses.
+
+    >>> file_id_problem("a01_talks") is None
+    True
+    >>> file_id_problem("/etc/passwd"), file_id_problem("CON"), file_id_problem("abc.")
+    ("'/etc/passwd'", "'CON' (a name Windows reserves)", "'abc.' (ending with '.')")
+    """
+    if len(doc_id) > MAX_ID_LENGTH:
+        return f"an id of {len(doc_id)} characters"
+    if not _PLAIN_NAME.fullmatch(doc_id):
+        return show(doc_id)
+    if doc_id.endswith("."):
+        return f"{show(doc_id)} (ending with '.')"
+    if _WINDOWS_DEVICE.fullmatch(doc_id):
+        return f"{show(doc_id)} (a name Windows reserves)"
+    return None
+
 
 # --- seeds --------------------------------------------------------------------------------------
 

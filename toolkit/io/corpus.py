@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -26,9 +27,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..checks import seed_problems
+from ..checks import ID_EXPECTED, file_id_problem, seed_problems
+from ..limits import MAX_TEXT_CHARS
 from ..problems import (
     CorpusError,
+    InputError,
     Problem,
     item_name,
     pydantic_problems,
@@ -159,8 +162,50 @@ class Corpus:
 
 
 def read_text(path: Path) -> str:
-    """Seed text exactly as stored: no newline translation, no BOM stripping."""
-    return path.read_bytes().decode("utf-8")
+    """Seed text exactly as stored: no newline translation, no BOM stripping. A seed that is
+    not a regular file or is too long raises ``InputError`` (``seed_bytes``)."""
+    raw, problem = seed_bytes(path)
+    if problem is not None:
+        raise InputError(problem.file, f"found {problem.found}, expected {problem.expected}")
+    return raw.decode("utf-8")
+
+
+#: a UTF-8 character is at most four bytes: a larger seed holds a text past the limit
+_BYTES_PER_CHAR = 4
+
+
+def seed_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
+    """A seed file's bytes, or the problem that keeps them unread: only a regular file is read
+    (a link to one is followed), never a device or a FIFO (``/dev/zero`` reads forever, a FIFO
+    waits forever), and none larger than a text within ``limits.MAX_TEXT_CHARS`` can be.
+    A missing file raises ``FileNotFoundError``."""
+    shown, expected = str(path), "a regular file holding the document's text"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        return None, Problem(shown, None, None, f"an unreadable file ({e.strerror or e})", expected)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)  # of what was opened: no swap between a check and the read
+        if not stat.S_ISREG(info.st_mode):
+            return None, Problem(shown, None, None, f"a {_file_kind(info.st_mode)}", expected)
+        most = _BYTES_PER_CHAR * MAX_TEXT_CHARS.value()
+        raw = fh.read(most + 1)  # bounded, should the file grow while it is read
+    if len(raw) > most or len(raw) > MAX_TEXT_CHARS.value() and (
+            len(raw.decode("utf-8", "replace")) > MAX_TEXT_CHARS.value()):
+        return None, Problem(shown, None, None, f"{info.st_size:,} bytes",
+                             f"a text of {MAX_TEXT_CHARS.expected()}")
+    return raw, None
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return kind
+    return "special file"
 
 
 def load(root: str | os.PathLike | None = None, *, check: bool = True) -> Corpus:
@@ -187,7 +232,7 @@ class CorpusStream:
                 if problems:  # every problem of the corpus, as validate_corpus reports them
                     raise CorpusError(validate_corpus(self.root))
             else:
-                text, gold = _unchecked_document(self.root, entry)
+                text, gold = _unchecked_document(self.root, index, entry)
             yield Document(id=entry.id, text=text, meta=entry, gold=gold)
 
     def __len__(self) -> int:
@@ -209,10 +254,18 @@ def stream(root: str | os.PathLike | None = None, *, check: bool = True) -> Corp
     return CorpusStream(root=root, manifest=manifest, check=check)
 
 
-def _unchecked_document(root: Path, entry: ManifestEntry) -> tuple[str, Gold | None]:
-    """A document's text and gold (None: no gold file), read without the checks; a gold file
-    that does not pass the schema raises ``CorpusError``."""
-    text = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
+def _unchecked_document(root: Path, index: int, entry: ManifestEntry
+                        ) -> tuple[str, Gold | None]:
+    """A document's text and gold (None: no gold file), read without the checks; an id that
+    is no file name, a seed that is not a regular file or a gold file that does not pass the
+    schema raises ``CorpusError``."""
+    problem = id_problem(root, index, entry)
+    if problem is not None:
+        raise CorpusError([problem])
+    raw, problem = seed_bytes(root / SEEDS_DIR / f"{entry.id}.txt")
+    if problem is not None:
+        raise CorpusError([problem])
+    text = raw.decode("utf-8")
     gold_path = root / GOLD_DIR / f"{entry.id}.json"
     if not gold_path.exists():
         return text, None
@@ -243,9 +296,11 @@ def corpus_texts(root: str | os.PathLike) -> dict[str, str]:
     manifest, _ = read_manifest(root)
     texts = {}
     for entry in manifest.documents if manifest else ():
+        if file_id_problem(entry.id) is not None:
+            continue  # validate_corpus reports it
         try:
             texts[entry.id] = read_text(root / SEEDS_DIR / f"{entry.id}.txt")
-        except (OSError, UnicodeDecodeError):
+        except (OSError, UnicodeDecodeError, InputError):
             pass  # validate_corpus reports these
     return texts
 
@@ -266,10 +321,12 @@ def validate_corpus(root: str | os.PathLike) -> list[Problem]:
 
 
 def corpus_problems(root: Path, manifest: Manifest) -> list[Problem]:
-    """The problems of ``validate_corpus`` that reading no document finds (duplicate ids, stray
-    gold files): with ``checked_document`` per document, a reader checks the corpus as it
-    reads it."""
+    """The problems of ``validate_corpus`` that reading no document finds (duplicate ids, ids
+    that are no file names, stray gold files): with ``checked_document`` per document, a
+    reader checks the corpus as it reads it."""
     problems = [duplicate for _, _, duplicate in _manifest_entries(root, manifest) if duplicate]
+    problems += [problem for index, entry in enumerate(manifest.documents)
+                 if (problem := id_problem(root, index, entry)) is not None]
     return problems + _stray_gold_files(root, {e.id for e in manifest.documents})
 
 
@@ -294,16 +351,21 @@ def checked_document(root: Path, index: int, entry: ManifestEntry
     """One manifest entry's seed and gold, read once and checked as ``validate_corpus`` does:
     ``(text, gold, problems)``, the text and gold None where unreadable."""
     manifest_shown = str(root / MANIFEST)
+    problem = id_problem(root, index, entry)
+    if problem is not None:  # never a path: no file is looked for
+        return None, None, [problem]
     record = item_name("documents", index, entry)
     problems: list[Problem] = []
     seed_path = root / SEEDS_DIR / f"{entry.id}.txt"
     text = None
     try:
-        raw = seed_path.read_bytes()
+        raw, problem = seed_bytes(seed_path)
     except FileNotFoundError:
         problems.append(Problem(manifest_shown, record, "id", show(entry.id),
                                 f"the id of a seed file ({seed_path} does not exist)"))
     else:
+        if problem is not None:
+            return None, None, [problem]
         problems += seed_problems(raw, str(seed_path), entry.sha256, manifest_shown)
         try:
             text = raw.decode("utf-8")
@@ -318,6 +380,15 @@ def checked_document(root: Path, index: int, entry: ManifestEntry
         return text, None, problems
     gold, found = read_gold_file(gold_path, text, entry.id)
     return text, gold, problems + found
+
+
+def id_problem(root: Path, index: int, entry: ManifestEntry) -> Problem | None:
+    """The problem of a manifest id that cannot name the document's files (an absolute path,
+    ``..``, a NUL, 300 characters: ``checks.file_id_problem``); None for a plain one."""
+    found = file_id_problem(entry.id)
+    if found is None:
+        return None
+    return Problem(str(root / MANIFEST), f"documents[{index}]", "id", found, ID_EXPECTED)
 
 
 def _stray_gold_files(root: Path, seen: set[str]) -> list[Problem]:

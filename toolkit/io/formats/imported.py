@@ -5,12 +5,11 @@ validator checks it."""
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
-from ...checks import document_problems, trimmed
+from ...checks import ID_EXPECTED, document_problems, file_id_problem, trimmed
 from ...problems import ImportChangeWarning, InputError, show
 from ...schema import DocumentGold
 
@@ -19,10 +18,11 @@ T = TypeVar("T")
 
 def check_doc_id(file, where: str, doc_id: str) -> str:
     """An imported document id becomes a file name (``seeds/<id>.txt``): refuse one that could
-    point elsewhere (``../x``, ``a/b``) or hide (``.x``)."""
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", doc_id):
-        raise InputError(file, f"{where}: doc_id: found {doc_id!r}, expected a plain file name "
-                               "(letters, digits, '_', '-', '.'; not starting with '.')")
+    point elsewhere (``../x``, ``a/b``), hide (``.x``) or not be a file on some system
+    (``checks.file_id_problem``)."""
+    found = file_id_problem(doc_id)
+    if found is not None:
+        raise InputError(file, f"{where}: doc_id: found {found}, expected {ID_EXPECTED}")
     return doc_id
 
 
