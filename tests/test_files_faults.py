@@ -329,3 +329,47 @@ def test_import_refuses_ids_that_are_no_file_name_everywhere(tmp_path, doc_id, f
     res = runner.invoke(app, ["import", "doccano", str(source), "--out", str(out)])
     one_line(res, f"doc_id: found {found}, expected a plain file name")
     assert not out.exists()
+
+
+# --- push -------------------------------------------------------------------------------------
+
+
+def test_push_without_a_token_changes_nothing_and_a_later_push_works(root, tmp_path, hf_offline,
+                                                                     monkeypatch):
+    from types import SimpleNamespace
+    from unittest import mock
+
+    out = tmp_path / "hf"
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root)])
+    assert res.exit_code == 0, res.output
+    before = _snapshot(out)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setattr("huggingface_hub.get_token", lambda: None)
+    res = runner.invoke(app, ["push", str(out), "--repo-id", "wrong/name"])
+    one_line(res, "no Hugging Face token")
+    assert _snapshot(out) == before  # the refused id is not in the card
+    api = mock.Mock()  # the network call itself: stopped here
+    api.upload_folder.return_value = SimpleNamespace(commit_url="https://hub/c/1", pr_url=None)
+    monkeypatch.setattr("huggingface_hub.get_token", lambda: "hf_x")
+    monkeypatch.setattr("huggingface_hub.HfApi", lambda: api)
+    res = runner.invoke(app, ["push", str(out), "--repo-id", "right/name"])
+    assert res.exit_code == 0, res.output
+    assert api.upload_folder.call_args.kwargs["repo_id"] == "right/name"
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "right/name" in card and "wrong/name" not in card
+
+
+def test_a_failed_upload_leaves_the_card_as_exported(root, tmp_path, hf_offline):
+    from unittest import mock
+
+    from toolkit.export.push import push
+    from toolkit.problems import PushError
+
+    out = tmp_path / "hf"
+    runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--no-check"])
+    before = _snapshot(out)
+    api = mock.Mock()
+    api.create_repo.side_effect = ConnectionError("Name or service not known")
+    with pytest.raises(PushError, match="cannot reach the Hugging Face Hub"):
+        push(out, "org/name", token="hf_x", api=api)
+    assert _snapshot(out) == before

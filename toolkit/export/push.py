@@ -1,7 +1,8 @@
 """Upload an exported, checked dataset folder to the Hugging Face Hub.
 
-``push`` fills the Hub id into a card exported without one, refuses a folder that fails
-``hf.check_folder`` (it reads every config back) or whose card names another repository, then
+``push`` refuses, before it changes anything, a missing token, a folder that fails
+``hf.check_folder`` (it reads every config back) or whose card names another repository; it
+then fills the Hub id into a card exported without one (put back if the upload fails) and
 calls ``HfApi.create_repo`` and ``HfApi.upload_folder`` with only the files the card lists
 (plus README.md and GUIDELINES.md); parquet files on the Hub that are no longer part of the
 export are deleted in the same commit. The token comes from ``HF_TOKEN`` or the
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..io.jsonl import atomic_writer
-from ..problems import PushError
+from ..problems import InputError, PushError
 from ..runtime import import_extra
 from .card import REPO_PLACEHOLDER, fill_repo_id, repo_ids_named
 from .evalresults import EVAL_YAML
@@ -46,21 +47,28 @@ def files_to_upload(out_dir: str | os.PathLike) -> list[str]:
     return files
 
 
-def _name_repo_in_card(out: Path, repo_id: str) -> None:
-    """Fill the Hub id into a card exported without ``--repo-id``; refuse a card that names
-    another repository (its usage snippet would load the wrong dataset)."""
-    card = out / "README.md"
+def _card_with_repo(out: Path, repo_id: str) -> tuple[str, str] | None:
+    """``(the card's text, the text with the Hub id filled in)`` for a card exported without
+    ``--repo-id``; None when it needs no change (or is missing: ``check_folder`` says so).
+    A card that names another repository is refused (its usage snippet would load the wrong
+    dataset). Nothing is written here."""
     try:
-        text = card.read_text(encoding="utf-8")
+        text = (out / "README.md").read_text(encoding="utf-8")
     except OSError:
-        return  # check_folder reports the missing card
+        return None
     named = repo_ids_named(text)
     if REPO_PLACEHOLDER in named:
-        with atomic_writer(card) as fh:
-            fh.write(fill_repo_id(text, repo_id))
-    elif named and named != {repo_id}:
-        raise PushError(f"{card}: the usage snippet loads {', '.join(sorted(named))}, not "
-                        f"{repo_id}; re-export with `ecbench export hf --repo-id {repo_id}`")
+        return text, fill_repo_id(text, repo_id)
+    if named and named != {repo_id}:
+        raise PushError(f"{out / 'README.md'}: the usage snippet loads "
+                        f"{', '.join(sorted(named))}, not {repo_id}; re-export with "
+                        f"`ecbench export hf --repo-id {repo_id}`")
+    return None
+
+
+def _write_card(out: Path, text: str) -> None:
+    with atomic_writer(out / "README.md", inside=out) as fh:
+        fh.write(text)
 
 
 def _network_errors() -> tuple[type[BaseException], ...]:
@@ -78,20 +86,39 @@ def push(out_dir: str | os.PathLike, repo_id: str, *, private: bool = False,
          create_pr: bool = False, token: str | None = None, api=None) -> PushResult:
     """Check ``out_dir``, create the dataset repo if needed and upload the folder."""
     hub = import_extra("huggingface_hub", NEEDED_BY)
-    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
-
     if repo_id.count("/") != 1 or not all(repo_id.split("/")):
         raise PushError(f"--repo-id: found {repo_id!r}, expected ORG/NAME")
-    _name_repo_in_card(Path(out_dir), repo_id)
+    out = Path(out_dir)
+    # everything that can refuse the push is asked before the card is touched: a refused push
+    # leaves the folder as it was, so a later push with another id needs no new export
+    card = _card_with_repo(out, repo_id)
+    token = token or hub.get_token()
+    if not token:
+        raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
     problems = check_folder(out_dir)
     if problems:
         raise PushError(f"{out_dir} failed the export checks, not pushing: {problems[0]}"
                         + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-    token = token or hub.get_token()
-    if not token:
-        raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
     files = files_to_upload(out_dir)
     api = api or hub.HfApi()
+    if card is not None:
+        try:
+            _write_card(out, card[1])
+        except InputError as e:
+            raise PushError(str(e)) from None
+    try:
+        return _upload(api, out_dir, repo_id, files, token, private=private, create_pr=create_pr)
+    except BaseException:
+        if card is not None:  # not pushed: the card as it was exported
+            _write_card(out, card[0])
+        raise
+
+
+def _upload(api, out_dir, repo_id: str, files: list[str], token: str, *, private: bool,
+            create_pr: bool) -> PushResult:
+    """``create_repo`` and ``upload_folder``, their failures as one-line ``PushError``s."""
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
     try:
         api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True, token=token)
         commit = api.upload_folder(
