@@ -373,3 +373,82 @@ def test_a_failed_upload_leaves_the_card_as_exported(root, tmp_path, hf_offline)
     with pytest.raises(PushError, match="cannot reach the Hugging Face Hub"):
         push(out, "org/name", token="hf_x", api=api)
     assert _snapshot(out) == before
+
+
+# --- Hugging Face dataset folders -------------------------------------------------------------
+
+
+@pytest.fixture
+def hf_cache(hf_offline, tmp_path, monkeypatch):
+    """The datasets library's cache, private to the test: what a read leaves there."""
+    import datasets
+
+    cache = tmp_path / "hf_cache"
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", cache)
+    return cache
+
+
+def _files_in(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def _hf_folder(folder: Path, data_path: str) -> Path:
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        f"---\nconfigs:\n- config_name: default\n  data_files:\n  - split: test\n"
+        f"    path: {data_path}\n---\n", encoding="utf-8")
+    return folder
+
+
+def _outside_jsonl(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside" / "docs.jsonl"
+    outside.parent.mkdir()
+    outside.write_text(json.dumps({"id": "x", "text": "A secret text.", "tokens": ["A"],
+                                   "ner_tags": ["O"]}) + "\n", encoding="utf-8")
+    return outside
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_extract_docs_refuses_data_files_outside_the_folder(tmp_path, hf_offline, relative):
+    outside = _outside_jsonl(tmp_path)
+    folder = _hf_folder(tmp_path / "ds", "../outside/docs.jsonl" if relative else str(outside))
+    out = tmp_path / "pred.jsonl"
+    res = runner.invoke(app, ["extract", "-e", "empty", "--docs", str(folder), "-o", str(out),
+                              "--no-progress"])
+    one_line(res, str(folder / "README.md"), f"found {outside}", "expected a file inside")
+    assert not out.exists()
+
+
+def test_import_hf_refuses_data_files_outside_the_folder(tmp_path, hf_offline):
+    outside = _outside_jsonl(tmp_path)
+    folder = _hf_folder(tmp_path / "ds", str(outside))
+    res = runner.invoke(app, ["import", "hf", str(folder), "--out", str(tmp_path / "corpus")])
+    one_line(res, str(folder / "README.md"), f"found {outside}", "expected a file inside")
+
+
+def test_a_compressed_data_file_is_refused_and_nothing_is_cached(tmp_path, hf_cache):
+    import gzip
+
+    folder = _hf_folder(tmp_path / "ds", "data/test.jsonl.gz")
+    (folder / "data").mkdir()
+    with gzip.open(folder / "data/test.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for k in range(100):
+            fh.write(json.dumps({"id": f"d{k}", "text": "Kim met Lavrov. " * 50}) + "\n")
+    res = runner.invoke(app, ["extract", "-e", "empty", "--docs", str(folder), "-o",
+                              str(tmp_path / "pred.jsonl"), "--no-progress"])
+    one_line(res, "test.jsonl.gz", "found a compressed data file")
+    assert _files_in(hf_cache) == [] and _files_in(tmp_path / "hf_home") == []
+
+
+def test_extract_docs_from_a_dataset_folder_writes_nothing_into_the_cache(tmp_path, hf_cache):
+    folder = _hf_folder(tmp_path / "ds", "data/test.jsonl")
+    (folder / "data").mkdir()
+    (folder / "data/test.jsonl").write_text(
+        "".join(json.dumps({"id": f"d{k}", "text": f"Kim met Lavrov {k}."}) + "\n"
+                for k in range(3)), encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    res = runner.invoke(app, ["extract", "-e", "empty", "--docs", str(folder), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4  # the header and 3 documents
+    assert _files_in(hf_cache) == [] and _files_in(tmp_path / "hf_home") == []

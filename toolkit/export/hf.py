@@ -63,7 +63,8 @@ from huggingface_hub import DatasetCard
 
 from .. import __version__
 from ..io.formats.ecbench_hf import DOCUMENTS_CONFIG, MARKER, SPLITS
-from ..io.jsonl import StagedFiles, atomic_writer, check_inside, staged_files, write_json
+from ..io.jsonl import StagedFiles, atomic_writer, staged_files, write_json
+from ..io.paths import check_inside
 from ..problems import InputError
 from ..runtime import collector_paused
 from ..schema import AUTHOR

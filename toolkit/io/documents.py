@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from ..problems import InputError, some_items
 from ..runtime import import_extra
 from ..schema import ManifestEntry
 from .corpus import Document
+from .paths import is_inside
 
 BOM = "\ufeff"
 #: Files that mark a folder written by ``datasets.Dataset(Dict).save_to_disk``.
@@ -204,19 +206,65 @@ def _parquet(source: DocumentSource):
                 yield where, path, doc_id, text, None
 
 
+#: data files a dataset folder may not hold: ``datasets`` would unpack them into its cache
+#: (a 1.4 MB ``.jsonl.gz`` into 291 MB) before a row is read
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".zstd", ".lz4", ".zip", ".tar", ".tgz",
+                       ".7z", ".lzma")
+
+
+def folder_data_files(path: Path, cache_dir: str):
+    """``(builder, split -> data files)`` of a folder ``datasets.load_dataset`` reads, as the
+    library resolves them (README.md ``configs``, else the file names), each checked before
+    anything reads it: inside the folder (a README's ``data_files`` may name an absolute path
+    or ``../``; a link may lead out) and not compressed. ``cache_dir``: where the library may
+    write (a temporary folder of the caller's, never the user's cache)."""
+    datasets = import_extra("datasets", "reading a Hugging Face dataset folder")
+    try:
+        builder = datasets.load_dataset_builder(str(path), cache_dir=cache_dir)
+    except Exception as e:  # datasets raises many types for a folder it cannot resolve
+        raise InputError(path, f"not a readable Hugging Face dataset folder "
+                         f"({type(e).__name__}: {e})") from None
+    files = {str(split): [Path(f) for f in found]
+             for split, found in (builder.config.data_files or {}).items()}
+    for split, found in files.items():
+        for file in found:
+            if not is_inside(path, file):
+                raise InputError(path / "README.md", f"data files of split {split}: found "
+                                 f"{file.resolve()}, expected a file inside {path}")
+            if file.name.lower().endswith(COMPRESSED_SUFFIXES):
+                raise InputError(file, f"found a compressed data file, expected parquet or "
+                                 "JSON Lines files as they are (decompress it first: it would "
+                                 "be unpacked whole before a row is read)")
+    return builder, files
+
+
 def _hf(source: DocumentSource):
-    """One document per row of a local Hugging Face dataset (one split of it)."""
+    """One document per row of a local Hugging Face dataset (one split of it): a
+    ``save_to_disk`` folder memory-mapped, a ``load_dataset`` folder streamed from its checked
+    data files (``folder_data_files``) with the library's cache in a temporary folder, so a
+    read writes nothing into the user's cache."""
     datasets = import_extra("datasets", "--docs with a Hugging Face dataset")
     path = source.path
-    try:
-        if source.kind == "hf-disk":
-            loaded = datasets.load_from_disk(str(path))
-        else:
-            loaded = datasets.load_dataset(str(path))
-    except Exception as e:  # datasets raises many types for an unreadable folder
-        raise InputError(path, f"not a readable Hugging Face dataset "
-                         f"({type(e).__name__}: {e})") from None
-    if isinstance(loaded, datasets.DatasetDict):
+    with tempfile.TemporaryDirectory(prefix="ecbench-hf-") as cache:
+        try:
+            if source.kind == "hf-disk":
+                loaded = datasets.load_from_disk(str(path))
+            else:
+                folder_data_files(path, cache)
+                loaded = datasets.load_dataset(str(path), cache_dir=cache, streaming=True)
+        except InputError:
+            raise
+        except Exception as e:  # datasets raises many types for an unreadable folder
+            raise InputError(path, f"not a readable Hugging Face dataset "
+                             f"({type(e).__name__}: {e})") from None
+        yield from _hf_rows(source, loaded)
+
+
+def _hf_rows(source: DocumentSource, loaded):
+    """The rows of a loaded dataset (a split of it), as ``_hf`` yields them."""
+    datasets = import_extra("datasets", "--docs with a Hugging Face dataset")
+    path = source.path
+    if isinstance(loaded, (datasets.DatasetDict, datasets.IterableDatasetDict)):
         splits = list(loaded)
         split = source.split or (splits[0] if len(splits) == 1 else None)
         if split not in loaded:

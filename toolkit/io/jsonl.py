@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..problems import InputError, Problem, json_problem
+from .paths import check_inside
 
 
 def read_json(path: str | os.PathLike) -> Any:
@@ -286,16 +287,6 @@ def _unlink(tmp: str | os.PathLike) -> None:
         os.unlink(tmp)
     except FileNotFoundError:
         pass
-
-
-def check_inside(folder: Path, path: Path) -> None:
-    """``path`` (in ``folder``) must stay inside ``folder`` once every link on the way is
-    followed: else ``InputError``, before anything is read, written or removed through it."""
-    root = folder.resolve()
-    target = path.resolve()
-    if target != root and root not in target.parents:
-        raise InputError(path, f"leads outside {folder} through a link (to {target}); expected "
-                               "a file inside the folder: remove the link")
 
 
 def _write_error(path: Path, error: OSError) -> InputError:

@@ -86,3 +86,18 @@ def output_folder(path: str | os.PathLike, what: str) -> None:
     if path.exists() and not path.is_dir():
         raise InputError(path, f"found a file, expected a folder to write {what} into")
     _probe(path, path)
+
+
+def is_inside(folder: str | os.PathLike, path: str | os.PathLike) -> bool:
+    """Whether ``path`` stays inside ``folder`` once every link on the way is followed (and
+    ``..`` resolved): what a file an input names, or an output replaces, must do."""
+    root, target = Path(folder).resolve(), Path(path).resolve()
+    return target == root or root in target.parents
+
+
+def check_inside(folder: Path, path: Path) -> None:
+    """``path`` (in ``folder``) must stay inside ``folder`` (``is_inside``): else
+    ``InputError``, before anything is read, written or removed through it."""
+    if not is_inside(folder, path):
+        raise InputError(path, f"leads outside {folder} through a link (to {path.resolve()}); "
+                               "expected a file inside the folder: remove the link")

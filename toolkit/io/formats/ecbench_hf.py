@@ -24,6 +24,7 @@ import msgspec
 from ...checks import document_problems
 from ...problems import InputError
 from ..gold import check_gold_json, decode_gold
+from ..paths import check_inside
 from . import (
     FormatDocument,
     FormatOptions,
@@ -73,6 +74,8 @@ def _files(path: Path, split: str | None) -> tuple[list[Path], list[str]]:
     if not found:
         raise InputError(path / DOCUMENTS_CONFIG, "found no parquet files, expected the "
                          "documents config of an `ecbench export hf` folder")
+    for file in found:  # a clone of a Hub repository can hold links that lead out
+        check_inside(path, file)
     splits = list(dict.fromkeys(map(_split_of, found)))
     if split is not None:
         if split not in splits:

@@ -24,6 +24,7 @@ memory is the documents read, never the whole table as Python rows.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ...problems import InputError, some_items
-from ..documents import SAVE_TO_DISK_MARKERS
+from ..documents import SAVE_TO_DISK_MARKERS, folder_data_files
 from ..jsonl import first_json_record, iter_jsonl, read_json
 from . import (
     FormatDocument,
@@ -144,16 +145,12 @@ def _open_saved(path: Path, split: str | None) -> _Split:
 
 def _open_folder(path: Path, split: str | None) -> _Split:
     """A folder ``load_dataset`` reads: its data files per split resolved by ``datasets``
-    (README.md ``configs``, else the file names), then read here, batch by batch."""
-    import datasets
-
-    try:
-        builder = datasets.load_dataset_builder(str(path))
-    except Exception as e:  # datasets raises many types for a folder it cannot resolve
-        raise InputError(path, f"not a readable Hugging Face dataset folder "
-                         f"({type(e).__name__}: {e})") from None
-    data_files = dict(builder.config.data_files or {})
-    splits = [str(s) for s in data_files]
+    (README.md ``configs``, else the file names) and checked (``documents.folder_data_files``:
+    inside the folder, not compressed), then read here, batch by batch; the library's cache
+    is a temporary folder (nothing is written into the user's)."""
+    with tempfile.TemporaryDirectory(prefix="ecbench-hf-") as cache:
+        builder, data_files = folder_data_files(path, cache)
+    splits = list(data_files)
     if not splits:
         raise InputError(path, "found no data files, expected parquet or JSON Lines files")
     split = _chosen(path, splits, split)
