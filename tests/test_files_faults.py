@@ -452,3 +452,63 @@ def test_extract_docs_from_a_dataset_folder_writes_nothing_into_the_cache(tmp_pa
     assert res.exit_code == 0, res.output
     assert len(out.read_text(encoding="utf-8").splitlines()) == 4  # the header and 3 documents
     assert _files_in(hf_cache) == [] and _files_in(tmp_path / "hf_home") == []
+
+
+# --- what a killed run leaves -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pids():
+    """``(dead, alive)``: the pid of a process that has ended, and of one still running."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    running = subprocess.Popen(["sleep", "60"])
+    yield ended.pid, running.pid
+    running.kill()
+    running.wait()
+
+
+def _leftover(folder: Path, name: str, pid: int, size: int = 1000) -> Path:
+    """What a write of ``name`` killed with -9 leaves (the toolkit's temp-name pattern)."""
+    path = folder / f".{name}.{pid}.ab12cd_e.tmp"
+    path.write_bytes(b"x" * size)
+    return path
+
+
+def test_a_rerun_of_export_hf_removes_what_a_killed_one_left(root, tmp_path, hf_offline, pids):
+    dead, alive = pids
+    out = tmp_path / "hf"
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--no-check"])
+    assert res.exit_code == 0, res.output
+    parquet = next((out / "documents").glob("*.parquet")).name
+    stale = [_leftover(out / "documents", parquet, dead, 1_000_000),
+             _leftover(out, "README.md", dead)]
+    kept = [_leftover(out, "README.md", alive),  # a writer still running: not ours to remove
+            out / "notes.tmp", out / ".README.md.x.tmp"]  # not the toolkit's pattern
+    for path in kept[1:]:
+        path.write_text("keep")
+    res = runner.invoke(app, ["export", "hf", str(out), "--corpus", str(root), "--no-check"])
+    assert res.exit_code == 0, res.output
+    assert [p.exists() for p in stale] == [False, False]
+    assert all(p.exists() for p in kept)
+
+
+def test_a_rerun_of_a_file_export_or_an_import_removes_what_a_killed_one_left(root, tmp_path,
+                                                                              pids):
+    dead, _ = pids
+    tasks = tmp_path / "tasks.json"
+    stale = [_leftover(tmp_path, "tasks.json", dead), _leftover(tmp_path, "tasks.xml", dead)]
+    res = runner.invoke(app, ["export", "label-studio", str(tasks), "--corpus", str(root)])
+    assert res.exit_code == 0, res.output
+    corpus = tmp_path / "corpus"
+    stale.append(tmp_path / f".corpus.{dead}.ab12cd_e.tmp")  # a killed import's folder
+    (stale[-1] / "seeds").mkdir(parents=True)
+    res = runner.invoke(app, ["import", "label-studio", str(tasks), "--out", str(corpus)])
+    assert res.exit_code == 0, res.output
+    stale.append(corpus / f".ecbench-write.{dead}.ab12cd_e.tmp")  # and inside a corpus
+    stale[-1].mkdir()
+    res = runner.invoke(app, ["import", "label-studio", str(tasks), "--out", str(corpus),
+                              "--force"])
+    assert res.exit_code == 0, res.output
+    assert [p.exists() for p in stale] == [False] * 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "tasks.json", "tasks.xml"]
