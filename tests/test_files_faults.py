@@ -512,3 +512,31 @@ def test_a_rerun_of_a_file_export_or_an_import_removes_what_a_killed_one_left(ro
     assert res.exit_code == 0, res.output
     assert [p.exists() for p in stale] == [False] * 4
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "tasks.json", "tasks.xml"]
+
+
+# --- names past the system's limit ------------------------------------------------------------
+
+LONG = "n" * 300
+
+
+@pytest.mark.parametrize("args", [
+    lambda t, c: ["export", "label-studio", str(t / f"{LONG}.json"), "--corpus", str(c)],
+    lambda t, c: ["export", "spacy", str(t / f"{LONG}.spacy"), "--corpus", str(c)],
+    lambda t, c: ["export", "hf", str(t / LONG), "--corpus", str(c)],
+    lambda t, c: ["export", "doccano", str(t / "x.jsonl"), "--corpus", str(t / LONG)],
+    lambda t, c: ["import", "doccano", str(t / f"{LONG}.jsonl"), "--out", str(t / "out")],
+    lambda t, c: ["import", "brat", str(t / LONG), "--out", str(t / "out")],
+    lambda t, c: ["import", "label-studio", str(t / "tasks.json"), "--out", str(t / LONG)],
+], ids=["label-studio", "spacy", "hf", "corpus", "doccano-src", "brat-src", "import-out"])
+def test_a_name_past_the_system_limit_is_one_line(root, tmp_path, hf_offline, args):
+    runner.invoke(app, ["export", "label-studio", str(tmp_path / "tasks.json"), "--corpus",
+                        str(root)])
+    res = runner.invoke(app, args(tmp_path, root))
+    one_line(res, "found a file name of 30", "expected at most 255 bytes")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tasks.json", "tasks.xml"]
+
+
+def test_validate_a_name_past_the_system_limit_is_one_problem(tmp_path):
+    res = runner.invoke(app, ["validate", str(tmp_path / LONG)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"{tmp_path / LONG}: found a file name of 300 bytes" in res.output

@@ -54,10 +54,14 @@ def validate_path(path: Path, *, any_label: bool = False, format: str | None = N
     from ..io.corpus import MANIFEST, corpus_texts, validate_corpus
     from ..io.formats import NATIVE, detect_format
     from ..io.gold import read_gold_file
+    from ..io.paths import name_problem
     from ..io.predictions import validate_predictions
     from ..problems import Problem
     from ..schema import LABELS
 
+    too_long = name_problem(path)
+    if too_long is not None:  # no file is looked for
+        return [Problem(str(path), None, None, *too_long)]
     if format != NATIVE and path.exists() and not (path / MANIFEST).is_file():
         name = format or detect_format(path)
         if name is not None:

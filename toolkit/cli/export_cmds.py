@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from ..io.jsonl import atomic_writer
-from ..io.paths import output_file, output_folder
+from ..io.paths import check_name, output_file, output_folder
 from ..problems import InputError
 from . import LazyConsole, app, fail, needs, warn
 
@@ -35,6 +35,7 @@ def _load(corpus_dir: Path | None, stream: bool = False):
     from ..io import corpus as corpus_mod
 
     root = corpus_dir or corpus_mod.find_root()
+    _run(lambda: check_name(root))
     _not_another_format(root)
     try:
         return (corpus_mod.stream if stream else corpus_mod.load)(root)

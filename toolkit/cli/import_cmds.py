@@ -122,13 +122,14 @@ def import_command(
     from dataclasses import replace
 
     from ..io.formats import known_formats
-    from ..io.paths import input_file, output_folder
+    from ..io.paths import check_name, input_file, output_folder
     from ..problems import InputError
 
     names = known_formats()[1:]
     if format not in names:
         fail(f"FORMAT: found {format!r}, expected one of {', '.join(names)}")
     with user_errors():
+        check_name(src)
         if format in EXPORT_FILES:
             input_file(src, "an export file to import")
         elif not src.exists():

@@ -24,8 +24,52 @@ from pathlib import Path
 from ..problems import InputError
 
 
+#: the longest file name and path most systems take, where the system does not say its own
+NAME_MAX, PATH_MAX = 255, 4096
+
+
+def name_problem(path: str | os.PathLike) -> tuple[str, str] | None:
+    """What makes ``path`` unusable on this system before any file is touched, as ``(found,
+    expected)``: a name (one component) or a whole path past the system's limits
+    (``os.pathconf`` of the nearest existing folder); None when it fits."""
+    path = Path(os.path.abspath(path))
+    existing = next((p for p in (path, *path.parents) if _exists(p)), Path("/"))
+    name_max = _pathconf(existing, "PC_NAME_MAX", NAME_MAX)
+    for part in path.parts[1:]:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            return (f"a file name of {size} bytes ({part[:24]}...)",
+                    f"at most {name_max} bytes (the system's limit on one name)")
+    size, path_max = len(os.fsencode(str(path))), _pathconf(existing, "PC_PATH_MAX", PATH_MAX)
+    if size >= path_max:
+        return f"a path of {size} bytes", f"fewer than {path_max} (the system's limit)"
+    return None
+
+
+def check_name(path: str | os.PathLike) -> None:
+    """``name_problem`` raised as an ``InputError`` naming ``path``."""
+    problem = name_problem(path)
+    if problem is not None:
+        raise InputError(path, f"found {problem[0]}, expected {problem[1]}")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long to look up does not exist
+        return False
+
+
+def _pathconf(path: Path, name: str, default: int) -> int:
+    try:
+        return os.pathconf(path, name)
+    except (OSError, ValueError):
+        return default
+
+
 def input_file(path: str | os.PathLike, what: str) -> None:
     """``path`` must be an existing file (``what`` says what it should hold)."""
+    check_name(path)
     path = Path(path)
     if path.is_dir():
         raise InputError(path, f"found a folder, expected {what}")
@@ -35,6 +79,7 @@ def input_file(path: str | os.PathLike, what: str) -> None:
 
 def input_folder(path: str | os.PathLike, what: str) -> None:
     """``path`` must be an existing folder."""
+    check_name(path)
     path = Path(path)
     if path.is_file():
         raise InputError(path, f"found a file, expected {what}")
@@ -71,6 +116,7 @@ def output_file(path: str | os.PathLike, what: str, *,
                 inputs: Iterable[str | os.PathLike | None] = ()) -> None:
     """``path`` can be written as a file: not a folder, not one of this command's ``inputs``,
     in a folder that exists (or can be made) and takes new files."""
+    check_name(path)
     path = Path(path)
     if path.is_dir():
         raise InputError(path, f"found a folder, expected a file to write {what} into")
@@ -82,6 +128,7 @@ def output_file(path: str | os.PathLike, what: str, *,
 
 def output_folder(path: str | os.PathLike, what: str) -> None:
     """``path`` can hold new files: a folder, or a path where one can be made."""
+    check_name(path)
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise InputError(path, f"found a file, expected a folder to write {what} into")
