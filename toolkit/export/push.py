@@ -92,13 +92,13 @@ def push(out_dir: str | os.PathLike, repo_id: str, *, private: bool = False,
     # everything that can refuse the push is asked before the card is touched: a refused push
     # leaves the folder as it was, so a later push with another id needs no new export
     card = _card_with_repo(out, repo_id)
-    token = token or hub.get_token()
-    if not token:
-        raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
-    problems = check_folder(out_dir)
+    problems = check_folder(out_dir)  # reads only
     if problems:
         raise PushError(f"{out_dir} failed the export checks, not pushing: {problems[0]}"
                         + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    token = token or hub.get_token()
+    if not token:
+        raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
     files = files_to_upload(out_dir)
     api = api or hub.HfApi()
     if card is not None:
