@@ -540,3 +540,83 @@ def test_validate_a_name_past_the_system_limit_is_one_problem(tmp_path):
     res = runner.invoke(app, ["validate", str(tmp_path / LONG)])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert f"{tmp_path / LONG}: found a file name of 300 bytes" in res.output
+
+
+# --- extract --resume -------------------------------------------------------------------------
+
+
+def _docs(path: Path, texts: dict[str, str]) -> Path:
+    path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in texts.items()),
+                    encoding="utf-8")
+    return path
+
+
+TEXTS = {f"d{k}": f"Kim Jong Un met Sergei Lavrov in Moscow on day {k}." for k in range(6)}
+
+
+def _extract(docs: Path, out: Path, *extra: str):
+    return runner.invoke(app, ["extract", "-e", "rules-claims", "--docs", str(docs), "-o", str(out),
+                               "--no-progress", *extra])
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def partial(tmp_path):
+    """A run over the first three documents: what a cut-short run leaves to continue."""
+    out = tmp_path / "pred.jsonl"
+    res = _extract(_docs(tmp_path / "first.jsonl", dict(list(TEXTS.items())[:3])), out)
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_resume_keeps_the_documents_done_and_extracts_the_rest(tmp_path, partial):
+    kept = _lines(partial)[1:]
+    docs = _docs(tmp_path / "all.jsonl", TEXTS)
+    res = _extract(docs, partial, "--resume")
+    assert res.exit_code == 0, res.output
+    assert "kept 3 of 6 documents" in res.output
+    header, *predictions = _lines(partial)
+    assert [p["doc_id"] for p in predictions] == list(TEXTS)
+    assert predictions[:3] == kept
+    assert header["header"]["provenance"]["resumed"]["documents_kept"] == 3
+    fresh = tmp_path / "fresh.jsonl"
+    assert _extract(docs, fresh).exit_code == 0
+    assert _lines(fresh)[1:] == predictions  # the same file a run from the start writes
+    from toolkit.io.predictions import read_predictions
+
+    header, read = read_predictions(partial)  # a complete, valid predictions file
+    assert len(read) == 6 and sorted(header.provenance["corpus"]) == sorted(TEXTS)
+
+
+def test_resume_refuses_a_changed_text_in_one_line(tmp_path, partial):
+    before = partial.read_bytes()
+    changed = {**TEXTS, "d1": TEXTS["d1"].replace("Moscow", "Minsk")}
+    res = _extract(_docs(tmp_path / "all.jsonl", changed), partial, "--resume")
+    one_line(res, str(partial), "document d1: text sha256", "the text changed")
+    assert partial.read_bytes() == before
+
+
+def test_resume_refuses_another_extractor_in_one_line(tmp_path, partial):
+    before = partial.read_bytes()
+    res = runner.invoke(app, ["extract", "-e", "empty", "--docs",
+                              str(_docs(tmp_path / "all.jsonl", TEXTS)), "-o", str(partial),
+                              "--no-progress", "--resume"])
+    one_line(res, str(partial), "header: extractor", "same extractor with the same settings")
+    assert partial.read_bytes() == before
+
+
+def test_an_interrupted_resume_leaves_the_partial_file_as_it_was(tmp_path, partial,
+                                                                 monkeypatch):
+    before = partial.read_bytes()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("toolkit.extractors.runner.run", interrupted)
+    res = _extract(_docs(tmp_path / "all.jsonl", TEXTS), partial, "--resume")
+    assert res.exit_code == 130
+    assert partial.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.jsonl", "first.jsonl", "pred.jsonl"]

@@ -72,12 +72,15 @@ def extract(
     engine: EngineOpt = "local",
     address: AddressOpt = None,
     progress: ProgressOpt = True,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="continue the predictions file at --out: keep the documents it holds "
+        "(same extractor and settings, same text sha256), extract the rest")] = False,
 ):
     """Run an extractor and write a predictions file (header line with provenance, then one line
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
     from ..engines import ENGINES
-    from ..extractors.runner import run
+    from ..extractors.runner import resumable, resumed, run
     from ..io.predictions import check_predictions_target, write_predictions
 
     if corpus is not None and docs is not None:
@@ -101,8 +104,14 @@ def extract(
                 fail(f"{docs}: no documents found")
         else:
             documents = list(load_corpus(corpus))
-        result = run(ex, documents, batch_size=batch_size, workers=workers, progress=progress,
+        done, remaining = (resumable(target, ex, documents) if resume and target.is_file()
+                           else ({}, documents))
+        result = run(ex, remaining, batch_size=batch_size, workers=workers, progress=progress,
                      engine=engine, address=address)
+        if resume:  # the file is replaced whole, atomically: an interrupted resume leaves it
+            result = resumed(result, done, documents, target)
+            err().print(f"note: --resume: kept {len(done)} of {len(documents)} documents from "
+                        f"{target}", highlight=False)
         header = result.header
         if source is not None:  # where the documents came from, and what the reader skipped
             header = header.model_copy(update={"provenance": {**header.provenance,

@@ -23,7 +23,8 @@ from pathlib import Path
 from .. import __version__, engines
 from ..io.corpus import Document
 from ..io.documents import open_documents
-from ..problems import ExtractorError
+from ..io.predictions import read_predictions
+from ..problems import ExtractorError, InputError, show
 from ..schema import Prediction, PredictionsHeader
 from .base import Extractor
 
@@ -75,6 +76,66 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
     }
     header = PredictionsHeader(produces=sorted(extractor.produces), provenance=provenance)
     return RunResult(predictions, failures, header, notes)
+
+
+#: what must be the same in an earlier run's header for ``--resume`` to keep its predictions
+RESUMED_PROVENANCE = ("extractor", "version", "settings")
+
+
+def resumable(path: Path, extractor: Extractor, docs: Sequence[Document]
+              ) -> tuple[dict[str, Prediction], list[Document]]:
+    """``(the predictions of an earlier run's file at path that still stand, by document id;
+    the documents left to extract)``: what ``extract --resume`` continues from.
+
+    The file's header must record the same extractor, version and settings as ``extractor``
+    (``RESUMED_PROVENANCE``); a kept prediction's document must be among ``docs`` with the
+    text it was extracted from: the header's ``provenance.corpus`` records each document's
+    text sha256, and it must equal the document's now (no new field: the header has always
+    recorded it). A prediction whose extraction failed (``error``) is extracted again. Any
+    mismatch is one ``InputError`` line: nothing is kept that another run could have made.
+    """
+    header, predictions = read_predictions(path)
+    if header is None:
+        raise InputError(path, "found no header line, expected the predictions file of an "
+                               "earlier `ecbench extract` (its header records the extractor, its "
+                               "settings and each document's text sha256)")
+    earlier, now = header.provenance, extractor.provenance()
+    for key in RESUMED_PROVENANCE:
+        if earlier.get(key) != now.get(key):
+            raise InputError(path, f"found {show(earlier.get(key))}, expected "
+                             f"{show(now.get(key))} (this run's); --resume continues only a run "
+                             "of the same extractor with the same settings", field=f"header: {key}")
+    hashes = earlier.get("corpus") or {}
+    current = {d.id: d for d in docs}
+    done: dict[str, Prediction] = {}
+    for prediction in predictions:
+        if prediction.error is not None:
+            continue  # failed before: extracted again
+        document = current.get(prediction.doc_id)
+        if document is None:
+            raise InputError(path, f"found {show(prediction.doc_id)}, expected one of the "
+                             "documents being extracted (--resume continues a run over the "
+                             "same documents)", field="doc_id")
+        if hashes.get(prediction.doc_id) != document.meta.sha256:
+            raise InputError(path, f"document {prediction.doc_id}: text sha256: found "
+                             f"{document.meta.sha256} now, expected "
+                             f"{hashes.get(prediction.doc_id)} (the text it was extracted from); "
+                             "the text changed: extract again without --resume")
+        done[prediction.doc_id] = prediction
+    return done, [d for d in docs if d.id not in done]
+
+
+def resumed(result: RunResult, done: dict[str, Prediction], docs: Sequence[Document],
+            path: Path) -> RunResult:
+    """``result`` (the run over what ``resumable`` left) with the kept predictions, in the
+    documents' order, under a header covering every document."""
+    new = {p.doc_id: p for p in result.predictions}
+    predictions = [done.get(d.id) or new[d.id] for d in docs]
+    provenance = {**result.header.provenance,
+                  "corpus": {d.id: d.meta.sha256 for d in docs}, "documents": len(docs),
+                  "resumed": {"from": str(path), "documents_kept": len(done)}}
+    header = result.header.model_copy(update={"provenance": provenance})
+    return RunResult(predictions, result.failures, header, result.notes)
 
 
 def _setup(extractor: Extractor) -> None:
