@@ -620,3 +620,43 @@ def test_an_interrupted_resume_leaves_the_partial_file_as_it_was(tmp_path, parti
     assert res.exit_code == 130
     assert partial.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.jsonl", "first.jsonl", "pred.jsonl"]
+
+
+def _killed_extractor():
+    """An extractor whose process is killed (-9) when it reaches document d4 (unless
+    ECBENCH_TEST_NO_KILL is set): what a power cut or an out-of-memory kill does to a run."""
+    from toolkit.extractors import Extractor
+    from toolkit.schema import Prediction
+
+    class Killed(Extractor):
+        name = "killed-at-d4"
+
+        def extract(self, docs):
+            if any(d.id == "d4" for d in docs) and not os.environ.get("ECBENCH_TEST_NO_KILL"):
+                os.kill(os.getpid(), 9)
+            return [Prediction(doc_id=d.id) for d in docs]
+    return Killed
+
+
+def test_a_killed_extract_resumes_from_its_progress_file(tmp_path):
+    (tmp_path / "killer.py").write_text(
+        "import sys\nsys.path.insert(0, %r)\nfrom test_files_faults import _killed_extractor\n"
+        "Killed = _killed_extractor()\n" % str(Path(__file__).parent), encoding="utf-8")
+    docs, out = _docs(tmp_path / "all.jsonl", TEXTS), tmp_path / "pred.jsonl"
+    command = [sys.executable, "-m", "toolkit", "extract", "-e", "killer:Killed", "--docs",
+               str(docs), "-o", str(out), "--no-progress", "--batch-size", "2"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9, done.stderr
+    progress = tmp_path / "pred.jsonl.progress"
+    assert not out.exists() and [p["doc_id"] for p in _lines(progress)[1:]] == ["d0", "d1",
+                                                                                 "d2", "d3"]
+    before = progress.read_bytes()
+    done = subprocess.run([*command, "--resume"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    # d4 kills the resume too: the progress file is as it was, the output still not written
+    assert done.returncode == -9 and not out.exists() and progress.read_bytes() == before
+    done = subprocess.run([*command, "--resume"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "ECBENCH_TEST_NO_KILL": "1"})
+    assert done.returncode == 0, done.stderr
+    assert "kept 4 of 6 documents" in done.stderr
+    assert [p["doc_id"] for p in _lines(out)[1:]] == list(TEXTS) and not progress.exists()

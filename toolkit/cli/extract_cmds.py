@@ -73,15 +73,21 @@ def extract(
     address: AddressOpt = None,
     progress: ProgressOpt = True,
     resume: Annotated[bool, typer.Option(
-        "--resume", help="continue the predictions file at --out: keep the documents it holds "
-        "(same extractor and settings, same text sha256), extract the rest")] = False,
+        "--resume", help="continue a run cut short (its --out.progress file, else the "
+        "predictions file at --out): keep the documents it holds (same extractor and "
+        "settings, same text sha256), extract the rest")] = False,
 ):
     """Run an extractor and write a predictions file (header line with provenance, then one line
     per document). Exits 2 if the extractor failed on any document."""
     from ..benchmark import result_filename
     from ..engines import ENGINES
-    from ..extractors.runner import resumable, resumed, run
-    from ..io.predictions import check_predictions_target, write_predictions
+    from ..extractors.runner import resumable, resumed, run, run_header
+    from ..io.predictions import (
+        check_predictions_target,
+        progress_path,
+        progress_writer,
+        write_predictions,
+    )
 
     if corpus is not None and docs is not None:
         fail("give --corpus or --docs, not both")
@@ -104,14 +110,19 @@ def extract(
                 fail(f"{docs}: no documents found")
         else:
             documents = list(load_corpus(corpus))
-        done, remaining = (resumable(target, ex, documents) if resume and target.is_file()
-                           else ({}, documents))
-        result = run(ex, remaining, batch_size=batch_size, workers=workers, progress=progress,
-                     engine=engine, address=address)
-        if resume:  # the file is replaced whole, atomically: an interrupted resume leaves it
-            result = resumed(result, done, documents, target)
+        progress_file = progress_path(target)
+        if resume:  # continued from the progress file, else the predictions file, left as they are
+            earlier = next((p for p in (progress_file, target) if p.is_file()), None)
+            done, remaining = resumable(earlier, ex, documents) if earlier else ({}, documents)
+            result = run(ex, remaining, batch_size=batch_size, workers=workers,
+                         progress=progress, engine=engine, address=address)
+            result = resumed(result, done, documents, earlier or target)
             err().print(f"note: --resume: kept {len(done)} of {len(documents)} documents from "
-                        f"{target}", highlight=False)
+                        f"{earlier or target}", highlight=False)
+        else:  # each batch kept in the progress file as it completes: a killed run can resume
+            with progress_writer(target, run_header(ex, documents)) as keep:
+                result = run(ex, documents, batch_size=batch_size, workers=workers,
+                             progress=progress, engine=engine, address=address, on_batch=keep)
         header = result.header
         if source is not None:  # where the documents came from, and what the reader skipped
             header = header.model_copy(update={"provenance": {**header.provenance,
@@ -119,6 +130,7 @@ def extract(
         for note in [*(source.notes if source else []), *result.notes]:
             err().print(f"note: {note}", highlight=False)
         write_predictions(target, result.predictions, header)
+        progress_file.unlink(missing_ok=True)  # the run is complete: nothing to resume
     prov = result.header.provenance
     err().print(f"wrote {len(result.predictions)} predictions to {target} "
               f"({prov['docs_per_second']} docs/s)", highlight=False)

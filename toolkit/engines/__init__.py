@@ -7,6 +7,7 @@ output:
 
 - ``engine.extract(extractor, docs, batch_size=, workers=, advance=)``: one Prediction per
   document, in input order, each batch through ``extractors.isolation.extract_isolated``;
+  ``advance(predictions)`` is called with each batch's predictions as it completes;
 - ``engine.score(stage, doc_ids, gold_docs, pred_docs, texts)``: the scorer's per-document
   ``stage`` over contiguous batches of ``doc_ids``, a list of the batches' results in order
   (what ``toolkit.scoring.score(engine=)`` takes; the scorer combines them).
@@ -34,7 +35,8 @@ class Engine(Protocol):
     name: str
 
     def extract(self, extractor: Extractor, docs: Sequence[Document], *, batch_size: int,
-                workers: int, advance: Callable[[int], None] = ...) -> list[Prediction]: ...
+                workers: int, advance: Callable[[list[Prediction]], None] = ...
+                ) -> list[Prediction]: ...
 
     def score(self, stage: Callable, doc_ids: Sequence[str], gold_docs: Mapping,
               pred_docs: Mapping, texts: Mapping[str, str]) -> list[Any]: ...

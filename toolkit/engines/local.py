@@ -27,10 +27,10 @@ class LocalEngine:
     name = "local"
 
     def extract(self, extractor: Extractor, docs: Sequence[Document], *, batch_size: int,
-                workers: int, advance: Callable[[int], None] = lambda n: None
+                workers: int, advance: Callable[[list[Prediction]], None] = lambda batch: None
                 ) -> list[Prediction]:
         """One Prediction per document, in input order, ``batch_size`` documents per
-        ``extract()`` call; ``advance(n)`` after each batch."""
+        ``extract()`` call; ``advance(predictions)`` after each batch, with its predictions."""
         chunks = list(batches(docs, batch_size))
         if workers > 1:
             results = _run_parallel(extractor, chunks, workers, advance)
@@ -38,7 +38,7 @@ class LocalEngine:
             results = []
             for chunk in chunks:
                 results.append(extract_isolated(extractor, chunk))
-                advance(len(chunk))
+                advance(results[-1])
         return [p for chunk in results for p in chunk]
 
     def score(self, stage: Callable, doc_ids: Sequence[str], gold_docs: Mapping,
@@ -75,7 +75,7 @@ def _run_parallel(extractor: Extractor, chunks, workers: int, advance) -> list[l
         for future in as_completed(futures):
             i = futures[future]
             results[i] = future.result()
-            advance(len(chunks[i]))
+            advance(results[i])
     except BrokenProcessPool as e:
         _stop(pool)
         raise ExtractorError(f"a worker process died ({e}); rerun with --workers 1 to see why") from None

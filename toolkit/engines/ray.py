@@ -51,7 +51,7 @@ class RayEngine:
         self.batches_per_cpu = batches_per_cpu
 
     def extract(self, extractor: Extractor, docs: Sequence[Document], *, batch_size: int,
-                workers: int, advance: Callable[[int], None] = lambda n: None
+                workers: int, advance: Callable[[list[Prediction]], None] = lambda batch: None
                 ) -> list[Prediction]:
         """``extractor`` over ``docs`` in Ray actors: one Prediction per document, in input
         order; a document the extractor raises on is recorded as failed."""
@@ -153,7 +153,7 @@ def _quiet_data_context():
 
 
 def _extract(ray, extractor: Extractor, docs: Sequence[Document], batch_size: int, workers: int,
-             advance: Callable[[int], None]) -> list[Prediction]:
+             advance: Callable[[list[Prediction]], None]) -> list[Prediction]:
     _quiet_data_context()
     if workers > _cpus(ray):  # an actor needs a CPU: more actors than CPUs would wait forever
         raise ExtractorError(f"--workers: found {workers}, expected at most {_cpus(ray)} "
@@ -173,7 +173,7 @@ def _extract(ray, extractor: Extractor, docs: Sequence[Document], batch_size: in
                 raise ExtractorError(stop)
             chunk = [Prediction.model_validate_json(str(p)) for p in batch["prediction"]]
             predictions += chunk
-            advance(len(chunk))
+            advance(chunk)
     except (KeyboardInterrupt, ExtractorError):
         raise
     except Exception as e:  # Ray wraps what a worker raised

@@ -39,10 +39,12 @@ class RunResult:
 
 def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32, workers: int = 1,
         progress: bool = True, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        engine: str = "local", address: str | None = None) -> RunResult:
+        engine: str = "local", address: str | None = None,
+        on_batch: Callable[[list[Prediction]], None] | None = None) -> RunResult:
     """Run ``extractor`` over ``docs``; see the module docstring for what happens on errors.
     ``engine`` names the engine that runs the batches (``toolkit.engines.get``; ``address``
-    joins a Ray cluster), with the same output whichever it is."""
+    joins a Ray cluster), with the same output whichever it is. ``on_batch`` is given each
+    batch's predictions as it completes (``extract`` writes them to its progress file)."""
     if batch_size < 1 or workers < 1:
         raise ValueError(f"batch_size and workers must be at least 1 (found {batch_size}, {workers})")
     runs_on = engines.get(engine, **({"address": address} if address is not None else {}))
@@ -56,14 +58,17 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
     clock = time.perf_counter()
     docs = list(docs)
     with _progress(progress, len(docs), extractor.name) as advance:
+        def batch_done(batch: list[Prediction]) -> None:
+            advance(len(batch))
+            if on_batch is not None:
+                on_batch(batch)
+
         predictions = runs_on.extract(extractor, docs, batch_size=batch_size, workers=workers,
-                                      advance=advance)
+                                      advance=batch_done)
     wall = time.perf_counter() - clock
     failures = {p.doc_id: p.error for p in predictions if p.error is not None}
     provenance = {
-        **extractor.provenance(),
-        "toolkit_version": __version__,
-        "corpus": {d.id: d.meta.sha256 for d in docs},
+        **run_header(extractor, docs).provenance,
         "started_at": started.isoformat(timespec="seconds"),
         "setup_time_s": round(setup_s, 4),
         "wall_time_s": round(wall, 4),
@@ -76,6 +81,17 @@ def run(extractor: Extractor, docs: Sequence[Document], *, batch_size: int = 32,
     }
     header = PredictionsHeader(produces=sorted(extractor.produces), provenance=provenance)
     return RunResult(predictions, failures, header, notes)
+
+
+def run_header(extractor: Extractor, docs: Sequence[Document]) -> PredictionsHeader:
+    """What a run's header records before it starts: the extractor (name, version, settings),
+    the toolkit's version and each document's text sha256 (``provenance.corpus``); ``run``
+    adds the timings and failures."""
+    return PredictionsHeader(produces=sorted(extractor.produces), provenance={
+        **extractor.provenance(),
+        "toolkit_version": __version__,
+        "corpus": {d.id: d.meta.sha256 for d in docs},
+    })
 
 
 #: what must be the same in an earlier run's header for ``--resume`` to keep its predictions

@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
@@ -408,6 +409,40 @@ def _looks_like_predictions(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
     return True  # empty
+
+
+def progress_path(path: str | os.PathLike) -> Path:
+    """Where ``extract`` keeps the predictions of a run in progress for ``path``:
+    ``<path>.progress``, a predictions file (header first) that grows batch by batch, removed
+    when ``path`` is written; what a killed run leaves for ``extract --resume``."""
+    path = Path(path)
+    return path.with_name(path.name + ".progress")
+
+
+@contextmanager
+def progress_writer(path: str | os.PathLike, header: PredictionsHeader
+                    ) -> Iterator[Callable[[list[Prediction]], None]]:
+    """Write ``header`` to ``progress_path(path)``, then yield a function that appends a batch
+    of predictions to it (flushed, so a killed run leaves every batch it completed). A run
+    that fails or is interrupted before its first batch leaves no progress file."""
+    progress = progress_path(path)
+    written = 0
+    try:
+        with progress.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(dumps_line({HEADER_KEY: header.model_dump(mode="json", by_alias=True)}))
+            fh.flush()
+
+            def append(batch: list[Prediction]) -> None:
+                nonlocal written
+                fh.write("".join(dumps_line(p.model_dump(mode="json", by_alias=True,
+                                                         exclude_none=True)) for p in batch))
+                fh.flush()
+                written += len(batch)
+            yield append
+    except BaseException:
+        if not written:
+            progress.unlink(missing_ok=True)
+        raise
 
 
 def write_predictions(path: str | os.PathLike, predictions: Iterable[Prediction],
