@@ -6,7 +6,6 @@ the guarantees."""
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import pathlib
@@ -16,10 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from cli_checks import one_line
 from test_export_fixture import make_corpus
+from typer.testing import CliRunner
+
 from toolkit.cli import app
 
 runner = CliRunner()
@@ -98,7 +97,7 @@ class _FullDiskFile:
     """A file that takes what is left of a budget shared by every file of the test, then says
     the disk is full, as a write on a full file system does."""
 
-    def __init__(self, fh, disk: "_PatchedDisk"):
+    def __init__(self, fh, disk: _PatchedDisk):
         self.fh, self.disk = fh, disk
 
     def write(self, data) -> int:
@@ -150,7 +149,7 @@ class _Tmpfs:
     def __init__(self, folder: Path, budget: int):
         self.folder = folder
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={budget}", "tmpfs",
-                               str(folder)], capture_output=True)
+                               str(folder)], capture_output=True, check=False)
         if done.returncode != 0:
             pytest.skip("cannot mount a tmpfs here (not root)")
 
@@ -177,7 +176,7 @@ def full_disk(request, tmp_path, monkeypatch):
         if request.param == "patched":
             return _PatchedDisk(monkeypatch, folder, budget)
         disk = _Tmpfs(folder, budget)
-        request.addfinalizer(lambda: subprocess.run(["umount", "-l", str(folder)]))
+        request.addfinalizer(lambda: subprocess.run(["umount", "-l", str(folder)], check=False))
         return disk
     return make
 
@@ -302,7 +301,7 @@ def test_a_seed_that_is_no_regular_file_is_never_read(tmp_path, kind):
     else:
         seed.symlink_to("/dev/zero")
     done = subprocess.run([sys.executable, "-m", "toolkit", "validate", str(corpus)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     what = "a FIFO (named pipe)" if kind == "fifo" else "a character device"
     assert f"{seed}: found {what}, expected a regular file" in done.stdout + done.stderr
@@ -640,23 +639,25 @@ def _killed_extractor():
 
 def test_a_killed_extract_resumes_from_its_progress_file(tmp_path):
     (tmp_path / "killer.py").write_text(
-        "import sys\nsys.path.insert(0, %r)\nfrom test_files_faults import _killed_extractor\n"
-        "Killed = _killed_extractor()\n" % str(Path(__file__).parent), encoding="utf-8")
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_files_faults import _killed_extractor\nKilled = _killed_extractor()\n",
+        encoding="utf-8")
     docs, out = _docs(tmp_path / "all.jsonl", TEXTS), tmp_path / "pred.jsonl"
     command = [sys.executable, "-m", "toolkit", "extract", "-e", "killer:Killed", "--docs",
                str(docs), "-o", str(out), "--no-progress", "--batch-size", "2"]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False,
+                          timeout=120)
     assert done.returncode == -9, done.stderr
     progress = tmp_path / "pred.jsonl.progress"
     assert not out.exists() and [p["doc_id"] for p in _lines(progress)[1:]] == ["d0", "d1",
                                                                                  "d2", "d3"]
     before = progress.read_bytes()
     done = subprocess.run([*command, "--resume"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120)
+                          check=False, timeout=120)
     # d4 kills the resume too: the progress file is as it was, the output still not written
     assert done.returncode == -9 and not out.exists() and progress.read_bytes() == before
     done = subprocess.run([*command, "--resume"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "ECBENCH_TEST_NO_KILL": "1"})
+                          check=False, timeout=120, env={**os.environ, "ECBENCH_TEST_NO_KILL": "1"})
     assert done.returncode == 0, done.stderr
     assert "kept 4 of 6 documents" in done.stderr
     assert [p["doc_id"] for p in _lines(out)[1:]] == list(TEXTS) and not progress.exists()

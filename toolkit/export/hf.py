@@ -386,7 +386,8 @@ class _Writers:
         schema = FEATURES[config].arrow_schema  # carries the Features as ``datasets`` reads them
         key = (config, split)
         if key not in self.writers:
-            fh = self.stack.enter_context(self.staged.open(self.out / data_file(config, split), "wb"))
+            fh = self.stack.enter_context(
+                self.staged.open(self.out / data_file(config, split), "wb"))
             self.writers[key] = self.stack.enter_context(
                 pq.ParquetWriter(fh, schema, compression="snappy", write_page_index=True))
             self.rows[key] = self.nbytes[key] = 0

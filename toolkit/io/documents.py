@@ -232,7 +232,7 @@ def folder_data_files(path: Path, cache_dir: str):
                 raise InputError(path / "README.md", f"data files of split {split}: found "
                                  f"{file.resolve()}, expected a file inside {path}")
             if file.name.lower().endswith(COMPRESSED_SUFFIXES):
-                raise InputError(file, f"found a compressed data file, expected parquet or "
+                raise InputError(file, "found a compressed data file, expected parquet or "
                                  "JSON Lines files as they are (decompress it first: it would "
                                  "be unpacked whole before a row is read)")
     return builder, files
