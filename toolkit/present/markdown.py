@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..problems import printable
 from . import rows as r
 
 
 def _cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return printable(str(value).replace("|", "\\|").replace("\n", " "))
 
 
 def table(header: Sequence, rows: Sequence[Sequence], right: Sequence[bool] | None = None) -> str:

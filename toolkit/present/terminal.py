@@ -1,8 +1,10 @@
 """A score report in the terminal: rich tables (the same numbers as the JSON) and the plain
-notes under them. rich is imported on use, so building the rows costs nothing at start-up."""
+notes under them. rich is imported on use, so building the rows costs nothing at start-up.
+Every cell is plain text (``problems.printable``): a label's ``[bold]`` or ESC prints as it is."""
 
 from __future__ import annotations
 
+from ..problems import printable
 from . import rows as r
 
 
@@ -25,7 +27,8 @@ def rich_tables(report) -> list:
     if report.claims is not None:
         t = _table(f"Claims (threshold {report.claims['threshold']})",
                    ["", "P", "R", "F1", "CI"], r.claim_rows(report))
-        t.caption = r.matcher_note(report) + "\n" + r.attribute_note(report)
+        t.caption = _text(r.matcher_note(report))
+        t.caption.append("\n" + r.attribute_note(report))
         tables += [t, _table("Claim threshold sweep", ["threshold", "P", "R", "F1"],
                              r.sweep_rows(report))]
     return tables
@@ -44,9 +47,16 @@ def _table(title: str, columns: list[str], rows: list[list[str]], *, last_is_tot
 
     table = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i == 0 else "right")
+        table.add_column(_text(column), justify="left" if i == 0 else "right")
     for i, row in enumerate(rows):
         if last_is_total and i == len(rows) - 1:
             table.add_section()
-        table.add_row(*row)
+        table.add_row(*(_text(cell) for cell in row))
     return table
+
+
+def _text(value: str):
+    """A cell as rich shows it: no markup, control characters escaped."""
+    from rich.text import Text
+
+    return Text(printable(value))
