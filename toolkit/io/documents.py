@@ -35,6 +35,7 @@ from typing import Any
 from ..problems import InputError, some_items
 from ..schema import ManifestEntry
 from .corpus import Document
+from .jsonl import loads
 
 BOM = "\ufeff"
 #: Files that mark a folder written by ``datasets.Dataset(Dict).save_to_disk``.
@@ -170,7 +171,7 @@ def _jsonl(source: DocumentSource):
             if not decoded.strip():
                 continue
             try:
-                record = json.loads(decoded)
+                record = loads(decoded)
             except json.JSONDecodeError as e:
                 raise InputError(path, f"invalid JSON: {e.msg} (column {e.colno})",
                                  line=number) from None

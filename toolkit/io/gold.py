@@ -177,8 +177,8 @@ def decode_gold(raw: bytes) -> Gold | None:
     cannot take it or a span's end is not after its start (the located path then reads it)."""
     try:
         gold = _decode(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # nested too deep: the
+        return None  # located path says where
     for m in gold.mentions:
         if m.end <= m.start:
             return None

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from ..checks import check_prediction, valid_items
 from ..problems import InputError, Problem, json_problem, pydantic_problems, show, some_ids
 from ..schema import LABELS, PredClaim, PredictionsHeader, PredMention, Prediction
-from .jsonl import atomic_writer, dumps_line
+from .jsonl import atomic_writer, dumps_line, loads
 from .paths import output_file
 
 HEADER_KEY = "header"
@@ -87,7 +87,7 @@ def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = Non
             continue
         first, seen_content = not seen_content, True
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as e:
             problems.append(json_problem(shown, line, e, line=number))
             continue
@@ -197,7 +197,8 @@ _mention_id = attrgetter("id")
 _get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
 _get_label, _get_entity = attrgetter("label"), attrgetter("entity")
 #: what a fast path gives up on (the located path then names the problem)
-_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError)
+_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError,
+            RecursionError)  # nested too deep: the located path says where
 
 
 def _header_of(line: bytes) -> PredictionsHeader | None:
@@ -411,7 +412,7 @@ def _looks_like_predictions(path: Path) -> bool:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
-                    obj = json.loads(line)
+                    obj = loads(line)
                     return is_header(obj) or (isinstance(obj, dict) and "doc_id" in obj)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
