@@ -39,6 +39,7 @@ import msgspec
 from pydantic import ValidationError
 
 from ..checks import check_prediction, valid_items
+from ..limits import MAX_MENTIONS, document_size_problem
 from ..problems import InputError, Problem, json_problem, pydantic_problems, show, some_ids
 from ..schema import LABELS, PredClaim, PredictionsHeader, PredMention, Prediction
 from .jsonl import atomic_writer, dumps_line, loads
@@ -107,6 +108,9 @@ def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = Non
                                         "has this doc_id too)"))
             else:
                 first_line_of[doc_id] = number
+        if (too_large := document_size_problem(obj, shown, record)) is not None:
+            problems.append(too_large)  # not validated item by item: that is what would not end
+            continue
         prediction, problems_here = _prediction_line(obj, doc_id, text, shown, record, labels)
         problems += problems_here
         if prediction is not None and first_line_of[doc_id] == number:
@@ -257,6 +261,8 @@ def read_fast(raw: bytes) -> tuple[PredictionsHeader | None, list[FastPrediction
         return None  # a document twice: the located path says where
     if any(m.start >= m.end for record in records for m in record.mentions):
         return None  # an empty or reversed span: the located path names it
+    if any(document_size_problem(record, "", None) for record in records):
+        return None  # past a limit: the located path says so
     return (header, records) if _unique_ids(records, raw) else None
 
 
@@ -388,6 +394,8 @@ def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
               else np.full(n, -1, dtype=np.int32))
     lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
                           count=len(records))
+    if len(lengths) and not MAX_MENTIONS.allows(int(lengths.max())):
+        return None  # past the limit: the located path says so
     return SpanTable([r.doc_id for r in records], np.concatenate(([0], np.cumsum(lengths))),
                      start, end, vocab.label_codes(map(_get_label, mentions)), entity,
                      failed=[(r.doc_id, r.error) for r in records if r.error])

@@ -62,7 +62,7 @@ def report_markdown(report) -> str:
                 r.attribute_note(report),
                 table(["threshold", "P", "R", "F1"], r.sweep_rows(report))]
     out += [f"*{task}: not scored ({reason}).*" for task, reason in report.skipped.items()]
-    out += [note for note in [r.macro_document_note(report)] if note]
+    out += [note for note in [r.label_limit_note(report), r.macro_document_note(report)] if note]
     out.append(r.confidence_note(report))
     out.extend(r.documents_note(report).splitlines())
     # one blank line between blocks, as Markdown wants around tables

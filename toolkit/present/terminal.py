@@ -38,7 +38,9 @@ def notes(report) -> list[str]:
     """Plain-text lines that belong under the tables: skipped tasks, the per-document macro
     F1, units, documents."""
     macro = r.macro_document_note(report)
-    return [*r.skipped_lines(report), *([macro] if macro else []), r.confidence_note(report),
+    limited = r.label_limit_note(report)
+    return [*r.skipped_lines(report), *([limited] if limited else []), *([macro] if macro else []),
+            r.confidence_note(report),
             *r.documents_note(report).splitlines()]
 
 
