@@ -39,8 +39,9 @@ def run(args: list[str], code: Path, timeout: float) -> str:
     env = {**os.environ, "PYTHONPATH": str(code)}
     started = time.monotonic()
     with open(os.devnull, "wb") as devnull, tempfile.TemporaryFile() as err:
+        # run from the temporary folder: ``-m`` puts the working directory first on sys.path
         proc = subprocess.Popen([sys.executable, "-m", "toolkit", *args], env=env, stdout=devnull, stderr=err,
-                                start_new_session=True)
+                                start_new_session=True, cwd=tempfile.gettempdir())
         killed = False
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

@@ -167,8 +167,12 @@ def _txt_folder(source: DocumentSource):
 def _jsonl(source: DocumentSource):
     """One document per non-blank line, a JSON object."""
     path = source.path
+    # a line is read up to the longest a text within the limit can take (JSON may write a
+    # character as \uXXXX, six bytes), so a 1 GB line is refused after reading that much
+    longest = 6 * MAX_TEXT_CHARS.value() + 65_536
     with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
+        for number, line in enumerate(iter(lambda: fh.readline(longest + 1), b""), start=1):
+            _check_stored_size(len(line), 1, path, f"line {number}", source.text_column, bytes_per_char=6)
             try:
                 decoded = line.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -176,8 +180,6 @@ def _jsonl(source: DocumentSource):
                                  line=number) from None
             if not decoded.strip():
                 continue
-            _check_stored_size(len(line), 1, path, f"line {number}", source.text_column,
-                               bytes_per_char=6)  # JSON may write a character as \uXXXX
             try:
                 record = loads(decoded)
             except json.JSONDecodeError as e:
@@ -261,8 +263,8 @@ def _check_stored_size(size: int, rows: int, file: Path, where: str, column: str
     for the record around it)."""
     limit = MAX_TEXT_CHARS.value()
     if size > rows * (bytes_per_char * limit + 65_536):
-        raise _error(file, where, column, f"found {size:,} bytes for {rows:,} text(s), more than "
-                                          f"{MAX_TEXT_CHARS.expected()} each can hold")
+        raise _error(file, where, column, f"found {size:,} bytes holding {rows:,} text(s), too many for "
+                                          f"{MAX_TEXT_CHARS.expected()} per text")
 
 
 def _check_row_groups(pf, column: str, path: Path) -> None:
