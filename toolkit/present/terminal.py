@@ -27,7 +27,7 @@ def rich_tables(report) -> list:
     if report.claims is not None:
         t = _table(f"Claims (threshold {report.claims['threshold']})",
                    ["", "P", "R", "F1", "CI"], r.claim_rows(report))
-        t.caption = _text(r.matcher_note(report))
+        t.caption = plain_text(r.matcher_note(report))
         t.caption.append("\n" + r.attribute_note(report))
         tables += [t, _table("Claim threshold sweep", ["threshold", "P", "R", "F1"],
                              r.sweep_rows(report))]
@@ -49,16 +49,17 @@ def _table(title: str, columns: list[str], rows: list[list[str]], *, last_is_tot
 
     table = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
-        table.add_column(_text(column), justify="left" if i == 0 else "right")
+        table.add_column(plain_text(column), justify="left" if i == 0 else "right")
     for i, row in enumerate(rows):
         if last_is_total and i == len(rows) - 1:
             table.add_section()
-        table.add_row(*(_text(cell) for cell in row))
+        table.add_row(*(plain_text(cell) for cell in row))
     return table
 
 
-def _text(value: str):
-    """A cell as rich shows it: no markup, control characters escaped."""
+def plain_text(value: str):
+    """A value from a file as rich shows it (a table cell, a caption): no markup, control
+    characters escaped."""
     from rich.text import Text
 
     return Text(printable(value))
