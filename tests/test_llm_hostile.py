@@ -13,12 +13,15 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
+import test_llm
 from llm_server import FakeChatServer, Reply
-from test_llm import DOCS, KEY_ENV, SECRET, environment, good, make  # noqa: F401 (fixtures)
+from test_llm import DOCS, KEY_ENV, SECRET, good
 
 from toolkit.extractors import llm as llm_module
 from toolkit.extractors.llm import LLMExtractor, retry_after
 from toolkit.problems import ExtractorError, SettingsError
+
+environment, make = test_llm.environment, test_llm.make  # its fixtures: the key set, an extractor per server
 
 
 @pytest.fixture
