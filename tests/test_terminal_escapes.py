@@ -29,7 +29,9 @@ def hostile(tmp_path):
             "claims": [{"statement": f"Nothing {ESC}[5m alike\x00", "claimant": f"x{ESC}c\x7f"}]}
     (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n")
     header = {"header": {"schema": "ecbench.predictions/v1", "produces": ["mentions", "claims"]}}
-    (tmp_path / "pred.jsonl").write_text(json.dumps(header) + "\n" + json.dumps(pred) + "\n")
+    only_pred = {"doc_id": f"extra{ESC}[8m", "mentions": []}  # listed in the notes, not in a table
+    (tmp_path / "pred.jsonl").write_text(json.dumps(header) + "\n" + json.dumps(pred) + "\n"
+                                         + json.dumps(only_pred) + "\n")
     return tmp_path
 
 

@@ -244,14 +244,16 @@ def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
                      record: str, labels: Collection[str] | None = None) -> list[Problem]:
     """Semantic checks of one line's mentions and claims (indexed as in the line): labels in
     ``labels``, spans inside ``text`` and equal to it, ids unique. A repeated mention is no
-    error: it is scored as spurious (``duplicate_mentions`` finds them for a warning)."""
+    error: it is scored as spurious (``duplicate_mentions`` finds them for a warning); nor is a
+    mention given by text only (placed in the text before scoring, ``io.align``)."""
     problems = []
     for index, m in mentions:
         if labels is not None and m.label not in labels:
             problems.append(Problem(shown, record, f"mentions[{index}].label", show(m.label),
                                     f"one of {', '.join(labels)}"))
-        problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
-                                  m.text, text)
+        if m.start is not None:
+            problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
+                                      m.text, text)
     for index, c in claims:
         for field, span in (("span", c.span), ("cue", c.cue)):
             if span is not None:

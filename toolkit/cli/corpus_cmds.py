@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from . import LazyConsole, app, fail, first_problem, user_errors
+from . import LazyConsole, app, fail, first_problem, needs, user_errors
 
 # the toolkit's modules (pydantic, pandas) are imported inside the commands, so that
 # `ecbench --help` stays quick
@@ -78,7 +78,7 @@ def validate_path(path: Path, *, any_label: bool = False) -> list:  # of problem
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATHS...",
         help="Corpus folders, gold .json files or predictions .jsonl files "
              "(default: the bundled corpus).", show_default=False)] = None,
     any_label: Annotated[bool, typer.Option(
@@ -119,6 +119,7 @@ def stats(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Documents, characters, mentions by label, entities by type, claims by type and claimant."""
+    needs("pandas", command="stats")
     from ..io import corpus as corpus_mod
     from ..present.markdown import frame_table
     from ..stats import corpus_stats

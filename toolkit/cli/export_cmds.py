@@ -1,4 +1,5 @@
-"""Commands: ``export hf|conll|spacy|label-studio``, ``import label-studio|doccano``, ``push``.
+"""Commands: ``export hf|conll|spacy|label-studio|doccano``, ``import label-studio|doccano``,
+``push``.
 
 Thin: load the corpus, call ``toolkit.export``, write atomically, print warnings and errors as
 one line each (exit status 1 on error, never a traceback).
@@ -17,7 +18,7 @@ import typer
 from ..io.jsonl import atomic_writer, read_json, write_json
 from ..io.paths import input_file, output_file, output_folder
 from ..problems import InputError
-from . import LazyConsole, app, fail, warn
+from . import LazyConsole, app, fail, needs, warn
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
                          no_args_is_help=True, rich_markup_mode=None)
@@ -74,7 +75,7 @@ def _quiet_datasets() -> None:
 
 @export_app.command("hf")
 def export_hf_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write (a dataset repository).")],
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Folder to write (a dataset repository).")],
     corpus_dir: CorpusOpt = None,
     check: Annotated[bool, typer.Option(help="Load every config back and check it.")] = True,
     repo_id: Annotated[str | None, typer.Option(
@@ -85,11 +86,14 @@ def export_hf_cmd(
                         "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
+    from ..problems import MissingExtraError
     from ..runtime import import_without_torch
 
-    # the export uses neither library's torch support: ~190 MiB and seconds less
-    import_without_torch("spacy", "datasets")
-    from ..export.card import check_repo_id
+    try:  # the export uses neither library's torch support: ~190 MiB and seconds less
+        import_without_torch("spacy", "datasets", needed_by="export hf")
+    except MissingExtraError as e:
+        fail(str(e))
+    from ..export import check_repo_id
     from ..export.hf import check_folder, export_hf
 
     _run(lambda: output_folder(out_dir, "the dataset"))
@@ -130,7 +134,7 @@ def passes_agreement(corpus) -> dict | None:
     folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
     if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
         return None
-    # imported only now: the scorer pulls in scipy and scikit-learn (seconds, tens of MB)
+    # imported only now: the scorer pulls in the solver and the claim matchers
     from ..io.annotations import load_annotations
     from ..io.corpus import SEEDS_DIR, read_text
     from ..scoring.agreement import agreement
@@ -162,7 +166,7 @@ class DocStart(str, enum.Enum):
 
 @export_app.command("conll")
 def export_conll_cmd(
-    out_file: Annotated[Path, typer.Argument(help="CoNLL file to write.")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="CoNLL file to write.")],
     corpus_dir: CorpusOpt = None,
     docstart: Annotated[DocStart, typer.Option(
         help="Form of the document line: conll2003 ('-DOCSTART- -X- -X- O', for seqeval and "
@@ -170,6 +174,7 @@ def export_conll_cmd(
              "-c ner` splits documents on).")] = DocStart.conll2003,
 ) -> None:
     """CoNLL-2003 BIO, one -DOCSTART- line per document (--docstart spacy for `spacy convert`)."""
+    needs("spacy", command="export conll")
     from ..export.conll import corpus_to_conll
 
     _run(lambda: output_file(out_file, "the CoNLL export"))
@@ -178,11 +183,16 @@ def export_conll_cmd(
 
 @export_app.command("spacy")
 def export_spacy_cmd(
-    out_file: Annotated[Path, typer.Argument(help="DocBin file to write (.spacy).")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="DocBin file to write (.spacy).")],
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """spaCy DocBin: doc.ents, doc.spans['claims'], readable by `spacy evaluate`."""
+    needs("spacy", command="export spacy")
     from ..export.docbin import corpus_to_docbin_bytes
+
+    if out_file.suffix != ".spacy":  # `spacy evaluate` and `spacy train` look for *.spacy only
+        fail(f"{out_file}: found {out_file.suffix or 'no suffix'}, expected a name ending in "
+             f".spacy (spaCy reads only .spacy files; e.g. {out_file.with_suffix('.spacy')})")
 
     _run(lambda: output_file(out_file, "the DocBin"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_docbin_bytes(_load(corpus_dir))))
@@ -190,7 +200,7 @@ def export_spacy_cmd(
 
 @export_app.command("label-studio")
 def export_label_studio_cmd(
-    out_file: Annotated[Path, typer.Argument(help="Task JSON file to write.")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="Task JSON file to write.")],
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """Label Studio tasks with the gold as predictions, and the labelling config beside them."""
@@ -205,6 +215,19 @@ def export_label_studio_cmd(
     _run(lambda: write_json(out_file, tasks))
     _run(lambda: _write_text(config, LABEL_CONFIG))
     out.print(f"wrote {len(tasks)} tasks to {out_file} and the labelling config to {config}")
+
+
+@export_app.command("doccano")
+def export_doccano_cmd(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="Doccano JSONL file to write.")],
+    corpus_dir: CorpusOpt = None,
+) -> None:
+    """Doccano sequence-labelling JSONL: one line per document, {doc_id, text, label}; mentions
+    only (Doccano has no entities or claims). `ecbench import doccano` reads it back."""
+    from ..export.doccano import corpus_to_doccano
+
+    _run(lambda: output_file(out_file, "the Doccano export"))
+    _write_with_warnings(out_file, *_run(lambda: corpus_to_doccano(_load(corpus_dir))))
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -288,7 +311,7 @@ def _label_map(value: str | None):
 
 @import_app.command("label-studio")
 def import_label_studio_cmd(
-    file: Annotated[Path, typer.Argument(help="Label Studio export: JSON (list of tasks) or JSON_MIN.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Label Studio export: JSON (list of tasks) or JSON_MIN.")],
     out_dir: OutOpt = Path("."),
     force: ForceOpt = False,
     label_map: LabelMapOpt = None,
@@ -310,7 +333,7 @@ class Offsets(str, enum.Enum):
 
 @import_app.command("doccano")
 def import_doccano_cmd(
-    file: Annotated[Path, typer.Argument(help="Doccano export: JSONL, or a JSON array.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Doccano export: JSONL, or a JSON array.")],
     out_dir: OutOpt = Path("."),
     force: ForceOpt = False,
     label_map: LabelMapOpt = None,
@@ -319,7 +342,10 @@ def import_doccano_cmd(
              "auto: code points unless only UTF-16 gives whole-word spans after an emoji.")
     ] = Offsets.auto,
 ) -> None:
-    """Gold files (mentions only) from a Doccano sequence-labelling export, validated."""
+    """Gold files (mentions only) from a Doccano sequence-labelling export, validated.
+
+    Document ids: a record's doc_id field, else doccano_<id> from its id, else
+    doccano_<line number>."""
     from ..export.doccano import read_doccano
 
     _check_import(file, out_dir)
@@ -333,12 +359,13 @@ def import_doccano_cmd(
 
 @app.command("push")
 def push_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Folder written by `ecbench export hf`.")],
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Folder written by `ecbench export hf`.")],
     repo_id: Annotated[str, typer.Option("--repo-id", help="Dataset repository, ORG/NAME.")],
     private: Annotated[bool, typer.Option(help="Create the repository as private.")] = False,
     create_pr: Annotated[bool, typer.Option(help="Open a pull request instead of committing.")] = False,
 ) -> None:
     """Check an exported folder and upload it to the Hugging Face Hub."""
+    needs("huggingface_hub", "datasets", command="push")
     from ..export.push import push
     from ..problems import PushError
 

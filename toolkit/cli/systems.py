@@ -56,9 +56,9 @@ def score_systems(pred: list[Path], gold: Path | None, options: dict,
     span tables, as ``ecbench score`` scores them (the same reports, at a fraction of the time
     and memory); if any file is not such a file, all are read as records."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..io.annotations import load_annotations, load_corpus_gold, place
     from ..scoring import TASKS, score
-    from .inputs import check_comparable, check_spans
+    from .inputs import check_comparable, check_spans, label_counts, label_set_warnings
     from .score_cmds import score_as_tables
 
     if gold is not None and tasks is None and not options.get("error_details", True):
@@ -82,18 +82,25 @@ def score_systems(pred: list[Path], gold: Path | None, options: dict,
         texts = {**pred_set.texts, **texts}
     check_spans(gold_set, texts, gold_shown, gold=True)
     for p, pred_set in zip(pred, pred_sets):
-        warn(check_spans(pred_set, texts, str(p), gold=False))
+        warn(check_spans(pred_set, texts, str(p), gold=False, by_text=True))
         check_comparable(gold_set, pred_set, str(p), gold_shown)
+    # mentions given by text placed in the texts, in the read layer
+    pred_sets = [place(s, texts, str(p)) for p, s in zip(pred, pred_sets)]
     names = system_names(pred, [s.header.provenance if s.header is not None else {}
                                 for s in pred_sets])
     systems = []
-    for name, pred_set in zip(names, pred_sets):
+    gold_labels = label_counts(gold_set)
+    for name, path, pred_set in zip(names, pred, pred_sets):
         header = pred_set.header
         produces = [t for t in (header.produces if header is not None else TASKS)
                     if tasks is None or t in tasks]
+        if "mentions" in produces:
+            warn(f"{path}: {w}" for w in label_set_warnings(
+                gold_labels, label_counts(pred_set), options.get("label_map")))
         provenance = {**(header.provenance if header is not None else {}), "produces": produces,
                       "scoring": {"toolkit_version": __version__,
                                   "predictions": pred_set.source, "gold": gold_set.source}}
         systems.append((name, score(gold_set.predictions, pred_set.predictions, texts or None,
-                                    produces=produces, provenance=provenance, **options)))
+                                    produces=produces, provenance=provenance,
+                                    placement=pred_set.placement, **options)))
     return ScoredSystems(systems, texts, gold_set.source)

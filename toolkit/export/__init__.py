@@ -19,7 +19,19 @@ from ..schema import DocumentGold
 from .tokens import BIO_TAGS, ExportWarning
 
 __all__ = ["BIO_TAGS", "ExportWarning", "ImportChangeWarning", "check_doc_id", "check_gold",
-           "gold_documents", "require_gold", "trim_imported"]
+           "check_repo_id", "gold_documents", "require_gold", "trim_imported"]
+
+
+def check_repo_id(repo_id: str, flag: str = "--repo-id") -> str:
+    """``repo_id`` if it is a Hub id ``ORG/NAME``, else ``ValueError`` naming ``flag``.
+
+    >>> check_repo_id("org/ecbench")
+    'org/ecbench'
+    """
+    if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*", repo_id):
+        raise ValueError(f"{flag}: found {repo_id!r}, expected ORG/NAME (letters, digits, "
+                         "'-', '_', '.')")
+    return repo_id
 
 
 def check_doc_id(file, where: str, doc_id: str) -> str:

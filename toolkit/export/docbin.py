@@ -17,10 +17,11 @@
 
 from __future__ import annotations
 
+from ..runtime import import_extra
 from ..schema import DocumentGold
 from ..text import blank_english
 from . import require_gold
-from .tokens import ExportWarning, gold_doc, sentence_bounds
+from .tokens import NEEDED_BY, ExportWarning, gold_doc, sentence_bounds
 
 KEY = "ecbench"
 CLUSTERS = "coref_clusters_"  # the span-group prefix spaCy's coreference components use
@@ -28,7 +29,7 @@ CLUSTERS = "coref_clusters_"  # the span-group prefix spaCy's coreference compon
 
 def document_doc(text: str, gold):
     """A spaCy Doc carrying all of ``gold``; returns ``(doc, warnings)``."""
-    from spacy.tokens import Span
+    Span = import_extra("spacy.tokens", NEEDED_BY).Span
 
     doc, warnings = gold_doc(text, gold)
     starts = {start for start, _ in sentence_bounds(doc)}
@@ -58,7 +59,7 @@ def document_doc(text: str, gold):
 
 def corpus_to_docbin_bytes(corpus) -> tuple[bytes, list[ExportWarning]]:
     """The serialised DocBin of every gold document, and the export warnings."""
-    from spacy.tokens import DocBin
+    DocBin = import_extra("spacy.tokens", NEEDED_BY).DocBin
 
     docbin, warnings = DocBin(store_user_data=True), []
     for document in require_gold(corpus):
@@ -70,7 +71,7 @@ def corpus_to_docbin_bytes(corpus) -> tuple[bytes, list[ExportWarning]]:
 
 def read_docbin(data: bytes) -> list:
     """Docs from DocBin bytes, with a blank English vocab (as ``spacy evaluate`` would)."""
-    from spacy.tokens import DocBin
+    DocBin = import_extra("spacy.tokens", NEEDED_BY).DocBin
 
     return list(DocBin().from_bytes(data).get_docs(blank_english().vocab))
 

@@ -1,4 +1,4 @@
-"""Doccano sequence-labelling JSONL to gold.
+"""Doccano sequence-labelling JSONL to gold, and the gold's mentions as Doccano JSONL.
 
 Each line is ``{"text": ..., "label": [[start, end, "LABEL"], ...]}`` (Doccano's JSONL export;
 ``labels`` in versions before 1.x) or ``{"text": ..., "entities": [{"id", "start_offset",
@@ -11,7 +11,9 @@ else ``doccano_<id>``, else ``doccano_<line number>``.
 
 from __future__ import annotations
 
+import json
 import warnings
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from ..checks import trimmed
 from ..io.jsonl import iter_jsonl, read_json
 from ..problems import ImportChangeWarning, InputError
 from ..schema import LABELS, DocumentGold
-from . import check_doc_id, check_gold, trim_imported
+from . import check_doc_id, check_gold, require_gold, trim_imported
 
 
 def _spans(file, line: int, record: dict) -> list[tuple[int, int, str]]:
@@ -165,3 +167,20 @@ def read_doccano(path, offsets: str = "auto",
         seen[gold.doc_id] = line
         out.append((text, gold))
     return out
+
+
+def corpus_to_doccano(corpus) -> tuple[str, list[str]]:
+    """Doccano JSONL for every gold document of ``corpus`` (``{"doc_id", "text", "label"}``
+    per line, mentions in gold order), and what the format cannot hold (entities, claims),
+    as warnings. ``read_doccano`` reads it back to the same mentions."""
+    lines, left_out = [], Counter()
+    for document in require_gold(corpus):
+        gold = document.gold
+        lines.append(json.dumps({"doc_id": document.id, "text": document.text,
+                                 "label": [[m.start, m.end, m.label] for m in gold.mentions]},
+                                ensure_ascii=False))
+        left_out.update(claims=len(gold.claims), entities=len(gold.entities))
+    warnings = [f"Doccano has no {kind}: {n} left out (each mention imports as its own entity)"
+                if kind == "entities" else f"Doccano has no {kind}: {n} left out"
+                for kind, n in left_out.items() if n]
+    return "".join(line + "\n" for line in lines), warnings

@@ -149,17 +149,28 @@ def _pick_result(file, task: dict, where: str) -> list[dict]:
     return result
 
 
+def task_name(task: Any, index: int) -> str:
+    """How a message names a task: by the id Label Studio gave it (``task 100``), else by its
+    position in the export's list (``task [0]``).
+
+    >>> task_name({"id": 100, "data": {}}, 0), task_name({"data": {}}, 3)
+    ('task 100', 'task [3]')
+    """
+    task_id = task.get("id") if isinstance(task, dict) else None
+    return f"task {task_id}" if isinstance(task_id, (int, str)) and task_id != "" else f"task [{index}]"
+
+
 def task_to_gold(task: Any, index: int, file="<tasks>",
                  label_map: dict[str, str | None] | None = None) -> tuple[str, DocumentGold]:
     """``(text, gold)`` from one Label Studio task (see the module docstring). ``label_map``
     maps mention labels to OntoNotes (``None`` drops the mention), as ``score --label-map``."""
-    where = f"task {index}"
+    where = task_name(task, index)
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InputError(file, f"{where}: data.text: missing, expected the document text")
     text = data["text"]
     doc_id = check_doc_id(file, where, str(data.get("doc_id") or f"labelstudio_{task.get('id', index)}"))
-    where = f"task {index} ({doc_id})"
+    where = f"{task_name(task, index)} ({doc_id})"
     regions, extras, cue_of = _regions(file, where, text, _pick_result(file, task, where))
     mentions, entities = _mentions(regions, extras, data.get("entities") or [], label_map)
     claims = _claims(file, regions, extras, cue_of)
@@ -263,12 +274,12 @@ def from_json_min(record: Any, index: int, file="<tasks>") -> Any:
     if not isinstance(record, dict) or "data" in record or not isinstance(record.get("text"), str):
         return record  # a full task (or garbage, reported by task_to_gold)
     if record.get(CLAIM):
-        raise InputError(file, f"task {index}: {CLAIM}: found claims in a JSON_MIN export, which "
+        raise InputError(file, f"{task_name(record, index)}: {CLAIM}: found claims in a JSON_MIN export, which "
                                "drops their statement, claimant and check-worthiness; expected "
                                "the full JSON export for claims")
     regions = record.get(MENTION) or []
     if not isinstance(regions, list):
-        raise InputError(file, f"task {index}: {MENTION}: found {type(regions).__name__}, "
+        raise InputError(file, f"{task_name(record, index)}: {MENTION}: found {type(regions).__name__}, "
                                "expected a list of regions")
     result = [{"id": f"m{n}", "from_name": MENTION, "to_name": "text", "type": "labels",
                "value": region} for n, region in enumerate(regions, start=1)]
@@ -283,10 +294,11 @@ def tasks_to_gold(tasks: Any, file="<tasks>",
         raise InputError(file, f"found {type(tasks).__name__}, expected a JSON list of tasks")
     tasks = [from_json_min(t, i, file) for i, t in enumerate(tasks)]
     out = [task_to_gold(t, i, file, label_map) for i, t in enumerate(tasks)]
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for i, (_, gold) in enumerate(out):
+        name = task_name(tasks[i], i)
         if gold.doc_id in seen:
-            raise InputError(file, f"task {i}: data.doc_id: found {gold.doc_id!r} again "
-                                   f"(task {seen[gold.doc_id]}), expected unique document ids")
-        seen[gold.doc_id] = i
+            raise InputError(file, f"{name}: data.doc_id: found {gold.doc_id!r} again "
+                                   f"({seen[gold.doc_id]}), expected unique document ids")
+        seen[gold.doc_id] = name
     return out

@@ -12,16 +12,23 @@ document ids), and the source is recorded with sha256s for the report's provenan
 raises ``InputError`` or ``CorpusError`` naming the file and what was wrong. The checks a
 command makes on what was read (comparable ids, spans against texts, labels) are the CLI's:
 ``toolkit.cli.inputs``.
+
+Predicted mentions given by text only (``{"text": "Kim Jong Un", "label": "PERSON"}``) are
+placed here, in the read layer, once the texts of both sides are known: ``place`` (the rule is
+``io.align.place_mentions``'s, docs/scoring.md). The scorer only ever sees offsets, and the
+mentions with no place in the text, each listed with why, in ``AnnotationSet.placement``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import CorpusError, InputError
 from ..schema import Prediction, PredictionsHeader
+from .align import Placement, place_mentions
 from .corpus import MANIFEST, corpus_texts, find_root, load
 from .gold import read_gold_files
 from .predictions import read_predictions
@@ -35,6 +42,18 @@ class AnnotationSet:
     texts: dict[str, str]
     header: PredictionsHeader | None  # of a predictions file
     source: dict
+    #: what ``place`` did with mentions given by text (None: none was, or not placed yet)
+    placement: Placement | None = None
+
+
+def place(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> AnnotationSet:
+    """The set with its mentions given by text placed in ``texts`` (``io.align.place_mentions``:
+    raises ``InputError`` naming ``shown`` where a document's text is unknown); the set itself
+    when it has none."""
+    predictions, placement = place_mentions(annotations.predictions, texts, shown)
+    if placement is None:
+        return annotations
+    return dataclasses.replace(annotations, predictions=predictions, placement=placement)
 
 
 def load_annotations(path: Path, *, fast: bool = False) -> AnnotationSet:

@@ -200,6 +200,7 @@ _decode_any = msgspec.json.Decoder().decode
 _mention_id = attrgetter("id")
 _get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
 _get_label, _get_entity = attrgetter("label"), attrgetter("entity")
+_get_doc_id, _get_claims = attrgetter("doc_id"), attrgetter("claims")
 #: what a fast path gives up on (the located path then names the problem)
 _REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError,
             RecursionError)  # nested too deep: the located path says where
@@ -218,8 +219,9 @@ def _header_of(line: bytes) -> PredictionsHeader | None:
 def _may_name(data: bytes, key: bytes) -> bool:
     """Whether some line of ``data`` may hold the field ``key`` (``b'"id"'``): where it may
     not, the field is None in every record, and a pass over them is saved. A key can also be
-    spelt with ``\\u`` escapes."""
-    return key in data or b"\\u" in data
+    spelt with ``\\u`` escapes: any backslash may start one (searched for alone, a single byte
+    is found by memchr, twenty times faster than the two bytes ``\\u`` in a file of quotes)."""
+    return key in data or b"\\" in data
 
 
 def _unique_ids(records: list[FastPrediction], data: bytes) -> bool:
@@ -239,7 +241,7 @@ def _unique_ids(records: list[FastPrediction], data: bytes) -> bool:
 def _new_doc_ids(records: list[FastPrediction], seen: set[str]) -> bool:
     """Whether no record's doc_id is in ``seen`` or twice among them (then all are added)."""
     before = len(seen)
-    seen.update(r.doc_id for r in records)
+    seen.update(map(_get_doc_id, records))
     return len(seen) == before + len(records)
 
 
@@ -333,14 +335,15 @@ def read_table(path: str | os.PathLike, vocab) -> TableFile | None:
                 if block:
                     cut = data.rfind(b"\n") + 1
                     data, carry = data[:cut], data[cut:]
-                if first and data.strip():
+                # (``isspace``, not ``strip``: no copy of a block to learn it is not blank)
+                if first and data and not data.isspace():
                     first = False
                     data = data.lstrip()  # blank lines are skipped, as the located path does
                     line, _, rest = data.partition(b"\n")
                     header = _header_of(line)
                     if header is not None:
                         data = rest
-                if data.strip():
+                if data and not data.isspace():
                     records = _decode_block(data)
                     part = None if records is None else _table_part(records, data, vocab, seen)
                     if part is None:
@@ -378,7 +381,7 @@ def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
 
     if not _new_doc_ids(records, seen):
         return None  # a document twice: the located path says where
-    if any(r.claims for r in records):
+    if any(map(_get_claims, records)):
         return None  # claims are scored the usual way
     mentions = list(chain.from_iterable(map(_get_mentions, records)))
     n = len(mentions)
@@ -396,7 +399,7 @@ def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
                           count=len(records))
     if len(lengths) and not MAX_MENTIONS.allows(int(lengths.max())):
         return None  # past the limit: the located path says so
-    return SpanTable([r.doc_id for r in records], np.concatenate(([0], np.cumsum(lengths))),
+    return SpanTable(list(map(_get_doc_id, records)), np.concatenate(([0], np.cumsum(lengths))),
                      start, end, vocab.label_codes(map(_get_label, mentions)), entity,
                      failed=[(r.doc_id, r.error) for r in records if r.error])
 

@@ -85,6 +85,11 @@ class SpanTable:
                      for name in ("start", "end", "label", "entity")),
                    failed=[f for p in parts for f in p.failed])
 
+    def label_counts(self, vocab: Vocab) -> dict[str, int]:
+        """Spans per label (the labels of ``vocab`` that occur here)."""
+        counts = np.bincount(self.label, minlength=len(vocab.labels)).tolist()
+        return {label: n for label, n in zip(vocab.labels, counts) if n}
+
     def rows_doc(self) -> np.ndarray:
         """The document index (into ``doc_ids``) of each row."""
         return np.repeat(np.arange(len(self.doc_ids), dtype=np.int64), np.diff(self.offsets))

@@ -49,6 +49,10 @@ def report_markdown(report) -> str:
                 table(["label", "P", "R", "F1", "gold", "predicted"], r.label_rows(report)),
                 "### Label confusion (strict assignment; rows gold, columns predicted)",
                 table(*r.confusion_table(report))]
+    if report.alignment is not None:
+        out += ["### Mentions given by text", r.alignment_note(report)]
+        if r.unplaced_rows(report):
+            out.append(table(["kind", "document", "label", "text"], r.unplaced_rows(report)))
     if report.entities is not None:
         e = report.entities
         out += ["### Entities",
@@ -58,12 +62,12 @@ def report_markdown(report) -> str:
     if report.claims is not None:
         out += [f"### Claims (similarity threshold {report.claims['threshold']})",
                 table(["", "P", "R", "F1", ci], r.claim_rows(report)),
-                r.matcher_note(report),
+                printable(r.matcher_note(report)),
                 r.attribute_note(report),
                 table(["threshold", "P", "R", "F1"], r.sweep_rows(report))]
     out += [f"*{task}: not scored ({reason}).*" for task, reason in report.skipped.items()]
     out += [note for note in [r.label_limit_note(report), r.macro_document_note(report)] if note]
     out.append(r.confidence_note(report))
-    out.extend(r.documents_note(report).splitlines())
+    out.extend(map(printable, r.documents_note(report).splitlines()))  # names documents
     # one blank line between blocks, as Markdown wants around tables
     return "\n\n".join(block.strip("\n") for block in out) + "\n"
