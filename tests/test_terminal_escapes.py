@@ -73,3 +73,16 @@ def test_printable_escapes_only_what_a_terminal_acts_on():
     assert show("a\x7f") == "'a\\u007f'"
     problem = Problem(f"f{ESC}.json", f"mentions[0] (id {ESC}x)", None, "1", "2")
     assert ESC not in str(problem)
+
+
+def test_compare_escapes_system_names_from_the_files(tmp_path):
+    """The system names compare prints come from the predictions headers."""
+    from test_compare import _files
+
+    gold_file, files = _files(tmp_path, {f"[bold]a{ESC}]0;x\x07": 0.9, f"b{ESC}[2J": 0.6})
+    for options in ([], ["--format", "markdown"]):
+        result = runner.invoke(app, ["compare", *files, "--gold", str(gold_file), "--shuffles", "200",
+                                     *options])
+        assert result.exit_code == 0, result.output
+        assert not [c for c in RAW if c in result.output]
+        assert "[bold]a\\u001b]0;x\\u0007" in result.output

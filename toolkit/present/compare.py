@@ -4,6 +4,7 @@ for a README or the leaderboard, rich tables for the terminal. The JSON is the c
 
 from __future__ import annotations
 
+from ..problems import printable
 from ..scoring.compare import DISTINGUISHABLE, HEADLINE_FIGURES
 from . import markdown
 from .terminal import plain_text
@@ -58,7 +59,7 @@ def comparison_markdown(comparison, heading: str = "##") -> str:
     blocks = [f"{heading} Paired comparison", summary(comparison),
               markdown.table(header(comparison), rows(comparison),
                              right=[False, False, True, True, True, False]),
-              "\n".join(f"- {s}" for s in sentences(comparison)), method_note(comparison)]
+              "\n".join(f"- {printable(s)}" for s in sentences(comparison)), method_note(comparison)]
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
