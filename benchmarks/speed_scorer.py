@@ -237,7 +237,8 @@ def _tokenised(gold_spans, pred_spans):
     return len(cuts), as_tokens(gold_spans), as_tokens(pred_spans)
 
 
-def _bio(spans, length):
+def bio_tags(spans, length):
+    """IOB2 tags of ``length`` tokens with ``(first, stop, label)`` token spans."""
     tags = ["O"] * length
     for s, e, lb in spans:
         tags[s] = f"B-{lb}"
@@ -253,8 +254,8 @@ def seqeval_report(gold, pred):
     y_true, y_pred = [], []
     for doc_id, g in gold.items():
         n, g, p = _tokenised(g, pred[doc_id])
-        y_true.append(_bio(g, n))
-        y_pred.append(_bio(p, n))
+        y_true.append(bio_tags(g, n))
+        y_pred.append(bio_tags(p, n))
     report, seconds = cpu(lambda: classification_report(
         y_true, y_pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0))
     return report["micro avg"]["f1-score"], seconds

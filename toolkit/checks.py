@@ -116,10 +116,11 @@ def padding_problems(file: str, record: str, field: str, start: int, end: int,
 
 def plain_span(start: int, end: int, value: str | None, text: str | None) -> bool:
     """Whether ``span_problems`` would find nothing, decided without naming the record (most
-    spans of a large corpus); False sends the span to ``span_problems``, which names it."""
+    spans of a large corpus); False sends the span to ``span_problems``, which names it.
+    ``value`` None: no ``text`` field to compare with the slice (as ``span_problems``)."""
     return 0 <= start < end and (text is None or (
-        end <= len(text) and value == text[start:end] and not text[start].isspace()
-        and not text[end - 1].isspace()))
+        end <= len(text) and (value is None or value == text[start:end])
+        and not text[start].isspace() and not text[end - 1].isspace()))
 
 
 # --- gold ----------------------------------------------------------------------------------------

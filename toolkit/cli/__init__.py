@@ -171,6 +171,7 @@ try:
         corpus_cmds,
         export_cmds,
         extract_cmds,
+        import_cmds,
         report_cmds,
         score_cmds,
     )

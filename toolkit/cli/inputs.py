@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
-from ..checks import span_problems
-from ..io.annotations import AnnotationSet
+from ..checks import plain_span, span_problems
+from ..io.annotations import AnnotationSet, load_annotations, load_corpus_gold
 from ..io.paths import output_file, output_folder
+from ..io.spantable import SpanTable, Vocab
 from ..problems import InputError, Problem, show, some_ids
 from ..schema import Prediction
+from ..scoring.bootstrap import MIN_DOCUMENTS
 from ..scoring.labels import (
     MIN_LABEL_OVERLAP,
     closest_preset,
@@ -40,12 +43,59 @@ def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
         output_folder(plot, "the charts")
 
 
+def load_gold(gold: Path | None, sources, *, fast: bool = False) -> AnnotationSet:
+    """The gold a command was given (``sources``: a ``cli.options.Sources``), else the
+    corpus's; a format's notes are in the set, for the command to print."""
+    if gold is None:
+        return load_corpus_gold()
+    return load_annotations(gold, fast=fast, format=sources.gold, options=sources.reader)
+
+
+def load_pred(pred: Path, sources, *, fast: bool = False) -> AnnotationSet:
+    """The predictions a command was given, read as predictions (no entities made up)."""
+    return load_annotations(pred, fast=fast, format=sources.pred, options=sources.reader,
+                            gold=False)
+
+
+class Tables(NamedTuple):
+    """Both sides as span tables with their shared vocabulary."""
+
+    gold: SpanTable
+    pred: SpanTable
+    vocab: Vocab
+
+
+def tables_of(gold: AnnotationSet, pred: AnnotationSet, produces: list[str]) -> Tables | None:
+    """Both sides as span tables, where scoring them so gives the report scoring the records
+    gives: a side read from another format (the native files have their own bulk path), mentions
+    only, and enough documents that the bootstrap resamples documents (not sentences, which need
+    the texts); else None."""
+    if "format" not in gold.source and "format" not in pred.source:
+        return None
+    if "mentions" not in produces or any(p.claims for s in (gold, pred) for p in s.predictions):
+        return None
+    ids = {p.doc_id for s in (gold, pred) for p in s.predictions}
+    if len(ids) < MIN_DOCUMENTS:
+        return None
+    vocab = Vocab()
+    return Tables(_table(gold, vocab), _table(pred, vocab), vocab)
+
+
+def _table(annotations: AnnotationSet, vocab: Vocab) -> SpanTable:
+    """A side as a span table: from its columns where it has them (no object per mention)."""
+    if annotations.columns is not None:
+        return annotations.columns.table([p.doc_id for p in annotations.predictions], vocab)
+    return SpanTable.of_records(annotations.predictions, vocab)
+
+
 def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str, *,
                      by_text: bool = False) -> list[Problem]:
     """Every span checked against its document's text (where known): offsets inside it, start
     before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch.
     A mention given by text only (no offsets) is skipped where ``by_text`` (predictions, placed
     before scoring: ``io.annotations.place``), else a problem."""
+    if annotations.checked:
+        return []  # checked as it was read, against the texts it came with
     problems = []
     for pred in annotations.predictions:
         text = texts.get(pred.doc_id)
@@ -65,6 +115,8 @@ def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: s
             spans += [(f"claims[{i}].{name}", s) for name, s in (("span", c.span), ("cue", c.cue))
                       if s is not None]
         for field, span in spans:
+            if plain_span(span.start, span.end, getattr(span, "text", None), text):
+                continue  # nothing to report (most spans)
             if not 0 <= span.start < span.end:
                 problems.append(Problem(shown, record, f"{field}.end", str(span.end),
                                         f"an offset greater than start ({span.start})"))
@@ -173,10 +225,13 @@ def label_set_warnings(gold: Mapping[str, int], pred: Mapping[str, int],
 
 
 def label_counts(annotations: AnnotationSet | Iterable[Prediction]) -> Counter:
-    """Mentions per label of a set (or of predictions)."""
-    predictions = (annotations.predictions if isinstance(annotations, AnnotationSet)
-                   else annotations)
-    return Counter(m.label for p in predictions for m in p.mentions)
+    """Mentions per label of a set (or of predictions); a set read as columns is counted
+    there, without a mention object made."""
+    if isinstance(annotations, AnnotationSet):
+        if annotations.columns is not None:
+            return Counter(annotations.columns.label_counts())
+        annotations = annotations.predictions
+    return Counter(m.label for p in annotations for m in p.mentions)
 
 
 def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:

@@ -20,6 +20,7 @@ import typer
 
 from ..problems import printable
 from . import app, fail, label_options, needs, user_errors, warn
+from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
 
 #: the width of tables written to a file (--out)
 FILE_WIDTH = 140
@@ -33,8 +34,9 @@ class Format(str, Enum):
 
 # options `score` and `report` share (one definition, so their help and defaults cannot drift)
 GoldOpt = Annotated[Path | None, typer.Option(
-    "--gold", help="Gold: a corpus folder, a folder of gold JSON files, a gold JSON file, or a "
-    "predictions-shape JSONL. Default: the bundled corpus.")]
+    "--gold", help="Gold: a corpus folder, a folder of gold JSON files, a gold JSON file, a "
+    "predictions-shape JSONL, or a source in another format (CoNLL, ...: --gold-format). "
+    "Default: the bundled corpus.")]
 LabelsOpt = Annotated[str | None, typer.Option(
     "--labels", help="Score only these labels (after mapping), e.g. PERSON,ORG.")]
 LabelMapOpt = Annotated[str | None, typer.Option(
@@ -117,10 +119,14 @@ def render_tables(renderables: list, notes: list[str], out: Path | None) -> None
 
 
 @app.command("score")
+@reader_options
 def score_command(
     pred: Path = typer.Option(..., "--pred", help="Predictions JSONL (one Prediction per line, "
-                              "optional header line).", show_default=False),
+                              "optional header line), or a source in another format (CoNLL, "
+                              "...: --pred-format).", show_default=False),
     gold: GoldOpt = None,
+    gold_format: GoldFormatOpt = None,
+    pred_format: PredFormatOpt = None,
     format: Format = typer.Option(Format.table, "--format", help="Output format."),
     errors: bool = typer.Option(False, "--errors", help="List every error in its sentence."),
     plot: Path | None = typer.Option(None, "--plot", help="Write PNG charts into this folder."),
@@ -146,6 +152,7 @@ def score_command(
                                        "join (e.g. auto); default: start Ray here."),
     eval_results: EvalResultsOpt = None,
     dataset_id: DatasetIdOpt = None,
+    reader=None,
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     hub = hub_results(eval_results, dataset_id)
@@ -156,8 +163,11 @@ def score_command(
     flags = {"labels": labels, "label_map": label_map, "threshold": threshold,
              "min_overlap": min_overlap, "n_resamples": resamples, "seed": seed,
              "claim_match": claim_match, "claim_match_options": claim_match_option, "gate": gate}
+    sources = Sources(format_name(gold_format, "--gold-format"),
+                      format_name(pred_format, "--pred-format"), reader)
     with collector_paused():
-        _score(pred, gold, _Outputs(format, out, plot, errors, hub), flags, engine, address)
+        _score(pred, gold, _Outputs(format, out, plot, errors, hub), flags, engine, address,
+               sources)
 
 
 @dataclass(frozen=True)
@@ -201,7 +211,7 @@ def write_hub_results(report, hub: tuple[Path, str], system: str, gold: dict) ->
 
 
 def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine: str,
-           address: str | None) -> None:
+           address: str | None, sources: Sources) -> None:
     from ..engines import ENGINES
     from .inputs import check_paths
 
@@ -225,11 +235,12 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
             run_on = get("ray", address=address).score
         options = _score_options(flags)
         report = error_items = None
-        if run_on is None and not outputs.errors and gold is not None:
+        if (run_on is None and not outputs.errors and gold is not None
+                and sources.native(gold, pred)):
             # mention-only files with no known texts: read into columns and scored in bulk
             report = score_as_tables(pred, gold, options)
         if report is None:
-            report, texts = _score_records(pred, gold, options, outputs.errors, run_on)
+            report, texts = _score_records(pred, gold, options, outputs.errors, run_on, sources)
             if outputs.errors:
                 from ..present.errors import error_listing
 
@@ -250,11 +261,15 @@ def _score_options(flags: dict) -> dict:
             "claim_match_options": _parse_options(flags["claim_match_options"])}
 
 
-def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine):
-    """The report of the predictions file against gold read as records (the usual path:
-    claims, texts, any gold form), and the texts known; every check made before scoring."""
+def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine,
+                   sources: Sources):
+    """The report of the predictions against gold read as records (the usual path: claims,
+    texts, any gold form, any format), and the texts known; every check made before scoring.
+    Sources in other formats that hold mentions only are scored as span tables once paired
+    (the same report, in bulk)."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold, place
+    from ..io.annotations import place
+    from ..io.formats.pairing import pair_sides
     from ..scoring import TASKS
     from .inputs import (
         check_comparable,
@@ -263,14 +278,19 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
         gold_warnings,
         label_counts,
         label_set_warnings,
+        load_gold,
+        load_pred,
+        tables_of,
         undeclared_claims,
     )
 
     # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
-    gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
-    pred_set = load_annotations(pred, fast=True)
-    texts = {**pred_set.texts, **gold_set.texts}
+    gold_set = load_gold(gold, sources, fast=True)
+    pred_set = load_pred(pred, sources, fast=True)
+    warn([*gold_set.notes, *pred_set.notes])
     gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
+    gold_set, pred_set = pair_sides(gold_set, pred_set, gold_shown, str(pred))
+    texts = {**pred_set.texts, **gold_set.texts}
     # the same checks whatever form gold and predictions came in, before any scoring
     warn(gold_warnings(gold_set, gold_shown))
     check_spans(gold_set, texts, gold_shown, gold=True)
@@ -290,6 +310,12 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     provenance = {**header_provenance, "produces": produces,
                   "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
                               "gold": gold_set.source}}
+    bulk = not errors and engine is None and pred_set.placement is None  # tables hold offsets
+    tables = tables_of(gold_set, pred_set, produces) if bulk else None
+    if tables is not None:
+        return _score_saying_repeats(pred, tables.gold, tables.pred, None, vocab=tables.vocab,
+                                     produces=produces, provenance=provenance,
+                                     error_details=False, **options), texts
     report = _score_saying_repeats(pred, gold_set.predictions, pred_set.predictions,
                                    texts or None, produces=produces, provenance=provenance,
                                    error_details=errors, engine=engine,
@@ -412,21 +438,34 @@ def json_text(data) -> bytes:
 
 
 @app.command("agree")
+@reader_options
 def agree_command(
-    a: Path = typer.Argument(..., metavar="A", help="First annotation set (JSONL, gold file/folder or corpus)."),
+    a: Path = typer.Argument(..., metavar="A", help="First annotation set (JSONL, gold "
+                             "file/folder, corpus, or a source in another format)."),
     b: Path = typer.Argument(..., metavar="B", help="Second annotation set."),
     format: Format = typer.Option(Format.table, "--format", help="table or json."),
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
+    a_format: str | None = typer.Option(None, "--a-format", help="Format of A (default: "
+                                        "detected; see --gold-format of score).",
+                                        show_default=False),
+    b_format: str | None = typer.Option(None, "--b-format", help="Format of B.",
+                                        show_default=False),
+    reader=None,
 ) -> None:
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
     from ..io.annotations import load_annotations
+    from ..io.formats.pairing import pair_sides
     from ..scoring import TASKS
     from ..scoring.agreement import agreement
     from .inputs import check_paths, check_shared, check_spans
 
+    a_name, b_name = format_name(a_format, "--a-format"), format_name(b_format, "--b-format")
     with user_errors():
         check_paths(a, b, out)
-        set_a, set_b = load_annotations(a), load_annotations(b)
+        set_a = load_annotations(a, format=a_name, options=reader)
+        set_b = load_annotations(b, format=b_name, options=reader)
+        warn([*set_a.notes, *set_b.notes])
+        set_a, set_b = pair_sides(set_a, set_b, str(a), str(b))
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
         warn(check_spans(set_a, texts, str(a), gold=False))

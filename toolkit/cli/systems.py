@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import warn
+from .options import Sources
 
 
 def system_names(paths: list[Path], provenances: list[dict]) -> list[str]:
@@ -46,7 +47,8 @@ class ScoredSystems:
 
 
 def score_systems(pred: list[Path], gold: Path | None, options: dict,
-                  tasks: Sequence[str] | None = None) -> ScoredSystems:
+                  tasks: Sequence[str] | None = None, sources: Sources | None = None
+                  ) -> ScoredSystems:
     """Read the gold once and each predictions file, check them all (spans, shared
     documents) before scoring any, then score each against the gold with ``options``
     (``score()``'s keyword arguments; ``produces`` comes from each file's header, limited to
@@ -54,14 +56,27 @@ def score_systems(pred: list[Path], gold: Path | None, options: dict,
 
     Without error details, mention-only files with no known texts are read and scored as
     span tables, as ``ecbench score`` scores them (the same reports, at a fraction of the time
-    and memory); if any file is not such a file, all are read as records."""
+    and memory); if any file is not such a file, all are read as records. ``sources``: the
+    formats of gold and predictions and the reader options (default: detected, defaults); a
+    source without document ids (CoNLL) is paired with the gold by position, one system after
+    another."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold, place
+    from ..io.annotations import place
+    from ..io.formats.pairing import pair_sides
     from ..scoring import TASKS, score
-    from .inputs import check_comparable, check_spans, label_counts, label_set_warnings
+    from .inputs import (
+        check_comparable,
+        check_spans,
+        label_counts,
+        label_set_warnings,
+        load_gold,
+        load_pred,
+    )
     from .score_cmds import score_as_tables
 
-    if gold is not None and tasks is None and not options.get("error_details", True):
+    sources = sources or Sources(None, None, None)
+    if (gold is not None and tasks is None and not options.get("error_details", True)
+            and all(sources.native(gold, p) for p in pred)):
         tables = {k: v for k, v in options.items() if k != "error_details"}
         reports = []
         for p in pred:
@@ -74,9 +89,12 @@ def score_systems(pred: list[Path], gold: Path | None, options: dict,
             return ScoredSystems(list(zip(names, reports)), {},
                                  reports[0].provenance["scoring"]["gold"])
 
-    gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
+    gold_set = load_gold(gold, sources, fast=True)
     gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
-    pred_sets = [load_annotations(p, fast=True) for p in pred]
+    pred_sets = [load_pred(p, sources, fast=True) for p in pred]
+    warn([note for s in (gold_set, *pred_sets) for note in s.notes])
+    for k, (p, pred_set) in enumerate(zip(pred, pred_sets)):
+        gold_set, pred_sets[k] = pair_sides(gold_set, pred_set, gold_shown, str(p))
     texts = dict(gold_set.texts)
     for pred_set in pred_sets:
         texts = {**pred_set.texts, **texts}

@@ -62,6 +62,7 @@ from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard
 
 from .. import __version__
+from ..io.formats.ecbench_hf import DOCUMENTS_CONFIG, MARKER, SPLITS
 from ..io.jsonl import atomic_writer, write_json
 from ..problems import CorpusError, InputError
 from ..runtime import collector_paused
@@ -73,9 +74,8 @@ from .evalresults import EVAL_YAML, check_eval_yaml, eval_yaml
 from .evalresults import SPLIT as EVAL_SPLIT
 from .tokens import BIO_TAGS, ExportWarning, bio_batch, bio_columns
 
-CONFIGS: tuple[str, ...] = ("documents", "ner", "claims")
-DEFAULT_CONFIG = "documents"
-SPLITS: tuple[str, ...] = ("train", "validation", "test")
+CONFIGS: tuple[str, ...] = (DOCUMENTS_CONFIG, "ner", "claims")
+DEFAULT_CONFIG = DOCUMENTS_CONFIG
 
 _str, _int = Value("string"), Value("int32")
 SPAN = {"start": _int, "end": _int, "text": _str}
@@ -306,9 +306,9 @@ class HFExport:
     warnings: tuple[ExportWarning, ...]
 
 
-#: Written into every export folder: marks it as ecbench's and lists the files it wrote, so a
-#: later export replaces (and removes) only those. Not uploaded by ``push`` (not in the card).
-MARKER = ".ecbench-export.json"
+# MARKER (io.formats.ecbench_hf, which reads an export back) is written into every export
+# folder: it marks it as ecbench's and lists the files it wrote, so a later export replaces (and
+# removes) only those. Not uploaded by ``push`` (not in the card).
 
 
 def previous_files(out: Path, *, force: bool = False) -> set[str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..checks import trimmed
+from ..io.formats.docbin import CLAIMS, MENTIONS
 from ..problems import show
 from ..runtime import import_extra
 from ..schema import LABELS, DocumentGold
@@ -156,8 +157,8 @@ def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
     doc.set_ents(kept, default="outside")  # what ``doc.ents = kept`` does, without its checks
     if span_groups:
-        doc.spans["mentions"] = mentions
-        doc.spans["claims"] = [span(c.span.start, c.span.end, c.type, span_id=c.id)
+        doc.spans[MENTIONS] = mentions
+        doc.spans[CLAIMS] = [span(c.span.start, c.span.end, c.type, span_id=c.id)
                                for c in gold.claims]
     else:  # the claim spans must still fall on token boundaries
         for c in gold.claims:

@@ -317,6 +317,20 @@ class Placement:
         return out
 
 
+def place_strings(text: str, strings: Sequence[str], held: Sequence[tuple[int, int]] = ()
+                  ) -> list[Aligned | None]:
+    """Where each mention given by its string goes in ``text`` (None: no place), the rule of
+    ``place_mentions`` (below; docs/scoring.md): ``held`` are the spans the document's mentions
+    with offsets hold. Every reader of mentions given by text places them by this one rule."""
+    return align(text, strings, fuzzy_threshold=2.0, overlap_fallback=True, held=list(held))
+
+
+def unplaced_reason(text: str, string: str, normalized_text: str | None = None) -> str:
+    """Why ``string`` has no place in ``text``: ``REPEAT`` when it stands there (the text holds
+    it fewer times than it was given), else ``HALLUCINATION``."""
+    return REPEAT if occurs(text, string, normalized_text) else HALLUCINATION
+
+
 def place_mentions(predictions: Sequence[Prediction], texts: dict[str, str], shown: str
                    ) -> tuple[list[Prediction], Placement | None]:
     """The predictions with every mention given by text (``text`` and ``label``, no offsets)
@@ -348,9 +362,8 @@ def place_mentions(predictions: Sequence[Prediction], texts: dict[str, str], sho
                 f"a mention given by text only ({show(first.text)}) and no text of the document",
                 "start and end offsets, or --gold with the documents' texts (a corpus folder)")
             ).removeprefix(shown + ": "))
-        found = align(text, [mentions[i].text for i in by_text], fuzzy_threshold=2.0,
-                      overlap_fallback=True,
-                      held=[(m.start, m.end) for m in mentions if m.start is not None])
+        found = place_strings(text, [mentions[i].text for i in by_text],
+                              [(m.start, m.end) for m in mentions if m.start is not None])
         placed = dict(zip(by_text, found))
         kept, normalized_text, reasons = [], None, {}
         for i, m in enumerate(mentions):
@@ -367,8 +380,7 @@ def place_mentions(predictions: Sequence[Prediction], texts: dict[str, str], sho
                 if normalized_text is None:  # the document's, once
                     normalized_text = normalize(text).text
                 if m.text not in reasons:  # each string's, once
-                    reasons[m.text] = (REPEAT if occurs(text, m.text, normalized_text)
-                                       else HALLUCINATION)
+                    reasons[m.text] = unplaced_reason(text, m.text, normalized_text)
                 reason = reasons[m.text]
                 placement.unplaced.append(Unplaced(prediction.doc_id, i, m.text, m.label,
                                                    m.entity, reason))

@@ -30,8 +30,7 @@ import hashlib
 import json
 import os
 from collections.abc import Collection, Iterable
-from itertools import chain, repeat
-from operator import attrgetter, is_not
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,9 +38,16 @@ import msgspec
 from pydantic import ValidationError
 
 from ..checks import check_prediction, valid_items
-from ..limits import MAX_MENTIONS, document_size_problem
-from ..problems import InputError, Problem, json_problem, pydantic_problems, show, some_ids
-from ..schema import LABELS, PredClaim, PredictionsHeader, PredMention, Prediction
+from ..limits import document_size_problem
+from ..problems import (
+    InputError,
+    Problem,
+    json_problem,
+    pydantic_problems,
+    show,
+    some_ids,
+)
+from ..schema import LABELS, PredClaim, Prediction, PredictionsHeader, PredMention
 from .jsonl import atomic_writer, dumps_line, loads
 from .paths import output_file
 
@@ -198,8 +204,6 @@ _decode_lines = msgspec.json.Decoder(list[FastPrediction]).decode
 _decode_ndjson = msgspec.json.Decoder(FastPrediction).decode_lines
 _decode_any = msgspec.json.Decoder().decode
 _mention_id = attrgetter("id")
-_get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
-_get_label, _get_entity = attrgetter("label"), attrgetter("entity")
 _get_doc_id, _get_claims = attrgetter("doc_id"), attrgetter("claims")
 #: what a fast path gives up on (the located path then names the problem)
 _REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError,
@@ -375,33 +379,18 @@ def _decode_block(data: bytes) -> list[FastPrediction] | None:
 
 def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
     """One block's records as a SpanTable, with ``read_fast``'s checks; None where it gives up."""
-    import numpy as np  # as in read_table: only for span tables
-
-    from .spantable import SpanTable
+    from .spantable import SpanTable  # as in read_table: only for span tables
 
     if not _new_doc_ids(records, seen):
         return None  # a document twice: the located path says where
     if any(map(_get_claims, records)):
         return None  # claims are scored the usual way
-    mentions = list(chain.from_iterable(map(_get_mentions, records)))
-    n = len(mentions)
-    start = np.fromiter(map(_get_start, mentions), dtype=np.int64, count=n)
-    end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
-    if (start >= end).any():
+    if any(document_size_problem(record, "", None) for record in records):
+        return None  # past a limit: the located path says so
+    table = SpanTable.of_records(records, vocab, entities=_may_name(data, b'"entity"'))
+    if (table.start >= table.end).any():
         return None  # an empty or reversed span: the located path names it
-    if not _unique_ids(records, data):
-        return None
-    entity = (vocab.entity_codes(map(_get_entity, mentions))
-              if _may_name(data, b'"entity"') and any(map(is_not, map(_get_entity, mentions),
-                                                  repeat(None)))
-              else np.full(n, -1, dtype=np.int32))
-    lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
-                          count=len(records))
-    if len(lengths) and not MAX_MENTIONS.allows(int(lengths.max())):
-        return None  # past the limit: the located path says so
-    return SpanTable(list(map(_get_doc_id, records)), np.concatenate(([0], np.cumsum(lengths))),
-                     start, end, vocab.label_codes(map(_get_label, mentions)), entity,
-                     failed=[(r.doc_id, r.error) for r in records if r.error])
+    return table if _unique_ids(records, data) else None
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -605,7 +605,7 @@ def describe_gold(source: Mapping, show_path: bool = False) -> str:
         text = (f"corpus {corpus_name(root)} ({n} document{'s' if n != 1 else ''}"
                 + (f", sha256 {corpus_sha256(sha)[:12]})" if isinstance(sha, dict) else ")"))
         return text + (f" at {root}" if show_path else "")
-    for key in ("gold_folder", "gold_file", "file"):
+    for key in ("gold_folder", "gold_file", "file", "folder"):
         if source.get(key):
             path = str(source[key])
             name = path if show_path else path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
