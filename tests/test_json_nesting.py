@@ -1,6 +1,6 @@
 """JSON nested 100,000 deep (issue 24) is one located line in every reader (validate, score,
-report, agree, extract --docs, the JSON readers the imports use, the llm extractor's answer
-parser), never a RecursionError traceback."""
+report, agree, extract --docs, import, the llm extractor's answer parser), never a
+RecursionError traceback."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def files(tmp_path):
     (tmp_path / "deep.json").write_text('{"doc_id": "a", "mentions": ' + DEEP + "}")
     (tmp_path / "good.jsonl").write_text(json.dumps(GOOD_GOLD) + "\n")
     (tmp_path / "docs.jsonl").write_text('{"id": "a", "text": "Kim."}\n{"id": "b", "text": ' + DEEP + "}\n")
+    (tmp_path / "tasks.json").write_text('[{"id": 1, "data": ' + DEEP + "}]")
     return tmp_path
 
 
@@ -55,14 +56,17 @@ def test_the_json_readers(files):
     ["report", "--gold", "{d}/good.jsonl", "--pred", "{d}/deep.jsonl", "--out", "{d}/r.html"],
     ["agree", "{d}/deep.jsonl", "{d}/good.jsonl"],
     ["extract", "-e", "empty", "--docs", "{d}/docs.jsonl", "--out", "{d}/p.jsonl"],
+    ["import", "label-studio", "{d}/tasks.json", "--out", "{d}/imported"],
+    ["import", "doccano", "{d}/docs.jsonl", "--out", "{d}/imported"],
+    ["import", "jsonl", "{d}/docs.jsonl", "--out", "{d}/imported"],
 ])
 def test_every_command_says_one_located_line(files, command):
     result = runner.invoke(app, [part.format(d=files) for part in command])
     assert result.exit_code != 0
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "nested deeper than 500 levels" in result.output and "Traceback" not in result.output
-    assert "deep.json" in result.output or "docs.jsonl" in result.output
-    assert not (files / "r.html").exists() and not (files / "p.jsonl").exists()
+    assert any(name in result.output for name in ("deep.json", "docs.jsonl", "tasks.json"))
+    assert not any((files / name).exists() for name in ("r.html", "p.jsonl", "imported"))
 
 
 def test_a_model_answer_nested_too_deep_is_a_malformed_answer():

@@ -151,7 +151,7 @@ def first_json_record(path: str | os.PathLike, *, array_only: bool = False,
         if array_only:
             return None
         return json.loads(text.split("\n", 1)[0])
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # nested too deep: the reader says where
         return None
 
 
