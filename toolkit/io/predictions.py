@@ -38,7 +38,7 @@ import msgspec
 from pydantic import ValidationError
 
 from ..checks import check_prediction, valid_items
-from ..limits import document_size_problem
+from ..limits import document_size_problem, records_within_limits
 from ..problems import (
     InputError,
     Problem,
@@ -267,7 +267,7 @@ def read_fast(raw: bytes) -> tuple[PredictionsHeader | None, list[FastPrediction
         return None  # a document twice: the located path says where
     if any(m.start >= m.end for record in records for m in record.mentions):
         return None  # an empty or reversed span: the located path names it
-    if any(document_size_problem(record, "", None) for record in records):
+    if not records_within_limits(records):
         return None  # past a limit: the located path says so
     return (header, records) if _unique_ids(records, raw) else None
 
@@ -385,7 +385,7 @@ def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
         return None  # a document twice: the located path says where
     if any(map(_get_claims, records)):
         return None  # claims are scored the usual way
-    if any(document_size_problem(record, "", None) for record in records):
+    if not records_within_limits(records):
         return None  # past a limit: the located path says so
     table = SpanTable.of_records(records, vocab, entities=_may_name(data, b'"entity"'))
     if (table.start >= table.end).any():
