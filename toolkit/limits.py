@@ -13,8 +13,9 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from .problems import InputError, Problem
@@ -69,3 +70,12 @@ def document_size_problem(document: Any, file: str, record: str | None) -> Probl
         if isinstance(items, list) and not limit.allows(len(items)):
             return Problem(file, record, key, f"{len(items):,} {key}", limit.expected())
     return None
+
+
+def records_within_limits(records: Sequence) -> bool:
+    """Whether no record (with ``mentions`` and ``claims`` lists: the fast paths' records)
+    holds more mentions or claims than the limits: the environment read once, the sizes
+    taken by C calls (a file of many documents makes this a hot loop)."""
+    largest = max(map(len, map(attrgetter("mentions"), records)), default=0)
+    claims = max(map(len, map(attrgetter("claims"), records)), default=0)
+    return largest <= MAX_MENTIONS.value() and claims <= MAX_CLAIMS.value()
