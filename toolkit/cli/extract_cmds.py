@@ -120,16 +120,17 @@ def extract(
             err().print(f"note: --resume: kept {len(done)} of {len(documents)} documents from "
                         f"{earlier or target}", highlight=False)
         else:  # each batch kept in the progress file as it completes: a killed run can resume
-            with progress_writer(target, run_header(ex, documents)) as keep:
+            with progress_writer(target, run_header(ex, documents)) as kept:
                 result = run(ex, documents, batch_size=batch_size, workers=workers,
-                             progress=progress, engine=engine, address=address, on_batch=keep)
+                             progress=progress, engine=engine, address=address,
+                             on_batch=kept.add)
         header = result.header
         if source is not None:  # where the documents came from, and what the reader skipped
             header = header.model_copy(update={"provenance": {**header.provenance,
                                                               "documents_source": source.describe()}})
         for note in [*(source.notes if source else []), *result.notes]:
             err().print(f"note: {note}", highlight=False)
-        write_predictions(target, result.predictions, header)
+        write_predictions(target, result.predictions, header, None if resume else kept.lines)
         progress_file.unlink(missing_ok=True)  # the run is complete: nothing to resume
     prov = result.header.provenance
     err().print(f"wrote {len(result.predictions)} predictions to {target} "

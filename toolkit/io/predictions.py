@@ -29,11 +29,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import msgspec
 from pydantic import ValidationError
@@ -428,38 +429,55 @@ def progress_path(path: str | os.PathLike) -> Path:
     return path.with_name(path.name + ".progress")
 
 
+def prediction_line(prediction: Prediction) -> str:
+    """A prediction's line in a predictions file: unset optional fields left out."""
+    return dumps_line(prediction.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+@dataclass
+class Progress:
+    """A run's progress file (``progress_writer``): ``add`` appends a batch; ``lines`` keeps
+    each prediction's line by document id, so the final file is written without serialising
+    the predictions again."""
+
+    fh: IO
+    lines: dict[str, str] = field(default_factory=dict)
+
+    def add(self, batch: list[Prediction]) -> None:
+        lines = [prediction_line(p) for p in batch]
+        self.fh.write("".join(lines))
+        self.fh.flush()
+        self.lines.update(zip((p.doc_id for p in batch), lines))
+
+
 @contextmanager
-def progress_writer(path: str | os.PathLike, header: PredictionsHeader
-                    ) -> Iterator[Callable[[list[Prediction]], None]]:
-    """Write ``header`` to ``progress_path(path)``, then yield a function that appends a batch
-    of predictions to it (flushed, so a killed run leaves every batch it completed). A run
-    that fails or is interrupted before its first batch leaves no progress file."""
-    progress = progress_path(path)
-    written = 0
+def progress_writer(path: str | os.PathLike, header: PredictionsHeader) -> Iterator[Progress]:
+    """Write ``header`` to ``progress_path(path)``, then yield the ``Progress`` that appends
+    each batch of predictions to it (flushed, so a killed run leaves every batch it
+    completed). A run that fails or is interrupted before its first batch leaves no progress
+    file."""
+    progress_file = progress_path(path)
+    progress = None
     try:
-        with progress.open("w", encoding="utf-8", newline="") as fh:
+        with progress_file.open("w", encoding="utf-8", newline="") as fh:
             fh.write(dumps_line({HEADER_KEY: header.model_dump(mode="json", by_alias=True)}))
             fh.flush()
-
-            def append(batch: list[Prediction]) -> None:
-                nonlocal written
-                fh.write("".join(dumps_line(p.model_dump(mode="json", by_alias=True,
-                                                         exclude_none=True)) for p in batch))
-                fh.flush()
-                written += len(batch)
-            yield append
+            progress = Progress(fh)
+            yield progress
     except BaseException:
-        if not written:
-            progress.unlink(missing_ok=True)
+        if progress is None or not progress.lines:
+            progress_file.unlink(missing_ok=True)
         raise
 
 
 def write_predictions(path: str | os.PathLike, predictions: Iterable[Prediction],
-                      header: PredictionsHeader | None = None) -> None:
-    """Write a predictions file atomically; unset optional fields are left out."""
+                      header: PredictionsHeader | None = None,
+                      lines: Mapping[str, str] | None = None) -> None:
+    """Write a predictions file atomically; unset optional fields are left out. ``lines``:
+    the predictions' lines already made, by document id (``Progress.lines``)."""
+    lines = lines or {}
     with atomic_writer(path) as fh:
         if header is not None:
             fh.write(dumps_line({HEADER_KEY: header.model_dump(mode="json", by_alias=True)}))
         for prediction in predictions:
-            fh.write(dumps_line(prediction.model_dump(mode="json", by_alias=True,
-                                                      exclude_none=True)))
+            fh.write(lines.get(prediction.doc_id) or prediction_line(prediction))
