@@ -229,6 +229,10 @@ class MatcherError(ValueError):
     """A claim matcher cannot be found, built or run; the message is for the user."""
 
 
+class ClaimCheckError(ValueError):
+    """A claim check cannot be found, built or run; the message is for the user."""
+
+
 class PushError(Exception):
     """A push that cannot go ahead; the message is one line for the user."""
 

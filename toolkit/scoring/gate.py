@@ -333,3 +333,13 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = ()) ->
     return (_number_refusal(pred, gold) or _date_refusal(pred, gold)
             or _negation_refusal(pred, gold)
             or (_entity_refusal(pred, gold, key_entities) if key_entities else None))
+
+
+def stated_dates(text: str) -> frozenset[str]:
+    """The months and weekdays a text names, as full lower-case names (the date check's words;
+    ``claim_checks.supported`` compares a claim's with its source's).
+
+    >>> sorted(stated_dates("On Sunday, 13 Jul. 2025"))
+    ['july', 'sunday']
+    """
+    return frozenset(_date_words(text))
