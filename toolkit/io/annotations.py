@@ -17,7 +17,8 @@ command makes on what was read (comparable ids, spans against texts, labels) are
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..problems import CorpusError, InputError
@@ -35,6 +36,8 @@ class AnnotationSet:
     texts: dict[str, str]
     header: PredictionsHeader | None  # of a predictions file
     source: dict
+    #: doc id -> the date its relative dates resolve against (a corpus manifest's)
+    reference_dates: dict[str, date] = field(default_factory=dict)
 
 
 def load_annotations(path: Path, *, fast: bool = False) -> AnnotationSet:
@@ -70,6 +73,8 @@ def load_corpus_gold(root: Path | None = None) -> AnnotationSet:
         texts={d.id: d.text for d in corpus},
         header=None,
         source={"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}},
+        reference_dates={d.id: date.fromisoformat(d.meta.reference_date) for d in corpus
+                         if d.meta.reference_date},
     )
 
 

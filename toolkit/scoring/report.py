@@ -32,7 +32,7 @@ from .schemes import MENTION_KEYS, SCHEMES, scheme_arrays
 SCHEMA = "ecbench.score/v2"
 CLAIM_SCALARS = (*PRF_KEYS, "soft_precision", "soft_recall", "threshold", "claimant_accuracy",
                  "type_accuracy", "checkworthy_accuracy")
-#: Top-level keys of ``to_dict()``, in order.
+#: Top-level keys of ``to_dict()``, in order (then ``claim_quality`` when the claim checks ran).
 TOP_KEYS = ("schema", "mentions", "entities", "claims", "confidence", "documents", "skipped",
             "provenance", "settings")
 
@@ -147,6 +147,8 @@ class Report:
     skipped: dict[str, str] = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    #: the claim checks' section (``claim_checks.quality``); None when they did not run
+    claim_quality: dict | None = None
     #: ``api.ScoreDetails``: the results and the claims they index, for the error report.
     details: Any = field(default=None, repr=False, compare=False)
 
@@ -162,6 +164,8 @@ class Report:
             "skipped": self.skipped,
             "provenance": self.provenance,
             "settings": self.settings,
+            # added in place of nothing: readers of the keys above are not affected
+            **({"claim_quality": self.claim_quality} if self.claim_quality is not None else {}),
         }
 
     @classmethod
@@ -172,7 +176,8 @@ class Report:
         missing = [k for k in TOP_KEYS if k not in data]
         if missing:
             raise ValueError(f"missing keys {missing} in an {SCHEMA} object")
-        return cls(**{k: data[k] for k in TOP_KEYS if k != "schema"})
+        return cls(**{k: data[k] for k in TOP_KEYS if k != "schema"},
+                   claim_quality=data.get("claim_quality"))
 
     def interval(self, name: str) -> tuple[float, float] | None:
         found = self.confidence.get("intervals", {}).get(name)
