@@ -91,6 +91,8 @@ class ClaimRow:
     gold_claimant: str | None
     pred_claimant: str | None
     claimant_ok: bool | None  # None when either side has no claimant or the pair is unmatched
+    #: the claim checks the predicted claim failed: (check, evidence), from claim_quality
+    flags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -425,6 +427,7 @@ def _claim_rows(report, doc_id: str, text: str | None, idx: dict) -> list[ClaimR
     gold = d.gold_claims.get(doc_id, [])
     pred = d.pred_claims.get(doc_id, [])
     aligned = d.claimant_alignment.get(doc_id, {})
+    flags = claim_flags(report, doc_id)
     rows = []
     for pair in sorted(idx["pairs"].get(doc_id, []), key=lambda p: p.gold):
         g, p = gold[pair.gold], pred[pair.pred]
@@ -432,14 +435,24 @@ def _claim_rows(report, doc_id: str, text: str | None, idx: dict) -> list[ClaimR
         ok = None if g.claimant is None or claimant is None else g.claimant == claimant
         rows.append(ClaimRow("matched", _claim_text(g, text), _claim_text(p, text),
                              pair.similarity, g.claimant, _claimant_shown(p.claimant, claimant),
-                             ok))
+                             ok, flags.get(pair.pred, ())))
     for i in idx["unmatched_gold"].get(doc_id, []):
         rows.append(ClaimRow("missed", _claim_text(gold[i], text), None, None,
                              gold[i].claimant, None, None))
     for j in idx["unmatched_pred"].get(doc_id, []):
         rows.append(ClaimRow("spurious", None, _claim_text(pred[j], text), None, None,
-                             pred[j].claimant, None))
+                             pred[j].claimant, None, flags.get(j, ())))
     return rows
+
+
+def claim_flags(report, doc_id: str) -> dict[int, tuple[tuple[str, str], ...]]:
+    """Predicted claim index -> the checks it failed and why (the report's claim_quality)."""
+    out: dict[int, tuple[tuple[str, str], ...]] = {}
+    for f in (getattr(report, "claim_quality", None) or {}).get("flagged", ()):
+        if f["doc_id"] == doc_id:
+            name = "non-redundant" if f["check"] == "redundant" else f["check"]
+            out[f["claim"]] = (*out.get(f["claim"], ()), (f"not {name}", f["evidence"]))
+    return out
 
 
 def _claimant_shown(given: str | None, aligned: str | None) -> str | None:
