@@ -1,6 +1,6 @@
 """spaCy's parse of claim statements, for the checks that read grammar (``standalone``,
-``atomic``): the spacy extractor's default pipeline (tagger, parser, entity recogniser), loaded
-once, imported on first use. Without spaCy or the model, ``parse_all`` returns None and
+``atomic``): the spacy extractor's default pipeline without its lemmatizer and entity recogniser
+(which would cost more than the tagger and parser together), loaded once, imported on first use. Without spaCy or the model, ``parse_all`` returns None and
 ``missing`` says why in one line (the checks then report "not checked", never fail).
 """
 
@@ -33,21 +33,33 @@ def missing() -> str | None:
 
 @lru_cache(maxsize=1)
 def pipeline():
-    """The loaded pipeline (lemmatizer off: no check reads lemmas), or None."""
+    """The loaded pipeline (no check reads lemmas or entities), or None."""
     if missing() is not None:
         return None
     import_without_torch("spacy")  # thinc would import torch for nothing (runtime.py)
     import spacy
 
     try:
-        return spacy.load(model_name(), exclude=["lemmatizer"])
+        return spacy.load(model_name(), exclude=["lemmatizer", "ner"])
     except (OSError, ImportError, ValueError):
         return None
 
 
+#: statement -> its parse, shared by the checks of one run (``standalone`` and ``atomic`` read
+#: the same parses: parsing is most of their cost); emptied when it holds ``CACHED`` parses
+_PARSED: dict = {}
+CACHED = 50_000
+
+
 def parse_all(statements: Sequence[str]) -> list | None:
-    """One spaCy ``Doc`` per statement (``nlp.pipe`` in batches), or None without spaCy."""
+    """One spaCy ``Doc`` per statement (``nlp.pipe`` in batches, each distinct statement
+    once), or None without spaCy."""
     nlp = pipeline()
     if nlp is None:
         return None
-    return list(nlp.pipe(statements, batch_size=256))
+    todo = [s for s in dict.fromkeys(statements) if s not in _PARSED]
+    if len(_PARSED) + len(todo) > CACHED:
+        _PARSED.clear()
+        todo = list(dict.fromkeys(statements))
+    _PARSED.update(zip(todo, nlp.pipe(todo, batch_size=256)))
+    return [_PARSED[s] for s in statements]

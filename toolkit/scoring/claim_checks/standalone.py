@@ -61,6 +61,7 @@ _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)+")
 _TITLES = {"president", "minister", "foreign", "prime", "leader", "mr", "ms", "mrs", "dr",
            "general", "secretary", "state", "chancellor", "king", "queen", "pope", "the"}
 _NAMED = {"PROPN"}
+_DEMONYM = re.compile(r"(?:ian|ean|an|ese|ish)$")
 _PLACE_TYPES = {"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY",
                 "PERCENT", "QUANTITY", "EVENT", "LAW", "LANGUAGE", "WORK_OF_ART", "PRODUCT"}
 
@@ -95,7 +96,7 @@ def _identified(head) -> bool:
         if child.dep_ in ("relcl", "acl", "appos", "poss"):
             return True
         if child.dep_ in ("compound", "amod", "nmod") and (
-                child.pos_ == "PROPN" or child.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")):
+                child.pos_ == "PROPN" or child.text[:1].isupper()):  # "the Russian government"
             return True
         if child.dep_ == "prep" and any(t.pos_ == "PROPN" or t.ent_type_ for t in child.subtree):
             return True
@@ -117,6 +118,8 @@ def _partial_names(doc, source: str | None, known_names: Sequence[str]) -> list[
             continue  # part of a longer name in the statement itself
         for run in longer:
             words = [w for w in re.sub(r"[’']s\b", "", run).split() if w.lower() not in _TITLES]
+            if words and _DEMONYM.search(words[0]):
+                words = words[1:]  # "Russian Kursk" is Kursk
             if len(words) > 1 and t.text in (words[0], words[-1]):
                 out.append(t.text)
                 break
@@ -146,7 +149,7 @@ def unresolved(doc, source: str | None = None, known_names: Sequence[str] = ()) 
             if not _RELATIVE_TIME.fullmatch(phrase) and t.head.lower_ not in earlier:
                 found.append(f"'{phrase}' demonstrative")
         elif low in _PLACE and t.dep_ == "advmod" and t.head.lemma_ != "be" and not any(
-                x.ent_type_ in ("GPE", "LOC", "FAC") for x in doc[:t.i]):
+                x.pos_ == "PROPN" for x in doc[:t.i]):
             found.append(f"'{t.text}' unresolved")
         elif low == "the" and t.dep_ == "det" and t.head.lower_ in ANAPHORIC_HEADS:
             head = t.head
