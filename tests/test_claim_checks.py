@@ -182,3 +182,22 @@ def test_calibration_meets_the_targets_on_the_labelled_set():
     assert len(flagged) <= 0.05 * len(gold)
     kappas = calibration.kappas()
     assert kappas["atomic"][0] == 254 and 0.9 < kappas["atomic"][2] < 1.0
+
+
+def test_html_marks_each_flagged_claim_with_its_reason_on_hover_and_focus(tmp_path):
+    from toolkit.present.html import browser as html_browser
+
+    if html_browser.find_chromium() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from toolkit.present.html import build_view, write_html
+
+    page = write_html(tmp_path / "r.html", build_view([("sys", _report())], {"d": SOURCE},
+                                                      title="checks"))
+    with html_browser.Chromium(width=1280, height=900) as b:
+        b.open(page.resolve().as_uri())
+        flags = b.evaluate("[...document.querySelectorAll('.qflag')].map(f => f.textContent)")
+        assert "⚑ not standalone" in flags and "⚑ not supported" in flags
+        b.evaluate("document.querySelector('.qflag').focus()")
+        tip = b.evaluate("getComputedStyle(document.activeElement, '::after').content")
+        assert "unresolved" in tip or "not in the source" in tip
+        assert b.evaluate("document.activeElement.getAttribute('aria-label')").startswith("not ")
