@@ -10,10 +10,13 @@ pass:
   "the previous year", "on Sunday") count as stated: its year, month and weekday, and the
   years "last year" / "next year" point at;
 - **closeness**: the statement is close to a source sentence or a pair of neighbouring
-  sentences, by the run's claim matcher (its cached embeddings, with ``semantic``): at least
-  ``min_similarity`` (by default ``FLOOR`` times the matcher's own threshold). With an LLM
-  judge configured (``judge=llm`` and the ``llm`` matcher's settings: ``model``, ``base_url``,
-  ...), the judge's entailment verdict on the closest sentence or pair replaces this test.
+  sentences: at least ``min_similarity`` (by default ``FLOOR`` times the matcher's own
+  threshold). Token overlap (the ``token`` matcher) is asked first, about every unit; a
+  statement it leaves below its floor is asked again of the run's claim matcher (with
+  ``semantic``, embeddings) about its ``CANDIDATES`` closest units, so the check embeds a few
+  sentences per doubtful claim, never the whole corpus. With an LLM judge configured
+  (``judge=llm`` and the ``llm`` matcher's settings: ``model``, ``base_url``, ...), the
+  judge's entailment verdict on the closest sentence or pair replaces this test.
 
 The evidence names the offending fact: ``6,000 not in the source``, ``Putin not in the
 source``, ``closest source sentence 0.31 similar``, ``not entailed by "..." (llm judge)``.
@@ -36,6 +39,8 @@ from .base import ClaimCheck, DocumentClaims, Verdict
 #: the closeness test's floor as a share of the matcher's default threshold (a claim may be
 #: much less like its source sentence than a paraphrase is like the gold claim it matches)
 FLOOR = 0.6
+#: the source units a statement with little token overlap is compared with by the run's matcher
+CANDIDATES = 3
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
 #: relative year expressions of a source -> the year offset from its reference date
@@ -124,10 +129,11 @@ class SupportedCheck(ClaimCheck):
         if judge not in (None, "", "llm"):
             raise ClaimCheckError(f"claim check 'supported': option judge: found {judge!r}, "
                                   "expected llm (or leave it out)")
+        from ..matchers import get
+
+        self._token = get("token")
         self.judge = None
         if judge == "llm":
-            from ..matchers import get
-
             self.judge = get("llm", **judge_settings)
         elif judge_settings:
             raise ClaimCheckError(f"claim check 'supported': unknown option(s) "
@@ -145,7 +151,7 @@ class SupportedCheck(ClaimCheck):
                            * len(d.statements))
                 continue
             units = source_units(d.text)
-            closest = self._closest(d.statements, units, matcher)
+            closest = self._closest(d.statements, units, matcher, floor)
             entailed = (self.judge.entails([(units[k], s) for s, (k, _) in zip(d.statements, closest)])
                         if self.judge is not None and units else None)
             names = [n for names in d.entity_names.values() for n in names]
@@ -163,15 +169,31 @@ class SupportedCheck(ClaimCheck):
             out.append(verdicts)
         return out
 
-    @staticmethod
-    def _closest(statements: Sequence[str], units: Sequence[str],
-                 matcher: ClaimMatcher) -> list[tuple[int, float]]:
-        """For each statement, the closest unit (its index) and the similarity."""
+    def _closest(self, statements: Sequence[str], units: Sequence[str], matcher: ClaimMatcher,
+                 floor: float) -> list[tuple[int, float]]:
+        """For each statement, the closest unit (its index) and the similarity: by token
+        overlap first (cheap, every unit); a statement the overlap leaves below the floor is
+        asked of the run's matcher about its ``CANDIDATES`` closest units only, so a semantic
+        matcher embeds a few source sentences, not every sentence and pair of the corpus."""
         if not units:
             return [(0, 0.0)] * len(statements)
-        sims = matcher.similarity([(s, u) for s in statements for u in units])
-        sims = sims.reshape(len(statements), len(units))
-        return [(int(row.argmax()), float(row.max())) for row in sims]
+        overlap = self._token.similarity([(s, u) for s in statements for u in units])
+        overlap = overlap.reshape(len(statements), len(units))
+        closest = [(int(row.argmax()), float(row.max())) for row in overlap]
+        if matcher.name == self._token.name:
+            return closest
+        token_floor = FLOOR * self._token.default_threshold
+        doubtful = [j for j, (_, sim) in enumerate(closest) if sim < token_floor]
+        asks = [(j, int(k)) for j in doubtful
+                for k in overlap[j].argsort()[::-1][:CANDIDATES]]
+        sims = matcher.similarity([(statements[j], units[k]) for j, k in asks]) if asks else ()
+        best: dict[int, tuple[int, float]] = {}
+        for (j, k), sim in zip(asks, sims):
+            if j not in best or sim > best[j][1]:
+                best[j] = (k, float(sim))
+        for j in doubtful:  # on the matcher's own scale now
+            closest[j] = best[j]
+        return [(k, sim if j in best else max(sim, floor)) for j, (k, sim) in enumerate(closest)]
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
