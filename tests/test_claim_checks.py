@@ -48,7 +48,8 @@ def test_supported_names_the_offending_fact():
 def test_supported_resolves_relative_dates_against_the_reference_date():
     found = verdicts("supported", ["The partnership agreement was signed in 2024.",
                                    "The partnership agreement was signed in 2023.",
-                                   "Sergei Lavrov was in North Korea in July 2025."], min_similarity=0)
+                                   "Sergei Lavrov was in North Korea in July 2025."],
+                     min_similarity=0)
     assert [v.passed for v in found[:2]] == [True, False]
     assert found[2].passed is True
     assert verdicts("supported", ["x"], text=None)[0].passed is None
@@ -59,15 +60,16 @@ def test_supported_closeness_and_approximators():
                                    "Bananas are yellow and rich in potassium."])
     assert found[0].passed is True
     assert found[1].passed is False and "closest source sentence" in found[1].evidence
-    assert "below" in unsupported_facts("fewer than 6,000 engineers", "more than 6,000 engineers")[0]
+    assert "below" in unsupported_facts("fewer than 6,000 engineers",
+                                        "more than 6,000 engineers")[0]
 
 
 def test_standalone_names_the_words():
     found = verdicts("standalone", [
         "He met Kim Jong Un in Wonsan.", "Kim Jong Un and Sergei Lavrov met in Wonsan.",
         "The agreement was signed the previous year.", "This announcement came on Sunday.",
-        "Kim and Lavrov met in Wonsan.", "Before his meeting with Kim Jong Un, Sergei Lavrov "
-        "held talks with Choe Son Hui."])
+        "Kim and Lavrov met in Wonsan.",
+        ("Before his meeting with Kim Jong Un, Sergei Lavrov held talks with Choe Son Hui.")])
     assert found[0].evidence == "'He' unresolved"
     assert found[1].passed is True and found[5].passed is True
     assert "'The agreement' unidentified" in found[2].evidence
@@ -107,9 +109,10 @@ def test_unknown_check_or_option_is_one_clear_error():
 
 
 def _report(**options):
-    gold = Prediction(doc_id="d", claims=[PredClaim(statement="Kim Jong Un and Sergei Lavrov met in Wonsan.")])
+    gold = Prediction(doc_id="d", claims=[
+        PredClaim(statement="Kim Jong Un and Sergei Lavrov met in Wonsan.")])
     pred = Prediction(doc_id="d", claims=[PredClaim(statement="They met in Wonsan."),
-                                          PredClaim(statement="Sergei Lavrov sent 8,000 military engineers.")])
+                                          PredClaim(statement="Lavrov sent 8,000 engineers.")])
     return score([gold], [pred], {"d": SOURCE}, produces=["claims"], claim_match="token",
                  n_resamples=50, **options)
 
@@ -201,3 +204,20 @@ def test_html_marks_each_flagged_claim_with_its_reason_on_hover_and_focus(tmp_pa
         tip = b.evaluate("getComputedStyle(document.activeElement, '::after').content")
         assert "unresolved" in tip or "not in the source" in tip
         assert b.evaluate("document.activeElement.getAttribute('aria-label')").startswith("not ")
+
+
+def test_without_spacy_the_parse_checks_say_so_once(monkeypatch):
+    from toolkit.problems import ClaimCheckWarning
+    from toolkit.scoring.claim_checks import parsing
+
+    monkeypatch.setattr(parsing, "pipeline", lambda: None)
+    monkeypatch.setattr(parsing, "missing", lambda: "needs spaCy: pip install 'ecbench[spacy]'")
+    with pytest.warns(ClaimCheckWarning) as caught:
+        q = _report().claim_quality
+    assert sorted(str(w.message) for w in caught) == [
+        "claim check atomic: not checked: needs spaCy: pip install 'ecbench[spacy]'",
+        "claim check standalone: not checked: needs spaCy: pip install 'ecbench[spacy]'"]
+    assert q["predicted"]["standalone"] == {"share": None, "passed": 0, "checked": 0,
+                                            "interval": None}
+    assert q["predicted"]["supported"]["checked"] == 2  # the other checks still ran
+    assert set(q["not_checked"]) == {"standalone", "atomic"}

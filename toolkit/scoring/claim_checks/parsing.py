@@ -1,6 +1,7 @@
 """spaCy's parse of claim statements, for the checks that read grammar (``standalone``,
 ``atomic``): the spacy extractor's default pipeline without its lemmatizer and entity recogniser
-(which would cost more than the tagger and parser together), loaded once, imported on first use. Without spaCy or the model, ``parse_all`` returns None and
+(which would cost more than the tagger and parser together), loaded once, imported on first
+use. Without spaCy or the model, ``parse_all`` returns None and
 ``missing`` says why in one line (the checks then report "not checked", never fail).
 """
 

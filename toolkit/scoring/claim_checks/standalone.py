@@ -53,8 +53,8 @@ _RELATIVE_TIME = re.compile(
     r"|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.IGNORECASE)
 #: a date that anchors a weekday ("on Sunday, 13 July 2025") or a period ("the year before 2025")
-_ANCHOR = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
-                     r"|nov|dec)\w*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2}\b",
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
+_ANCHOR = re.compile(rf"\b(?:1[89]|20)\d\d\b|\b\d{{1,2}}\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b",
                      re.IGNORECASE)
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)+")
 #: capitalised words that start a run without being part of a person's name
@@ -113,7 +113,8 @@ def _partial_names(doc, source: str | None, known_names: Sequence[str]) -> list[
     for k, t in enumerate(doc):
         if t.pos_ != "PROPN" or t.ent_type_ in _PLACE_TYPES or not t.text[:1].isupper():
             continue
-        if (k > 0 and doc[k - 1].pos_ == "PROPN") or (k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN") \
+        beside = [doc[i] for i in (k - 1, k + 1) if 0 <= i < len(doc)]
+        if any(x.pos_ == "PROPN" for x in beside) \
                 or any(t.text in run.split() for run in _NAME_RUN.findall(doc.text)):
             continue  # part of a longer name in the statement itself
         for run in longer:

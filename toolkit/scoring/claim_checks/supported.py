@@ -43,10 +43,11 @@ FLOOR = 0.6
 CANDIDATES = 3
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+_POSSESSIVE = re.compile(r"[’']s$")
 #: relative year expressions of a source -> the year offset from its reference date
-_RELATIVE_YEAR = {re.compile(r"\b(?:last|previous|past)\s+year\b", re.I): -1,
-                  re.compile(r"\bnext\s+year\b", re.I): 1,
-                  re.compile(r"\b(?:this|current)\s+year\b", re.I): 0}
+_RELATIVE_YEAR = {re.compile(r"\b(?:last|previous|past)\s+year\b", re.IGNORECASE): -1,
+                  re.compile(r"\bnext\s+year\b", re.IGNORECASE): 1,
+                  re.compile(r"\b(?:this|current)\s+year\b", re.IGNORECASE): 0}
 #: spelled-out numbers that order events rather than count ("first held talks, then met")
 _SEQUENCE = {"one", "first"}
 #: capitalised words that are not names, wherever they stand
@@ -82,7 +83,7 @@ def unsupported_facts(statement: str, text: str, reference: date | None = None,
                       names: Sequence[str] = ()) -> list[str]:
     """The numbers, dates and names of ``statement`` that ``text`` does not state.
 
-    >>> unsupported_facts("About 8,000 workers went to Kursk in March.", "6,000 workers went to Kursk.")
+    >>> unsupported_facts("About 8,000 went to Kursk in March.", "6,000 went to Kursk.")
     ['8,000 not in the source', 'March not in the source']
     """
     stated, dates, words = _source_facts(text, reference)
@@ -96,11 +97,12 @@ def unsupported_facts(statement: str, text: str, reference: date | None = None,
             found.append(f"{n.shown} not in the source")
         elif n.bound and all(s.bound and s.bound != n.bound for s in same):
             found.append(f"{n.bound} {n.shown}: the source has {same[0].bound} {same[0].shown}")
-    found += [f"{d.capitalize()} not in the source" for d in sorted(stated_dates(statement) - dates)]
+    found += [f"{d.capitalize()} not in the source"
+              for d in sorted(stated_dates(statement) - dates)]
     known = words | {w.lower() for name in names for w in _WORD.findall(name)}
     capitalised = list(_CAPITALISED.finditer(statement))
     for k, m in enumerate(capitalised):
-        word = m.group(0).lower().rstrip("’'s") if m.group(0).endswith(("’s", "'s")) else m.group(0).lower()
+        word = _POSSESSIVE.sub("", m.group(0)).lower()
         if word in _NOT_NAMES or word in known:
             continue
         if m.start() == 0 and not (k + 1 < len(capitalised) and capitalised[k + 1].start()
@@ -152,8 +154,10 @@ class SupportedCheck(ClaimCheck):
                 continue
             units = source_units(d.text)
             closest = self._closest(d.statements, units, matcher, floor)
-            entailed = (self.judge.entails([(units[k], s) for s, (k, _) in zip(d.statements, closest)])
-                        if self.judge is not None and units else None)
+            entailed = None
+            if self.judge is not None and units:
+                entailed = self.judge.entails([(units[k], s)
+                                               for s, (k, _) in zip(d.statements, closest)])
             names = [n for names in d.entity_names.values() for n in names]
             verdicts = []
             for j, statement in enumerate(d.statements):
