@@ -112,7 +112,7 @@ def _report(**options):
     gold = Prediction(doc_id="d", claims=[
         PredClaim(statement="Kim Jong Un and Sergei Lavrov met in Wonsan.")])
     pred = Prediction(doc_id="d", claims=[PredClaim(statement="They met in Wonsan."),
-                                          PredClaim(statement="Lavrov sent 8,000 engineers.")])
+                                          PredClaim(statement="Sergei Lavrov sent 8,000 men.")])
     return score([gold], [pred], {"d": SOURCE}, produces=["claims"], claim_match="token",
                  n_resamples=50, **options)
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ..matchers import ClaimMatcher
 from .base import ClaimCheck, DocumentClaims, Verdict
-from .parsing import missing, parse_all
+from . import parsing
 
 _CONTRASTING = {"while", "whereas"}
 
@@ -69,9 +69,9 @@ class AtomicCheck(ClaimCheck):
 
     def check(self, documents: Sequence[DocumentClaims],
               matcher: ClaimMatcher) -> list[list[Verdict]]:
-        docs = parse_all([s for d in documents for s in d.statements])
+        docs = parsing.parse_all([s for d in documents for s in d.statements])
         if docs is None:
-            reason = f"not checked: {missing()}"
+            reason = f"not checked: {parsing.missing()}"
             return [[Verdict(None, reason)] * len(d.statements) for d in documents]
         out, k = [], 0
         for d in documents:

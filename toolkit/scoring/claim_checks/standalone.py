@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from ..matchers import ClaimMatcher
 from .base import ClaimCheck, DocumentClaims, Verdict
-from .parsing import missing, parse_all
+from . import parsing
 
 _PERSONAL = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
 _OBJECT = {"him", "her"}
@@ -180,9 +180,9 @@ class StandaloneCheck(ClaimCheck):
     def check(self, documents: Sequence[DocumentClaims],
               matcher: ClaimMatcher) -> list[list[Verdict]]:
         statements = [s for d in documents for s in d.statements]
-        docs = parse_all(statements)
+        docs = parsing.parse_all(statements)
         if docs is None:
-            reason = f"not checked: {missing()}"
+            reason = f"not checked: {parsing.missing()}"
             return [[Verdict(None, reason)] * len(d.statements) for d in documents]
         out, k = [], 0
         for d in documents:
