@@ -200,6 +200,9 @@ def test_html_marks_each_flagged_claim_with_its_reason_on_hover_and_focus(tmp_pa
         b.open(page.resolve().as_uri())
         flags = b.evaluate("[...document.querySelectorAll('.qflag')].map(f => f.textContent)")
         assert "⚑ not standalone" in flags and "⚑ not supported" in flags
+        shares = b.evaluate("[...document.querySelectorAll('table.claim-quality th[scope=row]')]"
+                            ".map(t => t.textContent)")
+        assert shares == ["supported", "standalone", "atomic", "non-redundant"]
         b.evaluate("document.querySelector('.qflag').focus()")
         tip = b.evaluate("getComputedStyle(document.activeElement, '::after').content")
         assert "unresolved" in tip or "not in the source" in tip

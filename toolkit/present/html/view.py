@@ -25,6 +25,7 @@ from ... import __version__
 from ...scoring.audit import default_min_votes
 from ...scoring.schemes import SCHEMES
 from .. import audit, compare
+from ..rows import claim_quality_note, claim_quality_rows
 
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
 #: label (kinds are told apart by glyph and line style as well as by colour).
@@ -184,6 +185,9 @@ class SystemView:
     settings: list[tuple[str, str]]
     notes: list[str]
     skipped: dict[str, str]
+    #: the claim checks: (check, system share, interval, gold share) rows and their note
+    claim_quality: list[list[str]] | None = None
+    claim_quality_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -527,13 +531,16 @@ def _system_view(index: int, name: str, report) -> SystemView:
         confusion = label_confusion(report.details.mentions.matches)
     settings = _settings(report)
     notes = [report.confidence_note(), *report.documents_note().splitlines()]
+    quality = getattr(report, "claim_quality", None)
     return SystemView(
         index=index, name=name, headline=headline, claims=claims,
         claimant_accuracy=c["claimant_accuracy"] if c else None,
         type_accuracy=c["type_accuracy"] if c else None,
         labels=labels, macro=macro, confusion=confusion,
         sweep=sweep_chart(c["sweep"], c["threshold"]) if c else None,
-        settings=settings, notes=[n for n in notes if n], skipped=dict(report.skipped))
+        settings=settings, notes=[n for n in notes if n], skipped=dict(report.skipped),
+        claim_quality=claim_quality_rows(report) if quality is not None else None,
+        claim_quality_note=claim_quality_note(report) if quality is not None else "")
 
 
 def _settings(report) -> list[tuple[str, str]]:

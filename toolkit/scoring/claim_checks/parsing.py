@@ -64,3 +64,8 @@ def parse_all(statements: Sequence[str]) -> list | None:
         todo = list(dict.fromkeys(statements))
     _PARSED.update(zip(todo, nlp.pipe(todo, batch_size=256)))
     return [_PARSED[s] for s in statements]
+
+
+def forget_parses() -> None:
+    """Drop the kept parses (a benchmark timing the parse, a long process between corpora)."""
+    _PARSED.clear()
