@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..matchers import ClaimMatcher
-from .base import ClaimCheck, DocumentClaims, Verdict
 from . import parsing
+from .base import ClaimCheck, DocumentClaims, Verdict
 
 _CONTRASTING = {"while", "whereas"}
 

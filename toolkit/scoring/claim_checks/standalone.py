@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..gate import stated_dates
 from ..matchers import ClaimMatcher
-from .base import ClaimCheck, DocumentClaims, Verdict
 from . import parsing
+from .base import ClaimCheck, DocumentClaims, Verdict
 
 _PERSONAL = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
 _OBJECT = {"him", "her"}
@@ -118,7 +119,9 @@ def _partial_names(doc, source: str | None, known_names: Sequence[str]) -> list[
                 or any(t.text in run.split() for run in _NAME_RUN.findall(doc.text)):
             continue  # part of a longer name in the statement itself
         for run in longer:
-            words = [w for w in re.sub(r"[’']s\b", "", run).split() if w.lower() not in _TITLES]
+            # a name's words: capitalised, neither titles nor dates ("February 2022" is no name)
+            words = [w for w in re.sub(r"[’']s\b", "", run).split()
+                     if w[:1].isupper() and w.lower() not in _TITLES and not stated_dates(w)]
             if words and _DEMONYM.search(words[0]):
                 words = words[1:]  # "Russian Kursk" is Kursk
             if len(words) > 1 and t.text in (words[0], words[-1]):
