@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from toolkit.schema import PredClaim, PredMention, Prediction
-from toolkit.scoring.agreement import agreement, cohen_kappa_tokens, token_labels
+from toolkit.scoring.agreement import agreement, cohen_kappa, cohen_kappa_tokens, token_labels
 from toolkit.scoring.mentions import MentionSpan
 
 TEXT = "Kim Jong Un met Moon Jae-in in Seoul. The talks lasted two hours."
@@ -176,3 +176,13 @@ def test_a_set_without_claims_leaves_claims_not_scored():
     assert result["claims"] is None and result["skipped"] == {
         "claims": "not scored (not annotated in both sets)"}
     assert result["entities"]["f1"] == 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ABCO"), st.sampled_from("ABCO")), min_size=1,
+                max_size=60))
+def test_cohen_kappa_equals_scikit_learn_to_the_bit(pairs):
+    a, b = [p[0] for p in pairs], [p[1] for p in pairs]
+    expected = cohen_kappa_score(a, b)
+    if len(set(a) | set(b)) > 1:  # one label on both sides: both give NaN (0 / 0)
+        assert cohen_kappa(a, b) == expected

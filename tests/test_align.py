@@ -1,4 +1,4 @@
-"""toolkit.extractors.align: offsets for strings a model quoted."""
+"""toolkit.io.align: offsets for strings a model quoted."""
 
 import random
 from difflib import SequenceMatcher
@@ -6,7 +6,7 @@ from difflib import SequenceMatcher
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.extractors.align import align, alignment_counts, normalize
+from toolkit.io.align import align, alignment_counts, normalize
 from toolkit.io.corpus import load
 
 

@@ -90,7 +90,7 @@ def test_benchmark_command_writes_results_and_leaderboard(corpus, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in results.iterdir()) == \
         ["LEADERBOARD.json", "LEADERBOARD.md", "earlier-run.json", "empty.json", "gold.json",
-         "report.html"]
+         "report.html", "runs.json"]
     gold = json.loads((results / "gold.json").read_text())
     page = (results / "report.html").read_text()  # this run's systems, side by side
     assert 'id="system-0-h">gold<' in page and 'id="system-1-h">empty<' in page
@@ -123,3 +123,24 @@ def test_benchmark_without_gold_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["benchmark", "-e", "empty", "--corpus", str(root),
                                       "--results-dir", str(tmp_path / "r"), "--no-progress"])
     assert result.exit_code == 1 and "d1.json" in result.output and "Traceback" not in result.output
+
+
+def test_a_second_run_rewrites_no_result_file_and_says_scored_once(corpus, tmp_path):
+    """Timings and speeds go to runs.json (untracked); the result files, the leaderboard and
+    the page are byte for byte those of the first run. The count of documents is said once."""
+    results = tmp_path / "results"
+    args = ["benchmark", "-e", "gold", "-e", "empty", "--corpus", str(corpus.root),
+            "--results-dir", str(results), "--n-resamples", "20", "--no-progress"]
+    first = CliRunner().invoke(app, args, env={"COLUMNS": "80"})
+    assert first.exit_code == 0, first.output
+    files = {p.name: p.read_bytes() for p in results.iterdir() if p.name != "runs.json"}
+    runs = json.loads((results / "runs.json").read_text())
+    assert set(runs) == {"gold", "empty"} and runs["gold"]["docs_per_second"] > 0
+    assert "docs_per_second" not in json.loads(files["gold.json"])["provenance"]
+    second = CliRunner().invoke(app, args, env={"COLUMNS": "80"})
+    assert second.exit_code == 0, second.output
+    assert {p.name: p.read_bytes() for p in results.iterdir() if p.name != "runs.json"} == files
+    n = sum(d.gold is not None for d in corpus)
+    said = f"{n} document{'s' if n != 1 else ''} scored with each of 2 extractors"
+    assert second.output.count(said) == 1 and second.output.count(" scored") == 1
+    assert "claims matched by " in second.output  # the matcher, in the terminal too

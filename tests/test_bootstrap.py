@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from toolkit.scoring.bootstrap import MIN_DOCUMENTS, bootstrap_f1, choose_unit
+from toolkit.scoring.bootstrap import (
+    MIN_DOCUMENTS,
+    bootstrap_f1,
+    choose_unit,
+    resample_indices,
+)
 from toolkit.scoring.prf import PRFScore
 
 
@@ -61,6 +66,17 @@ def test_equals_the_slow_loop(seed, confidence):
     units = random_units(12, seed=seed) + [PRFScore()]  # an empty unit too
     assert bootstrap_f1(units, n_resamples=200, seed=seed, confidence=confidence) == \
         slow_bootstrap_f1(units, 200, seed, confidence)
+
+
+@pytest.mark.parametrize("n_units", [1, 2, 7, 30, 1_000, 20_000, 65_537, 1_000_003])
+def test_draws_are_numpys_int64_draws(n_units):
+    """The draws are made as int32, for speed: they must be rng.integers' int64 ones."""
+    rng = np.random.default_rng(5)
+    batches = list(resample_indices(n_units, 7, seed=5))
+    assert sum(len(b) for b in batches) == 7
+    for drawn in batches:  # each batch is one call of the generator
+        expected = rng.integers(0, n_units, size=drawn.shape)
+        assert expected.dtype == np.int64 and np.array_equal(drawn, expected)
 
 
 def test_all_zero_units_give_zero():

@@ -174,7 +174,8 @@ def test_card_says_the_datasets_version_it_needs(card):
     import tomllib
 
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
-    floor = next(d for d in pyproject["project"]["dependencies"] if d.startswith("datasets"))
+    floor = next(d for d in pyproject["project"]["optional-dependencies"]["hf"]
+                 if d.startswith("datasets"))
     assert floor.startswith("datasets>=4.0") and "datasets>=4.0" in card
 
 

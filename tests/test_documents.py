@@ -65,13 +65,24 @@ def test_parquet_file_and_folder(tmp_path):
     assert source.kind == "parquet" and ids_texts(source) == EXPECTED
 
 
+def dataset(records: list[dict]):
+    """``datasets.Dataset.from_list(records)`` with a fingerprint of its own: without torch,
+    datasets 5.2 fails to hash a new table's pyarrow types (PicklingError on MonthDayNano)."""
+    import datasets
+    import pyarrow as pa
+    from datasets.table import InMemoryTable
+
+    key = hashlib.sha256(json.dumps(records, sort_keys=True).encode()).hexdigest()[:16]
+    return datasets.Dataset(InMemoryTable(pa.Table.from_pylist(records)), fingerprint=key)
+
+
 def test_hugging_face_folders(tmp_path):
     import datasets
 
-    datasets.Dataset.from_list(RECORDS).save_to_disk(str(tmp_path / "saved"))
+    dataset(RECORDS).save_to_disk(str(tmp_path / "saved"))
     assert ids_texts(open_documents(tmp_path / "saved")) == EXPECTED
-    datasets.DatasetDict({"train": datasets.Dataset.from_list(RECORDS[:1]),
-                          "test": datasets.Dataset.from_list(RECORDS)}).save_to_disk(str(tmp_path / "dd"))
+    datasets.DatasetDict({"train": dataset(RECORDS[:1]),
+                          "test": dataset(RECORDS)}).save_to_disk(str(tmp_path / "dd"))
     with pytest.raises(InputError, match="found splits train, test, expected --split"):
         list(open_documents(tmp_path / "dd"))
     assert ids_texts(open_documents(tmp_path / "dd", split="test")) == EXPECTED

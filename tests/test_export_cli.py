@@ -46,6 +46,35 @@ def test_export_then_import_label_studio(root, tmp_path):
         assert (tmp_path / "imp/seeds" / f"{doc_id}.txt").read_bytes() == (root / "seeds" / f"{doc_id}.txt").read_bytes()
 
 
+def test_export_spacy_refuses_a_name_spacy_would_not_read(root, tmp_path):
+    """`spacy evaluate MODEL OUT` finds nothing in a file without the .spacy suffix (W090)."""
+    res = runner.invoke(app, ["export", "spacy", str(tmp_path / "gold"), "--corpus", str(root)])
+    assert res.exit_code == 1 and not (tmp_path / "gold").exists()
+    assert "found no suffix, expected a name ending in .spacy" in res.output
+    assert str(tmp_path / "gold.spacy") in res.output
+
+
+def test_export_then_import_doccano_round_trips_the_mentions(root, tmp_path):
+    out = tmp_path / "doccano.jsonl"
+    res = runner.invoke(app, ["export", "doccano", str(out), "--corpus", str(root)])
+    assert res.exit_code == 0, res.output
+    assert "warning: Doccano has no claims" in res.output  # what the format cannot hold is said
+    res = runner.invoke(app, ["import", "doccano", str(out), "--out", str(tmp_path / "imp")])
+    assert res.exit_code == 0, res.output
+    for doc_id in ("a01_talks", "b02_troops"):  # the record's doc_id names the document
+        written = json.loads((tmp_path / "imp/annotations/gold" / f"{doc_id}.json").read_text(encoding="utf-8"))
+        gold = gold_for(doc_id)
+        assert [(m["start"], m["end"], m["label"], m["text"]) for m in written["mentions"]] == \
+            sorted((m["start"], m["end"], m["label"], m["text"]) for m in gold["mentions"])
+        assert (tmp_path / "imp/seeds" / f"{doc_id}.txt").read_bytes() == (root / "seeds" / f"{doc_id}.txt").read_bytes()
+
+
+def test_import_help_says_how_doccano_documents_are_named():
+    res = runner.invoke(app, ["import", "--help"])
+    assert ("doc_id field, else doccano_<id> from its id, else doccano_<line number>"
+            in " ".join(res.output.split()))
+
+
 def test_import_errors_are_one_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "Kim", "label": [[0, 3, "PER"]]}\n', encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -126,7 +127,7 @@ def test_card_yaml_parses_back(exported):
     assert "| GPE | 4 | 3 |" in text and "| commitment | 1 | 1 |" in text
     assert LEADERBOARD.strip() in text
     assert "CC0-1.0 (test fixture)" in text and "not** a verdict" in text
-    assert set(result.files) == {"README.md", "GUIDELINES.md",
+    assert set(result.files) == {"README.md", "GUIDELINES.md", "eval.yaml",
                                  *(str(p.relative_to(out)) for p in out.glob("*/*.parquet"))}
 
 
@@ -181,3 +182,54 @@ def test_loads_in_a_fresh_offline_process(exported, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["documents", "2", "ner", "3", "claims", "3"]
     assert Path(tmp_path / "cache").is_dir()
+
+
+# --- the Hub's benchmark file and the ner config's offsets ---------------------------------
+
+
+def test_every_ner_token_offset_slices_its_document_text_to_the_token(exported, tmp_path):
+    corpus, out, _ = exported
+    texts = {d.id: d.text for d in corpus}
+    ner = load(out, "ner", tmp_path)
+    n = 0
+    for split in ner:
+        for row in ner[split]:
+            text = texts[row["doc_id"]]
+            assert len(row["token_starts"]) == len(row["token_ends"]) == len(row["tokens"])
+            for token, start, end in zip(row["tokens"], row["token_starts"], row["token_ends"]):
+                assert text[start:end] == token
+                n += 1
+    assert n > 50
+
+
+def test_eval_yaml_has_the_documented_fields_and_names_existing_configs(exported):
+    """https://huggingface.co/docs/hub/eval-results: name, description, evaluation_framework,
+    tasks of {id, config, split}; the tasks are the headline figures on the test split."""
+    from toolkit.export.evalresults import check_eval_yaml
+
+    _, out, _ = exported
+    text = (out / "eval.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert list(data) == ["name", "description", "evaluation_framework", "tasks"]
+    assert data["evaluation_framework"] == "ecbench" and data["description"].strip()
+    assert data["tasks"] == [{"id": "mentions_strict_f1", "config": "ner", "split": "test"},
+                             {"id": "claims_f1", "config": "claims", "split": "test"}]
+    configs = {c: {"train", "test"} for c in CONFIGS}
+    assert check_eval_yaml(text, configs) == []
+    # the check fails where it should: a config or split the folder lacks, a field missing
+    bad = text.replace("config: claims", "config: claim").replace("evaluation_framework: ecbench\n", "")
+    problems = check_eval_yaml(bad, configs)
+    assert "evaluation_framework: missing or empty, expected a string" in problems
+    assert any(p.startswith("tasks[1]: config: found 'claim'") for p in problems)
+    assert check_eval_yaml(text, {"ner": {"train"}, "claims": {"test"}}) == [
+        "tasks[0]: split: found 'test', expected one of the ner config's splits ['train']"]
+
+
+def test_check_folder_catches_a_broken_eval_yaml(exported, tmp_path):
+    _, out, _ = exported
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "eval.yaml").write_text("name: x\ntasks: []\n", encoding="utf-8")
+    problems = check_folder(copy)
+    assert f"{copy}/eval.yaml: description: missing or empty, expected a string" in problems
+    assert any("eval.yaml: tasks: missing or empty" in p for p in problems)

@@ -67,7 +67,7 @@ def test_label_studio_errors_are_located(corpus):
     tasks = corpus_to_tasks(corpus)
     bad = copy.deepcopy(tasks)
     bad[1]["predictions"][0]["result"][0]["value"]["text"] = "North Korea"
-    with pytest.raises(InputError, match=r"task 1 \(b02_troops\): result 0: text: found 'North Korea'"):
+    with pytest.raises(InputError, match=r"task \[1\] \(b02_troops\): result 0: text: found 'North Korea'"):
         tasks_to_gold(bad, "ls.json")
     bad = copy.deepcopy(tasks)
     bad[0]["annotations"] = [{"result": []}, {"result": []}]
@@ -103,3 +103,17 @@ def test_doccano_errors_are_located():
         record_to_gold({"text": "Kim", "label": [[0, 9, "PERSON"]]}, 2, "d.jsonl")
     with pytest.raises(InputError, match=r"d.jsonl:1: text: missing"):
         record_to_gold({"label": []}, 1, "d.jsonl")
+
+
+def test_label_studio_errors_name_the_task_id_not_its_position(corpus):
+    """Label Studio's own task ids (100, 101 ...) are what a person finds in the tool."""
+    tasks = corpus_to_tasks(corpus)
+    for n, task in enumerate(tasks):
+        task["id"] = 100 + n
+    tasks[1]["predictions"][0]["result"][0]["value"]["text"] = "North Korea"
+    with pytest.raises(InputError, match=r"task 101 \(b02_troops\): result 0: text:"):
+        tasks_to_gold(tasks, "ls.json")
+    tasks = [copy.deepcopy(corpus_to_tasks(corpus)[0]) for _ in range(2)]
+    tasks[0]["id"], tasks[1]["id"] = 7, 9
+    with pytest.raises(InputError, match=r"task 9: data.doc_id: found '.*' again \(task 7\)"):
+        tasks_to_gold(tasks, "ls.json")

@@ -38,9 +38,10 @@ def test_push_uploads_the_checked_files(folder):
     kwargs = api.upload_folder.call_args.kwargs
     assert kwargs["repo_type"] == "dataset" and kwargs["create_pr"] is True
     assert kwargs["folder_path"] == str(folder)
-    expected = {"README.md", *(p.relative_to(folder).as_posix() for p in folder.glob("*/*.parquet"))}
+    expected = {"README.md", "eval.yaml",
+                *(p.relative_to(folder).as_posix() for p in folder.glob("*/*.parquet"))}
     assert set(kwargs["allow_patterns"]) == expected == set(result.files)
-    assert len(expected) == 7  # README + 3 configs x 2 splits
+    assert len(expected) == 8  # README, the Hub's benchmark file, 3 configs x 2 splits
 
 
 def test_push_without_a_token_says_so(folder, monkeypatch):

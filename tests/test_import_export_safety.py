@@ -210,5 +210,5 @@ def test_a_hand_edited_marker_cannot_delete_files_outside_the_folder(tmp_path):
 def test_an_imported_doc_id_cannot_write_outside_the_out_folder(tmp_path):
     with pytest.raises(InputError, match=r"d.jsonl:2: record: doc_id: found '../../x'"):
         record_to_gold({"doc_id": "../../x", "text": "Kim", "label": []}, 2, "d.jsonl")
-    with pytest.raises(InputError, match=r"task 0: doc_id: found 'a/b'"):
+    with pytest.raises(InputError, match=r"task \[0\]: doc_id: found 'a/b'"):
         tasks_to_gold([{"data": {"text": "Kim", "doc_id": "a/b"}, "predictions": [{"result": []}]}])

@@ -11,8 +11,11 @@ import copy
 import json
 
 import pytest
-from label_studio_sdk.label_interface import LabelInterface
-from label_studio_sdk.label_interface.region import Region
+from extras import require
+
+require("label_studio_sdk", "test-full")
+from label_studio_sdk.label_interface import LabelInterface  # noqa: E402
+from label_studio_sdk.label_interface.region import Region  # noqa: E402
 
 from test_export_fixture import load_fixture
 from toolkit.cli import app

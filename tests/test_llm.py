@@ -532,7 +532,7 @@ def test_the_prompt_defines_every_label_and_claim_type_of_the_data_model():
 
 
 def test_the_worked_example_is_a_valid_answer_that_aligns_with_its_own_text():
-    from toolkit.extractors.align import align
+    from toolkit.io.align import align
     from toolkit.extractors.llm_prompt import EXAMPLE_ANSWER, EXAMPLE_TEXT, build_messages, parse_answer
 
     mentions, claims, problems = parse_answer(json.dumps(EXAMPLE_ANSWER))

@@ -128,3 +128,60 @@ def test_nervaluate_ignores_overlaps_under_one_percent_of_the_gold_span(gold_end
                                   loader="dict").evaluate()["overall"]["ent_type"].f1
     assert ours == 1.0
     assert (theirs == ours) is agrees
+
+
+# --- the solver: lap's Jonker-Volgenant against scipy's linear_sum_assignment ------------------
+
+weights_st = st.integers(1, 7).flatmap(lambda n: st.integers(1, 7).flatmap(
+    lambda m: st.one_of(
+        # generic weights: one best assignment, which both solvers must return
+        st.lists(st.floats(0.001, 1.0), min_size=n * m, max_size=n * m),
+        # few distinct values: ties, where only the total is defined
+        st.lists(st.sampled_from([0.0, 0.5, 1.0]), min_size=n * m, max_size=n * m),
+        st.lists(st.sampled_from([0.0, 3.0]), min_size=n * m, max_size=n * m),
+    ).map(lambda values: np.array(values).reshape(n, m))))
+
+
+@settings(max_examples=400, deadline=None)
+@given(weights_st)
+def test_max_weight_assignment_equals_scipy(weights):
+    """Square and rectangular, with and without ties: every row of the smaller side assigned,
+    rows ascending, the same best total; with distinct totals the same pairs as scipy."""
+    rows, cols = assignment.max_weight_assignment(weights)
+    want_rows, want_cols = linear_sum_assignment(weights, maximize=True)
+    assert len(rows) == len(want_rows) == min(weights.shape)
+    assert list(rows) == sorted(rows) and len(set(cols)) == len(cols)
+    assert weights[rows, cols].sum() == pytest.approx(weights[want_rows, want_cols].sum(), abs=1e-9)
+    values = np.unique(weights)
+    if len(values) == weights.size:  # all weights distinct: the best assignment is unique a.s.
+        assert (rows == want_rows).all() and (cols == want_cols).all()
+
+
+def test_max_weight_assignment_of_an_empty_matrix():
+    for shape in ((0, 0), (0, 3), (2, 0)):
+        rows, cols = assignment.max_weight_assignment(np.zeros(shape))
+        assert rows.size == cols.size == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from("AB")),
+                min_size=1, max_size=9),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from("AB")),
+                min_size=1, max_size=9))
+def test_scheme_counts_do_not_depend_on_which_best_assignment(gold, pred):
+    """The dense path's weights rank correct pairs, then matched pairs, above any tie-break, so
+    every best assignment (lap's or scipy's) gives each scheme the same correct and matched
+    counts, ties or not."""
+    golds = sorted({(s, s + n, lab, None) for s, n, lab in gold}, key=span_order)
+    preds = sorted({(s, s + n, lab, None) for s, n, lab in pred}, key=span_order)
+    for test in TESTS.values():
+        ours = best_pairs(golds, preds, test)
+        w = dense_weights(golds, preds, test)
+        rows, cols = linear_sum_assignment(w, maximize=True)
+        theirs = [(i, j) for i, j in zip(rows, cols) if w[i, j] > 0]
+
+        def counts(pairs):
+            return (sum(bool(test(golds[i][:2] == preds[j][:2], golds[i][2] == preds[j][2]))
+                        for i, j in pairs), len(pairs))
+
+        assert counts(ours) == counts(theirs)

@@ -115,3 +115,88 @@ def test_installed_wheel_reads_another_corpus(installed, tmp_path):
     assert res.returncode == 0, res.stderr
     overview = {row["measure"]: row["count"] for row in json.loads(res.stdout)["overview"]}
     assert overview["documents"] == 1 and overview["mentions"] == 10
+
+
+# --- the light core: the wheel and its core dependencies alone ---------------------------------
+
+
+def core_distributions() -> list:
+    """The distributions ``pip install ecbench`` installs besides ecbench, found in this
+    environment: the closure of the core requirements (no extra), each version checked."""
+    import tomllib
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    todo = [Requirement(r) for r in pyproject["project"]["dependencies"]]
+    found: dict[str, object] = {}
+    while todo:
+        req = todo.pop()
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        dist = distribution(req.name)
+        assert req.specifier.contains(dist.version, prereleases=True), (req, dist.version)
+        name = dist.metadata["Name"].lower().replace("_", "-")
+        if name not in found:
+            found[name] = dist
+            todo += [Requirement(r) for r in dist.requires or ()]
+    return list(found.values())
+
+
+@pytest.fixture(scope="module")
+def core(wheel, tmp_path_factory) -> Path:
+    """The bin/ folder of a fresh venv (with pip) holding the wheel and, copied from this
+    environment's site-packages, only the core's distributions: no network, no extra."""
+    env_dir = tmp_path_factory.mktemp("core") / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    own = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              check=True, capture_output=True, text=True).stdout.strip())
+    for dist in core_distributions():
+        for file in dist.files or ():
+            if ".." in file.parts or "__pycache__" in file.parts:
+                continue  # scripts outside site-packages; byte code is rebuilt
+            target = own / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(dist.locate_file(file), target)
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+                   check=True, capture_output=True, text=True)
+    return python.parent
+
+
+def test_core_install_is_light_and_complete(core):
+    check = subprocess.run([str(core / "python"), "-m", "pip", "check"], capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stdout  # every core requirement is there
+    size = sum(p.stat().st_size for p in core.parent.rglob("*") if p.is_file() and not p.is_symlink())
+    assert size < 150 * 2**20, f"the core venv holds {size / 2**20:.0f} MiB"
+    for heavy in ("spacy", "scipy", "pandas", "datasets", "matplotlib", "torch", "sklearn"):
+        res = subprocess.run([str(core / "python"), "-c", f"import {heavy}"], capture_output=True)
+        assert res.returncode != 0, f"{heavy} is importable in the core install"
+
+
+def test_core_install_validates_scores_and_reports_the_seed(core, tmp_path):
+    preds = [d.gold.as_prediction() for d in toolkit.load(REPO)]
+    half = [p.model_copy(update={"mentions": p.mentions[::2], "claims": p.claims[::2]})
+            for p in preds]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(p.model_dump_json() + "\n" for p in half), encoding="utf-8")
+    assert _run(core, "validate", cwd=tmp_path).returncode == 0
+    light = _run(core, "score", "--pred", str(pred), "--format", "json", cwd=tmp_path)
+    assert light.returncode == 0, light.stderr
+    from toolkit.scoring import score
+
+    full = score(preds, half, {d.id: d.text for d in toolkit.load(REPO)},
+                 claim_match="token").to_dict()
+    light = json.loads(light.stdout)
+    assert light["settings"]["claim_match"]["name"] == "token"
+    assert light["mentions"] == full["mentions"] and light["entities"] == full["entities"]
+    assert full["claims"].pop("sentences") is not None and light["claims"].pop("sentences") is None
+    assert light["claims"] == full["claims"]
+    assert light["confidence"]["unit"] == "document"  # sentences need spaCy: the note says so
+    assert "ecbench[spacy]" in light["confidence"]["note"]
+    res = _run(core, "report", "--pred", str(pred), "--out", "report.html", cwd=tmp_path)
+    assert res.returncode == 0 and (tmp_path / "report.html").is_file(), res.stderr
+    res = _run(core, "export", "conll", "gold.conll", cwd=tmp_path)
+    assert res.returncode == 1 and res.stderr.strip().endswith("pip install 'ecbench[spacy]'")

@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
+from extras import require
 from typer.testing import CliRunner
 
 from toolkit import engines
@@ -18,6 +19,7 @@ from toolkit.io.documents import open_documents
 from toolkit.io.predictions import read_predictions
 from toolkit.schema import ManifestEntry
 
+require("ray", "ray")
 HERE = Path(__file__).parent
 WORDS = ["Kim", "met", "Lavrov", "in", "Wonsan", "on", "Saturday", "the", "agency", "said", "Moscow",
          "and", "Pyongyang", "signed", "a", "treaty"]

@@ -56,6 +56,26 @@ def test_two_systems_on_one_page(tmp_path):
     assert "claims: not scored" in page
 
 
+def test_the_page_names_the_corpus_by_name_and_sha256_not_its_path(tmp_path):
+    """A page people share says which texts it was scored on, not where they lie here."""
+    from toolkit.io.corpus import corpus_sha256
+
+    corpus = _corpus(tmp_path / "corpus")
+    one = tmp_path / "one.jsonl"
+    write_predictions(one, [PRED], PredictionsHeader(produces=["mentions"]))
+    out = tmp_path / "report.html"
+    args = ["report", "--pred", str(one), "--gold", str(corpus), "--out", str(out),
+            "--resamples", "0"]
+    assert runner.invoke(app, args).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    manifest = __import__("json").loads((corpus / "annotations/manifest.json").read_text())
+    digest = corpus_sha256({d["id"]: d["sha256"] for d in manifest["documents"]})
+    assert f"scored on corpus corpus (1 document, sha256 {digest[:12]})" in page
+    assert str(tmp_path) not in page
+    assert runner.invoke(app, [*args, "--show-paths"]).exit_code == 0
+    assert f"at {corpus}" in out.read_text(encoding="utf-8")
+
+
 def test_bad_predictions_are_one_line(tmp_path):
     corpus = _corpus(tmp_path / "corpus")
     bad = tmp_path / "bad.jsonl"

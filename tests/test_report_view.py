@@ -75,7 +75,7 @@ def test_confusion_matrix_equals_scikit_learns(view):
 
     systems, _ = reports()
     matches = systems[0][1].details.mentions.matches
-    cm = label_confusion(matches)
+    cm = label_confusion(systems[0][1].mentions["confusion"])
     assert cm.count("PERSON", "ORG") == 1 and cm.count("ORG", None) == 1
     assert cm.count(None, "EVENT") == 1 and cm.count("DATE", "TIME") == 1
     # the same matrix by scikit-learn, with missed/spurious as a label of their own

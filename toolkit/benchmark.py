@@ -7,12 +7,18 @@ comparison of this run's systems (``scoring.compare``) and the audit of the gold
 (``scoring.audit``) need the per-unit counts and matches only a run holds: they cover this run's
 systems, in LEADERBOARD.md and, as data, in ``LEADERBOARD.json``.
 
+The gold is a corpus (``BenchmarkGold.of_corpus``) or any gold source the read layer takes whose
+documents' texts are known (``BenchmarkGold.of_annotations``: ``ecbench benchmark --gold SRC``).
+A user's gold source is named in each result's provenance (``gold``), and one results folder
+holds results on one gold only (``check_results_dir``), since its leaderboard ranks them all.
+
 Pure functions build the rows, the Markdown and the rich table; ``benchmark_one`` runs and scores
 without touching the disk; only ``save_result`` and ``write_leaderboard`` write.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -22,14 +28,15 @@ from typing import Any
 
 from .extractors.base import Extractor
 from .extractors.runner import RunResult, run
-from .io.corpus import Corpus
+from .io.annotations import AnnotationSet
+from .io.corpus import Corpus, Document
 from .io.jsonl import atomic_writer, read_json, write_json
 from .present import markdown
 from .present.audit import audit_dict, audit_markdown, audit_table
 from .present.compare import comparison_markdown, comparison_table
-from .present.html import build_view, write_html
-from .problems import ExtractorError, InputError
-from .schema import Prediction
+from .present.html import build_view, describe_gold, write_html
+from .problems import ExtractorError, InputError, some_ids
+from .schema import ManifestEntry, Prediction
 from .scoring.audit import Suspect, audit_reports, default_min_votes
 from .scoring.compare import DEFAULT_SHUFFLES, Comparison, compare_systems
 from .scoring.report import SCHEMA
@@ -47,6 +54,10 @@ HTML_PAGE = "report.html"  # the HTML page of the run (present.html)
 #: the gold, out of the audit (the gold never votes against itself).
 NOT_COMPARED = ("empty",)
 NOT_AUDITING = REFERENCE_EXTRACTORS
+#: what changes from one run to the next (when, how fast): kept out of the result files, which
+#: are tracked, in RUNS (one file, untracked), so a run that scores the same changes no result
+PER_RUN = ("started_at", "setup_time_s", "wall_time_s", "docs_per_second")
+RUNS = "runs.json"
 
 
 def default_extractors(env: Mapping[str, str] = os.environ) -> list[str]:
@@ -76,31 +87,119 @@ def result_filename(extractor: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", extractor).strip("_") + ".json"
 
 
-def benchmark_one(extractor: Extractor, corpus: Corpus, *, batch_size: int = 32, workers: int = 1,
-                  progress: bool = False, n_resamples: int = 1000):
-    """Run ``extractor`` over the corpus documents that have gold and score it: ``(run, report)``."""
-    # the scorer (scipy, scikit-learn) only here: `extract` imports this module too
+@dataclass(frozen=True)
+class BenchmarkGold:
+    """What extractors are ranked on: the documents they run over (text, and gold for the
+    ``gold`` oracle) and that gold in prediction shape, in the same order."""
+
+    documents: list[Document]
+    gold: list[Prediction]
+    #: where the gold came from: ``{"corpus": ROOT, "sha256": {doc id: sha256}}`` for a corpus,
+    #: else the source as ``io.annotations`` records it
+    record: dict
+    #: a user's gold source as ``io.annotations`` records it (None: a corpus's own gold)
+    source: dict | None = None
+
+    @property
+    def described(self) -> str:
+        """The gold in a few words, for the HTML page: its name and sha256, never its path
+        (the page is shared)."""
+        named = describe_gold(self.record)
+        if self.record.get("corpus"):  # the corpus's description counts its documents
+            return named
+        return ", ".join(filter(None, [named, f"{len(self.documents)} gold document(s)"]))
+
+    @classmethod
+    def of_corpus(cls, corpus: Corpus) -> BenchmarkGold:
+        """The documents of a corpus that have gold."""
+        docs = [d for d in corpus if d.gold is not None]
+        if not docs:
+            raise ExtractorError(f"corpus {corpus.root}: no gold annotations "
+                                 "(annotations/gold/*.json); nothing to benchmark against")
+        return cls(docs, [d.gold.as_prediction() for d in docs],
+                   {"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}})
+
+    @classmethod
+    def of_annotations(cls, annotations: AnnotationSet, shown: str) -> BenchmarkGold:
+        """A gold source read by ``io.annotations.load_annotations`` (``shown``: its path as
+        the user gave it): every document needs its text, since the extractors run on it."""
+        gold = annotations.predictions
+        if not gold:
+            raise InputError(shown, "found no gold documents, expected at least one")
+        unknown = [p.doc_id for p in gold if p.doc_id not in annotations.texts]
+        if unknown:
+            raise InputError(shown, f"found {len(unknown)} gold document(s) whose text is "
+                             f"unknown ({some_ids(unknown)}), expected the text of every "
+                             "document, for the extractors to run on (a corpus folder carries "
+                             "them)")
+        docs = []
+        for prediction in gold:
+            text = annotations.texts[prediction.doc_id]
+            meta = ManifestEntry(id=prediction.doc_id,
+                                 sha256=hashlib.sha256(text.encode()).hexdigest(),
+                                 language="und", split="test", source=f"--gold {shown}",
+                                 licence="unknown")
+            docs.append(Document(id=prediction.doc_id, text=text, meta=meta, gold=prediction))
+        return cls(docs, list(gold), dict(annotations.source), gold_identity(annotations.source))
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return {d.id: d.text for d in self.documents}
+
+
+def gold_identity(source: Mapping[str, Any]) -> dict:
+    """What names a gold source across runs: its record without the sha256s (the same source,
+    edited, is still the same gold)."""
+    return {k: v for k, v in source.items() if k != "sha256"}
+
+
+def check_results_dir(results_dir: Path, gold: BenchmarkGold) -> None:
+    """One results folder, one gold: its leaderboard ranks every result in it. Results on
+    another gold (another ``provenance.gold``, or none where ``gold`` is a user's, which is
+    how the corpus's own results are recorded) raise ``InputError``."""
+    if not results_dir.is_dir():
+        return
+    def where(source: Mapping[str, Any] | None):  # paths compared as the folders they name
+        return None if source is None else {k: str(Path(v).resolve()) if isinstance(v, str)
+                                            else v for k, v in source.items()}
+
+    others = sorted(name for name, result in load_results(results_dir).items()
+                    if where((result.get("provenance") or {}).get("gold")) != where(gold.source))
+    if others:
+        mine = "this --gold" if gold.source is not None else "the corpus's gold"
+        raise InputError(results_dir, f"found results on other gold ({some_ids(others)}), "
+                         f"expected a folder for results on {mine} only (its leaderboard "
+                         "ranks every result there): choose another --results-dir")
+
+
+def benchmark_one(extractor: Extractor, corpus: Corpus | BenchmarkGold, *, batch_size: int = 32,
+                  workers: int = 1, progress: bool = False, n_resamples: int = 1000,
+                  label_map: Mapping[str, str | None] | None = None):
+    """Run ``extractor`` over the documents that have gold (of a corpus, or a ``BenchmarkGold``)
+    and score it: ``(run, report)``. ``label_map`` maps both sides' labels (``score``'s)."""
+    # the scorer (lap, the claim matchers) only here: `extract` imports this module too
     from .scoring import score
 
-    docs = [d for d in corpus if d.gold is not None]
-    if not docs:
-        raise ExtractorError(f"corpus {corpus.root}: no gold annotations (annotations/gold/*.json); "
-                             "nothing to benchmark against")
-    result: RunResult = run(extractor, docs, batch_size=batch_size, workers=workers, progress=progress)
-    gold: list[Prediction] = [d.gold.as_prediction() for d in docs]
-    report = score(gold, result.predictions, {d.id: d.text for d in docs},
+    gold = corpus if isinstance(corpus, BenchmarkGold) else BenchmarkGold.of_corpus(corpus)
+    result: RunResult = run(extractor, gold.documents, batch_size=batch_size, workers=workers,
+                            progress=progress)
+    provenance = {**result.header.provenance, "produces": list(result.header.produces)}
+    if gold.source is not None:
+        provenance["gold"] = gold.source
+    report = score(gold.gold, result.predictions, gold.texts,
                    produces=sorted(extractor.produces), n_resamples=n_resamples,
-                   provenance={**result.header.provenance, "produces": list(result.header.produces)})
+                   label_map=label_map, provenance=provenance)
     return result, report
 
 
 # --- the leaderboard (pure) ---------------------------------------------------------------------
 
 
-def leaderboard_row(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
+def leaderboard_row(name: str, result: Mapping[str, Any],
+                    run: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One flat row from a score JSON: P/R/F1 per entity scheme, claim P/R/F1, claimant accuracy
-    (None where the extractor does not produce that task)."""
-    prov = result.get("provenance") or {}
+    (None where the extractor does not produce that task); ``run``: its ``PER_RUN`` figures."""
+    prov = {**(result.get("provenance") or {}), **(run or {})}
     mentions, claims = result.get("mentions"), result.get("claims")
     row: dict[str, Any] = {
         "extractor": prov.get("extractor", name), "version": prov.get("version"),
@@ -138,9 +237,11 @@ def claim_match_label(described: Mapping[str, Any] | None) -> str:
     return f"{described.get('name')}{model}{' + gate' if described.get('gate') else ''}"
 
 
-def leaderboard_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for every result, best strict entity F1 first, then best claim F1."""
-    rows = [leaderboard_row(name, r) for name, r in results.items()]
+def leaderboard_rows(results: Mapping[str, Mapping[str, Any]],
+                     runs: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Rows for every result (``runs``: the per-run figures by result name), best strict entity
+    F1 first, then best claim F1."""
+    rows = [leaderboard_row(name, r, (runs or {}).get(name)) for name, r in results.items()]
     return sorted(rows, key=lambda r: (-(r["strict_f1"] or -1), -(r["claims_f1"] or -1), r["extractor"]))
 
 
@@ -282,6 +383,10 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], findings: RunFindings |
         ("claims_f1", "F1"), ("claims_precision", "P"), ("claims_recall", "R"),
         ("claims_f1_ci", "F1 95% CI"), ("claims_claimant_accuracy", "claimant acc.")],
         "claims_f1")
+    if claims is not None:  # which matcher scored the claims (it depends on the extras installed)
+        matchers = sorted({r["claim_match"] for r in rows if r["claims_f1"] is not None})
+        claims.caption = "claims matched by " + "; ".join(matchers)
+        claims.caption_justify = "left"
     runs = task_table("Runs", [("version", "version"), ("model", "model"),
                                ("documents", "documents"), ("docs_per_second", "docs/s")],
                       "extractor")
@@ -294,17 +399,29 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], findings: RunFindings |
 
 
 def save_result(results_dir: str | os.PathLike, extractor: str, result: Mapping[str, Any]) -> Path:
+    """Write ``<extractor>.json`` without its ``PER_RUN`` figures, which go to ``RUNS``."""
     path = Path(results_dir) / result_filename(extractor)
-    write_json(path, result)
+    provenance = dict(result.get("provenance") or {})
+    run = {key: provenance.pop(key) for key in PER_RUN if key in provenance}
+    write_json(path, {**result, "provenance": provenance})
+    runs = load_runs(results_dir)
+    runs[path.stem] = run
+    write_json(Path(results_dir) / RUNS, runs)
     return path
 
 
+def load_runs(results_dir: str | os.PathLike) -> dict[str, dict]:
+    """``RUNS``: each result's per-run figures by file stem ({} before the first run)."""
+    path = Path(results_dir) / RUNS
+    return read_json(path) if path.is_file() else {}
+
+
 def load_results(results_dir: str | os.PathLike) -> dict[str, dict]:
-    """Every ``*.json`` score report in the folder (``LEADERBOARD.json`` aside), by file stem; a
-    bad file is an InputError."""
+    """Every ``*.json`` score report in the folder (``LEADERBOARD.json`` and ``RUNS`` aside),
+    by file stem; a bad file is an InputError."""
     results = {}
     for path in sorted(Path(results_dir).glob("*.json")):
-        if path.name == LEADERBOARD_DATA:
+        if path.name in (LEADERBOARD_DATA, RUNS):
             continue
         data = read_json(path)
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
@@ -319,23 +436,23 @@ def write_leaderboard(results_dir: str | os.PathLike, findings: RunFindings | No
                       ) -> tuple[list[Path], list[dict[str, Any]]]:
     """Regenerate LEADERBOARD.md from all the JSON files in ``results_dir``, with this run's
     ``findings``; and LEADERBOARD.json, the same as data. Returns the paths and the rows."""
-    rows = leaderboard_rows(load_results(results_dir))
+    rows = leaderboard_rows(load_results(results_dir), load_runs(results_dir))
     path = Path(results_dir) / LEADERBOARD
     with atomic_writer(path) as fh:
         fh.write(leaderboard_markdown(rows, findings))
     data = Path(results_dir) / LEADERBOARD_DATA
-    write_json(data, {"schema": LEADERBOARD_SCHEMA, "rows": rows,
+    tracked = [{k: v for k, v in row.items() if k not in PER_RUN} for row in rows]  # RUNS' figures stay out
+    write_json(data, {"schema": LEADERBOARD_SCHEMA, "rows": tracked,
                       **(findings.to_dict() if findings is not None else {})})
     return [path, data], rows
 
 
 def write_html_page(results_dir: str | os.PathLike, reports: Sequence[tuple[str, Any]],
-                    corpus: Corpus, findings: RunFindings | None = None) -> Path:
+                    corpus: Corpus | BenchmarkGold, findings: RunFindings | None = None) -> Path:
     """``report.html``: this run's systems on one page, gold and predictions side by side, with
     the run's comparison and audit (``findings``)."""
-    texts = {d.id: d.text for d in corpus if d.gold is not None}
-    view = build_view(reports, texts, title="ecbench benchmark",
-                      scored_on=f"the corpus at {corpus.root} ({len(texts)} gold document(s))",
+    gold = corpus if isinstance(corpus, BenchmarkGold) else BenchmarkGold.of_corpus(corpus)
+    view = build_view(reports, gold.texts, title="ecbench benchmark", scored_on=gold.described,
                       comparison=findings.comparison if findings else None,
                       suspects=findings.suspects if findings else None,
                       min_votes=findings.min_votes if findings else None)

@@ -116,10 +116,11 @@ def padding_problems(file: str, record: str, field: str, start: int, end: int,
 
 def plain_span(start: int, end: int, value: str | None, text: str | None) -> bool:
     """Whether ``span_problems`` would find nothing, decided without naming the record (most
-    spans of a large corpus); False sends the span to ``span_problems``, which names it."""
+    spans of a large corpus); False sends the span to ``span_problems``, which names it.
+    ``value`` None: no ``text`` field to compare with the slice (as ``span_problems``)."""
     return 0 <= start < end and (text is None or (
-        end <= len(text) and value == text[start:end] and not text[start].isspace()
-        and not text[end - 1].isspace()))
+        end <= len(text) and (value is None or value == text[start:end])
+        and not text[start].isspace() and not text[end - 1].isspace()))
 
 
 # --- gold ----------------------------------------------------------------------------------------
@@ -244,14 +245,16 @@ def check_prediction(doc_id: str, mentions: list[tuple[int, PredMention]],
                      record: str, labels: Collection[str] | None = None) -> list[Problem]:
     """Semantic checks of one line's mentions and claims (indexed as in the line): labels in
     ``labels``, spans inside ``text`` and equal to it, ids unique. A repeated mention is no
-    error: it is scored as spurious (``duplicate_mentions`` finds them for a warning)."""
+    error: it is scored as spurious (``duplicate_mentions`` finds them for a warning); nor is a
+    mention given by text only (placed in the text before scoring, ``io.align``)."""
     problems = []
     for index, m in mentions:
         if labels is not None and m.label not in labels:
             problems.append(Problem(shown, record, f"mentions[{index}].label", show(m.label),
                                     f"one of {', '.join(labels)}"))
-        problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
-                                  m.text, text)
+        if m.start is not None:
+            problems += span_problems(shown, record, f"mentions[{index}]", m.start, m.end,
+                                      m.text, text)
     for index, c in claims:
         for field, span in (("span", c.span), ("cue", c.cue)):
             if span is not None:

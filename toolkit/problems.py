@@ -132,6 +132,21 @@ def _no_record(loc: Sequence[str | int]) -> tuple[str | None, int]:
     return None, 0
 
 
+#: the type of a validation error that names its field, what was found and what was expected
+#: (``located_error``; ``pydantic_problems`` reads them from its context)
+LOCATED_ERROR = "located"
+
+
+def located_error(field: str, found: str, expected: str):
+    """A model validator's error (a ``PydanticCustomError``) about one of the model's fields,
+    which ``pydantic_problems`` says as it says the others: ``FIELD: found FOUND, expected
+    EXPECTED``."""
+    from pydantic_core import PydanticCustomError  # loaded with pydantic by the validation
+
+    return PydanticCustomError(LOCATED_ERROR, "{field}: found {found}, expected {expected}",
+                               {"field": field, "found": found, "expected": expected})
+
+
 def pydantic_problems(file: str, error: ValidationError,
                       record: Callable[[Sequence[str | int]], tuple[str | None, int]] = _no_record,
                       prefix: tuple[str | int, ...] = ()) -> list[Problem]:
@@ -159,6 +174,10 @@ def pydantic_problems(file: str, error: ValidationError,
                 and "end" in value and "greater than start" in message:
             field_parts.append("end")
             found, expected = show(value["end"]), f"an offset greater than start ({value['start']})"
+        elif kind == LOCATED_ERROR:  # schema.located_error: the field, found and expected
+            context = err["ctx"]
+            field_parts.append(context["field"])
+            found, expected = context["found"], context["expected"]
         elif kind == "value_error" and "needs a span or a statement" in message:
             found, expected = "neither a span nor a statement", "a span or a statement (or both)"
         elif kind == "value_error":
@@ -240,6 +259,11 @@ class ClaimCheckWarning(UserWarning):
 
 class PushError(Exception):
     """A push that cannot go ahead; the message is one line for the user."""
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency is not installed; the message names the extra that installs it
+    (``runtime.import_extra`` raises it)."""
 
 
 class DuplicateMentionWarning(UserWarning):

@@ -1,5 +1,10 @@
-"""What a process does beside its work: the cyclic garbage collector paused around bulk work,
-and spaCy and ``datasets`` imported as if torch were absent.
+"""What a process does beside its work: the optional dependencies imported (one message for a
+missing one), the cyclic garbage collector paused around bulk work, and spaCy and ``datasets``
+imported as if torch were absent.
+
+``import_extra``: ``pip install ecbench`` is the light core (validate, score, report, compare);
+every import of a library that an extra installs goes through it, so a missing one is one line
+naming the extra (``EXTRAS``), never a traceback.
 
 ``collector_paused``: the scorer's sweep, the score command and the Hub export each allocate
 millions of small objects that form no cycles; automatic collections would only rescan them
@@ -17,9 +22,69 @@ from __future__ import annotations
 
 import gc
 import importlib
+import importlib.util
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
+
+from .problems import MissingExtraError
+
+#: top-level module -> (the package as a message names it, the extra of ecbench that installs it)
+EXTRAS: dict[str, tuple[str, str]] = {
+    "spacy": ("spaCy", "spacy"),
+    "datasets": ("datasets", "hf"),
+    "huggingface_hub": ("huggingface_hub", "hf"),
+    "pyarrow": ("pyarrow", "hf"),
+    "matplotlib": ("matplotlib", "plots"),
+    "pandas": ("pandas", "frames"),
+    "sentence_transformers": ("sentence-transformers", "semantic"),
+    "torch": ("torch", "semantic"),
+    "openai": ("the openai package", "llm"),
+    "ray": ("Ray", "ray"),
+}
+
+
+def install_hint(module: str) -> str:
+    """What installs ``module`` (a top-level name of ``EXTRAS``).
+
+    >>> install_hint("pandas")
+    "pip install 'ecbench[frames]'"
+    """
+    return f"pip install 'ecbench[{EXTRAS[module][1]}]'"
+
+
+def installed(module: str) -> bool:
+    """Whether ``module`` can be imported, found without importing it (a module the import
+    system marks "not importable", ``sys.modules[name] = None``, is not).
+
+    >>> installed("json"), installed("no_such_module")
+    (True, False)
+    """
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a parent package missing, or marked not importable
+        return False
+
+
+def import_extra(module: str, needed_by: str, failure: type[Exception] = MissingExtraError
+                 ) -> ModuleType:
+    """``importlib.import_module(module)`` for a library of an extra; when it (or a library it
+    needs) is not installed, ``failure`` with one line: what needs it and the extra to install::
+
+        export hf needs datasets: pip install 'ecbench[hf]'
+
+    >>> import_extra("json", "this example").__name__
+    'json'
+    """
+    top = module.partition(".")[0]
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        package = EXTRAS[top][0]
+        raise failure(f"{needed_by} needs {package}: {install_hint(top)}") from None
 
 
 @contextmanager
@@ -39,24 +104,25 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_without_torch(*modules: str) -> None:
-    """Import ``modules`` with ``import torch`` failing meanwhile, unless torch is imported
-    already (then they import as usual). They keep "no torch" for the process; torch itself is
+def import_without_torch(*modules: str, needed_by: str) -> None:
+    """Import ``modules`` (through ``import_extra``: ``needed_by`` names what needs them) with
+    ``import torch`` failing meanwhile, unless torch is imported already (then they import as
+    usual). They keep "no torch" for the process; torch itself is
     importable again afterwards. (Only the imports: ``datasets`` looks torch up in
     ``sys.modules`` while hashing, where the import system's "not importable" mark breaks it.)
 
-    >>> import_without_torch("json")
+    >>> import_without_torch("json", needed_by="this example")
     >>> sys.modules.get("torch", "absent") is not None
     True
     """
     if "torch" in sys.modules:
         for name in modules:
-            importlib.import_module(name)
+            import_extra(name, needed_by)
         return
     sys.modules["torch"] = None  # the import system's "not importable" mark
     try:
         for name in modules:
-            importlib.import_module(name)
+            import_extra(name, needed_by)
     finally:
         if "torch" in sys.modules and sys.modules["torch"] is None:
             del sys.modules["torch"]

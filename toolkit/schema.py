@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .problems import located_error
+
 #: the ``schema`` value of each file kind (its version), written once
 SCHEMA_VERSION = "ecbench.gold/v1"
 PREDICTIONS_SCHEMA = "ecbench.predictions/v1"
@@ -44,13 +46,19 @@ AUTHOR = "author"
 Offset = Field(ge=0, description="Python str index (code point), end exclusive")
 
 
+# defer_build: a model's validator is built when it first validates, not on import: a command
+# validates a few of these models (a large file's fast path, only the header and the manifest),
+# and building all of them cost a fifth of a second at every start.
+DEFERRED = ConfigDict(defer_build=True)
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, **DEFERRED)
 
 
 class _Lenient(BaseModel):
     # Predictions may carry extra fields (scores, model ids); they are kept, never required.
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, **DEFERRED)
 
 
 class Span(_Strict):
@@ -114,7 +122,7 @@ class DocumentGold(_Strict):
     entities: list[Entity]
     claims: list[Claim]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, **DEFERRED)
 
     def as_prediction(self) -> Prediction:
         """The gold in prediction shape (what the oracle extractor returns)."""
@@ -135,12 +143,33 @@ class PredSpan(_Lenient):
 
 
 class PredMention(_Lenient):
-    start: int = Offset
-    end: int = Offset
+    """A predicted mention: start and end, or only its text (as an LLM answers), which is
+    placed in the document's text before scoring (the rule: docs/scoring.md)."""
+
+    start: int | None = Field(default=None, ge=0, description="Python str index (code point); "
+                              "left out with end when the mention is given by its text")
+    end: int | None = Field(default=None, ge=0, description="end exclusive; left out with start "
+                            "when the mention is given by its text")
     label: str = Field(min_length=1)
     id: str | None = None
     text: str | None = None
     entity: str | None = None
+
+    @model_validator(mode="after")
+    def _offsets_or_text(self) -> PredMention:
+        if (self.start is None) != (self.end is None):
+            given, missing = ("start", "end") if self.end is None else ("end", "start")
+            raise located_error(missing, "nothing", f"an offset ({given} is given), or neither "
+                                "offset and a text")
+        if self.start is None and not (self.text or "").strip():
+            raise located_error("start/end", "nothing",
+                                "start and end, or a text to find in the document")
+        return self
+
+    @property
+    def placed(self) -> bool:
+        """Whether the mention has offsets (else only its text, still to be placed)."""
+        return self.start is not None
 
 
 class PredClaim(_Lenient):
@@ -183,7 +212,7 @@ class PredictionsHeader(_Lenient):
     produces: list[Produces] = Field(default_factory=lambda: ["mentions", "claims"])
     provenance: dict = Field(default_factory=dict)
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, **DEFERRED)
 
 
 # --- the manifest ------------------------------------------------------------------------------
@@ -215,7 +244,7 @@ class Manifest(_Strict):
     schema_: Literal[MANIFEST_SCHEMA] = Field(default=MANIFEST_SCHEMA, alias="schema")
     documents: list[ManifestEntry]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, **DEFERRED)
 
 
 def json_schema() -> dict:

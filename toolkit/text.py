@@ -6,16 +6,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .runtime import import_extra, installed
+
 
 @lru_cache(maxsize=1)
 def blank_english():
     """spaCy's blank English pipeline plus the rule-based sentencizer: the one tokenizer and
-    sentence splitter the scorer, the agreement and the exports share (no model needed)."""
-    import spacy
-
-    nlp = spacy.blank("en")
+    sentence splitter the scorer, the agreement and the exports share (no model needed).
+    spaCy is the ``spacy`` extra: ``MissingExtraError`` without it."""
+    nlp = import_extra("spacy", "tokenizing (sentences, tokens)").blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+def can_split() -> bool:
+    """Whether sentence boundaries can be computed in this install (spaCy, the ``spacy`` extra,
+    is there; nothing is imported to tell): the scorer counts sentence-level claims and
+    resamples sentences only then."""
+    return installed("spacy")
 
 
 @lru_cache(maxsize=4096)
@@ -82,9 +90,8 @@ def token_array(tokens):
     rows (one ``to_array`` for the sentences and the exports' BIO columns)."""
     import numpy as np
 
-    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
-
-    return tokens.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).astype(np.int64).reshape(-1, 4)
+    attrs = import_extra("spacy.attrs", "tokenizing (sentences, tokens)")
+    return tokens.to_array([attrs.IDX, attrs.LENGTH, attrs.IS_SPACE, attrs.IS_PUNCT]).astype(np.int64).reshape(-1, 4)
 
 
 def sentences_of(text: str, tokens, array=None) -> tuple[tuple[int, int], ...]:

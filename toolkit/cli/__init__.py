@@ -3,7 +3,8 @@
 Each command module registers its commands on ``app``; none of them holds logic that the
 Python API lacks. ``ecbench --help`` imports every command module, so they import the toolkit
 (pydantic, numpy, the scorer) inside the commands, not at the top. What every command shares is
-here: one-line errors (``fail``, ``user_errors``), warnings (``warn``), ``--labels``.
+here: one-line errors (``fail``, ``user_errors``, ``needs`` for a missing extra), warnings
+(``warn``), ``--labels``.
 """
 
 from __future__ import annotations
@@ -93,14 +94,29 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def warn(warnings: Iterable) -> None:
     """Print each warning as one ``warning: ...`` line on stderr (one print for all of them:
     rich's per-call cost was a second on a large corpus)."""
+    said = [str(w) for w in warnings]
+    if not said:
+        return  # nothing to print: rich is not even imported
     from rich.text import Text
 
     lines = Text()
-    for w in warnings:
+    for w in said:
         lines.append("warning: ", "yellow")
         lines.append(f"{w}\n")
-    if lines:
-        _stderr.print(lines, soft_wrap=True, end="")
+    _stderr.print(lines, soft_wrap=True, end="")
+
+
+def needs(*modules: str, command: str) -> None:
+    """Fail with one line naming the extra to install when a library ``command`` needs is
+    missing (``runtime.import_extra``), before any work is done."""
+    from ..problems import MissingExtraError
+    from ..runtime import import_extra
+
+    try:
+        for module in modules:
+            import_extra(module, command)
+    except MissingExtraError as e:
+        fail(str(e))
 
 
 def parse_labels(value: str | None) -> list[str] | None:
@@ -131,13 +147,13 @@ def first_problem(problems: Sequence) -> str:
 def user_errors() -> Iterator[None]:
     """Every expected failure (bad file or option, invalid corpus, extractor set-up) becomes one
     line and exit 1; Ctrl-C exits 130 (outputs are written atomically, so nothing half-written)."""
-    from ..problems import CorpusError, ExtractorError, InputError
+    from ..problems import CorpusError, ExtractorError, InputError, MissingExtraError
 
     try:
         yield
     except CorpusError as e:
         fail(first_problem(e.problems or [e]))
-    except (ExtractorError, InputError, ValueError, OSError) as e:
+    except (ExtractorError, InputError, MissingExtraError, ValueError, OSError) as e:
         fail(str(e))
     except KeyboardInterrupt:
         if _exiting_on_interrupt:  # the process ends now: a second Ctrl-C must not cut it short
@@ -153,6 +169,7 @@ try:
         corpus_cmds,
         export_cmds,
         extract_cmds,
+        import_cmds,
         report_cmds,
         score_cmds,
     )
@@ -161,9 +178,16 @@ except KeyboardInterrupt:
 
 
 def main() -> None:
+    from ..problems import MissingExtraError
+
     global _exiting_on_interrupt
     _exiting_on_interrupt = True
     try:
         app()
     except KeyboardInterrupt:
         _interrupted()
+    except MissingExtraError as e:  # a library of an extra met outside a command's checks
+        import sys
+
+        sys.stderr.write(f"error: {e}\n")
+        raise SystemExit(1) from None

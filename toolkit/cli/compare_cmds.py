@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from . import app, fail, label_options, user_errors
+from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
 from .score_cmds import (
     ClaimMatchOpt,
     Format,
@@ -46,10 +47,19 @@ def _check(pred: list[Path], gold: Path | None, out: Path | None, least: int) ->
             check_paths(p, gold, out)
 
 
+def _sources(gold_format: str | None, pred_format: str | None, reader) -> Sources:
+    """The formats and reader options of a command's gold and predictions."""
+    return Sources(format_name(gold_format, "--gold-format"),
+                   format_name(pred_format, "--pred-format"), reader)
+
+
 @app.command("compare")
+@reader_options
 def compare_command(
     pred: list[Path] = PredsOpt,
     gold: GoldOpt = None,
+    gold_format: GoldFormatOpt = None,
+    pred_format: PredFormatOpt = None,
     level: float = typer.Option(0.95, "--level", help="Confidence level of the intervals; a "
                                 "difference is distinguishable when p < 1 - level too."),
     resamples: ResamplesOpt = 1000,
@@ -61,6 +71,7 @@ def compare_command(
     label_map: LabelMapOpt = None,
     threshold: ThresholdOpt = None,
     claim_match: ClaimMatchOpt = None,
+    reader=None,
 ) -> None:
     """Paired differences between systems: for each pair and headline F1 (mentions strict,
     entities, claims), the difference with a paired bootstrap interval and an approximate-
@@ -78,7 +89,8 @@ def compare_command(
         options = {**label_options(labels, label_map), "threshold": threshold,
                    "n_resamples": resamples, "seed": seed, "claim_match": claim_match,
                    "error_details": False}
-        scored = score_systems(pred, gold, options)
+        scored = score_systems(pred, gold, options, sources=_sources(gold_format, pred_format,
+                                                                     reader))
         comparison = compare_systems(scored.systems, n_resamples=resamples,
                                      n_shuffles=shuffles, seed=seed, level=level)
         if format is Format.json:
@@ -90,15 +102,19 @@ def compare_command(
 
 
 @app.command("audit")
+@reader_options
 def audit_command(
     pred: list[Path] = PredsOpt,
     gold: GoldOpt = None,
+    gold_format: GoldFormatOpt = None,
+    pred_format: PredFormatOpt = None,
     min_votes: int | None = typer.Option(None, "--min-votes", min=1, help="Votes a finding "
                                          "needs (default: more than half of the systems)."),
     format: Format = typer.Option(Format.table, "--format", help="Output format."),
     out: Path | None = OutOpt,
     labels: LabelsOpt = None,
     label_map: LabelMapOpt = None,
+    reader=None,
 ) -> None:
     """Suspect gold: the gold mentions (or their absence) that the systems disagree with in the
     same way, ranked by how many systems agree against the gold, each in its sentence with
@@ -109,7 +125,8 @@ def audit_command(
     _check(pred, gold, out, least=1)
     with user_errors():
         options = {**label_options(labels, label_map), "n_resamples": 0}
-        scored = score_systems(pred, gold, options, tasks=("mentions",))
+        scored = score_systems(pred, gold, options, tasks=("mentions",),
+                               sources=_sources(gold_format, pred_format, reader))
         voters = [name for name, report in scored.systems if report.mentions is not None]
         if not voters:
             raise ValueError("--pred: none of the files has mentions (their headers' produces "

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from . import LazyConsole, app, fail, first_problem, user_errors
+from . import LazyConsole, app, fail, first_problem, needs, user_errors, warn
+from .options import GoldFormatOpt, format_name, reader_options
 
 # the toolkit's modules (pydantic, pandas) are imported inside the commands, so that
 # `ecbench --help` stays quick
@@ -45,15 +46,22 @@ def _root_of(path: Path) -> Path:
     return _shown(corpus_mod.find_root())
 
 
-def validate_path(path: Path, *, any_label: bool = False) -> list:  # of problems.Problem
-    """Dispatch on what ``path`` is: a corpus folder, a gold .json or a predictions .jsonl.
-    ``any_label`` accepts prediction labels outside OntoNotes (scored with a label map)."""
-    from ..io.corpus import corpus_texts, validate_corpus
+def validate_path(path: Path, *, any_label: bool = False, format: str | None = None,
+                  reader=None) -> list:  # of problems.Problem
+    """Dispatch on what ``path`` is: a corpus folder, a source in another format (named by
+    ``format`` or detected), a gold .json or a predictions .jsonl. ``any_label`` accepts
+    labels outside OntoNotes (scored with a label map)."""
+    from ..io.corpus import MANIFEST, corpus_texts, validate_corpus
+    from ..io.formats import NATIVE, detect_format
     from ..io.gold import read_gold_file
     from ..io.predictions import validate_predictions
     from ..problems import Problem
     from ..schema import LABELS
 
+    if format != NATIVE and path.exists() and not (path / MANIFEST).is_file():
+        name = format or detect_format(path)
+        if name is not None:
+            return validate_format(path, name, reader, any_label)
     if path.is_dir():
         return validate_corpus(path)
     if not path.exists():
@@ -76,22 +84,61 @@ def validate_path(path: Path, *, any_label: bool = False) -> list:  # of problem
                     "a corpus folder, a gold .json file or a predictions .jsonl file")]
 
 
+def validate_format(path: Path, name: str, reader, any_label: bool) -> list:
+    """Every problem of a source in another format: what stops it being read (one), else its
+    spans and ids, the gold checks of each document, and (unless ``any_label``) each label
+    outside OntoNotes once."""
+    from ..io.formats import FormatOptions, read_source
+    from ..io.formats.convert import gold_problems_of, label_problems
+    from ..problems import InputError
+    from ..schema import LABELS
+
+    try:
+        read = read_source(path, name, reader or FormatOptions())
+    except InputError as e:
+        return [problem_of(e)]
+    for note in read.notes:
+        out.print(f"note: {note}", markup=False, soft_wrap=True)
+    problems = gold_problems_of(read)
+    if not any_label:
+        problems += label_problems(read, LABELS, "--any-label accepts it, to be scored with "
+                                   "--label-map; `ecbench import` maps it with --label-map")
+    return problems
+
+
+def problem_of(error) -> object:  # problems.Problem
+    """An ``InputError`` as the Problem ``validate`` lists (its message: found ..., expected
+    ...)."""
+    from ..problems import Problem
+
+    found, _, expected = error.message.removeprefix("found ").partition(", expected ")
+    return Problem(error.file, f"line {error.line}" if error.line is not None else None,
+                   error.field, found, expected or "a readable source")
+
+
 @app.command()
+@reader_options
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Corpus folders, gold .json files or predictions .jsonl files "
-             "(default: the bundled corpus).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATHS...",
+        help="Corpus folders, gold .json files, predictions .jsonl files or sources in another "
+             "format (default: the bundled corpus).", show_default=False)] = None,
     any_label: Annotated[bool, typer.Option(
-        "--any-label", help="Accept prediction labels outside the OntoNotes set (e.g. CoNLL's "
-                            "PER/LOC, to be scored with --label-map).")] = False,
+        "--any-label", help="Accept labels outside the OntoNotes set (e.g. CoNLL's PER/LOC, to "
+                            "be scored with --label-map).")] = False,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="The format of PATHS (default: detected from each path and its "
+                               "content): ecbench, hf-export, hf, spacy, brat, label-studio, "
+                               "doccano, jsonl, conll", show_default=False)] = None,
+    reader=None,
 ) -> None:
     """Check gold and predictions files: schema, offsets, slices, ids, seeds and sha256s."""
     from ..io import corpus as corpus_mod
 
+    name = format_name(input_format, "--input-format")
     targets = list(paths) if paths else [_shown(corpus_mod.find_root())]
     problems: list = []
     for target in targets:
-        problems += validate_path(target, any_label=any_label)
+        problems += validate_path(target, any_label=any_label, format=name, reader=reader)
     for problem in problems:
         out.print(str(problem), markup=False, soft_wrap=True)
     if problems:
@@ -113,21 +160,37 @@ class Format(str, enum.Enum):
 
 
 @app.command()
+@reader_options
 def stats(
     corpus_dir: Annotated[Path | None, typer.Option(
         "--corpus", help="Corpus root (default: the bundled corpus).", show_default=False)] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    gold: Annotated[Path | None, typer.Option(
+        "--gold", help="Count a source in another format (CoNLL, ...) instead of a corpus; its "
+        "entities as score reads them (docs/formats.md).", show_default=False)] = None,
+    gold_format: GoldFormatOpt = None,
+    reader=None,
 ) -> None:
     """Documents, characters, mentions by label, entities by type, claims by type and claimant."""
+    needs("pandas", command="stats")
     from ..io import corpus as corpus_mod
     from ..present.markdown import frame_table
+    from ..problems import InputError
     from ..stats import corpus_stats
 
-    root = _shown(corpus_dir or corpus_mod.find_root())
+    if gold is not None and corpus_dir is not None:
+        fail("give --corpus or --gold, not both")
+    name = format_name(gold_format, "--gold-format")
+    root = _shown(gold or corpus_dir or corpus_mod.find_root())
     try:
-        corpus = corpus_mod.load(root)
+        if gold is not None and not (gold / corpus_mod.MANIFEST).is_file():
+            corpus = _format_corpus(gold, name, reader)
+        else:
+            corpus = corpus_mod.load(root)
     except corpus_mod.CorpusError as e:  # the first problem itself, so the message says what
         fail(first_problem(e.problems))
+    except (InputError, ValueError) as e:
+        fail(str(e))
     tables = corpus_stats(corpus)
     if fmt is Format.json:
         out.print_json(json.dumps({name: frame.to_dict(orient="records")
@@ -146,6 +209,21 @@ def stats(
             for values in frame.itertuples(index=False):
                 table.add_row(*(str(v) for v in values))
             out.print(table)
+
+
+def _format_corpus(path: Path, name: str | None, reader):
+    """A source in another format as a corpus to count (``io.formats.convert.corpus_of``)."""
+    from ..io.formats import NATIVE, detect_format, read_source, unknown_format
+    from ..io.formats.convert import corpus_of
+
+    name = name or detect_format(path)
+    if name is None or name == NATIVE:
+        if not path.exists():
+            raise ValueError(f"{path}: no such file or folder")
+        raise unknown_format(path)
+    read = read_source(path, name, reader)
+    warn(read.notes)
+    return corpus_of(read)
 
 
 # --- schema -------------------------------------------------------------------------------------

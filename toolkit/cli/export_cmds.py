@@ -1,4 +1,5 @@
-"""Commands: ``export hf|conll|spacy|label-studio``, ``import label-studio|doccano``, ``push``.
+"""Commands: ``export hf|conll|spacy|label-studio|doccano``, ``push`` (``import``:
+``import_cmds``).
 
 Thin: load the corpus, call ``toolkit.export``, write atomically, print warnings and errors as
 one line each (exit status 1 on error, never a traceback).
@@ -7,24 +8,20 @@ one line each (exit status 1 on error, never a traceback).
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..io.jsonl import atomic_writer, read_json, write_json
-from ..io.paths import input_file, output_file, output_folder
+from ..io.jsonl import atomic_writer, write_json
+from ..io.paths import output_file, output_folder
 from ..problems import InputError
-from . import LazyConsole, app, fail, warn
+from . import LazyConsole, app, fail, needs, warn
 
 export_app = typer.Typer(help="Write the gold in other formats (the gold stays the source of truth).",
                          no_args_is_help=True, rich_markup_mode=None)
-import_app = typer.Typer(help="Turn annotations made in other tools into gold files.",
-                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
-app.add_typer(import_app, name="import")
 
 out = LazyConsole(highlight=False, soft_wrap=True)  # paths and messages stay one line
 err = LazyConsole(stderr=True, highlight=False)
@@ -38,12 +35,24 @@ def _load(corpus_dir: Path | None, stream: bool = False):
     from ..io import corpus as corpus_mod
 
     root = corpus_dir or corpus_mod.find_root()
+    _not_another_format(root)
     try:
         return (corpus_mod.stream if stream else corpus_mod.load)(root)
     except corpus_mod.CorpusError as e:
         _invalid_corpus(root, e)
     except InputError as e:
         fail(str(e))
+
+
+def _not_another_format(root: Path) -> None:
+    """Exports read a corpus: a source in another format is imported first (say how)."""
+    from ..io.formats import detect_format
+
+    name = detect_format(root) if root.exists() else None
+    if name is not None:
+        fail(f"{root}: found a {name} source, expected a corpus folder: exports read a corpus; "
+             f"make one with `ecbench import {name} {root} --out DIR`, then export with "
+             "--corpus DIR")
 
 
 def _invalid_corpus(root: Path, e) -> None:
@@ -74,7 +83,7 @@ def _quiet_datasets() -> None:
 
 @export_app.command("hf")
 def export_hf_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write (a dataset repository).")],
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Folder to write (a dataset repository).")],
     corpus_dir: CorpusOpt = None,
     check: Annotated[bool, typer.Option(help="Load every config back and check it.")] = True,
     repo_id: Annotated[str | None, typer.Option(
@@ -85,11 +94,14 @@ def export_hf_cmd(
                         "README.md and parquet files are replaced).")] = False,
 ) -> None:
     """Hugging Face dataset folder: parquet per config and split, and the README card."""
+    from ..problems import MissingExtraError
     from ..runtime import import_without_torch
 
-    # the export uses neither library's torch support: ~190 MiB and seconds less
-    import_without_torch("spacy", "datasets")
-    from ..export.card import check_repo_id
+    try:  # the export uses neither library's torch support: ~190 MiB and seconds less
+        import_without_torch("spacy", "datasets", needed_by="export hf")
+    except MissingExtraError as e:
+        fail(str(e))
+    from ..export import check_repo_id
     from ..export.hf import check_folder, export_hf
 
     _run(lambda: output_folder(out_dir, "the dataset"))
@@ -130,7 +142,7 @@ def passes_agreement(corpus) -> dict | None:
     folders = [corpus.root / "annotations" / "passes" / side for side in ("a", "b")]
     if not all(f.is_dir() and any(f.glob("*.json")) for f in folders):
         return None
-    # imported only now: the scorer pulls in scipy and scikit-learn (seconds, tens of MB)
+    # imported only now: the scorer pulls in the solver and the claim matchers
     from ..io.annotations import load_annotations
     from ..io.corpus import SEEDS_DIR, read_text
     from ..scoring.agreement import agreement
@@ -162,7 +174,7 @@ class DocStart(str, enum.Enum):
 
 @export_app.command("conll")
 def export_conll_cmd(
-    out_file: Annotated[Path, typer.Argument(help="CoNLL file to write.")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="CoNLL file to write.")],
     corpus_dir: CorpusOpt = None,
     docstart: Annotated[DocStart, typer.Option(
         help="Form of the document line: conll2003 ('-DOCSTART- -X- -X- O', for seqeval and "
@@ -170,6 +182,7 @@ def export_conll_cmd(
              "-c ner` splits documents on).")] = DocStart.conll2003,
 ) -> None:
     """CoNLL-2003 BIO, one -DOCSTART- line per document (--docstart spacy for `spacy convert`)."""
+    needs("spacy", command="export conll")
     from ..export.conll import corpus_to_conll
 
     _run(lambda: output_file(out_file, "the CoNLL export"))
@@ -178,11 +191,16 @@ def export_conll_cmd(
 
 @export_app.command("spacy")
 def export_spacy_cmd(
-    out_file: Annotated[Path, typer.Argument(help="DocBin file to write (.spacy).")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="DocBin file to write (.spacy).")],
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """spaCy DocBin: doc.ents, doc.spans['claims'], readable by `spacy evaluate`."""
+    needs("spacy", command="export spacy")
     from ..export.docbin import corpus_to_docbin_bytes
+
+    if out_file.suffix != ".spacy":  # `spacy evaluate` and `spacy train` look for *.spacy only
+        fail(f"{out_file}: found {out_file.suffix or 'no suffix'}, expected a name ending in "
+             f".spacy (spaCy reads only .spacy files; e.g. {out_file.with_suffix('.spacy')})")
 
     _run(lambda: output_file(out_file, "the DocBin"))
     _write_with_warnings(out_file, *_run(lambda: corpus_to_docbin_bytes(_load(corpus_dir))))
@@ -190,7 +208,7 @@ def export_spacy_cmd(
 
 @export_app.command("label-studio")
 def export_label_studio_cmd(
-    out_file: Annotated[Path, typer.Argument(help="Task JSON file to write.")],
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="Task JSON file to write.")],
     corpus_dir: CorpusOpt = None,
 ) -> None:
     """Label Studio tasks with the gold as predictions, and the labelling config beside them."""
@@ -207,12 +225,17 @@ def export_label_studio_cmd(
     out.print(f"wrote {len(tasks)} tasks to {out_file} and the labelling config to {config}")
 
 
-# --- import -----------------------------------------------------------------------------------
+@export_app.command("doccano")
+def export_doccano_cmd(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT_FILE", help="Doccano JSONL file to write.")],
+    corpus_dir: CorpusOpt = None,
+) -> None:
+    """Doccano sequence-labelling JSONL: one line per document, {doc_id, text, label}; mentions
+    only (Doccano has no entities or claims). `ecbench import doccano` reads it back."""
+    from ..export.doccano import corpus_to_doccano
 
-OutOpt = Annotated[Path, typer.Option(
-    "--out", help="Folder to write seeds/<id>.txt and annotations/gold/<id>.json into.")]
-ForceOpt = Annotated[bool, typer.Option(
-    "--force", help="Replace existing gold and seed files that differ from the import.")]
+    _run(lambda: output_file(out_file, "the Doccano export"))
+    _write_with_warnings(out_file, *_run(lambda: corpus_to_doccano(_load(corpus_dir))))
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -220,125 +243,18 @@ def _write_text(path: Path, text: str) -> None:
         fh.write(text)
 
 
-def _check_import(file: Path, out_dir: Path) -> None:
-    _run(lambda: (input_file(file, "an export file to import"),
-                  output_folder(out_dir, "the gold files and texts")))
-
-
-def _read_imported(read: Callable) -> list:
-    """Run an import reader; its span trims are printed as warnings, its errors as one line."""
-    import warnings
-
-    from ..problems import ImportChangeWarning
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ImportChangeWarning)
-        pairs = _run(read)
-    warn(str(w.message) for w in caught if issubclass(w.category, ImportChangeWarning))
-    return pairs
-
-
-def _write_imported(pairs, out_dir: Path, force: bool = False) -> None:
-    """Write seeds and gold files; an existing file that differs is replaced only with ``force``
-    (running from the repository root must not silently overwrite the corpus gold)."""
-    from ..io import corpus as corpus_mod
-
-    files = []
-    for text, gold in pairs:
-        gold_json = json.dumps(gold.model_dump(mode="json", by_alias=True), ensure_ascii=False,
-                               indent=2) + "\n"
-        files.append((out_dir / corpus_mod.SEEDS_DIR / f"{gold.doc_id}.txt", text))
-        files.append((out_dir / corpus_mod.GOLD_DIR / f"{gold.doc_id}.json", gold_json))
-    replaced = [path for path, content in files if path.exists() and _differs(path, content)]
-    if replaced and not force:
-        shown = ", ".join(str(p) for p in replaced[:3]) + (
-            f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")
-        fail(f"would replace {len(replaced)} existing file(s) that differ: {shown}; "
-             "choose another --out folder, or pass --force to replace them")
-    unchanged = 0
-    for path, content in files:
-        if path.exists() and not _differs(path, content):
-            unchanged += 1
-            continue
-        _run(lambda: _write_text(path, content))
-    notes = [f"replaced {len(replaced)} existing file(s)"] if replaced else []
-    notes += [f"{unchanged} file(s) already identical"] if unchanged else []
-    out.print(f"wrote {len(pairs)} gold file(s) and their texts under {out_dir}"
-              + (f" ({'; '.join(notes)})" if notes else "")
-              + "; add them to annotations/manifest.json and run `ecbench validate`")
-
-
-def _differs(path: Path, content: str) -> bool:
-    return path.read_bytes() != content.encode("utf-8")
-
-
-LabelMapOpt = Annotated[str | None, typer.Option(
-    "--label-map", help="The tool's labels to OntoNotes, as in `score`: 'PER=PERSON,MISC=' "
-                        "('A=' drops A) or a JSON file.", show_default=False)]
-
-
-def _label_map(value: str | None):
-    from ..scoring.labels import parse_label_map
-
-    try:
-        return parse_label_map(value) if value is not None else None
-    except (ValueError, InputError) as e:
-        fail(str(e))
-
-
-@import_app.command("label-studio")
-def import_label_studio_cmd(
-    file: Annotated[Path, typer.Argument(help="Label Studio export: JSON (list of tasks) or JSON_MIN.")],
-    out_dir: OutOpt = Path("."),
-    force: ForceOpt = False,
-    label_map: LabelMapOpt = None,
-) -> None:
-    """Gold files from Label Studio tasks (annotations, else predictions), validated."""
-    from ..export.labelstudio import tasks_to_gold
-
-    _check_import(file, out_dir)
-    mapping = _label_map(label_map)
-    pairs = _read_imported(lambda: tasks_to_gold(read_json(file), file, mapping))
-    _write_imported(pairs, out_dir, force)
-
-
-class Offsets(str, enum.Enum):
-    auto = "auto"
-    codepoints = "codepoints"
-    utf16 = "utf16"
-
-
-@import_app.command("doccano")
-def import_doccano_cmd(
-    file: Annotated[Path, typer.Argument(help="Doccano export: JSONL, or a JSON array.")],
-    out_dir: OutOpt = Path("."),
-    force: ForceOpt = False,
-    label_map: LabelMapOpt = None,
-    offsets: Annotated[Offsets, typer.Option(
-        help="How the offsets count: code points (Python), UTF-16 code units (the browser), or "
-             "auto: code points unless only UTF-16 gives whole-word spans after an emoji.")
-    ] = Offsets.auto,
-) -> None:
-    """Gold files (mentions only) from a Doccano sequence-labelling export, validated."""
-    from ..export.doccano import read_doccano
-
-    _check_import(file, out_dir)
-    mapping = _label_map(label_map)
-    _write_imported(_read_imported(lambda: read_doccano(file, offsets.value, mapping)), out_dir,
-                    force)
-
-
 # --- push -------------------------------------------------------------------------------------
 
 
 @app.command("push")
 def push_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Folder written by `ecbench export hf`.")],
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Folder written by `ecbench export hf`.")],
     repo_id: Annotated[str, typer.Option("--repo-id", help="Dataset repository, ORG/NAME.")],
     private: Annotated[bool, typer.Option(help="Create the repository as private.")] = False,
     create_pr: Annotated[bool, typer.Option(help="Open a pull request instead of committing.")] = False,
 ) -> None:
     """Check an exported folder and upload it to the Hugging Face Hub."""
+    needs("huggingface_hub", "datasets", command="push")
     from ..export.push import push
     from ..problems import PushError
 

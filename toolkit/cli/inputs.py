@@ -2,19 +2,31 @@
 
 The same rules whatever form gold and predictions came in: paths exist and outputs are
 writable, spans fit their texts, the two sides share documents, ``--labels`` names labels that
-occur. Each failure raises ``InputError`` (one located line); each ``*_warnings`` function
-returns the lines to print as warnings.
+occur, the two sides' label sets overlap. Each failure raises ``InputError`` (one located
+line); each ``*_warnings`` function returns the lines to print as warnings.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
-from ..checks import span_problems
-from ..io.annotations import AnnotationSet
+from ..checks import plain_span, span_problems
+from ..io.annotations import AnnotationSet, load_annotations, load_corpus_gold
 from ..io.paths import output_file, output_folder
-from ..problems import InputError, Problem, some_ids
-from ..scoring.labels import relabel
+from ..io.spantable import SpanTable, Vocab
+from ..problems import InputError, Problem, show, some_ids
+from ..schema import Prediction
+from ..scoring.bootstrap import MIN_DOCUMENTS
+from ..scoring.labels import (
+    MIN_LABEL_OVERLAP,
+    closest_preset,
+    label_overlap,
+    mapped_counts,
+    relabel,
+)
 from ..scoring.mentions import MentionSpan
 
 
@@ -31,21 +43,80 @@ def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
         output_folder(plot, "the charts")
 
 
-def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str
-                     ) -> list[Problem]:
+def load_gold(gold: Path | None, sources, *, fast: bool = False) -> AnnotationSet:
+    """The gold a command was given (``sources``: a ``cli.options.Sources``), else the
+    corpus's; a format's notes are in the set, for the command to print."""
+    if gold is None:
+        return load_corpus_gold()
+    return load_annotations(gold, fast=fast, format=sources.gold, options=sources.reader)
+
+
+def load_pred(pred: Path, sources, *, fast: bool = False) -> AnnotationSet:
+    """The predictions a command was given, read as predictions (no entities made up)."""
+    return load_annotations(pred, fast=fast, format=sources.pred, options=sources.reader,
+                            gold=False)
+
+
+class Tables(NamedTuple):
+    """Both sides as span tables with their shared vocabulary."""
+
+    gold: SpanTable
+    pred: SpanTable
+    vocab: Vocab
+
+
+def tables_of(gold: AnnotationSet, pred: AnnotationSet, produces: list[str]) -> Tables | None:
+    """Both sides as span tables, where scoring them so gives the report scoring the records
+    gives: a side read from another format (the native files have their own bulk path), mentions
+    only, and enough documents that the bootstrap resamples documents (not sentences, which need
+    the texts); else None."""
+    if "format" not in gold.source and "format" not in pred.source:
+        return None
+    if "mentions" not in produces or any(p.claims for s in (gold, pred) for p in s.predictions):
+        return None
+    ids = {p.doc_id for s in (gold, pred) for p in s.predictions}
+    if len(ids) < MIN_DOCUMENTS:
+        return None
+    vocab = Vocab()
+    return Tables(_table(gold, vocab), _table(pred, vocab), vocab)
+
+
+def _table(annotations: AnnotationSet, vocab: Vocab) -> SpanTable:
+    """A side as a span table: from its columns where it has them (no object per mention)."""
+    if annotations.columns is not None:
+        return annotations.columns.table([p.doc_id for p in annotations.predictions], vocab)
+    return SpanTable.of_records(annotations.predictions, vocab)
+
+
+def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: str, *,
+                     by_text: bool = False) -> list[Problem]:
     """Every span checked against its document's text (where known): offsets inside it, start
-    before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch."""
+    before end, and ``text`` equal to the slice. Field names end in ``.text`` for a mismatch.
+    A mention given by text only (no offsets) is skipped where ``by_text`` (predictions, placed
+    before scoring: ``io.annotations.place``), else a problem."""
+    if annotations.checked:
+        return []  # checked as it was read, against the texts it came with
     problems = []
     for pred in annotations.predictions:
         text = texts.get(pred.doc_id)
-        if text is None and not pred.claims and all(0 <= m.start < m.end for m in pred.mentions):
+        if text is None and not pred.claims and all(m.start is not None and 0 <= m.start < m.end
+                                                     for m in pred.mentions):
             continue  # nothing to slice and the offsets are sound: the common large-file case
         record = f"doc_id {pred.doc_id}"
-        spans = [(f"mentions[{i}]", m) for i, m in enumerate(pred.mentions)]
+        spans = []
+        for i, m in enumerate(pred.mentions):
+            if m.start is not None:
+                spans.append((f"mentions[{i}]", m))
+            elif not by_text:
+                problems.append(Problem(shown, record, f"mentions[{i}]",
+                                        f"a mention given by text only ({show(m.text)})",
+                                        "start and end offsets"))
         for i, c in enumerate(pred.claims):
             spans += [(f"claims[{i}].{name}", s) for name, s in (("span", c.span), ("cue", c.cue))
                       if s is not None]
         for field, span in spans:
+            if plain_span(span.start, span.end, getattr(span, "text", None), text):
+                continue  # nothing to report (most spans)
             if not 0 <= span.start < span.end:
                 problems.append(Problem(shown, record, f"{field}.end", str(span.end),
                                         f"an offset greater than start ({span.start})"))
@@ -56,11 +127,12 @@ def span_problems_of(annotations: AnnotationSet, texts: dict[str, str], shown: s
 
 
 def check_spans(annotations: AnnotationSet, texts: dict[str, str], shown: str, *,
-                gold: bool) -> list[str]:
+                gold: bool, by_text: bool = False) -> list[str]:
     """Raise ``InputError`` on the first span that cannot be scored (any problem, for gold);
     return warnings for predicted ``text`` fields that disagree with the slice (the offsets
-    are what is scored, so the run goes on, but the user hears which record)."""
-    problems = span_problems_of(annotations, texts, shown)
+    are what is scored, so the run goes on, but the user hears which record). ``by_text``:
+    mentions given by text only are accepted (placed later), else each is a problem."""
+    problems = span_problems_of(annotations, texts, shown, by_text=by_text)
     mismatches = [p for p in problems if not gold and p.field and p.field.endswith(".text")]
     errors = [p for p in problems if p not in mismatches]
     if errors:
@@ -131,6 +203,34 @@ def label_warnings(labels: list[str], present: set[str], label_map: dict | None)
             f"(labels there: {seen}); scored as empty"]
 
 
+def label_set_warnings(gold: Mapping[str, int], pred: Mapping[str, int],
+                       label_map: Mapping[str, str | None] | None) -> list[str]:
+    """One warning when the gold and predicted labels (mentions per label, before the map)
+    barely overlap after ``label_map`` (``scoring.labels.MIN_LABEL_OVERLAP``), naming the
+    preset that fits, if one does."""
+    overlap = label_overlap(gold, pred, label_map)
+    if overlap is None or overlap >= MIN_LABEL_OVERLAP:
+        return []
+    after = " after --label-map" if label_map is not None else ""
+    sides = "; ".join(f"{side}: {some_ids(mapped_counts(counts, label_map))}"
+                      for side, counts in (("gold", gold), ("predicted", pred)))
+    preset = closest_preset(gold, pred)
+    if preset is not None and preset[1] > overlap:
+        advice = f"try --label-map {preset[0]} ({preset[1]:.0%} of them would)"
+    else:
+        advice = ("no preset fits: map the predicted labels to the gold's with --label-map "
+                  "'A=B,...' or a JSON file")
+    return [f"gold and predicted labels barely overlap{after}: {overlap:.0%} of the mentions "
+            f"carry a label the other side has ({sides}), so scores will be near zero; {advice}"]
+
+
+def label_counts(annotations: AnnotationSet | Iterable[Prediction]) -> Counter:
+    """Mentions per label of a set (or of predictions)."""
+    predictions = (annotations.predictions if isinstance(annotations, AnnotationSet)
+                   else annotations)
+    return Counter(m.label for p in predictions for m in p.mentions)
+
+
 def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:
     """A --gold file with an extractor's header is most likely the predictions: say so."""
     header = gold.header
@@ -141,3 +241,14 @@ def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:
         return []
     return [f"{gold_shown}: the gold has a predictions header written by extractor "
             f"{extractor!r}: are --gold and --pred swapped?"]
+
+
+def undeclared_claims(pred_shown: str, header, has_claims: bool) -> list[str]:
+    """A predictions file with no header (so scored on every task) and no claim: its claims
+    score 0.000, which is right only if the system was meant to extract claims; the warning
+    says how to declare what it produces."""
+    if header is not None or has_claims:
+        return []
+    return [f"{pred_shown}: no header line and no claims, so claims are scored as all missed; "
+            'a system that does not extract claims says so on the first line: '
+            '{"header": {"produces": ["mentions"]}}']

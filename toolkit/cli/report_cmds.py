@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from . import app, label_options, user_errors
+from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
 from .score_cmds import (
     ClaimMatchOpt,
     GoldOpt,
@@ -26,11 +27,15 @@ from .systems import score_systems
 
 
 @app.command("report")
+@reader_options
 def report_command(
-    pred: list[Path] = typer.Option(..., "--pred", help="Predictions JSONL; repeat for several "
+    pred: list[Path] = typer.Option(..., "--pred", help="Predictions JSONL, or a source in "
+                                    "another format (--pred-format); repeat for several "
                                     "systems on one page.", show_default=False),
     out: Path = typer.Option(..., "--out", help="The HTML file to write.", show_default=False),
     gold: GoldOpt = None,
+    gold_format: GoldFormatOpt = None,
+    pred_format: PredFormatOpt = None,
     title: str = typer.Option("ecbench report", "--title", help="The page's title."),
     labels: LabelsOpt = None,
     label_map: LabelMapOpt = None,
@@ -39,36 +44,33 @@ def report_command(
     resamples: ResamplesOpt = 1000,
     shuffles: ShufflesOpt = 10_000,
     seed: SeedOpt = 0,
+    show_paths: bool = typer.Option(False, "--show-paths", help="Name the gold by its path on "
+                                    "this machine too (default: its name and sha256 only, for a "
+                                    "page to share)."),
+    reader=None,
 ) -> None:
     """Write one self-contained HTML page: scores with intervals, per-label table, label
     confusion, the systems' paired differences, suspect gold, and each document's gold and
     predicted mentions and claims side by side."""
-    from ..present.html import build_view, write_html
+    from ..present.html import build_view, describe_gold, write_html
     from ..scoring.audit import audit_reports
     from ..scoring.compare import compare_systems
     from .inputs import check_paths
 
+    sources = Sources(format_name(gold_format, "--gold-format"),
+                      format_name(pred_format, "--pred-format"), reader)
     with user_errors():
         for p in pred:
             check_paths(p, gold, out, None)
         options = {**label_options(labels, label_map), "threshold": threshold,
                    "n_resamples": resamples, "seed": seed, "claim_match": claim_match}
-        scored = score_systems(pred, gold, options)
+        scored = score_systems(pred, gold, options, sources=sources)
         systems, texts = scored.systems, scored.texts
         comparison = (compare_systems(systems, n_resamples=resamples, n_shuffles=shuffles,
                                       seed=seed) if len(systems) > 1 and resamples else None)
-        view = build_view(systems, texts, title=title, scored_on=_describe(scored.gold_source),
+        view = build_view(systems, texts, title=title,
+                          scored_on=describe_gold(scored.gold_source, show_paths),
                           comparison=comparison, suspects=audit_reports(systems, texts))
         write_html(out, view)
     typer.echo(f"wrote {out} ({len(systems)} system(s), {len(view.documents)} document(s))",
                err=True)
-
-
-def _describe(source: dict) -> str:
-    """The gold a page was scored on, in a few words."""
-    for key in ("corpus", "gold_folder", "gold_file", "file"):
-        if source.get(key):
-            sha = source.get("sha256")
-            n = len(sha) if isinstance(sha, dict) else int(bool(sha))
-            return f"{source[key]}" + (f" ({n} file(s), sha256 recorded)" if n else "")
-    return ""

@@ -18,7 +18,11 @@ from typing import Annotated
 
 import typer
 
-from . import app, fail, label_options, user_errors, warn
+from . import app, fail, label_options, needs, user_errors, warn
+from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
+
+#: the width of tables written to a file (--out)
+FILE_WIDTH = 140
 
 
 class Format(str, Enum):
@@ -29,8 +33,9 @@ class Format(str, Enum):
 
 # options `score` and `report` share (one definition, so their help and defaults cannot drift)
 GoldOpt = Annotated[Path | None, typer.Option(
-    "--gold", help="Gold: a corpus folder, a folder of gold JSON files, a gold JSON file, or a "
-    "predictions-shape JSONL. Default: the bundled corpus.")]
+    "--gold", help="Gold: a corpus folder, a folder of gold JSON files, a gold JSON file, a "
+    "predictions-shape JSONL, or a source in another format (CoNLL, ...: --gold-format). "
+    "Default: the bundled corpus.")]
 LabelsOpt = Annotated[str | None, typer.Option(
     "--labels", help="Score only these labels (after mapping), e.g. PERSON,ORG.")]
 LabelMapOpt = Annotated[str | None, typer.Option(
@@ -48,6 +53,14 @@ ClaimCheckOptionOpt = Annotated[list[str], typer.Option(
     "--claim-check-option", help="check.key=value for a claim check, e.g. "
     "supported.judge=llm (repeatable).")]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples (0: no intervals).")]
+# the Hub's evaluation results (score and benchmark share them)
+EvalResultsOpt = Annotated[Path | None, typer.Option(
+    "--eval-results", help="Also write DIR/.eval_results/<task>.yaml, the Hub's evaluation "
+    "result of each task, to upload to a model repository (needs --dataset-id; the gold must "
+    "be the corpus's test split).", show_default=False)]
+DatasetIdOpt = Annotated[str | None, typer.Option(
+    "--dataset-id", help="The benchmark's dataset repository on the Hub, ORG/NAME (where "
+    "`ecbench push` put the export); the .eval_results files name it.", show_default=False)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Bootstrap seed.")]
 ShufflesOpt = Annotated[int, typer.Option(
     "--shuffles", help="Approximate-randomisation shuffles of the paired test between systems.")]
@@ -70,15 +83,18 @@ def _parse_options(values: list[str]) -> dict[str, str]:
 def emit(text: str | bytes, out: Path | None) -> None:
     """Write ``text`` to ``out`` atomically, or to stdout; a final newline is added."""
     if isinstance(text, bytes):  # UTF-8 already (a large JSON report): write it as it is
+        end = b"" if text.endswith(b"\n") else b"\n"  # written apart: no copy of the report
         if out is None:
             sys.stdout.flush()
-            sys.stdout.buffer.write(text if text.endswith(b"\n") else text + b"\n")
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.write(end)
             sys.stdout.buffer.flush()
             return
         from ..io.jsonl import atomic_writer
 
         with atomic_writer(out, "wb") as fh:
-            fh.write(text if text.endswith(b"\n") else text + b"\n")
+            fh.write(text)
+            fh.write(end)
         return
     if out is None:
         typer.echo(text, nl=not text.endswith("\n"))
@@ -97,7 +113,8 @@ def render_tables(renderables: list, notes: list[str], out: Path | None) -> None
     if out is None:
         console = Console()
     else:  # plain text in the file: no colour codes, a fixed width
-        console = Console(file=io.StringIO(), width=140, color_system=None, force_terminal=False)
+        console = Console(file=io.StringIO(), width=FILE_WIDTH, color_system=None,
+                          force_terminal=False)
     for item in renderables:
         console.print(item)
     for note in notes:
@@ -107,10 +124,14 @@ def render_tables(renderables: list, notes: list[str], out: Path | None) -> None
 
 
 @app.command("score")
+@reader_options
 def score_command(
     pred: Path = typer.Option(..., "--pred", help="Predictions JSONL (one Prediction per line, "
-                              "optional header line).", show_default=False),
+                              "optional header line), or a source in another format (CoNLL, "
+                              "...: --pred-format).", show_default=False),
     gold: GoldOpt = None,
+    gold_format: GoldFormatOpt = None,
+    pred_format: PredFormatOpt = None,
     format: Format = typer.Option(Format.table, "--format", help="Output format."),
     errors: bool = typer.Option(False, "--errors", help="List every error in its sentence."),
     plot: Path | None = typer.Option(None, "--plot", help="Write PNG charts into this folder."),
@@ -136,8 +157,12 @@ def score_command(
                                "the ray extra)."),
     address: str | None = typer.Option(None, "--address", help="--engine ray: the cluster to "
                                        "join (e.g. auto); default: start Ray here."),
+    eval_results: EvalResultsOpt = None,
+    dataset_id: DatasetIdOpt = None,
+    reader=None,
 ) -> None:
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
+    hub = hub_results(eval_results, dataset_id)
     # the command makes millions of small objects and no cycles worth collecting: the cyclic
     # collector would only rescan them over and over (a third of the run on large files)
     from ..runtime import collector_paused
@@ -146,8 +171,11 @@ def score_command(
              "min_overlap": min_overlap, "n_resamples": resamples, "seed": seed,
              "claim_match": claim_match, "claim_match_options": claim_match_option, "gate": gate,
              "claim_checks": claim_checks, "claim_check_options": claim_check_option}
+    sources = Sources(format_name(gold_format, "--gold-format"),
+                      format_name(pred_format, "--pred-format"), reader)
     with collector_paused():
-        _score(pred, gold, _Outputs(format, out, plot, errors), flags, engine, address)
+        _score(pred, gold, _Outputs(format, out, plot, errors, hub), flags, engine, address,
+               sources)
 
 
 @dataclass(frozen=True)
@@ -158,10 +186,40 @@ class _Outputs:
     out: Path | None
     plot: Path | None
     errors: bool  # list every error in its sentence
+    hub: tuple[Path, str] | None = None  # --eval-results DIR, --dataset-id ORG/NAME
+
+
+def hub_results(folder: Path | None, dataset_id: str | None) -> tuple[Path, str] | None:
+    """``(--eval-results, --dataset-id)``, given together, or None; one line when only one is
+    given or the id is not ORG/NAME."""
+    if folder is None and dataset_id is None:
+        return None
+    if folder is None or dataset_id is None:
+        fail("--eval-results and --dataset-id go together: the folder to write "
+             ".eval_results/ into, and the benchmark's dataset repository (ORG/NAME)")
+    from ..export import check_repo_id
+
+    try:
+        check_repo_id(dataset_id, "--dataset-id")
+    except ValueError as e:
+        fail(str(e))
+    return folder, dataset_id
+
+
+def write_hub_results(report, hub: tuple[Path, str], system: str, gold: dict) -> None:
+    """The report's ``.eval_results`` files (``export.evalresults``) under ``hub[0]``, each
+    path said on stderr; ``gold``: where the gold came from (a gold other than the corpus's
+    test split is a ValueError)."""
+    from ..export import evalresults
+
+    evalresults.check_scored_on_test(gold)
+    files = evalresults.eval_results(report.to_dict(), hub[1], evalresults.today(), system)
+    for path in evalresults.write_eval_results(hub[0], files):
+        typer.echo(f"wrote {path}", err=True)
 
 
 def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine: str,
-           address: str | None) -> None:
+           address: str | None, sources: Sources) -> None:
     from ..engines import ENGINES
     from .inputs import check_paths
 
@@ -169,6 +227,10 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
         fail(f"--engine: found {engine!r}, expected local or ray")
     if address is not None and engine != "ray":
         fail("--address is for --engine ray")
+    if outputs.plot is not None:
+        needs("matplotlib", command="score --plot")
+    if outputs.errors:  # each error is shown in its sentence
+        needs("spacy", command="score --errors")
     with user_errors():
         check_paths(pred, gold, outputs.out, outputs.plot)
         for option, key in (("--seed", "seed"), ("--resamples", "n_resamples")):
@@ -181,16 +243,22 @@ def _score(pred: Path, gold: Path | None, outputs: _Outputs, flags: dict, engine
             run_on = get("ray", address=address).score
         options = _score_options(flags)
         report = error_items = None
-        if run_on is None and not outputs.errors and gold is not None:
+        if (run_on is None and not outputs.errors and gold is not None
+                and sources.native(gold, pred)):
             # mention-only files with no known texts: read into columns and scored in bulk
             report = score_as_tables(pred, gold, options)
         if report is None:
-            report, texts = _score_records(pred, gold, options, outputs.errors, run_on)
+            report, texts = _score_records(pred, gold, options, outputs.errors, run_on, sources)
             if outputs.errors:
                 from ..present.errors import error_listing
 
                 error_items = error_listing(report, texts)
         _write_plots(report, outputs.plot)
+        if outputs.hub is not None:
+            prov = report.provenance
+            write_hub_results(report, outputs.hub,
+                              str(prov.get("system") or prov.get("extractor") or pred.stem),
+                              prov.get("scoring", {}).get("gold", {}))
         _write_report(report, error_items, outputs.format, outputs.out)
 
 
@@ -215,35 +283,65 @@ def check_options(values: list[str]) -> dict[str, dict[str, str]]:
     return options
 
 
-def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine):
-    """The report of the predictions file against gold read as records (the usual path:
-    claims, texts, any gold form), and the texts known; every check made before scoring."""
+def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine,
+                   sources: Sources):
+    """The report of the predictions against gold read as records (the usual path: claims,
+    texts, any gold form, any format), and the texts known; every check made before scoring.
+    Sources in other formats that hold mentions only are scored as span tables once paired
+    (the same report, in bulk)."""
     from .. import __version__
-    from ..io.annotations import load_annotations, load_corpus_gold
+    from ..io.annotations import place
+    from ..io.formats.pairing import pair_sides
     from ..scoring import TASKS
-    from .inputs import check_comparable, check_labels, check_spans, gold_warnings
+    from .inputs import (
+        check_comparable,
+        check_labels,
+        check_spans,
+        gold_warnings,
+        label_counts,
+        label_set_warnings,
+        load_gold,
+        load_pred,
+        tables_of,
+        undeclared_claims,
+    )
 
     # fast: msgspec reads well-formed JSONL; a bad file is reread to locate its problem
-    gold_set = load_corpus_gold() if gold is None else load_annotations(gold, fast=True)
-    pred_set = load_annotations(pred, fast=True)
-    texts = {**pred_set.texts, **gold_set.texts}
+    gold_set = load_gold(gold, sources, fast=True)
+    pred_set = load_pred(pred, sources, fast=True)
+    warn([*gold_set.notes, *pred_set.notes])
     gold_shown = str(gold) if gold else str(gold_set.source.get("corpus", "gold"))
+    gold_set, pred_set = pair_sides(gold_set, pred_set, gold_shown, str(pred))
+    texts = {**pred_set.texts, **gold_set.texts}
     # the same checks whatever form gold and predictions came in, before any scoring
     warn(gold_warnings(gold_set, gold_shown))
     check_spans(gold_set, texts, gold_shown, gold=True)
-    warn(check_spans(pred_set, texts, str(pred), gold=False))
+    warn(check_spans(pred_set, texts, str(pred), gold=False, by_text=True))
+    pred_set = place(pred_set, texts, str(pred))  # mentions given by text, in the read layer
     check_comparable(gold_set, pred_set, str(pred), gold_shown)
     warn(check_labels(options["labels"], gold_set, pred_set, options["label_map"]))
     # the header says what the system attempted; without one, it is scored on everything
     produces = list(pred_set.header.produces) if pred_set.header is not None else list(TASKS)
+    if "mentions" in produces:
+        warn(label_set_warnings(label_counts(gold_set), label_counts(pred_set),
+                                options["label_map"]))
+    warn(undeclared_claims(str(pred), pred_set.header,
+                           any(p.claims for p in pred_set.predictions)))
     # the extractor's own provenance (as `ecbench benchmark` records it), plus what scored it
     header_provenance = pred_set.header.provenance if pred_set.header is not None else {}
     provenance = {**header_provenance, "produces": produces,
                   "scoring": {"toolkit_version": __version__, "predictions": pred_set.source,
                               "gold": gold_set.source}}
+    bulk = not errors and engine is None and pred_set.placement is None  # tables hold offsets
+    tables = tables_of(gold_set, pred_set, produces) if bulk else None
+    if tables is not None:
+        return _score_saying_repeats(pred, tables.gold, tables.pred, None, vocab=tables.vocab,
+                                     produces=produces, provenance=provenance,
+                                     error_details=False, **options), texts
     report = _score_saying_repeats(pred, gold_set.predictions, pred_set.predictions,
                                    texts or None, produces=produces, provenance=provenance,
                                    error_details=errors, engine=engine,
+                                   placement=pred_set.placement,
                                    reference_dates={**pred_set.reference_dates,
                                                     **gold_set.reference_dates}, **options)
     return report, texts
@@ -259,7 +357,13 @@ def score_as_tables(pred: Path, gold: Path, options: dict):
     from ..io.annotations import AnnotationSet, bundled_texts
     from ..io.predictions import read_table
     from ..io.spantable import Vocab
-    from .inputs import check_comparable_ids, gold_warnings, label_warnings
+    from .inputs import (
+        check_comparable_ids,
+        gold_warnings,
+        label_set_warnings,
+        label_warnings,
+        undeclared_claims,
+    )
 
     if not (gold.is_file() and gold.suffix != ".json" and pred.suffix != ".json"):
         return None
@@ -275,12 +379,15 @@ def score_as_tables(pred: Path, gold: Path, options: dict):
                                                                 | set(pred_table.doc_ids)):
         return None
     gold_shown = str(gold)
+    warn(undeclared_claims(str(pred), header, False))  # a span table holds no claims
     warn(gold_warnings(AnnotationSet([], {}, gold_file.header, {}), gold_shown))
     check_comparable_ids(set(gold_table.doc_ids), set(pred_table.doc_ids), str(pred), gold_shown)
     labels, mapping = options["labels"], options["label_map"]
     if labels is not None:
         present = {(mapping or {}).get(label, label) for label in vocab.labels}
         warn(label_warnings(labels, present - {None}, mapping))
+    warn(label_set_warnings(gold_table.label_counts(vocab), pred_table.label_counts(vocab),
+                            mapping))
     provenance = {**(header.provenance if header is not None else {}), "produces": produces,
                   "scoring": {"toolkit_version": __version__,
                               "predictions": {"file": str(pred), "sha256": pred_file.sha256},
@@ -334,9 +441,12 @@ def _write_report(report, error_items, format: Format, out: Path | None) -> None
             text += "\n### Errors\n\n```text\n" + errs.errors_to_text(error_items) + "```\n"
         emit(text, out)
     else:
+        from rich.console import Console
+
         from ..present.terminal import notes, rich_tables
 
-        tables = rich_tables(report)
+        # a file is written 140 columns wide (_render_tables); a terminal as wide as it is
+        tables = rich_tables(report, width=FILE_WIDTH if out is not None else Console().width)
         if error_items is not None:
             tables += errs.errors_tables(error_items) or ["No errors."]
         render_tables(tables, notes(report), out)
@@ -354,21 +464,34 @@ def json_text(data) -> bytes:
 
 
 @app.command("agree")
+@reader_options
 def agree_command(
-    a: Path = typer.Argument(..., help="First annotation set (JSONL, gold file/folder or corpus)."),
-    b: Path = typer.Argument(..., help="Second annotation set."),
+    a: Path = typer.Argument(..., metavar="A", help="First annotation set (JSONL, gold "
+                             "file/folder, corpus, or a source in another format)."),
+    b: Path = typer.Argument(..., metavar="B", help="Second annotation set."),
     format: Format = typer.Option(Format.table, "--format", help="table or json."),
     out: Path | None = typer.Option(None, "--out", help="Write the output here instead of stdout."),
+    a_format: str | None = typer.Option(None, "--a-format", help="Format of A (default: "
+                                        "detected; see --gold-format of score).",
+                                        show_default=False),
+    b_format: str | None = typer.Option(None, "--b-format", help="Format of B.",
+                                        show_default=False),
+    reader=None,
 ) -> None:
     """Inter-annotator agreement: F1 with the scorer's matching, and Cohen's kappa over tokens."""
     from ..io.annotations import load_annotations
+    from ..io.formats.pairing import pair_sides
     from ..scoring import TASKS
     from ..scoring.agreement import agreement
     from .inputs import check_paths, check_shared, check_spans
 
+    a_name, b_name = format_name(a_format, "--a-format"), format_name(b_format, "--b-format")
     with user_errors():
         check_paths(a, b, out)
-        set_a, set_b = load_annotations(a), load_annotations(b)
+        set_a = load_annotations(a, format=a_name, options=reader)
+        set_b = load_annotations(b, format=b_name, options=reader)
+        warn([*set_a.notes, *set_b.notes])
+        set_a, set_b = pair_sides(set_a, set_b, str(a), str(b))
         texts = {**set_a.texts, **set_b.texts}
         ids = {p.doc_id for p in set_a.predictions} | {p.doc_id for p in set_b.predictions}
         warn(check_spans(set_a, texts, str(a), gold=False))

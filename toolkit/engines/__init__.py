@@ -20,9 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .local import LocalEngine
-from .ray import RayEngine  # imports Ray only when it runs
-
 if TYPE_CHECKING:
     from ..extractors.base import Extractor
     from ..io.corpus import Document
@@ -47,6 +44,12 @@ def get(name: str, *, address: str | None = None, **options: Any) -> Engine:
     """The engine called ``name``. ``address`` (ray only) joins a running Ray cluster;
     ``options`` go to the engine (``ray.RayEngine``: ``score_batch_size``, ``batches_per_cpu``).
     Ray is imported only when a ray engine runs."""
+    # the engines' modules here, not at the top: `ecbench score` checks an engine's name
+    # (ENGINES) at every start, and the local engine's process pool and the extractors' base
+    # cost a tenth of that start
+    from .local import LocalEngine
+    from .ray import RayEngine  # imports Ray only when it runs
+
     if name == "local":
         if address is not None or options:
             shown = ", ".join(["address", *options] if address is not None else options)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..extractors.base import Extractor
+from ..runtime import import_extra
 from ..extractors.isolation import extract_isolated
 from ..io.corpus import Document
 from ..problems import ExtractorError
@@ -70,11 +71,7 @@ class RayEngine:
 
 
 def _import_ray(failure: type[Exception]):
-    try:
-        import ray
-    except ImportError:
-        raise failure("--engine ray needs Ray: pip install 'ecbench[ray]'") from None
-    return ray
+    return import_extra("ray", "--engine ray", failure=failure)
 
 
 @contextmanager

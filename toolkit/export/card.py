@@ -21,8 +21,15 @@ from typing import Any
 
 from .. import __version__
 from ..present.markdown import table
+from ..runtime import import_extra
 from ..schema import AUTHOR, CLAIM_TYPES, LABELS
+from . import check_repo_id
+from .evalresults import DOCS_URL
+from .evalresults import SPLIT as EVAL_SPLIT
+from .evalresults import TASKS as EVAL_TASKS
 from .tokens import BIO_TAGS
+
+NEEDED_BY = "the dataset card"
 
 #: The prose of every section, in ``templates/`` (Jinja2).
 TEMPLATE = "card.md.j2"
@@ -87,8 +94,8 @@ def _licence_details(documents) -> str | None:
 
 def card_data(documents: list, infos, data_files: dict[str, dict[str, str]]):
     """The YAML header as ``DatasetCardData``; ``documents``: their manifest entries."""
-    from datasets.utils.metadata import MetadataConfigs
-    from huggingface_hub import DatasetCardData
+    MetadataConfigs = import_extra("datasets.utils.metadata", NEEDED_BY).MetadataConfigs
+    DatasetCardData = import_extra("huggingface_hub", NEEDED_BY).DatasetCardData
 
     licence, licence_name = hub_licence([d.licence for d in documents])
     languages = sorted({d.language for d in documents})
@@ -148,18 +155,6 @@ def _repository_url() -> str | None:
     return found.get("Repository") or found.get("Source") or found.get("Homepage")
 
 
-def check_repo_id(repo_id: str) -> str:
-    """``repo_id`` if it is a Hub id ``ORG/NAME``, else ``ValueError`` saying so.
-
-    >>> check_repo_id("org/ecbench")
-    'org/ecbench'
-    """
-    if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*", repo_id):
-        raise ValueError(f"--repo-id: found {repo_id!r}, expected ORG/NAME (letters, digits, "
-                         "'-', '_', '.')")
-    return repo_id
-
-
 def fill_repo_id(card_text: str, repo_id: str) -> str:
     """The card with the Hub id filled in where the placeholder stands (``push`` uses it)."""
     return (card_text.replace(PLACEHOLDER_NOTE + "\n\n", "")
@@ -200,16 +195,16 @@ class CorpusCounts:
 
 def render_card(counts: CorpusCounts, splits: dict, infos, data_files: dict, *,
                 leaderboard: str | None, guidelines: str | None, repo_id: str | None = None,
-                agreement: Mapping | None = None) -> str:
+                agreement: Mapping | None = None, benchmark: bool = False) -> str:
     """The whole README.md text. ``splits``: split -> ``hf.SplitSummary``; ``data_files``:
-    config -> split -> path."""
-    from huggingface_hub import DatasetCard
-
+    config -> split -> path; ``benchmark``: the folder has the Hub's ``eval.yaml``."""
+    DatasetCard = import_extra("huggingface_hub", NEEDED_BY).DatasetCard
     if repo_id is not None:
         check_repo_id(repo_id)
     data = card_data(counts.documents, infos, data_files)
     facts = card_facts(counts, splits, data_files, data.language, leaderboard=leaderboard,
-                       guidelines=guidelines, repo_id=repo_id, agreement=agreement)
+                       guidelines=guidelines, repo_id=repo_id, agreement=agreement,
+                       benchmark=benchmark)
     module = _environment().get_template(TEMPLATE).make_module(facts)
     sections = {name: str(text) for name, text in vars(module).items() if not name.startswith("_")}
     card = str(DatasetCard.from_template(data, pretty_name=PRETTY_NAME, **sections))
@@ -218,7 +213,7 @@ def render_card(counts: CorpusCounts, splits: dict, infos, data_files: dict, *,
 
 def card_facts(counts: CorpusCounts, splits: dict, data_files: dict, languages: list[str], *,
                leaderboard: str | None, guidelines: str | None, repo_id: str | None,
-               agreement: Mapping | None) -> dict[str, Any]:
+               agreement: Mapping | None, benchmark: bool = False) -> dict[str, Any]:
     """What the card's prose shows, as plain data (the template's variables)."""
     dataset_id = repo_id or REPO_PLACEHOLDER
     licence_id, _ = hub_licence([d.licence for d in counts.documents])
@@ -249,6 +244,8 @@ def card_facts(counts: CorpusCounts, splits: dict, data_files: dict, languages: 
         "agreement_rows": _agreement_rows(agreement) if agreement else None,
         "agreement_documents": (agreement or {}).get("documents", {}).get("both", "?"),
         "leaderboard": leaderboard_section(leaderboard),
+        "benchmark": benchmark, "eval_docs_url": DOCS_URL, "eval_split": EVAL_SPLIT,
+        "eval_tasks": [[f"`{t.id}`", f"`{t.config}`", EVAL_SPLIT, t.title] for t in EVAL_TASKS],
     }
 
 

@@ -12,30 +12,33 @@
   entities, and each claim's id, statement, claimant, cue, checkworthy and entities (lists in
   the same order as the span groups)
 
-``docs_to_gold`` reads that back into ``DocumentGold``, so DocBin -> gold is exact.
+``io.formats.docbin`` reads it back (``doc_to_gold``, ``read_docbin``: importable from here
+too) into ``DocumentGold``, so DocBin -> gold is exact.
 """
 
 from __future__ import annotations
 
-from ..schema import DocumentGold
-from ..text import blank_english
+from ..io.formats.docbin import KEY, MENTIONS, doc_to_gold, read_docbin
+from ..runtime import import_extra
 from . import require_gold
-from .tokens import ExportWarning, gold_doc, sentence_bounds
+from .tokens import NEEDED_BY, ExportWarning, gold_doc, sentence_bounds
 
-KEY = "ecbench"
+__all__ = ["CLUSTERS", "KEY", "corpus_to_docbin_bytes", "doc_to_gold", "document_doc",
+           "read_docbin"]
+
 CLUSTERS = "coref_clusters_"  # the span-group prefix spaCy's coreference components use
 
 
 def document_doc(text: str, gold):
     """A spaCy Doc carrying all of ``gold``; returns ``(doc, warnings)``."""
-    from spacy.tokens import Span
+    Span = import_extra("spacy.tokens", NEEDED_BY).Span
 
     doc, warnings = gold_doc(text, gold)
     starts = {start for start, _ in sentence_bounds(doc)}
     for token in doc:  # every token decided, so doc.sents needs no parser
         token.is_sent_start = token.i == 0 or token.idx in starts
     by_entity = {e.id: [] for e in gold.entities}
-    for m, span in zip(gold.mentions, doc.spans["mentions"]):
+    for m, span in zip(gold.mentions, doc.spans[MENTIONS]):
         by_entity.setdefault(m.entity, []).append(span)
     types = {e.id: e.type for e in gold.entities}
     for n, (entity_id, spans) in enumerate(by_entity.items(), start=1):
@@ -58,7 +61,7 @@ def document_doc(text: str, gold):
 
 def corpus_to_docbin_bytes(corpus) -> tuple[bytes, list[ExportWarning]]:
     """The serialised DocBin of every gold document, and the export warnings."""
-    from spacy.tokens import DocBin
+    DocBin = import_extra("spacy.tokens", NEEDED_BY).DocBin
 
     docbin, warnings = DocBin(store_user_data=True), []
     for document in require_gold(corpus):
@@ -66,40 +69,3 @@ def corpus_to_docbin_bytes(corpus) -> tuple[bytes, list[ExportWarning]]:
         docbin.add(doc)
         warnings += w
     return docbin.to_bytes(), warnings
-
-
-def read_docbin(data: bytes) -> list:
-    """Docs from DocBin bytes, with a blank English vocab (as ``spacy evaluate`` would)."""
-    from spacy.tokens import DocBin
-
-    return list(DocBin().from_bytes(data).get_docs(blank_english().vocab))
-
-
-def _plain(value):
-    # msgpack hands lists back as tuples
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def doc_to_gold(doc):
-    """Our ``DocumentGold`` from a Doc written by ``document_doc``."""
-    data = _plain(doc.user_data.get(KEY))
-    if data is None:
-        raise ValueError(f"Doc {doc.text[:40]!r}...: user_data has no {KEY!r} record; "
-                         "expected a DocBin written by `ecbench export spacy`")
-    mentions = [
-        {"id": ids["id"], "start": s.start_char, "end": s.end_char, "label": s.label_,
-         "text": s.text, "entity": ids["entity"]}
-        for s, ids in zip(doc.spans["mentions"], data["mentions"], strict=True)
-    ]
-    claims = [
-        {"id": attrs["id"], "span": {"start": s.start_char, "end": s.end_char, "text": s.text},
-         "statement": attrs["statement"], "claimant": attrs["claimant"], "cue": attrs["cue"],
-         "type": s.label_, "checkworthy": attrs["checkworthy"], "entities": attrs["entities"]}
-        for s, attrs in zip(doc.spans["claims"], data["claims"], strict=True)
-    ]
-    return DocumentGold(doc_id=data["doc_id"], mentions=mentions, entities=data["entities"],
-                        claims=claims)

@@ -4,10 +4,12 @@ Configs (no loading script; the card's YAML lists the data files):
 
 - ``documents`` (default): one row per document, every gold field
 - ``ner``: one row per sentence, conll2003 style: ``id``, ``doc_id``, ``tokens``, ``ner_tags``
-  (``ClassLabel`` over ``tokens.BIO_TAGS``)
+  (``ClassLabel`` over ``tokens.BIO_TAGS``), and ``token_starts``/``token_ends``: each token's
+  character offsets in its document's text
 - ``claims``: one row per claim, flat, with its document id and sentence
 
-Files: ``<config>/<split>-00000-of-00001.parquet``, ``README.md`` and the marker
+Files: ``<config>/<split>-00000-of-00001.parquet``, ``README.md``, ``eval.yaml`` (the Hub's
+benchmark file, ``evalresults``; when there is a test split) and the marker
 ``.ecbench-export.json`` (the folder is ecbench's; see ``previous_files``). Exporting twice
 gives byte-identical files.
 
@@ -60,18 +62,20 @@ from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard
 
 from .. import __version__
+from ..io.formats.ecbench_hf import DOCUMENTS_CONFIG, MARKER, SPLITS
 from ..io.jsonl import atomic_writer, write_json
 from ..problems import CorpusError, InputError
 from ..runtime import collector_paused
 from ..schema import AUTHOR
 from ..text import blank_english, sentences, sentences_batch, token_array
-from . import gold_documents
-from .card import CorpusCounts, check_repo_id, render_card
+from . import check_repo_id, gold_documents
+from .card import CorpusCounts, render_card
+from .evalresults import EVAL_YAML, check_eval_yaml, eval_yaml
+from .evalresults import SPLIT as EVAL_SPLIT
 from .tokens import BIO_TAGS, ExportWarning, bio_batch, bio_columns
 
-CONFIGS: tuple[str, ...] = ("documents", "ner", "claims")
-DEFAULT_CONFIG = "documents"
-SPLITS: tuple[str, ...] = ("train", "validation", "test")
+CONFIGS: tuple[str, ...] = (DOCUMENTS_CONFIG, "ner", "claims")
+DEFAULT_CONFIG = DOCUMENTS_CONFIG
 
 _str, _int = Value("string"), Value("int32")
 SPAN = {"start": _int, "end": _int, "text": _str}
@@ -94,6 +98,10 @@ FEATURES: dict[str, Features] = {
         "doc_id": _str,
         "tokens": List(_str),
         "ner_tags": List(ClassLabel(names=list(BIO_TAGS))),
+        # each token's character offsets in its document's text (the documents config):
+        # text[token_starts[i]:token_ends[i]] == tokens[i], so tags map back to the text
+        "token_starts": List(_int),
+        "token_ends": List(_int),
     }),
     "claims": Features({
         "doc_id": _str, "id": _str, "start": _int, "end": _int, "text": _str,
@@ -175,7 +183,8 @@ def ner_rows(document, tokens=None, warnings: list[ExportWarning] | None = None,
 def _sentence_rows(document, bio) -> list[dict]:
     """The ``ner`` rows of a document from its BIO columns: one per sentence."""
     return [{"id": f"{document.id}-{i}", "doc_id": document.id, "tokens": bio.words[a:b],
-             "ner_tags": bio.tag_ids[a:b]}
+             "ner_tags": bio.tag_ids[a:b], "token_starts": bio.word_starts[a:b],
+             "token_ends": bio.word_ends[a:b]}
             for i, (a, b) in enumerate(bio.ranges)]
 
 
@@ -297,9 +306,9 @@ class HFExport:
     warnings: tuple[ExportWarning, ...]
 
 
-#: Written into every export folder: marks it as ecbench's and lists the files it wrote, so a
-#: later export replaces (and removes) only those. Not uploaded by ``push`` (not in the card).
-MARKER = ".ecbench-export.json"
+# MARKER (io.formats.ecbench_hf, which reads an export back) is written into every export
+# folder: it marks it as ecbench's and lists the files it wrote, so a later export replaces (and
+# removes) only those. Not uploaded by ``push`` (not in the card).
 
 
 def previous_files(out: Path, *, force: bool = False) -> set[str]:
@@ -397,7 +406,8 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
     previous = previous_files(out, force=force)
     # every file this export may write (the splits are known only once the documents have
     # streamed by): recorded first, so an interrupted export is still ours
-    planned = {"README.md", "GUIDELINES.md"} | {data_file(c, s) for c in CONFIGS for s in SPLITS}
+    planned = {"README.md", "GUIDELINES.md", EVAL_YAML} | {data_file(c, s) for c in CONFIGS
+                                                          for s in SPLITS}
     warnings: list[ExportWarning] = []
     counts = CorpusCounts()  # for the card, gathered in the same pass
     with ExitStack() as stack:
@@ -410,12 +420,15 @@ def export_hf(corpus, out_dir: str | os.PathLike, *, leaderboard: str | None = N
         summaries = _write_documents(corpus, writers, counts, warnings)
     infos = _dataset_infos(out, writers, summaries)
     extras = {"GUIDELINES.md": guidelines} if guidelines else {}
+    if EVAL_SPLIT in summaries:  # the benchmark's tasks are on the test split
+        extras[EVAL_YAML] = eval_yaml()
     for name, text in extras.items():
         with atomic_writer(out / name) as fh:
             fh.write(text)
     data_files = {c: {s: data_file(c, s) for s in summaries} for c in CONFIGS}
     card = render_card(counts, summaries, infos, data_files, leaderboard=leaderboard,
-                       guidelines=guidelines, repo_id=repo_id, agreement=agreement)
+                       guidelines=guidelines, repo_id=repo_id, agreement=agreement,
+                       benchmark=EVAL_YAML in extras)
     with atomic_writer(out / "README.md") as fh:
         fh.write(card)
     files = ["README.md", *extras, *(data_files[c][s] for c in CONFIGS for s in summaries)]
@@ -479,7 +492,9 @@ def _dataset_infos(out: Path, writers: _Writers, summaries: dict[str, SplitSumma
 def check_folder(out_dir: str | os.PathLike) -> list[str]:
     """Problems that would make the folder a bad dataset repository (empty list: fine).
 
-    Reads it as a user of the Hub would, without rebuilding anything: the card must declare
+    Reads it as a user of the Hub would, without rebuilding anything: ``eval.yaml``, when
+    there, must have the Hub's documented fields and name existing configs and splits; the
+    card must declare
     exactly our configs with ``documents`` as default; ``datasets.load_dataset_builder`` must
     resolve each config from the card (data files and features); then every parquet file is
     read back, batch by batch: its Features (from the file) must equal the toolkit's and the
@@ -506,6 +521,11 @@ def check_folder(out_dir: str | os.PathLike) -> list[str]:
         for config in (c for c in CONFIGS if c in configs):
             problems += _check_config(out, config, configs[config], infos.get(config), cache)
     problems += _check_consistency(out, configs)
+    if (out / EVAL_YAML).is_file():  # the benchmark's tasks: documented fields, existing splits
+        splits = {name: {e.get("split") for e in c.get("data_files") or []}
+                  for name, c in configs.items()}
+        problems += [f"{out}/{EVAL_YAML}: {p}" for p in
+                     check_eval_yaml((out / EVAL_YAML).read_text(encoding="utf-8"), splits)]
     return problems
 
 

@@ -16,8 +16,12 @@ from pathlib import Path
 
 from ..io.jsonl import atomic_writer
 from ..problems import PushError
+from ..runtime import import_extra
 from .card import REPO_PLACEHOLDER, fill_repo_id, repo_ids_named
+from .evalresults import EVAL_YAML
 from .hf import check_folder
+
+NEEDED_BY = "push"
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,12 @@ class PushResult:
 
 
 def files_to_upload(out_dir: str | os.PathLike) -> list[str]:
-    """README.md, GUIDELINES.md if present, and every data file the card's configs list."""
-    from huggingface_hub import DatasetCard
-
+    """README.md, GUIDELINES.md and eval.yaml (the Hub's benchmark file) if present, and every
+    data file the card's configs list."""
+    DatasetCard = import_extra("huggingface_hub", NEEDED_BY).DatasetCard
     out = Path(out_dir)
     card = DatasetCard.load(out / "README.md")
-    files = ["README.md"] + (["GUIDELINES.md"] if (out / "GUIDELINES.md").is_file() else [])
+    files = ["README.md", *(name for name in ("GUIDELINES.md", EVAL_YAML) if (out / name).is_file())]
     for config in card.data.get("configs") or []:
         for entry in config.get("data_files") or []:
             paths = entry["path"] if isinstance(entry["path"], list) else [entry["path"]]
@@ -73,7 +77,7 @@ def _network_errors() -> tuple[type[BaseException], ...]:
 def push(out_dir: str | os.PathLike, repo_id: str, *, private: bool = False,
          create_pr: bool = False, token: str | None = None, api=None) -> PushResult:
     """Check ``out_dir``, create the dataset repo if needed and upload the folder."""
-    from huggingface_hub import HfApi, get_token
+    hub = import_extra("huggingface_hub", NEEDED_BY)
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
     if repo_id.count("/") != 1 or not all(repo_id.split("/")):
@@ -83,11 +87,11 @@ def push(out_dir: str | os.PathLike, repo_id: str, *, private: bool = False,
     if problems:
         raise PushError(f"{out_dir} failed the export checks, not pushing: {problems[0]}"
                         + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-    token = token or get_token()
+    token = token or hub.get_token()
     if not token:
         raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
     files = files_to_upload(out_dir)
-    api = api or HfApi()
+    api = api or hub.HfApi()
     try:
         api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True, token=token)
         commit = api.upload_folder(

@@ -18,9 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..checks import trimmed
+from ..io.formats.docbin import CLAIMS, MENTIONS
 from ..problems import show
+from ..runtime import import_extra
 from ..schema import LABELS, DocumentGold
 from ..text import blank_english, sentences, token_array
+
+#: what needs spaCy here, as the message for a missing one says
+NEEDED_BY = "the tokenised exports"
 
 #: The ``ner`` ClassLabel names, in this fixed order: ``O``, then ``B-``/``I-`` per label in
 #: ``toolkit.schema.LABELS`` order. Ids are positions in this tuple.
@@ -67,7 +72,7 @@ def gold_doc(text: str, gold: DocumentGold, tokens=None, span_groups: bool = Tru
     """
     from bisect import bisect_left, bisect_right
 
-    from spacy.tokens import Doc
+    Doc = import_extra("spacy.tokens", NEEDED_BY).Doc
 
     nlp = blank_english()
     spans = _gold_spans(gold)
@@ -125,8 +130,8 @@ def _cuts_inside(table, cuts: list[int]) -> bool:
 def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
     """Set the mention entities (and span groups) on ``doc``, whose tokens respect every gold
     boundary."""
-    from spacy.tokens import Span
-    from spacy.util import filter_spans
+    Span = import_extra("spacy.tokens", NEEDED_BY).Span
+    filter_spans = import_extra("spacy.util", NEEDED_BY).filter_spans
 
     # token index of each token's first and past-the-end character: what char_span("strict")
     # finds, looked up in a dict (char_span scans the tokens every call)
@@ -152,8 +157,8 @@ def _annotate(doc, gold: DocumentGold, warnings: list, span_groups: bool):
                 "cannot nest, so it is left out of them (kept in doc.spans['mentions'])"))
     doc.set_ents(kept, default="outside")  # what ``doc.ents = kept`` does, without its checks
     if span_groups:
-        doc.spans["mentions"] = mentions
-        doc.spans["claims"] = [span(c.span.start, c.span.end, c.type, span_id=c.id)
+        doc.spans[MENTIONS] = mentions
+        doc.spans[CLAIMS] = [span(c.span.start, c.span.end, c.type, span_id=c.id)
                                for c in gold.claims]
     else:  # the claim spans must still fall on token boundaries
         for c in gold.claims:
@@ -243,14 +248,17 @@ _IOB = {1: "I", 3: "B"}
 
 @dataclass(frozen=True)
 class BIOSentences:
-    """A document's BIO sentences as flat columns: ``words`` and ``tag_ids`` (positions in
-    ``BIO_TAGS``) of the non-whitespace tokens, and per sentence its character ``bounds`` and
-    its ``[first, stop)`` range in ``words``."""
+    """A document's BIO sentences as flat columns: ``words``, their character offsets in the
+    text (``word_starts``, ``word_ends``) and ``tag_ids`` (positions in ``BIO_TAGS``) of the
+    non-whitespace tokens, and per sentence its character ``bounds`` and its ``[first, stop)``
+    range in ``words``."""
 
     words: list[str]
     tag_ids: list[int]
     bounds: list[tuple[int, int]]
     ranges: list[tuple[int, int]]
+    word_starts: list[int]
+    word_ends: list[int]
 
     def sentences(self) -> list[TaggedSentence]:
         return [TaggedSentence(tuple(self.words[a:b]), tuple(BIO_TAGS[t] for t in self.tag_ids[a:b]),
@@ -558,7 +566,11 @@ def _document_columns(batch: _Batch, tags: np.ndarray, sentence_starts: np.ndarr
     kept_s = count[b_idx] > count[a_idx]
     tok_first = np.searchsorted(batch.doc, np.arange(nd + 1))  # each document's first token
     word_first = count[tok_first].tolist()
-    words = [batch.text[a:b] for a, b in zip(starts[solid].tolist(), batch.ends[solid].tolist())]
+    word_starts, word_ends = starts[solid].tolist(), batch.ends[solid].tolist()
+    words = [batch.text[a:b] for a, b in zip(word_starts, word_ends)]
+    word_doc_base = base[batch.doc[solid]]  # back to offsets in each word's own text
+    local_starts = (starts[solid] - word_doc_base).tolist()
+    local_ends = (batch.ends[solid] - word_doc_base).tolist()
     tag_ids = tags[solid].tolist()
     s_first = np.searchsorted(sentence_docs[kept_s], np.arange(nd + 1)).tolist()
     bounds = list(zip((sentence_starts[kept_s] - base[sentence_docs[kept_s]]).tolist(),
@@ -568,5 +580,6 @@ def _document_columns(batch: _Batch, tags: np.ndarray, sentence_starts: np.ndarr
     for d in range(nd):
         w0, w1, s0, s1 = word_first[d], word_first[d + 1], s_first[d], s_first[d + 1]
         out.append(BIOSentences(words[w0:w1], tag_ids[w0:w1], bounds[s0:s1],
-                                [(a - w0, b - w0) for a, b in ranges[s0:s1]]))
+                                [(a - w0, b - w0) for a, b in ranges[s0:s1]],
+                                local_starts[w0:w1], local_ends[w0:w1]))
     return out

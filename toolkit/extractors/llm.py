@@ -41,11 +41,12 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from ..io.align import METHODS, Aligned, align, alignment_counts
 from ..io.corpus import Document
 from ..io.jsonl import atomic_writer
 from ..problems import ExtractorError
+from ..runtime import import_extra
 from ..schema import AUTHOR, PredClaim, Prediction, PredMention, PredSpan
-from .align import METHODS, Aligned, align, alignment_counts
 from .base import Extractor
 from .llm_prompt import MODES, PROMPT_VERSION, build_messages, parse_answer, response_format
 
@@ -176,10 +177,7 @@ class LLMExtractor(Extractor):
     def setup(self) -> None:
         if self._client is not None:
             return
-        try:
-            import openai
-        except ImportError:
-            raise ExtractorError("extractor 'llm' needs the openai package: pip install 'ecbench[llm]'") from None
+        openai = import_extra("openai", "extractor 'llm'", failure=ExtractorError)
         s = self.settings
         key = os.environ.get(s.api_key_env, "")
         if not key and not s.base_url:
@@ -298,8 +296,7 @@ class LLMExtractor(Extractor):
                 return mode, fields, reply
 
     def _request(self, fields: dict[str, Any], rng: random.Random) -> _Answer:
-        import openai
-
+        openai = import_extra("openai", "extractor 'llm'", failure=ExtractorError)
         s = self.settings
         for attempt in range(s.max_retries + 1):
             self._count("requests")

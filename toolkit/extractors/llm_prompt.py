@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..schema import AUTHOR, CLAIM_TYPES, LABELS, ClaimType, Label
+from ..schema import AUTHOR, ClaimType, Label
 
 PROMPT_VERSION = "4"
 #: response modes, strongest first: the order in which the extractor tries them

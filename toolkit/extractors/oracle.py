@@ -22,7 +22,10 @@ class GoldExtractor(Extractor):
         for doc in docs:
             if doc.gold is None:
                 raise ValueError(f"document {doc.id!r} has no gold annotations to return")
-            out.append(doc.gold.as_prediction())
+            # a corpus's gold, or a user's gold source already in prediction shape
+            # (``benchmark.BenchmarkGold.of_annotations``)
+            gold = doc.gold
+            out.append(gold if isinstance(gold, Prediction) else gold.as_prediction())
         return out
 
 

@@ -17,6 +17,8 @@ from typing import Any
 from pydantic import Field
 
 from ..io.corpus import Document
+from ..problems import ExtractorError
+from ..runtime import import_extra
 from ..schema import AUTHOR, PredClaim, Prediction, PredSpan
 from .base import Extractor
 from .spacy_ner import DEFAULT_MODEL, load_pipeline, pipeline_info
@@ -83,7 +85,7 @@ LINE_BREAKS = "ecbench_line_breaks"
 def with_line_breaks(nlp):
     """Add (once) a component before the parser that starts a sentence after every line break,
     so a headline or paragraph never runs into the next one."""
-    from spacy.language import Language
+    Language = import_extra("spacy.language", "the spaCy pipeline", failure=ExtractorError).Language
 
     if not Language.has_factory(LINE_BREAKS):
         Language.component(LINE_BREAKS, func=_line_breaks)

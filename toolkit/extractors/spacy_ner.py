@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ..io.corpus import Document
 from ..problems import ExtractorError
+from ..runtime import import_extra
 from ..schema import Prediction, PredMention
 from .base import Extractor
 
@@ -30,8 +31,7 @@ def install_hint(model: str) -> str:
 @lru_cache(maxsize=8)
 def load_pipeline(model: str, ner_only: bool):
     """The pipeline, loaded once per process; with ``ner_only`` only what ``doc.ents`` needs runs."""
-    import spacy
-
+    spacy = import_extra("spacy", "the spaCy pipeline", failure=ExtractorError)
     try:
         nlp = spacy.load(model)
     except OSError as e:
@@ -55,8 +55,7 @@ def entity_components(nlp) -> list[str]:
 
 
 def pipeline_info(nlp) -> dict[str, Any]:
-    import spacy
-
+    spacy = import_extra("spacy", "the spaCy pipeline", failure=ExtractorError)
     meta = nlp.meta
     return {"model": f"{meta.get('lang', '')}_{meta.get('name', '')}".strip("_"),
             "model_version": meta.get("version"), "spacy_version": spacy.__version__,

@@ -8,7 +8,10 @@
   into ``spantable``'s columns for bulk scoring)
 - ``annotations``: any of those as annotations in the prediction shape, for ``score``,
   ``agree`` and ``report`` (``load_annotations`` tells the source apart)
+- ``formats``: the formats people already have (CoNLL, ...), one reader each, into one model;
+  ``formats.convert``, ``formats.pairing``: what every format shares
 - ``documents``: documents to extract from (.txt folder, JSONL, parquet, HF dataset)
+- ``corpus_writer``: documents written into a corpus folder, all or nothing
 - ``jsonl``: JSON reading with located errors, atomic writes; ``paths``: path checks
 
 Each reader is one function per format; where it has a fast path (msgspec) the located path
@@ -17,23 +20,24 @@ up on, so what is accepted and every message are the located path's.
 
 Adding a format (CoNLL, brat, DocBin, Label Studio, ...: ``io/formats/<name>.py``)
 -------------------------------------------------------------------------------------
-A format reader turns files into the same model the readers here give, so every command
-(``validate``, ``score``, ``report``, ``agree``, ``stats``, ``export``) takes it unchanged:
+A format reader turns files into one model, ``formats.FormatRead`` (documents: text,
+character-offset mentions, claims, tokens where the format has them), and registers in
+``formats.FORMATS``; the interface and the detection order are in ``io.formats``'s docstring.
+Everything after it is shared, so every command (``validate``, ``score``, ``report``,
+``agree``, ``stats``, ``import``) takes the format unchanged:
 
-- gold: ``corpus.Document`` objects (``id``, ``text``, ``meta`` a ``schema.ManifestEntry``,
-  ``gold`` an ``io.gold.Gold``). Build the gold as a ``schema.DocumentGold`` (pydantic checks
-  the fields) and turn it into its read form with ``Gold.from_model``, or build ``Gold`` structs
-  directly where speed matters; then check it against the text with
-  ``checks.document_problems`` (offsets, slices, ids), as ``read_gold_file`` does.
-- predictions: ``(header or None, [schema.Prediction])``, the shape of ``read_predictions``;
-  in the prediction shape, gold reaches the scorer the same way (``Gold.as_prediction``).
-- errors: never a traceback, a silent skip or a silent zero. What the reader finds wrong is a
-  ``problems.Problem`` (file, record: ``line 7`` or ``mentions[3] (id m4)``, field, what was
-  found, what was expected); a reader that checks everything returns them all (``validate``
-  prints each), one that stops at the first raises ``problems.InputError`` with the same parts,
-  or ``problems.CorpusError`` with every Problem of a corpus. Messages show file values with
-  ``problems.show`` (look-alike characters escaped).
-- dispatch: ``annotations.load_annotations`` (and ``cli.corpus_cmds.validate_path``) tell a
-  source apart by path and content; a new format adds its case there, so that ``--gold`` and
-  ``--pred`` take it.
+- ``annotations.load_annotations`` detects it (or is told it: ``--gold-format``,
+  ``--pred-format``) and ``annotations.annotation_set_of`` gives the prediction shape the
+  scorer takes (gold enters scoring that way too, ``Gold.as_prediction``);
+- ``formats.convert`` checks each document (``checks`` on offsets, slices, ids; located by the
+  source's file and line or record), makes the entities gold needs where the format has none,
+  and gives ``corpus.Document`` objects with their ``gold.Gold``;
+- ``formats.pairing`` pairs a source that names no documents (CoNLL) with the other side, by
+  position and tokens;
+- ``corpus_writer`` writes any of it as a corpus (``ecbench import``).
+
+Errors: never a traceback, a silent skip or a silent zero. What a reader finds wrong raises
+``problems.InputError`` (file, line or record, field, what was found, what was expected);
+the checks return ``problems.Problem`` s (``validate`` prints each). Messages show file values
+with ``problems.show`` (look-alike characters escaped).
 """

@@ -17,8 +17,9 @@ a gold file that cannot be read still raises.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -34,9 +35,12 @@ from ..problems import (
     record_locator,
     show,
 )
-from ..schema import Manifest, ManifestEntry
+from ..runtime import import_extra
+from ..schema import Manifest, ManifestEntry, Prediction
 from .gold import Gold, read_gold_file
 from .jsonl import read_json_file
+
+NEEDED_BY_FRAMES = "the corpus frames"
 
 MANIFEST = Path("annotations/manifest.json")
 GOLD_DIR = Path("annotations/gold")
@@ -46,12 +50,13 @@ SEEDS_DIR = Path("seeds")
 @dataclass(frozen=True)
 class Document:
     """One document: its id, text and manifest entry, and its gold where it has some (documents
-    to extract from have none)."""
+    to extract from have none; a user's gold source benchmarked with ``--gold`` gives it in
+    prediction shape)."""
 
     id: str
     text: str
     meta: ManifestEntry
-    gold: Gold | None = None
+    gold: Gold | Prediction | None = None
 
 
 def bundled_root() -> Path:
@@ -61,6 +66,23 @@ def bundled_root() -> Path:
     if (checkout / MANIFEST).is_file():
         return checkout
     return Path(str(files("toolkit") / "corpus_data"))
+
+
+def corpus_name(root: str | os.PathLike) -> str:
+    """How a report names a corpus without its path: ``ecbench`` for the bundled one, else its
+    folder's name."""
+    return "ecbench" if Path(root).resolve() == bundled_root().resolve() else Path(root).name
+
+
+def corpus_sha256(document_sha256: Mapping[str, str]) -> str:
+    """One sha256 for a set of documents: of their ``id sha256`` lines, sorted by id (the
+    manifest's per-document sha256s), so two reports on the same texts show the same digest.
+
+    >>> corpus_sha256({"b": "2", "a": "1"})[:12]
+    '2951835de336'
+    """
+    lines = "".join(f"{doc_id} {document_sha256[doc_id]}\n" for doc_id in sorted(document_sha256))
+    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path:
@@ -103,8 +125,7 @@ class Corpus:
 
     def mentions_frame(self):
         """One row per gold mention: doc_id, id, start, end, label, text, entity, entity_type."""
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         rows = []
         for doc in self.documents:
             if doc.gold is None:
@@ -120,8 +141,7 @@ class Corpus:
 
     def claims_frame(self):
         """One row per gold claim, flat: span and cue as start/end/text columns."""
-        import pandas as pd
-
+        pd = import_extra("pandas", NEEDED_BY_FRAMES)
         rows = []
         for doc in self.documents:
             if doc.gold is None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import InputError, some_items
+from ..runtime import import_extra
 from ..schema import ManifestEntry
 from .corpus import Document
 
@@ -185,8 +186,7 @@ def _jsonl(source: DocumentSource):
 
 def _parquet(source: DocumentSource):
     """One document per row of a parquet file, or of each file of a folder in path order."""
-    import pyarrow.parquet as pq
-
+    pq = import_extra("pyarrow.parquet", "--docs with parquet files")
     files = [source.path] if source.path.is_file() else sorted(source.path.rglob("*.parquet"))
     for path in files:
         try:
@@ -206,8 +206,7 @@ def _parquet(source: DocumentSource):
 
 def _hf(source: DocumentSource):
     """One document per row of a local Hugging Face dataset (one split of it)."""
-    import datasets
-
+    datasets = import_extra("datasets", "--docs with a Hugging Face dataset")
     path = source.path
     try:
         if source.kind == "hf-disk":

@@ -9,6 +9,7 @@ crash or Ctrl-C never leaves a half-written file and never destroys the previous
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import stat
@@ -77,6 +78,35 @@ def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, Any]]:
                                      line=number) from None
         except UnicodeDecodeError as e:
             raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
+
+
+#: how much of a file ``first_json_record`` reads at most
+PEEK_BYTES = 1 << 20
+
+
+def first_json_record(path: str | os.PathLike, *, array_only: bool = False,
+                      limit: int = PEEK_BYTES) -> Any:
+    """The first record of a JSON array file or a JSONL file (its first non-blank line),
+    parsed from at most ``limit`` bytes: what a format's detection peeks at, never a whole
+    large file. None when there is none to parse (not UTF-8, not JSON, longer than ``limit``;
+    ``array_only``: not a JSON array)."""
+    try:
+        with Path(path).open("rb") as fh:
+            head = fh.read(limit)
+        # a multi-byte character cut at the end of the peek is not an error
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except (OSError, UnicodeDecodeError):
+        return None
+    text = text.removeprefix("\ufeff").lstrip()
+    try:
+        if text.startswith("["):
+            body = text[1:].lstrip()
+            return json.JSONDecoder().raw_decode(body)[0] if body[:1] not in ("]", "") else None
+        if array_only:
+            return None
+        return json.loads(text.split("\n", 1)[0])
+    except json.JSONDecodeError:
+        return None
 
 
 def dumps_line(obj: Any) -> str:

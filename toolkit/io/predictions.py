@@ -30,8 +30,7 @@ import hashlib
 import json
 import os
 from collections.abc import Collection, Iterable
-from itertools import chain, repeat
-from operator import attrgetter, is_not
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,8 +38,15 @@ import msgspec
 from pydantic import ValidationError
 
 from ..checks import check_prediction, valid_items
-from ..problems import InputError, Problem, json_problem, pydantic_problems, show, some_ids
-from ..schema import LABELS, PredClaim, PredictionsHeader, PredMention, Prediction
+from ..problems import (
+    InputError,
+    Problem,
+    json_problem,
+    pydantic_problems,
+    show,
+    some_ids,
+)
+from ..schema import LABELS, PredClaim, Prediction, PredictionsHeader, PredMention
 from .jsonl import atomic_writer, dumps_line
 from .paths import output_file
 
@@ -194,8 +200,7 @@ _decode_lines = msgspec.json.Decoder(list[FastPrediction]).decode
 _decode_ndjson = msgspec.json.Decoder(FastPrediction).decode_lines
 _decode_any = msgspec.json.Decoder().decode
 _mention_id = attrgetter("id")
-_get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
-_get_label, _get_entity = attrgetter("label"), attrgetter("entity")
+_get_doc_id, _get_claims = attrgetter("doc_id"), attrgetter("claims")
 #: what a fast path gives up on (the located path then names the problem)
 _REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError)
 
@@ -213,8 +218,9 @@ def _header_of(line: bytes) -> PredictionsHeader | None:
 def _may_name(data: bytes, key: bytes) -> bool:
     """Whether some line of ``data`` may hold the field ``key`` (``b'"id"'``): where it may
     not, the field is None in every record, and a pass over them is saved. A key can also be
-    spelt with ``\\u`` escapes."""
-    return key in data or b"\\u" in data
+    spelt with ``\\u`` escapes: any backslash may start one (searched for alone, a single byte
+    is found by memchr, twenty times faster than the two bytes ``\\u`` in a file of quotes)."""
+    return key in data or b"\\" in data
 
 
 def _unique_ids(records: list[FastPrediction], data: bytes) -> bool:
@@ -234,7 +240,7 @@ def _unique_ids(records: list[FastPrediction], data: bytes) -> bool:
 def _new_doc_ids(records: list[FastPrediction], seen: set[str]) -> bool:
     """Whether no record's doc_id is in ``seen`` or twice among them (then all are added)."""
     before = len(seen)
-    seen.update(r.doc_id for r in records)
+    seen.update(map(_get_doc_id, records))
     return len(seen) == before + len(records)
 
 
@@ -326,14 +332,15 @@ def read_table(path: str | os.PathLike, vocab) -> TableFile | None:
                 if block:
                     cut = data.rfind(b"\n") + 1
                     data, carry = data[:cut], data[cut:]
-                if first and data.strip():
+                # (``isspace``, not ``strip``: no copy of a block to learn it is not blank)
+                if first and data and not data.isspace():
                     first = False
                     data = data.lstrip()  # blank lines are skipped, as the located path does
                     line, _, rest = data.partition(b"\n")
                     header = _header_of(line)
                     if header is not None:
                         data = rest
-                if data.strip():
+                if data and not data.isspace():
                     records = _decode_block(data)
                     part = None if records is None else _table_part(records, data, vocab, seen)
                     if part is None:
@@ -365,31 +372,16 @@ def _decode_block(data: bytes) -> list[FastPrediction] | None:
 
 def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
     """One block's records as a SpanTable, with ``read_fast``'s checks; None where it gives up."""
-    import numpy as np  # as in read_table: only for span tables
-
-    from .spantable import SpanTable
+    from .spantable import SpanTable  # as in read_table: only for span tables
 
     if not _new_doc_ids(records, seen):
         return None  # a document twice: the located path says where
-    if any(r.claims for r in records):
+    if any(map(_get_claims, records)):
         return None  # claims are scored the usual way
-    mentions = list(chain.from_iterable(map(_get_mentions, records)))
-    n = len(mentions)
-    start = np.fromiter(map(_get_start, mentions), dtype=np.int64, count=n)
-    end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
-    if (start >= end).any():
+    table = SpanTable.of_records(records, vocab, entities=_may_name(data, b'"entity"'))
+    if (table.start >= table.end).any():
         return None  # an empty or reversed span: the located path names it
-    if not _unique_ids(records, data):
-        return None
-    entity = (vocab.entity_codes(map(_get_entity, mentions))
-              if _may_name(data, b'"entity"') and any(map(is_not, map(_get_entity, mentions),
-                                                  repeat(None)))
-              else np.full(n, -1, dtype=np.int32))
-    lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
-                          count=len(records))
-    return SpanTable([r.doc_id for r in records], np.concatenate(([0], np.cumsum(lengths))),
-                     start, end, vocab.label_codes(map(_get_label, mentions)), entity,
-                     failed=[(r.doc_id, r.error) for r in records if r.error])
+    return table if _unique_ids(records, data) else None
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 
 import numpy as np
+
+_get_mentions, _get_start, _get_end = attrgetter("mentions"), attrgetter("start"), attrgetter("end")
+_get_label, _get_entity = attrgetter("label"), attrgetter("entity")
+
+
+#: the key of an entity without a name is (_ANONYMOUS, its code): it equals no entity id
+_ANONYMOUS = object()
 
 
 class _Codes(dict):
@@ -38,6 +47,14 @@ class Vocab:
         """-1 for None (no entity id)."""
         codes = self.entities.__getitem__
         return np.fromiter((-1 if e is None else codes(e) for e in entities), dtype=np.int32)
+
+    def anonymous_entities(self, n: int) -> int:
+        """Codes for ``n`` entities that have numbers but no names (a format read's entities,
+        ``SpanColumns``): ``base .. base + n - 1``; returns ``base``."""
+        base = len(self.entities)
+        codes = range(base, base + n)
+        self.entities.update(zip(zip(repeat(_ANONYMOUS), codes), codes))
+        return base
 
     def label_names(self) -> list[str]:
         """The labels by code."""
@@ -73,6 +90,24 @@ class SpanTable:
                    vocab.entity_codes(r[3] if len(r) > 3 else None for r in rows))
 
     @classmethod
+    def of_records(cls, records: Sequence, vocab: Vocab, *, entities: bool = True) -> SpanTable:
+        """A table of prediction-shaped records (``Prediction``, or the fast path's records:
+        ``doc_id``, ``mentions`` with ``start``, ``end``, ``label``, ``entity``, and ``error``),
+        in their order. ``entities=False``: the caller knows no mention names an entity."""
+        mentions = list(chain.from_iterable(map(_get_mentions, records)))
+        n = len(mentions)
+        start = np.fromiter(map(_get_start, mentions), dtype=np.int64, count=n)
+        end = np.fromiter(map(_get_end, mentions), dtype=np.int64, count=n)
+        entity = (vocab.entity_codes(map(_get_entity, mentions))
+                  if entities and any(map(is_not, map(_get_entity, mentions), repeat(None)))
+                  else np.full(n, -1, dtype=np.int32))
+        lengths = np.fromiter(map(len, map(_get_mentions, records)), dtype=np.int64,
+                              count=len(records))
+        return cls([r.doc_id for r in records], np.concatenate(([0], np.cumsum(lengths))),
+                   start, end, vocab.label_codes(map(_get_label, mentions)), entity,
+                   failed=[(r.doc_id, r.error) for r in records if r.error])
+
+    @classmethod
     def concat(cls, parts: Sequence[SpanTable]) -> SpanTable:
         """One table of ``parts`` in order (their documents must differ)."""
         if len(parts) == 1:
@@ -85,6 +120,38 @@ class SpanTable:
                      for name in ("start", "end", "label", "entity")),
                    failed=[f for p in parts for f in p.failed])
 
+    def label_counts(self, vocab: Vocab) -> dict[str, int]:
+        """Spans per label (the labels of ``vocab`` that occur here)."""
+        counts = np.bincount(self.label, minlength=len(vocab.labels)).tolist()
+        return {label: n for label, n in zip(vocab.labels, counts) if n}
+
     def rows_doc(self) -> np.ndarray:
         """The document index (into ``doc_ids``) of each row."""
         return np.repeat(np.arange(len(self.doc_ids), dtype=np.int64), np.diff(self.offsets))
+
+
+@dataclass(frozen=True)
+class SpanColumns:
+    """The mentions of some documents as columns before they meet a ``Vocab`` (a format read's,
+    ``io.annotations.annotation_set_of``): rows ``offsets[k]:offsets[k + 1]`` are document
+    ``k``'s; labels are indices into ``labels``, entities numbers unique within a document (-1:
+    none). ``table`` codes them into a ``SpanTable``."""
+
+    offsets: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    label: np.ndarray
+    labels: list[str]
+    entity: np.ndarray
+
+    def table(self, doc_ids: list[str], vocab: Vocab) -> SpanTable:
+        """A span table of these rows for documents ``doc_ids`` (their order), coded by
+        ``vocab`` (labels by name; entities as anonymous codes)."""
+        codes = vocab.label_codes(self.labels) if self.labels else np.zeros(0, dtype=np.int32)
+        entity = np.full(len(self.entity), -1, dtype=np.int32)
+        named = self.entity >= 0
+        if named.any():
+            base = vocab.anonymous_entities(int(self.entity.max()) + 1)
+            entity[named] = self.entity[named] + base
+        return SpanTable(list(doc_ids), self.offsets.astype(np.int64), self.start.astype(np.int64),
+                         self.end.astype(np.int64), codes[self.label].astype(np.int32), entity)

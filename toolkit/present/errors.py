@@ -8,7 +8,9 @@ mistake with the gold span wrapped in ``[[ ]]`` and the predicted span in ``<< >
         [[<<Kim>> Jong Un]] met Lavrov in Wonsan.
 
 Kinds: ``missed``, ``spurious``, ``wrong_label``, ``wrong_boundary``, ``wrong_both`` (mentions,
-as the mention scorer classifies them), ``missed_claim`` and ``spurious_claim`` (claims left
+as the mention scorer classifies them), ``hallucination`` and ``repeat`` (predicted mentions
+given by text with no place in it: found nowhere, or predicted more often than the text has
+them; spurious too, listed apart), ``missed_claim`` and ``spurious_claim`` (claims left
 unmatched at the report's threshold). An unmatched claim that reached the threshold with a
 claim on the other side but was refused by the fact-consistency gate says so in ``refused``:
 the other claim, the similarity before the gate and the gate's reason.
@@ -22,9 +24,17 @@ from dataclasses import asdict, dataclass
 from ..text import sentence_index, sentences
 
 MENTION_KINDS = ("missed", "spurious", "wrong_label", "wrong_boundary", "wrong_both")
+#: predicted mentions given by text with no place in it (the report's ``alignment``): kind ->
+#: (its key in that section, what the listing says instead of a context)
+UNPLACED_KINDS = {"hallucination": ("hallucinations", "(found nowhere in the text)"),
+                  "repeat": ("repeats",
+                             "(every occurrence in the text is taken by another prediction)")}
 CLAIM_KINDS = ("missed_claim", "spurious_claim")
-KINDS = (*MENTION_KINDS, *CLAIM_KINDS)
+KINDS = (*MENTION_KINDS, *UNPLACED_KINDS, *CLAIM_KINDS)
 GOLD_MARK, PRED_MARK = ("[[", "]]"), ("<<", ">>")
+#: the line above every listing that says what the marks mean
+LEGEND = (f"In context: {GOLD_MARK[0]}gold span{GOLD_MARK[1]}, "
+          f"{PRED_MARK[0]}predicted span{PRED_MARK[1]}.")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,13 @@ def error_listing(report_or_details, texts: Mapping[str, str] | None) -> dict[st
             if match.kind in MENTION_KINDS:
                 item = _mention_item(match, texts.get(match.doc_id))
                 grouped.setdefault(match.kind, []).append(item)
+    alignment = getattr(report_or_details, "alignment", None)
+    for kind, (key, _) in UNPLACED_KINDS.items():
+        for item in (alignment or {}).get(key, {}).get("items", []):
+            grouped.setdefault(kind, []).append(ErrorItem(
+                kind=kind, doc_id=item["doc_id"], gold_label=None, pred_label=item["label"],
+                gold_text=None, pred_text=item["text"], context=None,
+                detail=f"mentions[{item['mention']}]"))
     if details.claims is not None:
         sides = (("missed_claim", details.claims.unmatched_gold, details.gold_claims),
                  ("spurious_claim", details.claims.unmatched_pred, details.pred_claims))
@@ -171,11 +188,18 @@ def _sides(item: ErrorItem) -> str:
     return "  ".join(parts)
 
 
+def context_text(item: ErrorItem) -> str:
+    """The item's context, or what stands in for it: why there is none."""
+    if item.context is not None:
+        return item.context
+    return UNPLACED_KINDS[item.kind][1] if item.kind in UNPLACED_KINDS else "(text unknown)"
+
+
 def errors_to_text(errors: Mapping[str, list[ErrorItem]]) -> str:
     """Plain text, one block per kind; the spans are marked [[gold]] and <<predicted>>."""
     if not errors:
         return "No errors.\n"
-    lines = []
+    lines = [LEGEND, ""]
     for kind, items in errors.items():
         lines.append(f"== {kind} ({len(items)}) ==")
         for item in items:
@@ -183,7 +207,7 @@ def errors_to_text(errors: Mapping[str, list[ErrorItem]]) -> str:
             lines.append(f"{item.doc_id}  {_sides(item)}{detail}")
             if item.refused:
                 lines.append(f"    refused: {item.refused}")
-            lines.append("    " + (item.context if item.context is not None else "(text unknown)"))
+            lines.append("    " + context_text(item))
         lines.append("")
     return "\n".join(lines)
 
@@ -200,7 +224,7 @@ def errors_tables(errors: Mapping[str, list[ErrorItem]]) -> list:
             table.add_column(column, overflow="fold")
         for item in items:
             # Text, not markup: the document's own brackets must print as they are
-            context = Text(item.context if item.context is not None else "(text unknown)")
+            context = Text(context_text(item))
             context.highlight_regex(r"\[\[.*?\]\]", "bold red")
             context.highlight_regex(r"<<.*?>>", "bold cyan")
             sides = _sides(item) + (f" ({item.detail})" if item.detail else "")
@@ -208,4 +232,4 @@ def errors_tables(errors: Mapping[str, list[ErrorItem]]) -> list:
                 sides += f"\nrefused: {item.refused}"
             table.add_row(Text(item.doc_id), Text(sides), context)
         tables.append(table)
-    return tables
+    return [Text(LEGEND), *tables] if tables else tables

@@ -48,6 +48,10 @@ def report_markdown(report) -> str:
                 table(["label", "P", "R", "F1", "gold", "predicted"], r.label_rows(report)),
                 "### Label confusion (strict assignment; rows gold, columns predicted)",
                 table(*r.confusion_table(report))]
+    if report.alignment is not None:
+        out += ["### Mentions given by text", r.alignment_note(report)]
+        if r.unplaced_rows(report):
+            out.append(table(["kind", "document", "label", "text"], r.unplaced_rows(report)))
     if report.entities is not None:
         e = report.entities
         out += ["### Entities",

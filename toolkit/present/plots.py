@@ -8,6 +8,10 @@ import os
 from pathlib import Path
 
 from ..io.jsonl import atomic_writer
+from ..runtime import import_extra
+
+#: what needs matplotlib, as the message for a missing one says
+NEEDED_BY = "--plot"
 
 
 def _figure_bytes(fig) -> bytes:
@@ -18,7 +22,7 @@ def _figure_bytes(fig) -> bytes:
 
 def per_label_figure(report):
     """Grouped bars: strict precision and recall per label."""
-    from matplotlib.figure import Figure
+    Figure = import_extra("matplotlib.figure", NEEDED_BY).Figure
 
     per_label = report.mentions["per_label"]
     labels = list(per_label)
@@ -35,7 +39,7 @@ def per_label_figure(report):
     ax.set_title("Mentions per label (strict)")
     # handles drawn here, not taken from the bars: with no label to show there are no bars,
     # and matplotlib would draw both swatches in the default colour
-    from matplotlib.patches import Patch
+    Patch = import_extra("matplotlib.patches", NEEDED_BY).Patch
 
     ax.legend(handles=[Patch(color="C0", label="precision"), Patch(color="C1", label="recall")],
               loc="upper left", bbox_to_anchor=(1.01, 1))  # outside: never over a bar
@@ -44,7 +48,7 @@ def per_label_figure(report):
 
 def sweep_figure(report):
     """Claim precision, recall and F1 against the similarity threshold."""
-    from matplotlib.figure import Figure
+    Figure = import_extra("matplotlib.figure", NEEDED_BY).Figure
 
     claims = report.claims
     thresholds = [row["threshold"] for row in claims["sweep"]]

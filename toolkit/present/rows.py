@@ -147,7 +147,9 @@ def confidence_note(report) -> str:
         return "No confidence intervals: " + (c.get("note") or "bootstrap disabled") + "."
     text = (f"Intervals: {round(c['level'] * 100)}% bootstrap, {c['n_resamples']} resamples "
             f"of {c['n_units']} {c['unit']}s (seed {c['seed']}).")
-    return text + (f" {c['note']}" if c.get("note") else "")
+    note = c.get("note")  # a clause in the JSON; a sentence of its own here
+    return text + (f" {note[0].upper()}{note[1:]}{'' if note.endswith('.') else '.'}"
+                   if note else "")
 
 
 def documents_note(report) -> str:
@@ -163,6 +165,29 @@ def documents_note(report) -> str:
         parts.append(f"{len(d['failed'])} document(s) where the extractor failed: "
                      + ", ".join(f["doc_id"] for f in d["failed"]))
     return "\n".join(parts)
+
+
+def alignment_note(report) -> str:
+    """How the mentions given by text were placed ("" when every mention had offsets)."""
+    a = report.alignment
+    if a is None:
+        return ""
+    return (f"{a['mentions']} predicted mention(s) given by text without offsets: "
+            f"{a['exact']} placed exactly, {a['normalized']} after normalising case, whitespace, "
+            f"quotes and dashes; {a['hallucinations']['count']} hallucination(s) (found nowhere "
+            f"in the text) and {a['repeats']['count']} repeat(s) (predicted more often than the "
+            "text has them), scored as spurious.")
+
+
+def unplaced_rows(report) -> list[list[str]]:
+    """``[kind, document, label, text]`` of every predicted mention with no place in the text:
+    hallucinations first, then repeats."""
+    a = report.alignment
+    if a is None:
+        return []
+    return [[kind, item["doc_id"], item["label"], item["text"]]
+            for kind, key in (("hallucination", "hallucinations"), ("repeat", "repeats"))
+            for item in a[key]["items"]]
 
 
 def prf_cells(scores: Mapping) -> list[str]:

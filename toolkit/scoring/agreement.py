@@ -14,7 +14,6 @@ from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
 
 from ..schema import Prediction
 from ..text import blank_english
@@ -63,11 +62,9 @@ def _check_mentions(doc_id: str, side: str, mentions: Sequence[MentionSpan], tex
 
 def cohen_kappa_tokens(a: Mapping[str, Sequence[MentionSpan]], b: Mapping[str, Sequence[MentionSpan]],
                        texts: Mapping[str, str]) -> float:
-    """Cohen's kappa (scikit-learn) of the token labels of two annotations over all documents.
-
-    1.0 when the label sequences are identical (scikit-learn gives NaN when both use one label
-    only, e.g. no mentions at all, which is still perfect agreement).
-    """
+    """Cohen's kappa (``cohen_kappa``) of the token labels of two annotations over all
+    documents. 1.0 when the label sequences are identical (the formula gives NaN when both use
+    one label only, e.g. no mentions at all, which is still perfect agreement)."""
     labels_a: list[str] = []
     labels_b: list[str] = []
     for doc_id in sorted(set(a) | set(b)):
@@ -80,7 +77,27 @@ def cohen_kappa_tokens(a: Mapping[str, Sequence[MentionSpan]], b: Mapping[str, S
             labels += token_labels(mentions, text)
     if labels_a == labels_b:
         return 1.0
-    return float(cohen_kappa_score(labels_a, labels_b))
+    return cohen_kappa(labels_a, labels_b)
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa of two label sequences of one length: 1 - observed / chance disagreement,
+    from their confusion matrix over the labels either uses (scikit-learn's
+    ``cohen_kappa_score``, unweighted, is the tests' oracle: the same operations in the same
+    order).
+
+    >>> cohen_kappa(["A", "A", "B", "B"], ["A", "B", "B", "B"])
+    0.5
+    """
+    labels, codes = np.unique(np.asarray([*a, *b], dtype=object).astype(str), return_inverse=True)
+    n = len(labels)
+    confusion = np.zeros((n, n), dtype=np.int64)
+    np.add.at(confusion, (codes[:len(a)], codes[len(a):]), 1)
+    sum0, sum1 = confusion.sum(axis=0), confusion.sum(axis=1)
+    expected = np.outer(sum0, sum1) / np.sum(sum0)
+    disagree = np.ones((n, n), dtype=int)
+    disagree.flat[::n + 1] = 0
+    return float(1 - np.sum(disagree * confusion) / np.sum(disagree * expected))
 
 
 def _spans(records: Mapping[str, Prediction]) -> dict[str, list[MentionSpan]]:

@@ -18,13 +18,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..io.align import Placement
 from ..io.spantable import SpanTable, Vocab
 from ..schema import PredClaim, Prediction
+from ..text import can_split
 from .bootstrap import bootstrap_f1_many
-from .mentions import MentionResult
+from .mentions import MentionResult, MentionSpan
 from .options import TASKS, ScoreOptions
 from .report import (
     Report,
+    alignment_section,
     claims_section,
     documents_section,
     entities_section,
@@ -34,6 +37,7 @@ from .stage import (
     BootstrapUnits,
     Engine,
     Stage,
+    Tables,
     UnitPlan,
     bootstrap_units,
     claim_matching,
@@ -43,7 +47,7 @@ from .stage import (
     warn_repeated_mentions,
 )
 
-if TYPE_CHECKING:  # imported where claims are scored (scipy, the claim matchers)
+if TYPE_CHECKING:  # imported where claims are scored (the solver, the claim matchers)
     from .claims import ClaimResult
 
 CONFIDENCE = 0.95
@@ -66,6 +70,7 @@ class ScoreDetails:
 def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | SpanTable,
           texts: Mapping[str, str] | None = None, *, vocab: Vocab | None = None,
           provenance: dict | None = None, engine: Engine | None = None,
+          placement: Placement | None = None,
           reference_dates: Mapping[str, date] | None = None, **options) -> Report:
     """Score ``pred`` against ``gold``: one ``Prediction`` per document each, or two span
     tables read with the one ``vocab``.
@@ -77,20 +82,29 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
     ``provenance`` is recorded as given. ``reference_dates`` (doc id -> the date a text's
     relative dates resolve against) serve the ``supported`` claim check.
 
+    Every mention must have offsets: mentions given by text are placed by the read layer
+    (``io.annotations.place``), whose ``placement`` is passed here: its mentions with no place
+    in the text are scored as spurious, and listed in the report's ``alignment`` section.
+
     ``engine`` runs the per-document stage (``stage.Stage``) over batches of documents
     elsewhere (``toolkit.engines.ray``); the batches' results are combined (``stage.combine``),
     so the report is the one this process would make.
     """
     options = ScoreOptions(**options)
     inputs = inputs_of(gold, pred, texts, vocab)
+    if placement is not None and isinstance(inputs, Tables):
+        raise ValueError("placement: span tables hold mentions with offsets only")
     if "mentions" in options.produces:
         warn_repeated_mentions(inputs.repeated_mention())
-    plan = plan_units(inputs.doc_ids, inputs.texts, options.n_resamples)
+    sentences_known = can_split()  # spaCy installed (the spacy extra)
+    plan = plan_units(inputs.doc_ids, inputs.texts, options.n_resamples, sentences_known)
     matching = claim_matching(options, inputs)
     threshold = options.claim_threshold(matching)
-    stage = Stage(options, threshold, matching,
-                  claim_texts=len(inputs.texts) == len(inputs.doc_ids),
-                  sentence_units=plan.unit == "sentence")
+    claim_texts = len(inputs.texts) == len(inputs.doc_ids)
+    stage = Stage(options, threshold, matching, claim_texts=claim_texts,
+                  claim_sentences=claim_texts and sentences_known,
+                  sentence_units=plan.unit == "sentence",
+                  unplaced=unplaced_spans(placement) if placement is not None else {})
     scores = inputs.count(stage, engine)
     units = bootstrap_units(scores, plan.unit, inputs.doc_ids, inputs.texts)
     quality = None
@@ -102,6 +116,7 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
         claims=None if scores.claims is None else claims_section(scores.claims),
         confidence=_confidence(plan, units, options),
         documents=documents_section(inputs.gold_ids(), inputs.pred_ids(), inputs.failed()),
+        alignment=alignment_section(placement) if placement is not None else None,
         skipped={t: "not in the predictions' produces" for t in TASKS if t not in options.produces},
         provenance=dict(provenance or {}), settings=options.settings(threshold, matching),
         claim_quality=quality,
@@ -123,6 +138,12 @@ def _claim_quality(options: ScoreOptions, inputs, matching, plan: UnitPlan,
         checks, matching.matcher, {"predicted": inputs.pred_claims, "gold": inputs.gold_claims},
         inputs.texts, matching.entity_names, reference_dates, plan.unit,
         n_resamples=options.n_resamples, seed=options.seed, confidence=CONFIDENCE)
+
+
+def unplaced_spans(placement: Placement) -> dict[str, list[MentionSpan]]:
+    """doc id -> the spans (no start, no end) of its mentions with no place in the text."""
+    return {doc_id: [MentionSpan(None, None, u.label, u.entity) for u in unplaced]
+            for doc_id, unplaced in placement.by_document().items()}
 
 
 def _confidence(plan: UnitPlan, units: dict, options: ScoreOptions) -> dict:

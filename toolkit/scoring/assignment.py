@@ -5,8 +5,10 @@ tie-break preferring same boundaries, then same label, then the larger overlap (
 Only overlapping pairs get a weight (found by bisection on the sorted starts, so a run of n
 spans costs O(n log n), not an n-by-m matrix). Where no span overlaps more than two of the
 other side and the overlaps form no cycle (a chain, e.g. every prediction straddling two gold
-spans), the best matching is an exact dynamic programme along each chain; otherwise scipy's
-``linear_sum_assignment`` on the weights (imported only then).
+spans), the best matching is an exact dynamic programme along each chain; otherwise
+``max_weight_assignment`` on the weights (the Jonker-Volgenant solver of the ``lap`` package).
+The weights make every scheme's counts (its correct pairs, then the matched pairs) the same for
+every best assignment, whichever of equals the solver returns.
 
 >>> S = lambda s, e, l: (s, e, l, None)
 >>> best_pairs([S(0, 5, "PER"), S(6, 9, "ORG")], [S(0, 5, "ORG"), S(6, 9, "ORG")],
@@ -17,6 +19,9 @@ spans), the best matching is an exact dynamic programme along each chain; otherw
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+
+import lap
+import numpy as np
 
 
 def enough_overlap(g, p, min_overlap: float) -> bool:
@@ -127,13 +132,33 @@ def best_on_chain(chain: list) -> list[tuple[int, int]]:
 
 
 def dense_assignment(edges: list, n_gold: int, n_pred: int) -> list[tuple[int, int]]:
-    """The heaviest one-to-one pairs of ``(weight, gold index, pred index)`` edges, by scipy's
-    ``linear_sum_assignment`` on the full weight matrix (cycles, spans overlapping many)."""
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
-
+    """The heaviest one-to-one pairs of ``(weight, gold index, pred index)`` edges, by
+    ``max_weight_assignment`` on the full weight matrix (cycles, spans overlapping many)."""
     weights = np.zeros((n_gold, n_pred))
     for w, i, j in edges:
         weights[i, j] = w
-    rows, cols = linear_sum_assignment(weights, maximize=True)
+    rows, cols = max_weight_assignment(weights)
     return [(int(i), int(j)) for i, j in zip(rows, cols) if weights[i, j] > 0]
+
+
+def max_weight_assignment(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, cols)`` of a one-to-one assignment with the largest total weight, every row or
+    every column assigned (whichever side is smaller), rows ascending: the contract of
+    ``scipy.optimize.linear_sum_assignment(weights, maximize=True)``, which the tests use as the
+    oracle. Solved by ``lap.lapjv`` (Jonker-Volgenant) on the square matrix of costs
+    ``-weights`` padded with zeros: a padded row or column costs the same whatever it is paired
+    with, so the padding never changes which real pairs are best.
+
+    >>> max_weight_assignment(np.array([[1.0, 5.0, 0.0], [4.0, 1.0, 0.0]]))
+    (array([0, 1]), array([1, 0]))
+    """
+    n, m = weights.shape
+    if not n or not m:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    cost = np.zeros((max(n, m),) * 2)
+    cost[:n, :m] = -weights
+    _, column_of_row, _ = lap.lapjv(cost)
+    rows = np.arange(n)
+    cols = column_of_row[:n].astype(np.intp)
+    real = cols < m
+    return rows[real], cols[real]

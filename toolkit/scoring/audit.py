@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..text import sentence_index, sentences
+from ..text import can_split, sentence_index, sentences
 from .mentions import MentionResult, MentionSpan
 
 #: The kinds of finding, in ranking order (among findings with as many votes).
@@ -172,8 +172,9 @@ def _grouped(decisions: Mapping[str, tuple[str, MentionSpan | None]]
 
 
 def _with_context(suspect: Suspect, text: str | None) -> Suspect:
-    """The suspect with the sentence(s) around its span."""
-    if text is None:
+    """The suspect with the sentence(s) around its span (without spaCy, the ``spacy`` extra,
+    no sentence boundaries: the span alone)."""
+    if text is None or not can_split():
         return suspect
     bounds = sentences(text)
     if not bounds:

@@ -40,11 +40,18 @@ def choose_unit(n_documents: int) -> str:
 
 def resample_indices(n_units: int, n_resamples: int, seed: int):
     """Yield batches of resample indices, shape ``(batch, n_units)``; the batch size depends only
-    on ``n_units``, so a seed always gives the same draws."""
+    on ``n_units``, so a seed always gives the same draws.
+
+    The draws are ``rng.integers(0, n_units, size)``'s (int64). They are made as int32 where
+    ``n_units`` fits: numpy draws every range below 2**32 by the same 32-bit method whatever the
+    dtype, so the numbers are the same (tested), in half the memory and less than half the time.
+    """
     rng = np.random.default_rng(seed)
     batch = max(1, BATCH_CELLS // n_units)
+    dtype = np.int32 if n_units <= np.iinfo(np.int32).max else np.int64
     for start in range(0, n_resamples, batch):
-        yield rng.integers(0, n_units, size=(min(batch, n_resamples - start), n_units))
+        yield rng.integers(0, n_units, size=(min(batch, n_resamples - start), n_units),
+                           dtype=dtype)
 
 
 def _f1(counts: np.ndarray) -> np.ndarray:

@@ -1,8 +1,8 @@
 """Claim scoring: one-to-one matching per document, threshold sweep, attributes,
 sentence-level detection. (How similar two claims are: ``similarity``.)
 
-Per document, ``scipy.optimize.linear_sum_assignment`` picks the one-to-one assignment that
-maximises total similarity (``similarity.similarity_matrix``); an assigned pair *matches* when
+Per document, ``assignment.max_weight_assignment`` (the Hungarian problem, solved by
+Jonker-Volgenant) picks the one-to-one assignment that maximises total similarity (``similarity.similarity_matrix``); an assigned pair *matches* when
 its similarity reaches the threshold (``>=``, default 0.5 for both kinds of similarity). A
 prediction can match at most one gold claim, so duplicates cost precision. Documents present
 on one side only count as all-missed or all-spurious.
@@ -29,10 +29,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ..schema import PredClaim
 from ..text import sentence_index, sentences
+from .assignment import max_weight_assignment
 from .prf import PRFScore, prf, ratio
 from .similarity import ClaimMatching, similarity_matrix, token_f1
 
@@ -186,18 +186,19 @@ def assign(gold: Sequence[PredClaim], pred: Sequence[PredClaim], matching=None,
 def _assign_matrix(matrix: np.ndarray) -> list[tuple[int, int, float]]:
     if matrix.size == 0:
         return []
-    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    rows, cols = max_weight_assignment(matrix)
     return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
 
 
 def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Sequence[PredClaim]],
                  texts: Mapping[str, str] | None = None, *, threshold: float = DEFAULT_THRESHOLD,
                  entity_alignment: Mapping[str, Mapping[str, str]] | None = None,
-                 matching: ClaimMatching | None = None) -> ClaimResult:
+                 matching: ClaimMatching | None = None, by_sentence: bool = True) -> ClaimResult:
     """Score predicted claims against gold claims, both grouped by document id.
 
-    ``texts`` (document id -> text) enables sentence-level detection and per-sentence units for
-    the bootstrap. ``entity_alignment`` (document id -> predicted entity id -> gold entity id)
+    ``texts`` (document id -> text) gives spans their text, and, with ``by_sentence`` (sentence
+    boundaries can be computed: ``text.can_split``), sentence-level detection and per-sentence
+    units for the bootstrap. ``entity_alignment`` (document id -> predicted entity id -> gold entity id)
     translates predicted claimants before they are compared; without it claimants are compared
     as given (``"author"`` or an entity id). ``matching`` (a ``similarity.ClaimMatching``)
     chooses the matcher and the fact-consistency gate; without it, token F1 and no gate.
@@ -211,7 +212,8 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
             raise ValueError(f"texts: no text for document(s) {', '.join(map(repr, missing))}")
     if matching is not None:  # embed (or otherwise prepare) every text once, up front
         matching.prepare(gold, pred)
-    tally = ClaimTally() if texts is None else ClaimTally.with_sentences()
+    by_sentence = by_sentence and texts is not None
+    tally = ClaimTally.with_sentences() if by_sentence else ClaimTally()
     for doc_id in doc_ids:
         text = texts[doc_id] if texts is not None else None
         g = _with_span_text(gold.get(doc_id, ()), text)
@@ -221,7 +223,7 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
         pairs = _match(doc_id, g, p, threshold, matching, tally)
         agrees = _compare_attributes(g, p, pairs, (entity_alignment or {}).get(doc_id, {}), tally)
         tally.joint_per_doc[doc_id] = sum(agrees)
-        if text is not None:
+        if by_sentence:
             _count_sentences(doc_id, g, p, text, pairs, agrees, tally)
     return ClaimResult.of(tally, threshold, matching.describe() if matching is not None else None)
 

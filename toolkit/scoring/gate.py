@@ -12,12 +12,23 @@ Russia". The gate refuses such pairs by checking what embeddings are blind to:
 - **dates**: a month or weekday the prediction names must be one the gold claim names;
 - **negation**: both claims affirm, or both deny (negation words and verbs of refusal, counted
   by parity);
-- **key entities**, where the gold claim lists them (``entities``, with their names): a key
-  entity the prediction leaves out while it names someone or somewhere the gold claim does
-  not is a swap ("they met in Pyongyang" against "in Wonsan").
+- **entities**, where the gold claim lists them (``entities``, with their names), compared as
+  entities, not capitalised strings (``names``: the document's gold entities, then a gazetteer
+  of countries with their demonyms, capitals and initials): a key entity the prediction leaves
+  out while it names an entity the gold claim does not ("they met in Pyongyang" against "in
+  Wonsan"), or another entity in the very place of one it leaves out ("taken by Kyiv" against
+  "taken by Russia"), is a swap; a title for a person the document ties to a country ("Russia's
+  top diplomat") and an entity left implicit ("the two countries") are not;
+- **stance**: a predicate reversed without a negation word, by a polarity lexicon or a
+  negative prefix ("criticised" against "expressed gratitude", ``stance``);
+- **roles**: the same predicate with its participants swapped ("Russia sent troops to North
+  Korea" against "North Korea sent troops to Russia"; spaCy's parse, ``stance``).
 
 Omitting a detail is not refused (a prediction may be less specific); adding or changing one
-is. Pure functions; ``refusal`` returns ``None`` (consistent) or a one-line reason.
+is. Pure functions of the two statements (and the document's entities); ``refusal`` returns
+``None`` (consistent) or a one-line reason naming entities and predicates as written. Each
+check starts with a test on what is cached per statement, so most pairs cost a few
+microseconds.
 
 >>> refusal("North Korea sent more than 50,000 troops", "North Korea dispatched over 10,000 troops")
 'number: 50,000 is not in the gold claim (it has 10,000)'
@@ -27,6 +38,10 @@ is. Pure functions; ``refusal`` returns ``None`` (consistent) or a one-line reas
 ...         key_entities=[("Kim Jong Un", "Kim"), ("Sergei Lavrov", "Lavrov"), ("Wonsan",)])
 'entity: Wonsan is missing and Pyongyang is not in the gold claim'
 >>> refusal("Lavrov is on a 3-day trip to North Korea", "Lavrov is in North Korea for a three-day visit")
+>>> refusal("Seoul sent troops to Moscow", "North Korea sent troops to Russia", [("North Korea",), ("Russia",)])
+'entity: North Korea is missing and Seoul is not in the gold claim'
+>>> refusal("Lavrov criticised the troops", "Lavrov expressed gratitude for the troops")
+'stance: criticised vs gratitude'
 """
 
 from __future__ import annotations
@@ -35,6 +50,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from . import parse as parsing
+from .names import DocumentEntities, Mention, key_of, mentions
+from .stance import role_refusal, stance_of, stance_refusal
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -86,7 +105,34 @@ for _group, _words in _UNIT_GROUPS.items():
     for _w in _words:
         _UNIT_OF.setdefault(_w, _w)
 _CURRENCY = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
+_DEFINITE = re.compile(r"\b(?:the|these|those|both)\s*$", re.IGNORECASE)
+_PLURAL_NEXT = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z]+s\b")
 _WORD = re.compile(r"[A-Za-z]+")
+
+
+_DIGIT = re.compile(r"\d")
+#: where a number written in digits can start (a currency sign, a space, a digit)
+_DIGIT_START = re.compile(r"[$€£¥]\s?\d|\s?\d")
+
+
+def _digit_numbers(text: str):
+    """``_NUMBER.finditer`` for a text without number words: the pattern tried only where a
+    number in digits can start (the same matches, at a fraction of the cost)."""
+    pos = 0
+    while (start := _DIGIT_START.search(text, pos)) is not None:
+        m = _NUMBER.match(text, start.start())
+        if m is None or m.end() == m.start():
+            pos = start.start() + 1
+            continue
+        yield m
+        pos = m.end()
+_NUMBER_WORDS = frozenset({*_UNITS_WORDS, *_ORDINALS, *_SCALES})
+
+
+@lru_cache(maxsize=65536)
+def _lower_words(text: str) -> frozenset[str]:
+    """A text's lowercased words: each check's first test, before its full pattern."""
+    return frozenset(re.findall(r"[a-z]+", text.lower()))
 
 
 @dataclass(frozen=True)
@@ -95,6 +141,9 @@ class Number:
     shown: str
     bound: str | None = None  # "above", "below" or None (exact or approximate)
     unit: str | None = None   # "percent", "day", "dollar", ... or None
+    #: a spelled-out count after "the" that refers back to things already named ("the two
+    #: countries"): it states no new quantity
+    anaphoric: bool = False
 
 
 def _unit_after(text: str, end: int) -> str | None:
@@ -122,8 +171,14 @@ def numbers(text: str) -> tuple[Number, ...]:
     >>> [n.value for n in numbers("about 6 thousand workers, $2.5bn and 12% more")]
     [6000.0, 2500000000.0, 12.0]
     """
+    if _lower_words(text) & _NUMBER_WORDS:
+        found = _NUMBER.finditer(text)
+    elif _DIGIT.search(text):
+        found = _digit_numbers(text)
+    else:
+        return ()  # the cheap exit: the full pattern costs far more than this test
     out = []
-    for m in _NUMBER.finditer(text):
+    for m in found:
         if m.group("digits"):
             value = float(m.group("digits").replace(",", ""))
         elif m.group("word"):
@@ -143,8 +198,11 @@ def numbers(text: str) -> tuple[Number, ...]:
             unit = _CURRENCY[m.group("cur")]
         else:
             unit = _unit_after(text, m.end())
-        bound = next((b for pattern, b in _APPROX if pattern.search(text[:m.start()])), None)
-        out.append(Number(value, " ".join(m.group(0).split()), bound, unit))
+        before = text[max(0, m.start() - 40):m.start()]  # the longest approximator, and more
+        bound = next((b for pattern, b in _APPROX if pattern.search(before)), None)
+        anaphoric = bool(m.group("word") and unit is None and _DEFINITE.search(before)
+                         and _PLURAL_NEXT.match(text, m.end()))
+        out.append(Number(value, " ".join(m.group(0).split()), bound, unit, anaphoric))
     return tuple(out)
 
 
@@ -153,14 +211,24 @@ def numbers(text: str) -> tuple[Number, ...]:
 _AMBIGUOUS = {"one", "two", "first"}
 
 
+@lru_cache(maxsize=65536)
+def _stated(text: str) -> tuple[dict[float, list[Number]], str]:
+    """A gold claim's numbers by value, and how a refusal lists them."""
+    by_value: dict[float, list[Number]] = {}
+    for n in numbers(text):
+        by_value.setdefault(n.value, []).append(n)
+    return by_value, ", ".join(n.shown for n in numbers(text)) or "no number"
+
+
 def _number_refusal(pred: str, gold: str) -> str | None:
     gold_numbers = numbers(gold)
+    by_value, has = _stated(gold)
     for n in numbers(pred):
-        if not gold_numbers and n.shown.lower() in _AMBIGUOUS:
+        if n.anaphoric or (not gold_numbers and n.shown.lower() in _AMBIGUOUS):
             continue
-        same = [g for g in gold_numbers if abs(g.value - n.value) <= 1e-9 * max(1.0, g.value)]
+        same = by_value.get(n.value) or [
+            g for g in gold_numbers if abs(g.value - n.value) <= 1e-9 * max(1.0, g.value)]
         if not same:
-            has = ", ".join(g.shown for g in gold_numbers) or "no number"
             return f"number: {n.shown} is not in the gold claim (it has {has})"
         if not any(g.unit is None or n.unit is None or g.unit == n.unit for g in same):
             return f"unit: {n.shown} {n.unit} against {same[0].shown} {same[0].unit} in the gold claim"
@@ -175,12 +243,16 @@ def _number_refusal(pred: str, gold: str) -> str | None:
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DATE_NAMES = frozenset({*_MONTHS, *_WEEKDAYS, "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                         "sep", "sept", "oct", "nov", "dec"})
 _DATE_WORD = re.compile(r"\b(" + "|".join((*_MONTHS, *_WEEKDAYS)) + r"|(?:jan|feb|mar|apr|jun|jul|aug"
                         r"|sep|sept|oct|nov|dec)\.?)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
 def _date_words(text: str) -> set[str]:
+    if not _lower_words(text) & _DATE_NAMES:
+        return set()
     out = set()
     for m in _DATE_WORD.finditer(text):
         word = m.group(1).lower().rstrip(".")
@@ -210,6 +282,11 @@ _NEGATION = re.compile(
 )
 
 
+#: the words and stems ``_NEGATION`` needs ("n't" leaves the word "t")
+_NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing",
+                             "cannot", "t"})
+_NEGATION_STEMS = ("refus", "den", "reject", "declin", "fail")
+
 #: phrases holding a negation word that do not deny (approximators, "not only")
 _NOT_NEGATION = re.compile(r"\b(?:no|not)\s+(?:fewer|less|more|later|earlier|sooner)\s+than\b"
                            r"|\bnot\s+only\b|\bno\s+doubt\b", re.IGNORECASE)
@@ -224,6 +301,9 @@ def negated(text: str) -> bool:
     >>> negated("no fewer than 120 people died")
     False
     """
+    words = _lower_words(text)
+    if not words & _NEGATION_WORDS and not any(w.startswith(_NEGATION_STEMS) for w in words):
+        return False
     return len(_NEGATION.findall(_NOT_NEGATION.sub(" ", text))) % 2 == 1
 
 
@@ -237,63 +317,15 @@ def _negation_refusal(pred: str, gold: str) -> str | None:
 
 # --- key entities -----------------------------------------------------------------------------
 
-# capitalised words that are not names (sentence starts, titles); days and months are the date
-# check's business
-_NOT_NAMES = {
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their",
-    "this", "that", "these", "those", "there", "then", "in", "on", "at", "by", "for", "with",
-    "after", "before", "during", "since", "according", "while", "as", "both", "and", "but", "or",
-    "prior", "following", "last", "next", "earlier", "later", "over", "under", "more", "about",
-    "some", "around", "nearly", "almost", "roughly", "approximately", "until", "from", "to",
-    "state", "president", "leader", "minister", "foreign", "prime", "mr", "ms", "mrs", "dr",
-    "officials", "media", "government", "pope", "q1", "q2", "q3", "q4",
-}
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
-
 
 def _contains(text: str, name: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE) is not None
 
 
-@lru_cache(maxsize=65536)
-def _names(text: str) -> set[str]:
-    """Runs of capitalised words, less the words that are not names ("The", "President")."""
-    found = set()
-    for m in _CAPITALISED.finditer(text):
-        words = [re.sub(r"[’']s$", "", w) for w in m.group(0).split()]
-        words = [w for w in words if w.lower() not in _NOT_NAMES
-                 and w.lower() not in _MONTHS and w.lower() not in _WEEKDAYS]
-        if words:
-            found.add(" ".join(words))
-    return found
-
-
-#: demonyms that do not share a stem with their country's name
-_DEMONYMS = {"spanish": "spain", "french": "france", "british": "britain", "dutch": "netherlands",
-             "swiss": "switzerland", "greek": "greece", "turkish": "turkey", "polish": "poland",
-             "swedish": "sweden", "danish": "denmark", "finnish": "finland", "irish": "ireland",
-             "welsh": "wales", "scottish": "scotland", "filipino": "philippines", "thai": "thailand",
-             "norwegian": "norway", "portuguese": "portugal", "english": "england"}
-
-
-#: capitals that news writes for their country's government ("Moscow and Pyongyang signed ...")
-_CAPITALS = {
-    "russia": "moscow", "korea": "pyongyang seoul", "china": "beijing", "ukraine": "kyiv kiev",
-    "states": "washington", "us": "washington", "usa": "washington", "america": "washington",
-    "japan": "tokyo", "iran": "tehran", "israel": "jerusalem", "britain": "london",
-    "kingdom": "london", "uk": "london", "france": "paris", "germany": "berlin",
-    "turkey": "ankara", "india": "delhi", "pakistan": "islamabad", "syria": "damascus",
-    "egypt": "cairo", "taiwan": "taipei", "belarus": "minsk", "poland": "warsaw",
-    "italy": "rome", "spain": "madrid", "canada": "ottawa", "brazil": "brasilia",
-    "vietnam": "hanoi", "afghanistan": "kabul", "iraq": "baghdad", "lebanon": "beirut",
-    "venezuela": "caracas", "cuba": "havana", "mexico": "mexico",
-}
-
-
 def _same_stem(a: str, b: str) -> bool:
-    """A name and its demonym or inflection: Russia/Russian, Korea/Korean, Senate/Senators."""
+    """A name and its inflection: Senate/Senators, Korea/Koreans (a name neither the document
+    nor the gazetteer knows)."""
     a, b = a.lower(), b.lower()
-    a, b = _DEMONYMS.get(a, a), _DEMONYMS.get(b, b)
     common = len(next((a[:k] for k in range(min(len(a), len(b)), 0, -1) if a[:k] == b[:k]), ""))
     return a == b or (common >= 4 and common >= min(len(a), len(b)) - 1)
 
@@ -302,37 +334,153 @@ def _known(name: str, known_words: set[str]) -> bool:
     return all(any(_same_stem(w, k) for k in known_words) for w in name.split())
 
 
-def _entity_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]]) -> str | None:
-    missing = [aliases for aliases in key_entities
-               if aliases and not any(_contains(pred, a) for a in aliases)]
-    if not missing:
+def _initial_is_name(text: str) -> bool:
+    """Whether a lone capitalised first word the document and the gazetteer do not know is a
+    name: the parse says whether it is a proper noun ("Putin said" yes, "Ahead of" no); without
+    spaCy it is not taken for one."""
+    doc = parsing.parse(text)
+    return doc is not None and len(doc) > 0 and doc[0].pos_ == "PROPN"
+
+
+@dataclass(frozen=True)
+class KeyEntity:
+    """An entity a gold claim is about: its key (``names``), the name shown, all its names."""
+
+    key: str
+    shown: str
+    names: tuple[str, ...]
+
+
+@lru_cache(maxsize=65536)
+def key_entities_of(named: tuple[tuple[str, ...], ...], document: DocumentEntities | None
+                    ) -> tuple[KeyEntity, ...]:
+    return tuple(KeyEntity(key_of(names, document), names[0], names) for names in named if names)
+
+
+@lru_cache(maxsize=65536)
+def _claim_entities(named: tuple[tuple[str, ...], ...]) -> DocumentEntities:
+    """A gold claim's key entities as a document's entities, for a claim without a document."""
+    return DocumentEntities({n.casefold(): key_of(names) for names in named for n in names})
+
+
+_SLOT_WORD = re.compile(r"[\w’'-]+")
+
+
+def _slot(text: str, mention: Mention) -> tuple[str, str]:
+    """The words either side of a mention (its place in the sentence), lowercased."""
+    before = _SLOT_WORD.findall(text[:mention.start])
+    after = _SLOT_WORD.findall(re.sub(r"^[’']s\b", "", text[mention.end:]))
+    return (before[-1].lower() if before else "", after[0].lower() if after else "")
+
+
+def _entity_refusal(pred: str, gold: str, keys: tuple[KeyEntity, ...],
+                    document: DocumentEntities | None) -> str | None:
+    pred_names, gold_names = mentions(pred, document), mentions(gold, document)
+    # a city named as a place is in its state: "in Pyongyang" says "in North Korea" too
+    pred_keys = {k for m in pred_names for k in (m.key, m.country) if k}
+    gold_keys = {k.key for k in keys} | {m.key for m in gold_names if m.key}
+    missing = [k for k in keys
+               if k.key not in pred_keys and not any(_contains(pred, n) for n in k.names)]
+    if missing:
+        strangers = _strangers(pred, gold, pred_names, gold_keys, keys, document)
+        if strangers:
+            return (f"entity: {missing[0].shown} is missing and {', '.join(strangers)} "
+                    f"{'is' if len(strangers) == 1 else 'are'} not in the gold claim")
+    # another entity of the claim in the very place of one the prediction leaves out ("taken by
+    # Kyiv" for "taken by Russia", "the Ukrainian government" for "the Russian government")
+    for lost in gold_names:
+        if lost.key is None or lost.key in pred_keys or _contains(pred, lost.shown):
+            continue
+        slot = _slot(gold, lost)
+        for m in pred_names:
+            if m.titled and document is not None and \
+                    m.key in document.affiliations.get(lost.key, ()):
+                continue  # "Russia's top diplomat" for Sergei Lavrov
+            if m.key and lost.key not in (m.key, m.country) and _slot(pred, m) == slot:
+                return f"entity: {m.shown} in place of {lost.shown}"
+    return None  # left out, not swapped: a less specific claim is still that claim
+
+
+def _strangers(pred: str, gold: str, pred_names: tuple[Mention, ...], gold_keys: set[str],
+               keys: tuple[KeyEntity, ...], document: DocumentEntities | None) -> list[str]:
+    """The names of the prediction that are no entity of the gold claim: not its key entities
+    or names, nor a title of a country one of its people is tied to; an unknown name that
+    shares a stem with the gold claim's words ("Koreans") or a lone first word the parse does
+    not call a proper noun is none."""
+    affiliated = set()
+    if document is not None:
+        for k in keys:
+            affiliated |= document.affiliations.get(k.key, frozenset())
+    known_words = set(re.findall(r"\w+", gold + " " + " ".join(n for k in keys for n in k.names)))
+    strangers = []
+    for m in pred_names:
+        if m.key is not None:
+            if m.key in gold_keys or (m.titled and m.key in affiliated):
+                continue
+        elif _known(m.shown, known_words) or (m.initial and not _initial_is_name(pred)):
+            continue
+        strangers.append(m.shown)
+    return list(dict.fromkeys(strangers))
+
+
+def _named(document: DocumentEntities | None):
+    """The entities a stretch of a text names (key -> name as written), for the role check."""
+    def named(text: str, start: int, end: int) -> dict[str, str]:
+        return {m.key: m.shown for m in mentions(text, document)
+                if m.key and start <= m.start and m.end <= end}
+    return named
+
+
+#: the share of words (token F1 of the word sets) two statements need for their roles to be
+#: compared: a role reversal keeps the wording, and the parse is asked for no other pair
+ROLE_OVERLAP = 0.6
+
+
+def _role_refusal(pred: str, gold: str, document: DocumentEntities | None) -> str | None:
+    """Roles are compared when the two statements share most of their words and name at least
+    two of the same entities."""
+    pred_words, gold_words = stance_of(pred).words, stance_of(gold).words
+    if 2 * len(pred_words & gold_words) < ROLE_OVERLAP * (len(pred_words) + len(gold_words)):
         return None
-    known = gold + " " + " ".join(a for aliases in key_entities for a in aliases)
-    known_words = set(re.findall(r"\w+", known))
-    # a capital stands for a key entity that is its country, not for any country the text names
-    alias_words = {w for aliases in key_entities for a in aliases for w in re.findall(r"\w+", a)}
-    known_words |= {c for w in alias_words for c in _CAPITALS.get(w.lower(), "").split()}
-    strangers = sorted(n for n in _names(pred) if not _known(n, known_words))
-    if not strangers:
-        return None  # left out, not swapped: a less specific claim is still that claim
-    return (f"entity: {missing[0][0]} is missing and {', '.join(strangers)} "
-            f"{'is' if len(strangers) == 1 else 'are'} not in the gold claim")
+    shared = ({m.key for m in mentions(pred, document) if m.key}
+              & {m.key for m in mentions(gold, document) if m.key})
+    if len(shared) < 2:
+        return None
+    return role_refusal(pred, gold, _named(document))
 
 
 # --- the gate ---------------------------------------------------------------------------------
 
-CHECKS = ("number", "date", "negation", "entity")
+CHECKS = ("number", "date", "negation", "entity", "stance", "role")
 
 
-def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = ()) -> str | None:
+def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
+            document: DocumentEntities | None = None) -> str | None:
     """Why ``pred`` cannot state the same fact as ``gold`` (a one-line reason), or ``None``.
 
     ``key_entities`` lists, for each entity the gold claim is about, its names (any order; the
-    first is shown in the reason).
+    first is shown in the reason); ``document`` (``names.DocumentEntities``) is the document's
+    gold entities, which resolve the names of both statements. Entities and roles are checked
+    only for a gold claim that lists its entities.
     """
-    return (_number_refusal(pred, gold) or _date_refusal(pred, gold)
-            or _negation_refusal(pred, gold)
-            or (_entity_refusal(pred, gold, key_entities) if key_entities else None))
+    # each check first asks what costs nothing (cached per text): most pairs stop there
+    reason = None
+    if numbers(pred):
+        reason = _number_refusal(pred, gold)
+    if reason is None and _date_words(pred):
+        reason = _date_refusal(pred, gold)
+    if reason is None and negated(pred) != negated(gold):
+        reason = _negation_refusal(pred, gold)
+    if reason is None and key_entities:
+        named = tuple(tuple(names) for names in key_entities)
+        if document is None:  # the claim's own entities resolve the names
+            document = _claim_entities(named)
+        reason = _entity_refusal(pred, gold, key_entities_of(named, document), document)
+    if reason is None:
+        reason = stance_refusal(pred, gold)
+    if reason is None and key_entities:
+        reason = _role_refusal(pred, gold, document)
+    return reason
 
 
 def stated_dates(text: str) -> frozenset[str]:

@@ -11,11 +11,16 @@ map does not name are kept as they are. Presets:
 >>> from toolkit.scoring.mentions import MentionSpan
 >>> relabel([MentionSpan(0, 3, "GPE"), MentionSpan(4, 8, "DATE")], label_map=PRESETS["conll"])
 [MentionSpan(start=0, end=3, label='LOC', entity=None)]
+
+Label sets that barely overlap (CoNLL gold against OntoNotes predictions, say) make every score
+near zero for a reason that has nothing to do with the system: ``label_overlap`` measures how
+much two label sets share, ``closest_preset`` finds the preset under which they share most.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -56,6 +61,64 @@ def relabel(spans, *, label_map: Mapping[str, str | None] | None = None,
         if keep is None or label in keep:
             out.append(span)
     return out
+
+
+#: Gold and predicted labels "barely overlap" when fewer than this share of the mentions (both
+#: sides together) carry a label the other side also has: most pairs could then never match.
+MIN_LABEL_OVERLAP = 0.5
+
+
+def mapped_counts(counts: Mapping[str, int],
+                  label_map: Mapping[str, str | None] | None) -> Counter:
+    """Mentions per label after ``label_map`` (as ``relabel`` maps them: None drops)."""
+    out: Counter = Counter()
+    for label, n in counts.items():
+        target = label_map.get(label, label) if label_map is not None else label
+        if target is not None:
+            out[target] += n
+    return out
+
+
+def label_overlap(gold: Mapping[str, int], pred: Mapping[str, int],
+                  label_map: Mapping[str, str | None] | None = None) -> float | None:
+    """The share of mentions, gold and predicted together, whose label (after ``label_map``)
+    the other side has too; None when a side has no mention (nothing to compare).
+
+    >>> label_overlap({"PER": 3, "LOC": 1}, {"PERSON": 3, "LOC": 1})
+    0.25
+    >>> label_overlap({"PER": 3, "LOC": 1}, {"PERSON": 3, "LOC": 1}, PRESETS["conll"])
+    1.0
+    """
+    gold, pred = mapped_counts(gold, label_map), mapped_counts(pred, label_map)
+    total = sum(gold.values()) + sum(pred.values())
+    if not gold or not pred:
+        return None
+    shared = sum(n for label, n in gold.items() if label in pred)
+    shared += sum(n for label, n in pred.items() if label in gold)
+    return shared / total
+
+
+def closest_preset(gold: Mapping[str, int], pred: Mapping[str, int]
+                   ) -> tuple[str, float] | None:
+    """The preset (``PRESETS``) under which the two sides' labels overlap most, with that
+    overlap, if it reaches ``MIN_LABEL_OVERLAP``; else None. Of presets that overlap as much,
+    the one that renames fewest mentions (``names`` keeps the labels, ``conll`` renames them).
+
+    >>> closest_preset({"PER": 5, "ORG": 2, "MISC": 1}, {"PERSON": 4, "ORG": 2, "NORP": 1})
+    ('conll', 1.0)
+    >>> closest_preset({"PERSON": 10}, {"PERSON": 2, "DATE": 30})
+    ('names', 1.0)
+    """
+    def renamed(preset: Mapping[str, str | None]) -> int:
+        return sum(n for counts in (gold, pred) for label, n in counts.items()
+                   if preset.get(label, label) not in (label, None))
+
+    scored = [(overlap, -renamed(preset), name) for name, preset in PRESETS.items()
+              if (overlap := label_overlap(gold, pred, preset)) is not None]
+    if not scored:
+        return None
+    overlap, _, name = max(scored, key=lambda row: row[:2])  # the first preset on full ties
+    return (name, overlap) if overlap >= MIN_LABEL_OVERLAP else None
 
 
 def parse_label_map(value: str) -> dict[str, str | None]:

@@ -61,7 +61,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -85,6 +85,7 @@ from .schemes import (
     WRONG_LABEL,
     MatchKind,
     SchemeCounts,
+    scheme_arrays,
     scheme_counts,
 )
 
@@ -159,6 +160,13 @@ class MentionResult:
     def per_doc(self) -> dict[str, dict[str, SchemeCounts]]:
         """doc id -> scheme -> counts (a view of ``codes``, made on each call)."""
         return {d: scheme_counts(row) for d, row in zip(self.doc_ids, self.codes.tolist())}
+
+    @cached_property
+    def scheme_rows(self) -> dict[str, np.ndarray]:
+        """scheme -> (correct, incorrect, partial, missed, spurious) rows, one per document of
+        ``doc_ids`` (``schemes.scheme_arrays`` of ``codes``, made once: the report's
+        per-document figures and the bootstrap's document units both read them)."""
+        return scheme_arrays(self.codes)
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, MentionResult):
@@ -300,19 +308,24 @@ class DocumentTally:
 def score_mentions(gold: Mapping[str, Sequence[MentionSpan]],
                    pred: Mapping[str, Sequence[MentionSpan]], *,
                    min_overlap: float = 0.0, keep_matches: bool = True,
-                   texts: Mapping[str, str] | None = None) -> MentionResult:
+                   texts: Mapping[str, str] | None = None,
+                   unplaced: Mapping[str, Sequence[MentionSpan]] | None = None) -> MentionResult:
     """Score predicted mentions against gold, both grouped by document id.
 
     A document on one side only counts as all missed or all spurious. ``min_overlap`` (0-100)
     is the share of a gold span a prediction must cover to pair with it (nervaluate's
     ``min_overlap_percentage``; 0: any overlap). ``keep_matches=False`` leaves ``matches``
     empty (only the error report reads them). ``texts`` (doc id -> text, every document's)
-    also counts each sentence on its own (``MentionResult.sentence_codes``). Raises
-    ``ValueError`` naming the document, side and span when a span is not ``0 <= start < end``.
+    also counts each sentence on its own (``MentionResult.sentence_codes``). ``unplaced``
+    (doc id -> spans whose start and end are None): predictions given by text that have no
+    place in it (``io.align``), each spurious in every scheme, per label and at entity level,
+    and in no sentence (a sentence unit of their own). Raises ``ValueError`` naming the
+    document, side and span when a span is not ``0 <= start < end``.
     """
     check_min_overlap(min_overlap)
     with collector_paused():
-        return _score_mentions(gold, pred, float(min_overlap), keep_matches, texts)
+        return _score_mentions(gold, pred, float(min_overlap), keep_matches, texts,
+                               unplaced or {})
 
 
 def check_min_overlap(min_overlap: float) -> None:
@@ -322,7 +335,8 @@ def check_min_overlap(min_overlap: float) -> None:
 
 
 def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool,
-                    texts: Mapping[str, str] | None) -> MentionResult:
+                    texts: Mapping[str, str] | None,
+                    unplaced: Mapping[str, Sequence[MentionSpan]]) -> MentionResult:
     doc_ids = list(gold) + [d for d in pred if d not in gold]
     if texts is not None:
         missing = [d for d in doc_ids if d not in texts]
@@ -338,7 +352,8 @@ def _score_mentions(gold, pred, min_overlap: float, keep_matches: bool,
             units = SentenceUnits.of_text(texts[doc_id])
             sentence_codes[doc_id] = units.rows
         doc_codes, counts = score_document(doc_id, gold.get(doc_id, empty),
-                                           pred.get(doc_id, empty), run, units)
+                                           pred.get(doc_id, empty), run, units,
+                                           unplaced.get(doc_id, empty))
         codes.append(doc_codes)
         entity_counts.append(counts)
         run.flush(at_least=100_000)
@@ -380,11 +395,13 @@ _SENTINEL = (float("inf"), float("inf"), False, None)  # closes the last compone
 
 
 def score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[MentionSpan],
-                   run: RunTally, units: SentenceUnits | None = None
+                   run: RunTally, units: SentenceUnits | None = None,
+                   unplaced: Sequence[MentionSpan] = ()
                    ) -> tuple[list[int], tuple[int, int, int]]:
     """Sweep one document: add its per-label outcomes, confusion counts and decisions to
     ``run`` (simple components: to ``run.outcomes``, counted later) and its sentences'
     outcomes to ``units``; return its outcome-code counts and entity-level tp, fp, fn.
+    ``unplaced``: predictions with no place in the text, spurious (see ``score_mentions``).
 
     This is the hot loop (one pass over every span of a file): plain tuples and local names on
     purpose, and longer than a function should be, since a call per component would cost more
@@ -462,6 +479,14 @@ def score_document(doc_id: str, gold: Sequence[MentionSpan], pred: Sequence[Ment
         if end > reach:
             reach = end
     doc.unclustered_hits += unclustered_hits
+    if unplaced:  # no place, so nothing to pair with: spurious, in no sentence
+        codes[SPURIOUS] += len(unplaced)
+        for p in unplaced:
+            note((None, p[2], SPURIOUS))
+        if units is not None:
+            units.rows.append([len(unplaced) if code == SPURIOUS else 0
+                               for code in range(N_CODES)])
+        pred = [*pred, *unplaced]
     return codes, doc.entity_counts(gold, pred)
 
 
@@ -551,7 +576,9 @@ def _bad_types(doc_id: str, gold, pred) -> None:
     for side, spans in (("gold", gold), ("pred", pred)):
         for span in spans:
             if not (isinstance(span[0], int) and isinstance(span[1], int)):
+                placing = (" (a mention given by text is placed in the text first: "
+                           "io.annotations.place)" if span[0] is None else "")
                 raise ValueError(f"document {doc_id!r}: {side} mention {tuple(span)!r}: fields "
                                  f"start/end: found {type(span[0]).__name__}/"
-                                 f"{type(span[1]).__name__}, expected integers")
+                                 f"{type(span[1]).__name__}, expected integers{placing}")
     raise ValueError(f"document {doc_id!r}: mentions are not (start, end, label, entity) tuples")

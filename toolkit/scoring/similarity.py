@@ -21,7 +21,10 @@ With a ``ClaimMatching`` (a matcher from ``matchers`` and the fact-consistency g
   reference the gate refuses counts 0, and the reason is kept for the error report.
 
 The gate's key entities for a gold claim are the names of the entities its ``entities`` list
-(looked up in ``ClaimMatching.entity_names``: entity id -> names, from the gold mentions).
+(looked up in ``ClaimMatching.entity_names``: entity id -> names, from the gold mentions), and
+the names of both statements resolve through the document's gold entities
+(``ClaimMatching.documents``: ``names.DocumentEntities``, every mention of an entity is that
+entity).
 
 Similarities are single divisions of integers where they can be, so a similarity equal to a
 threshold compares equal exactly.
@@ -44,6 +47,7 @@ import numpy as np
 from ..schema import PredClaim
 from .gate import refusal
 from .matchers import ClaimMatcher, get, matcher_name
+from .names import DocumentEntities
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 SPAN_IOU_THRESHOLD = 0.5  # the span convention (claims.DEFAULT_THRESHOLD): half the union shared
@@ -147,6 +151,8 @@ class ClaimMatching:
     gate: bool = True
     #: document id -> entity id -> names (the gate's key entities)
     entity_names: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    #: document id -> its gold entities as the gate resolves names with them
+    documents: Mapping[str, DocumentEntities] = field(default_factory=dict)
 
     @classmethod
     def build(cls, claim_match: str | ClaimMatcher | None, options: Mapping | None,
@@ -157,7 +163,8 @@ class ClaimMatching:
         matcher = claim_match
         if matcher is None or isinstance(matcher, str):
             matcher = get(matcher_name(claim_match), **dict(options or {}))
-        return cls(matcher, gate=gate, entity_names=entity_names(gold_mentions))
+        return cls(matcher, gate=gate, entity_names=entity_names(gold_mentions),
+                   documents={d: DocumentEntities.of(m) for d, m in gold_mentions.items() if m})
 
     def describe(self) -> dict:
         return {**self.matcher.describe(), "gate": self.gate}
@@ -221,6 +228,7 @@ def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
         return np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), {}
     matrix = np.zeros((len(gold), len(pred)))
     names = matching.entity_names.get(doc_id, {})
+    document = matching.documents.get(doc_id)
     scale = matching.matcher.default_threshold
     # every (i, j, predicted text, reference) to ask the matcher about, in one batch
     asks: list[tuple[int, int, str, str]] = []
@@ -240,7 +248,7 @@ def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
     for (i, j, p, r), sim in zip(asks, sims):
         sim = float(sim)
         if matching.gate and sim > 0:
-            reason = refusal(p, r, keys[i])
+            reason = refusal(p, r, keys[i], document)
             if reason is not None:
                 if sim > refused.get((i, j), (-1.0, ""))[0]:
                     refused[(i, j)] = (sim, reason)

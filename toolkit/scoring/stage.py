@@ -26,6 +26,7 @@ import numpy as np
 from ..checks import duplicate_mentions
 from ..io.spantable import SpanTable, Vocab
 from ..problems import DuplicateMentionWarning
+from ..runtime import install_hint
 from ..schema import PredClaim, Prediction
 from ..text import sentences
 from .bootstrap import choose_unit
@@ -36,7 +37,7 @@ from .prf import scheme_tp_fp_fn
 from .schemes import N_CODES, SCHEMES, scheme_arrays
 from .table import duplicate_message, score_tables
 
-# claims.py and similarity.py import scipy and the claim matchers: they are imported where
+# claims.py and similarity.py import the solver and the claim matchers: they are imported where
 # claims are scored, so scoring mentions alone (a large file's span tables) never loads them
 if TYPE_CHECKING:
     from .claims import ClaimResult
@@ -67,14 +68,19 @@ class Stage:
 
     ``threshold`` and ``matching`` (``similarity.ClaimMatching``) are the claim scorer's;
     ``claim_texts`` says whether every document of the whole run has its text (sentence-level
-    claim scoring needs all of them); ``sentence_units`` asks the mention sweep for per-sentence
-    counts (the bootstrap's units when there are few documents)."""
+    claim scoring needs all of them); ``claim_sentences`` whether sentence-level claims are
+    counted (the texts are known and sentence boundaries can be computed: ``text.can_split``);
+    ``sentence_units`` asks the mention sweep for per-sentence counts (the bootstrap's units
+    when there are few documents); ``unplaced`` holds, by document, the predicted mentions given
+    by text that have no place in it (``io.align``): each is spurious."""
 
     options: ScoreOptions
     threshold: float
     matching: ClaimMatching | None = None
     claim_texts: bool = False
+    claim_sentences: bool = False
     sentence_units: bool = False
+    unplaced: Mapping[str, Sequence[MentionSpan]] = field(default_factory=dict)
 
     def __call__(self, gold_docs: Mapping[str, Prediction], pred_docs: Mapping[str, Prediction],
                  doc_ids: Sequence[str], texts: Mapping[str, str]) -> DocumentScores:
@@ -84,7 +90,8 @@ class Stage:
         if "mentions" in produces:
             mentions = self.score_mentions({d: self.spans(gold_docs.get(d)) for d in doc_ids},
                                            {d: self.spans(pred_docs.get(d)) for d in doc_ids},
-                                           texts)
+                                           texts, {d: self.relabelled(self.unplaced[d])
+                                                   for d in doc_ids if d in self.unplaced})
         if "claims" in produces:
             from .claims import claimant_alignment
 
@@ -98,14 +105,18 @@ class Stage:
         """A record's mentions as spans, mapped and filtered by the options' labels."""
         if prediction is None:
             return []
-        return relabel(MentionSpan.all_of(prediction.mentions), label_map=self.options.label_map,
-                       labels=self.options.labels)
+        return self.relabelled(MentionSpan.all_of(prediction.mentions))
 
-    def score_mentions(self, gold_spans: dict, pred_spans: dict,
-                       texts: Mapping[str, str]) -> MentionResult:
+    def relabelled(self, spans: Sequence[MentionSpan]) -> list[MentionSpan]:
+        """Spans mapped and filtered by the options' labels."""
+        return relabel(spans, label_map=self.options.label_map, labels=self.options.labels)
+
+    def score_mentions(self, gold_spans: dict, pred_spans: dict, texts: Mapping[str, str],
+                       unplaced: Mapping[str, Sequence[MentionSpan]] | None = None
+                       ) -> MentionResult:
         return score_mentions(gold_spans, pred_spans, min_overlap=self.options.min_overlap,
                               keep_matches=self.options.error_details,
-                              texts=texts if self.sentence_units else None)
+                              texts=texts if self.sentence_units else None, unplaced=unplaced)
 
     def score_claims(self, gold_claims: Mapping[str, Sequence[PredClaim]],
                      pred_claims: Mapping[str, Sequence[PredClaim]], texts: Mapping[str, str],
@@ -114,7 +125,7 @@ class Stage:
 
         return score_claims(gold_claims, pred_claims, texts if self.claim_texts else None,
                             threshold=self.threshold, entity_alignment=alignment,
-                            matching=self.matching)
+                            matching=self.matching, by_sentence=self.claim_sentences)
 
 
 def combine(parts: Sequence[DocumentScores]) -> DocumentScores:
@@ -307,7 +318,8 @@ class Tables:
         mentions = claims = None
         if "mentions" in options.produces:
             mentions = score_tables(self.gold, self.pred, self.vocab, label_map=options.label_map,
-                                    labels=options.labels, min_overlap=options.min_overlap)
+                                    labels=options.labels, min_overlap=options.min_overlap,
+                                    doc_ids=self.doc_ids)
         if "claims" in options.produces:  # no claims on either side: the claim scorer's zeros
             claims = stage.score_claims(self.gold_claims, self.pred_claims, {}, {})
         return DocumentScores(mentions, claims)
@@ -333,7 +345,10 @@ class UnitPlan(NamedTuple):
     note: str | None
 
 
-def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: int) -> UnitPlan:
+def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: int,
+               sentences_known: bool = True) -> UnitPlan:
+    """What the bootstrap resamples; ``sentences_known``: sentence boundaries can be computed
+    (``text.can_split``)."""
     if n_resamples == 0:
         return UnitPlan(None, "bootstrap disabled (0 resamples)")
     if not doc_ids:
@@ -343,6 +358,10 @@ def plan_units(doc_ids: Sequence[str], texts: Mapping[str, str], n_resamples: in
         return UnitPlan("document", f"fewer than 30 documents, but the texts of "
                         f"{len(doc_ids) - len(texts)} are unknown, so documents (not sentences) "
                         "are resampled: read the intervals with care")
+    if unit == "sentence" and not sentences_known:
+        return UnitPlan("document", "fewer than 30 documents, but sentence boundaries need "
+                        f"spaCy ({install_hint('spacy')}), so documents (not sentences) are "
+                        "resampled: read the intervals with care")
     return UnitPlan(unit, None)
 
 
@@ -368,11 +387,12 @@ def bootstrap_units(scores: DocumentScores, unit: str | None, doc_ids: Sequence[
     mentions, claims = scores.mentions, scores.claims
     if mentions is not None:
         if unit == "document":  # the result's rows are the documents of doc_ids, in order
-            codes = mentions.codes
+            rows = mentions.scheme_rows
         else:
-            codes = np.array([row for d in doc_ids for row in mentions.sentence_codes[d]],
-                             dtype=np.int64).reshape(-1, N_CODES)
-        for scheme, counts in scheme_arrays(codes).items():
+            rows = scheme_arrays(np.array([row for d in doc_ids
+                                           for row in mentions.sentence_codes[d]],
+                                          dtype=np.int64).reshape(-1, N_CODES))
+        for scheme, counts in rows.items():
             out[f"mentions.{scheme}"] = np.column_stack(scheme_tp_fp_fn(*counts.T))
         if unit == "document":
             out["entities"] = mentions.entity_counts.astype(float)

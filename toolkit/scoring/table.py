@@ -108,12 +108,14 @@ class _Spans(NamedTuple):
 def score_tables(gold: SpanTable, pred: SpanTable, vocab: Vocab, *,
                  label_map: Mapping[str, str | None] | None = None,
                  labels: Sequence[str] | None = None,
-                 min_overlap: float = 0.0) -> MentionResult:
+                 min_overlap: float = 0.0, doc_ids: list[str] | None = None) -> MentionResult:
     """``score_mentions`` on two span tables (``label_map`` and ``labels`` applied as
-    ``labels.relabel`` applies them), for the documents of either side, in sorted order."""
+    ``labels.relabel`` applies them), for the documents of either side, in sorted order
+    (``doc_ids``, where the caller has them already)."""
     check_min_overlap(min_overlap)
     min_overlap = float(min_overlap)
-    doc_ids = sorted(set(gold.doc_ids) | set(pred.doc_ids))
+    if doc_ids is None:
+        doc_ids = sorted(set(gold.doc_ids) | set(pred.doc_ids))
     to_new, names = relabelled(vocab, label_map, labels)
     spans, new = _components(_both_sides(gold, pred, doc_ids, to_new), len(doc_ids))
     g_row, p_row, single, complex_docs = _simple_components(spans, new, len(doc_ids),

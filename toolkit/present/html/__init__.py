@@ -9,6 +9,6 @@ layers over these.
 """
 
 from .render import render_html, write_html
-from .view import build_view
+from .view import build_view, describe_gold
 
-__all__ = ["build_view", "render_html", "write_html"]
+__all__ = ["build_view", "describe_gold", "render_html", "write_html"]

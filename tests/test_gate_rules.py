@@ -1,0 +1,226 @@
+"""The fact gate's entity, stance and role rules (issue 26), one test per rule, its refusal
+messages, and what it does without spaCy or without its lexicons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.io.gold import read_gold_file
+from toolkit.scoring import lexicons, names, parse, stance
+from toolkit.scoring.gate import numbers, refusal
+from toolkit.scoring.names import DocumentEntities, mentions
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "annotations" / "gold" / "000_7dc57cc10984332c.json"
+needs_spacy = pytest.mark.skipif(not parse.available(), reason="spaCy's English model is not installed")
+
+# the seed article's gold claims and the names of their entities (as ecbench score gives them)
+SENT = "North Korea sent troops to Russia."
+SENT_KEYS = [["North Korea"], ["Russia"]]
+MET = "Kim Jong Un and Sergei Lavrov met in Wonsan."
+MET_KEYS = [["Kim Jong Un", "Kim"], ["Sergei Lavrov", "Lavrov"], ["Wonsan"]]
+THANKED = "Sergei Lavrov expressed gratitude for the troops North Korea sent to Russia."
+THANKED_KEYS = [["Sergei Lavrov", "Lavrov"], ["North Korea"], ["Russia"]]
+
+
+@pytest.fixture(scope="module")
+def seed() -> DocumentEntities:
+    gold, problems = read_gold_file(SEED)
+    assert gold is not None, problems
+    return DocumentEntities.of(gold.mentions)
+
+
+@pytest.fixture
+def without_spacy(monkeypatch):
+    """The gate as installed without spaCy: the parse answers None."""
+    monkeypatch.setattr(parse, "pipeline", lambda: None)
+    parse.parse.cache_clear()
+    names.mentions.cache_clear()
+    yield
+    parse.parse.cache_clear()
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def test_gazetteer_maps_names_demonyms_capitals_initials_and_seats_to_one_country():
+    assert {lexicons.country_of(n) for n in ("North Korea", "North Korean", "North Koreans",
+                                             "Pyongyang", "DPRK")} == {"PRK"}
+    assert lexicons.country_of("Kremlin") == lexicons.country_of("Moscow") == "RUS"
+    assert lexicons.country_of("Seoul") == "KOR" != lexicons.country_of("North Korean")
+    assert lexicons.country_of("In") is None  # a code matches only as written ("IN")
+
+
+def test_document_entities_join_clusters_and_affiliate_people_with_their_country(seed):
+    # the NORP cluster "North Korean" and the GPE cluster "North Korea" are one country
+    assert seed.keys["north korean"] == seed.keys["north korea"] == "PRK"
+    assert seed.keys["kim"] == seed.keys["kim jong un"] == "e_kim"
+    # "North Korean leader Kim Jong Un", "Russian Foreign Minister Sergei Lavrov"
+    assert seed.affiliations["e_kim"] == {"PRK"} and seed.affiliations["e_lavrov"] == {"RUS"}
+
+
+def test_mentions_read_titles_possessives_and_capitals_as_places(seed):
+    found = mentions("Ahead of meeting Kim, Russia's top diplomat met Pyongyang's envoy in Seoul.", seed)
+    assert [(m.shown, m.key, m.titled, m.initial) for m in found] == [
+        ("Ahead", None, False, True), ("Kim", "e_kim", False, False),
+        ("Russia", "RUS", True, False), ("Pyongyang", "PRK", True, False),
+        ("Seoul", "seoul", False, False)]  # a capital after "in" is the city
+    assert found[-1].country == "KOR"
+
+
+# --- entity rules -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pred", [
+    "North Korean troops were sent to Russia.",          # demonym
+    "Pyongyang sent troops to Moscow.",                  # capitals for their states
+    "The DPRK sent troops to the Kremlin's war.",        # initials, seat of government
+    "North Korea's troops were sent to Russia.",         # possessive
+])
+def test_entity_variants_are_the_same_entities(pred):
+    assert refusal(pred, SENT, SENT_KEYS) is None
+
+
+def test_a_capitalised_first_word_is_no_entity():
+    gold = "Before his meeting with Kim Jong Un, Sergei Lavrov held talks with Choe Son Hui."
+    keys = [["Kim Jong Un", "Kim"], ["Sergei Lavrov", "Lavrov"], ["Choe Son Hui"]]
+    assert refusal("Ahead of meeting Kim, Lavrov held talks with his counterpart.", gold, keys) is None
+    assert refusal("Meanwhile, Kim and Lavrov met.", MET, MET_KEYS) is None
+
+
+def test_without_spacy_a_lone_unknown_first_word_is_no_name(without_spacy):
+    assert refusal("Ahead of meeting Kim, Lavrov met in Wonsan.", MET, MET_KEYS) is None
+    # a known name at the start is still read, and still swaps
+    assert refusal("Seoul sent troops to Russia.", SENT, SENT_KEYS) == \
+        "entity: North Korea is missing and Seoul is not in the gold claim"
+
+
+@needs_spacy
+def test_the_parse_reads_a_first_word_that_is_a_name():
+    assert refusal("Putin and Lavrov met in Wonsan.", MET, MET_KEYS) == \
+        "entity: Kim Jong Un is missing and Putin is not in the gold claim"
+
+
+def test_titles_stand_for_the_person_the_document_ties_to_that_country(seed):
+    assert refusal("The North Korean leader met Russia's top diplomat in Wonsan.", MET, MET_KEYS,
+                   seed) is None
+    assert refusal("The South Korean leader met Russia's top diplomat in Wonsan.", MET, MET_KEYS,
+                   seed) == ("entity: Kim Jong Un is missing and South Korean is not in the gold "
+                             "claim")
+    # without the document nothing ties Russia to Lavrov: a country not in the claim
+    assert refusal("Russia's top diplomat met Kim in Wonsan.", MET, MET_KEYS).startswith(
+        "entity: Sergei Lavrov is missing and Russia")
+
+
+def test_an_implicit_entity_is_not_a_swap():
+    gold = "The partnership agreement between North Korea and Russia outlines mutual defense protocols."
+    assert refusal("The agreement between the two countries outlines mutual defense protocols.",
+                   gold, SENT_KEYS) is None
+    assert refusal("Lavrov thanked North Korea for sending troops to Russia.", THANKED,
+                   THANKED_KEYS) is None
+
+
+def test_another_entity_in_the_same_place_is_a_swap_even_if_the_claim_names_it():
+    gold = "Kim Jong Un backs all actions taken by Russia regarding the conflict in Ukraine."
+    keys = [["Kim Jong Un", "Kim"], ["Russia"], ["Ukraine"]]
+    assert refusal("Kim Jong Un backs all actions taken by Kyiv regarding the conflict in Ukraine.",
+                   gold, keys) == "entity: Kyiv in place of Russia"
+    assert refusal("Kim Jong Un backs the Ukrainian government in the Ukrainian crisis.",
+                   "Kim Jong Un backs the Russian government in the Ukrainian crisis.",
+                   [["Kim Jong Un"], ["Russian"], ["Ukrainian"]]) == \
+        "entity: Ukrainian in place of Russian"
+
+
+def test_a_capital_named_as_a_place_is_the_city():
+    gold = "Kim Jong Un and Sergei Lavrov met in Wonsan, North Korea."
+    assert refusal("Kim and Lavrov met in Pyongyang.", gold, MET_KEYS) == \
+        "entity: Wonsan is missing and Pyongyang is not in the gold claim"
+    # its state is named: "in Pyongyang" says "in North Korea" too
+    assert refusal("Kim's government in Pyongyang sent troops.", "Kim Jong Un's government in "
+                   "North Korea sent troops.", [["Kim Jong Un", "Kim"], ["North Korea"]]) is None
+
+
+def test_the_two_countries_counts_nothing():
+    assert [n.anaphoric for n in numbers("the 2024 pact between the two countries")] == [False, True]
+    assert refusal("the 2024 pact between the two countries", "the pact North Korea and Russia "
+                   "signed in 2024") is None
+
+
+# --- stance -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pred, reason", [
+    ("Sergei Lavrov criticised the troops North Korea sent to Russia.",   # opposite polarity
+     "stance: criticised vs gratitude"),
+    ("Sergei Lavrov was resentful about the troops North Korea sent to Russia.",  # predicate adj.
+     "stance: resentful vs gratitude"),
+])
+def test_stance_reversed_by_polarity(pred, reason):
+    assert refusal(pred, THANKED, THANKED_KEYS) == reason
+
+
+def test_stance_negative_predicate_for_a_neutral_one():
+    assert refusal("Kim Jong Un and Sergei Lavrov cancelled their meeting in Wonsan.", MET,
+                   MET_KEYS) == "stance: cancelled vs met"
+    assert stance.stance_refusal("The relationship has weakened significantly.",
+                                 "The relationship has intensified significantly.") == \
+        "stance: weakened vs intensified"
+
+
+def test_stance_antonym_by_negative_prefix():
+    assert stance.stance_refusal("Support for Russia would be conditional.",
+                                 "Support for Russia would be unconditional.") == \
+        "stance: conditional vs unconditional"
+    assert stance.prefix_antonym("unwilling", "willing")
+    assert not stance.prefix_antonym("discover", "cover")  # not an antonym by form
+
+
+@pytest.mark.parametrize("pred, gold", [
+    ("Lavrov praised the troops.", "Lavrov thanked the troops."),            # same polarity
+    ("The Ukraine war broke out in February 2022.", "The war in Ukraine began in February 2022."),
+    ("Kim argued that the pact would boost peace.", "Kim said that the pact would boost peace."),
+    ("Tesla is recalling cars to fix a defect.", "Tesla is recalling cars to fix a flaw."),
+    ("Troops and weapons were sent.", "Troops and weaponry were sent."),
+])
+def test_stance_lets_paraphrases_through(pred, gold):
+    assert stance.stance_refusal(pred, gold) is None
+
+
+def test_without_the_polarity_lexicon_the_stance_check_reads_only_prefixes(monkeypatch):
+    monkeypatch.setattr(lexicons, "available", lambda: {"countries": True, "polarity": False})
+    for cached in (lexicons.polarity, lexicons.valence, stance.stance_of):
+        cached.cache_clear()
+    try:
+        assert stance.stance_refusal("Lavrov criticised the troops.",
+                                     "Lavrov expressed gratitude for the troops.") is None
+        assert stance.stance_refusal("It is conditional.", "It is unconditional.") is not None
+    finally:
+        for cached in (lexicons.polarity, lexicons.valence, stance.stance_of):
+            cached.cache_clear()
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+@needs_spacy
+@pytest.mark.parametrize("pred, reason", [
+    ("Russia sent troops to North Korea.",
+     "role: Russia is the subject of 'send' in the prediction, North Korea in the gold claim"),
+    ("Sergei Lavrov expressed gratitude for the troops Russia sent to North Korea.",
+     "role: Russia is the subject of 'send' in the prediction, North Korea in the gold claim"),
+])
+def test_role_reversal(pred, reason):
+    gold = SENT if pred.startswith("Russia sent") else THANKED
+    keys = SENT_KEYS if gold == SENT else THANKED_KEYS
+    assert refusal(pred, gold, keys) == reason
+
+
+@needs_spacy
+def test_roles_kept_in_a_passive_paraphrase():
+    assert refusal("Troops were sent by North Korea to Russia.", SENT, SENT_KEYS) is None
+
+
+def test_without_spacy_roles_are_not_checked(without_spacy):
+    assert refusal("Russia sent troops to North Korea.", SENT, SENT_KEYS) is None

@@ -1,0 +1,195 @@
+"""Stance and roles: whether a predicted claim reverses what the gold claim says someone does,
+without a negation word ("criticised" for "expressed gratitude", "Russia sent troops to North
+Korea" for "North Korea sent troops to Russia").
+
+**Stance** (lexical: it runs on every pair, so it reads words, not a parse; a parse costs
+about 3 ms a statement, a thousand times the gate's budget for a pair):
+
+- an antonym by negative prefix, anywhere in the words the two statements do not share
+  ("conditional" / "unconditional", "distrustful" / "trustful": un-, in-, im-, il-, ir-, dis-,
+  non-, when the prefixed word is an adjective by its ending or the bare word is polar);
+- a polar word only the prediction uses (``lexicons.valence``, at least ``POLAR`` either way)
+  in the place of a gold word, after the same word ("Lavrov *criticised*" / "Lavrov
+  *expressed gratitude*", "has *weakened*" / "has *intensified*"), when the two are rated with
+  opposite signs, or, where only a verb or an adjective can stand (after a name, a pronoun,
+  an auxiliary, "to" or a copula), the prediction's is negative and the gold word's is not; a
+  predicate adjective ("was *reluctant*") answers any polar word of the gold claim
+  ("willingness").
+  Not read as predicates: the first word and a word after a determiner (a noun: "the war", "a
+  defect"), a verb reporting a clause ("argued that"), and two forms of one word
+  ("weapons" / "weaponry").
+
+**Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
+entities, when the two statements share most of their words and name two or more of the same
+entities: ``gate``): the two statements share a predicate (verb or noun: "sent", "pledge"), and
+its agent, recipient ("to") or beneficiary ("for") in one is someone else in the other, each of
+them named in both.
+
+What it cannot see: a reversal the lexicon does not rate ("withdrew", "recalled", "opposed",
+"deteriorated"), a converse predicate with its participants swapped ("received from" for "sent
+to"), a change of degree ("partial" for "full"); there the similarity decides, or the ``llm``
+matcher's judge.
+
+>>> stance_refusal("Lavrov criticised the troops.", "Lavrov expressed gratitude for the troops.")
+'stance: criticised vs gratitude'
+>>> stance_refusal("Lavrov praised the troops.", "Lavrov thanked the troops.") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import parse as parsing
+from .lexicons import POLAR, valence
+
+_WORD = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
+#: words before a noun: a polar word after them names a thing, it does not predicate
+DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "our", "this", "that",
+                         "these", "those", "some", "any", "no", "every", "each"})
+#: verbs before a predicate adjective: "was reluctant", "has grown hostile"
+COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "become", "became",
+                     "becomes", "grown", "grew", "remains", "remained", "seems", "seemed"})
+#: words after which only a verb or an adjective stands (besides a name: "Lavrov snubbed")
+VERB_SLOTS = COPULAS | {"to", "has", "have", "had", "will", "would", "could", "can", "may",
+                        "might", "must", "should", "he", "she", "they", "it", "we", "i", "you",
+                        "who", "which", "did", "does", "do"}
+FUNCTION_WORDS = DETERMINERS | {"to", "of", "in", "on", "at", "for", "with", "by", "from", "and",
+                                "or", "as", "is", "was", "are", "were", "be", "been", "has",
+                                "have", "had", "will", "would", "not"}
+_NEGATIVE_PREFIX = re.compile(r"^(un|non-?|dis|in|im|il|ir)(?=[a-z]{4})")
+_ADJECTIVE_END = re.compile(r"(?:al|ful|able|ible|ive|ous|ent|ant|ic|ing|ed|y)$")
+
+
+@dataclass(frozen=True, eq=False)
+class Stance:
+    """What the stance check reads of one statement, computed once per text."""
+
+    words: frozenset[str]
+    #: words the lexicon rates at least ``POLAR`` either way -> valence
+    polar: dict[str, float]
+    #: words that are another word with a negative prefix -> that word
+    prefixed: dict[str, str]
+    #: polar words in a predicate's place: (word, the word before it, after a copula?, where
+    #: only a verb or adjective stands: after a name, a pronoun, an auxiliary or "to"?)
+    predicates: tuple[tuple[str, str, bool, bool], ...]
+
+
+@lru_cache(maxsize=65536)
+def stance_of(text: str) -> Stance:
+    written = _WORD.findall(text)
+    tokens = [w.lower() for w in written]
+    words = frozenset(tokens)
+    polar = {w: v for w in words if abs(v := valence(w)) >= POLAR}
+    prefixed = {w: w[m.end():] for w in words if (m := _NEGATIVE_PREFIX.match(w))}
+    # not predicates: the first word and a word after a determiner (a noun, what the claim is
+    # about: "the war", "a defect"); a verb reporting a clause ("argued that": the clause's
+    # stance)
+    predicates = tuple((w, tokens[i - 1], tokens[i - 1] in COPULAS,
+                        tokens[i - 1] in VERB_SLOTS or written[i - 1][0].isupper())
+                       for i, w in enumerate(tokens)
+                       if w in polar and i and tokens[i - 1] not in DETERMINERS
+                       and tokens[i + 1:i + 2] != ["that"])
+    return Stance(words, polar, prefixed, predicates)
+
+
+@lru_cache(maxsize=65536)
+def following(text: str) -> dict[str, list[str]]:
+    """Word -> the words right after it (a counterpart's place: "Lavrov expressed gratitude");
+    asked only for a pair the cheaper tests do not settle."""
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    after: dict[str, list[str]] = {}
+    for i in range(1, len(tokens)):
+        after.setdefault(tokens[i - 1], []).extend(tokens[i:i + 2])
+    return after
+
+
+def prefix_antonym(word: str, other: str) -> bool:
+    """``word`` is ``other`` with a negative prefix, as a real antonym: an adjective by its
+    ending, or a polar bare word ("conditional" / "unconditional", "agree" / "disagree")."""
+    m = _NEGATIVE_PREFIX.match(word)
+    if not m or word[m.end():] != other:
+        return False
+    return bool(_ADJECTIVE_END.search(other)) or abs(valence(other)) >= POLAR
+
+
+def _one_family(a: str, b: str) -> bool:
+    """Two forms of one word ("weapons" / "weaponry"): a shared start of five letters."""
+    return a[:5] == b[:5] or a.startswith(b) or b.startswith(a)
+
+
+def stance_refusal(pred: str, gold: str) -> str | None:
+    """Why the prediction reverses the gold claim's stance (``stance: X vs Y``), or None."""
+    p, g = stance_of(pred), stance_of(gold)
+    new = [x for x in p.predicates if x[0] not in g.words]
+    if not new and not p.prefixed and not g.prefixed:
+        return None  # the cheap exit almost every pair takes
+    for word, bare in p.prefixed.items():
+        if word not in g.words and bare in g.words and bare not in p.words \
+                and prefix_antonym(word, bare):
+            return f"stance: {word} vs {bare}"
+    for word, bare in g.prefixed.items():
+        if word not in p.words and bare in p.words and bare not in g.words \
+                and prefix_antonym(word, bare):
+            return f"stance: {bare} vs {word}"
+    for word, before, copula, verbal in new:
+        counterparts = [w for w in following(gold).get(before, ())
+                        if w not in p.words and w not in FUNCTION_WORDS]
+        if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance
+            counterparts += sorted(w for w in g.polar if w not in p.words)
+        counterparts = [w for w in counterparts if not _one_family(word, w)]
+        v = p.polar[word]
+        opposite = [w for w in counterparts if v * valence(w) < 0 and abs(valence(w)) >= POLAR]
+        if opposite:
+            return f"stance: {word} vs {opposite[0]}"
+        if v <= -POLAR and (copula or verbal) and \
+                (milder := [w for w in counterparts if valence(w) > -POLAR]):
+            return f"stance: {word} vs {milder[0]}"
+    return None
+
+
+def role_refusal(pred: str, gold: str, named: Callable[[str, int, int], dict[str, str]]
+                 ) -> str | None:
+    """Why the prediction swaps the roles of the gold claim's participants (``role: ...``), or
+    None; ``named(text, start, end)`` gives the entities named in a stretch of text (key ->
+    name as written). Needs the parse (None without spaCy)."""
+    pred_doc = parsing.parse(pred)
+    if pred_doc is None:
+        return None
+    gold_roles = _roles(gold, parsing.parse(gold), named)
+    pred_roles = _roles(pred, pred_doc, named)
+    gold_keys = {k for keys in gold_roles.values() for k in keys}
+    pred_keys = {k for keys in pred_roles.values() for k in keys}
+    for (lemma, role), keys in gold_roles.items():
+        other = pred_roles.get((lemma, role))
+        if role not in _ROLE_SHOWN or not other or keys.keys() & other.keys():
+            continue
+        # the same participants, each in the other's place
+        if other.keys() <= gold_keys and keys.keys() <= pred_keys:
+            return (f"role: {_listed(other)} {_ROLE_SHOWN[role]} '{lemma}' in the prediction, "
+                    f"{_listed(keys)} in the gold claim")
+    return None
+
+
+_ROLE_SHOWN = {"agent": "is the subject of", "to": "is the recipient of",
+               "for": "is who benefits from"}
+
+
+def _listed(named: dict[str, str]) -> str:
+    return " and ".join(sorted(named.values()))
+
+
+def _roles(text: str, doc, named) -> dict[tuple[str, str], dict[str, str]]:
+    """(verb lemma, role) -> the entities in that role (key -> name), over every verb."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for token in doc:
+        if not (parsing.verbal(token) or token.pos_ == "NOUN"):
+            continue
+        for role, start, end in parsing.arguments(token):
+            found = named(text, start, end)
+            if found:
+                out.setdefault((token.lemma_.lower(), role), {}).update(found)
+    return out
