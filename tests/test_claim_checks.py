@@ -215,10 +215,11 @@ def test_html_marks_each_flagged_claim_with_its_reason_on_hover_and_focus(tmp_pa
 
 def test_without_spacy_the_parse_checks_say_so_once(monkeypatch):
     from toolkit.problems import ClaimCheckWarning
-    from toolkit.scoring.claim_checks import parsing
+    from toolkit.scoring.claim_checks import parsing, supported
 
-    monkeypatch.setattr(parsing, "pipeline", lambda: None)
-    monkeypatch.setattr(parsing, "missing", lambda: "needs spaCy: pip install 'ecbench[spacy]'")
+
+    monkeypatch.setattr(parsing, "installed", lambda module: module != "spacy")
+    monkeypatch.setattr(supported, "can_split", lambda: False)  # the light install: lines
     with pytest.warns(ClaimCheckWarning) as caught:
         q = _report().claim_quality
     assert sorted(str(w.message) for w in caught) == [

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
 from ...problems import ClaimCheckError
-from ...text import sentences
+from ...text import can_split, sentences
 from ..gate import Number, numbers, stated_dates
 from ..matchers import ClaimMatcher
 from .base import ClaimCheck, DocumentClaims, Verdict
@@ -115,7 +116,12 @@ def unsupported_facts(statement: str, text: str, reference: date | None = None,
 
 
 def source_units(text: str) -> list[str]:
-    """The source's sentences and each pair of neighbouring sentences."""
+    """The source's sentences and each pair of neighbouring sentences; without spaCy (the
+    light install cannot split sentences: ``text.can_split``), its lines and each pair of
+    neighbouring lines."""
+    if not can_split():
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return lines + [f"{a} {b}" for a, b in pairwise(lines)]
     spans = sentences(text)
     single = [text[a:b] for a, b in spans]
     return single + [text[spans[k][0]:spans[k + 1][1]] for k in range(len(spans) - 1)]
