@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = ": ".join(part for part in (self.file, self.record, self.field) if part)
-        return f"{where}: found {self.found}, expected {self.expected}"
+        return printable(f"{where}: found {self.found}, expected {self.expected}")
 
 
 # --- showing values ----------------------------------------------------------------------------
@@ -51,9 +52,28 @@ def _escape_char(ch: str) -> str:
         return "\\r"
     if ch == "\t":
         return "\\t"
-    if ord(ch) < 32 or (ord(ch) > 127 and unicodedata.category(ch)[0] in "PZCS"):
+    if ord(ch) < 32 or ord(ch) == 127 or (ord(ch) > 127 and unicodedata.category(ch)[0] in "PZCS"):
         return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
     return ch
+
+
+#: what a terminal would act on rather than show: C0 and C1 control characters (ESC starts the
+#: sequences that clear the screen, move the cursor or set the window title), DEL, and the
+#: marks and overrides that reorder a line (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as an escape (``\\u001b``,
+    ``\\n``), the rest as it is: every value from a file passes through this (or ``show``)
+    before it reaches the terminal or a Markdown table.
+
+    >>> printable("GPE\\x1b]0;owned\\x07")
+    'GPE\\\\u001b]0;owned\\\\u0007'
+    """
+    if UNPRINTABLE.search(text) is None:  # the common case: nothing to do
+        return text
+    return UNPRINTABLE.sub(lambda m: _escape_char(m.group()), text)
 
 
 def show(value: Any, limit: int = 80) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
+from ..problems import printable
+
 
 def _interrupted() -> NoReturn:
     """Ctrl-C outside ``user_errors`` (while importing, parsing options): one line, exit 130."""
@@ -85,7 +87,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
     from rich.console import Console
     from rich.text import Text
 
-    message = "; ".join(line.strip() for line in str(message).splitlines() if line.strip())
+    message = printable("; ".join(line.strip() for line in str(message).splitlines() if line.strip()))
     Console(stderr=True, highlight=False).print(Text.assemble(("error: ", "red"), message),
                                                 soft_wrap=True)
     raise typer.Exit(code)
@@ -102,7 +104,7 @@ def warn(warnings: Iterable) -> None:
     lines = Text()
     for w in said:
         lines.append("warning: ", "yellow")
-        lines.append(f"{w}\n")
+        lines.append(f"{printable(str(w))}\n")
     _stderr.print(lines, soft_wrap=True, end="")
 
 

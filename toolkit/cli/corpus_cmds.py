@@ -202,12 +202,14 @@ def stats(
         for name, frame in tables.items():
             from rich.table import Table
 
+            from ..present.terminal import plain_text
+
             table = Table(title=name.capitalize(), title_justify="left")
             for column in frame.columns:
                 table.add_column(str(column),
                                  justify="right" if frame[column].dtype.kind in "iuf" else "left")
             for values in frame.itertuples(index=False):
-                table.add_row(*(str(v) for v in values))
+                table.add_row(*(plain_text(str(v)) for v in values))
             out.print(table)
 
 

@@ -225,10 +225,13 @@ def label_set_warnings(gold: Mapping[str, int], pred: Mapping[str, int],
 
 
 def label_counts(annotations: AnnotationSet | Iterable[Prediction]) -> Counter:
-    """Mentions per label of a set (or of predictions)."""
-    predictions = (annotations.predictions if isinstance(annotations, AnnotationSet)
-                   else annotations)
-    return Counter(m.label for p in predictions for m in p.mentions)
+    """Mentions per label of a set (or of predictions); a set read as columns is counted
+    there, without a mention object made."""
+    if isinstance(annotations, AnnotationSet):
+        if annotations.columns is not None:
+            return Counter(annotations.columns.label_counts())
+        annotations = annotations.predictions
+    return Counter(m.label for p in annotations for m in p.mentions)
 
 
 def gold_warnings(gold: AnnotationSet, gold_shown: str) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from ..problems import printable
 from . import app, fail, label_options, needs, user_errors, warn
 from .options import GoldFormatOpt, PredFormatOpt, Sources, format_name, reader_options
 
@@ -118,7 +119,7 @@ def render_tables(renderables: list, notes: list[str], out: Path | None) -> None
     for item in renderables:
         console.print(item)
     for note in notes:
-        console.print(Text(note))
+        console.print(Text(printable(note)))
     if out is not None:
         emit(console.file.getvalue(), out)
 
@@ -408,9 +409,9 @@ def _score_saying_repeats(pred: Path, gold, predictions, texts, **options):
         report = score(gold, predictions, texts, **options)
     for warning in caught:
         if issubclass(warning.category, DuplicateMentionWarning):
-            typer.echo(f"warning: {pred}: {warning.message}", err=True)
+            typer.echo(printable(f"warning: {pred}: {warning.message}"), err=True)
         elif issubclass(warning.category, ClaimCheckWarning):
-            typer.echo(f"warning: {warning.message}", err=True)
+            typer.echo(printable(f"warning: {warning.message}"), err=True)
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                    warning.lineno)

@@ -31,6 +31,9 @@ from ..problems import ExtractorError, SettingsError  # noqa: F401 (the plugin A
 from ..schema import Prediction
 
 TASKS = frozenset({"mentions", "claims"})
+#: the error type of a setting whose value must not be repeated in the message (it holds a
+#: secret): raise ``pydantic_core.PydanticCustomError(VALUE_WITHHELD, "what is wrong")``
+VALUE_WITHHELD = "value_withheld"
 
 
 class Extractor(ABC):
@@ -134,6 +137,8 @@ def _settings_message(cls: type[Extractor], error: ValidationError, values: dict
             parts.append(f"unknown setting {key!r} (settings: {known})")
         elif err["type"] == "missing":
             parts.append(f"setting {key!r} is required")
+        elif err["type"] == VALUE_WITHHELD:
+            parts.append(f"setting {key!r}: {err['msg']}")
         else:
             found = values.get(str(err["loc"][0]), err.get("input")) if err["loc"] else err.get("input")
             expected = err["msg"].removeprefix("Input should be ")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -35,11 +36,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..io.align import METHODS, Aligned, align, alignment_counts
 from ..io.corpus import Document
@@ -47,7 +51,7 @@ from ..io.jsonl import atomic_writer
 from ..problems import ExtractorError
 from ..runtime import import_extra
 from ..schema import AUTHOR, PredClaim, Prediction, PredMention, PredSpan
-from .base import Extractor
+from .base import VALUE_WITHHELD, Extractor
 from .llm_prompt import MODES, PROMPT_VERSION, build_messages, parse_answer, response_format
 
 #: HTTP statuses worth retrying besides 5xx: request timeout, conflict, rate limit.
@@ -63,6 +67,8 @@ INVALID_REQUEST = re.compile(r"input should be|validation error|field required|e
 #: a refusal that names the structured-output request: the next response mode may be accepted
 ABOUT_RESPONSE_FORMAT = re.compile(r"response_format|json_schema|json_object|grammar|structured output",
                                    re.IGNORECASE)
+#: query parameters that carry a credential (``?api-key=``, ``?access_token=``, ``?sig=``)
+SECRET_PARAMETER = re.compile(r"key|token|secret|pass(word|wd)?|auth|sig(nature)?|credential", re.IGNORECASE)
 
 T = TypeVar("T")
 
@@ -107,13 +113,41 @@ def cache_key(model: str, request: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _retry_after(error: Exception) -> float | None:
-    """Seconds from a Retry-After header (seconds form only), if the server sent one."""
+def retry_after(error: Exception, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delay-seconds or an HTTP date), if the server
+    sent one that is a finite, non-negative wait; None otherwise (``nan``, ``inf``, ``-5``,
+    garbage), and then the backoff decides alone.
+
+    >>> class E: response = type("R", (), {"headers": {"retry-after": "nan"}})
+    >>> retry_after(E()) is None
+    True
+    """
     response = getattr(error, "response", None)
-    try:
-        return float(response.headers.get("retry-after"))
-    except (AttributeError, TypeError, ValueError):
+    value = getattr(response, "headers", {}).get("retry-after")
+    if not isinstance(value, str):
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def retry_wait(attempt: int, asked: float | None, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds to sleep before retry ``attempt``: the backoff, or longer if the server asked for
+    longer, but never more than ``cap`` (``backoff_max``) plus the backoff's jitter: a server
+    cannot hold a run for longer than its settings allow.
+
+    >>> retry_wait(0, 100000.0, 0.1, 30.0, random.Random(0)) <= 30.0
+    True
+    """
+    return max(min(asked or 0.0, cap), backoff_delay(attempt, base, cap, rng))
 
 
 class LLMExtractor(Extractor):
@@ -127,7 +161,7 @@ class LLMExtractor(Extractor):
     class Settings(Extractor.Settings):
         model: str = Field(default_factory=lambda: os.environ.get("ECBENCH_LLM_MODEL", "gpt-4o-mini"),
                            min_length=1, description="model name (default: $ECBENCH_LLM_MODEL or gpt-4o-mini)")
-        base_url: str | None = Field(default_factory=_env_base_url,
+        base_url: str | None = Field(default_factory=_env_base_url, validate_default=True,
                                      description="server URL, e.g. http://localhost:8000/v1 (default: "
                                                  "$ECBENCH_LLM_BASE_URL, $OPENAI_BASE_URL, else OpenAI)")
         api_key_env: str = Field("OPENAI_API_KEY", min_length=1,
@@ -136,11 +170,13 @@ class LLMExtractor(Extractor):
         max_tokens: int | None = Field(4096, ge=1, description="answer length limit, in tokens (bounds a small "
                                                               "model that loops)")
         max_concurrency: int = Field(4, ge=1, description="requests in flight at once")
-        max_retries: int = Field(3, ge=0, description="retries on 429, 5xx, timeouts and connection errors")
+        max_retries: int = Field(3, ge=0, description="retries on 429, 5xx, timeouts, connection errors and "
+                                                            "answers that are not JSON")
         timeout: float = Field(600.0, gt=0, description="seconds to wait for one answer (a small model on a "
                                                          "CPU can take minutes; the OpenAI SDK's default)")
         backoff: float = Field(1.0, ge=0, description="seconds before the first retry; doubles each retry")
-        backoff_max: float = Field(30.0, ge=0, description="longest wait between retries, in seconds")
+        backoff_max: float = Field(30.0, ge=0, description="longest wait between retries, in seconds (a server's "
+                                                            "Retry-After is honoured up to this, never beyond)")
         seed: int = Field(0, description="seeds the retry jitter")
         cache_dir: str = Field(".ecbench-cache/llm", description="answer cache folder; empty turns it off")
         response_format: Literal["auto", "json_schema", "json_object", "none"] = Field(
@@ -152,9 +188,20 @@ class LLMExtractor(Extractor):
         @field_validator("base_url")
         @classmethod
         def _no_credentials_in_url(cls, url: str | None) -> str | None:
-            if url and urlsplit(url).password:
-                raise ValueError("a URL without a password (put the key in the variable named by api_key_env)")
-            return url or None
+            """A key in the URL would be written wherever the URL is (predictions header, error
+            messages, reports): refused, without repeating it."""
+            if not url:
+                return None
+            parts = urlsplit(url)
+            secret_names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)
+                            if SECRET_PARAMETER.search(name)]
+            if parts.username or parts.password or secret_names:
+                where = "a user or password" if parts.username or parts.password else \
+                    f"the query parameter {secret_names[0]!r}"
+                raise PydanticCustomError(VALUE_WITHHELD, f"the URL holds a credential ({where}); give the URL "
+                                                          "without it and put the key in the environment "
+                                                          "variable named by api_key_env")
+            return url
 
     def __init__(self, **settings: Any):
         super().__init__(**settings)
@@ -183,6 +230,9 @@ class LLMExtractor(Extractor):
         if not key and not s.base_url:
             raise ExtractorError(f"extractor 'llm': set the environment variable {s.api_key_env} to your API "
                                  f"key, or point base_url at a local server")
+        if any(not ch.isprintable() or ch.isspace() for ch in key):
+            raise ExtractorError(f"extractor 'llm': the key in {s.api_key_env} is not a valid API key (it holds "
+                                 f"a line break, space or control character; remove it)")
         self._secret = key
         # Local servers ignore the key, but the SDK insists on one.
         self._client = openai.OpenAI(api_key=key or "not-needed", base_url=s.base_url,
@@ -310,16 +360,19 @@ class LLMExtractor(Extractor):
                 if (status in INVALID_STATUSES or (status < 500 and status not in RETRY_STATUSES)
                         or (status >= 500 and INVALID_REQUEST.search(e.message))):
                     raise RequestRejected(detail, e.message) from None
-                last, wait = detail, _retry_after(e)
+                last, wait = detail, retry_after(e)
             except openai.APITimeoutError:
                 last, wait = f"no answer within {s.timeout:g} s", None
             except openai.APIConnectionError as e:
                 last, wait = f"cannot reach {s.base_url or 'the OpenAI API'} ({_short(str(e))})", None
+            except ValueError as e:  # a 200 whose body is not JSON (a proxy's page, a cut-off answer)
+                last, wait = (f"an answer from {s.base_url or 'the OpenAI API'} that is not JSON "
+                              f"({_short(str(e))})"), None
             else:
                 return self._record(response)
             if attempt < s.max_retries:
                 self._count("retries")
-                time.sleep(max(wait or 0.0, backoff_delay(attempt, s.backoff, s.backoff_max, rng)))
+                time.sleep(retry_wait(attempt, wait, s.backoff, s.backoff_max, rng))
         raise DocumentFailed(f"gave up after {s.max_retries + 1} attempts: {last}")
 
     def _record(self, response) -> _Answer:

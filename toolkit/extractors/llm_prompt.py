@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..io.jsonl import loads
 from ..schema import AUTHOR, ClaimType, Label
 
 PROMPT_VERSION = "4"
@@ -176,19 +177,19 @@ def json_in_answer(content: str | None) -> Any:
     if not content or not content.strip():
         raise MalformedAnswer("empty answer")
     try:
-        return json.loads(content)
+        return loads(content)
     except json.JSONDecodeError as e:
         error = e
     candidates = [m.group(1) for m in _FENCED.finditer(content)]
     for candidate in candidates:
         try:
-            return json.loads(candidate)
+            return loads(candidate)
         except json.JSONDecodeError:
             continue
     if (start := content.find("{")) >= 0:
         try:
             return json.JSONDecoder().raw_decode(content, start)[0]
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             pass
     raise MalformedAnswer(f"invalid JSON: {error.msg} at character {error.pos} "
                           f"(answer starts {content[:60]!r})")

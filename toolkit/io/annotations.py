@@ -76,7 +76,10 @@ class AnnotationSet:
 def place(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> AnnotationSet:
     """The set with its mentions given by text placed in ``texts`` (``io.align.place_mentions``:
     raises ``InputError`` naming ``shown`` where a document's text is unknown); the set itself
-    when it has none."""
+    when it has none. A format's reader placed its own (``FormatRead.placement``): its set is
+    returned as it is, its mentions (perhaps not made yet: ``Deferred``) untouched."""
+    if "format" in annotations.source:  # read by a format's reader (io.formats), paired or not
+        return annotations
     predictions, placement = place_mentions(annotations.predictions, texts, shown)
     if placement is None:
         return annotations

@@ -28,6 +28,7 @@ from pathlib import Path
 from ..problems import InputError, some_items
 from ..schema import Manifest, ManifestEntry
 from .corpus import GOLD_DIR, MANIFEST, SEEDS_DIR, read_manifest
+from .jsonl import loads
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def _empty_gold(path: Path) -> bool:
     """Whether a gold file holds no mentions, entities or claims (a document not yet
     annotated, as ``ecbench add`` leaves it)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))  # nested too deep: a JSONDecodeError too
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
     return isinstance(data, dict) and not any(data.get(k) for k in ("mentions", "entities",

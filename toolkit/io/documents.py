@@ -11,7 +11,9 @@ A source is one of:
 ``id_column`` / ``text_column`` name the fields when they are not ``id`` and ``text``.
 Documents are yielded one at a time: files are read line by line or batch by batch, never
 whole. Bad input raises ``InputError`` naming the file, the line or row, the field, what was
-found and what was expected: a missing column, a duplicate id, an empty text, non-UTF-8 bytes.
+found and what was expected: a missing column, a duplicate id, an empty text, non-UTF-8 bytes,
+a text longer than ``limits.MAX_TEXT_CHARS`` (refused before it is read where the file's size,
+or a parquet row group's uncompressed size, already shows it).
 What a source leaves out or changes (subfolders, files not named ``*.txt``, a stripped UTF-8
 byte order mark) is listed in ``notes``, which the caller prints and records in provenance.
 
@@ -32,10 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..limits import MAX_TEXT_CHARS
 from ..problems import InputError, some_items
 from ..runtime import import_extra
 from ..schema import ManifestEntry
 from .corpus import Document
+from .jsonl import loads
 
 BOM = "\ufeff"
 #: Files that mark a folder written by ``datasets.Dataset(Dict).save_to_disk``.
@@ -69,6 +73,8 @@ class DocumentSource:
             if not text.strip():
                 raise _error(file, where, self.text_column,
                              "found an empty text, expected the document's text")
+            if not MAX_TEXT_CHARS.allows(len(text)):
+                raise _error(file, where, self.text_column, MAX_TEXT_CHARS.refusal(len(text)))
             sha = hashlib.sha256(raw if raw is not None else text.encode("utf-8")).hexdigest()
             meta = ManifestEntry(id=doc_id, sha256=sha, language=self.language, split="test",
                                  source=f"{file} ({where})", licence="unknown")
@@ -149,6 +155,7 @@ def _txt_folder(source: DocumentSource):
         if not path.is_file():
             continue
         # one document per file: the text and its sha256 from the same bytes
+        _check_stored_size(path.stat().st_size, 1, path, "file", source.text_column)
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
@@ -161,8 +168,12 @@ def _txt_folder(source: DocumentSource):
 def _jsonl(source: DocumentSource):
     """One document per non-blank line, a JSON object."""
     path = source.path
+    # a line is read up to the longest a text within the limit can take (JSON may write a
+    # character as \uXXXX, six bytes), so a 1 GB line is refused after reading that much
+    longest = 6 * MAX_TEXT_CHARS.value() + 65_536
     with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
+        for number, line in enumerate(iter(lambda: fh.readline(longest + 1), b""), start=1):
+            _check_stored_size(len(line), 1, path, f"line {number}", source.text_column, bytes_per_char=6)
             try:
                 decoded = line.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -171,7 +182,7 @@ def _jsonl(source: DocumentSource):
             if not decoded.strip():
                 continue
             try:
-                record = json.loads(decoded)
+                record = loads(decoded)
             except json.JSONDecodeError as e:
                 raise InputError(path, f"invalid JSON: {e.msg} (column {e.colno})",
                                  line=number) from None
@@ -194,6 +205,7 @@ def _parquet(source: DocumentSource):
         except Exception as e:  # pyarrow raises ArrowInvalid and others for a damaged file
             raise InputError(path, f"not a readable parquet file ({e})") from None
         _require_columns(source, pf.schema_arrow.names, path)
+        _check_row_groups(pf, source.text_column, path)
         row = 0
         columns = [source.id_column, source.text_column]
         for batch in pf.iter_batches(columns=columns, batch_size=1024):
@@ -241,6 +253,31 @@ def _error(file: Path, where: str, column: str, message: str) -> InputError:
     if where.startswith("line "):
         return InputError(file, message, line=int(where.split()[1]), field=column)
     return InputError(file, message, field="text" if where == "file" else f"{where}: {column}")
+
+
+def _check_stored_size(size: int, rows: int, file: Path, where: str, column: str,
+                       bytes_per_char: int = 4) -> None:
+    """Refuse, before reading them, ``size`` bytes holding ``rows`` texts that must hold a text
+    past ``MAX_TEXT_CHARS`` (a character is at most ``bytes_per_char`` bytes, plus a little
+    for the record around it)."""
+    limit = MAX_TEXT_CHARS.value()
+    if size > rows * (bytes_per_char * limit + 65_536):
+        raise _error(file, where, column, f"found {size:,} bytes holding {rows:,} text(s), too many for "
+                                          f"{MAX_TEXT_CHARS.expected()} per text")
+
+
+def _check_row_groups(pf, column: str, path: Path) -> None:
+    """Refuse a parquet row group whose text column, uncompressed, must hold a text past the
+    limit (a few KB of zstd can unpack into gigabytes): from the file's metadata, unread."""
+    metadata = pf.metadata
+    names = [metadata.schema.column(j).name for j in range(metadata.num_columns)]
+    if column not in names:
+        return
+    j = names.index(column)
+    for i in range(metadata.num_row_groups):
+        group = metadata.row_group(i)
+        _check_stored_size(group.column(j).total_uncompressed_size, max(group.num_rows, 1), path,
+                           f"row group {i + 1}", column)
 
 
 def _require_columns(source: DocumentSource, names: list[str], path: Path) -> None:

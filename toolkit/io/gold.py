@@ -39,6 +39,7 @@ import msgspec
 from pydantic import BaseModel, ValidationError
 
 from ..checks import document_problems, gold_problems, valid_items
+from ..limits import document_size_problem
 from ..problems import CorpusError, Problem, pydantic_problems, record_locator, show
 from ..schema import (
     SCHEMA_VERSION,
@@ -177,8 +178,8 @@ def decode_gold(raw: bytes) -> Gold | None:
     cannot take it or a span's end is not after its start (the located path then reads it)."""
     try:
         gold = _decode(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # nested too deep: the
+        return None  # located path says where
     for m in gold.mentions:
         if m.end <= m.start:
             return None
@@ -203,7 +204,11 @@ def read_gold_file(path: str | os.PathLike, text: str | None = None, doc_id: str
         data, problems = read_json_file(path)
         if data is None:
             return None, problems
+        if (too_large := document_size_problem(data, str(path), None)) is not None:
+            return None, [too_large]
         return check_gold_json(data, text, str(path), doc_id)
+    if (too_large := document_size_problem(gold, str(path), None)) is not None:
+        return None, [too_large]
     return gold, _checked(gold, text, str(path), doc_id)
 
 

@@ -3,6 +3,11 @@
 ``read_json`` raises the first problem (``InputError``); ``read_json_file`` returns it as a
 ``Problem``, for the checks that report every problem of a run.
 
+Every JSON value read from a file goes through ``loads``: JSON nested deeper than the
+interpreter can recurse (``[[[[...`` 100,000 deep) is a located ``json.JSONDecodeError``
+("nested deeper than 500 levels", line and column), like any other syntax error, never a
+``RecursionError`` traceback.
+
 Every write goes to a temporary file in the target's folder and is renamed into place, so a
 crash or Ctrl-C never leaves a half-written file and never destroys the previous one.
 """
@@ -12,6 +17,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +26,46 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..problems import InputError, Problem, json_problem
+
+#: the nesting a message names when a JSON value is too deep to parse; no record of the formats
+#: read here nests beyond a handful of levels. Python's json and msgspec recurse once per level
+#: and stop at the interpreter's recursion limit (1,000 frames, some already in use), so values
+#: nested deeper than about this are refused.
+MAX_JSON_DEPTH = 500
+#: a JSON string (skipped whole, brackets inside it do not count) or a bracket
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def loads(text: str) -> Any:
+    """``json.loads``, with nesting too deep to parse raised as a ``json.JSONDecodeError`` at
+    the bracket that went past ``MAX_JSON_DEPTH`` (so every reader locates it as it locates a
+    syntax error).
+
+    >>> loads("[" * 100_000 + "]" * 100_000)
+    Traceback (most recent call last):
+    json.decoder.JSONDecodeError: nested deeper than 500 levels: line 1 column 501 (char 500)
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise too_deep(text) from None
+
+
+def too_deep(text: str) -> json.JSONDecodeError:
+    """The error for ``text`` that nests too deep: at the first bracket past ``MAX_JSON_DEPTH``
+    (or the deepest one, if the stack ran out sooner)."""
+    depth, deepest, at = 0, 0, 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, match.start()
+                if depth > MAX_JSON_DEPTH:
+                    break
+        elif token in "]}":
+            depth -= 1
+    return json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", text, at)
 
 
 def read_json(path: str | os.PathLike) -> Any:
@@ -32,7 +78,7 @@ def read_json(path: str | os.PathLike) -> Any:
     except UnicodeDecodeError as e:
         raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as e:
         raise InputError(path, f"invalid JSON: {e.msg} (column {e.colno})", line=e.lineno) from None
 
@@ -54,7 +100,7 @@ def read_json_file(path: str | os.PathLike, shown: str | None = None
         return None, [Problem(shown, f"byte {e.start}", None, f"byte 0x{raw[e.start]:02x}",
                               "UTF-8 text")]
     try:
-        return json.loads(text), []
+        return loads(text), []
     except json.JSONDecodeError as e:
         return None, [json_problem(shown, text, e)]
 
@@ -72,7 +118,7 @@ def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, Any]]:
                 if not line.strip():
                     continue
                 try:
-                    yield number, json.loads(line)
+                    yield number, loads(line)
                 except json.JSONDecodeError as e:
                     raise InputError(path, f"invalid JSON: {e.msg} (column {e.colno})",
                                      line=number) from None
@@ -105,7 +151,7 @@ def first_json_record(path: str | os.PathLike, *, array_only: bool = False,
         if array_only:
             return None
         return json.loads(text.split("\n", 1)[0])
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # nested too deep: the reader says where
         return None
 
 

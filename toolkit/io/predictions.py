@@ -38,6 +38,7 @@ import msgspec
 from pydantic import ValidationError
 
 from ..checks import check_prediction, valid_items
+from ..limits import document_size_problem, records_within_limits
 from ..problems import (
     InputError,
     Problem,
@@ -47,7 +48,7 @@ from ..problems import (
     some_ids,
 )
 from ..schema import LABELS, PredClaim, Prediction, PredictionsHeader, PredMention
-from .jsonl import atomic_writer, dumps_line
+from .jsonl import atomic_writer, dumps_line, loads
 from .paths import output_file
 
 HEADER_KEY = "header"
@@ -93,7 +94,7 @@ def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = Non
             continue
         first, seen_content = not seen_content, True
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as e:
             problems.append(json_problem(shown, line, e, line=number))
             continue
@@ -113,6 +114,9 @@ def load_predictions(path: str | os.PathLike, texts: dict[str, str] | None = Non
                                         "has this doc_id too)"))
             else:
                 first_line_of[doc_id] = number
+        if (too_large := document_size_problem(obj, shown, record)) is not None:
+            problems.append(too_large)  # not validated item by item: that is what would not end
+            continue
         prediction, problems_here = _prediction_line(obj, doc_id, text, shown, record, labels)
         problems += problems_here
         if prediction is not None and first_line_of[doc_id] == number:
@@ -202,7 +206,8 @@ _decode_any = msgspec.json.Decoder().decode
 _mention_id = attrgetter("id")
 _get_doc_id, _get_claims = attrgetter("doc_id"), attrgetter("claims")
 #: what a fast path gives up on (the located path then names the problem)
-_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError)
+_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, ValidationError, UnicodeDecodeError,
+            RecursionError)  # nested too deep: the located path says where
 
 
 def _header_of(line: bytes) -> PredictionsHeader | None:
@@ -262,6 +267,8 @@ def read_fast(raw: bytes) -> tuple[PredictionsHeader | None, list[FastPrediction
         return None  # a document twice: the located path says where
     if any(m.start >= m.end for record in records for m in record.mentions):
         return None  # an empty or reversed span: the located path names it
+    if not records_within_limits(records):
+        return None  # past a limit: the located path says so
     return (header, records) if _unique_ids(records, raw) else None
 
 
@@ -378,6 +385,8 @@ def _table_part(records: list[FastPrediction], data: bytes, vocab, seen: set):
         return None  # a document twice: the located path says where
     if any(map(_get_claims, records)):
         return None  # claims are scored the usual way
+    if not records_within_limits(records):
+        return None  # past a limit: the located path says so
     table = SpanTable.of_records(records, vocab, entities=_may_name(data, b'"entity"'))
     if (table.start >= table.end).any():
         return None  # an empty or reversed span: the located path names it
@@ -403,7 +412,7 @@ def _looks_like_predictions(path: Path) -> bool:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
-                    obj = json.loads(line)
+                    obj = loads(line)
                     return is_header(obj) or (isinstance(obj, dict) and "doc_id" in obj)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False

@@ -144,6 +144,11 @@ class SpanColumns:
     labels: list[str]
     entity: np.ndarray
 
+    def label_counts(self) -> dict[str, int]:
+        """Spans per label (the labels that occur)."""
+        counts = np.bincount(self.label, minlength=len(self.labels)).tolist()
+        return {label: n for label, n in zip(self.labels, counts) if n}
+
     def table(self, doc_ids: list[str], vocab: Vocab) -> SpanTable:
         """A span table of these rows for documents ``doc_ids`` (their order), coded by
         ``vocab`` (labels by name; entities as anonymous codes)."""

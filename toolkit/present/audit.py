@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from ..scoring.audit import SUSPECT_MEANINGS
 from . import markdown
 from .prose import decision_words, finding_sentence
+from .terminal import plain_text
 
 SCHEMA = "ecbench.audit/v1"
 #: Marks around the audited span in its sentence.
@@ -83,7 +84,7 @@ def audit_table(suspects: Sequence, texts: Mapping[str, str], n_systems: int, mi
     if not suspects:
         lines.append(Text("No finding: no gold item has that many votes against it."))
     for rank, votes, kind, finding, doc_id, context, systems in audit_rows(suspects, texts):
-        lines += [Text(""), Text(f"{rank}. {finding} [{kind}]"),
-                  Text(f"   {doc_id}: {context}" if context else f"   {doc_id}"),
-                  Text(f"   {systems}")]
+        lines += [Text(""), plain_text(f"{rank}. {finding} [{kind}]"),  # values from the files
+                  plain_text(f"   {doc_id}: {context}" if context else f"   {doc_id}"),
+                  plain_text(f"   {systems}")]
     return Group(*lines)

@@ -4,8 +4,10 @@ for a README or the leaderboard, rich tables for the terminal. The JSON is the c
 
 from __future__ import annotations
 
+from ..problems import printable
 from ..scoring.compare import DISTINGUISHABLE, HEADLINE_FIGURES
 from . import markdown
+from .terminal import plain_text
 from .prose import difference_sentence, interval_text, method_sentence, p_value, percent, signed
 
 #: The verdict column ("can the corpus tell them apart?"): a mark beside the word.
@@ -57,7 +59,7 @@ def comparison_markdown(comparison, heading: str = "##") -> str:
     blocks = [f"{heading} Paired comparison", summary(comparison),
               markdown.table(header(comparison), rows(comparison),
                              right=[False, False, True, True, True, False]),
-              "\n".join(f"- {s}" for s in sentences(comparison)), method_note(comparison)]
+              "\n".join(f"- {printable(s)}" for s in sentences(comparison)), method_note(comparison)]
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
@@ -65,14 +67,13 @@ def comparison_table(comparison):
     """The comparison for the terminal: a rich table, the sentences and the method under it."""
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(title="Paired comparison", title_justify="left", caption=summary(comparison),
+    table = Table(title="Paired comparison", title_justify="left", caption=plain_text(summary(comparison)),
                   caption_justify="left")
     for i, column in enumerate(header(comparison)):  # numbers and verdicts never wrap
         table.add_column(column, justify="right" if i in (2, 3, 4) else "left", no_wrap=i > 1)
     for row in rows(comparison):
-        table.add_row(*row)
-    lines = [Text(s) for s in sentences(comparison)]
+        table.add_row(*map(plain_text, row))
+    lines = [plain_text(s) for s in sentences(comparison)]
     note = method_note(comparison)
-    return Group(table, *lines, *([Text(note)] if note else []))
+    return Group(table, *lines, *([plain_text(note)] if note else []))

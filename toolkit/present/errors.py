@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
+from ..problems import printable
 from ..text import sentence_index, sentences
 
 MENTION_KINDS = ("missed", "spurious", "wrong_label", "wrong_boundary", "wrong_both")
@@ -209,7 +210,7 @@ def errors_to_text(errors: Mapping[str, list[ErrorItem]]) -> str:
                 lines.append(f"    refused: {item.refused}")
             lines.append("    " + context_text(item))
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def errors_tables(errors: Mapping[str, list[ErrorItem]]) -> list:
@@ -224,12 +225,12 @@ def errors_tables(errors: Mapping[str, list[ErrorItem]]) -> list:
             table.add_column(column, overflow="fold")
         for item in items:
             # Text, not markup: the document's own brackets must print as they are
-            context = Text(context_text(item))
+            context = Text(printable(context_text(item)))
             context.highlight_regex(r"\[\[.*?\]\]", "bold red")
             context.highlight_regex(r"<<.*?>>", "bold cyan")
             sides = _sides(item) + (f" ({item.detail})" if item.detail else "")
             if item.refused:
                 sides += f"\nrefused: {item.refused}"
-            table.add_row(Text(item.doc_id), Text(sides), context)
+            table.add_row(Text(printable(item.doc_id)), Text(printable(sides)), context)
         tables.append(table)
     return [Text(LEGEND), *tables] if tables else tables

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..problems import printable
 from . import rows as r
 
 
 def _cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return printable(str(value).replace("|", "\\|").replace("\n", " "))
 
 
 def table(header: Sequence, rows: Sequence[Sequence], right: Sequence[bool] | None = None) -> str:
@@ -61,7 +62,7 @@ def report_markdown(report) -> str:
     if report.claims is not None:
         out += [f"### Claims (similarity threshold {report.claims['threshold']})",
                 table(["", "P", "R", "F1", ci], r.claim_rows(report)),
-                r.matcher_note(report),
+                printable(r.matcher_note(report)),
                 r.attribute_note(report),
                 table(["threshold", "P", "R", "F1"], r.sweep_rows(report))]
     if getattr(report, "claim_quality", None) is not None:
@@ -69,8 +70,8 @@ def report_markdown(report) -> str:
                 table(["check", "system", ci, "gold claims"], r.claim_quality_rows(report)),
                 r.claim_quality_note(report)]
     out += [f"*{task}: not scored ({reason}).*" for task, reason in report.skipped.items()]
-    out += [note for note in [r.macro_document_note(report)] if note]
+    out += [note for note in [r.label_limit_note(report), r.macro_document_note(report)] if note]
     out.append(r.confidence_note(report))
-    out.extend(r.documents_note(report).splitlines())
+    out.extend(map(printable, r.documents_note(report).splitlines()))  # names documents
     # one blank line between blocks, as Markdown wants around tables
     return "\n\n".join(block.strip("\n") for block in out) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..limits import MAX_TABLE_LABELS
 from ..problems import some_ids
 from ..scoring.schemes import MENTION_KEYS, SCHEMES
 
@@ -27,15 +28,50 @@ def count_rows(report) -> list[list[str]]:
             for scheme in SCHEMES]
 
 
+def shown_labels(report) -> list[str] | None:
+    """The labels the per-label and confusion tables list one by one: None for all of them, or,
+    past ``MAX_TABLE_LABELS``, the ones with the most strict gold and predicted mentions (in
+    the report's order; the rest are summed, ``label_limit_note`` says so)."""
+    per_label = report.mentions["per_label"]
+    limit = MAX_TABLE_LABELS.value()
+    if len(per_label) <= limit:
+        return None
+
+    def size(label: str) -> float:
+        return per_label[label]["strict"]["possible"] + per_label[label]["strict"]["actual"]
+
+    top = set(sorted(per_label, key=lambda label: (-size(label), label))[:limit])
+    return [label for label in per_label if label in top]
+
+
+def label_limit_note(report) -> str:
+    """What the tables leave out when there are too many labels ("" when they list all)."""
+    shown = shown_labels(report) if report.mentions is not None else None
+    if shown is None:
+        return ""
+    total = len(report.mentions["per_label"])
+    return (f"Per label and confusion: {total:,} labels, more than {MAX_TABLE_LABELS.value()} "
+            f"({MAX_TABLE_LABELS.name}): the {len(shown)} with the most mentions are listed, the other "
+            f"{total - len(shown):,} summed as \"other labels\"; --format json lists every label.")
+
+
 def label_rows(report) -> list[list[str]]:
     mentions = report.mentions
-    rows = [[label, *prf_cells(s["strict"]), count_cell(s["strict"]["possible"]),
-             count_cell(s["strict"]["actual"])] for label, s in mentions["per_label"].items()]
+    shown = shown_labels(report)
+    per_label = mentions["per_label"]
+    rows = [[label, *prf_cells(per_label[label]["strict"]), count_cell(per_label[label]["strict"]["possible"]),
+             count_cell(per_label[label]["strict"]["actual"])] for label in shown or per_label]
+    if shown is not None:
+        listed = set(shown)
+        others = [per_label[label]["strict"] for label in per_label if label not in listed]
+        rows.append([f"other labels ({len(others):,})", "", "", "",
+                     count_cell(sum(s["possible"] for s in others)),
+                     count_cell(sum(s["actual"] for s in others))])
     return rows + [["macro", *prf_cells(mentions["macro"]["strict"]), "", ""]]
 
 
 def confusion_table(report) -> tuple[list[str], list[list[str]]]:
-    rows, columns, cells = report.confusion_grid()
+    rows, columns, cells = report.confusion_grid(shown_labels(report))
     return (["gold / predicted", *columns],
             [[row, *(count_cell(c) if c else "·" for c in line)]
              for row, line in zip(rows, cells)])

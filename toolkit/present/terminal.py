@@ -1,8 +1,10 @@
 """A score report in the terminal: rich tables (the same numbers as the JSON) and the plain
-notes under them. rich is imported on use, so building the rows costs nothing at start-up."""
+notes under them. rich is imported on use, so building the rows costs nothing at start-up.
+Every cell is plain text (``problems.printable``): a label's ``[bold]`` or ESC prints as it is."""
 
 from __future__ import annotations
 
+from ..problems import printable
 from . import rows as r
 
 
@@ -38,7 +40,8 @@ def rich_tables(report, width: int | None = None) -> list:
     if report.claims is not None:
         t = _table(f"Claims (threshold {report.claims['threshold']})",
                    ["", "P", "R", "F1", "CI"], r.claim_rows(report))
-        t.caption = r.matcher_note(report) + "\n" + r.attribute_note(report)
+        t.caption = plain_text(r.matcher_note(report))
+        t.caption.append("\n" + r.attribute_note(report))
         tables += [t, _table("Claim threshold sweep", ["threshold", "P", "R", "F1"],
                              r.sweep_rows(report))]
     if getattr(report, "claim_quality", None) is not None:
@@ -51,9 +54,10 @@ def rich_tables(report, width: int | None = None) -> list:
 
 def notes(report) -> list[str]:
     """Plain-text lines that belong under the tables: skipped tasks, the per-document macro
-    F1, mentions given by text with no place, units, documents."""
+    F1, the labels past the table limit, mentions given by text with no place, units, documents."""
     return [*r.skipped_lines(report),
-            *filter(None, [r.macro_document_note(report), r.alignment_note(report)]),
+            *filter(None, [r.label_limit_note(report), r.macro_document_note(report),
+                           r.alignment_note(report)]),
             r.confidence_note(report), *r.documents_note(report).splitlines()]
 
 
@@ -62,11 +66,11 @@ def _table(title: str, columns: list[str], rows: list[list[str]], *, last_is_tot
 
     table = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i == 0 else "right")
+        table.add_column(plain_text(column), justify="left" if i == 0 else "right")
     for i, row in enumerate(rows):
         if last_is_total and i == len(rows) - 1:
             table.add_section()
-        table.add_row(*row)
+        table.add_row(*(plain_text(cell) for cell in row))
     return table
 
 
@@ -90,3 +94,11 @@ def _cells(columns: list[str], rows: list[list[str]]) -> list[list[str]]:
     (``missed``/``spurious`` as the matrix names them), count."""
     return [[row[0], column, cell] for row in rows for column, cell in zip(columns[1:], row[1:])
             if cell != "·"]
+
+
+def plain_text(value: str):
+    """A value from a file as rich shows it (a table cell, a caption): no markup, control
+    characters escaped."""
+    from rich.text import Text
+
+    return Text(printable(value))

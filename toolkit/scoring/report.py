@@ -226,11 +226,16 @@ class Report:
         found = self.confidence.get("intervals", {}).get(name)
         return tuple(found) if found is not None else None
 
-    def confusion_grid(self) -> tuple[list[str], list[str], list[list[int]]]:
+    def confusion_grid(self, shown: list[str] | None = None
+                       ) -> tuple[list[str], list[str], list[list[int]]]:
         """The confusion section as a dense grid: gold labels then ``spurious`` as rows,
-        predicted labels then ``missed`` as columns."""
+        predicted labels then ``missed`` as columns. ``shown``: only these labels get a row and
+        a column of their own, the others are summed into one ``other labels`` row and column
+        (a grid of 5,000 labels would hold 25 million cells)."""
         confusion = self.mentions["confusion"]
         labels = confusion["labels"]
+        if shown is not None and len(shown) < len(labels):
+            return _grouped_grid(confusion, shown)
         rows, columns = [*labels, "spurious"], [*labels, "missed"]
         cells = [[confusion["matrix"].get(g, {}).get(p, 0) for p in labels]
                  + [confusion["missed"].get(g, 0)] for g in labels]
@@ -358,3 +363,23 @@ def _nested_frame(nested: Mapping, names: tuple[str, str], columns):
             for inner, values in by_inner.items()}
     index = pd.MultiIndex.from_tuples(list(rows), names=list(names))
     return pd.DataFrame(list(rows.values()), index=index, columns=list(columns))
+
+
+#: the row and column of a confusion grid that sum the labels not shown one by one
+OTHER_LABELS = "other labels"
+
+
+def _grouped_grid(confusion: Mapping, shown: list[str]) -> tuple[list[str], list[str], list[list[int]]]:
+    """``Report.confusion_grid`` for the ``shown`` labels plus ``OTHER_LABELS``: read from the
+    sparse section in time proportional to its non-zero cells."""
+    index = {label: i for i, label in enumerate(shown)}
+    other = len(shown)
+    cells = [[0] * (other + 2) for _ in range(other + 2)]  # rows: shown, other, spurious
+    for gold, row in confusion["matrix"].items():
+        for pred, count in row.items():
+            cells[index.get(gold, other)][index.get(pred, other)] += count
+    for gold, count in confusion["missed"].items():
+        cells[index.get(gold, other)][other + 1] += count
+    for pred, count in confusion["spurious"].items():
+        cells[other + 1][index.get(pred, other)] += count
+    return [*shown, OTHER_LABELS, "spurious"], [*shown, OTHER_LABELS, "missed"], cells

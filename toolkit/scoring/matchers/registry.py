@@ -7,14 +7,15 @@ built-ins are registered too) or ``module:Class``.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
+from ...plugins import checked_class, load_class
 from ...problems import MatcherError
 from .base import ClaimMatcher
 
 GROUP = "ecbench.claim_matchers"
+BASE_NAME = "toolkit.scoring.matchers.ClaimMatcher"
 
 
 def available() -> dict[str, EntryPoint]:
@@ -24,7 +25,8 @@ def available() -> dict[str, EntryPoint]:
 
 def resolve(name_or_path: str):
     """What a registered name or a ``module:Class`` path names (the class, not an instance:
-    no model is loaded); ``MatcherError`` when it names nothing that can be imported."""
+    no model is loaded); ``MatcherError`` when it names nothing that can be imported, or a
+    ``module:Class`` that is not a ClaimMatcher (``plugins.load_class``)."""
     registered = available()
     if name_or_path in registered:
         try:
@@ -32,14 +34,7 @@ def resolve(name_or_path: str):
         except ImportError as e:
             raise MatcherError(f"claim matcher {name_or_path!r} cannot be imported: {e}") from None
     if ":" in name_or_path:
-        module, _, attr = name_or_path.partition(":")
-        try:
-            obj = importlib.import_module(module)
-            for part in attr.split("."):
-                obj = getattr(obj, part)
-        except (ImportError, AttributeError) as e:
-            raise MatcherError(f"claim matcher {name_or_path!r}: cannot load it ({e})") from None
-        return obj
+        return load_class(name_or_path, ClaimMatcher, "claim matcher", MatcherError, BASE_NAME)
     names = ", ".join(registered) or "(none)"
     raise MatcherError(f"unknown claim matcher {name_or_path!r}; available: {names} "
                        "(or give module:Class)")
@@ -48,10 +43,8 @@ def resolve(name_or_path: str):
 def get(name_or_path: str, **options: Any) -> ClaimMatcher:
     """A matcher instance for a registered name or a ``module:Class`` path, built with
     ``options``."""
-    cls = resolve(name_or_path)
-    if not (isinstance(cls, type) and issubclass(cls, ClaimMatcher)):
-        raise MatcherError(f"claim matcher {name_or_path!r}: found {cls!r}, expected a subclass of "
-                           "toolkit.scoring.matchers.ClaimMatcher")
+    cls = checked_class(resolve(name_or_path), name_or_path, ClaimMatcher, "claim matcher", MatcherError,
+                        BASE_NAME)
     try:
         return cls(**options)
     except TypeError as e:
