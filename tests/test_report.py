@@ -62,8 +62,14 @@ def flawed():
 def test_json_has_exactly_the_documented_keys(flawed):
     data = json.loads(json.dumps(flawed.to_dict()))
     assert list(data) == ["schema", "mentions", "entities", "claims", "confidence", "documents",
-                          "skipped", "provenance", "settings"]
+                          "skipped", "provenance", "settings", "claim_quality"]
     assert data["schema"] == "ecbench.score/v2"
+    assert list(data["claim_quality"]) == ["checks", "unit", "predicted", "gold", "not_checked",
+                                           "flagged"]
+    assert list(data["claim_quality"]["predicted"]["atomic"]) == ["share", "passed", "checked",
+                                                                  "interval"]
+    assert list(data["claim_quality"]["flagged"][0]) == ["doc_id", "claim", "id", "statement",
+                                                         "check", "evidence"]
     assert list(data["mentions"]) == ["micro", "per_label", "macro", "macro_document",
                                       "confusion", "per_document"]
     assert list(data["mentions"]["confusion"]) == ["labels", "matrix", "missed", "spurious"]

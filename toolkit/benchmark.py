@@ -218,6 +218,9 @@ def leaderboard_row(name: str, result: Mapping[str, Any],
     row["claims_f1_ci"] = intervals.get("claims") if claims else None
     row["claim_match"] = claim_match_label((result.get("settings") or {}).get("claim_match")) \
         if claims else None
+    quality = (result.get("claim_quality") or {}).get("predicted") or {}
+    for check in CLAIM_CHECKS:  # None: not produced, or a result written before the checks
+        row[f"claims_{check}"] = (quality.get(check) or {}).get("share")
     return row
 
 
@@ -256,6 +259,10 @@ ENTITY_COLUMNS = [(f"{s}_{k}", f"{s} {k[0].upper() if k != 'f1' else 'F1'}")
 CLAIM_COLUMNS = [("claims_precision", "claims P"), ("claims_recall", "claims R"),
                  ("claims_f1", "claims F1"), ("claims_f1_ci", "claims F1 95% CI"),
                  ("claims_claimant_accuracy", "claimant acc."), ("claim_match", "claim matcher")]
+#: the claim checks' shares in the claims table (``claim_quality`` of each result)
+CLAIM_CHECKS = ("supported", "standalone", "atomic", "redundant")
+CLAIM_QUALITY_COLUMNS = [(f"claims_{c}", "non-redundant" if c == "redundant" else c)
+                         for c in CLAIM_CHECKS]
 
 
 def leaderboard_markdown(rows: Sequence[Mapping[str, Any]], findings: RunFindings | None = None
@@ -275,7 +282,10 @@ def leaderboard_markdown(rows: Sequence[Mapping[str, Any]], findings: RunFinding
         "(strict: span and type; exact: span; partial: overlap; type: type with overlap). "
         "— means the extractor does not produce that task.\n\n"
         f"## Entities\n\n{table(ENTITY_COLUMNS)}\n\n"
-        f"## Claims\n\n{table(CLAIM_COLUMNS)}\n"
+        f"## Claims\n\n{table(CLAIM_COLUMNS)}\n\n"
+        "Claim quality: the share of the system's claims that pass each claim check "
+        "(docs/scoring.md).\n\n"
+        f"{table(CLAIM_QUALITY_COLUMNS)}\n"
         + (f"\n{findings.markdown()}" if findings is not None else "")
     )
 

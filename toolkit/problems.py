@@ -268,6 +268,15 @@ class MatcherError(ValueError):
     """A claim matcher cannot be found, built or run; the message is for the user."""
 
 
+class ClaimCheckError(ValueError):
+    """A claim check cannot be found, built or run; the message is for the user."""
+
+
+class ClaimCheckWarning(UserWarning):
+    """A claim check could not run on some claims (a missing optional library, an unknown
+    source text); said once per run."""
+
+
 class PushError(Exception):
     """A push that cannot go ahead; the message is one line for the user."""
 

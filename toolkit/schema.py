@@ -11,9 +11,10 @@ language can be scored from a JSONL file.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .problems import located_error
 
@@ -226,6 +227,17 @@ class ManifestEntry(_Strict):
     split: Literal["train", "validation", "test"]
     source: str = Field(description="where the text comes from, and notes on it")
     licence: str = Field(description="licence status of the text, stated honestly")
+    reference_date: str | None = Field(
+        None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="the date the text's relative dates "
+        "resolve against (ISO 8601, e.g. 2025-07-13): its publication date, or the nearest the "
+        "record shows")
+
+    @field_validator("reference_date")
+    @classmethod
+    def _a_real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            date.fromisoformat(value)  # ValueError: pydantic reports the field
+        return value
 
 
 class Manifest(_Strict):

@@ -47,6 +47,12 @@ ThresholdOpt = Annotated[float | None, typer.Option(
 ClaimMatchOpt = Annotated[str | None, typer.Option(
     "--claim-match", help="Claim matcher: token, semantic, llm, a registered name or "
     "module:Class (default: semantic if installed, else token).", show_default=False)]
+ClaimChecksOpt = Annotated[str, typer.Option(
+    "--claim-checks", help="Claim checks run on every claim: all (supported, standalone, atomic, "
+    "redundant), none, or names, comma-separated.")]
+ClaimCheckOptionOpt = Annotated[list[str], typer.Option(
+    "--claim-check-option", help="check.key=value for a claim check, e.g. "
+    "supported.judge=llm (repeatable).")]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples (0: no intervals).")]
 # the Hub's evaluation results (score and benchmark share them)
 EvalResultsOpt = Annotated[Path | None, typer.Option(
@@ -138,6 +144,8 @@ def score_command(
                                                  "the claim matcher, e.g. model=PATH (repeatable)."),
     gate: bool = typer.Option(True, "--gate/--no-gate", help="Refuse claim pairs whose numbers, "
                               "dates, negation or key entities disagree."),
+    claim_checks: ClaimChecksOpt = "all",
+    claim_check_option: ClaimCheckOptionOpt = [],  # noqa: B006 (typer reads the default)
     min_overlap: float = typer.Option(0.0, "--min-overlap", min=0.0, max=100.0,
                                       help="Percent of a gold mention a prediction must cover to "
                                       "pair with it (nervaluate's min_overlap_percentage; 0: any "
@@ -162,7 +170,8 @@ def score_command(
 
     flags = {"labels": labels, "label_map": label_map, "threshold": threshold,
              "min_overlap": min_overlap, "n_resamples": resamples, "seed": seed,
-             "claim_match": claim_match, "claim_match_options": claim_match_option, "gate": gate}
+             "claim_match": claim_match, "claim_match_options": claim_match_option, "gate": gate,
+             "claim_checks": claim_checks, "claim_check_options": claim_check_option}
     sources = Sources(format_name(gold_format, "--gold-format"),
                       format_name(pred_format, "--pred-format"), reader)
     with collector_paused():
@@ -258,7 +267,21 @@ def _score_options(flags: dict) -> dict:
     """The command's scoring flags as ``score()``'s options (label map, labels and matcher
     options parsed)."""
     return {**flags, **label_options(flags["labels"], flags["label_map"]),
-            "claim_match_options": _parse_options(flags["claim_match_options"])}
+            "claim_match_options": _parse_options(flags["claim_match_options"]),
+            "claim_check_options": check_options(flags.get("claim_check_options", []))}
+
+
+def check_options(values: list[str]) -> dict[str, dict[str, str]]:
+    """``--claim-check-option check.key=value`` values as check name -> options."""
+    options: dict[str, dict[str, str]] = {}
+    for value in values:
+        target, sep, setting = value.partition("=")
+        check, dot, key = target.strip().partition(".")
+        if not sep or not dot or not check or not key:
+            raise _Failure(f"--claim-check-option: found {value!r}, expected check.key=value "
+                           "(e.g. supported.judge=llm)")
+        options.setdefault(check, {})[key] = setting.strip()
+    return options
 
 
 def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, engine,
@@ -319,7 +342,9 @@ def _score_records(pred: Path, gold: Path | None, options: dict, errors: bool, e
     report = _score_saying_repeats(pred, gold_set.predictions, pred_set.predictions,
                                    texts or None, produces=produces, provenance=provenance,
                                    error_details=errors, engine=engine,
-                                   placement=pred_set.placement, **options)
+                                   placement=pred_set.placement,
+                                   reference_dates={**pred_set.reference_dates,
+                                                    **gold_set.reference_dates}, **options)
     return report, texts
 
 
@@ -376,7 +401,7 @@ def score_as_tables(pred: Path, gold: Path, options: dict):
 def _score_saying_repeats(pred: Path, gold, predictions, texts, **options):
     """``score``, with its warning about repeated predicted mentions (scored as spurious) said
     once, naming the predictions file, after the scores."""
-    from ..problems import DuplicateMentionWarning
+    from ..problems import ClaimCheckWarning, DuplicateMentionWarning
     from ..scoring import score
 
     with warnings.catch_warnings(record=True) as caught:
@@ -385,6 +410,8 @@ def _score_saying_repeats(pred: Path, gold, predictions, texts, **options):
     for warning in caught:
         if issubclass(warning.category, DuplicateMentionWarning):
             typer.echo(printable(f"warning: {pred}: {warning.message}"), err=True)
+        elif issubclass(warning.category, ClaimCheckWarning):
+            typer.echo(printable(f"warning: {warning.message}"), err=True)
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                    warning.lineno)

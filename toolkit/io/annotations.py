@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from itertools import repeat
 from pathlib import Path
@@ -68,6 +69,8 @@ class AnnotationSet:
     columns: SpanColumns | None = None  # the mentions as columns, in predictions' order
     #: what ``place`` did with mentions given by text (None: none was, or not placed yet)
     placement: Placement | None = None
+    #: doc id -> the date its relative dates resolve against (a corpus manifest's)
+    reference_dates: dict[str, date] = field(default_factory=dict)
 
 
 def place(annotations: AnnotationSet, texts: dict[str, str], shown: str) -> AnnotationSet:
@@ -204,6 +207,8 @@ def load_corpus_gold(root: Path | None = None) -> AnnotationSet:
         texts={d.id: d.text for d in corpus},
         header=None,
         source={"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}},
+        reference_dates={d.id: date.fromisoformat(d.meta.reference_date) for d in corpus
+                         if d.meta.reference_date},
     )
 
 

@@ -65,6 +65,10 @@ def report_markdown(report) -> str:
                 printable(r.matcher_note(report)),
                 r.attribute_note(report),
                 table(["threshold", "P", "R", "F1"], r.sweep_rows(report))]
+    if getattr(report, "claim_quality", None) is not None:
+        out += ["### Claim quality (share of claims passing each check)",
+                table(["check", "system", ci, "gold claims"], r.claim_quality_rows(report)),
+                r.claim_quality_note(report)]
     out += [f"*{task}: not scored ({reason}).*" for task, reason in report.skipped.items()]
     out += [note for note in [r.label_limit_note(report), r.macro_document_note(report)] if note]
     out.append(r.confidence_note(report))

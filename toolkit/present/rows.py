@@ -108,6 +108,44 @@ def matcher_note(report) -> str:
     return f"Claim matcher: {m['name']}{f' ({extra})' if extra else ''}, {gate}."
 
 
+def claim_quality_rows(report) -> list[list[str]]:
+    """Per claim check: what passing is, the system's share passed (claims passed / checked)
+    with its interval, and the gold claims' share (a reference)."""
+    q = report.claim_quality
+    rows = []
+    for check in q["checks"]:
+        name = check["name"]
+        pred, gold = q["predicted"].get(name, {}), q["gold"].get(name, {})
+        rows.append([_passed_as(name), share_cell(pred), ci_cell(pred.get("interval")),
+                     share_cell(gold)])
+    return rows
+
+
+def _passed_as(name: str) -> str:
+    return "non-redundant" if name == "redundant" else name
+
+
+def share_cell(figure: Mapping) -> str:
+    """``0.900 (9/10)``; ``not checked`` when no claim was."""
+    if not figure or not figure.get("checked"):
+        return "not checked"
+    return f"{figure['share']:.3f} ({figure['passed']}/{figure['checked']})"
+
+
+def claim_quality_note(report) -> str:
+    """The checks that could not run, the units of the intervals, and how many claims were
+    flagged."""
+    q = report.claim_quality
+    parts = [f"{name}: {reason}" for name, reason in q.get("not_checked", {}).items()]
+    flagged = {(f["doc_id"], f["claim"]) for f in q.get("flagged", ())}
+    parts.append(f"{len(flagged)} predicted claim{'s' if len(flagged) != 1 else ''} flagged by "
+                 "at least one check (the JSON's claim_quality.flagged and the HTML report "
+                 "give each with its evidence)")
+    if q.get("unit"):
+        parts.append(f"intervals resample {q['unit']}s")
+    return "Claim quality: " + "; ".join(parts) + "."
+
+
 def sweep_rows(report) -> list[list[str]]:
     return [[str(r["threshold"]), *prf_cells(r)] for r in report.claims["sweep"]]
 

@@ -44,6 +44,11 @@ def rich_tables(report, width: int | None = None) -> list:
         t.caption.append("\n" + r.attribute_note(report))
         tables += [t, _table("Claim threshold sweep", ["threshold", "P", "R", "F1"],
                              r.sweep_rows(report))]
+    if getattr(report, "claim_quality", None) is not None:
+        t = _table("Claim quality (share of claims passing each check)",
+                   ["check", "system", "CI", "gold claims"], r.claim_quality_rows(report))
+        t.caption = r.claim_quality_note(report)
+        tables.append(t)
     return tables
 
 

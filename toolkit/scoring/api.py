@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..io.align import Placement
@@ -69,7 +70,8 @@ class ScoreDetails:
 def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | SpanTable,
           texts: Mapping[str, str] | None = None, *, vocab: Vocab | None = None,
           provenance: dict | None = None, engine: Engine | None = None,
-          placement: Placement | None = None, **options) -> Report:
+          placement: Placement | None = None,
+          reference_dates: Mapping[str, date] | None = None, **options) -> Report:
     """Score ``pred`` against ``gold``: one ``Prediction`` per document each, or two span
     tables read with the one ``vocab``.
 
@@ -77,7 +79,8 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
     ``threshold``, ``n_resamples``, ``seed``, ``min_overlap``, ``error_details``,
     ``claim_match``, ``claim_match_options``, ``gate``). ``texts`` (doc id -> text) enables
     sentence-level claim scoring, sentence bootstrap units and the error report's context.
-    ``provenance`` is recorded as given.
+    ``provenance`` is recorded as given. ``reference_dates`` (doc id -> the date a text's
+    relative dates resolve against) serve the ``supported`` claim check.
 
     Every mention must have offsets: mentions given by text are placed by the read layer
     (``io.annotations.place``), whose ``placement`` is passed here: its mentions with no place
@@ -104,6 +107,9 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
                   unplaced=unplaced_spans(placement) if placement is not None else {})
     scores = inputs.count(stage, engine)
     units = bootstrap_units(scores, plan.unit, inputs.doc_ids, inputs.texts)
+    quality = None
+    if matching is not None and options.claim_checks.strip() != "none":
+        quality = _claim_quality(options, inputs, matching, plan, reference_dates or {})
     return Report(
         mentions=None if scores.mentions is None else mentions_section(scores.mentions),
         entities=None if scores.mentions is None else entities_section(scores.mentions),
@@ -113,10 +119,25 @@ def score(gold: Sequence[Prediction] | SpanTable, pred: Sequence[Prediction] | S
         alignment=alignment_section(placement) if placement is not None else None,
         skipped={t: "not in the predictions' produces" for t in TASKS if t not in options.produces},
         provenance=dict(provenance or {}), settings=options.settings(threshold, matching),
+        claim_quality=quality,
         details=ScoreDetails(scores.mentions, scores.claims, inputs.gold_claims,
                              inputs.pred_claims, scores.alignment,
                              BootstrapUnits(plan.unit, units, unit_keys(
                                  scores, plan.unit, inputs.doc_ids, inputs.texts))))
+
+
+def _claim_quality(options: ScoreOptions, inputs, matching, plan: UnitPlan,
+                   reference_dates: Mapping[str, date]) -> dict:
+    """The report's ``claim_quality`` section: the claim checks (``claim_checks``) on both
+    sides' claims, in this process (the checks batch across documents), after the stage."""
+    from .claim_checks import build
+    from .claim_checks.quality import claim_quality_section
+
+    checks = build(options.claim_checks, options.claim_check_options)
+    return claim_quality_section(
+        checks, matching.matcher, {"predicted": inputs.pred_claims, "gold": inputs.gold_claims},
+        inputs.texts, matching.entity_names, reference_dates, plan.unit,
+        n_resamples=options.n_resamples, seed=options.seed, confidence=CONFIDENCE)
 
 
 def unplaced_spans(placement: Placement) -> dict[str, list[MentionSpan]]:

@@ -481,3 +481,13 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
     if reason is None and key_entities:
         reason = _role_refusal(pred, gold, document)
     return reason
+
+
+def stated_dates(text: str) -> frozenset[str]:
+    """The months and weekdays a text names, as full lower-case names (the date check's words;
+    ``claim_checks.supported`` compares a claim's with its source's).
+
+    >>> sorted(stated_dates("On Sunday, 13 Jul. 2025"))
+    ['july', 'sunday']
+    """
+    return frozenset(_date_words(text))

@@ -36,6 +36,9 @@ class ScoreOptions:
       default the most accurate one this install runs offline (``matchers.default_name``);
       ``claim_match_options`` its options; ``gate``: run the fact-consistency gate on every
       claim pair.
+    - ``claim_checks``: the claim checks run on every claim (``claim_checks.build``: ``all``,
+      ``none`` or names, comma-separated), ``claim_check_options`` their options (check name
+      -> keyword arguments).
     """
 
     produces: Sequence[str] = TASKS
@@ -49,6 +52,8 @@ class ScoreOptions:
     claim_match: Any = None  # str | ClaimMatcher | None
     claim_match_options: Mapping[str, Any] | None = None
     gate: bool = True
+    claim_checks: str = "all"
+    claim_check_options: Mapping[str, Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.produces if t not in TASKS]

@@ -39,9 +39,10 @@ CLAIM_SCALARS = (*PRF_KEYS, "soft_precision", "soft_recall", "threshold", "claim
 #: Top-level keys of ``to_dict()``, in order.
 TOP_KEYS = ("schema", "mentions", "entities", "claims", "confidence", "documents", "skipped",
             "provenance", "settings")
-#: Keys ``to_dict()`` adds only when they apply (after ``documents``): ``alignment``, when
-#: some predicted mentions were given by text.
-OPTIONAL_KEYS = ("alignment",)
+#: Keys ``to_dict()`` adds only when they apply: ``alignment`` (after ``documents``), when
+#: some predicted mentions were given by text; ``claim_quality`` (last), when the claim checks
+#: ran.
+OPTIONAL_KEYS = ("alignment", "claim_quality")
 
 
 # --- building sections from the scorers' results (pure) --------------------------------------
@@ -183,6 +184,8 @@ class Report:
     skipped: dict[str, str] = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    #: the claim checks' section (``claim_checks.quality``); None when they did not run
+    claim_quality: dict | None = None
     #: ``api.ScoreDetails``: the results and the claims they index, for the error report.
     details: Any = field(default=None, repr=False, compare=False)
     #: predicted mentions given by text and how they were placed (``alignment_section``);
@@ -191,7 +194,8 @@ class Report:
 
     def to_dict(self) -> dict:
         """The stable, versioned JSON object (``ecbench.score/v2``); ``alignment`` only where
-        some mentions were given by text (a key added, never a key changed)."""
+        some mentions were given by text, ``claim_quality`` only where the claim checks ran
+        (keys added, never a key changed)."""
         data = {
             "schema": SCHEMA,
             "mentions": self.mentions,
@@ -203,6 +207,8 @@ class Report:
         if self.alignment is not None:
             data["alignment"] = self.alignment
         data.update(skipped=self.skipped, provenance=self.provenance, settings=self.settings)
+        if self.claim_quality is not None:  # last: readers of the keys above are not affected
+            data["claim_quality"] = self.claim_quality
         return data
 
     @classmethod

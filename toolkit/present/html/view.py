@@ -26,7 +26,7 @@ from ...io.corpus import corpus_name, corpus_sha256
 from ...scoring.audit import default_min_votes
 from ...scoring.schemes import SCHEMES
 from .. import audit, compare
-from ..rows import alignment_note
+from ..rows import alignment_note, claim_quality_note, claim_quality_rows
 
 #: Mention kinds, in legend order, with what they mean and the glyph the page shows beside the
 #: label (kinds are told apart by glyph and line style as well as by colour).
@@ -119,6 +119,8 @@ class ClaimRow:
     gold_claimant: str | None
     pred_claimant: str | None
     claimant_ok: bool | None  # None when either side has no claimant or the pair is unmatched
+    #: the claim checks the predicted claim failed: (check, evidence), from claim_quality
+    flags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -211,6 +213,9 @@ class SystemView:
     settings: list[tuple[str, str]]
     notes: list[str]
     skipped: dict[str, str]
+    #: the claim checks: (check, system share, interval, gold share) rows and their note
+    claim_quality: list[list[str]] | None = None
+    claim_quality_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -465,6 +470,7 @@ def _claim_rows(report, doc_id: str, text: str | None, idx: dict) -> list[ClaimR
     gold = d.gold_claims.get(doc_id, [])
     pred = d.pred_claims.get(doc_id, [])
     aligned = d.claimant_alignment.get(doc_id, {})
+    flags = claim_flags(report, doc_id)
     rows = []
     for pair in sorted(idx["pairs"].get(doc_id, []), key=lambda p: p.gold):
         g, p = gold[pair.gold], pred[pair.pred]
@@ -472,14 +478,24 @@ def _claim_rows(report, doc_id: str, text: str | None, idx: dict) -> list[ClaimR
         ok = None if g.claimant is None or claimant is None else g.claimant == claimant
         rows.append(ClaimRow("matched", _claim_text(g, text), _claim_text(p, text),
                              pair.similarity, g.claimant, _claimant_shown(p.claimant, claimant),
-                             ok))
+                             ok, flags.get(pair.pred, ())))
     for i in idx["unmatched_gold"].get(doc_id, []):
         rows.append(ClaimRow("missed", _claim_text(gold[i], text), None, None,
                              gold[i].claimant, None, None))
     for j in idx["unmatched_pred"].get(doc_id, []):
         rows.append(ClaimRow("spurious", None, _claim_text(pred[j], text), None, None,
-                             pred[j].claimant, None))
+                             pred[j].claimant, None, flags.get(j, ())))
     return rows
+
+
+def claim_flags(report, doc_id: str) -> dict[int, tuple[tuple[str, str], ...]]:
+    """Predicted claim index -> the checks it failed and why (the report's claim_quality)."""
+    out: dict[int, tuple[tuple[str, str], ...]] = {}
+    for f in (getattr(report, "claim_quality", None) or {}).get("flagged", ()):
+        if f["doc_id"] == doc_id:
+            name = "non-redundant" if f["check"] == "redundant" else f["check"]
+            out[f["claim"]] = (*out.get(f["claim"], ()), (f"not {name}", f["evidence"]))
+    return out
 
 
 def _claimant_shown(given: str | None, aligned: str | None) -> str | None:
@@ -560,13 +576,16 @@ def _system_view(index: int, name: str, report) -> SystemView:
     settings = _settings(report)
     notes = [alignment_note(report), report.confidence_note(),
              *report.documents_note().splitlines()]
+    quality = getattr(report, "claim_quality", None)
     return SystemView(
         index=index, name=name, headline=headline, claims=claims,
         claimant_accuracy=c["claimant_accuracy"] if c else None,
         type_accuracy=c["type_accuracy"] if c else None,
         labels=labels, macro=macro, confusion=confusion,
         sweep=sweep_chart(c["sweep"], c["threshold"]) if c else None,
-        settings=settings, notes=[n for n in notes if n], skipped=dict(report.skipped))
+        settings=settings, notes=[n for n in notes if n], skipped=dict(report.skipped),
+        claim_quality=claim_quality_rows(report) if quality is not None else None,
+        claim_quality_note=claim_quality_note(report) if quality is not None else "")
 
 
 def _settings(report) -> list[tuple[str, str]]:

@@ -88,14 +88,20 @@ class LLMMatcher(ClaimMatcher):
             raise MatcherError(f"claim matcher 'llm': {client._scrub(str(e))}") from None
 
     def similarity(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self.entails([d for p, g in pairs for d in ((p, g), (g, p))])
+        return np.array([(self._answers[(p, g)] + self._answers[(g, p)]) / 2 for p, g in pairs],
+                        dtype=float)
+
+    def entails(self, directed: Sequence[tuple[str, str]]) -> list[bool]:
+        """The judge's verdict on each ``(premise, hypothesis)``: does the premise entail the
+        hypothesis? (Each distinct pair asked once per run; the claim checks ask it too.)"""
         from ...problems import ExtractorError
 
         try:
             self._client.setup()
         except ExtractorError as e:
             raise MatcherError(f"claim matcher 'llm': {e}") from None
-        directed = list(dict.fromkeys(d for p, g in pairs for d in ((p, g), (g, p))))
-        todo = [d for d in directed if d not in self._answers]
+        todo = [d for d in dict.fromkeys(directed) if d not in self._answers]
         if todo:
             try:
                 with ThreadPoolExecutor(self._client.settings.max_concurrency) as pool:
@@ -103,8 +109,7 @@ class LLMMatcher(ClaimMatcher):
             except ExtractorError as e:
                 raise MatcherError(f"claim matcher 'llm': {e}") from None
             self._answers.update(zip(todo, verdicts))
-        return np.array([(self._answers[(p, g)] + self._answers[(g, p)]) / 2 for p, g in pairs],
-                        dtype=float)
+        return [self._answers[d] for d in directed]
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "model": self._client.settings.model,
