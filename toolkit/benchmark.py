@@ -29,7 +29,7 @@ from typing import Any
 from .extractors.base import Extractor
 from .extractors.runner import RunResult, run
 from .io.annotations import AnnotationSet
-from .io.corpus import Corpus, Document
+from .io.corpus import Corpus, Document, reference_dates
 from .io.jsonl import atomic_writer, read_json, write_json
 from .present import markdown
 from .present.audit import audit_dict, audit_markdown, audit_table
@@ -146,6 +146,12 @@ class BenchmarkGold:
     def texts(self) -> dict[str, str]:
         return {d.id: d.text for d in self.documents}
 
+    @property
+    def reference_dates(self) -> dict:
+        """doc id -> the date its relative dates resolve against (the manifest's
+        ``reference_date``), for the claim checks."""
+        return reference_dates(self.documents)
+
 
 def gold_identity(source: Mapping[str, Any]) -> dict:
     """What names a gold source across runs: its record without the sha256s (the same source,
@@ -188,7 +194,8 @@ def benchmark_one(extractor: Extractor, corpus: Corpus | BenchmarkGold, *, batch
         provenance["gold"] = gold.source
     report = score(gold.gold, result.predictions, gold.texts,
                    produces=sorted(extractor.produces), n_resamples=n_resamples,
-                   label_map=label_map, provenance=provenance)
+                   label_map=label_map, provenance=provenance,
+                   reference_dates=gold.reference_dates)
     return result, report
 
 

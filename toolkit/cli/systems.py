@@ -120,5 +120,8 @@ def score_systems(pred: list[Path], gold: Path | None, options: dict,
                                   "predictions": pred_set.source, "gold": gold_set.source}}
         systems.append((name, score(gold_set.predictions, pred_set.predictions, texts or None,
                                     produces=produces, provenance=provenance,
-                                    placement=pred_set.placement, **options)))
+                                    placement=pred_set.placement,
+                                    reference_dates={**pred_set.reference_dates,
+                                                     **gold_set.reference_dates},
+                                    **options)))
     return ScoredSystems(systems, texts, gold_set.source)

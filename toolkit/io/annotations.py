@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from ..problems import CorpusError, InputError
 from ..schema import Prediction, PredictionsHeader
 from .align import Placement, place_mentions
-from .corpus import MANIFEST, corpus_texts, find_root, load
+from .corpus import MANIFEST, corpus_texts, find_root, load, reference_dates
 from .formats import (
     NATIVE,
     Deferred,
@@ -207,8 +207,7 @@ def load_corpus_gold(root: Path | None = None) -> AnnotationSet:
         texts={d.id: d.text for d in corpus},
         header=None,
         source={"corpus": str(corpus.root), "sha256": {d.id: d.meta.sha256 for d in docs}},
-        reference_dates={d.id: date.fromisoformat(d.meta.reference_date) for d in corpus
-                         if d.meta.reference_date},
+        reference_dates=reference_dates(corpus),
     )
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
@@ -402,3 +403,10 @@ def _stray_gold_files(root: Path, seen: set[str]) -> list[Problem]:
                                     f"a gold file for {show(gold_path.stem)}",
                                     f"only gold files of documents listed in {manifest_shown}"))
     return problems
+
+
+def reference_dates(documents: Iterable[Document]) -> dict[str, date]:
+    """doc id -> the date a document's relative dates resolve against (its manifest entry's
+    ``reference_date``), for those that have one: what the claim checks take."""
+    return {d.id: date.fromisoformat(d.meta.reference_date) for d in documents
+            if d.meta.reference_date}
