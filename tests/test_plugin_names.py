@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 from toolkit.extractors.registry import get as get_extractor
-from toolkit.problems import ExtractorError, MatcherError
+from toolkit.problems import ClaimCheckError, ExtractorError, MatcherError
+from toolkit.scoring.claim_checks.registry import resolve as resolve_claim_check
 from toolkit.scoring.matchers import get as get_matcher
 
 runner = CliRunner()
@@ -25,7 +26,8 @@ def secret_env(monkeypatch):
     return "sk-environ-do-not-print"
 
 
-@pytest.mark.parametrize("load, error", [(get_extractor, ExtractorError), (get_matcher, MatcherError)])
+@pytest.mark.parametrize("load, error", [(get_extractor, ExtractorError), (get_matcher, MatcherError),
+                                         (resolve_claim_check, ClaimCheckError)])
 @pytest.mark.parametrize("path, words", [
     ("os:environ", "standard library"),
     ("builtins:print", "standard library"),

@@ -2,7 +2,7 @@
 numpy arrays (one row per span) instead of one Python object per span.
 
 A large predictions file is millions of spans; as tuples they cost seconds and gigabytes before
-any scoring starts. Here a file is read straight into a ``SpanTable`` (``io.fastread.read_table``)
+any scoring starts. Here a file is read straight into a ``SpanTable`` (``io.predictions.read_table``)
 and swept in bulk: spans sorted by (document, start), cut into components of overlapping spans
 (a running maximum of the ends), and every component with one gold and one predicted span, or
 a single span, decided by array operations. A document holding any other component (several

@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
+from ...plugins import load_class
 from ...problems import ClaimCheckError
 from .base import ClaimCheck
 
@@ -23,6 +23,7 @@ BUILTIN = {"supported": "toolkit.scoring.claim_checks.supported:SupportedCheck",
            "redundant": "toolkit.scoring.claim_checks.redundant:RedundantCheck"}
 #: ``--claim-checks`` values that are not names
 ALL, NONE = "all", "none"
+BASE_NAME = "toolkit.scoring.claim_checks.ClaimCheck"
 
 
 def available() -> dict[str, str]:
@@ -33,23 +34,15 @@ def available() -> dict[str, str]:
 
 
 def resolve(name_or_path: str) -> type[ClaimCheck]:
-    """The class a registered name or a ``module:Class`` path names."""
+    """The class a registered name or a ``module:Class`` path names, loaded by the one plugin
+    loader (``plugins.load_class``: no standard-library module imported, a wrong object named
+    by its type, never its value)."""
     known = available()
     path = known.get(name_or_path, name_or_path)
     if ":" not in path:
         raise ClaimCheckError(f"unknown claim check {name_or_path!r}; available: "
                               f"{', '.join(known)} (or give module:Class, all or none)")
-    module, _, attr = path.partition(":")
-    try:
-        obj: Any = importlib.import_module(module)
-        for part in attr.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError) as e:
-        raise ClaimCheckError(f"claim check {name_or_path!r}: cannot load it ({e})") from None
-    if not (isinstance(obj, type) and issubclass(obj, ClaimCheck)):
-        raise ClaimCheckError(f"claim check {name_or_path!r}: found {obj!r}, expected a subclass "
-                              "of toolkit.scoring.claim_checks.ClaimCheck")
-    return obj
+    return load_class(path, ClaimCheck, "claim check", ClaimCheckError, BASE_NAME)
 
 
 def build(selection: str | None = ALL,
