@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from toolkit.schema import PredClaim, PredMention, Prediction, PredSpan
+from toolkit.schema import PredClaim, Prediction, PredMention, PredSpan
 
 LABELS = ("PERSON", "ORG", "GPE", "DATE")
 WORDS = ("Kim", "met", "Lavrov", "in", "Wonsan", "on", "Saturday", "the", "agency", "said",

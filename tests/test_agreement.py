@@ -9,8 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
-from toolkit.schema import PredClaim, PredMention, Prediction
-from toolkit.scoring.agreement import agreement, cohen_kappa, cohen_kappa_tokens, token_labels
+from toolkit.schema import PredClaim, Prediction, PredMention
+from toolkit.scoring.agreement import (
+    agreement,
+    cohen_kappa,
+    cohen_kappa_tokens,
+    token_labels,
+)
 from toolkit.scoring.mentions import MentionSpan
 
 TEXT = "Kim Jong Un met Moon Jae-in in Seoul. The talks lasted two hours."

@@ -315,8 +315,8 @@ def test_error_report_carries_the_refusal():
 def test_span_pairs_keep_the_span_convention_under_a_stricter_matcher():
     """IoU 0.6 matches under the span convention (0.5) whatever the matcher's threshold is: a
     span-based system is not judged by a threshold chosen for sentence embeddings."""
-    from toolkit.scoring.similarity import ClaimMatching, similarity_matrix
     from toolkit.scoring.matchers.token import TokenMatcher
+    from toolkit.scoring.similarity import ClaimMatching, similarity_matrix
 
     class Strict(TokenMatcher):
         default_threshold = 0.7

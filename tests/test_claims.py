@@ -7,8 +7,18 @@ import itertools
 import pytest
 
 from toolkit.schema import PredClaim
-from toolkit.scoring.claims import NO_SENTENCE, SWEEP_THRESHOLDS, claim_sentence, score_claims
-from toolkit.scoring.similarity import claim_similarity, normalize_tokens, span_iou, token_f1
+from toolkit.scoring.claims import (
+    NO_SENTENCE,
+    SWEEP_THRESHOLDS,
+    claim_sentence,
+    score_claims,
+)
+from toolkit.scoring.similarity import (
+    claim_similarity,
+    normalize_tokens,
+    span_iou,
+    token_f1,
+)
 
 TEXT = "Prices rose 5% in May, the ministry said. The army fired a missile. Talks resume on Monday."
 #       sentences: (0, 41), (42, 67), (68, 91)

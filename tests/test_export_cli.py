@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_export_fixture import gold_for, make_corpus
 from typer.testing import CliRunner
 
-from test_export_fixture import gold_for, make_corpus
 from toolkit.cli import app
 from toolkit.export.docbin import doc_to_gold, read_docbin
 

@@ -8,8 +8,8 @@ from seqeval.metrics.sequence_labeling import get_entities
 from spacy.tokens import DocBin
 from spacy.training import Corpus
 from spacy.training.converters import conll_ner_to_docs
-
 from test_export_fixture import load_fixture
+
 from toolkit.export.conll import corpus_to_conll
 from toolkit.export.docbin import corpus_to_docbin_bytes, doc_to_gold, read_docbin
 from toolkit.export.tokens import BIO_TAGS, gold_doc, tagged_sentences

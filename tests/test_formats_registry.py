@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_export_fixture import make_corpus
 from typer.testing import CliRunner
 
-from test_export_fixture import make_corpus
 from toolkit.cli import app
 from toolkit.io.formats import FORMATS, detect_format, reader
 

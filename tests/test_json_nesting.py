@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 from toolkit.extractors.llm_prompt import MalformedAnswer, json_in_answer
-from toolkit.io.jsonl import MAX_JSON_DEPTH, iter_jsonl, loads, read_json, read_json_file
+from toolkit.io.jsonl import (
+    MAX_JSON_DEPTH,
+    iter_jsonl,
+    loads,
+    read_json,
+    read_json_file,
+)
 from toolkit.problems import InputError
 
 runner = CliRunner()

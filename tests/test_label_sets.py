@@ -10,7 +10,12 @@ from typer.testing import CliRunner
 from toolkit.cli import app
 from toolkit.cli.inputs import label_set_warnings
 from toolkit.io.annotations import load_corpus_gold
-from toolkit.scoring.labels import MIN_LABEL_OVERLAP, PRESETS, closest_preset, label_overlap
+from toolkit.scoring.labels import (
+    MIN_LABEL_OVERLAP,
+    PRESETS,
+    closest_preset,
+    label_overlap,
+)
 
 runner = CliRunner()
 SEED = "000_7dc57cc10984332c"

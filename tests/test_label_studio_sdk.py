@@ -16,12 +16,12 @@ from extras import require
 require("label_studio_sdk", "test-full")
 from label_studio_sdk.label_interface import LabelInterface  # noqa: E402
 from label_studio_sdk.label_interface.region import Region  # noqa: E402
-
 from test_export_fixture import load_fixture
+from typer.testing import CliRunner
+
 from toolkit.cli import app
 from toolkit.export.labelstudio import LABEL_CONFIG, corpus_to_tasks, tasks_to_gold
 from toolkit.schema import CLAIM_TYPES, LABELS
-from typer.testing import CliRunner
 
 # the SDK's own region code calls pydantic's deprecated .dict(): not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:The `dict` method is deprecated")

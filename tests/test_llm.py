@@ -522,7 +522,11 @@ def test_the_entailment_judge_negotiates_through_the_same_client(tmp_path):
 
 
 def test_the_prompt_defines_every_label_and_claim_type_of_the_data_model():
-    from toolkit.extractors.llm_prompt import CLAIM_TYPE_DEFINITIONS, LABEL_DEFINITIONS, build_messages
+    from toolkit.extractors.llm_prompt import (
+        CLAIM_TYPE_DEFINITIONS,
+        LABEL_DEFINITIONS,
+        build_messages,
+    )
 
     assert list(LABEL_DEFINITIONS) == list(LABELS)
     assert sorted(CLAIM_TYPE_DEFINITIONS) == sorted(CLAIM_TYPES)  # in the guidelines' order of precedence
@@ -532,8 +536,13 @@ def test_the_prompt_defines_every_label_and_claim_type_of_the_data_model():
 
 
 def test_the_worked_example_is_a_valid_answer_that_aligns_with_its_own_text():
+    from toolkit.extractors.llm_prompt import (
+        EXAMPLE_ANSWER,
+        EXAMPLE_TEXT,
+        build_messages,
+        parse_answer,
+    )
     from toolkit.io.align import align
-    from toolkit.extractors.llm_prompt import EXAMPLE_ANSWER, EXAMPLE_TEXT, build_messages, parse_answer
 
     mentions, claims, problems = parse_answer(json.dumps(EXAMPLE_ANSWER))
     assert problems == [] and len(mentions) == 7 and len(claims) == 2

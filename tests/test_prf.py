@@ -5,7 +5,6 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from sklearn.metrics import precision_recall_fscore_support
 
 from toolkit.scoring.prf import PRFScore, prf

@@ -4,8 +4,8 @@ the report of scoring them at once: the contract the Ray engine relies on."""
 from __future__ import annotations
 
 import pytest
-
 from scoring_data import generated
+
 from toolkit.scoring import ScoreOptions, Stage, combine, score
 
 

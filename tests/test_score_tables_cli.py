@@ -7,11 +7,10 @@ import json
 import random
 
 import pytest
+from test_score_table import random_docs
 from typer.testing import CliRunner
 
 from toolkit.cli import app, score_cmds
-
-from test_score_table import random_docs
 
 runner = CliRunner()
 HEADER = {"header": {"schema": "ecbench.predictions/v1", "produces": ["mentions"],

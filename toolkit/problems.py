@@ -161,7 +161,9 @@ def located_error(field: str, found: str, expected: str):
     """A model validator's error (a ``PydanticCustomError``) about one of the model's fields,
     which ``pydantic_problems`` says as it says the others: ``FIELD: found FOUND, expected
     EXPECTED``."""
-    from pydantic_core import PydanticCustomError  # loaded with pydantic by the validation
+    from pydantic_core import (
+        PydanticCustomError,  # loaded with pydantic by the validation
+    )
 
     return PydanticCustomError(LOCATED_ERROR, "{field}: found {found}, expected {expected}",
                                {"field": field, "found": found, "expected": expected})

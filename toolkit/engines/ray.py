@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..extractors.base import Extractor
-from ..runtime import import_extra
 from ..extractors.isolation import extract_isolated
 from ..io.corpus import Document
 from ..problems import ExtractorError
+from ..runtime import import_extra
 from ..schema import ManifestEntry, Prediction
 
 #: How often Ray restarts a dead worker and retries its batch before the run fails (an

@@ -52,7 +52,13 @@ from ..problems import ExtractorError
 from ..runtime import import_extra
 from ..schema import AUTHOR, PredClaim, Prediction, PredMention, PredSpan
 from .base import VALUE_WITHHELD, Extractor
-from .llm_prompt import MODES, PROMPT_VERSION, build_messages, parse_answer, response_format
+from .llm_prompt import (
+    MODES,
+    PROMPT_VERSION,
+    build_messages,
+    parse_answer,
+    response_format,
+)
 
 #: HTTP statuses worth retrying besides 5xx: request timeout, conflict, rate limit.
 RETRY_STATUSES = frozenset({408, 409, 429})

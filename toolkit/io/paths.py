@@ -23,7 +23,6 @@ from pathlib import Path
 
 from ..problems import InputError
 
-
 #: the longest file name and path most systems take, where the system does not say its own
 NAME_MAX, PATH_MAX = 255, 4096
 

@@ -7,8 +7,15 @@ from __future__ import annotations
 from ..problems import printable
 from ..scoring.compare import DISTINGUISHABLE, HEADLINE_FIGURES
 from . import markdown
+from .prose import (
+    difference_sentence,
+    interval_text,
+    method_sentence,
+    p_value,
+    percent,
+    signed,
+)
 from .terminal import plain_text
-from .prose import difference_sentence, interval_text, method_sentence, p_value, percent, signed
 
 #: The verdict column ("can the corpus tell them apart?"): a mark beside the word.
 VERDICT_MARKS = {"distinguishable": "✓ yes", "not distinguishable": "· no",

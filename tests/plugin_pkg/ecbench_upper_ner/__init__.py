@@ -6,7 +6,7 @@ import re
 from pydantic import Field
 
 from toolkit.extractors import Extractor
-from toolkit.schema import PredMention, Prediction
+from toolkit.schema import Prediction, PredMention
 
 
 class UpperNER(Extractor):
