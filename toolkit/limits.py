@@ -61,11 +61,15 @@ MAX_TEXT_CHARS = Limit("ECBENCH_MAX_TEXT_CHARS", 10_000_000, "characters")
 MAX_TABLE_LABELS = Limit("ECBENCH_MAX_TABLE_LABELS", 40, "labels")
 
 
+#: what a gold or predicted document may hold, by the field that holds it
+PER_DOCUMENT = (("mentions", MAX_MENTIONS), ("claims", MAX_CLAIMS))
+
+
 def document_size_problem(document: Any, file: str, record: str | None) -> Problem | None:
     """The problem of a gold or predicted document (a parsed JSON object, or a record with
     ``mentions`` and ``claims`` attributes) holding more mentions or claims than the limit;
     None within it. Checked before a document is validated item by item."""
-    for key, limit in (("mentions", MAX_MENTIONS), ("claims", MAX_CLAIMS)):
+    for key, limit in PER_DOCUMENT:
         items = document.get(key) if isinstance(document, Mapping) else getattr(document, key, None)
         if isinstance(items, list) and not limit.allows(len(items)):
             return Problem(file, record, key, f"{len(items):,} {key}", limit.expected())
@@ -76,6 +80,5 @@ def records_within_limits(records: Sequence) -> bool:
     """Whether no record (with ``mentions`` and ``claims`` lists: the fast paths' records)
     holds more mentions or claims than the limits: the environment read once, the sizes
     taken by C calls (a file of many documents makes this a hot loop)."""
-    largest = max(map(len, map(attrgetter("mentions"), records)), default=0)
-    claims = max(map(len, map(attrgetter("claims"), records)), default=0)
-    return largest <= MAX_MENTIONS.value() and claims <= MAX_CLAIMS.value()
+    return all(max(map(len, map(attrgetter(key), records)), default=0) <= limit.value()
+               for key, limit in PER_DOCUMENT)
