@@ -32,9 +32,9 @@ import numpy as np
 
 from ..schema import PredClaim
 from ..text import sentence_index, sentences
-from .assignment import max_weight_assignment
+from .assignment import max_weight_assignment, tied_alternative
 from .prf import PRFScore, prf, ratio
-from .similarity import ClaimMatching, similarity_matrix, token_f1
+from .similarity import ClaimMatching, DocumentSimilarities, document_similarities, similarity_matrix, token_f1
 
 DEFAULT_THRESHOLD = 0.5
 #: Thresholds of the sweep; ``round`` makes them the same floats as the literals 0.1 .. 0.9.
@@ -86,6 +86,8 @@ class ClaimTally:
     unmatched_pred: list[tuple[str, int]] = field(default_factory=list)
     #: pairs the gate refused whose prediction (or gold claim) was left unmatched
     refusals: list[ClaimRefusal] = field(default_factory=list)
+    #: pairs the gate read (its cost: most pairs are never read, ``_assign_gated``)
+    gated: int = 0
     #: matched pairs whose attribute is given on both sides, and those where it agrees
     attribute_support: dict[str, int] = field(default_factory=_per_attribute)
     attribute_hits: dict[str, int] = field(default_factory=_per_attribute)
@@ -113,6 +115,7 @@ class ClaimTally:
 
         return cls(
             n_gold=sum(t.n_gold for t in tallies), n_pred=sum(t.n_pred for t in tallies),
+            gated=sum(t.gated for t in tallies),
             **{name: [x for t in tallies for x in getattr(t, name)]
                for name in ("pairs", "assigned", "unmatched_gold", "unmatched_pred", "refusals")},
             **{name: {a: sum(getattr(t, name)[a] for t in tallies) for a in ATTRIBUTES}
@@ -243,9 +246,9 @@ def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshol
            matching: ClaimMatching | None, tally: ClaimTally) -> list[ClaimPair]:
     """One document's assignment: its matched pairs (returned), unmatched claims, refusals and
     counts (into ``tally``)."""
-    matrix, refused = similarity_matrix(g, p, matching, doc_id)
+    sims = document_similarities(g, p, matching, doc_id)
     pairs = []
-    for i, j, sim in _assign_matrix(matrix):
+    for i, j, sim in _assign_gated(sims):
         tally.assigned.append(sim)
         if sim >= threshold:
             pairs.append(ClaimPair(doc_id, i, j, sim))
@@ -253,14 +256,41 @@ def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshol
     matched_p = {pair.pred for pair in pairs}
     missed = [i for i in range(len(g)) if i not in matched_g]
     spurious = [j for j in range(len(p)) if j not in matched_p]
+    # the refusals report reads the pairs that reached the threshold around an unmatched claim
+    sims.gate([ij for ij in sims.unchecked if sims.matrix[ij] >= threshold
+               and (ij[0] not in matched_g or ij[1] not in matched_p)])
+    tally.gated += sims.gated
     tally.pairs += pairs
     tally.unmatched_gold += [(doc_id, i) for i in missed]
     tally.unmatched_pred += [(doc_id, j) for j in spurious]
-    tally.refusals += _refusals(doc_id, refused, set(missed), set(spurious), threshold)
+    tally.refusals += _refusals(doc_id, sims.refused, set(missed), set(spurious), threshold)
     tally.n_gold += len(g)
     tally.n_pred += len(p)
     tally.per_doc[doc_id] = PRFScore(tp=len(pairs), fp=len(p) - len(pairs), fn=len(g) - len(pairs))
     return pairs
+
+
+def _assign_gated(sims: DocumentSimilarities) -> list[tuple[int, int, float]]:
+    """The best assignment on the gated matrix, read by the gate lazily: solve on the matrix
+    as it stands (pairs not read count their similarity before the gate, never lower), read
+    the assigned pairs not read yet, and solve again while one of them fell; then every
+    assigned pair is read, and no assignment is better on the gated matrix (it is no better on
+    the matrix solved, on which the assigned pairs have their gated similarities). Each round
+    reads at least one pair, so there are at most as many rounds as pairs.
+
+    The result is the one the solver returns on the fully gated matrix: when another
+    assignment as good could differ in a pair of positive similarity (``tied_alternative``),
+    every pair is read and the solver runs on the fully gated matrix."""
+    matrix = sims.matrix
+    if matrix.size == 0:
+        return []
+    rows, cols = max_weight_assignment(matrix)
+    while sims.gate([ij for ij in zip(rows.tolist(), cols.tolist()) if ij in sims.unchecked]):
+        rows, cols = max_weight_assignment(matrix)
+    if sims.unchecked and tied_alternative(matrix, rows, cols, matrix > 0):
+        sims.gate_all()
+        rows, cols = max_weight_assignment(matrix)
+    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
 
 
 def _compare_attributes(g: Sequence[PredClaim], p: Sequence[PredClaim], pairs: list[ClaimPair],

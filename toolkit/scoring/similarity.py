@@ -216,19 +216,66 @@ def key_entities(claim: PredClaim, names: Mapping[str, Sequence[str]]) -> list[l
 # --- one document's matrix ----------------------------------------------------------------------
 
 
-def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
-                      matching: ClaimMatching | None = None, doc_id: str = ""
-                      ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[float, str]]]:
-    """``(matrix, refused)``: the similarities of one document's claims (gold rows x predicted
-    columns; with ``matching``, after the gate), and for each pair the gate refused, ``(i, j)``
-    -> its similarity before the gate and the gate's reason."""
+@dataclass
+class DocumentSimilarities:
+    """One document's similarities (gold rows x predicted columns), gated pair by pair on
+    demand: a pair the gate has read holds its similarity after the gate (the best reference the
+    gate lets through, else 0), a pair it has not read its similarity before the gate, which is
+    never lower. ``gate`` reads pairs; ``refused`` holds, for each pair read and refused
+    (no reference got through), its best similarity before the gate and the gate's reason."""
+
+    matrix: np.ndarray
+    #: pairs the gate has not read yet -> their references with a similarity above 0, as
+    #: ``(similarity, predicted text, reference)``, the most similar first
+    unchecked: dict[tuple[int, int], list[tuple[float, str, str]]] = field(default_factory=dict)
+    refused: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
+    #: the gate's key entities of each gold claim, and the document's gold entities
+    keys: Mapping[int, list[list[str]]] = field(default_factory=dict)
+    document: DocumentEntities | None = None
+    #: how many pairs the gate has read
+    gated: int = 0
+
+    def gate(self, pairs) -> bool:
+        """Read these pairs (those not read yet) through the gate; whether any similarity
+        fell. References are read the most similar first, and the first the gate lets through
+        is the pair's similarity (the others cannot raise it)."""
+        fell = False
+        for ij in pairs:
+            refs = self.unchecked.pop(ij, None)
+            if refs is None:
+                continue
+            self.gated += 1
+            i, _ = ij
+            for sim, text, ref in refs:
+                reason = refusal(text, ref, self.keys[i], self.document)
+                if reason is None:
+                    break
+                if ij not in self.refused:  # the first refused is the most similar
+                    self.refused[ij] = (sim, reason)
+            else:
+                self.matrix[ij] = 0.0
+                fell = True
+                continue
+            self.refused.pop(ij, None)  # a reference got through: the pair is not refused
+            fell |= sim < self.matrix[ij]
+            self.matrix[ij] = sim
+        return fell
+
+    def gate_all(self) -> None:
+        self.gate(list(self.unchecked))
+
+
+def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
+                          matching: ClaimMatching | None = None, doc_id: str = ""
+                          ) -> DocumentSimilarities:
+    """One document's similarities, no pair read by the gate yet (without ``matching``, or
+    with its gate off, there is nothing to read)."""
     if not gold or not pred:
-        return np.zeros((len(gold), len(pred))), {}
+        return DocumentSimilarities(np.zeros((len(gold), len(pred))))
     if matching is None:
-        return np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), {}
+        return DocumentSimilarities(
+            np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float))
     matrix = np.zeros((len(gold), len(pred)))
-    names = matching.entity_names.get(doc_id, {})
-    document = matching.documents.get(doc_id)
     scale = matching.matcher.default_threshold
     # every (i, j, predicted text, reference) to ask the matcher about, in one batch
     asks: list[tuple[int, int, str, str]] = []
@@ -240,20 +287,30 @@ def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
                 matrix[i, j] = iou if scale == SPAN_IOU_THRESHOLD else iou_on_scale(iou, scale)
             else:
                 asks += [(i, j, claim_text(p), r) for r in refs]
-    refused: dict[tuple[int, int], tuple[float, str]] = {}
+    out = DocumentSimilarities(matrix)
     if not asks:
-        return matrix, refused
+        return out
     sims = matching.matcher.similarity([(p, r) for _, _, p, r in asks])
-    keys = {i: key_entities(g, names) for i, g in enumerate(gold)} if matching.gate else {}
     for (i, j, p, r), sim in zip(asks, sims):
         sim = float(sim)
         if matching.gate and sim > 0:
-            reason = refusal(p, r, keys[i], document)
-            if reason is not None:
-                if sim > refused.get((i, j), (-1.0, ""))[0]:
-                    refused[(i, j)] = (sim, reason)
-                continue
+            out.unchecked.setdefault((i, j), []).append((sim, p, r))
         matrix[i, j] = max(matrix[i, j], sim)
-    # a pair is refused only if no reference got through
-    refused = {ij: v for ij, v in refused.items() if matrix[ij] == 0}
-    return matrix, refused
+    for refs in out.unchecked.values():
+        refs.sort(key=lambda ref: ref[0], reverse=True)  # stable: equals keep their order
+    if out.unchecked:
+        names = matching.entity_names.get(doc_id, {})
+        out.keys = {i: key_entities(g, names) for i, g in enumerate(gold)}
+        out.document = matching.documents.get(doc_id)
+    return out
+
+
+def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
+                      matching: ClaimMatching | None = None, doc_id: str = ""
+                      ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[float, str]]]:
+    """``(matrix, refused)``: the similarities of one document's claims (gold rows x predicted
+    columns; with ``matching``, after the gate, every pair read), and for each pair the gate
+    refused, ``(i, j)`` -> its similarity before the gate and the gate's reason."""
+    sims = document_similarities(gold, pred, matching, doc_id)
+    sims.gate_all()
+    return sims.matrix, sims.refused
