@@ -164,52 +164,29 @@ def max_weight_assignment(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows[real], cols[real]
 
 
+
 #: totals of two assignments closer than this are taken as tied (weights are similarities, at
 #: most 1, and the solver's rounding errors are many orders of magnitude smaller)
 TIE = 1e-9
 
 
-def tied_alternative(weights: np.ndarray, rows: np.ndarray, cols: np.ndarray,
-                     matters: np.ndarray) -> bool:
+def tied_alternative(weights: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> bool:
     """Whether another assignment, of a total within ``TIE`` of the best assignment
-    ``(rows, cols)``'s (``max_weight_assignment``'s), differs from it in a pair ``matters``
-    marks: one of its pairs dropped, or one added. False proves that every best assignment has
-    the pairs ``(rows, cols)`` has where ``matters``, whichever of equals a solver returns.
+    ``(rows, cols)``'s (``max_weight_assignment``'s), differs from it in a pair of positive
+    weight (weights are at least 0). False proves that every best assignment has the pairs of
+    positive weight ``(rows, cols)`` has, whichever of equals a solver returns.
 
-    Another assignment differs from the best one by cycles of exchanges, each at least as
-    heavy (the best has no lighter exchange): row ``r`` takes the column of row ``k`` (edge
-    ``r -> k``, it costs ``w[r, col(r)] - w[r, col(k)]``), or a column no row has (``r -> FREE``),
-    whose row then leaves its column free (``FREE -> k``, no cost). The shortest cycle through
-    each edge that drops or adds a pair that matters (Floyd-Warshall on the rows: at most a
-    few dozen claims a document) is compared with ``TIE``.
+    Such an alternative drops one of those pairs (adding a positive pair while keeping them all
+    would only drop pairs of weight 0: a better assignment). So the best one solved again with
+    each of them ``2 * TIE`` lighter keeps them all unless an alternative drops one within
+    ``TIE``: it is then better by ``TIE`` at least. (An alternative within ``2 * TIE`` per pair
+    dropped may also be found: a false alarm costs only time.)
     """
-    if weights.shape[0] > weights.shape[1]:  # the side with fewer claims is the rows
-        weights, matters, rows, cols = weights.T, matters.T, cols, rows
-    n, m = weights.shape
-    if n == 0:
+    kept = weights[rows, cols] > 0
+    if not kept.any():
         return False
-    col_of = np.empty(n, dtype=np.intp)
-    col_of[rows] = cols
-    every = np.arange(n)
-    own = weights[every, col_of]
-    free = np.setdiff1d(np.arange(m), col_of)
-    size = n + (free.size > 0)
-    length = np.full((size, size), np.inf)
-    length[:n, :n] = own[:, None] - weights[:, col_of]
-    through = np.full((size, size), np.inf)  # the edges that drop or add a pair that matters
-    through[:n, :n] = np.where(matters[every, col_of][:, None] | matters[:, col_of],
-                               length[:n, :n], np.inf)
-    if free.size:
-        length[:n, n] = own - weights[:, free].max(axis=1)
-        length[n, :n] = 0.0
-        best_free_that_matters = np.where(matters[:, free], weights[:, free], -np.inf).max(axis=1)
-        through[:n, n] = np.where(matters[every, col_of], length[:n, n],
-                                  own - best_free_that_matters)
-    np.fill_diagonal(length, np.inf)
-    np.fill_diagonal(through, np.inf)
-    shortest = length.copy()
-    np.fill_diagonal(shortest, 0.0)
-    for k in range(size):
-        np.minimum(shortest, shortest[:, k, None] + shortest[None, k, :], out=shortest)
-    # an edge u -> v closed by the shortest path back from v to u
-    return bool((through + shortest.T).min() <= TIE)
+    lighter = weights.copy()
+    lighter[rows[kept], cols[kept]] -= 2 * TIE
+    again_rows, again_cols = max_weight_assignment(lighter)
+    again = set(zip(again_rows.tolist(), again_cols.tolist()))
+    return not all(pair in again for pair in zip(rows[kept].tolist(), cols[kept].tolist()))

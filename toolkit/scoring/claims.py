@@ -34,7 +34,13 @@ from ..schema import PredClaim
 from ..text import sentence_index, sentences
 from .assignment import max_weight_assignment, tied_alternative
 from .prf import PRFScore, prf, ratio
-from .similarity import ClaimMatching, DocumentSimilarities, document_similarities, similarity_matrix, token_f1
+from .similarity import (
+    ClaimMatching,
+    DocumentSimilarities,
+    document_similarities,
+    similarity_matrix,
+    token_f1,
+)
 
 DEFAULT_THRESHOLD = 0.5
 #: Thresholds of the sweep; ``round`` makes them the same floats as the literals 0.1 .. 0.9.
@@ -287,7 +293,7 @@ def _assign_gated(sims: DocumentSimilarities) -> list[tuple[int, int, float]]:
     rows, cols = max_weight_assignment(matrix)
     while sims.gate([ij for ij in zip(rows.tolist(), cols.tolist()) if ij in sims.unchecked]):
         rows, cols = max_weight_assignment(matrix)
-    if sims.unchecked and tied_alternative(matrix, rows, cols, matrix > 0):
+    if sims.unchecked and tied_alternative(matrix, rows, cols):
         sims.gate_all()
         rows, cols = max_weight_assignment(matrix)
     return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
