@@ -263,8 +263,8 @@ def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshol
     missed = [i for i in range(len(g)) if i not in matched_g]
     spurious = [j for j in range(len(p)) if j not in matched_p]
     # the refusals report reads the pairs that reached the threshold around an unmatched claim
-    sims.gate([ij for ij in sims.unchecked if sims.matrix[ij] >= threshold
-               and (ij[0] not in matched_g or ij[1] not in matched_p)])
+    reaching = zip(*np.nonzero(sims.unread & (sims.matrix >= threshold)))
+    sims.gate((i, j) for i, j in reaching if i not in matched_g or j not in matched_p)
     tally.gated += sims.gated
     tally.pairs += pairs
     tally.unmatched_gold += [(doc_id, i) for i in missed]
@@ -291,9 +291,9 @@ def _assign_gated(sims: DocumentSimilarities) -> list[tuple[int, int, float]]:
     if matrix.size == 0:
         return []
     rows, cols = max_weight_assignment(matrix)
-    while sims.gate([ij for ij in zip(rows.tolist(), cols.tolist()) if ij in sims.unchecked]):
+    while sims.gate(zip(*(side[sims.unread[rows, cols]] for side in (rows, cols)))):
         rows, cols = max_weight_assignment(matrix)
-    if sims.unchecked and tied_alternative(matrix, rows, cols):
+    if sims.unread.any() and tied_alternative(matrix, rows, cols):
         sims.gate_all()
         rows, cols = max_weight_assignment(matrix)
     return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]

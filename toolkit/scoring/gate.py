@@ -250,7 +250,9 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DATE_NAMES = frozenset({*_MONTHS, *_WEEKDAYS, "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                          "sep", "sept", "oct", "nov", "dec"})
-_DATE_WORD = re.compile(r"\b(" + "|".join((*_MONTHS, *_WEEKDAYS)) + r"|(?:jan|feb|mar|apr|jun|jul|aug"
+# the lookahead on first letters only saves time (as in _NUMBER)
+_DATE_WORD = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _DATE_NAMES})) + r"])("
+                        + "|".join((*_MONTHS, *_WEEKDAYS)) + r"|(?:jan|feb|mar|apr|jun|jul|aug"
                         r"|sep|sept|oct|nov|dec)\.?)\b", re.IGNORECASE)
 
 

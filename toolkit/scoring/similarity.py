@@ -39,7 +39,7 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -220,49 +220,57 @@ def key_entities(claim: PredClaim, names: Mapping[str, Sequence[str]]) -> list[l
 class DocumentSimilarities:
     """One document's similarities (gold rows x predicted columns), gated pair by pair on
     demand: a pair the gate has read holds its similarity after the gate (the best reference the
-    gate lets through, else 0), a pair it has not read its similarity before the gate, which is
-    never lower. ``gate`` reads pairs; ``refused`` holds, for each pair read and refused
-    (no reference got through), its best similarity before the gate and the gate's reason."""
+    gate lets through, else 0), a pair it has not read (``unread``) its similarity before the
+    gate, which is never lower. ``gate`` reads pairs; ``refused`` holds, for each pair read and
+    refused (no reference got through), its best similarity before the gate and the reason."""
 
     matrix: np.ndarray
-    #: pairs the gate has not read yet -> their references with a similarity above 0, as
-    #: ``(similarity, predicted text, reference)``, the most similar first
-    unchecked: dict[tuple[int, int], list[tuple[float, str, str]]] = field(default_factory=dict)
+    #: the pairs the gate has not read yet and would (a reference with a similarity above 0)
+    unread: np.ndarray
     refused: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
+    #: what the matcher was asked (predicted text, reference), its answers, and where each
+    #: pair's questions are (``asked[k]:asked[k + 1]`` for pair ``k = i * n_pred + j``)
+    asks: Sequence[tuple[str, str]] = ()
+    sims: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    asked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     #: the gate's key entities of each gold claim, and the document's gold entities
     keys: Mapping[int, list[list[str]]] = field(default_factory=dict)
     document: DocumentEntities | None = None
     #: how many pairs the gate has read
     gated: int = 0
 
-    def gate(self, pairs) -> bool:
-        """Read these pairs (those not read yet) through the gate; whether any similarity
-        fell. References are read the most similar first, and the first the gate lets through
-        is the pair's similarity (the others cannot raise it)."""
+    def gate(self, pairs: Iterable[tuple[int, int]]) -> bool:
+        """Read these pairs (those unread) through the gate; whether any similarity fell.
+        References are read the most similar first, and the first the gate lets through is the
+        pair's similarity (the others cannot raise it)."""
         fell = False
-        for ij in pairs:
-            refs = self.unchecked.pop(ij, None)
-            if refs is None:
+        for i, j in pairs:
+            i, j = int(i), int(j)
+            if not self.unread[i, j]:
                 continue
+            self.unread[i, j] = False
             self.gated += 1
-            i, _ = ij
-            for sim, text, ref in refs:
-                reason = refusal(text, ref, self.keys[i], self.document)
+            k = i * self.unread.shape[1] + j
+            found = [(float(self.sims[a]), a) for a in range(self.asked[k], self.asked[k + 1])
+                     if self.sims[a] > 0]
+            found.sort(key=lambda ask: ask[0], reverse=True)  # stable: equals keep their order
+            for sim, a in found:
+                reason = refusal(*self.asks[a], self.keys[i], self.document)
                 if reason is None:
                     break
-                if ij not in self.refused:  # the first refused is the most similar
-                    self.refused[ij] = (sim, reason)
+                if (i, j) not in self.refused:  # the first refused is the most similar
+                    self.refused[(i, j)] = (sim, reason)
             else:
-                self.matrix[ij] = 0.0
+                self.matrix[i, j] = 0.0
                 fell = True
                 continue
-            self.refused.pop(ij, None)  # a reference got through: the pair is not refused
-            fell |= sim < self.matrix[ij]
-            self.matrix[ij] = sim
+            self.refused.pop((i, j), None)  # a reference got through: the pair is not refused
+            fell |= sim < self.matrix[i, j]
+            self.matrix[i, j] = sim
         return fell
 
     def gate_all(self) -> None:
-        self.gate(list(self.unchecked))
+        self.gate(zip(*np.nonzero(self.unread)))
 
 
 def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
@@ -270,15 +278,17 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
                           ) -> DocumentSimilarities:
     """One document's similarities, no pair read by the gate yet (without ``matching``, or
     with its gate off, there is nothing to read)."""
+    unread = np.zeros((len(gold), len(pred)), dtype=bool)
     if not gold or not pred:
-        return DocumentSimilarities(np.zeros((len(gold), len(pred))))
+        return DocumentSimilarities(np.zeros((len(gold), len(pred))), unread)
     if matching is None:
         return DocumentSimilarities(
-            np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float))
+            np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), unread)
     matrix = np.zeros((len(gold), len(pred)))
     scale = matching.matcher.default_threshold
-    # every (i, j, predicted text, reference) to ask the matcher about, in one batch
-    asks: list[tuple[int, int, str, str]] = []
+    # every (predicted text, reference) to ask the matcher about, in one batch, and its pair
+    asks: list[tuple[str, str]] = []
+    pair_of: list[int] = []
     for i, g in enumerate(gold):
         refs = references(g)
         for j, p in enumerate(pred):
@@ -286,19 +296,20 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
                 iou = span_iou((g.span.start, g.span.end), (p.span.start, p.span.end))
                 matrix[i, j] = iou if scale == SPAN_IOU_THRESHOLD else iou_on_scale(iou, scale)
             else:
-                asks += [(i, j, claim_text(p), r) for r in refs]
-    out = DocumentSimilarities(matrix)
+                text = claim_text(p)
+                asks += [(text, r) for r in refs]
+                pair_of += [i * len(pred) + j] * len(refs)
+    out = DocumentSimilarities(matrix, unread)
     if not asks:
         return out
-    sims = matching.matcher.similarity([(p, r) for _, _, p, r in asks])
-    for (i, j, p, r), sim in zip(asks, sims):
-        sim = float(sim)
-        if matching.gate and sim > 0:
-            out.unchecked.setdefault((i, j), []).append((sim, p, r))
-        matrix[i, j] = max(matrix[i, j], sim)
-    for refs in out.unchecked.values():
-        refs.sort(key=lambda ref: ref[0], reverse=True)  # stable: equals keep their order
-    if out.unchecked:
+    sims = np.asarray(matching.matcher.similarity(asks), dtype=float)
+    # before the gate, a pair's similarity is its best reference's (0 if none is above 0)
+    above = sims > 0
+    np.maximum.at(matrix.reshape(-1), np.asarray(pair_of)[above], sims[above])
+    if matching.gate:
+        unread.reshape(-1)[np.asarray(pair_of)[above]] = True
+        out.asks, out.sims = asks, sims
+        out.asked = np.searchsorted(pair_of, np.arange(matrix.size + 1))
         names = matching.entity_names.get(doc_id, {})
         out.keys = {i: key_entities(g, names) for i, g in enumerate(gold)}
         out.document = matching.documents.get(doc_id)
