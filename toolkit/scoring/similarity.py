@@ -231,8 +231,8 @@ class DocumentSimilarities:
     #: what the matcher was asked (predicted text, reference), its answers, and where each
     #: pair's questions are (``asked[k]:asked[k + 1]`` for pair ``k = i * n_pred + j``)
     asks: Sequence[tuple[str, str]] = ()
-    sims: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    asked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    sims: Sequence[float] = ()
+    asked: Sequence[int] = ()
     #: the gate's key entities of each gold claim, and the document's gold entities
     keys: Mapping[int, list[list[str]]] = field(default_factory=dict)
     document: DocumentEntities | None = None
@@ -251,7 +251,7 @@ class DocumentSimilarities:
             self.unread[i, j] = False
             self.gated += 1
             k = i * self.unread.shape[1] + j
-            found = [(float(self.sims[a]), a) for a in range(self.asked[k], self.asked[k + 1])
+            found = [(self.sims[a], a) for a in range(self.asked[k], self.asked[k + 1])
                      if self.sims[a] > 0]
             found.sort(key=lambda ask: ask[0], reverse=True)  # stable: equals keep their order
             for sim, a in found:
@@ -308,8 +308,9 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
     np.maximum.at(matrix.reshape(-1), np.asarray(pair_of)[above], sims[above])
     if matching.gate:
         unread.reshape(-1)[np.asarray(pair_of)[above]] = True
-        out.asks, out.sims = asks, sims
-        out.asked = np.searchsorted(pair_of, np.arange(matrix.size + 1))
+        # Python lists: the gate reads them one number at a time
+        out.asks, out.sims = asks, sims.tolist()
+        out.asked = np.searchsorted(pair_of, np.arange(matrix.size + 1)).tolist()
         names = matching.entity_names.get(doc_id, {})
         out.keys = {i: key_entities(g, names) for i, g in enumerate(gold)}
         out.document = matching.documents.get(doc_id)
