@@ -2,7 +2,9 @@
 sentence-level detection. (How similar two claims are: ``similarity``.)
 
 Per document, ``assignment.max_weight_assignment`` (the Hungarian problem, solved by
-Jonker-Volgenant) picks the one-to-one assignment that maximises total similarity (``similarity.similarity_matrix``); an assigned pair *matches* when
+Jonker-Volgenant) picks the one-to-one assignment that maximises total similarity after the
+fact-consistency gate (``similarity.document_similarities``; the gate read lazily, only the
+pairs the assignment needs: ``_assign_gated``); an assigned pair *matches* when
 its similarity reaches the threshold (``>=``, default 0.5 for both kinds of similarity). A
 prediction can match at most one gold claim, so duplicates cost precision. Documents present
 on one side only count as all-missed or all-spurious.
