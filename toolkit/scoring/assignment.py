@@ -164,7 +164,6 @@ def max_weight_assignment(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows[real], cols[real]
 
 
-
 #: totals of two assignments closer than this are taken as tied (weights are similarities, at
 #: most 1, and the solver's rounding errors are many orders of magnitude smaller)
 TIE = 1e-9
