@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..checks import plain_span, span_problems
 from ..io.annotations import AnnotationSet, load_annotations, load_corpus_gold
-from ..io.paths import output_file, output_folder
+from ..io.paths import check_name, output_file, output_folder
 from ..io.spantable import SpanTable, Vocab
 from ..problems import InputError, Problem, show, some_ids
 from ..schema import Prediction
@@ -32,9 +32,12 @@ from ..scoring.mentions import MentionSpan
 
 def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
                 plot: Path | None = None) -> None:
-    """The paths of ``score``/``agree``, before any reading: sources exist, the output is
-    writable and is neither source, the chart folder can be made."""
+    """The paths of ``score``/``agree``, before any reading: sources exist (their names within
+    the system's limits), the output is writable and is neither source, the chart folder can be
+    made."""
     for source in (pred, gold):
+        if source is not None:
+            check_name(source)
         if source is not None and not source.exists():
             raise InputError(source, "no such file or folder")
     if out is not None:
