@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from ..checks import plain_span, span_problems
 from ..io.annotations import AnnotationSet, load_annotations, load_corpus_gold
@@ -28,6 +27,7 @@ from ..scoring.labels import (
     relabel,
 )
 from ..scoring.mentions import MentionSpan
+from ..scoring.stage import Tables
 
 
 def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
@@ -58,14 +58,6 @@ def load_pred(pred: Path, sources, *, fast: bool = False) -> AnnotationSet:
     """The predictions a command was given, read as predictions (no entities made up)."""
     return load_annotations(pred, fast=fast, format=sources.pred, options=sources.reader,
                             gold=False)
-
-
-class Tables(NamedTuple):
-    """Both sides as span tables with their shared vocabulary."""
-
-    gold: SpanTable
-    pred: SpanTable
-    vocab: Vocab
 
 
 def tables_of(gold: AnnotationSet, pred: AnnotationSet, produces: list[str]) -> Tables | None:
