@@ -526,7 +526,10 @@ LONG = "n" * 300
     lambda t, c: ["import", "doccano", str(t / f"{LONG}.jsonl"), "--out", str(t / "out")],
     lambda t, c: ["import", "brat", str(t / LONG), "--out", str(t / "out")],
     lambda t, c: ["import", "label-studio", str(t / "tasks.json"), "--out", str(t / LONG)],
-], ids=["label-studio", "spacy", "hf", "corpus", "doccano-src", "brat-src", "import-out"])
+    lambda t, c: ["score", "--pred", str(t / f"{LONG}.jsonl"), "--gold", str(t / "tasks.json")],
+    lambda t, c: ["score", "--pred", str(t / "tasks.json"), "--gold", str(t / f"{LONG}.conll")],
+], ids=["label-studio", "spacy", "hf", "corpus", "doccano-src", "brat-src", "import-out",
+        "score-pred", "score-gold"])
 def test_a_name_past_the_system_limit_is_one_line(root, tmp_path, hf_offline, args):
     runner.invoke(app, ["export", "label-studio", str(tmp_path / "tasks.json"), "--corpus",
                         str(root)])

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from ..checks import plain_span, span_problems
 from ..io.annotations import AnnotationSet, load_annotations, load_corpus_gold
-from ..io.paths import output_file, output_folder
+from ..io.paths import check_name, output_file, output_folder
 from ..io.spantable import SpanTable, Vocab
 from ..problems import InputError, Problem, show, some_ids
 from ..schema import Prediction
@@ -28,13 +27,17 @@ from ..scoring.labels import (
     relabel,
 )
 from ..scoring.mentions import MentionSpan
+from ..scoring.stage import Tables
 
 
 def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
                 plot: Path | None = None) -> None:
-    """The paths of ``score``/``agree``, before any reading: sources exist, the output is
-    writable and is neither source, the chart folder can be made."""
+    """The paths of ``score``/``agree``, before any reading: sources exist (their names within
+    the system's limits), the output is writable and is neither source, the chart folder can be
+    made."""
     for source in (pred, gold):
+        if source is not None:
+            check_name(source)
         if source is not None and not source.exists():
             raise InputError(source, "no such file or folder")
     if out is not None:
@@ -55,14 +58,6 @@ def load_pred(pred: Path, sources, *, fast: bool = False) -> AnnotationSet:
     """The predictions a command was given, read as predictions (no entities made up)."""
     return load_annotations(pred, fast=fast, format=sources.pred, options=sources.reader,
                             gold=False)
-
-
-class Tables(NamedTuple):
-    """Both sides as span tables with their shared vocabulary."""
-
-    gold: SpanTable
-    pred: SpanTable
-    vocab: Vocab
 
 
 def tables_of(gold: AnnotationSet, pred: AnnotationSet, produces: list[str]) -> Tables | None:
