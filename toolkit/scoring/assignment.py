@@ -162,3 +162,30 @@ def max_weight_assignment(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cols = column_of_row[:n].astype(np.intp)
     real = cols < m
     return rows[real], cols[real]
+
+
+#: totals of two assignments closer than this are taken as tied (weights are similarities, at
+#: most 1, and the solver's rounding errors are many orders of magnitude smaller)
+TIE = 1e-9
+
+
+def tied_alternative(weights: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> bool:
+    """Whether another assignment, of a total within ``TIE`` of the best assignment
+    ``(rows, cols)``'s (``max_weight_assignment``'s), differs from it in a pair of positive
+    weight (weights are at least 0). False proves that every best assignment has the pairs of
+    positive weight ``(rows, cols)`` has, whichever of equals a solver returns.
+
+    Such an alternative drops one of those pairs (adding a positive pair while keeping them all
+    would only drop pairs of weight 0: a better assignment). So the best one solved again with
+    each of them ``2 * TIE`` lighter keeps them all unless an alternative drops one within
+    ``TIE``: it is then better by ``TIE`` at least. (An alternative within ``2 * TIE`` per pair
+    dropped may also be found: a false alarm costs only time.)
+    """
+    kept = weights[rows, cols] > 0
+    if not kept.any():
+        return False
+    lighter = weights.copy()
+    lighter[rows[kept], cols[kept]] -= 2 * TIE
+    again_rows, again_cols = max_weight_assignment(lighter)
+    again = set(zip(again_rows.tolist(), again_cols.tolist()))
+    return not all(pair in again for pair in zip(rows[kept].tolist(), cols[kept].tolist()))

@@ -2,7 +2,9 @@
 sentence-level detection. (How similar two claims are: ``similarity``.)
 
 Per document, ``assignment.max_weight_assignment`` (the Hungarian problem, solved by
-Jonker-Volgenant) picks the one-to-one assignment that maximises total similarity (``similarity.similarity_matrix``); an assigned pair *matches* when
+Jonker-Volgenant) picks the one-to-one assignment that maximises total similarity after the
+fact-consistency gate (``similarity.document_similarities``; the gate read lazily, only the
+pairs the assignment needs: ``_assign_gated``); an assigned pair *matches* when
 its similarity reaches the threshold (``>=``, default 0.5 for both kinds of similarity). A
 prediction can match at most one gold claim, so duplicates cost precision. Documents present
 on one side only count as all-missed or all-spurious.
@@ -32,9 +34,15 @@ import numpy as np
 
 from ..schema import PredClaim
 from ..text import sentence_index, sentences
-from .assignment import max_weight_assignment
+from .assignment import max_weight_assignment, tied_alternative
 from .prf import PRFScore, prf, ratio
-from .similarity import ClaimMatching, similarity_matrix, token_f1
+from .similarity import (
+    ClaimMatching,
+    DocumentSimilarities,
+    document_similarities,
+    similarity_matrix,
+    token_f1,
+)
 
 DEFAULT_THRESHOLD = 0.5
 #: Thresholds of the sweep; ``round`` makes them the same floats as the literals 0.1 .. 0.9.
@@ -86,6 +94,8 @@ class ClaimTally:
     unmatched_pred: list[tuple[str, int]] = field(default_factory=list)
     #: pairs the gate refused whose prediction (or gold claim) was left unmatched
     refusals: list[ClaimRefusal] = field(default_factory=list)
+    #: pairs the gate read (its cost: most pairs are never read, ``_assign_gated``)
+    gated: int = 0
     #: matched pairs whose attribute is given on both sides, and those where it agrees
     attribute_support: dict[str, int] = field(default_factory=_per_attribute)
     attribute_hits: dict[str, int] = field(default_factory=_per_attribute)
@@ -113,6 +123,7 @@ class ClaimTally:
 
         return cls(
             n_gold=sum(t.n_gold for t in tallies), n_pred=sum(t.n_pred for t in tallies),
+            gated=sum(t.gated for t in tallies),
             **{name: [x for t in tallies for x in getattr(t, name)]
                for name in ("pairs", "assigned", "unmatched_gold", "unmatched_pred", "refusals")},
             **{name: {a: sum(getattr(t, name)[a] for t in tallies) for a in ATTRIBUTES}
@@ -243,9 +254,9 @@ def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshol
            matching: ClaimMatching | None, tally: ClaimTally) -> list[ClaimPair]:
     """One document's assignment: its matched pairs (returned), unmatched claims, refusals and
     counts (into ``tally``)."""
-    matrix, refused = similarity_matrix(g, p, matching, doc_id)
+    sims = document_similarities(g, p, matching, doc_id)
     pairs = []
-    for i, j, sim in _assign_matrix(matrix):
+    for i, j, sim in _assign_gated(sims):
         tally.assigned.append(sim)
         if sim >= threshold:
             pairs.append(ClaimPair(doc_id, i, j, sim))
@@ -253,14 +264,41 @@ def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshol
     matched_p = {pair.pred for pair in pairs}
     missed = [i for i in range(len(g)) if i not in matched_g]
     spurious = [j for j in range(len(p)) if j not in matched_p]
+    # the refusals report reads the pairs that reached the threshold around an unmatched claim
+    reaching = zip(*np.nonzero(sims.unread & (sims.matrix >= threshold)))
+    sims.gate((i, j) for i, j in reaching if i not in matched_g or j not in matched_p)
+    tally.gated += sims.gated
     tally.pairs += pairs
     tally.unmatched_gold += [(doc_id, i) for i in missed]
     tally.unmatched_pred += [(doc_id, j) for j in spurious]
-    tally.refusals += _refusals(doc_id, refused, set(missed), set(spurious), threshold)
+    tally.refusals += _refusals(doc_id, sims.refused, set(missed), set(spurious), threshold)
     tally.n_gold += len(g)
     tally.n_pred += len(p)
     tally.per_doc[doc_id] = PRFScore(tp=len(pairs), fp=len(p) - len(pairs), fn=len(g) - len(pairs))
     return pairs
+
+
+def _assign_gated(sims: DocumentSimilarities) -> list[tuple[int, int, float]]:
+    """The best assignment on the gated matrix, read by the gate lazily: solve on the matrix
+    as it stands (pairs not read count their similarity before the gate, never lower), read
+    the assigned pairs not read yet, and solve again while one of them fell; then every
+    assigned pair is read, and no assignment is better on the gated matrix (it is no better on
+    the matrix solved, on which the assigned pairs have their gated similarities). Each round
+    reads at least one pair, so there are at most as many rounds as pairs.
+
+    The result is the one the solver returns on the fully gated matrix: when another
+    assignment as good could differ in a pair of positive similarity (``tied_alternative``),
+    every pair is read and the solver runs on the fully gated matrix."""
+    matrix = sims.matrix
+    if matrix.size == 0:
+        return []
+    rows, cols = max_weight_assignment(matrix)
+    while sims.gate(zip(*(side[sims.unread[rows, cols]] for side in (rows, cols)))):
+        rows, cols = max_weight_assignment(matrix)
+    if sims.unread.any() and tied_alternative(matrix, rows, cols):
+        sims.gate_all()
+        rows, cols = max_weight_assignment(matrix)
+    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
 
 
 def _compare_attributes(g: Sequence[PredClaim], p: Sequence[PredClaim], pairs: list[ClaimPair],

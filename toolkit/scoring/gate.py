@@ -85,13 +85,17 @@ _NUMBER = re.compile(
     rf"(?:\s?(?P<pct>%|percent\b|per\s?cent\b))?",
     re.IGNORECASE,
 )
-#: words before a number saying which way the true value lies
+#: words before a number saying which way the true value lies, at the end of the text before
+#: it (trailing spaces stripped)
 _APPROX = [
     (re.compile(r"(?:more than|over|above|at least|upwards of|in excess of|exceed(?:s|ed|ing)?"
-                r"|no fewer than|no less than|>=?)\s*$", re.I), "above"),
-    (re.compile(r"(?:less than|fewer than|under|below|at most|up to|no more than|<=?)\s*$", re.I),
+                r"|no fewer than|no less than|>=?)\Z", re.I), "above"),
+    (re.compile(r"(?:less than|fewer than|under|below|at most|up to|no more than|<=?)\Z", re.I),
      "below"),
 ]
+#: the longest of those words: a match starts no further back (searching only there is what
+#: makes the test cheap: re would otherwise try every alternative at every position)
+_APPROX_LONGEST = len("no fewer than")
 #: unit words after a number that change what it measures (other nouns are the counted thing)
 _UNIT_GROUPS = {
     "time": {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"},
@@ -198,8 +202,9 @@ def numbers(text: str) -> tuple[Number, ...]:
             unit = _CURRENCY[m.group("cur")]
         else:
             unit = _unit_after(text, m.end())
-        before = text[max(0, m.start() - 40):m.start()]  # the longest approximator, and more
-        bound = next((b for pattern, b in _APPROX if pattern.search(before)), None)
+        before = text[max(0, m.start() - 40):m.start()].rstrip()  # the longest approximator, and more
+        tail = max(0, len(before) - _APPROX_LONGEST)
+        bound = next((b for pattern, b in _APPROX if pattern.search(before, tail)), None)
         anaphoric = bool(m.group("word") and unit is None and _DEFINITE.search(before)
                          and _PLURAL_NEXT.match(text, m.end()))
         out.append(Number(value, " ".join(m.group(0).split()), bound, unit, anaphoric))
@@ -245,7 +250,9 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DATE_NAMES = frozenset({*_MONTHS, *_WEEKDAYS, "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                          "sep", "sept", "oct", "nov", "dec"})
-_DATE_WORD = re.compile(r"\b(" + "|".join((*_MONTHS, *_WEEKDAYS)) + r"|(?:jan|feb|mar|apr|jun|jul|aug"
+# the lookahead on first letters only saves time (as in _NUMBER)
+_DATE_WORD = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _DATE_NAMES})) + r"])("
+                        + "|".join((*_MONTHS, *_WEEKDAYS)) + r"|(?:jan|feb|mar|apr|jun|jul|aug"
                         r"|sep|sept|oct|nov|dec)\.?)\b", re.IGNORECASE)
 
 

@@ -39,7 +39,7 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -216,22 +216,79 @@ def key_entities(claim: PredClaim, names: Mapping[str, Sequence[str]]) -> list[l
 # --- one document's matrix ----------------------------------------------------------------------
 
 
-def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
-                      matching: ClaimMatching | None = None, doc_id: str = ""
-                      ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[float, str]]]:
-    """``(matrix, refused)``: the similarities of one document's claims (gold rows x predicted
-    columns; with ``matching``, after the gate), and for each pair the gate refused, ``(i, j)``
-    -> its similarity before the gate and the gate's reason."""
+@dataclass
+class DocumentSimilarities:
+    """One document's similarities (gold rows x predicted columns), gated pair by pair on
+    demand: a pair the gate has read holds its similarity after the gate (the best reference the
+    gate lets through, else 0), a pair it has not read (``unread``) its similarity before the
+    gate, which is never lower. ``gate`` reads pairs; ``refused`` holds, for each pair read and
+    refused (no reference got through), its best similarity before the gate and the reason."""
+
+    matrix: np.ndarray
+    #: the pairs the gate has not read yet and would (a reference with a similarity above 0)
+    unread: np.ndarray
+    refused: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
+    #: what the matcher was asked (predicted text, reference), its answers, and where each
+    #: pair's questions are (``asked[k]:asked[k + 1]`` for pair ``k = i * n_pred + j``)
+    asks: Sequence[tuple[str, str]] = ()
+    sims: Sequence[float] = ()
+    asked: Sequence[int] = ()
+    #: the gate's key entities of each gold claim, and the document's gold entities
+    keys: Mapping[int, list[list[str]]] = field(default_factory=dict)
+    document: DocumentEntities | None = None
+    #: how many pairs the gate has read
+    gated: int = 0
+
+    def gate(self, pairs: Iterable[tuple[int, int]]) -> bool:
+        """Read these pairs (those unread) through the gate; whether any similarity fell.
+        References are read the most similar first, and the first the gate lets through is the
+        pair's similarity (the others cannot raise it)."""
+        fell = False
+        for i, j in pairs:
+            i, j = int(i), int(j)
+            if not self.unread[i, j]:
+                continue
+            self.unread[i, j] = False
+            self.gated += 1
+            k = i * self.unread.shape[1] + j
+            found = [(self.sims[a], a) for a in range(self.asked[k], self.asked[k + 1])
+                     if self.sims[a] > 0]
+            found.sort(key=lambda ask: ask[0], reverse=True)  # stable: equals keep their order
+            for sim, a in found:
+                reason = refusal(*self.asks[a], self.keys[i], self.document)
+                if reason is None:
+                    break
+                if (i, j) not in self.refused:  # the first refused is the most similar
+                    self.refused[(i, j)] = (sim, reason)
+            else:
+                self.matrix[i, j] = 0.0
+                fell = True
+                continue
+            self.refused.pop((i, j), None)  # a reference got through: the pair is not refused
+            fell |= sim < self.matrix[i, j]
+            self.matrix[i, j] = sim
+        return fell
+
+    def gate_all(self) -> None:
+        self.gate(zip(*np.nonzero(self.unread)))
+
+
+def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
+                          matching: ClaimMatching | None = None, doc_id: str = ""
+                          ) -> DocumentSimilarities:
+    """One document's similarities, no pair read by the gate yet (without ``matching``, or
+    with its gate off, there is nothing to read)."""
+    unread = np.zeros((len(gold), len(pred)), dtype=bool)
     if not gold or not pred:
-        return np.zeros((len(gold), len(pred))), {}
+        return DocumentSimilarities(np.zeros((len(gold), len(pred))), unread)
     if matching is None:
-        return np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), {}
+        return DocumentSimilarities(
+            np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), unread)
     matrix = np.zeros((len(gold), len(pred)))
-    names = matching.entity_names.get(doc_id, {})
-    document = matching.documents.get(doc_id)
     scale = matching.matcher.default_threshold
-    # every (i, j, predicted text, reference) to ask the matcher about, in one batch
-    asks: list[tuple[int, int, str, str]] = []
+    # every (predicted text, reference) to ask the matcher about, in one batch, and its pair
+    asks: list[tuple[str, str]] = []
+    pair_of: list[int] = []
     for i, g in enumerate(gold):
         refs = references(g)
         for j, p in enumerate(pred):
@@ -239,21 +296,33 @@ def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
                 iou = span_iou((g.span.start, g.span.end), (p.span.start, p.span.end))
                 matrix[i, j] = iou if scale == SPAN_IOU_THRESHOLD else iou_on_scale(iou, scale)
             else:
-                asks += [(i, j, claim_text(p), r) for r in refs]
-    refused: dict[tuple[int, int], tuple[float, str]] = {}
+                text = claim_text(p)
+                asks += [(text, r) for r in refs]
+                pair_of += [i * len(pred) + j] * len(refs)
+    out = DocumentSimilarities(matrix, unread)
     if not asks:
-        return matrix, refused
-    sims = matching.matcher.similarity([(p, r) for _, _, p, r in asks])
-    keys = {i: key_entities(g, names) for i, g in enumerate(gold)} if matching.gate else {}
-    for (i, j, p, r), sim in zip(asks, sims):
-        sim = float(sim)
-        if matching.gate and sim > 0:
-            reason = refusal(p, r, keys[i], document)
-            if reason is not None:
-                if sim > refused.get((i, j), (-1.0, ""))[0]:
-                    refused[(i, j)] = (sim, reason)
-                continue
-        matrix[i, j] = max(matrix[i, j], sim)
-    # a pair is refused only if no reference got through
-    refused = {ij: v for ij, v in refused.items() if matrix[ij] == 0}
-    return matrix, refused
+        return out
+    sims = np.asarray(matching.matcher.similarity(asks), dtype=float)
+    # before the gate, a pair's similarity is its best reference's (0 if none is above 0)
+    above = sims > 0
+    np.maximum.at(matrix.reshape(-1), np.asarray(pair_of)[above], sims[above])
+    if matching.gate:
+        unread.reshape(-1)[np.asarray(pair_of)[above]] = True
+        # Python lists: the gate reads them one number at a time
+        out.asks, out.sims = asks, sims.tolist()
+        out.asked = np.searchsorted(pair_of, np.arange(matrix.size + 1)).tolist()
+        names = matching.entity_names.get(doc_id, {})
+        out.keys = {i: key_entities(g, names) for i, g in enumerate(gold)}
+        out.document = matching.documents.get(doc_id)
+    return out
+
+
+def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
+                      matching: ClaimMatching | None = None, doc_id: str = ""
+                      ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[float, str]]]:
+    """``(matrix, refused)``: the similarities of one document's claims (gold rows x predicted
+    columns; with ``matching``, after the gate, every pair read), and for each pair the gate
+    refused, ``(i, j)`` -> its similarity before the gate and the gate's reason."""
+    sims = document_similarities(gold, pred, matching, doc_id)
+    sims.gate_all()
+    return sims.matrix, sims.refused
