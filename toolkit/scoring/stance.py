@@ -42,17 +42,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import parse as parsing
-from .lexicons import POLAR, valence
+from .lexicons import POLAR, adverb, base, nominal, valence
 
 _WORD = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
 #: words before a noun: a polar word after them names a thing, it does not predicate
 DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "our", "this", "that",
                          "these", "those", "some", "any", "no", "every", "each"})
-#: verbs before a predicate adjective: "was reluctant", "has grown hostile"
+#: verbs before a predicate adjective: "was reluctant", "has grown hostile"; and "as" after a
+#: verb that predicates of its object ("characterised the relationship as hostile")
 COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "become", "became",
-                     "becomes", "grown", "grew", "remains", "remained", "seems", "seemed"})
+                     "becomes", "grown", "grew", "remains", "remained", "seems", "seemed", "as"})
 #: words after which only a verb or an adjective stands (besides a name: "Lavrov snubbed")
 VERB_SLOTS = COPULAS | {"to", "has", "have", "had", "will", "would", "could", "can", "may",
                         "might", "must", "should", "he", "she", "they", "it", "we", "i", "you",
@@ -64,6 +66,20 @@ _NEGATIVE_PREFIX = re.compile(r"^(un|non-?|dis|in|im|il|ir)(?=[a-z]{4})")
 _ADJECTIVE_END = re.compile(r"(?:al|ful|able|ible|ive|ous|ent|ant|ic|ing|ed|y)$")
 
 
+class Predicate(NamedTuple):
+    """A polar word in a predicate's place, with what places it."""
+
+    word: str
+    #: the word before it (its lemma: "has" and "have" are one), adverbs skipped
+    before: str
+    #: the two words after it ("opposed *to bolstering*")
+    after: tuple[str, ...]
+    #: after a copula ("was reluctant")?
+    copula: bool
+    #: where only a verb or an adjective stands: after a name, a pronoun, an auxiliary or "to"?
+    verbal: bool
+
+
 @dataclass(frozen=True, eq=False)
 class Stance:
     """What the stance check reads of one statement, computed once per text."""
@@ -73,23 +89,29 @@ class Stance:
     polar: dict[str, float]
     #: words that are another word with a negative prefix -> that word
     prefixed: dict[str, str]
-    #: polar words in a predicate's place: (word, the word before it, after a copula?, where
-    #: only a verb or adjective stands: after a name, a pronoun, an auxiliary or "to"?)
-    predicates: tuple[tuple[str, str, bool, bool], ...]
+    predicates: tuple[Predicate, ...]
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The words of a text as written and lowercased, adverbs left out (a word the lemma
+    table lists only as an adverb: "would *significantly* enhance")."""
+    written = [w for w in _WORD.findall(text) if not adverb(w)]
+    return written, [w.lower() for w in written]
 
 
 @lru_cache(maxsize=65536)
 def stance_of(text: str) -> Stance:
-    written = _WORD.findall(text)
-    tokens = [w.lower() for w in written]
-    words = frozenset(tokens)
+    words = frozenset(w.lower() for w in _WORD.findall(text))
+    written, tokens = _tokens(text)
     polar = {w: v for w in words if abs(v := valence(w)) >= POLAR}
     prefixed = {w: w[m.end():] for w in words if (m := _NEGATIVE_PREFIX.match(w))}
     # not predicates: the first word and a word after a determiner (a noun, what the claim is
     # about: "the war", "a defect"); a verb reporting a clause ("argued that": the clause's
     # stance)
-    predicates = tuple((w, tokens[i - 1], tokens[i - 1] in COPULAS,
-                        tokens[i - 1] in VERB_SLOTS or written[i - 1][0].isupper())
+    predicates = tuple(Predicate(w, base(tokens[i - 1]), tuple(tokens[i + 1:i + 3]),
+                                 tokens[i - 1] in COPULAS,
+                                 tokens[i - 1] in VERB_SLOTS
+                                 or (i > 1 and written[i - 1][0].isupper()))
                        for i, w in enumerate(tokens)
                        if w in polar and i and tokens[i - 1] not in DETERMINERS
                        and tokens[i + 1:i + 2] != ["that"])
@@ -98,13 +120,26 @@ def stance_of(text: str) -> Stance:
 
 @lru_cache(maxsize=65536)
 def following(text: str) -> dict[str, list[str]]:
-    """Word -> the words right after it (a counterpart's place: "Lavrov expressed gratitude");
-    asked only for a pair the cheaper tests do not settle."""
-    tokens = [w.lower() for w in _WORD.findall(text)]
+    """Word (its lemma) -> the words right after it (a counterpart's place: "Lavrov expressed
+    gratitude"); asked only for a pair the cheaper tests do not settle."""
+    _, tokens = _tokens(text)
     after: dict[str, list[str]] = {}
     for i in range(1, len(tokens)):
-        after.setdefault(tokens[i - 1], []).extend(tokens[i:i + 2])
+        after.setdefault(base(tokens[i - 1]), []).extend(tokens[i:i + 2])
     return after
+
+
+@lru_cache(maxsize=65536)
+def preceding(text: str) -> dict[tuple[str, ...], list[str]]:
+    """The two words after a word -> that word (the other side of a counterpart's place:
+    "*commitment* to bolstering"), for two words not both function words."""
+    _, tokens = _tokens(text)
+    before: dict[tuple[str, ...], list[str]] = {}
+    for i in range(len(tokens) - 2):
+        after = tuple(tokens[i + 1:i + 3])
+        if not set(after) <= FUNCTION_WORDS:
+            before.setdefault(after, []).append(tokens[i])
+    return before
 
 
 def prefix_antonym(word: str, other: str) -> bool:
@@ -135,17 +170,20 @@ def stance_refusal(pred: str, gold: str) -> str | None:
         if word not in p.words and bare in p.words and bare not in g.words \
                 and prefix_antonym(word, bare):
             return f"stance: {bare} vs {word}"
-    for word, before, copula, verbal in new:
-        counterparts = [w for w in following(gold).get(before, ())
+    for word, before, after, copula, verbal in new:
+        counterparts = [w for w in [*following(gold).get(before, ()),
+                                    *preceding(gold).get(after, ())]
                         if w not in p.words and w not in FUNCTION_WORDS]
-        if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance
-            counterparts += sorted(w for w in g.polar if w not in p.words)
+        if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance,
+            # as VADER rates it (EmoLex's signs, without a place, mark nouns: "government")
+            counterparts += sorted(w for w in g.polar if w not in p.words
+                                   and abs(valence(w, rated_only=True)) >= POLAR)
         counterparts = [w for w in counterparts if not _one_family(word, w)]
         v = p.polar[word]
         opposite = [w for w in counterparts if v * valence(w) < 0 and abs(valence(w)) >= POLAR]
         if opposite:
             return f"stance: {word} vs {opposite[0]}"
-        if v <= -POLAR and (copula or verbal) and \
+        if v <= -POLAR and (copula or verbal) and not nominal(word) and \
                 (milder := [w for w in counterparts if valence(w) > -POLAR]):
             return f"stance: {word} vs {milder[0]}"
     return None
