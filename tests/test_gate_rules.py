@@ -190,7 +190,7 @@ def test_stance_lets_paraphrases_through(pred, gold):
 
 needs_emolex = pytest.mark.skipif(not lexicons.available()["emolex"],
                                   reason="nrclex (the stance extra) is not installed")
-LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons._lemma_table, lexicons.lemmas,
+LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons.lemma_table, lexicons.lemmas,
                   lexicons.adverb, lexicons.nominal, lexicons.valence, stance.stance_of,
                   stance.following, stance.preceding)
 

@@ -195,7 +195,7 @@ def emolex() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _lemma_table() -> dict[str, tuple[tuple[str, str], ...]]:
+def lemma_table() -> dict[str, tuple[tuple[str, str], ...]]:
     """Inflected form -> ((word class, lemma), ...) from lemminflect's lookup table (the
     package's gzipped CSV, read as text); empty when lemminflect is not installed."""
     path = _resource_file("lemmas", "resources", "lemma_lu.csv.gz")
@@ -216,7 +216,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     """The lemmas of a word (verb first, then adjective, noun), other than the word itself:
     "withdrew" -> ("withdraw",), "had" -> ("have",); () when it is its own lemma or unknown."""
     order = {"verb": 0, "aux": 0, "adj": 1, "noun": 2, "adv": 3}
-    entries = sorted(_lemma_table().get(word.lower(), ()), key=lambda e: order.get(e[0], 4))
+    entries = sorted(lemma_table().get(word.lower(), ()), key=lambda e: order.get(e[0], 4))
     return tuple(dict.fromkeys(lemma for _, lemma in entries if lemma != word.lower()))
 
 
@@ -232,14 +232,14 @@ def adverb(word: str) -> bool:
     ("significantly"; not "only", an adjective too, nor "to" or "off")."""
     if not word.endswith("ly"):
         return False
-    classes = {c for c, _ in _lemma_table().get(word.lower(), ())}
+    classes = {c for c, _ in lemma_table().get(word.lower(), ())}
     return classes == {"adv"}
 
 
 @lru_cache(maxsize=65536)
 def nominal(word: str) -> bool:
     """The lemma table lists the word as a noun only ("government", not "support")."""
-    classes = {c for c, _ in _lemma_table().get(word.lower(), ())}
+    classes = {c for c, _ in lemma_table().get(word.lower(), ())}
     return classes == {"noun"}
 
 

@@ -8,16 +8,19 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
 - an antonym by negative prefix, anywhere in the words the two statements do not share
   ("conditional" / "unconditional", "distrustful" / "trustful": un-, in-, im-, il-, ir-, dis-,
   non-, when the prefixed word is an adjective by its ending or the bare word is polar);
-- a polar word only the prediction uses (``lexicons.valence``, at least ``POLAR`` either way)
-  in the place of a gold word, after the same word ("Lavrov *criticised*" / "Lavrov
-  *expressed gratitude*", "has *weakened*" / "has *intensified*"), when the two are rated with
+- a polar word only the prediction uses (``lexicons.valence``: VADER's rating, else EmoLex's
+  sign, of the word or its lemma; at least ``POLAR`` either way) in the place of a gold word,
+  after the same word (by lemma: "has" / "have") or before the same two words ("Lavrov
+  *criticised*" / "Lavrov *expressed gratitude*", "has *weakened*" / "has *intensified*",
+  "*opposed* to bolstering" / "*commitment* to bolstering"), when the two are rated with
   opposite signs, or, where only a verb or an adjective can stand (after a name, a pronoun,
-  an auxiliary, "to" or a copula), the prediction's is negative and the gold word's is not; a
-  predicate adjective ("was *reluctant*") answers any polar word of the gold claim
+  an auxiliary, "to" or a copula), the prediction's is negative, not a noun only, and the
+  gold word's is not negative ("withdrew" / "sent"); a predicate adjective ("was
+  *reluctant*", "as *hostile*") answers any polar word of the gold claim VADER rates
   ("willingness").
   Not read as predicates: the first word and a word after a determiner (a noun: "the war", "a
   defect"), a verb reporting a clause ("argued that"), and two forms of one word
-  ("weapons" / "weaponry").
+  ("weapons" / "weaponry"); an adverb of manner is skipped ("would *significantly* enhance").
 
 **Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
 entities, when the two statements share most of their words and name two or more of the same
@@ -25,10 +28,12 @@ entities: ``gate``): the two statements share a predicate (verb or noun: "sent",
 its agent, recipient ("to") or beneficiary ("for") in one is someone else in the other, each of
 them named in both.
 
-What it cannot see: a reversal the lexicon does not rate ("withdrew", "recalled", "opposed",
-"deteriorated"), a converse predicate with its participants swapped ("received from" for "sent
-to"), a change of degree ("partial" for "full"); there the similarity decides, or the ``llm``
-matcher's judge.
+What it cannot see: a reversal neither lexicon rates ("recalled", "dismissed", "hinder",
+"ended" / "began"), a phrasal verb its particle reverses ("called off", "backed out of"), a
+converse predicate with its participants swapped ("received from" for "sent to"), a change of
+degree ("partial" for "full"); there the similarity decides, or the ``llm`` matcher's judge. And
+what it gets wrong: a negative predicate against a synonym no lexicon rates ("withdrew" /
+"pulled out") is refused.
 
 >>> stance_refusal("Lavrov criticised the troops.", "Lavrov expressed gratitude for the troops.")
 'stance: criticised vs gratitude'
