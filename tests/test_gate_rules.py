@@ -306,6 +306,19 @@ def test_role_reversal(pred, reason):
 
 
 @needs_spacy
+@needs_spacy
+def test_the_same_subject_moving_something_the_other_way_is_a_reversal():
+    keys = [["North Korea"], ["Russia"]]
+    assert refusal("North Korea received troops from Russia.", "North Korea sent troops to Russia.",
+                   keys) == ("role: Russia is the source ('from') of 'receive' in the prediction, "
+                             "the destination ('to') of 'send' in the gold claim")
+    # the converse predicate with its participants in their own places: the same fact
+    assert refusal("Russia received troops from North Korea.", "North Korea sent troops to Russia.",
+                   keys) is None
+    assert refusal("North Korea sent troops to Russia.", "Russia received troops from North Korea.",
+                   keys) is None
+
+
 def test_roles_kept_in_a_passive_paraphrase():
     assert refusal("Troops were sent by North Korea to Russia.", SENT, SENT_KEYS) is None
 

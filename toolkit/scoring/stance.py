@@ -26,12 +26,14 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
 entities, when the two statements share most of their words and name two or more of the same
 entities: ``gate``): the two statements share a predicate (verb or noun: "sent", "pledge"), and
 its agent, recipient ("to") or beneficiary ("for") in one is someone else in the other, each of
-them named in both.
+them named in both; or the same subject moves something the other way, whatever the verbs: a
+participant is where one predicate goes ("sent troops *to* Russia") and where the other comes
+from ("received troops *from* Russia").
 
 What it cannot see: a reversal neither lexicon rates ("recalled", "dismissed", "hinder",
 "ended" / "began"), a phrasal verb its particle reverses ("called off", "backed out of"), a
-converse predicate with its participants swapped ("received from" for "sent to"), a change of
-degree ("partial" for "full"); there the similarity decides, or the ``llm`` matcher's judge. And
+converse predicate that marks no direction ("provided North Korea with" for "received from
+North Korea"), a change of degree ("partial" for "full"); there the similarity decides, or the ``llm`` matcher's judge. And
 what it gets wrong: a negative predicate against a synonym no lexicon rates ("withdrew" /
 "pulled out") is refused.
 
@@ -214,11 +216,34 @@ def role_refusal(pred: str, gold: str, named: Callable[[str, int, int], dict[str
         if other.keys() <= gold_keys and keys.keys() <= pred_keys:
             return (f"role: {_listed(other)} {_ROLE_SHOWN[role]} '{lemma}' in the prediction, "
                     f"{_listed(keys)} in the gold claim")
-    return None
+    return _direction_refusal(pred_roles, gold_roles)
 
 
 _ROLE_SHOWN = {"agent": "is the subject of", "to": "is the recipient of",
                "for": "is who benefits from"}
+#: the two ends of a transfer, as their prepositions mark them
+_OPPOSITE_END = {"to": "from", "from": "to"}
+_END_SHOWN = {"to": "the destination ('to') of '{}'", "from": "the source ('from') of '{}'"}
+
+
+def _direction_refusal(pred_roles: dict, gold_roles: dict) -> str | None:
+    """The same subject moves something the other way: a participant is where one statement's
+    predicate goes ("to") and where the other's comes from ("from"), whatever the two verbs
+    ("North Korea received troops from Russia" for "North Korea sent troops to Russia"; "Russia
+    received troops from North Korea" is no reversal: its subject is the other one)."""
+    for (gold_lemma, end), gold_keys in gold_roles.items():
+        if end not in _OPPOSITE_END:
+            continue
+        gold_agents = gold_roles.get((gold_lemma, "agent"), {}).keys()
+        for (pred_lemma, pred_end), pred_keys in pred_roles.items():
+            swapped = pred_keys.keys() & gold_keys.keys()
+            if pred_end != _OPPOSITE_END[end] or not swapped or \
+                    not gold_agents & pred_roles.get((pred_lemma, "agent"), {}).keys():
+                continue
+            names = _listed({k: pred_keys[k] for k in swapped})
+            return (f"role: {names} is {_END_SHOWN[pred_end].format(pred_lemma)} in the "
+                    f"prediction, {_END_SHOWN[end].format(gold_lemma)} in the gold claim")
+    return None
 
 
 def _listed(named: dict[str, str]) -> str:
