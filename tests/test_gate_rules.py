@@ -190,9 +190,9 @@ def test_stance_lets_paraphrases_through(pred, gold):
 
 needs_emolex = pytest.mark.skipif(not lexicons.available()["emolex"],
                                   reason="nrclex (the stance extra) is not installed")
-LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons.lemma_table, lexicons.lemmas,
-                  lexicons.adverb, lexicons.nominal, lexicons.valence, stance.stance_of,
-                  stance.following, stance.preceding)
+LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons.lemma_table, lexicons.word_classes,
+                  lexicons.lemmas, lexicons.adverb, lexicons.nominal, lexicons.valence,
+                  stance.stance_of, stance.following, stance.preceding)
 
 
 @pytest.fixture

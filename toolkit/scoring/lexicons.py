@@ -45,6 +45,7 @@ import gzip
 import importlib.util
 import json
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -195,20 +196,30 @@ def emolex() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def lemma_table() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Inflected form -> ((word class, lemma), ...) from lemminflect's lookup table (the
-    package's gzipped CSV, read as text); empty when lemminflect is not installed."""
+def lemma_table() -> list[str]:
+    """lemminflect's lookup table (the package's gzipped CSV, read as text), its lines
+    ("withdrew,verb,withdraw") sorted, looked up by bisection (``word_classes``): reading them
+    into a dictionary would cost ten times as long, on the first pair of every run; empty when
+    lemminflect is not installed."""
     path = _resource_file("lemmas", "resources", "lemma_lu.csv.gz")
     if path is None:
-        return {}
-    table: dict[str, list[tuple[str, str]]] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            fields = line.rstrip("\n").split(",")
-            if len(fields) == 3:
-                for lemma in fields[2].split("/"):
-                    table.setdefault(fields[0], []).append((fields[1], lemma))
-    return {form: tuple(entries) for form, entries in table.items()}
+        return []
+    return sorted(gzip.decompress(path.read_bytes()).decode("utf-8").splitlines())
+
+
+@lru_cache(maxsize=65536)
+def word_classes(word: str) -> tuple[tuple[str, str], ...]:
+    """((word class, lemma), ...) the lemma table lists for a word ("ties": noun "tie", verb
+    "tie"); () for a word it does not list."""
+    lines, key = lemma_table(), word.lower() + ","
+    found = []
+    for line in lines[bisect_left(lines, key):]:
+        if not line.startswith(key):
+            break
+        fields = line.split(",")
+        if len(fields) == 3:
+            found += [(fields[1], lemma) for lemma in fields[2].split("/")]
+    return tuple(found)
 
 
 @lru_cache(maxsize=65536)
@@ -216,7 +227,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     """The lemmas of a word (verb first, then adjective, noun), other than the word itself:
     "withdrew" -> ("withdraw",), "had" -> ("have",); () when it is its own lemma or unknown."""
     order = {"verb": 0, "aux": 0, "adj": 1, "noun": 2, "adv": 3}
-    entries = sorted(lemma_table().get(word.lower(), ()), key=lambda e: order.get(e[0], 4))
+    entries = sorted(word_classes(word), key=lambda e: order.get(e[0], 4))
     return tuple(dict.fromkeys(lemma for _, lemma in entries if lemma != word.lower()))
 
 
@@ -232,15 +243,13 @@ def adverb(word: str) -> bool:
     ("significantly"; not "only", an adjective too, nor "to" or "off")."""
     if not word.endswith("ly"):
         return False
-    classes = {c for c, _ in lemma_table().get(word.lower(), ())}
-    return classes == {"adv"}
+    return {c for c, _ in word_classes(word)} == {"adv"}
 
 
 @lru_cache(maxsize=65536)
 def nominal(word: str) -> bool:
     """The lemma table lists the word as a noun only ("government", not "support")."""
-    classes = {c for c, _ in lemma_table().get(word.lower(), ())}
-    return classes == {"noun"}
+    return {c for c, _ in word_classes(word)} == {"noun"}
 
 
 _SUFFIXES = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
