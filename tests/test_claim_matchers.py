@@ -106,6 +106,28 @@ def test_numbers_and_negation_parse():
 # --- registry and the built-in matchers --------------------------------------------------------
 
 
+def test_a_builtin_name_is_ecbenchs_own_without_scanning_every_package(monkeypatch):
+    """Another package registering a built-in's name does not replace it, and finding a
+    built-in reads ecbench's own entry points only (no scan of every installed package)."""
+    from importlib.metadata import EntryPoint
+
+    import toolkit.plugins as plugins
+    from toolkit.scoring.matchers.registry import GROUP, resolve
+    from toolkit.scoring.matchers.token import TokenMatcher
+
+    other = EntryPoint("token", "toolkit.scoring.matchers.llm:LLMMatcher", GROUP)
+    monkeypatch.setattr(plugins, "entry_points", lambda group: [other] if group == GROUP else [])
+    assert available()["token"].value == "toolkit.scoring.matchers.token:TokenMatcher"
+
+    def no_scan(group):
+        raise AssertionError(f"scanned every package for {group}")
+
+    monkeypatch.setattr(plugins, "entry_points", no_scan)
+    assert resolve("token") is TokenMatcher
+    with pytest.raises(AssertionError, match="scanned every package"):
+        resolve("someone-elses")  # not ecbench's: every package is asked
+
+
 def test_registry_lists_builtins_and_rejects_unknown_names():
     assert {"token", "semantic", "llm"} <= set(available())
     with pytest.raises(MatcherError, match="unknown claim matcher 'nope'; available: .*token"):

@@ -93,3 +93,24 @@ def test_without_spacy_the_seed_scores_the_same_but_sentences(seed_pred, tmp_pat
     assert light["claims"] == full["claims"]
     assert full["confidence"]["unit"] == "sentence" and light["confidence"]["unit"] == "document"
     assert "pip install 'ecbench[spacy]'" in light["confidence"]["note"]
+
+
+@pytest.mark.parametrize("given, expected", [(None, 1), ("2", 2)])
+def test_the_command_asks_openblas_for_one_thread_unless_the_user_said(given, expected):
+    """``toolkit.cli`` (the command) sets ``OPENBLAS_NUM_THREADS`` before numpy is imported,
+    unless the user set it; threadpoolctl reads the pool numpy got."""
+    if expected > 1 and (os.cpu_count() or 1) < expected:
+        pytest.skip("OpenBLAS caps its threads at the cores there are")
+    code = ("import toolkit.cli, numpy, threadpoolctl, json\n"
+            "print(json.dumps([i['num_threads'] for i in threadpoolctl.threadpool_info() "
+            "if i['internal_api'] == 'openblas']))\n")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    threads = json.loads(done.stdout)
+    if not threads:
+        pytest.skip("this numpy is not built with OpenBLAS")
+    assert threads == [expected] * len(threads)

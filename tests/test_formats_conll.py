@@ -251,6 +251,28 @@ def test_tokens_before_the_first_docstart_are_a_document_and_crlf_and_tabs_are_r
     assert read_source(path).documents[1].token_lines.tolist() == [4, 5]
 
 
+TIDY = "-DOCSTART- -X- -X- O\n\nKim NNP B-NP B-PER\nJong NNP I-NP I-PER\n\nSeoul NNP B-NP B-GPE\n"
+
+
+@pytest.mark.parametrize("untidy", [
+    TIDY.replace(" ", "\t"), TIDY.replace("\n", "\r\n"), TIDY.replace("Kim ", "Kim  "),
+    TIDY.replace("B-PER\n", "B-PER \n"), TIDY.replace("\nJong", "\n Jong"), " " + TIDY,
+    TIDY + " ", TIDY.replace("\n\nSeoul", "\n \nSeoul"), TIDY.replace("Kim ", "Kim\x0b"),
+    TIDY.replace("Kim ", "Kim\x0c"),
+], ids=["tabs", "crlf", "two-spaces", "space-at-end", "space-at-start", "first-byte-space",
+        "last-byte-space", "space-only-line", "vertical-tab", "form-feed"])
+def test_every_whitespace_form_reads_as_the_single_spaced_file(tmp_path, untidy):
+    """The array parser takes single-spaced files; every other whitespace is rewritten line
+    by line first, and reads the same."""
+    tidy, other = tmp_path / "tidy.conll", tmp_path / "other.conll"
+    tidy.write_text(TIDY, encoding="utf-8")
+    other.write_text(untidy, encoding="utf-8")
+    expected, found = read_source(tidy).documents, read_source(other).documents
+    assert [(d.text, [(m.start, m.end, m.label) for m in d.mentions]) for d in found] == \
+        [(d.text, [(m.start, m.end, m.label) for m in d.mentions]) for d in expected]
+    assert [d.token_lines.tolist() for d in found] == [d.token_lines.tolist() for d in expected]
+
+
 def test_non_ascii_offsets_count_characters(tmp_path):
     path = tmp_path / "u.conll"
     path.write_text("Korea’s B-GPE\nÜnïcode O\n🙂 O\nSeoul B-GPE\n", encoding="utf-8")

@@ -7,7 +7,9 @@ malformed name (``..x:Y``) and a module of Python's standard library (``os:envir
 ``builtins:print``, ``this:x``: none holds a plugin, and importing ``this`` would run it). After
 the import, what was found must be a subclass of the plugin base; otherwise the message names
 its type, never its value (``os:environ`` would print the environment, keys included).
-Registered plugins (entry points) are loaded by the registries themselves.
+Registered plugins (entry points) are found by ``registered`` and ``registered_as`` (ecbench's
+own registrations win a name another package registers too) and loaded by the registries
+themselves.
 
 >>> load_class("toolkit.problems:InputError", Exception, "plugin", ValueError, "Exception").__name__
 'InputError'
@@ -20,6 +22,32 @@ import importlib.util
 import keyword
 import os
 import sys
+from importlib.metadata import EntryPoint, PackageNotFoundError, distribution, entry_points
+
+#: the distribution whose entry points register the built-in plugins
+DISTRIBUTION = "ecbench"
+
+
+def registered(group: str) -> dict[str, EntryPoint]:
+    """Every plugin registered in ``group``, by name, not imported: every installed
+    distribution's, ecbench's own where another registers the same name."""
+    found = {ep.name: ep for ep in sorted(entry_points(group=group), key=lambda ep: ep.name)}
+    return {**found, **_own(group)}
+
+
+def registered_as(group: str, name: str) -> EntryPoint | None:
+    """The plugin registered as ``name`` in ``group``, not imported: ecbench's own, read from
+    its one distribution (a built-in name needs no scan of every installed package's entry
+    points), else any distribution's; None when none is."""
+    return _own(group).get(name) or registered(group).get(name)
+
+
+def _own(group: str) -> dict[str, EntryPoint]:
+    try:
+        points = distribution(DISTRIBUTION).entry_points
+    except PackageNotFoundError:  # a checkout that was never installed
+        return {}
+    return {ep.name: ep for ep in points if ep.group == group}
 
 
 def is_dotted_name(name: str) -> bool:

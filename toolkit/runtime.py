@@ -1,6 +1,6 @@
 """What a process does beside its work: the optional dependencies imported (one message for a
-missing one), the cyclic garbage collector paused around bulk work, and spaCy and ``datasets``
-imported as if torch were absent.
+missing one), the cyclic garbage collector paused around bulk work, spaCy and ``datasets``
+imported as if torch were absent, and one BLAS thread for the ``ecbench`` command.
 
 ``import_extra``: ``pip install ecbench`` is the light core (validate, score, report, compare);
 every import of a library that an extra installs goes through it, so a missing one is one line
@@ -9,6 +9,12 @@ naming the extra (``EXTRAS``), never a traceback.
 ``collector_paused``: the scorer's sweep, the score command and the Hub export each allocate
 millions of small objects that form no cycles; automatic collections would only rescan them
 (and everything the imports made) again and again, a third of the run time on large inputs.
+
+``one_blas_thread``: numpy's OpenBLAS starts a pool of threads when numpy is imported; on this
+2-core machine that start costs about 70 ms of CPU in every ``ecbench`` process, more than
+the toolkit's matrix products gain from threads (they are small, or run under one thread
+already: ``compare``'s shuffles). The command asks for one thread unless the user set
+``OPENBLAS_NUM_THREADS``; the Python API leaves the setting alone.
 
 ``import_without_torch``: thinc (under spaCy) imports torch whenever it is installed, and
 ``datasets`` does when loading a builder; the export only tokenizes and writes parquet, yet
@@ -23,6 +29,7 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +50,17 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "openai": ("the openai package", "llm"),
     "ray": ("Ray", "ray"),
 }
+
+
+#: BLAS threads for the ``ecbench`` process when the user has not set them
+BLAS_THREADS = "1"
+
+
+def one_blas_thread() -> None:
+    """Ask OpenBLAS for ``BLAS_THREADS`` threads unless the user said how many; it reads the
+    setting when numpy is first imported, so this runs before that (the command's first
+    lines)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", BLAS_THREADS)
 
 
 def install_hint(module: str) -> str:

@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 from ..problems import printable
+from ..runtime import one_blas_thread
+
+one_blas_thread()  # before anything imports numpy
 
 
 def _interrupted() -> NoReturn:

@@ -7,9 +7,9 @@ built-ins are registered too, the way pytest and spaCy find plugins) or by ``mod
 
 from __future__ import annotations
 
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
-from ..plugins import checked_class, load_class
+from ..plugins import checked_class, load_class, registered, registered_as
 from ..problems import ExtractorError
 from .base import Extractor
 
@@ -19,18 +19,18 @@ BASE_NAME = "toolkit.extractors.Extractor"
 
 def available() -> dict[str, EntryPoint]:
     """Registered extractors by name, not yet imported (listing them imports no heavy library)."""
-    return {ep.name: ep for ep in sorted(entry_points(group=GROUP), key=lambda ep: ep.name)}
+    return registered(GROUP)
 
 
 def get(name_or_path: str) -> type[Extractor]:
     """The extractor class for a registered name or a ``module:Class`` path."""
-    registered = available()
-    if name_or_path in registered:
-        return checked_class(_load(registered[name_or_path], name_or_path), name_or_path, Extractor, "extractor",
+    point = registered_as(GROUP, name_or_path)
+    if point is not None:
+        return checked_class(_load(point, name_or_path), name_or_path, Extractor, "extractor",
                              ExtractorError, BASE_NAME)
     if ":" in name_or_path:
         return load_class(name_or_path, Extractor, "extractor", ExtractorError, BASE_NAME)
-    names = ", ".join(registered) or "(none)"
+    names = ", ".join(available()) or "(none)"
     raise ExtractorError(f"unknown extractor {name_or_path!r}; available: {names} (or give module:Class)")
 
 

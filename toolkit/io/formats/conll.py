@@ -61,6 +61,8 @@ SUFFIXES = (".conll", ".conll03", ".conll2003", ".conllx", ".bio", ".iob", ".iob
 #: suffixes whose content is peeked at (a CoNLL file is often just text)
 PEEKED = ("", ".txt", ".tsv", ".tags", ".dat")
 DOCSTART = b"-DOCSTART-"
+#: the two separators of a tidy body, as byte values
+NEWLINE, SPACE = ord("\n"), ord(" ")
 _TAG_LIKE = re.compile(rb"O|[BIESLU]-\S+")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -105,7 +107,7 @@ def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
         line = body.count(b"\n", 0, e.start) + 1
         raise InputError(path, f"found byte 0x{body[e.start]:02x}, expected UTF-8 text",
                          line=line) from None
-    table = _LineTable.of(body if _tidy(body) else _tidied(body, shown), shown)
+    table = _LineTable.of(body, shown) or _LineTable.of(_tidied(body, shown), shown)
     try:
         chunks = decode(table.tag_ids, table.tag_names, table.sentence, options.scheme)
     except TagError as e:
@@ -119,12 +121,19 @@ def read(path: Path, options: FormatOptions | None = None) -> FormatRead:
                       columns=columns)
 
 
-def _tidy(body: bytes) -> bool:
-    """Whether the array parser can take ``body`` as it is: columns separated by single spaces,
-    no tabs, carriage returns or other control whitespace, no line starting or ending with a
-    space."""
-    return not (any(c in body for c in (b"\t", b"\r", b"\x0b", b"\x0c", b"  ", b" \n", b"\n "))
-                or body.startswith(b" ") or body.endswith(b" "))
+def _tidy(data: np.ndarray, newline: np.ndarray, spaces: np.ndarray) -> bool:
+    """Whether the array parser can take the body (``data``, with the positions of its newlines
+    and spaces) as it is: columns separated by single spaces, no tabs, carriage returns or
+    other control whitespace, no line starting or ending with a space."""
+    if len(data) and (data[0] == SPACE or data[-1] == SPACE):
+        return False
+    # bytes 9..13 (tab, newline, vertical tab, form feed, carriage return): newlines only
+    if np.count_nonzero((data - np.uint8(9)) <= 4) != len(newline):
+        return False
+    if np.any(np.diff(spaces) == 1):  # two spaces in a row
+        return False
+    before, after = newline[newline > 0] - 1, newline[newline < len(data) - 1] + 1
+    return not (np.any(data[before] == SPACE) or np.any(data[after] == SPACE))
 
 
 def _tidied(body: bytes, shown: str) -> bytes:
@@ -176,15 +185,18 @@ class _LineTable:
     has_docstart: bool
 
     @classmethod
-    def of(cls, body: bytes, shown: str) -> _LineTable:
-        """Parse a tidy body with array operations (see ``_tidy``)."""
+    def of(cls, body: bytes, shown: str) -> _LineTable | None:
+        """Parse a tidy body with array operations; None for a body that is not (``_tidy``:
+        ``_tidied`` makes it one, line by line)."""
         data = np.frombuffer(body, dtype=np.uint8)
-        newline = np.flatnonzero(data == 10)
+        newline = np.flatnonzero(data == NEWLINE)
         line_start = np.concatenate(([0], newline + 1))
         line_end = np.concatenate((newline, [len(data)]))
         content = np.flatnonzero(line_end > line_start)  # line indices with any byte
         starts, ends = line_start[content], line_end[content]
-        spaces = np.flatnonzero(data == 32)
+        spaces = np.flatnonzero(data == SPACE)
+        if not _tidy(data, newline, spaces):
+            return None
         # spaces before each content line's start; a tidy body has none between a line's end
         # and the next line's start, so those before its end are those before the next start
         before_start = np.searchsorted(spaces, starts)
@@ -249,7 +261,7 @@ class _LineTable:
         after = out_start[:-1] + length
         sentence_end = np.ones(len(length), dtype=bool)
         sentence_end[:-1] = self.sentence[1:] != self.sentence[:-1]
-        kept[after[sentence_end]] = ord("\n")
+        kept[after[sentence_end]] = NEWLINE
         body = kept.tobytes()
         first_byte = out_start[first_token]
         texts = [body[a:max(a, b - 1)].decode("utf-8")  # without the last token's separator

@@ -8,10 +8,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.metadata import entry_points
 from typing import Any
 
-from ...plugins import load_class
+from ...plugins import load_class, registered
 from ...problems import ClaimCheckError
 from .base import ClaimCheck
 
@@ -29,8 +28,8 @@ BASE_NAME = "toolkit.scoring.claim_checks.ClaimCheck"
 def available() -> dict[str, str]:
     """Check names -> where they are defined (``module:Class``), not imported: the built-ins,
     then the registered ones."""
-    registered = {ep.name: ep.value for ep in entry_points(group=GROUP)}
-    return {**BUILTIN, **{k: v for k, v in sorted(registered.items()) if k not in BUILTIN}}
+    found = {name: point.value for name, point in registered(GROUP).items()}
+    return {**BUILTIN, **{k: v for k, v in found.items() if k not in BUILTIN}}
 
 
 def resolve(name_or_path: str) -> type[ClaimCheck]:

@@ -7,10 +7,10 @@ built-ins are registered too) or ``module:Class``.
 
 from __future__ import annotations
 
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import Any
 
-from ...plugins import checked_class, load_class
+from ...plugins import checked_class, load_class, registered, registered_as
 from ...problems import MatcherError
 from .base import ClaimMatcher
 
@@ -20,22 +20,22 @@ BASE_NAME = "toolkit.scoring.matchers.ClaimMatcher"
 
 def available() -> dict[str, EntryPoint]:
     """Registered matchers by name, not imported (listing them loads no model)."""
-    return {ep.name: ep for ep in sorted(entry_points(group=GROUP), key=lambda ep: ep.name)}
+    return registered(GROUP)
 
 
 def resolve(name_or_path: str):
     """What a registered name or a ``module:Class`` path names (the class, not an instance:
     no model is loaded); ``MatcherError`` when it names nothing that can be imported, or a
     ``module:Class`` that is not a ClaimMatcher (``plugins.load_class``)."""
-    registered = available()
-    if name_or_path in registered:
+    point = registered_as(GROUP, name_or_path)
+    if point is not None:
         try:
-            return registered[name_or_path].load()
+            return point.load()
         except ImportError as e:
             raise MatcherError(f"claim matcher {name_or_path!r} cannot be imported: {e}") from None
     if ":" in name_or_path:
         return load_class(name_or_path, ClaimMatcher, "claim matcher", MatcherError, BASE_NAME)
-    names = ", ".join(registered) or "(none)"
+    names = ", ".join(available()) or "(none)"
     raise MatcherError(f"unknown claim matcher {name_or_path!r}; available: {names} "
                        "(or give module:Class)")
 
