@@ -237,6 +237,14 @@ def test_stance_reversals_the_lemmas_and_emolex_rate(pred, gold, reason):
     assert stance.stance_refusal(pred, gold) == reason
 
 
+@needs_emolex
+def test_stance_predicate_adjective_in_the_place_of_its_copula():
+    assert stance.stance_refusal(
+        "Kim said the pact would be seriously harmful to global peace.",
+        "Kim said the pact would significantly enhance global peace.") == \
+        "stance: harmful vs enhance"
+
+
 def test_stance_predicate_adjective_after_as():
     assert stance.stance_refusal(
         "Lavrov characterized the relationship as hostile and distrustful.",

@@ -15,9 +15,9 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   "*opposed* to bolstering" / "*commitment* to bolstering"), when the two are rated with
   opposite signs, or, where only a verb or an adjective can stand (after a name, a pronoun,
   an auxiliary, "to" or a copula), the prediction's is negative, not a noun only, and the
-  gold word's is not negative ("withdrew" / "sent"); a predicate adjective ("was
-  *reluctant*", "as *hostile*") answers any polar word of the gold claim VADER rates
-  ("willingness").
+  gold word's is not negative ("withdrew" / "sent"); a predicate adjective takes the place
+  of its copula ("would be *harmful*" / "would *enhance*") and answers any polar word of the
+  gold claim VADER rates ("was *reluctant*", "as *hostile*" / "willingness").
   Not read as predicates: the first word and a word after a determiner (a noun: "the war", "a
   defect"), a verb reporting a clause ("argued that"), and two forms of one word
   ("weapons" / "weaponry"); an adverb of manner is skipped ("would *significantly* enhance").
@@ -83,6 +83,9 @@ class Predicate(NamedTuple):
     after: tuple[str, ...]
     #: after a copula ("was reluctant")?
     copula: bool
+    #: after a copula, the word before the copula (its lemma): the place of the whole predicate
+    #: ("would [be] harmful" answers "would enhance"); else ""
+    before_copula: str
     #: where only a verb or an adjective stands: after a name, a pronoun, an auxiliary or "to"?
     verbal: bool
 
@@ -117,6 +120,8 @@ def stance_of(text: str) -> Stance:
     # stance)
     predicates = tuple(Predicate(w, base(tokens[i - 1]), tuple(tokens[i + 1:i + 3]),
                                  tokens[i - 1] in COPULAS,
+                                 base(tokens[i - 2]) if i > 1 and tokens[i - 1] in COPULAS
+                                 else "",
                                  tokens[i - 1] in VERB_SLOTS
                                  or (i > 1 and written[i - 1][0].isupper()))
                        for i, w in enumerate(tokens)
@@ -177,8 +182,9 @@ def stance_refusal(pred: str, gold: str) -> str | None:
         if word not in p.words and bare in p.words and bare not in g.words \
                 and prefix_antonym(word, bare):
             return f"stance: {bare} vs {word}"
-    for word, before, after, copula, verbal in new:
+    for word, before, after, copula, before_copula, verbal in new:
         counterparts = [w for w in [*following(gold).get(before, ()),
+                                    *following(gold).get(before_copula, ()),
                                     *preceding(gold).get(after, ())]
                         if w not in p.words and w not in FUNCTION_WORDS]
         if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance,
