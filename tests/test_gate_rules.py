@@ -188,17 +188,113 @@ def test_stance_lets_paraphrases_through(pred, gold):
     assert stance.stance_refusal(pred, gold) is None
 
 
-def test_without_the_polarity_lexicon_the_stance_check_reads_only_prefixes(monkeypatch):
-    monkeypatch.setattr(lexicons, "available", lambda: {"countries": True, "polarity": False})
-    for cached in (lexicons.polarity, lexicons.valence, stance.stance_of):
-        cached.cache_clear()
-    try:
-        assert stance.stance_refusal("Lavrov criticised the troops.",
-                                     "Lavrov expressed gratitude for the troops.") is None
-        assert stance.stance_refusal("It is conditional.", "It is unconditional.") is not None
-    finally:
-        for cached in (lexicons.polarity, lexicons.valence, stance.stance_of):
+needs_emolex = pytest.mark.skipif(not lexicons.available()["emolex"],
+                                  reason="nrclex (the stance extra) is not installed")
+LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons.lemma_table, lexicons.word_classes,
+                  lexicons.lemmas, lexicons.adverb, lexicons.nominal, lexicons.valence,
+                  stance.stance_of, stance.following, stance.preceding)
+
+
+@pytest.fixture
+def resources(monkeypatch):
+    """Installs only the named resources (as ``lexicons.available()`` reports them)."""
+    def only(*names: str) -> None:
+        monkeypatch.setattr(lexicons, "available",
+                            lambda: {name: name in names for name in lexicons.PACKAGES})
+        for cached in LEXICON_CACHES:
             cached.cache_clear()
+    yield only
+    monkeypatch.undo()
+    for cached in LEXICON_CACHES:
+        cached.cache_clear()
+
+
+@needs_emolex
+@pytest.mark.parametrize("pred, gold, reason", [
+    # an irregular form rated by its lemma ("withdraw"), which only EmoLex rates
+    ("North Korea withdrew troops from Russia.", "North Korea sent troops to Russia.",
+     "stance: withdrew vs sent"),
+    ("Kim withdrew his unconditional support for Russia.",
+     "Kim pledged unconditional support for Russia.", "stance: withdrew vs pledged"),
+    ("A partnership agreement was annulled in 2024.", "A partnership agreement was signed in 2024.",
+     "stance: annulled vs signed"),
+    ("Kim said North Korea is prepared to oppose the Russian government.",
+     "Kim said North Korea is prepared to fully back the Russian government.",
+     "stance: oppose vs back"),
+    # an adverb of manner skipped; opposite signs (VADER's "undermine", EmoLex's "enhance")
+    ("Kim said the pact would significantly undermine global peace.",
+     "Kim said the pact would significantly enhance global peace.", "stance: undermine vs enhance"),
+    # "have" and "has" are one place (their lemma)
+    ("Ties between Russia and North Korea have deteriorated sharply.",
+     "The relationship between Russia and North Korea has intensified significantly.",
+     "stance: deteriorated vs intensified"),
+    # the place found by the two words after ("to bolstering")
+    ("Kim and Lavrov declared themselves opposed to bolstering cooperation.",
+     "Kim and Lavrov reaffirmed their commitment to bolstering cooperation.",
+     "stance: opposed vs commitment"),
+])
+def test_stance_reversals_the_lemmas_and_emolex_rate(pred, gold, reason):
+    assert stance.stance_refusal(pred, gold) == reason
+
+
+@needs_emolex
+def test_stance_predicate_adjective_in_the_place_of_its_copula():
+    assert stance.stance_refusal(
+        "Kim said the pact would be seriously harmful to global peace.",
+        "Kim said the pact would significantly enhance global peace.") == \
+        "stance: harmful vs enhance"
+
+
+def test_stance_predicate_adjective_after_as():
+    assert stance.stance_refusal(
+        "Lavrov characterized the relationship as hostile and distrustful.",
+        "Lavrov characterized the relationship as a formidable fighting brotherhood.") == \
+        "stance: hostile vs formidable"
+
+
+@pytest.mark.parametrize("pred, gold", [
+    ("North Korea withdrew its soldiers from Russia.", "North Korea withdrew troops from Russia."),
+    ("The deal was annulled in 2024.", "The deal was cancelled in 2024."),   # both negative
+    ("Russia opposed the sanctions.", "Russia rejected the sanctions."),
+    ("Kim said the pact would seriously harm global peace.",
+     "Kim said the pact would significantly undermine global peace."),
+    # EmoLex marks nouns out of place ("government", "foreign"): no answer to a predicate adj.
+    ("Pyongyang is ready to fully back the Kremlin in its efforts.",
+     "North Korea is prepared to fully back the Russian government in its efforts."),
+    ("Russia's top diplomat Sergei Lavrov is visiting North Korea for three days.",
+     "Russian Foreign Minister Sergei Lavrov is in North Korea for a three-day visit."),
+    # a sentence-initial capital is no name before a predicate
+    ("By late 2025 Siemens will shed 1,500 jobs.", "Siemens will cut 1,500 jobs by the end of 2025."),
+])
+def test_stance_lets_paraphrases_with_the_new_predicates_through(pred, gold):
+    assert stance.stance_refusal(pred, gold) is None
+
+
+def test_without_the_polarity_lexicons_the_stance_check_reads_only_prefixes(resources):
+    resources("countries", "lemmas")
+    assert lexicons.available() == {"countries": True, "polarity": False, "lemmas": True,
+                                    "emolex": False}
+    assert stance.stance_refusal("Lavrov criticised the troops.",
+                                 "Lavrov expressed gratitude for the troops.") is None
+    assert stance.stance_refusal("It is conditional.", "It is unconditional.") is not None
+
+
+@needs_emolex
+def test_without_emolex_vader_alone_rates_the_predicates(resources):
+    withdrew = ("North Korea withdrew troops from Russia.", "North Korea sent troops to Russia.")
+    resources("countries", "polarity", "lemmas")
+    assert lexicons.valence("withdraw") == 0.0 and stance.stance_refusal(*withdrew) is None
+    assert stance.stance_refusal("Lavrov criticised the troops.",
+                                 "Lavrov expressed gratitude for the troops.") is not None
+
+
+@needs_emolex
+def test_without_the_lemmas_an_irregular_form_is_not_rated(resources):
+    resources("countries", "polarity", "emolex")
+    assert lexicons.lemmas("withdrew") == () and lexicons.valence("withdrew") == 0.0
+    assert lexicons.valence("withdraw") < 0  # the lemma itself is still rated
+    assert stance.stance_refusal("North Korea withdrew troops from Russia.",
+                                 "North Korea sent troops to Russia.") is None
 
 
 # --- roles ------------------------------------------------------------------------------------
@@ -218,6 +314,19 @@ def test_role_reversal(pred, reason):
 
 
 @needs_spacy
+@needs_spacy
+def test_the_same_subject_moving_something_the_other_way_is_a_reversal():
+    keys = [["North Korea"], ["Russia"]]
+    assert refusal("North Korea received troops from Russia.", "North Korea sent troops to Russia.",
+                   keys) == ("role: Russia is the source ('from') of 'receive' in the prediction, "
+                             "the destination ('to') of 'send' in the gold claim")
+    # the converse predicate with its participants in their own places: the same fact
+    assert refusal("Russia received troops from North Korea.", "North Korea sent troops to Russia.",
+                   keys) is None
+    assert refusal("North Korea sent troops to Russia.", "Russia received troops from North Korea.",
+                   keys) is None
+
+
 def test_roles_kept_in_a_passive_paraphrase():
     assert refusal("Troops were sent by North Korea to Russia.", SENT, SENT_KEYS) is None
 

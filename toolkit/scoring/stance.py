@@ -8,27 +8,34 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
 - an antonym by negative prefix, anywhere in the words the two statements do not share
   ("conditional" / "unconditional", "distrustful" / "trustful": un-, in-, im-, il-, ir-, dis-,
   non-, when the prefixed word is an adjective by its ending or the bare word is polar);
-- a polar word only the prediction uses (``lexicons.valence``, at least ``POLAR`` either way)
-  in the place of a gold word, after the same word ("Lavrov *criticised*" / "Lavrov
-  *expressed gratitude*", "has *weakened*" / "has *intensified*"), when the two are rated with
+- a polar word only the prediction uses (``lexicons.valence``: VADER's rating, else EmoLex's
+  sign, of the word or its lemma; at least ``POLAR`` either way) in the place of a gold word,
+  after the same word (by lemma: "has" / "have") or before the same two words ("Lavrov
+  *criticised*" / "Lavrov *expressed gratitude*", "has *weakened*" / "has *intensified*",
+  "*opposed* to bolstering" / "*commitment* to bolstering"), when the two are rated with
   opposite signs, or, where only a verb or an adjective can stand (after a name, a pronoun,
-  an auxiliary, "to" or a copula), the prediction's is negative and the gold word's is not; a
-  predicate adjective ("was *reluctant*") answers any polar word of the gold claim
-  ("willingness").
+  an auxiliary, "to" or a copula), the prediction's is negative, not a noun only, and the
+  gold word's is not negative ("withdrew" / "sent"); a predicate adjective takes the place
+  of its copula ("would be *harmful*" / "would *enhance*") and answers any polar word of the
+  gold claim VADER rates ("was *reluctant*", "as *hostile*" / "willingness").
   Not read as predicates: the first word and a word after a determiner (a noun: "the war", "a
   defect"), a verb reporting a clause ("argued that"), and two forms of one word
-  ("weapons" / "weaponry").
+  ("weapons" / "weaponry"); an adverb of manner is skipped ("would *significantly* enhance").
 
 **Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
 entities, when the two statements share most of their words and name two or more of the same
 entities: ``gate``): the two statements share a predicate (verb or noun: "sent", "pledge"), and
 its agent, recipient ("to") or beneficiary ("for") in one is someone else in the other, each of
-them named in both.
+them named in both; or the same subject moves something the other way, whatever the verbs: a
+participant is where one predicate goes ("sent troops *to* Russia") and where the other comes
+from ("received troops *from* Russia").
 
-What it cannot see: a reversal the lexicon does not rate ("withdrew", "recalled", "opposed",
-"deteriorated"), a converse predicate with its participants swapped ("received from" for "sent
-to"), a change of degree ("partial" for "full"); there the similarity decides, or the ``llm``
-matcher's judge.
+What it cannot see: a reversal neither lexicon rates ("recalled", "dismissed", "hinder",
+"ended" / "began"), a phrasal verb its particle reverses ("called off", "backed out of"), a
+converse predicate that marks no direction ("provided North Korea with" for "received from
+North Korea"), a change of degree ("partial" for "full"); there the similarity decides, or the ``llm`` matcher's judge. And
+what it gets wrong: a negative predicate against a synonym no lexicon rates ("withdrew" /
+"pulled out") is refused.
 
 >>> stance_refusal("Lavrov criticised the troops.", "Lavrov expressed gratitude for the troops.")
 'stance: criticised vs gratitude'
@@ -42,17 +49,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import parse as parsing
-from .lexicons import POLAR, valence
+from .lexicons import POLAR, adverb, base, nominal, valence
 
 _WORD = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
 #: words before a noun: a polar word after them names a thing, it does not predicate
 DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "our", "this", "that",
                          "these", "those", "some", "any", "no", "every", "each"})
-#: verbs before a predicate adjective: "was reluctant", "has grown hostile"
+#: verbs before a predicate adjective: "was reluctant", "has grown hostile"; and "as" after a
+#: verb that predicates of its object ("characterised the relationship as hostile")
 COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "become", "became",
-                     "becomes", "grown", "grew", "remains", "remained", "seems", "seemed"})
+                     "becomes", "grown", "grew", "remains", "remained", "seems", "seemed", "as"})
 #: words after which only a verb or an adjective stands (besides a name: "Lavrov snubbed")
 VERB_SLOTS = COPULAS | {"to", "has", "have", "had", "will", "would", "could", "can", "may",
                         "might", "must", "should", "he", "she", "they", "it", "we", "i", "you",
@@ -64,6 +73,23 @@ _NEGATIVE_PREFIX = re.compile(r"^(un|non-?|dis|in|im|il|ir)(?=[a-z]{4})")
 _ADJECTIVE_END = re.compile(r"(?:al|ful|able|ible|ive|ous|ent|ant|ic|ing|ed|y)$")
 
 
+class Predicate(NamedTuple):
+    """A polar word in a predicate's place, with what places it."""
+
+    word: str
+    #: the word before it (its lemma: "has" and "have" are one), adverbs skipped
+    before: str
+    #: the two words after it ("opposed *to bolstering*")
+    after: tuple[str, ...]
+    #: after a copula ("was reluctant")?
+    copula: bool
+    #: after a copula, the word before the copula (its lemma): the place of the whole predicate
+    #: ("would [be] harmful" answers "would enhance"); else ""
+    before_copula: str
+    #: where only a verb or an adjective stands: after a name, a pronoun, an auxiliary or "to"?
+    verbal: bool
+
+
 @dataclass(frozen=True, eq=False)
 class Stance:
     """What the stance check reads of one statement, computed once per text."""
@@ -73,23 +99,31 @@ class Stance:
     polar: dict[str, float]
     #: words that are another word with a negative prefix -> that word
     prefixed: dict[str, str]
-    #: polar words in a predicate's place: (word, the word before it, after a copula?, where
-    #: only a verb or adjective stands: after a name, a pronoun, an auxiliary or "to"?)
-    predicates: tuple[tuple[str, str, bool, bool], ...]
+    predicates: tuple[Predicate, ...]
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The words of a text as written and lowercased, adverbs left out (a word the lemma
+    table lists only as an adverb: "would *significantly* enhance")."""
+    written = [w for w in _WORD.findall(text) if not adverb(w)]
+    return written, [w.lower() for w in written]
 
 
 @lru_cache(maxsize=65536)
 def stance_of(text: str) -> Stance:
-    written = _WORD.findall(text)
-    tokens = [w.lower() for w in written]
-    words = frozenset(tokens)
+    words = frozenset(w.lower() for w in _WORD.findall(text))
+    written, tokens = _tokens(text)
     polar = {w: v for w in words if abs(v := valence(w)) >= POLAR}
     prefixed = {w: w[m.end():] for w in words if (m := _NEGATIVE_PREFIX.match(w))}
     # not predicates: the first word and a word after a determiner (a noun, what the claim is
     # about: "the war", "a defect"); a verb reporting a clause ("argued that": the clause's
     # stance)
-    predicates = tuple((w, tokens[i - 1], tokens[i - 1] in COPULAS,
-                        tokens[i - 1] in VERB_SLOTS or written[i - 1][0].isupper())
+    predicates = tuple(Predicate(w, base(tokens[i - 1]), tuple(tokens[i + 1:i + 3]),
+                                 tokens[i - 1] in COPULAS,
+                                 base(tokens[i - 2]) if i > 1 and tokens[i - 1] in COPULAS
+                                 else "",
+                                 tokens[i - 1] in VERB_SLOTS
+                                 or (i > 1 and written[i - 1][0].isupper()))
                        for i, w in enumerate(tokens)
                        if w in polar and i and tokens[i - 1] not in DETERMINERS
                        and tokens[i + 1:i + 2] != ["that"])
@@ -98,13 +132,26 @@ def stance_of(text: str) -> Stance:
 
 @lru_cache(maxsize=65536)
 def following(text: str) -> dict[str, list[str]]:
-    """Word -> the words right after it (a counterpart's place: "Lavrov expressed gratitude");
-    asked only for a pair the cheaper tests do not settle."""
-    tokens = [w.lower() for w in _WORD.findall(text)]
+    """Word (its lemma) -> the words right after it (a counterpart's place: "Lavrov expressed
+    gratitude"); asked only for a pair the cheaper tests do not settle."""
+    _, tokens = _tokens(text)
     after: dict[str, list[str]] = {}
     for i in range(1, len(tokens)):
-        after.setdefault(tokens[i - 1], []).extend(tokens[i:i + 2])
+        after.setdefault(base(tokens[i - 1]), []).extend(tokens[i:i + 2])
     return after
+
+
+@lru_cache(maxsize=65536)
+def preceding(text: str) -> dict[tuple[str, ...], list[str]]:
+    """The two words after a word -> that word (the other side of a counterpart's place:
+    "*commitment* to bolstering"), for two words not both function words."""
+    _, tokens = _tokens(text)
+    before: dict[tuple[str, ...], list[str]] = {}
+    for i in range(len(tokens) - 2):
+        after = tuple(tokens[i + 1:i + 3])
+        if not set(after) <= FUNCTION_WORDS:
+            before.setdefault(after, []).append(tokens[i])
+    return before
 
 
 def prefix_antonym(word: str, other: str) -> bool:
@@ -135,17 +182,21 @@ def stance_refusal(pred: str, gold: str) -> str | None:
         if word not in p.words and bare in p.words and bare not in g.words \
                 and prefix_antonym(word, bare):
             return f"stance: {bare} vs {word}"
-    for word, before, copula, verbal in new:
-        counterparts = [w for w in following(gold).get(before, ())
+    for word, before, after, copula, before_copula, verbal in new:
+        counterparts = [w for w in [*following(gold).get(before, ()),
+                                    *following(gold).get(before_copula, ()),
+                                    *preceding(gold).get(after, ())]
                         if w not in p.words and w not in FUNCTION_WORDS]
-        if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance
-            counterparts += sorted(w for w in g.polar if w not in p.words)
+        if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance,
+            # as VADER rates it (EmoLex's signs, without a place, mark nouns: "government")
+            counterparts += sorted(w for w in g.polar if w not in p.words
+                                   and abs(valence(w, rated_only=True)) >= POLAR)
         counterparts = [w for w in counterparts if not _one_family(word, w)]
         v = p.polar[word]
         opposite = [w for w in counterparts if v * valence(w) < 0 and abs(valence(w)) >= POLAR]
         if opposite:
             return f"stance: {word} vs {opposite[0]}"
-        if v <= -POLAR and (copula or verbal) and \
+        if v <= -POLAR and (copula or verbal) and not nominal(word) and \
                 (milder := [w for w in counterparts if valence(w) > -POLAR]):
             return f"stance: {word} vs {milder[0]}"
     return None
@@ -171,11 +222,34 @@ def role_refusal(pred: str, gold: str, named: Callable[[str, int, int], dict[str
         if other.keys() <= gold_keys and keys.keys() <= pred_keys:
             return (f"role: {_listed(other)} {_ROLE_SHOWN[role]} '{lemma}' in the prediction, "
                     f"{_listed(keys)} in the gold claim")
-    return None
+    return _direction_refusal(pred_roles, gold_roles)
 
 
 _ROLE_SHOWN = {"agent": "is the subject of", "to": "is the recipient of",
                "for": "is who benefits from"}
+#: the two ends of a transfer, as their prepositions mark them
+_OPPOSITE_END = {"to": "from", "from": "to"}
+_END_SHOWN = {"to": "the destination ('to') of '{}'", "from": "the source ('from') of '{}'"}
+
+
+def _direction_refusal(pred_roles: dict, gold_roles: dict) -> str | None:
+    """The same subject moves something the other way: a participant is where one statement's
+    predicate goes ("to") and where the other's comes from ("from"), whatever the two verbs
+    ("North Korea received troops from Russia" for "North Korea sent troops to Russia"; "Russia
+    received troops from North Korea" is no reversal: its subject is the other one)."""
+    for (gold_lemma, end), gold_keys in gold_roles.items():
+        if end not in _OPPOSITE_END:
+            continue
+        gold_agents = gold_roles.get((gold_lemma, "agent"), {}).keys()
+        for (pred_lemma, pred_end), pred_keys in pred_roles.items():
+            swapped = pred_keys.keys() & gold_keys.keys()
+            if pred_end != _OPPOSITE_END[end] or not swapped or \
+                    not gold_agents & pred_roles.get((pred_lemma, "agent"), {}).keys():
+                continue
+            names = _listed({k: pred_keys[k] for k in swapped})
+            return (f"role: {names} is {_END_SHOWN[pred_end].format(pred_lemma)} in the "
+                    f"prediction, {_END_SHOWN[end].format(gold_lemma)} in the gold claim")
+    return None
 
 
 def _listed(named: dict[str, str]) -> str:
