@@ -157,7 +157,10 @@ def annotation_set_of(read: FormatRead, *, entities: bool = True) -> AnnotationS
         predictions = [FastPrediction(d.id, Deferred(len(d.mentions), partial(mentions, k)),
                                       list(d.claims)) for k, d in enumerate(documents)]
         columns = _span_columns(read, entities)
-    header = PredictionsHeader(produces=list(read.produces), provenance={"format": read.format})
+    # made from the reader's own values, not validated: the first validation of a pydantic
+    # model builds its validator and asks every installed package for pydantic plugins
+    header = PredictionsHeader.model_construct(produces=list(read.produces),
+                                               provenance={"format": read.format})
     source = {**read.source, **({"notes": read.notes} if read.notes else {})}
     return AnnotationSet(predictions, {d.id: d.text for d in documents}, header, source,
                          list(read.notes), read, checked=True, columns=columns,
