@@ -114,3 +114,24 @@ def test_the_command_asks_openblas_for_one_thread_unless_the_user_said(given, ex
     if not threads:
         pytest.skip("this numpy is not built with OpenBLAS")
     assert threads == [expected] * len(threads)
+
+
+def test_the_command_collects_the_young_generation_less_often_and_the_api_leaves_it():
+    """``toolkit.cli`` (the command) raises the youngest generation's threshold; importing the
+    toolkit as a library changes nothing."""
+    from toolkit.runtime import YOUNG_COLLECTION
+
+    code = ("import gc, json, sys\n"
+            "before = gc.get_threshold()\n"
+            "import importlib; importlib.import_module(sys.argv[1])\n"
+            "print(json.dumps([before, gc.get_threshold()]))\n")
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    found = {}
+    for module in ("toolkit.cli", "toolkit.scoring"):
+        done = subprocess.run([sys.executable, "-c", code, module], env=env, capture_output=True,
+                              text=True, timeout=120, check=True)
+        found[module] = json.loads(done.stdout)
+    before, after = found["toolkit.cli"]
+    assert after == [YOUNG_COLLECTION, *before[1:]]
+    assert found["toolkit.scoring"][1] == found["toolkit.scoring"][0]

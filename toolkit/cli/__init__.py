@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 from ..problems import printable
-from ..runtime import one_blas_thread
+from ..runtime import collect_less_often, one_blas_thread
 
 one_blas_thread()  # before anything imports numpy
+collect_less_often()  # before the imports and typer's option validators
 
 
 def _interrupted() -> NoReturn:
