@@ -298,6 +298,20 @@ def _cached_texts(cache_dir: Path) -> int:
     return count
 
 
+def _score(gold: Path, pred: Path, matcher: str, out: Path, *extra: str
+           ) -> tuple[float, float, str | None]:
+    """``ecbench score`` as every run of this benchmark makes it (no resampling, the claim
+    checks off: benchmarks/claim_checks.py measures them), through ``_run``."""
+    return _run(["score", "--gold", str(gold), "--pred", str(pred), "--claim-match", matcher,
+                 *extra, "--resamples", "0", "--format", "json", "--claim-checks", "none",
+                 "--out", str(out)])
+
+
+def _cached_in(folder: Path) -> list[str]:
+    """The option that keeps the semantic matcher's embeddings in ``folder``."""
+    return ["--claim-match-option", f"cache_dir={folder}"]
+
+
 def _run(args: list[str]) -> tuple[float, float, str | None]:
     """``python -m toolkit ARGS`` in a fresh process: (wall seconds, CPU seconds user+sys of the
     process and its children, error line or None)."""
@@ -363,17 +377,15 @@ def speed(rows: list[dict], names: list[str], n_claims: int) -> None:
             # only (a leaderboard embeds its gold once, then each system's claims); warm: the cache
             # the cold run wrote
             cold, gold_only = tmp / "emb-cold", tmp / "emb-gold"
-            runs += [("semantic", "cold", ["--claim-match-option", f"cache_dir={cold}"]),
-                     ("semantic", "gold cached", ["--claim-match-option", f"cache_dir={gold_only}"]),
-                     ("semantic", "warm", ["--claim-match-option", f"cache_dir={cold}"])]
+            runs += [("semantic", "cold", _cached_in(cold)),
+                     ("semantic", "gold cached", _cached_in(gold_only)),
+                     ("semantic", "warm", _cached_in(cold))]
             # the gold file scored against itself embeds the gold statements and nothing else
             gold_as_pred = tmp / "gold_as_pred.jsonl"
             gold_as_pred.write_text(json.dumps({"header": {"produces": ["claims"]}}) + "\n"
                                     + gold.read_text())
-            *_, error = _run(["score", "--gold", str(gold), "--pred", str(gold_as_pred), "--claim-match",
-                              "semantic", "--claim-match-option", f"cache_dir={gold_only}",
-                              "--resamples", "0", "--format", "json", "--claim-checks", "none",
-                              "--out", str(tmp / "gold.json")])
+            *_, error = _score(gold, gold_as_pred, "semantic", tmp / "gold.json",
+                               *_cached_in(gold_only))
             if error:
                 print(f"  caching the gold statements failed: {error}")
         print(f"  {'matcher':<10}{'cache':<13}{'wall s':>8}{'CPU s':>8}{'load':>6}   claims F1")
@@ -385,11 +397,7 @@ def speed(rows: list[dict], names: list[str], n_claims: int) -> None:
             if kind == "gold cached":
                 assert _cached_texts(tmp / "emb-gold") == n_gold
             load = os.getloadavg()[0]
-            # the claim checks are off: this measures matching (the checks have their own
-            # benchmark, benchmarks/claim_checks.py)
-            wall, cpu, error = _run(["score", "--gold", str(gold), "--pred", str(pred), "--claim-match",
-                                     name, *extra, "--resamples", "0", "--format", "json",
-                                     "--claim-checks", "none", "--out", str(out)])
+            wall, cpu, error = _score(gold, pred, name, out, *extra)
             if error:
                 print(f"  {name:<10}{kind:<13} failed: {error}")
                 continue
@@ -433,10 +441,8 @@ def gate_cost(gold: Path, pred: Path, cache_dir: Path, repeats: int = 3) -> None
     for _ in range(repeats):
         for flag, results in runs.items():
             load = os.getloadavg()[0]
-            wall, cpu, error = _run(["score", "--gold", str(gold), "--pred", str(pred), "--claim-match",
-                                     "semantic", "--claim-match-option", f"cache_dir={cache_dir}",
-                                     "--resamples", "0", "--format", "json", "--claim-checks", "none",
-                                     flag, "--out", str(gold.parent / "gate-cost.json")])
+            wall, cpu, error = _score(gold, pred, "semantic", gold.parent / "gate-cost.json",
+                                      *_cached_in(cache_dir), flag)
             if error:
                 print(f"  the gate's cost: the run with {flag} failed: {error}")
                 return
@@ -475,10 +481,8 @@ def gate_cost_only(rows: list[dict], n_claims: int, cache_dir: Path) -> None:
         distinct = _distinct_statements(gold, pred)
         if not cache_dir.exists() or _cached_texts(cache_dir) < len(distinct):
             print(f"Embedding the {len(distinct)} statements into {cache_dir} (a cold run) ...")
-            *_, error = _run(["score", "--gold", str(gold), "--pred", str(pred), "--claim-match",
-                              "semantic", "--claim-match-option", f"cache_dir={cache_dir}",
-                              "--resamples", "0", "--format", "json", "--claim-checks", "none",
-                              "--out", str(Path(tmp) / "cold.json")])
+            *_, error = _score(gold, pred, "semantic", Path(tmp) / "cold.json",
+                               *_cached_in(cache_dir))
             if error:
                 sys.exit(f"the cold run failed: {error}")
         print(f"The gate's cost on {n_claims} predicted claims against {n_claims} gold claims in "

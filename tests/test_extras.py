@@ -19,6 +19,11 @@ from toolkit.schema import PredictionsHeader
 REPO = Path(__file__).resolve().parents[1]
 
 
+def with_repo(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with this checkout first on ``PYTHONPATH`` (for a subprocess)."""
+    return {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))}
+
+
 def run_without(modules: tuple[str, ...], *args: str, cwd: Path) -> subprocess.CompletedProcess:
     """``ecbench ARGS`` in a process where ``modules`` cannot be imported."""
     code = ("import sys\n"
@@ -26,8 +31,7 @@ def run_without(modules: tuple[str, ...], *args: str, cwd: Path) -> subprocess.C
             "from toolkit.cli import main\n"
             f"sys.argv = ['ecbench', *{list(args)!r}]\n"
             "main()\n")
-    env = {k: v for k, v in os.environ.items() if k != "ECBENCH_CORPUS"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env = with_repo({k: v for k, v in os.environ.items() if k != "ECBENCH_CORPUS"})
     env["COLUMNS"] = "200"
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300)
@@ -104,10 +108,9 @@ def test_the_command_asks_openblas_for_one_thread_unless_the_user_said(given, ex
     code = ("import toolkit.cli, numpy, threadpoolctl, json\n"
             "print(json.dumps([i['num_threads'] for i in threadpoolctl.threadpool_info() "
             "if i['internal_api'] == 'openblas']))\n")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env = with_repo({k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"})
     if given is not None:
         env["OPENBLAS_NUM_THREADS"] = given
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=120, check=True)
     threads = json.loads(done.stdout)
@@ -125,8 +128,7 @@ def test_the_command_collects_the_young_generation_less_often_and_the_api_leaves
             "before = gc.get_threshold()\n"
             "import importlib; importlib.import_module(sys.argv[1])\n"
             "print(json.dumps([before, gc.get_threshold()]))\n")
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = with_repo(dict(os.environ))
     found = {}
     for module in ("toolkit.cli", "toolkit.scoring"):
         done = subprocess.run([sys.executable, "-c", code, module], env=env, capture_output=True,

@@ -192,7 +192,7 @@ needs_emolex = pytest.mark.skipif(not lexicons.available()["emolex"],
                                   reason="nrclex (the stance extra) is not installed")
 LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons.lemma_table, lexicons.word_classes,
                   lexicons.lemmas, lexicons.adverb, lexicons.nominal, lexicons.valence,
-                  stance.stance_of, stance.following, stance.preceding)
+                  stance.words_of, stance.stance_of, stance.following, stance.preceding)
 
 
 @pytest.fixture

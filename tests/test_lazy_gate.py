@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from toolkit.schema import PredClaim
 from toolkit.scoring import similarity
 from toolkit.scoring.assignment import TIE, max_weight_assignment, tied_alternative
-from toolkit.scoring.claims import SWEEP_THRESHOLDS, score_claims
+from toolkit.scoring.claims import SWEEP_THRESHOLDS, assign, score_claims
 from toolkit.scoring.matchers import ClaimMatcher
 from toolkit.scoring.similarity import ClaimMatching, similarity_matrix
 
@@ -103,7 +103,10 @@ def test_the_lazy_gate_counts_what_gating_every_pair_counts(document, threshold)
     with mock.patch.object(similarity, "refusal", fake_refusal(refused)):
         want = everything_gated(gold, pred, matching, threshold)
         got, result = lazily_gated(gold, pred, matching, threshold)
+        assigned = assign(gold, pred, matching, "d")  # the public assignment, the same way
     assert got == want
+    assert sorted(sim for _, _, sim in assigned) == want["assigned"]
+    assert [(i, j, sim) for i, j, sim in assigned if sim >= threshold] == want["pairs"]
     assert result.tally.gated <= len(gold) * len(pred)
 
 

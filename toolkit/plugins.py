@@ -31,15 +31,19 @@ DISTRIBUTION = "ecbench"
 def registered(group: str) -> dict[str, EntryPoint]:
     """Every plugin registered in ``group``, by name, not imported: every installed
     distribution's, ecbench's own where another registers the same name."""
-    found = {ep.name: ep for ep in sorted(entry_points(group=group), key=lambda ep: ep.name)}
-    return {**found, **_own(group)}
+    return {**_everyones(group), **_own(group)}
 
 
 def registered_as(group: str, name: str) -> EntryPoint | None:
     """The plugin registered as ``name`` in ``group``, not imported: ecbench's own, read from
     its one distribution (a built-in name needs no scan of every installed package's entry
     points), else any distribution's; None when none is."""
-    return _own(group).get(name) or registered(group).get(name)
+    return _own(group).get(name) or _everyones(group).get(name)
+
+
+def _everyones(group: str) -> dict[str, EntryPoint]:
+    """Every installed distribution's entry points of ``group``, by name (the scan)."""
+    return {ep.name: ep for ep in sorted(entry_points(group=group), key=lambda ep: ep.name)}
 
 
 def _own(group: str) -> dict[str, EntryPoint]:

@@ -36,9 +36,10 @@ def check_paths(pred: Path, gold: Path | None, out: Path | None = None,
     the system's limits), the output is writable and is neither source, the chart folder can be
     made."""
     for source in (pred, gold):
-        if source is not None:
-            check_name(source)
-        if source is not None and not source.exists():
+        if source is None:
+            continue
+        check_name(source)
+        if not source.exists():
             raise InputError(source, "no such file or folder")
     if out is not None:
         output_file(out, "the report", inputs=(pred, gold))

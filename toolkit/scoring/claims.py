@@ -40,7 +40,6 @@ from .similarity import (
     ClaimMatching,
     DocumentSimilarities,
     document_similarities,
-    similarity_matrix,
     token_f1,
 )
 
@@ -190,15 +189,8 @@ def assign(gold: Sequence[PredClaim], pred: Sequence[PredClaim], matching=None,
     """The one-to-one assignment maximising total similarity: ``(gold_i, pred_j, similarity)``
     for every assigned pair, whatever its similarity (threshold applied by the caller).
     ``matching`` (a ``similarity.ClaimMatching``) picks the matcher and the gate; without it,
-    ``similarity.claim_similarity``."""
-    return _assign_matrix(similarity_matrix(gold, pred, matching, doc_id)[0])
-
-
-def _assign_matrix(matrix: np.ndarray) -> list[tuple[int, int, float]]:
-    if matrix.size == 0:
-        return []
-    rows, cols = max_weight_assignment(matrix)
-    return [(int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)]
+    ``similarity.claim_similarity``; the gate read as ``_assign_gated`` reads it."""
+    return _assign_gated(document_similarities(gold, pred, matching, doc_id))
 
 
 def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Sequence[PredClaim]],

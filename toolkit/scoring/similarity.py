@@ -171,7 +171,7 @@ class ClaimMatching:
 
     def prepare(self, gold: Mapping[str, Sequence[PredClaim]],
                 pred: Mapping[str, Sequence[PredClaim]]) -> None:
-        """Give the matcher, in one call, every text ``similarity_matrix`` will ask about for
+        """Give the matcher, in one call, every text ``document_similarities`` will ask about for
         these documents (gold, then predicted, in the order given), and no other: a pair whose
         claims both have spans is compared by span, so its texts are not embedded."""
         texts = [t for d, claims in gold.items() for t in compared_texts(claims, pred.get(d, ()))[0]]
@@ -196,7 +196,7 @@ def entity_names(gold_mentions: Mapping[str, Sequence]) -> dict[str, dict[str, l
 
 
 def compared_texts(gold: Sequence[PredClaim], pred: Sequence[PredClaim]) -> tuple[list[str], list[str]]:
-    """The texts ``similarity_matrix`` gives the matcher for one document: the gold references
+    """The texts ``document_similarities`` gives the matcher for one document: the gold references
     (statement, span text) and the predicted texts of the claims in at least one pair without
     spans on both sides."""
     if not gold or not pred:

@@ -102,17 +102,20 @@ class Stance:
     predicates: tuple[Predicate, ...]
 
 
-def _tokens(text: str) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=65536)
+def words_of(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
     """The words of a text as written and lowercased, adverbs left out (a word the lemma
-    table lists only as an adverb: "would *significantly* enhance")."""
-    written = [w for w in _WORD.findall(text) if not adverb(w)]
-    return written, [w.lower() for w in written]
+    table lists only as an adverb: "would *significantly* enhance"), and every word
+    lowercased, adverbs in: one pass, which ``stance_of``, ``following`` and ``preceding``
+    share."""
+    found = _WORD.findall(text)
+    written = tuple(w for w in found if not adverb(w))
+    return written, tuple(w.lower() for w in written), frozenset(w.lower() for w in found)
 
 
 @lru_cache(maxsize=65536)
 def stance_of(text: str) -> Stance:
-    words = frozenset(w.lower() for w in _WORD.findall(text))
-    written, tokens = _tokens(text)
+    written, tokens, words = words_of(text)
     polar = {w: v for w in words if abs(v := valence(w)) >= POLAR}
     prefixed = {w: w[m.end():] for w in words if (m := _NEGATIVE_PREFIX.match(w))}
     # not predicates: the first word and a word after a determiner (a noun, what the claim is
@@ -126,7 +129,7 @@ def stance_of(text: str) -> Stance:
                                  or (i > 1 and written[i - 1][0].isupper()))
                        for i, w in enumerate(tokens)
                        if w in polar and i and tokens[i - 1] not in DETERMINERS
-                       and tokens[i + 1:i + 2] != ["that"])
+                       and tokens[i + 1:i + 2] != ("that",))
     return Stance(words, polar, prefixed, predicates)
 
 
@@ -134,7 +137,7 @@ def stance_of(text: str) -> Stance:
 def following(text: str) -> dict[str, list[str]]:
     """Word (its lemma) -> the words right after it (a counterpart's place: "Lavrov expressed
     gratitude"); asked only for a pair the cheaper tests do not settle."""
-    _, tokens = _tokens(text)
+    _, tokens, _ = words_of(text)
     after: dict[str, list[str]] = {}
     for i in range(1, len(tokens)):
         after.setdefault(base(tokens[i - 1]), []).extend(tokens[i:i + 2])
@@ -145,7 +148,7 @@ def following(text: str) -> dict[str, list[str]]:
 def preceding(text: str) -> dict[tuple[str, ...], list[str]]:
     """The two words after a word -> that word (the other side of a counterpart's place:
     "*commitment* to bolstering"), for two words not both function words."""
-    _, tokens = _tokens(text)
+    _, tokens, _ = words_of(text)
     before: dict[tuple[str, ...], list[str]] = {}
     for i in range(len(tokens) - 2):
         after = tuple(tokens[i + 1:i + 3])
