@@ -279,6 +279,10 @@ def test_stance_lets_paraphrases_with_the_new_predicates_through(pred, gold):
     # a capitalised word inside the sentence is a name or a title ("Foreign Minister")
     ("Sergei Lavrov held talks with North Korean Foreign Minister Choe Son Hui.",
      "Sergei Lavrov held talks with his North Korean counterpart, Choe Son Hui."),
+    # a predicate adjective answers the place of its copula only, not any polar word of the
+    # gold claim ("conflict" is what the claim is about)
+    ("Kim said his country was ready to give unconditional support to Russia in the war.",
+     "Kim expressed his willingness to give unconditional support to Russia in the conflict."),
 ])
 def test_stance_reads_no_predicate_after_a_possessive_or_in_a_name(pred, gold):
     assert stance.stance_refusal(pred, gold) is None

@@ -16,8 +16,7 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   opposite signs, or, where only a verb or an adjective can stand (after a name, a pronoun,
   an auxiliary, "to" or a copula), the prediction's is negative, not a noun only, and the
   gold word's is not negative ("withdrew" / "sent"); a predicate adjective takes the place
-  of its copula ("would be *harmful*" / "would *enhance*") and answers any polar word of the
-  gold claim VADER rates ("was *reluctant*", "as *hostile*" / "willingness").
+  of its copula ("would be *harmful*" / "would *enhance*").
   Not read as predicates: the first word, a word after a determiner or a possessive (a noun:
   "the war", "a defect", "Korea's government"), a capitalised word (a name or a title:
   "Foreign Minister"), a verb reporting a clause ("argued that"), and two forms of one word
@@ -194,10 +193,6 @@ def stance_refusal(pred: str, gold: str) -> str | None:
                                     *following(gold).get(before_copula, ()),
                                     *preceding(gold).get(after, ())]
                         if w not in p.words and w not in FUNCTION_WORDS]
-        if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance,
-            # as VADER rates it (EmoLex's signs, without a place, mark nouns: "government")
-            counterparts += sorted(w for w in g.polar if w not in p.words
-                                   and abs(valence(w, rated_only=True)) >= POLAR)
         counterparts = [w for w in counterparts if not _one_family(word, w)]
         v = p.polar[word]
         opposite = [w for w in counterparts if v * valence(w) < 0 and abs(valence(w)) >= POLAR]
