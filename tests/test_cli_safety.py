@@ -97,6 +97,10 @@ def test_module_class_is_found_in_the_working_directory(workdir):
     assert len(read_predictions(workdir / "p.jsonl")[1]) == 40
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signals", [1, 2], ids=["one SIGINT", "SIGINT twice (as timeout -s INT)"])
 def test_ctrl_c_with_workers_isone_line(workdir, signals):
     process = subprocess.Popen(
@@ -104,7 +108,10 @@ def test_ctrl_c_with_workers_isone_line(workdir, signals):
          "--batch-size", "1", "--out", "p.jsonl", "--no-progress"],
         cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SLOW_SECONDS": "0.5"},
-        start_new_session=True)  # its own process group, as a terminal's foreground job
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        # and, as such a job, Ctrl-C at its default: a test run started in the background of a
+        # shell without job control inherits SIGINT ignored, and a child that ignores it runs on
+        preexec_fn=_sigint_default)
     try:
         deadline = time.monotonic() + 120
         while not list(workdir.glob("started-*")):  # the workers are extracting

@@ -270,6 +270,30 @@ def test_stance_lets_paraphrases_with_the_new_predicates_through(pred, gold):
     assert stance.stance_refusal(pred, gold) is None
 
 
+@pytest.mark.parametrize("pred, gold", [
+    # a word after a possessive is a noun ("Korea's government"), with either apostrophe
+    ("North Korea's government has pledged to send 6,000 engineers to Russia.",
+     "North Korea has committed to sending 6,000 engineers to Russia."),
+    ("North Korea’s government has pledged to send 6,000 engineers to Russia.",
+     "North Korea has committed to sending 6,000 engineers to Russia."),
+    # a capitalised word inside the sentence is a name or a title ("Foreign Minister")
+    ("Sergei Lavrov held talks with North Korean Foreign Minister Choe Son Hui.",
+     "Sergei Lavrov held talks with his North Korean counterpart, Choe Son Hui."),
+    # a predicate adjective answers the place of its copula only, not any polar word of the
+    # gold claim ("conflict" is what the claim is about)
+    ("Kim said his country was ready to give unconditional support to Russia in the war.",
+     "Kim expressed his willingness to give unconditional support to Russia in the conflict."),
+])
+def test_stance_reads_no_predicate_after_a_possessive_or_in_a_name(pred, gold):
+    assert stance.stance_refusal(pred, gold) is None
+
+
+def test_stance_still_reads_a_lowercase_predicate_after_a_name():
+    assert stance.stance_refusal("North Korea's government condemned the troops.",
+                                 "North Korea's government praised the troops.") is not None
+    assert stance.words_of("Korea's ties")[1] == ("korea", stance.POSSESSIVE, "ties")
+
+
 def test_without_the_polarity_lexicons_the_stance_check_reads_only_prefixes(resources):
     resources("countries", "lemmas")
     assert lexicons.available() == {"countries": True, "polarity": False, "lemmas": True,

@@ -16,10 +16,10 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   opposite signs, or, where only a verb or an adjective can stand (after a name, a pronoun,
   an auxiliary, "to" or a copula), the prediction's is negative, not a noun only, and the
   gold word's is not negative ("withdrew" / "sent"); a predicate adjective takes the place
-  of its copula ("would be *harmful*" / "would *enhance*") and answers any polar word of the
-  gold claim VADER rates ("was *reluctant*", "as *hostile*" / "willingness").
-  Not read as predicates: the first word and a word after a determiner (a noun: "the war", "a
-  defect"), a verb reporting a clause ("argued that"), and two forms of one word
+  of its copula ("would be *harmful*" / "would *enhance*").
+  Not read as predicates: the first word, a word after a determiner or a possessive (a noun:
+  "the war", "a defect", "Korea's government"), a capitalised word (a name or a title:
+  "Foreign Minister"), a verb reporting a clause ("argued that"), and two forms of one word
   ("weapons" / "weaponry"); an adverb of manner is skipped ("would *significantly* enhance").
 
 **Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
@@ -54,10 +54,12 @@ from typing import NamedTuple
 from . import parse as parsing
 from .lexicons import POLAR, adverb, base, nominal, valence
 
-_WORD = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
+#: a word, or a possessive ending ("Korea's", "Korea’s": a word of its own, ``POSSESSIVE``)
+_WORD = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*|['’]s\b")
+POSSESSIVE = "'s"
 #: words before a noun: a polar word after them names a thing, it does not predicate
 DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "our", "this", "that",
-                         "these", "those", "some", "any", "no", "every", "each"})
+                         "these", "those", "some", "any", "no", "every", "each", POSSESSIVE})
 #: verbs before a predicate adjective: "was reluctant", "has grown hostile"; and "as" after a
 #: verb that predicates of its object ("characterised the relationship as hostile")
 COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "become", "became",
@@ -104,8 +106,6 @@ class Stance:
     #: the words lowercased, adverbs left out (``words_of``), and the lemma of each (``base``)
     tokens: tuple[str, ...] = ()
     bases: tuple[str, ...] = ()
-    #: the polar words VADER itself rates at least ``POLAR`` either way
-    rated: frozenset[str] = frozenset()
     #: the predicates' words the lemma table lists as nouns only (``nominal``)
     nominal: frozenset[str] = frozenset()
 
@@ -135,7 +135,7 @@ def words_of(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str
     """The words of a text as written and lowercased, adverbs left out (a word the lemma
     table lists only as an adverb: "would *significantly* enhance"), and every word
     lowercased, adverbs in: one pass, which ``stance_of`` reads."""
-    found = _WORD.findall(text)
+    found = [POSSESSIVE if w in ("'s", "’s") else w for w in _WORD.findall(text)]
     written = tuple(w for w in found if not adverb(w))
     return written, tuple(w.lower() for w in written), frozenset(w.lower() for w in found)
 
@@ -146,9 +146,10 @@ def stance_of(text: str) -> Stance:
     polar = {w: v for w in words if abs(v := valence(w)) >= POLAR}
     prefixed = {w: w[m.end():] for w in words if (m := _NEGATIVE_PREFIX.match(w))}
     bases = tuple(base(w) for w in tokens)
-    # not predicates: the first word and a word after a determiner (a noun, what the claim is
-    # about: "the war", "a defect"); a verb reporting a clause ("argued that": the clause's
-    # stance)
+    # not predicates: the first word, a word after a determiner or a possessive (a noun, what
+    # the claim is about: "the war", "a defect", "Korea's government"), a capitalised word (a
+    # name or a title: "Foreign Minister"); a verb reporting a clause ("argued that": the
+    # clause's stance)
     predicates = tuple(Predicate(w, bases[i - 1], tuple(tokens[i + 1:i + 3]),
                                  tokens[i - 1] in COPULAS,
                                  bases[i - 2] if i > 1 and tokens[i - 1] in COPULAS else "",
@@ -156,9 +157,8 @@ def stance_of(text: str) -> Stance:
                                  or (i > 1 and written[i - 1][0].isupper()))
                        for i, w in enumerate(tokens)
                        if w in polar and i and tokens[i - 1] not in DETERMINERS
-                       and tokens[i + 1:i + 2] != ("that",))
-    rated = frozenset(w for w in polar if abs(valence(w, rated_only=True)) >= POLAR)
-    return Stance(words, polar, prefixed, predicates, tokens, bases, rated,
+                       and not written[i][0].isupper() and tokens[i + 1:i + 2] != ("that",))
+    return Stance(words, polar, prefixed, predicates, tokens, bases,
                   frozenset(x.word for x in predicates if nominal(x.word)))
 
 
@@ -205,9 +205,6 @@ def reversal(p: Stance, g: Stance) -> str | None:
                                     *g.following.get(before_copula, ()),
                                     *g.preceding.get(after, ())]
                         if w not in p.words and w not in FUNCTION_WORDS]
-        if copula:  # a predicate adjective ("was reluctant") answers the gold claim's stance,
-            # as VADER rates it (EmoLex's signs, without a place, mark nouns: "government")
-            counterparts += sorted(w for w in g.rated if w not in p.words)
         counterparts = [w for w in counterparts if not _one_family(word, w)]
         # the counterparts are the gold claim's words: polar exactly when in g.polar
         v = p.polar[word]

@@ -5,8 +5,8 @@ the gate's cost once the embeddings are cached).
 
 Where: ``CACHE_DIR/gate-IDENTITY/``, ``CACHE_DIR`` the matcher's (``ClaimMatcher.cache_dir``:
 the semantic matcher's embedding cache), ``IDENTITY`` a digest of what the analysis depends
-on (``identity``: ``gate.ANALYSIS_VERSION`` and which lexicon packages are installed, with
-their versions), so an analysis made by other code or other lexicons is never read. One shard
+on (``identity``: ``gate.ANALYSIS_VERSION``, a digest of the analysing modules' source, and
+which lexicon packages are installed, with their versions), so an analysis made by other code or other lexicons is never read. One shard
 per run that analysed new statements, written atomically (msgpack, by msgspec: data only, no
 code runs on reading it). A shard is untrusted input: one larger than ``MAX_SHARD_BYTES``, one
 that does not decode to the shard's schema, or one of another identity is skipped (its
@@ -25,7 +25,7 @@ import msgspec
 from ..io.jsonl import atomic_writer
 from ..problems import InputError
 from ..runtime import collector_paused
-from . import lexicons
+from . import gate, lexicons, stance
 from .gate import ANALYSIS_VERSION, Statement, analysed
 
 #: a shard larger than this is not read (a run's shard of 20,000 statements is about 10 MB)
@@ -55,12 +55,20 @@ def _identity(available: tuple[tuple[str, bool], ...]) -> str:
 
     packages = [f"{lexicons.PACKAGES[name]} {installed(lexicons.PACKAGES[name]) if present else 'absent'}"
                 for name, present in available]
-    return f"ecbench gate analysis {ANALYSIS_VERSION}; " + "; ".join(packages)
+    code = hashlib.sha256()
+    for module in (gate, stance, lexicons):  # a change the version constant missed
+        try:
+            code.update(Path(module.__file__).read_bytes())
+        except (OSError, TypeError):  # no source file: the version constant alone
+            code.update(module.__name__.encode())
+    return (f"ecbench gate analysis {ANALYSIS_VERSION} (code {code.hexdigest()[:16]}); "
+            + "; ".join(packages))
 
 
 def identity() -> str:
-    """What the analyses depend on: the analysis version and each lexicon package (its version,
-    or absent)."""
+    """What the analyses depend on: the analysis version (and the source of the modules that
+    analyse: ``gate``, ``stance``, ``lexicons``), and each lexicon package (its version, or
+    absent)."""
     return _identity(tuple(sorted(lexicons.available().items())))
 
 
