@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.io.gold import read_gold_file
-from toolkit.scoring import lexicons, names, parse, stance
+from toolkit.scoring import gate, lexicons, names, parse, stance
 from toolkit.scoring.gate import numbers, refusal
 from toolkit.scoring.names import DocumentEntities, mentions
 
@@ -192,7 +192,7 @@ needs_emolex = pytest.mark.skipif(not lexicons.available()["emolex"],
                                   reason="nrclex (the stance extra) is not installed")
 LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons.lemma_table, lexicons.word_classes,
                   lexicons.lemmas, lexicons.adverb, lexicons.nominal, lexicons.valence,
-                  stance.words_of, stance.stance_of, stance.following, stance.preceding)
+                  stance.words_of, stance.stance_of, gate.analysed)
 
 
 @pytest.fixture

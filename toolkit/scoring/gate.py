@@ -47,13 +47,14 @@ microseconds.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import islice
 
 from . import parse as parsing
 from .names import DocumentEntities, Mention, key_of, mentions
-from .stance import role_refusal, stance_of, stance_refusal
+from .stance import Stance, reversal, role_refusal, stance_of
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -216,28 +217,18 @@ def numbers(text: str) -> tuple[Number, ...]:
 _AMBIGUOUS = {"one", "two", "first"}
 
 
-@lru_cache(maxsize=65536)
-def _stated(text: str) -> tuple[dict[float, list[Number]], str]:
-    """A gold claim's numbers by value, and how a refusal lists them."""
-    by_value: dict[float, list[Number]] = {}
-    for n in numbers(text):
-        by_value.setdefault(n.value, []).append(n)
-    return by_value, ", ".join(n.shown for n in numbers(text)) or "no number"
-
-
-def _number_refusal(pred: str, gold: str) -> str | None:
-    gold_numbers = numbers(gold)
-    by_value, has = _stated(gold)
-    for n in numbers(pred):
-        if n.anaphoric or (not gold_numbers and n.shown.lower() in _AMBIGUOUS):
+def _number_refusal(p: Statement, g: Statement) -> str | None:
+    by_value, has = g.stated
+    for n in p.numbers:
+        if n.anaphoric or (not g.numbers and n.shown.lower() in _AMBIGUOUS):
             continue
         same = by_value.get(n.value) or [
-            g for g in gold_numbers if abs(g.value - n.value) <= 1e-9 * max(1.0, g.value)]
+            x for x in g.numbers if abs(x.value - n.value) <= 1e-9 * max(1.0, x.value)]
         if not same:
             return f"number: {n.shown} is not in the gold claim (it has {has})"
-        if not any(g.unit is None or n.unit is None or g.unit == n.unit for g in same):
+        if not any(x.unit is None or n.unit is None or x.unit == n.unit for x in same):
             return f"unit: {n.shown} {n.unit} against {same[0].shown} {same[0].unit} in the gold claim"
-        if all(g.bound and n.bound and g.bound != n.bound for g in same):
+        if all(x.bound and n.bound and x.bound != n.bound for x in same):
             return (f"approximator: {n.bound} {n.shown} against {same[0].bound} "
                     f"{same[0].shown} in the gold claim")
     return None
@@ -269,10 +260,10 @@ def _date_words(text: str) -> set[str]:
     return out
 
 
-def _date_refusal(pred: str, gold: str) -> str | None:
-    extra = _date_words(pred) - _date_words(gold)
+def _date_refusal(p: Statement, g: Statement) -> str | None:
+    extra = p.dates - g.dates
     if extra:
-        has = ", ".join(sorted(_date_words(gold))) or "no month or day"
+        has = ", ".join(sorted(g.dates)) or "no month or day"
         return f"date: {', '.join(sorted(extra))} is not in the gold claim (it has {has})"
     return None
 
@@ -314,11 +305,10 @@ def negated(text: str) -> bool:
     return len(_NEGATION.findall(_NOT_NEGATION.sub(" ", text))) % 2 == 1
 
 
-def _negation_refusal(pred: str, gold: str) -> str | None:
-    p, g = negated(pred), negated(gold)
-    if p == g:
+def _negation_refusal(p: Statement, g: Statement) -> str | None:
+    if p.negated == g.negated:
         return None
-    return ("negation: the prediction denies what the gold claim affirms" if p else
+    return ("negation: the prediction denies what the gold claim affirms" if p.negated else
             "negation: the prediction affirms what the gold claim denies")
 
 
@@ -443,10 +433,11 @@ def _named(document: DocumentEntities | None):
 ROLE_OVERLAP = 0.6
 
 
-def _role_refusal(pred: str, gold: str, document: DocumentEntities | None) -> str | None:
+def _role_refusal(pred: str, gold: str, p: Statement, g: Statement,
+                  document: DocumentEntities | None) -> str | None:
     """Roles are compared when the two statements share most of their words and name at least
     two of the same entities."""
-    pred_words, gold_words = stance_of(pred).words, stance_of(gold).words
+    pred_words, gold_words = p.stance.words, g.stance.words
     if 2 * len(pred_words & gold_words) < ROLE_OVERLAP * (len(pred_words) + len(gold_words)):
         return None
     shared = ({m.key for m in mentions(pred, document) if m.key}
@@ -459,6 +450,68 @@ def _role_refusal(pred: str, gold: str, document: DocumentEntities | None) -> st
 # --- the gate ---------------------------------------------------------------------------------
 
 CHECKS = ("number", "date", "negation", "entity", "stance", "role")
+#: the version of what ``Statement.of`` reads of a text: raise it with any change to what
+#: ``numbers``, ``stated_dates``, ``negated`` or ``stance.stance_of`` return, so that analyses
+#: kept on disk by an earlier version (``statement_cache``) are not read
+ANALYSIS_VERSION = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Statement:
+    """What the gate reads of one statement, whatever it is compared with: its numbers, the
+    months and weekdays it names, whether it denies, its stance (lexicon look-ups included).
+    Computed once per text (``analysed``); kept on disk between runs (``statement_cache``).
+    The entity and role checks read the text itself (they depend on the document)."""
+
+    numbers: tuple[Number, ...]
+    dates: frozenset[str]
+    negated: bool
+    stance: Stance
+
+    @classmethod
+    def of(cls, text: str) -> Statement:
+        return cls(numbers(text), frozenset(_date_words(text)), negated(text), stance_of(text))
+
+    @cached_property
+    def stated(self) -> tuple[dict[float, list[Number]], str]:
+        """As a gold claim: its numbers by value, and how a refusal lists them."""
+        by_value: dict[float, list[Number]] = {}
+        for n in self.numbers:
+            by_value.setdefault(n.value, []).append(n)
+        return by_value, ", ".join(n.shown for n in self.numbers) or "no number"
+
+
+class Analyses:
+    """text -> its ``Statement``, computed on first use, or given (``remember``: read from
+    disk); at most ``limit`` kept (the oldest half dropped past it), like an ``lru_cache``."""
+
+    def __init__(self, limit: int = 65536):
+        self.limit = limit
+        self.known: dict[str, Statement] = {}
+
+    def __call__(self, text: str) -> Statement:
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = Statement.of(text)
+            if len(self.known) > self.limit:
+                self._drop_oldest()
+        return found
+
+    def remember(self, analyses: Mapping[str, Statement]) -> None:
+        self.known.update(analyses)
+        if len(self.known) > self.limit:
+            self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        for text in list(islice(self.known, len(self.known) - self.limit // 2)):
+            del self.known[text]
+
+    def cache_clear(self) -> None:
+        self.known.clear()
+
+
+#: every statement the gate has read in this process
+analysed = Analyses()
 
 
 def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
@@ -470,23 +523,24 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
     gold entities, which resolve the names of both statements. Entities and roles are checked
     only for a gold claim that lists its entities.
     """
-    # each check first asks what costs nothing (cached per text): most pairs stop there
+    p, g = analysed(pred), analysed(gold)
+    # each check first asks what costs nothing (read once per text): most pairs stop there
     reason = None
-    if numbers(pred):
-        reason = _number_refusal(pred, gold)
-    if reason is None and _date_words(pred):
-        reason = _date_refusal(pred, gold)
-    if reason is None and negated(pred) != negated(gold):
-        reason = _negation_refusal(pred, gold)
+    if p.numbers:
+        reason = _number_refusal(p, g)
+    if reason is None and p.dates:
+        reason = _date_refusal(p, g)
+    if reason is None and p.negated != g.negated:
+        reason = _negation_refusal(p, g)
     if reason is None and key_entities:
         named = tuple(tuple(names) for names in key_entities)
         if document is None:  # the claim's own entities resolve the names
             document = _claim_entities(named)
         reason = _entity_refusal(pred, gold, key_entities_of(named, document), document)
     if reason is None:
-        reason = stance_refusal(pred, gold)
+        reason = reversal(p.stance, g.stance)
     if reason is None and key_entities:
-        reason = _role_refusal(pred, gold, document)
+        reason = _role_refusal(pred, gold, p, g, document)
     return reason
 
 

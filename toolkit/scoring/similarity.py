@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..schema import PredClaim
+from . import statement_cache
 from .gate import refusal
 from .matchers import ClaimMatcher, get, matcher_name
 from .names import DocumentEntities
@@ -173,10 +174,13 @@ class ClaimMatching:
                 pred: Mapping[str, Sequence[PredClaim]]) -> None:
         """Give the matcher, in one call, every text ``document_similarities`` will ask about for
         these documents (gold, then predicted, in the order given), and no other: a pair whose
-        claims both have spans is compared by span, so its texts are not embedded."""
-        texts = [t for d, claims in gold.items() for t in compared_texts(claims, pred.get(d, ()))[0]]
-        texts += [t for d, claims in pred.items() for t in compared_texts(gold.get(d, ()), claims)[1]]
-        self.matcher.prepare(texts)
+        claims both have spans is compared by span, so its texts are not embedded. With the
+        gate, its analysis of each text is made ready too (``statement_cache.prepare``)."""
+        refs = [t for d, claims in gold.items() for t in compared_texts(claims, pred.get(d, ()))[0]]
+        texts = [t for d, claims in pred.items() for t in compared_texts(gold.get(d, ()), claims)[1]]
+        self.matcher.prepare(refs + texts)
+        if self.gate:  # and the gate's analyses of them, kept where the matcher keeps its own
+            statement_cache.prepare([*refs, *texts], self.matcher.cache_dir)
 
 
 def entity_names(gold_mentions: Mapping[str, Sequence]) -> dict[str, dict[str, list[str]]]:

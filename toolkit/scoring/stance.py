@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from . import parse as parsing
@@ -94,7 +94,8 @@ class Predicate(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class Stance:
-    """What the stance check reads of one statement, computed once per text."""
+    """What the stance check reads of one statement, computed once per text (``stance_of``),
+    lexicon look-ups included: comparing two of them (``reversal``) reads no lexicon."""
 
     words: frozenset[str]
     #: words the lexicon rates at least ``POLAR`` either way -> valence
@@ -102,14 +103,38 @@ class Stance:
     #: words that are another word with a negative prefix -> that word
     prefixed: dict[str, str]
     predicates: tuple[Predicate, ...]
+    #: the words lowercased, adverbs left out (``words_of``), and the lemma of each (``base``)
+    tokens: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+    #: the predicates' words the lemma table lists as nouns only (``nominal``)
+    nominal: frozenset[str] = frozenset()
+
+    @cached_property
+    def following(self) -> dict[str, list[str]]:
+        """Word (its lemma) -> the words right after it (a counterpart's place: "Lavrov
+        expressed gratitude"); asked only for a pair the cheaper tests do not settle."""
+        after: dict[str, list[str]] = {}
+        for i in range(1, len(self.tokens)):
+            after.setdefault(self.bases[i - 1], []).extend(self.tokens[i:i + 2])
+        return after
+
+    @cached_property
+    def preceding(self) -> dict[tuple[str, ...], list[str]]:
+        """The two words after a word -> that word (the other side of a counterpart's place:
+        "*commitment* to bolstering"), for two words not both function words."""
+        before: dict[tuple[str, ...], list[str]] = {}
+        for i in range(len(self.tokens) - 2):
+            after = self.tokens[i + 1:i + 3]
+            if not set(after) <= FUNCTION_WORDS:
+                before.setdefault(after, []).append(self.tokens[i])
+        return before
 
 
 @lru_cache(maxsize=65536)
 def words_of(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
     """The words of a text as written and lowercased, adverbs left out (a word the lemma
     table lists only as an adverb: "would *significantly* enhance"), and every word
-    lowercased, adverbs in: one pass, which ``stance_of``, ``following`` and ``preceding``
-    share."""
+    lowercased, adverbs in: one pass, which ``stance_of`` reads."""
     found = [POSSESSIVE if w in ("'s", "’s") else w for w in _WORD.findall(text)]
     written = tuple(w for w in found if not adverb(w))
     return written, tuple(w.lower() for w in written), frozenset(w.lower() for w in found)
@@ -120,44 +145,21 @@ def stance_of(text: str) -> Stance:
     written, tokens, words = words_of(text)
     polar = {w: v for w in words if abs(v := valence(w)) >= POLAR}
     prefixed = {w: w[m.end():] for w in words if (m := _NEGATIVE_PREFIX.match(w))}
+    bases = tuple(base(w) for w in tokens)
     # not predicates: the first word, a word after a determiner or a possessive (a noun, what
     # the claim is about: "the war", "a defect", "Korea's government"), a capitalised word (a
     # name or a title: "Foreign Minister"); a verb reporting a clause ("argued that": the
     # clause's stance)
-    predicates = tuple(Predicate(w, base(tokens[i - 1]), tuple(tokens[i + 1:i + 3]),
+    predicates = tuple(Predicate(w, bases[i - 1], tuple(tokens[i + 1:i + 3]),
                                  tokens[i - 1] in COPULAS,
-                                 base(tokens[i - 2]) if i > 1 and tokens[i - 1] in COPULAS
-                                 else "",
+                                 bases[i - 2] if i > 1 and tokens[i - 1] in COPULAS else "",
                                  tokens[i - 1] in VERB_SLOTS
                                  or (i > 1 and written[i - 1][0].isupper()))
                        for i, w in enumerate(tokens)
                        if w in polar and i and tokens[i - 1] not in DETERMINERS
                        and not written[i][0].isupper() and tokens[i + 1:i + 2] != ("that",))
-    return Stance(words, polar, prefixed, predicates)
-
-
-@lru_cache(maxsize=65536)
-def following(text: str) -> dict[str, list[str]]:
-    """Word (its lemma) -> the words right after it (a counterpart's place: "Lavrov expressed
-    gratitude"); asked only for a pair the cheaper tests do not settle."""
-    _, tokens, _ = words_of(text)
-    after: dict[str, list[str]] = {}
-    for i in range(1, len(tokens)):
-        after.setdefault(base(tokens[i - 1]), []).extend(tokens[i:i + 2])
-    return after
-
-
-@lru_cache(maxsize=65536)
-def preceding(text: str) -> dict[tuple[str, ...], list[str]]:
-    """The two words after a word -> that word (the other side of a counterpart's place:
-    "*commitment* to bolstering"), for two words not both function words."""
-    _, tokens, _ = words_of(text)
-    before: dict[tuple[str, ...], list[str]] = {}
-    for i in range(len(tokens) - 2):
-        after = tuple(tokens[i + 1:i + 3])
-        if not set(after) <= FUNCTION_WORDS:
-            before.setdefault(after, []).append(tokens[i])
-    return before
+    return Stance(words, polar, prefixed, predicates, tokens, bases,
+                  frozenset(x.word for x in predicates if nominal(x.word)))
 
 
 def prefix_antonym(word: str, other: str) -> bool:
@@ -166,7 +168,12 @@ def prefix_antonym(word: str, other: str) -> bool:
     m = _NEGATIVE_PREFIX.match(word)
     if not m or word[m.end():] != other:
         return False
-    return bool(_ADJECTIVE_END.search(other)) or abs(valence(other)) >= POLAR
+    return _antonym_of(other, abs(valence(other)) >= POLAR)
+
+
+def _antonym_of(bare: str, polar: bool) -> bool:
+    """A negative prefix before ``bare`` (``polar``: rated either way) makes an antonym."""
+    return bool(_ADJECTIVE_END.search(bare)) or polar
 
 
 def _one_family(a: str, b: str) -> bool:
@@ -176,30 +183,36 @@ def _one_family(a: str, b: str) -> bool:
 
 def stance_refusal(pred: str, gold: str) -> str | None:
     """Why the prediction reverses the gold claim's stance (``stance: X vs Y``), or None."""
-    p, g = stance_of(pred), stance_of(gold)
+    return reversal(stance_of(pred), stance_of(gold))
+
+
+def reversal(p: Stance, g: Stance) -> str | None:
+    """``stance_refusal`` on the two statements' ``Stance``: reads only what they hold (a
+    word of a statement is polar by the lexicons exactly when it is in its ``polar``)."""
     new = [x for x in p.predicates if x[0] not in g.words]
     if not new and not p.prefixed and not g.prefixed:
         return None  # the cheap exit almost every pair takes
     for word, bare in p.prefixed.items():
         if word not in g.words and bare in g.words and bare not in p.words \
-                and prefix_antonym(word, bare):
+                and _antonym_of(bare, bare in g.polar):
             return f"stance: {word} vs {bare}"
     for word, bare in g.prefixed.items():
         if word not in p.words and bare in p.words and bare not in g.words \
-                and prefix_antonym(word, bare):
+                and _antonym_of(bare, bare in p.polar):
             return f"stance: {bare} vs {word}"
     for word, before, after, copula, before_copula, verbal in new:
-        counterparts = [w for w in [*following(gold).get(before, ()),
-                                    *following(gold).get(before_copula, ()),
-                                    *preceding(gold).get(after, ())]
+        counterparts = [w for w in [*g.following.get(before, ()),
+                                    *g.following.get(before_copula, ()),
+                                    *g.preceding.get(after, ())]
                         if w not in p.words and w not in FUNCTION_WORDS]
         counterparts = [w for w in counterparts if not _one_family(word, w)]
+        # the counterparts are the gold claim's words: polar exactly when in g.polar
         v = p.polar[word]
-        opposite = [w for w in counterparts if v * valence(w) < 0 and abs(valence(w)) >= POLAR]
+        opposite = [w for w in counterparts if v * g.polar.get(w, 0.0) < 0]
         if opposite:
             return f"stance: {word} vs {opposite[0]}"
-        if v <= -POLAR and (copula or verbal) and not nominal(word) and \
-                (milder := [w for w in counterparts if valence(w) > -POLAR]):
+        if v <= -POLAR and (copula or verbal) and word not in p.nominal and \
+                (milder := [w for w in counterparts if g.polar.get(w, 0.0) > -POLAR]):
             return f"stance: {word} vs {milder[0]}"
     return None
 

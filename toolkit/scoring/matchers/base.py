@@ -27,6 +27,9 @@ class ClaimMatcher:
     name: ClassVar[str] = ""
     #: the similarity a pair needs to match when the user gives no ``--threshold``
     default_threshold: ClassVar[float] = 0.5
+    #: a folder kept between runs (the semantic matcher's embeddings); the fact gate keeps its
+    #: analyses of the statements there too (``scoring.statement_cache``); empty: nothing kept
+    cache_dir: str = ""
 
     def __init__(self, **options: Any):
         if options:
