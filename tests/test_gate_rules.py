@@ -192,7 +192,7 @@ needs_emolex = pytest.mark.skipif(not lexicons.available()["emolex"],
                                   reason="nrclex (the stance extra) is not installed")
 LEXICON_CACHES = (lexicons.polarity, lexicons.emolex, lexicons.lemma_table, lexicons.word_classes,
                   lexicons.lemmas, lexicons.adverb, lexicons.nominal, lexicons.valence,
-                  stance.words_of, stance.stance_of, gate.analysed)
+                  stance.stance_of, gate.analysed)
 
 
 @pytest.fixture

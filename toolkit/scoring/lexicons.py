@@ -266,12 +266,11 @@ def _forms(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def valence(word: str, *, rated_only: bool = False) -> float:
+def valence(word: str) -> float:
     """A word's valence on VADER's scale: VADER's rating of the word or of a form of it
-    (``_forms``), else (unless ``rated_only``) EmoLex's sign as a mild rating; 0.0 when
-    neither rates it."""
+    (``_forms``), else EmoLex's sign as a mild rating; 0.0 when neither rates it."""
     forms = _forms(word.lower())
-    for table in (polarity(),) if rated_only else (polarity(), emolex()):
+    for table in (polarity(), emolex()):
         for form in forms:
             if form in table:
                 return table[form]

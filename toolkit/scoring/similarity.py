@@ -175,7 +175,8 @@ class ClaimMatching:
         """Give the matcher, in one call, every text ``document_similarities`` will ask about for
         these documents (gold, then predicted, in the order given), and no other: a pair whose
         claims both have spans is compared by span, so its texts are not embedded. With the
-        gate, its analysis of each text is made ready too (``statement_cache.prepare``)."""
+        gate and a matcher that keeps a ``cache_dir``, the gate's analysis of each text is read
+        from there or made and kept too (``statement_cache.prepare``)."""
         refs = [t for d, claims in gold.items() for t in compared_texts(claims, pred.get(d, ()))[0]]
         texts = [t for d, claims in pred.items() for t in compared_texts(gold.get(d, ()), claims)[1]]
         self.matcher.prepare(refs + texts)
@@ -309,9 +310,10 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
     sims = np.asarray(matching.matcher.similarity(asks), dtype=float)
     # before the gate, a pair's similarity is its best reference's (0 if none is above 0)
     above = sims > 0
-    np.maximum.at(matrix.reshape(-1), np.asarray(pair_of)[above], sims[above])
+    pairs_above = np.asarray(pair_of)[above]
+    np.maximum.at(matrix.reshape(-1), pairs_above, sims[above])
     if matching.gate:
-        unread.reshape(-1)[np.asarray(pair_of)[above]] = True
+        unread.reshape(-1)[pairs_above] = True
         # Python lists: the gate reads them one number at a time
         out.asks, out.sims = asks, sims.tolist()
         out.asked = np.searchsorted(pair_of, np.arange(matrix.size + 1)).tolist()

@@ -130,11 +130,10 @@ class Stance:
         return before
 
 
-@lru_cache(maxsize=65536)
 def words_of(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
     """The words of a text as written and lowercased, adverbs left out (a word the lemma
     table lists only as an adverb: "would *significantly* enhance"), and every word
-    lowercased, adverbs in: one pass, which ``stance_of`` reads."""
+    lowercased, adverbs in: one pass, read by ``stance_of`` (cached per text)."""
     found = [POSSESSIVE if w in ("'s", "’s") else w for w in _WORD.findall(text)]
     written = tuple(w for w in found if not adverb(w))
     return written, tuple(w.lower() for w in written), frozenset(w.lower() for w in found)

@@ -112,15 +112,15 @@ def write(where: Path, analyses: dict[str, Statement]) -> None:
 
 def prepare(texts: Iterable[str], cache_dir: str | Path | None) -> None:
     """Make the gate's analysis of every text ready (``gate.analysed``): read from the shards
-    in ``cache_dir``, the others analysed now and written there as one new shard."""
+    in ``cache_dir``, the others analysed now and written there as one new shard. Without a
+    ``cache_dir`` nothing is done: the gate analyses a text when it first reads it, and only
+    the texts of the pairs it reads."""
+    if not cache_dir:
+        return
     todo = {t for t in texts if t not in analysed.known}
     if not todo:
         return
-    where = folder(cache_dir) if cache_dir else None
-    if where is not None:
-        found = read(where, todo)
-        analysed.remember(found)
-        todo -= found.keys()
-    fresh = {t: analysed(t) for t in sorted(todo)}
-    if where is not None:
-        write(where, fresh)
+    where = folder(cache_dir)
+    found = read(where, todo)
+    analysed.remember(found)
+    write(where, {t: analysed(t) for t in sorted(todo - found.keys())})
