@@ -305,9 +305,12 @@ def test_without_the_polarity_lexicons_the_stance_check_reads_only_prefixes(reso
 
 @needs_emolex
 def test_without_emolex_vader_alone_rates_the_predicates(resources):
-    withdrew = ("North Korea withdrew troops from Russia.", "North Korea sent troops to Russia.")
+    # "harmful" and "enhance" only EmoLex rates (and neither is a reversative)
+    harmful = ("Kim said the pact would be harmful to global peace.",
+               "Kim said the pact would enhance global peace.")
+    assert stance.stance_refusal(*harmful) == "stance: harmful vs enhance"
     resources("countries", "polarity", "lemmas")
-    assert lexicons.valence("withdraw") == 0.0 and stance.stance_refusal(*withdrew) is None
+    assert lexicons.valence("harmful") == 0.0 and stance.stance_refusal(*harmful) is None
     assert stance.stance_refusal("Lavrov criticised the troops.",
                                  "Lavrov expressed gratitude for the troops.") is not None
 
