@@ -19,8 +19,10 @@ Russia". The gate refuses such pairs by checking what embeddings are blind to:
   Wonsan"), or another entity in the very place of one it leaves out ("taken by Kyiv" against
   "taken by Russia"), is a swap; a title for a person the document ties to a country ("Russia's
   top diplomat") and an entity left implicit ("the two countries") are not;
-- **stance**: a predicate reversed without a negation word, by a polarity lexicon or a
-  negative prefix ("criticised" against "expressed gratitude", ``stance``);
+- **stance**: a predicate reversed without a negation word, by a polarity lexicon, a
+  negative prefix, a reversative predicate or a word of more against one of less
+  ("criticised" against "expressed gratitude", "called off his visit" against "was on a
+  visit", ``stance``);
 - **roles**: the same predicate with its participants swapped ("Russia sent troops to North
   Korea" against "North Korea sent troops to Russia"; spaCy's parse, ``stance``).
 

@@ -21,6 +21,19 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   "the war", "a defect", "Korea's government"), a capitalised word (a name or a title:
   "Foreign Minister"), a verb reporting a clause ("argued that"), and two forms of one word
   ("weapons" / "weaponry"); an adverb of manner is skipped ("would *significantly* enhance").
+- a reversative or negative-implicative predicate (``REVERSATIVES``: it cancels, ends, undoes,
+  withdraws from, avoids, hinders or leaves out the event it governs: "cancelled", "called
+  off", "pulled ... out of", "backing away from", "tore up", "scrapped", "the collapse of", "a
+  setback for", "excludes", "avoided"), by lemma, in the prediction where the gold claim has
+  none, read like a negation of the event, whatever it stands in the place of ("Lavrov
+  *called off* his visit" / "Lavrov was on a visit"); two reversatives, even different ones,
+  are no reversal ("pulled out" / "withdrew"), nor one with a negative word in its place in
+  the other statement ("would *undermine*" / "would *harm*"); a gold claim's reversative the
+  prediction lacks counts only where the prediction keeps the words either side of it.
+  Not reversatives: a time ("by the end of 2025"), "ended up", "stopped in", "without delay";
+- words of more and of less (``DIRECTIONS``): the prediction says only "more" where the gold
+  claim says only "less", or the other way ("has *cooled*" / "has *intensified*", "more
+  *distant*" / "*closer*", "*rose* 5%" / "*fell* 5%").
 
 **Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
 entities, when the two statements share most of their words and name two or more of the same
@@ -30,12 +43,17 @@ them named in both; or the same subject moves something the other way, whatever 
 participant is where one predicate goes ("sent troops *to* Russia") and where the other comes
 from ("received troops *from* Russia").
 
-What it cannot see: a reversal neither lexicon rates ("recalled", "dismissed", "hinder",
-"ended" / "began"), a phrasal verb its particle reverses ("called off", "backed out of"), a
-converse predicate that marks no direction ("provided North Korea with" for "received from
-North Korea"), a change of degree ("partial" for "full"); there the similarity decides, or the ``llm`` matcher's judge. And
-what it gets wrong: a negative predicate against a synonym no lexicon rates ("withdrew" /
-"pulled out") is refused.
+What it cannot see: a reversal neither lexicon rates nor the lists hold ("challenge" for
+"support", "traded threats", "waited in vain for a meeting"), an ambiguous phrasal verb left
+out of the list ("took back his pledge": "took back the city" retakes it), a converse
+predicate that marks no direction ("provided North Korea with" for "received from North
+Korea", "hosted ... in Moscow" for "visited North Korea"), a change of degree neither list
+holds ("partial" for "full"), an order ("after" for "before"); there the similarity decides,
+or the ``llm`` matcher's judge. And what it gets wrong: a negative predicate or a reversative
+against a synonym neither the lexicons nor the list know ("withdrew" / "recalled its troops")
+is refused, and so is a reversative that presupposes the event ("Lavrov *ended* his visit"
+for "Lavrov was on a visit") or governs a purpose ("to *prevent* an escalation" for "to
+keep the peace").
 
 >>> stance_refusal("Lavrov criticised the troops.", "Lavrov expressed gratitude for the troops.")
 'stance: criticised vs gratitude'
