@@ -22,17 +22,29 @@ def rows() -> list[dict]:
             if line.strip()]
 
 
+#: each split of written-later rows: its id prefix, its size, its labelling passes' file prefix
+FRESH = {"fresh": ("sx", 93, "fresh"), "fresh-2": ("sy", 86, "fresh2")}
+
+
 def test_ids_are_unique_and_fresh_rows_say_so(rows):
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids))
-    fresh = [r for r in rows if r.get("split") == "fresh"]
-    assert {r["id"][:2] for r in fresh} == {"sx"} and len(fresh) == 93
-    assert all(r["split"] == "fresh" for r in rows if "split" in r)
+    for split, (prefix, size, _) in FRESH.items():
+        fresh = [r for r in rows if r.get("split") == split]
+        assert {r["id"][:2] for r in fresh} == {prefix} and len(fresh) == size
+    assert all(r["split"] in FRESH for r in rows if "split" in r)
 
 
-def test_both_passes_gave_each_fresh_row_its_label(rows):
-    labels = {r["id"]: r["label"] for r in rows if r.get("split") == "fresh"}
-    for name in ("fresh_pass_a.jsonl", "fresh_pass_b.jsonl"):
+def test_fresh2_rows_repeat_no_earlier_candidate(rows):
+    earlier = {r["candidate"] for r in rows if r.get("split") != "fresh-2"}
+    assert not [r["id"] for r in rows if r.get("split") == "fresh-2" and r["candidate"] in earlier]
+
+
+@pytest.mark.parametrize("split", FRESH)
+def test_both_passes_gave_each_fresh_row_its_label(rows, split):
+    labels = {r["id"]: r["label"] for r in rows if r.get("split") == split}
+    passes = FRESH[split][2]
+    for name in (f"{passes}_pass_a.jsonl", f"{passes}_pass_b.jsonl"):
         passed = [json.loads(line) for line in (PASSES / name).read_text(encoding="utf-8").splitlines()]
         assert sorted(p["id"] for p in passed) == sorted(labels)
         assert {p["id"]: p["label"] for p in passed} == labels

@@ -294,6 +294,96 @@ def test_stance_still_reads_a_lowercase_predicate_after_a_name():
     assert stance.words_of("Korea's ties")[1] == ("korea", stance.POSSESSIVE, "ties")
 
 
+VISIT = "Sergei Lavrov paid a visit to Pyongyang in July."
+
+
+@pytest.mark.parametrize("pred, reason", [
+    # a word alone, by its lemma (lemminflect's table: "scrapped" -> "scrap")
+    ("Sergei Lavrov scrapped a visit to Pyongyang in July.",
+     "stance: scrapped, a reversal the gold claim does not state"),
+    # a phrasal verb, its particle right after it or a few words on ("called ... off")
+    ("Sergei Lavrov called off a visit to Pyongyang in July.",
+     "stance: called off, a reversal the gold claim does not state"),
+    ("Sergei Lavrov called his July visit to Pyongyang off.",
+     "stance: called ... off, a reversal the gold claim does not state"),
+    # a noun of the event ("the cancellation of")
+    ("July saw the cancellation of Sergei Lavrov's visit to Pyongyang.",
+     "stance: cancellation, a reversal the gold claim does not state"),
+])
+def test_stance_a_reversative_only_the_prediction_has(pred, reason):
+    assert stance.stance_refusal(pred, VISIT) == reason
+
+
+@pytest.mark.parametrize("pred, gold", [
+    # the same reversative on both sides, or two of them: no reversal
+    ("The strike at the plant ended after six weeks.", "Workers ended their six-week strike."),
+    ("Moscow pulled out of the treaty in 2023.", "Moscow withdrew from the treaty in 2023."),
+    # a reversative that is none: a time, "ended up", a stop on the way, "without delay"
+    ("By the end of 2026 the firm will hire 900 staff.", "The firm will hire 900 staff by 2026."),
+    ("Lavrov ended up signing the accord.", "Lavrov signed the accord."),
+    ("Lavrov stopped in Beijing on his way.", "Lavrov visited Beijing on his way."),
+    ("Kim promised help without delay.", "Kim promised immediate help."),
+    # a negative word in its place says the same ("would harm" / "would undermine")
+    ("The accord would seriously undermine regional stability.",
+     "The accord would seriously harm regional stability."),
+])
+def test_stance_no_reversal_without_a_reversative_on_one_side_only(pred, gold):
+    assert stance.stance_refusal(pred, gold) is None
+
+
+def test_stance_a_reversative_only_the_gold_claim_has():
+    # refused where the prediction keeps the words either side of it ...
+    assert stance.stance_refusal("Sergei Lavrov made a visit to Pyongyang.",
+                                 "Sergei Lavrov called off a visit to Pyongyang.") == \
+        "stance: the gold claim's called off, a reversal the prediction leaves out"
+    # ... not where it says the ending in other words ("voted for a deal" ends a strike)
+    assert stance.stance_refusal(
+        "After six weeks, striking dockers voted for a new contract.",
+        "The dockers' strike ended after six weeks when they approved a new contract.") is None
+
+
+@pytest.mark.parametrize("pred, gold, reason", [
+    ("Relations between the two states cooled over the year.",
+     "Relations between the two states deepened over the year.", "stance: cooled vs deepened"),
+    ("Exports rose 4% in May.", "Exports fell 4% in May.", "stance: rose vs fell"),
+    ("The two states have grown more distant.", "The two states have grown closer.",
+     "stance: distant vs closer"),
+])
+def test_stance_more_against_less(pred, gold, reason):
+    assert stance.stance_refusal(pred, gold) == reason
+
+
+@pytest.mark.parametrize("pred, gold", [
+    ("Ties between the two states grew closer.", "Ties between the two states intensified."),
+    ("The jobless rate dropped to 6%.", "Unemployment fell to 6%."),
+    # both directions on one side: which is which is for the similarity to judge
+    ("Exports rose 4% while imports fell.", "Exports increased 4%."),
+])
+def test_stance_more_and_less_paraphrased(pred, gold):
+    assert stance.stance_refusal(pred, gold) is None
+
+
+@needs_emolex
+def test_stance_copulas_by_lemma():
+    # "remain" and "prove" are copulas in every form: the adjective takes their place
+    assert stance.stance_refusal("The two states would remain hostile to the accord.",
+                                 "The two states would support the accord.") == \
+        "stance: hostile vs support"
+    assert stance.stance_refusal("The accord proved harmful to regional stability.",
+                                 "The accord benefited regional stability.") is not None
+
+
+def test_stance_word_lists_are_lemmas_of_the_lemma_table():
+    """Every reversative and direction word is a lemma lemminflect's table lists (so its
+    inflections are found by ``base``), save the comparatives listed as written."""
+    for word in [*stance.REVERSATIVES, *stance.DIRECTIONS]:
+        assert lexicons.word_classes(word), word
+        assert lexicons.base(word) in (word, "close") or \
+            lexicons.base(word) in stance.REVERSATIVES, word
+    assert [lexicons.base(w) for w in ("tore", "withdrew", "setbacks", "cooler")] == \
+        ["tear", "withdraw", "setback", "cool"]
+
+
 def test_without_the_polarity_lexicons_the_stance_check_reads_only_prefixes(resources):
     resources("countries", "lemmas")
     assert lexicons.available() == {"countries": True, "polarity": False, "lemmas": True,
@@ -305,9 +395,12 @@ def test_without_the_polarity_lexicons_the_stance_check_reads_only_prefixes(reso
 
 @needs_emolex
 def test_without_emolex_vader_alone_rates_the_predicates(resources):
-    withdrew = ("North Korea withdrew troops from Russia.", "North Korea sent troops to Russia.")
+    # "harmful" and "enhance" only EmoLex rates (and neither is a reversative)
+    harmful = ("Kim said the pact would be harmful to global peace.",
+               "Kim said the pact would enhance global peace.")
+    assert stance.stance_refusal(*harmful) == "stance: harmful vs enhance"
     resources("countries", "polarity", "lemmas")
-    assert lexicons.valence("withdraw") == 0.0 and stance.stance_refusal(*withdrew) is None
+    assert lexicons.valence("harmful") == 0.0 and stance.stance_refusal(*harmful) is None
     assert stance.stance_refusal("Lavrov criticised the troops.",
                                  "Lavrov expressed gratitude for the troops.") is not None
 

@@ -19,8 +19,10 @@ Russia". The gate refuses such pairs by checking what embeddings are blind to:
   Wonsan"), or another entity in the very place of one it leaves out ("taken by Kyiv" against
   "taken by Russia"), is a swap; a title for a person the document ties to a country ("Russia's
   top diplomat") and an entity left implicit ("the two countries") are not;
-- **stance**: a predicate reversed without a negation word, by a polarity lexicon or a
-  negative prefix ("criticised" against "expressed gratitude", ``stance``);
+- **stance**: a predicate reversed without a negation word, by a polarity lexicon, a
+  negative prefix, a reversative predicate or a word of more against one of less
+  ("criticised" against "expressed gratitude", "called off his visit" against "was on a
+  visit", ``stance``);
 - **roles**: the same predicate with its participants swapped ("Russia sent troops to North
   Korea" against "North Korea sent troops to Russia"; spaCy's parse, ``stance``).
 
@@ -453,7 +455,7 @@ CHECKS = ("number", "date", "negation", "entity", "stance", "role")
 #: the version of what ``Statement.of`` reads of a text: raise it with any change to what
 #: ``numbers``, ``stated_dates``, ``negated`` or ``stance.stance_of`` return, so that analyses
 #: kept on disk by an earlier version (``statement_cache``) are not read
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,6 +21,19 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   "the war", "a defect", "Korea's government"), a capitalised word (a name or a title:
   "Foreign Minister"), a verb reporting a clause ("argued that"), and two forms of one word
   ("weapons" / "weaponry"); an adverb of manner is skipped ("would *significantly* enhance").
+- a reversative or negative-implicative predicate (``REVERSATIVES``: it cancels, ends, undoes,
+  withdraws from, avoids, hinders or leaves out the event it governs: "cancelled", "called
+  off", "pulled ... out of", "backing away from", "tore up", "scrapped", "the collapse of", "a
+  setback for", "excludes", "avoided"), by lemma, in the prediction where the gold claim has
+  none, read like a negation of the event, whatever it stands in the place of ("Lavrov
+  *called off* his visit" / "Lavrov was on a visit"); two reversatives, even different ones,
+  are no reversal ("pulled out" / "withdrew"), nor one with a negative word in its place in
+  the other statement ("would *undermine*" / "would *harm*"); a gold claim's reversative the
+  prediction lacks counts only where the prediction keeps the words either side of it.
+  Not reversatives: a time ("by the end of 2025"), "ended up", "stopped in", "without delay";
+- words of more and of less (``DIRECTIONS``): the prediction says only "more" where the gold
+  claim says only "less", or the other way ("has *cooled*" / "has *intensified*", "more
+  *distant*" / "*closer*", "*rose* 5%" / "*fell* 5%").
 
 **Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
 entities, when the two statements share most of their words and name two or more of the same
@@ -30,12 +43,17 @@ them named in both; or the same subject moves something the other way, whatever 
 participant is where one predicate goes ("sent troops *to* Russia") and where the other comes
 from ("received troops *from* Russia").
 
-What it cannot see: a reversal neither lexicon rates ("recalled", "dismissed", "hinder",
-"ended" / "began"), a phrasal verb its particle reverses ("called off", "backed out of"), a
-converse predicate that marks no direction ("provided North Korea with" for "received from
-North Korea"), a change of degree ("partial" for "full"); there the similarity decides, or the ``llm`` matcher's judge. And
-what it gets wrong: a negative predicate against a synonym no lexicon rates ("withdrew" /
-"pulled out") is refused.
+What it cannot see: a reversal neither lexicon rates nor the lists hold ("challenge" for
+"support", "traded threats", "waited in vain for a meeting"), an ambiguous phrasal verb left
+out of the list ("took back his pledge": "took back the city" retakes it), a converse
+predicate that marks no direction ("provided North Korea with" for "received from North
+Korea", "hosted ... in Moscow" for "visited North Korea"), a change of degree neither list
+holds ("partial" for "full"), an order ("after" for "before"); there the similarity decides,
+or the ``llm`` matcher's judge. And what it gets wrong: a negative predicate or a reversative
+against a synonym neither the lexicons nor the list know ("withdrew" / "recalled its troops")
+is refused, and so is a reversative that presupposes the event ("Lavrov *ended* his visit"
+for "Lavrov was on a visit") or governs a purpose ("to *prevent* an escalation" for "to
+keep the peace").
 
 >>> stance_refusal("Lavrov criticised the troops.", "Lavrov expressed gratitude for the troops.")
 'stance: criticised vs gratitude'
@@ -60,14 +78,86 @@ POSSESSIVE = "'s"
 #: words before a noun: a polar word after them names a thing, it does not predicate
 DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "our", "this", "that",
                          "these", "those", "some", "any", "no", "every", "each", POSSESSIVE})
-#: verbs before a predicate adjective: "was reluctant", "has grown hostile"; and "as" after a
-#: verb that predicates of its object ("characterised the relationship as hostile")
-COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "become", "became",
-                     "becomes", "grown", "grew", "remains", "remained", "seems", "seemed", "as"})
-#: words after which only a verb or an adjective stands (besides a name: "Lavrov snubbed")
-VERB_SLOTS = COPULAS | {"to", "has", "have", "had", "will", "would", "could", "can", "may",
+#: verbs before a predicate adjective, by lemma (every form: "was reluctant", "has grown
+#: hostile", "would remain hostile", "would prove harmful"); and "as" after a verb that
+#: predicates of its object ("characterised the relationship as hostile")
+COPULAS = frozenset({"be", "become", "grow", "remain", "seem", "prove", "as"})
+#: words after which only a verb or an adjective stands (besides a copula, and a name:
+#: "Lavrov snubbed")
+VERB_SLOTS = frozenset({"to", "has", "have", "had", "will", "would", "could", "can", "may",
                         "might", "must", "should", "he", "she", "they", "it", "we", "i", "you",
-                        "who", "which", "did", "does", "do"}
+                        "who", "which", "did", "does", "do"})
+#: reversative and negative-implicative predicates, by lemma -> the particles that make the
+#: word one ("call" -> "off": "called off"; "" for the word alone): a statement with one says
+#: that the event it governs was cancelled, ended, undone, withdrawn from, avoided, hindered
+#: or left out, as a negation would ("Lavrov *called off* his visit" against "Lavrov was on a
+#: visit"). A closed class listed by hand, like the gate's negation words: the polarity
+#: lexicons rate many of these negative ("cancel", "avoid", "abandon") but not all ("end",
+#: "halt", "scrap", "terminate", "hinder"; no particle at all), and they rate countless
+#: negative words that reverse nothing ("war", "crisis"). Matched by lemma through
+#: lemminflect's table (``lexicons.base``), so every inflection counts ("tore up", "scrapped",
+#: "backing away"). The negation words the gate counts itself (refuse, deny, reject, decline,
+#: fail) are left out; so are words of a change of amount ("cut", "drop": ``DIRECTIONS``).
+REVERSATIVES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys((
+        # cancel, put off
+        "cancel", "postpone", "defer", "delay", "scrap", "shelve", "abort",
+        # undo, revoke, abolish
+        "revoke", "rescind", "repeal", "annul", "nullify", "invalidate", "overturn", "reverse",
+        "undo", "retract", "renounce", "renege", "recant", "disavow", "abolish", "dismantle",
+        "dissolve", "disband",
+        # end, stop
+        "end", "terminate", "halt", "cease", "suspend", "discontinue", "stop", "collapse",
+        "quit", "sever", "abandon", "withdraw",
+        # avoid, stay away from
+        "avoid", "avert", "forestall", "evade", "shun", "skip", "forgo", "forego", "refrain",
+        "abstain", "boycott",
+        # hinder, prevent
+        "hinder", "impede", "obstruct", "thwart", "hamper", "prevent", "block", "undermine",
+        "sabotage", "derail", "stall",
+        # leave out, turn away
+        "exclude", "omit", "lack", "dismiss", "rebuff", "spurn", "veto",
+        # the nouns of these events ("the collapse of", "a setback for")
+        "cancellation", "postponement", "withdrawal", "suspension", "termination", "revocation",
+        "retraction", "annulment", "abandonment", "abolition", "dissolution", "cessation",
+        "breakdown", "setback", "demise", "reversal", "rollback", "pullout", "exclusion",
+        "omission", "avoidance", "dismissal", "rejection", "refusal"), ("",)),
+    "call": ("off", "home"), "pull": ("out", "back"), "back": ("out", "away", "down", "off"),
+    "walk": ("away", "back"), "step": ("back",), "bow": ("out",), "opt": ("out",),
+    "drop": ("out",), "tear": ("up",), "rip": ("up",), "put": ("off",),
+    "scale": ("back", "down"), "roll": ("back",), "wind": ("down",), "phase": ("out",),
+    "break": ("off", "down"), "fall": ("apart", "through"), "turn": ("down",),
+    "rule": ("out",), "brush": ("off",), "leave": ("out",), "bring": ("home",),
+    "cut": ("off",), "set": ("back",),
+}
+#: a reversative with the word after it that makes it none ("ended up signing", "stopped in
+#: Beijing": a stop on the way)
+NOT_REVERSATIVE = {"end": frozenset({"up"}),
+                   "stop": frozenset({"in", "at", "over", "by", "off", "short"})}
+#: particles that may stand apart from their verb ("called *its troops* home", "pull *6,000
+#: workers* out of"), up to ``PARTICLE_REACH`` words after it, before "of" or "from" or at the
+#: end; other particles are verbs of their own too ("back": support) and must follow at once
+SPLIT_PARTICLES = frozenset({"off", "out", "home", "up"})
+PARTICLE_REACH = 6
+#: "by the end of 2025": a reversative noun after one of these and a determiner is a time
+TIME_PREPOSITIONS = frozenset({"by", "at", "until", "till", "before", "after", "toward",
+                               "towards", "near", "since", "from", "through", "throughout"})
+#: words of a change of amount or degree, by lemma (or as written, for a form whose lemma is
+#: another word's: "closer", not "close to 10,000") -> +1 (more) or -1 (less): a statement
+#: saying only "more" reverses one saying only "less" ("the relationship *cooled*" against
+#: "the relationship *intensified*", "revenue *fell* 5%" against "revenue *rose* 5%"). Listed
+#: by hand: neither lexicon rates them by direction ("intensify", "rise", "distant" not at all;
+#: "cool" +1.3 in VADER, its sense of "good").
+DIRECTIONS: dict[str, int] = {
+    **dict.fromkeys(("increase", "rise", "raise", "climb", "gain", "growth", "intensify",
+                     "deepen", "strengthen", "bolster", "boost", "expand", "improve", "warm",
+                     "surge", "soar", "jump", "enhance", "escalate", "heighten", "closer",
+                     "closest", "improvement", "expansion", "intensification"), 1),
+    **dict.fromkeys(("decrease", "fall", "drop", "decline", "sink", "shrink", "reduce", "cut",
+                     "weaken", "deteriorate", "worsen", "cool", "sour", "erode", "slump",
+                     "plunge", "tumble", "diminish", "lessen", "fray", "distant",
+                     "deterioration", "reduction", "contraction", "erosion"), -1),
+}
 FUNCTION_WORDS = DETERMINERS | {"to", "of", "in", "on", "at", "for", "with", "by", "from", "and",
                                 "or", "as", "is", "was", "are", "were", "be", "been", "has",
                                 "have", "had", "will", "would", "not"}
@@ -92,6 +182,17 @@ class Predicate(NamedTuple):
     verbal: bool
 
 
+class Reversative(NamedTuple):
+    """A reversative predicate (``REVERSATIVES``) of a statement, with its place."""
+
+    #: as written, lowercased, the particle with it ("called off")
+    shown: str
+    #: the word before it (its lemma), "" at the start
+    before: str
+    #: the two words after it (after its particle)
+    after: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Stance:
     """What the stance check reads of one statement, computed once per text (``stance_of``),
@@ -108,6 +209,11 @@ class Stance:
     bases: tuple[str, ...] = ()
     #: the predicates' words the lemma table lists as nouns only (``nominal``)
     nominal: frozenset[str] = frozenset()
+    #: its reversative predicates (``REVERSATIVES``)
+    reversatives: tuple[Reversative, ...] = ()
+    #: its words of more and of less (``DIRECTIONS``), as written, lowercased
+    more: tuple[str, ...] = ()
+    less: tuple[str, ...] = ()
 
     @cached_property
     def following(self) -> dict[str, list[str]]:
@@ -117,6 +223,11 @@ class Stance:
         for i in range(1, len(self.tokens)):
             after.setdefault(self.bases[i - 1], []).extend(self.tokens[i:i + 2])
         return after
+
+    @cached_property
+    def heads(self) -> frozenset[str]:
+        """The words its reversatives start with ("pulled" of "pulled out")."""
+        return frozenset(r.shown.split()[0] for r in self.reversatives)
 
     @cached_property
     def preceding(self) -> dict[tuple[str, ...], list[str]]:
@@ -150,15 +261,55 @@ def stance_of(text: str) -> Stance:
     # name or a title: "Foreign Minister"); a verb reporting a clause ("argued that": the
     # clause's stance)
     predicates = tuple(Predicate(w, bases[i - 1], tuple(tokens[i + 1:i + 3]),
-                                 tokens[i - 1] in COPULAS,
-                                 bases[i - 2] if i > 1 and tokens[i - 1] in COPULAS else "",
-                                 tokens[i - 1] in VERB_SLOTS
+                                 bases[i - 1] in COPULAS,
+                                 bases[i - 2] if i > 1 and bases[i - 1] in COPULAS else "",
+                                 tokens[i - 1] in VERB_SLOTS or bases[i - 1] in COPULAS
                                  or (i > 1 and written[i - 1][0].isupper()))
                        for i, w in enumerate(tokens)
                        if w in polar and i and tokens[i - 1] not in DETERMINERS
                        and not written[i][0].isupper() and tokens[i + 1:i + 2] != ("that",))
+    # a capitalised word inside the sentence is a name or a title, not a predicate
+    lowercase = [i for i in range(len(tokens)) if not (i and written[i][0].isupper())]
+    directions = [(tokens[i], DIRECTIONS.get(tokens[i]) or DIRECTIONS.get(bases[i], 0))
+                  for i in lowercase]
     return Stance(words, polar, prefixed, predicates, tokens, bases,
-                  frozenset(x.word for x in predicates if nominal(x.word)))
+                  frozenset(x.word for x in predicates if nominal(x.word)),
+                  reversatives_of(tokens, bases, lowercase),
+                  tuple(w for w, d in directions if d > 0), tuple(w for w, d in directions if d < 0))
+
+
+def reversatives_of(tokens: tuple[str, ...], bases: tuple[str, ...], candidates: list[int]
+                    ) -> tuple[Reversative, ...]:
+    """The reversative predicates (``REVERSATIVES``) among the words at ``candidates``, each
+    with the particle that makes it one; not one after "without" ("without delay") or one in a
+    time ("by the end of 2025")."""
+    found = []
+    for i in candidates:
+        particles = REVERSATIVES.get(bases[i])
+        if particles is None or (i and tokens[i - 1] == "without") or \
+                tokens[i + 1:i + 2] and tokens[i + 1] in NOT_REVERSATIVE.get(bases[i], ()):
+            continue
+        if i > 1 and tokens[i - 1] in DETERMINERS and tokens[i - 2] in TIME_PREPOSITIONS:
+            continue
+        end = i if "" in particles else _particle(tokens, i, particles)
+        if end is not None:
+            found.append(Reversative(" ".join(tokens[i:end + 1]) if end == i + 1 or end == i
+                                     else f"{tokens[i]} ... {tokens[end]}",
+                                     bases[i - 1] if i else "", tokens[end + 1:end + 3]))
+    return tuple(found)
+
+
+def _particle(tokens: tuple[str, ...], i: int, particles: tuple[str, ...]) -> int | None:
+    """Where the particle of the phrasal verb at ``i`` is: right after it, or a
+    ``SPLIT_PARTICLES`` one up to ``PARTICLE_REACH`` words on, before "of" or "from" or at the
+    end ("called its troops home from Russia"); None when it has none."""
+    if tokens[i + 1:i + 2] and tokens[i + 1] in particles:
+        return i + 1
+    for j in range(i + 2, min(len(tokens), i + 1 + PARTICLE_REACH)):
+        if tokens[j] in particles and tokens[j] in SPLIT_PARTICLES and \
+                tokens[j + 1:j + 2] in ((), ("of",), ("from",)):
+            return j
+    return None
 
 
 def prefix_antonym(word: str, other: str) -> bool:
@@ -187,10 +338,63 @@ def stance_refusal(pred: str, gold: str) -> str | None:
 
 def reversal(p: Stance, g: Stance) -> str | None:
     """``stance_refusal`` on the two statements' ``Stance``: reads only what they hold (a
-    word of a statement is polar by the lexicons exactly when it is in its ``polar``)."""
+    word of a statement is polar by the lexicons exactly when it is in its ``polar``). Each
+    rule starts with a test on what they hold: almost every pair stops there."""
+    reason = _polar_reversal(p, g)
+    if reason is None and (p.reversatives or g.reversatives):
+        reason = _reversative_reversal(p, g)
+    if reason is None and (p.more or p.less) and (g.more or g.less):
+        reason = _direction_reversal(p, g)
+    return reason
+
+
+def _reversative_reversal(p: Stance, g: Stance) -> str | None:
+    """One statement has a reversative predicate and the other none (two of them, even
+    different ones, "withdrew" / "pulled out", are no reversal), nor a negative word in its
+    place (by the same word before it or the same two after: "would *harm* global peace" says
+    what "would *undermine* global peace" says). A gold claim's counts only where the
+    prediction keeps the words either side of it ("Lavrov *made* his visit" for "Lavrov
+    *called off* his visit"): a prediction may leave out an ending the gold claim states
+    ("voted for a deal" for "the strike ended when workers approved a deal")."""
+    if p.reversatives and not g.reversatives:
+        for shown, before, after in p.reversatives:
+            if not _negative_in_place(before, after, g, p):
+                return f"stance: {shown}, a reversal the gold claim does not state"
+    elif g.reversatives and not p.reversatives:
+        for shown, before, after in g.reversatives:
+            if before in p.following and after in p.preceding and \
+                    not _negative_in_place(before, after, p, g):
+                return f"stance: the gold claim's {shown}, a reversal the prediction leaves out"
+    return None
+
+
+def _negative_in_place(before: str, after: tuple[str, ...], other: Stance, own: Stance) -> bool:
+    """``other`` has a negative word of its own after ``before`` or before ``after``."""
+    return any(other.polar.get(w, 0.0) <= -POLAR
+               for w in [*other.following.get(before, ()), *other.preceding.get(after, ())]
+               if w not in own.words)
+
+
+def _direction_reversal(p: Stance, g: Stance) -> str | None:
+    """One statement says only "more" where the other says only "less" (``DIRECTIONS``)."""
+    if p.more and g.less and not p.less and not g.more:
+        return f"stance: {p.more[0]} vs {g.less[0]}"
+    if p.less and g.more and not p.more and not g.less:
+        return f"stance: {p.less[0]} vs {g.more[0]}"
+    return None
+
+
+def _polar_reversal(p: Stance, g: Stance) -> str | None:
+    """An antonym by negative prefix; a polar predicate against an opposite or a milder one
+    in its place."""
     new = [x for x in p.predicates if x[0] not in g.words]
     if not new and not p.prefixed and not g.prefixed:
         return None  # the cheap exit almost every pair takes
+    # two reversatives say the same, whatever the lexicons rate them ("pulled out", EmoLex's
+    # "pull" positive, for "withdrew"): ``_reversative_reversal`` compares them
+    both_reverse = p.reversatives and g.reversatives
+    if both_reverse:
+        new = [x for x in new if x.word not in p.heads]
     for word, bare in p.prefixed.items():
         if word not in g.words and bare in g.words and bare not in p.words \
                 and _antonym_of(bare, bare in g.polar):
@@ -204,7 +408,8 @@ def reversal(p: Stance, g: Stance) -> str | None:
                                     *g.following.get(before_copula, ()),
                                     *g.preceding.get(after, ())]
                         if w not in p.words and w not in FUNCTION_WORDS]
-        counterparts = [w for w in counterparts if not _one_family(word, w)]
+        counterparts = [w for w in counterparts if not _one_family(word, w)
+                        and not (both_reverse and w in g.heads)]
         # the counterparts are the gold claim's words: polar exactly when in g.polar
         v = p.polar[word]
         opposite = [w for w in counterparts if v * g.polar.get(w, 0.0) < 0]
