@@ -52,6 +52,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import islice
 
+import numpy as np
+
 from . import parse as parsing
 from .names import DocumentEntities, Mention, key_of, mentions
 from .stance import Stance, reversal, role_refusal, stance_of
@@ -514,6 +516,20 @@ class Analyses:
 analysed = Analyses()
 
 
+def fact_refusal(p: Statement, g: Statement) -> str | None:
+    """The number, date and negation checks, which read only the two statements' analyses
+    (``refused_by_facts`` makes them on a whole matrix of pairs)."""
+    # each check first asks what costs nothing (read once per text): most pairs stop there
+    reason = None
+    if p.numbers:
+        reason = _number_refusal(p, g)
+    if reason is None and p.dates:
+        reason = _date_refusal(p, g)
+    if reason is None and p.negated != g.negated:
+        reason = _negation_refusal(p, g)
+    return reason
+
+
 def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
             document: DocumentEntities | None = None) -> str | None:
     """Why ``pred`` cannot state the same fact as ``gold`` (a one-line reason), or ``None``.
@@ -524,14 +540,7 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
     only for a gold claim that lists its entities.
     """
     p, g = analysed(pred), analysed(gold)
-    # each check first asks what costs nothing (read once per text): most pairs stop there
-    reason = None
-    if p.numbers:
-        reason = _number_refusal(p, g)
-    if reason is None and p.dates:
-        reason = _date_refusal(p, g)
-    if reason is None and p.negated != g.negated:
-        reason = _negation_refusal(p, g)
+    reason = fact_refusal(p, g)
     if reason is None and key_entities:
         named = tuple(tuple(names) for names in key_entities)
         if document is None:  # the claim's own entities resolve the names
@@ -542,6 +551,66 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
     if reason is None and key_entities:
         reason = _role_refusal(pred, gold, p, g, document)
     return reason
+
+
+# --- the same checks on whole matrices ---------------------------------------------------------
+
+#: the bit of each month and weekday in a statement's date mask (``refused_by_facts``)
+_DATE_BIT = {name: 1 << k for k, name in enumerate((*_MONTHS, *_WEEKDAYS))}
+_BOUND_CODE = {None: 0, "above": 1, "below": 2}
+
+
+def _number_table(statements: Sequence[Statement], units: dict[str | None, int]
+                  ) -> tuple[np.ndarray, ...]:
+    """Every number of the statements, one row each: its statement, value, unit (its code in
+    ``units``, added there if new; 0 for none), bound (0 none, 1 above, 2 below), and whether
+    ``_number_refusal`` passes over it always (anaphoric) or when the gold claim states no
+    number (an ambiguous word)."""
+    rows = [(k, n.value, units.setdefault(n.unit, len(units)), _BOUND_CODE[n.bound],
+             n.anaphoric, n.shown.lower() in _AMBIGUOUS)
+            for k, x in enumerate(statements) for n in x.numbers]
+    if not rows:
+        return (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0, dtype=np.intp),
+                np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+    owner, value, unit, bound, anaphoric, ambiguous = map(np.asarray, zip(*rows))
+    return owner, value.astype(float), unit, bound, anaphoric.astype(bool), ambiguous.astype(bool)
+
+
+def refused_by_facts(preds: Sequence[Statement], golds: Sequence[Statement]) -> np.ndarray:
+    """``refused[i, j]``: whether the number, date or negation check refuses ``preds[i]``
+    against ``golds[j]``; ``fact_refusal`` gives the same verdict (and the reason) one pair at
+    a time (``tests/test_gate_matrix.py`` checks they agree). A matrix of pairs costs a few numpy
+    operations: the claim scorer refuses a document's pairs with it before reading the rest one
+    by one."""
+    n_pred, n_gold = len(preds), len(golds)
+    negated_p = np.fromiter((x.negated for x in preds), bool, n_pred)
+    negated_g = np.fromiter((x.negated for x in golds), bool, n_gold)
+    refused = negated_p[:, None] != negated_g[None, :]
+    dates_p = np.fromiter((sum(_DATE_BIT[d] for d in x.dates) for x in preds), np.int64, n_pred)
+    dates_g = np.fromiter((sum(_DATE_BIT[d] for d in x.dates) for x in golds), np.int64, n_gold)
+    refused |= (dates_p[:, None] & ~dates_g[None, :]) != 0
+    units: dict[str | None, int] = {None: 0}
+    owner_p, value_p, unit_p, bound_p, anaphoric, ambiguous = _number_table(preds, units)
+    if owner_p.size == 0:
+        return refused
+    owner_g, value_g, unit_g, bound_g, _, _ = _number_table(golds, units)
+    # a = a predicted number, b = a gold number, g = a gold statement
+    belongs = np.zeros((owner_g.size, n_gold))
+    belongs[np.arange(owner_g.size), owner_g] = 1.0
+    exact = value_p[:, None] == value_g[None, :]
+    near = np.abs(value_p[:, None] - value_g[None, :]) <= 1e-9 * np.maximum(1.0, value_g)[None, :]
+    # the gold numbers of equal value, else those within rounding (``_number_refusal``'s ``same``)
+    has_exact = (exact @ belongs) > 0
+    same = np.where(has_exact[:, owner_g], exact, near)
+    unit_fits = (unit_p[:, None] == 0) | (unit_g[None, :] == 0) | (unit_p[:, None] == unit_g[None, :])
+    bound_fits = (bound_p[:, None] == 0) | (bound_g[None, :] == 0) | (bound_p[:, None] == bound_g[None, :])
+    fails = (((same @ belongs) == 0) | (((same & unit_fits) @ belongs) == 0)
+             | (((same & bound_fits) @ belongs) == 0))
+    states_none = np.bincount(owner_g, minlength=n_gold) == 0
+    fails &= ~anaphoric[:, None] & ~(ambiguous[:, None] & states_none[None, :])
+    stated_by = np.zeros((n_pred, owner_p.size))
+    stated_by[owner_p, np.arange(owner_p.size)] = 1.0
+    return refused | ((stated_by @ fails) > 0)
 
 
 def stated_dates(text: str) -> frozenset[str]:
