@@ -66,6 +66,13 @@ def fake_refusal(refused):
     return refusal
 
 
+def fake_gate(refusal):
+    """The fake gate in place of both checks the claim scorer reads pair by pair: the whole
+    gate (a reason written) and its checks after the facts (the statements here state no
+    number, date or negation, so the matrix checks refuse nothing)."""
+    return mock.patch.multiple(similarity, refusal=refusal, participants_refusal=refusal)
+
+
 def everything_gated(gold, pred, matching, threshold):
     """What claim scoring counted before the gate was read lazily: every pair through the gate,
     the solver on the gated matrix, the refusals by the rule ``ClaimRefusal`` states."""
@@ -103,7 +110,7 @@ def lazily_gated(gold, pred, matching, threshold):
 def test_the_lazy_gate_counts_what_gating_every_pair_counts(document, threshold):
     gold, pred, table, refused = document
     matching = ClaimMatching(TableMatcher(table))
-    with mock.patch.object(similarity, "refusal", fake_refusal(refused)):
+    with fake_gate(fake_refusal(refused)):
         want = everything_gated(gold, pred, matching, threshold)
         got, result = lazily_gated(gold, pred, matching, threshold)
         assigned = assign(gold, pred, matching, "d")  # the public assignment, the same way
@@ -126,7 +133,7 @@ def test_a_tie_the_gate_could_break_reads_every_pair():
     refused = {(f"pred {NAME[j]}", f"gold {NAME[i]}"): after[i][j] < before[i][j]
                for i in range(2) for j in range(6)}
     matching = ClaimMatching(TableMatcher(table))
-    with mock.patch.object(similarity, "refusal", fake_refusal(refused)):
+    with fake_gate(fake_refusal(refused)):
         want = everything_gated(gold, pred, matching, 0.5)
         got, result = lazily_gated(gold, pred, matching, 0.5)
     assert got == want
@@ -148,7 +155,7 @@ def test_the_lazy_gate_reads_only_the_pairs_it_needs():
         read.append((pred, gold))
         return "fake" if refused[(pred, gold)] else None
 
-    with mock.patch.object(similarity, "refusal", refusal):
+    with fake_gate(refusal):
         result = score_claims({"d": gold}, {"d": pred}, threshold=0.5,
                               matching=ClaimMatching(TableMatcher(table)))
     assert sorted(read) == [("pred a", "gold a"), ("pred b", "gold b")]

@@ -475,6 +475,11 @@ class Statement:
         return cls(numbers(text), frozenset(_date_words(text)), negated(text), stance_of(text))
 
     @cached_property
+    def codes(self) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
+        """``statement_codes``: what the matrix checks read (``refused_by_facts``)."""
+        return statement_codes(self)
+
+    @cached_property
     def stated(self) -> tuple[dict[float, list[Number]], str]:
         """As a gold claim: its numbers by value, and how a refusal lists them."""
         by_value: dict[float, list[Number]] = {}
@@ -539,41 +544,45 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
     gold entities, which resolve the names of both statements. Entities and roles are checked
     only for a gold claim that lists its entities.
     """
-    p, g = analysed(pred), analysed(gold)
-    reason = fact_refusal(p, g)
-    if reason is None and key_entities:
+    return (fact_refusal(analysed(pred), analysed(gold))
+            or participants_refusal(pred, gold, key_entities, document))
+
+
+def participants_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
+                         document: DocumentEntities | None = None) -> str | None:
+    """``refusal``'s checks after the facts: who is named (entities), what they are said to do
+    (stance), and to whom (roles); for a pair the fact checks let through."""
+    reason = None
+    if key_entities:
         named = tuple(tuple(names) for names in key_entities)
         if document is None:  # the claim's own entities resolve the names
             document = _claim_entities(named)
         reason = _entity_refusal(pred, gold, key_entities_of(named, document), document)
     if reason is None:
-        reason = reversal(p.stance, g.stance)
+        reason = reversal(analysed(pred).stance, analysed(gold).stance)
     if reason is None and key_entities:
-        reason = _role_refusal(pred, gold, p, g, document)
+        reason = _role_refusal(pred, gold, analysed(pred), analysed(gold), document)
     return reason
 
 
 # --- the same checks on whole matrices ---------------------------------------------------------
 
-#: the bit of each month and weekday in a statement's date mask (``refused_by_facts``)
+#: the bit of each month and weekday in a statement's date mask (``Statement.codes``)
 _DATE_BIT = {name: 1 << k for k, name in enumerate((*_MONTHS, *_WEEKDAYS))}
 _BOUND_CODE = {None: 0, "above": 1, "below": 2}
+#: every unit ``numbers`` gives, as a number (0: none)
+_UNIT_CODE = {None: 0, **{unit: k for k, unit in enumerate(
+    sorted({*_UNIT_OF.values(), *_CURRENCY.values(), "percent"}), start=1)}}
 
 
-def _number_table(statements: Sequence[Statement], units: dict[str | None, int]
-                  ) -> tuple[np.ndarray, ...]:
-    """Every number of the statements, one row each: its statement, value, unit (its code in
-    ``units``, added there if new; 0 for none), bound (0 none, 1 above, 2 below), and whether
-    ``_number_refusal`` passes over it always (anaphoric) or when the gold claim states no
-    number (an ambiguous word)."""
-    rows = [(k, n.value, units.setdefault(n.unit, len(units)), _BOUND_CODE[n.bound],
-             n.anaphoric, n.shown.lower() in _AMBIGUOUS)
-            for k, x in enumerate(statements) for n in x.numbers]
-    if not rows:
-        return (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0, dtype=np.intp),
-                np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
-    owner, value, unit, bound, anaphoric, ambiguous = map(np.asarray, zip(*rows))
-    return owner, value.astype(float), unit, bound, anaphoric.astype(bool), ambiguous.astype(bool)
+def statement_codes(x: Statement) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
+    """What the matrix checks read of a statement, as numbers: whether it denies, its months
+    and weekdays as bits (``_DATE_BIT``), and per number its value, unit (``_UNIT_CODE``),
+    bound (``_BOUND_CODE``), and whether ``_number_refusal`` passes over it always (anaphoric)
+    or when the gold claim states no number (an ambiguous word)."""
+    return (x.negated, sum(_DATE_BIT[d] for d in x.dates),
+            tuple((n.value, _UNIT_CODE[n.unit], _BOUND_CODE[n.bound], n.anaphoric,
+                   n.shown.lower() in _AMBIGUOUS) for n in x.numbers))
 
 
 def refused_by_facts(preds: Sequence[Statement], golds: Sequence[Statement]) -> np.ndarray:
@@ -582,35 +591,38 @@ def refused_by_facts(preds: Sequence[Statement], golds: Sequence[Statement]) -> 
     a time (``tests/test_gate_matrix.py`` checks they agree). A matrix of pairs costs a few numpy
     operations: the claim scorer refuses a document's pairs with it before reading the rest one
     by one."""
-    n_pred, n_gold = len(preds), len(golds)
-    negated_p = np.fromiter((x.negated for x in preds), bool, n_pred)
-    negated_g = np.fromiter((x.negated for x in golds), bool, n_gold)
-    refused = negated_p[:, None] != negated_g[None, :]
-    dates_p = np.fromiter((sum(_DATE_BIT[d] for d in x.dates) for x in preds), np.int64, n_pred)
-    dates_g = np.fromiter((sum(_DATE_BIT[d] for d in x.dates) for x in golds), np.int64, n_gold)
-    refused |= (dates_p[:, None] & ~dates_g[None, :]) != 0
-    units: dict[str | None, int] = {None: 0}
-    owner_p, value_p, unit_p, bound_p, anaphoric, ambiguous = _number_table(preds, units)
-    if owner_p.size == 0:
-        return refused
-    owner_g, value_g, unit_g, bound_g, _, _ = _number_table(golds, units)
+    codes_p = [x.codes for x in preds]
+    codes_g = [x.codes for x in golds]
+    negated_p = np.array([c[0] for c in codes_p], dtype=bool)
+    negated_g = np.array([c[0] for c in codes_g], dtype=bool)
+    dates_p = np.array([c[1] for c in codes_p], dtype=np.int64)
+    dates_g = np.array([c[1] for c in codes_g], dtype=np.int64)
+    refused = (negated_p[:, None] != negated_g[None, :]) | ((dates_p[:, None] & ~dates_g[None, :]) != 0)
     # a = a predicted number, b = a gold number, g = a gold statement
-    belongs = np.zeros((owner_g.size, n_gold))
-    belongs[np.arange(owner_g.size), owner_g] = 1.0
-    exact = value_p[:, None] == value_g[None, :]
-    near = np.abs(value_p[:, None] - value_g[None, :]) <= 1e-9 * np.maximum(1.0, value_g)[None, :]
-    # the gold numbers of equal value, else those within rounding (``_number_refusal``'s ``same``)
-    has_exact = (exact @ belongs) > 0
-    same = np.where(has_exact[:, owner_g], exact, near)
-    unit_fits = (unit_p[:, None] == 0) | (unit_g[None, :] == 0) | (unit_p[:, None] == unit_g[None, :])
-    bound_fits = (bound_p[:, None] == 0) | (bound_g[None, :] == 0) | (bound_p[:, None] == bound_g[None, :])
-    fails = (((same @ belongs) == 0) | (((same & unit_fits) @ belongs) == 0)
-             | (((same & bound_fits) @ belongs) == 0))
-    states_none = np.bincount(owner_g, minlength=n_gold) == 0
-    fails &= ~anaphoric[:, None] & ~(ambiguous[:, None] & states_none[None, :])
-    stated_by = np.zeros((n_pred, owner_p.size))
+    numbers_p = [(k, *n) for k, c in enumerate(codes_p) for n in c[2]]
+    if not numbers_p:
+        return refused
+    owner_p, value_p, unit_p, bound_p, anaphoric, ambiguous = np.array(numbers_p).T
+    owner_p = owner_p.astype(np.intp)
+    skipped = anaphoric.astype(bool)[:, None] | (ambiguous.astype(bool)[:, None] & np.array(
+        [not c[2] for c in codes_g], dtype=bool)[None, :])
+    numbers_g = [(k, *n[:3]) for k, c in enumerate(codes_g) for n in c[2]]
+    fails = np.ones((owner_p.size, len(golds)), dtype=bool)
+    if numbers_g:
+        owner_g, value_g, unit_g, bound_g = np.array(numbers_g).T
+        owner_g = owner_g.astype(np.intp)
+        belongs = np.zeros((owner_g.size, len(golds)))
+        belongs[np.arange(owner_g.size), owner_g] = 1.0
+        exact = value_p[:, None] == value_g[None, :]
+        near = np.abs(value_p[:, None] - value_g[None, :]) <= 1e-9 * np.maximum(1.0, value_g)[None, :]
+        # the gold numbers of equal value, else those within rounding (``_number_refusal``'s ``same``)
+        same = np.where(((exact @ belongs) > 0)[:, owner_g], exact, near)
+        unit_fits = (unit_p[:, None] == 0) | (unit_g[None, :] == 0) | (unit_p[:, None] == unit_g[None, :])
+        bound_fits = (bound_p[:, None] == 0) | (bound_g[None, :] == 0) | (bound_p[:, None] == bound_g[None, :])
+        fails = ((((same & unit_fits) @ belongs) == 0) | (((same & bound_fits) @ belongs) == 0))
+    stated_by = np.zeros((len(preds), owner_p.size))
     stated_by[owner_p, np.arange(owner_p.size)] = 1.0
-    return refused | ((stated_by @ fails) > 0)
+    return refused | ((stated_by @ (fails & ~skipped)) > 0)
 
 
 def stated_dates(text: str) -> frozenset[str]:

@@ -46,7 +46,7 @@ import numpy as np
 
 from ..schema import PredClaim
 from . import statement_cache
-from .gate import analysed, refusal, refused_by_facts
+from .gate import analysed, participants_refusal, refusal, refused_by_facts
 from .matchers import ClaimMatcher, get, matcher_name
 from .names import DocumentEntities
 
@@ -270,7 +270,9 @@ class DocumentSimilarities:
             self.unread[i, j] = False
             self.gated += 1
             for sim, a in self._references(i, j):
-                reason = None if self.blocked[a] else refusal(*self.asks[a], self.keys[i], self.document)
+                # a reference the fact checks refused is refused (its reason written when asked)
+                reason = None if self.blocked[a] else participants_refusal(
+                    *self.asks[a], self.keys[i], self.document)
                 if reason is None and not self.blocked[a]:
                     break
                 if (i, j) not in self.refused:  # the first refused is the most similar
