@@ -39,6 +39,7 @@ from .prf import PRFScore, prf, ratio
 from .similarity import (
     ClaimMatching,
     DocumentSimilarities,
+    FactVerdicts,
     document_similarities,
     token_f1,
 )
@@ -217,13 +218,19 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
         matching.prepare(gold, pred)
     by_sentence = by_sentence and texts is not None
     tally = ClaimTally.with_sentences() if by_sentence else ClaimTally()
+    claims = {}
     for doc_id in doc_ids:
         text = texts[doc_id] if texts is not None else None
         g = _with_span_text(gold.get(doc_id, ()), text)
         p = _with_span_text(pred.get(doc_id, ()), text)
         _check_spans(doc_id, "gold", g, text)
         _check_spans(doc_id, "predicted", p, text)
-        pairs = _match(doc_id, g, p, threshold, matching, tally)
+        claims[doc_id] = g, p
+    # the gate's number, date and negation checks, on every document's pairs at once
+    facts = matching.fact_verdicts(claims) if matching is not None else {}
+    for doc_id, (g, p) in claims.items():
+        text = texts[doc_id] if texts is not None else None
+        pairs = _match(doc_id, g, p, threshold, matching, tally, facts.get(doc_id))
         agrees = _compare_attributes(g, p, pairs, (entity_alignment or {}).get(doc_id, {}), tally)
         tally.joint_per_doc[doc_id] = sum(agrees)
         if by_sentence:
@@ -243,10 +250,11 @@ def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
 
 
 def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshold: float,
-           matching: ClaimMatching | None, tally: ClaimTally) -> list[ClaimPair]:
+           matching: ClaimMatching | None, tally: ClaimTally,
+           facts: FactVerdicts | None = None) -> list[ClaimPair]:
     """One document's assignment: its matched pairs (returned), unmatched claims, refusals and
     counts (into ``tally``)."""
-    sims = document_similarities(g, p, matching, doc_id)
+    sims = document_similarities(g, p, matching, doc_id, facts)
     pairs = []
     for i, j, sim in _assign_gated(sims):
         tally.assigned.append(sim)

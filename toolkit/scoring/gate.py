@@ -476,7 +476,7 @@ class Statement:
 
     @cached_property
     def codes(self) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
-        """``statement_codes``: what the matrix checks read (``refused_by_facts``)."""
+        """``statement_codes``: what ``refused_by_facts`` reads."""
         return statement_codes(self)
 
     @cached_property
@@ -523,7 +523,7 @@ analysed = Analyses()
 
 def fact_refusal(p: Statement, g: Statement) -> str | None:
     """The number, date and negation checks, which read only the two statements' analyses
-    (``refused_by_facts`` makes them on a whole matrix of pairs)."""
+    (``refused_by_facts`` makes them on many pairs at once)."""
     # each check first asks what costs nothing (read once per text): most pairs stop there
     reason = None
     if p.numbers:
@@ -565,7 +565,7 @@ def participants_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[s
     return reason
 
 
-# --- the same checks on whole matrices ---------------------------------------------------------
+# --- the same checks on many pairs at once ---------------------------------------------------------
 
 #: the bit of each month and weekday in a statement's date mask (``Statement.codes``)
 _DATE_BIT = {name: 1 << k for k, name in enumerate((*_MONTHS, *_WEEKDAYS))}
@@ -576,7 +576,7 @@ _UNIT_CODE = {None: 0, **{unit: k for k, unit in enumerate(
 
 
 def statement_codes(x: Statement) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
-    """What the matrix checks read of a statement, as numbers: whether it denies, its months
+    """What ``refused_by_facts`` reads of a statement, as numbers: whether it denies, its months
     and weekdays as bits (``_DATE_BIT``), and per number its value, unit (``_UNIT_CODE``),
     bound (``_BOUND_CODE``), and whether ``_number_refusal`` passes over it always (anaphoric)
     or when the gold claim states no number (an ambiguous word)."""
@@ -585,44 +585,50 @@ def statement_codes(x: Statement) -> tuple[bool, int, tuple[tuple[float, int, in
                    n.shown.lower() in _AMBIGUOUS) for n in x.numbers))
 
 
-def refused_by_facts(preds: Sequence[Statement], golds: Sequence[Statement]) -> np.ndarray:
-    """``refused[i, j]``: whether the number, date or negation check refuses ``preds[i]``
-    against ``golds[j]``; ``fact_refusal`` gives the same verdict (and the reason) one pair at
-    a time (``tests/test_gate_matrix.py`` checks they agree). A matrix of pairs costs a few numpy
-    operations: the claim scorer refuses a document's pairs with it before reading the rest one
-    by one."""
-    codes_p = [x.codes for x in preds]
-    codes_g = [x.codes for x in golds]
-    negated_p = np.array([c[0] for c in codes_p], dtype=bool)
-    negated_g = np.array([c[0] for c in codes_g], dtype=bool)
-    dates_p = np.array([c[1] for c in codes_p], dtype=np.int64)
-    dates_g = np.array([c[1] for c in codes_g], dtype=np.int64)
-    refused = (negated_p[:, None] != negated_g[None, :]) | ((dates_p[:, None] & ~dates_g[None, :]) != 0)
-    # a = a predicted number, b = a gold number, g = a gold statement
-    numbers_p = [(k, *n) for k, c in enumerate(codes_p) for n in c[2]]
-    if not numbers_p:
+def refused_by_facts(statements: Sequence[Statement], pred: np.ndarray, gold: np.ndarray
+                     ) -> np.ndarray:
+    """``refused[k]``: whether the number, date or negation check refuses the pair of
+    ``statements[pred[k]]`` (predicted) and ``statements[gold[k]]`` (gold); ``fact_refusal``
+    gives the same verdict (and the reason) one pair at a time (``tests/test_gate_matrix.py``
+    checks they agree). Any number of pairs costs a few dozen numpy operations: the claim scorer
+    checks every pair of its documents at once, before reading the rest of the gate one pair
+    at a time."""
+    codes = [x.codes for x in statements]
+    negated = np.array([c[0] for c in codes], dtype=bool)
+    dates = np.array([c[1] for c in codes], dtype=np.int64)
+    refused = (negated[pred] != negated[gold]) | ((dates[pred] & ~dates[gold]) != 0)
+    count = np.array([len(c[2]) for c in codes], dtype=np.intp)
+    rows = [n for c in codes for n in c[2]]
+    if not rows:
         return refused
-    owner_p, value_p, unit_p, bound_p, anaphoric, ambiguous = np.array(numbers_p).T
-    owner_p = owner_p.astype(np.intp)
-    skipped = anaphoric.astype(bool)[:, None] | (ambiguous.astype(bool)[:, None] & np.array(
-        [not c[2] for c in codes_g], dtype=bool)[None, :])
-    numbers_g = [(k, *n[:3]) for k, c in enumerate(codes_g) for n in c[2]]
-    fails = np.ones((owner_p.size, len(golds)), dtype=bool)
-    if numbers_g:
-        owner_g, value_g, unit_g, bound_g = np.array(numbers_g).T
-        owner_g = owner_g.astype(np.intp)
-        belongs = np.zeros((owner_g.size, len(golds)))
-        belongs[np.arange(owner_g.size), owner_g] = 1.0
-        exact = value_p[:, None] == value_g[None, :]
-        near = np.abs(value_p[:, None] - value_g[None, :]) <= 1e-9 * np.maximum(1.0, value_g)[None, :]
-        # the gold numbers of equal value, else those within rounding (``_number_refusal``'s ``same``)
-        same = np.where(((exact @ belongs) > 0)[:, owner_g], exact, near)
-        unit_fits = (unit_p[:, None] == 0) | (unit_g[None, :] == 0) | (unit_p[:, None] == unit_g[None, :])
-        bound_fits = (bound_p[:, None] == 0) | (bound_g[None, :] == 0) | (bound_p[:, None] == bound_g[None, :])
-        fails = ((((same & unit_fits) @ belongs) == 0) | (((same & bound_fits) @ belongs) == 0))
-    stated_by = np.zeros((len(preds), owner_p.size))
-    stated_by[owner_p, np.arange(owner_p.size)] = 1.0
-    return refused | ((stated_by @ (fails & ~skipped)) > 0)
+    first = np.cumsum(count) - count  # each statement's first row in the number table
+    value, unit, bound, anaphoric, ambiguous = np.array(rows).T
+    # the rows of (pair, predicted number), then of (pair, predicted number, gold number)
+    pair_of, number_p = _each_row_of(pred, count, first)
+    row_of, number_g = _each_row_of(gold[pair_of], count, first)
+    value_p, value_g = value[number_p][row_of], value[number_g]
+    exact = value_p == value_g
+    near = np.abs(value_p - value_g) <= 1e-9 * np.maximum(1.0, value_g)
+    # the gold numbers of equal value, else those within rounding (``_number_refusal``'s ``same``)
+    same = np.where(np.bincount(row_of, exact, minlength=pair_of.size)[row_of] > 0, exact, near)
+    unit_p, unit_g = unit[number_p][row_of], unit[number_g]
+    bound_p, bound_g = bound[number_p][row_of], bound[number_g]
+    unit_fits = (unit_p == 0) | (unit_g == 0) | (unit_p == unit_g)
+    bound_fits = (bound_p == 0) | (bound_g == 0) | (bound_p == bound_g)
+    fits = ((np.bincount(row_of, same & unit_fits, minlength=pair_of.size) > 0)
+            & (np.bincount(row_of, same & bound_fits, minlength=pair_of.size) > 0))
+    skipped = (anaphoric[number_p] > 0) | ((ambiguous[number_p] > 0) & (count[gold[pair_of]] == 0))
+    return refused | (np.bincount(pair_of, ~fits & ~skipped, minlength=pred.size) > 0)
+
+
+def _each_row_of(owners: np.ndarray, count: np.ndarray, first: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """For each owner (a statement's index, one per item), each of its rows in the number
+    table: ``(item, row)`` arrays, the items in order."""
+    n = count[owners]
+    item = np.repeat(np.arange(owners.size), n)
+    within = np.arange(item.size) - np.repeat(np.cumsum(n) - n, n)
+    return item, first[owners][item] + within
 
 
 def stated_dates(text: str) -> frozenset[str]:

@@ -39,7 +39,7 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,6 +183,52 @@ class ClaimMatching:
         if self.gate:  # and the gate's analyses of them, kept where the matcher keeps its own
             statement_cache.prepare([*refs, *texts], self.matcher.cache_dir)
 
+    def fact_verdicts(self, documents: Mapping[str, tuple[Sequence[PredClaim], Sequence[PredClaim]]]
+                      ) -> dict[str, FactVerdicts]:
+        """Document id -> which of its (predicted text, reference) pairs the number, date and
+        negation checks refuse, for these documents (gold claims, predicted claims), checked
+        all at once (``gate.refused_by_facts``); none without the gate."""
+        if not self.gate:
+            return {}
+        statements: list = []
+        layout: list[tuple[str, dict[str, int], dict[str, int]]] = []
+        pred_index, gold_index = [], []
+        for doc_id, (gold, pred) in documents.items():
+            texts = {t: k for k, t in enumerate(dict.fromkeys(claim_text(p) for p in pred))}
+            refs = {r: k for k, r in enumerate(dict.fromkeys(r for g in gold for r in references(g)))}
+            first = len(statements)
+            statements += [analysed(t) for t in texts] + [analysed(r) for r in refs]
+            # every predicted text against every reference, row by row
+            pred_index.append(np.repeat(np.arange(first, first + len(texts)), len(refs)))
+            gold_index.append(np.tile(np.arange(first + len(texts), len(statements)), len(texts)))
+            layout.append((doc_id, texts, refs))
+        if not statements:
+            return {}
+        refused = refused_by_facts(statements, np.concatenate(pred_index), np.concatenate(gold_index))
+        out, start = {}, 0
+        for doc_id, texts, refs in layout:
+            end = start + len(texts) * len(refs)
+            out[doc_id] = FactVerdicts(texts, refs, refused[start:end].reshape(len(texts), len(refs)))
+            start = end
+        return out
+
+
+@dataclass(frozen=True)
+class FactVerdicts:
+    """One document's pairs of a predicted text and a reference the number, date and negation
+    checks refuse (``ClaimMatching.fact_verdicts``)."""
+
+    #: predicted text -> row, reference -> column of ``refused``
+    texts: Mapping[str, int]
+    refs: Mapping[str, int]
+    refused: np.ndarray
+
+    def of(self, asks: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Whether each ask (predicted text, reference) is refused."""
+        if not asks:
+            return np.zeros(0, dtype=bool)
+        return self.refused[[self.texts[t] for t, _ in asks], [self.refs[r] for _, r in asks]]
+
 
 def entity_names(gold_mentions: Mapping[str, Sequence]) -> dict[str, dict[str, list[str]]]:
     """doc id -> entity id -> the distinct texts of its mentions, the longest first (the name
@@ -319,11 +365,26 @@ class DocumentSimilarities:
         return written
 
 
+def asked(gold: Sequence[PredClaim], pred: Sequence[PredClaim]
+          ) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """What a document asks the matcher (with a ``ClaimMatching``): for each pair without spans
+    on both sides (gold row, predicted column), each (predicted text, reference)."""
+    for i, g in enumerate(gold):
+        refs = references(g)
+        for j, p in enumerate(pred):
+            if p.span is None or g.span is None:
+                text = claim_text(p)
+                for r in refs:
+                    yield i, j, (text, r)
+
+
 def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
-                          matching: ClaimMatching | None = None, doc_id: str = ""
-                          ) -> DocumentSimilarities:
+                          matching: ClaimMatching | None = None, doc_id: str = "",
+                          facts: FactVerdicts | None = None) -> DocumentSimilarities:
     """One document's similarities, no pair read by the gate yet (without ``matching``, or
-    with its gate off, there is nothing to read)."""
+    with its gate off, there is nothing to read); with the gate, ``facts`` says which asks
+    (``asked``) the number, date and negation checks refuse (``ClaimMatching.fact_verdicts``,
+    made for this document when not given)."""
     unread = np.zeros((len(gold), len(pred)), dtype=bool)
     if not gold or not pred:
         return DocumentSimilarities(np.zeros((len(gold), len(pred))), unread)
@@ -332,19 +393,17 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
             np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), unread)
     matrix = np.zeros((len(gold), len(pred)))
     scale = matching.matcher.default_threshold
-    # every (predicted text, reference) to ask the matcher about, in one batch, and its pair
-    asks: list[tuple[str, str]] = []
-    pair_of: list[int] = []
     for i, g in enumerate(gold):
-        refs = references(g)
         for j, p in enumerate(pred):
             if p.span is not None and g.span is not None:
                 iou = span_iou((g.span.start, g.span.end), (p.span.start, p.span.end))
                 matrix[i, j] = iou if scale == SPAN_IOU_THRESHOLD else iou_on_scale(iou, scale)
-            else:
-                text = claim_text(p)
-                asks += [(text, r) for r in refs]
-                pair_of += [i * len(pred) + j] * len(refs)
+    # every (predicted text, reference) to ask the matcher about, in one batch, and its pair
+    asks: list[tuple[str, str]] = []
+    pair_of: list[int] = []
+    for i, j, ask in asked(gold, pred):
+        asks.append(ask)
+        pair_of.append(i * len(pred) + j)
     out = DocumentSimilarities(matrix, unread)
     if not asks:
         return out
@@ -361,19 +420,18 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
         names = matching.entity_names.get(doc_id, {})
         out.keys = {i: key_entities(g, names) for i, g in enumerate(gold)}
         out.document = matching.documents.get(doc_id)
-        _refuse_early(out, asks, above, np.asarray(pair_of))
+        if facts is None:
+            facts = matching.fact_verdicts({doc_id: (gold, pred)})[doc_id]
+        _refuse_early(out, asks, above, np.asarray(pair_of), facts)
     return out
 
 
 def _refuse_early(out: DocumentSimilarities, asks: list[tuple[str, str]], above: np.ndarray,
-                  pair_of: np.ndarray) -> None:
-    """The number, date and negation checks on every ask of the document at once: the asks
-    they refuse (``blocked``), and the pairs whose every ask above 0 they refuse, refused now
-    (``refused_early``: similarity 0, not read one by one)."""
-    texts = {t: k for k, t in enumerate(dict.fromkeys(t for t, _ in asks))}
-    refs = {r: k for k, r in enumerate(dict.fromkeys(r for _, r in asks))}
-    verdicts = refused_by_facts([analysed(t) for t in texts], [analysed(r) for r in refs])
-    blocked = verdicts[[texts[t] for t, _ in asks], [refs[r] for _, r in asks]]
+                  pair_of: np.ndarray, facts: FactVerdicts) -> None:
+    """The asks the number, date and negation checks refuse (``blocked``), and the pairs
+    whose every ask above 0 they refuse, refused now (``refused_early``: similarity 0, not read
+    one by one)."""
+    blocked = facts.of(asks)
     out.blocked = blocked.tolist()
     open_pairs = np.zeros(out.matrix.size, dtype=bool)
     open_pairs[pair_of[above & ~blocked]] = True
