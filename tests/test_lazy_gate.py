@@ -19,6 +19,9 @@ from toolkit.scoring.claims import SWEEP_THRESHOLDS, assign, score_claims
 from toolkit.scoring.matchers import ClaimMatcher
 from toolkit.scoring.similarity import ClaimMatching, similarity_matrix
 
+#: the claims' names: letters, not digits (a statement stating no number, date or negation
+#: is one the gate's matrix checks refuse nowhere: the fake gate alone decides)
+NAME = "abcdefgh"
 # few distinct values, so that totals tie often (0.25 + 0.75 == 0.5 + 0.5 == 1.0 ...)
 SIMS = st.sampled_from([0.0, 0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.5, 0.6, 0.7, 0.75, 0.8, 1.0])
 
@@ -45,15 +48,15 @@ def documents(draw):
     gold = []
     for i in range(n):
         two = draw(st.booleans())
-        span = {"start": i, "end": i + 1, "text": f"span {i}"} if two else None
-        gold.append(PredClaim(statement=f"gold {i}", span=span))
-    pred = [PredClaim(statement=f"pred {j}") for j in range(m)]
+        span = {"start": i, "end": i + 1, "text": f"span {NAME[i]}"} if two else None
+        gold.append(PredClaim(statement=f"gold {NAME[i]}", span=span))
+    pred = [PredClaim(statement=f"pred {NAME[j]}") for j in range(m)]
     table, refused = {}, {}
     for i, g in enumerate(gold):
         for ref in similarity.references(g):
             for j in range(m):
-                table[(f"pred {j}", ref)] = draw(SIMS)
-                refused[(f"pred {j}", ref)] = draw(st.booleans())
+                table[(f"pred {NAME[j]}", ref)] = draw(SIMS)
+                refused[(f"pred {NAME[j]}", ref)] = draw(st.booleans())
     return gold, pred, table, refused
 
 
@@ -61,6 +64,13 @@ def fake_refusal(refused):
     def refusal(pred, gold, key_entities=(), document=None):
         return f"fake: {pred} against {gold}" if refused[(pred, gold)] else None
     return refusal
+
+
+def fake_gate(refusal):
+    """The fake gate in place of both checks the claim scorer reads pair by pair: the whole
+    gate (a reason written) and its checks after the facts (the statements here state no
+    number, date or negation, so the matrix checks refuse nothing)."""
+    return mock.patch.multiple(similarity, refusal=refusal, participants_refusal=refusal)
 
 
 def everything_gated(gold, pred, matching, threshold):
@@ -100,7 +110,7 @@ def lazily_gated(gold, pred, matching, threshold):
 def test_the_lazy_gate_counts_what_gating_every_pair_counts(document, threshold):
     gold, pred, table, refused = document
     matching = ClaimMatching(TableMatcher(table))
-    with mock.patch.object(similarity, "refusal", fake_refusal(refused)):
+    with fake_gate(fake_refusal(refused)):
         want = everything_gated(gold, pred, matching, threshold)
         got, result = lazily_gated(gold, pred, matching, threshold)
         assigned = assign(gold, pred, matching, "d")  # the public assignment, the same way
@@ -117,13 +127,13 @@ def test_a_tie_the_gate_could_break_reads_every_pair():
     on the fully gated matrix."""
     before = [[0.25, 1.0, 0.5, 0.1, 0.3, 0.0], [0.25, 0.5, 1.0, 1.0, 0.1, 0.6]]
     after = [[0.0, 0.0, 0.0, 0.1, 0.3, 0.0], [0.0, 0.5, 1.0, 1.0, 0.1, 0.0]]
-    gold = [PredClaim(statement=f"gold {i}") for i in range(2)]
-    pred = [PredClaim(statement=f"pred {j}") for j in range(6)]
-    table = {(f"pred {j}", f"gold {i}"): before[i][j] for i in range(2) for j in range(6)}
-    refused = {(f"pred {j}", f"gold {i}"): after[i][j] < before[i][j]
+    gold = [PredClaim(statement=f"gold {NAME[i]}") for i in range(2)]
+    pred = [PredClaim(statement=f"pred {NAME[j]}") for j in range(6)]
+    table = {(f"pred {NAME[j]}", f"gold {NAME[i]}"): before[i][j] for i in range(2) for j in range(6)}
+    refused = {(f"pred {NAME[j]}", f"gold {NAME[i]}"): after[i][j] < before[i][j]
                for i in range(2) for j in range(6)}
     matching = ClaimMatching(TableMatcher(table))
-    with mock.patch.object(similarity, "refusal", fake_refusal(refused)):
+    with fake_gate(fake_refusal(refused)):
         want = everything_gated(gold, pred, matching, 0.5)
         got, result = lazily_gated(gold, pred, matching, 0.5)
     assert got == want
@@ -134,21 +144,21 @@ def test_the_lazy_gate_reads_only_the_pairs_it_needs():
     """Two claims each side, every pair above 0, one pair the gate refuses (gold 1, pred 0,
     below the threshold): the first assignment (the diagonal) is read and holds; the
     off-diagonal pairs are never read."""
-    gold = [PredClaim(statement="gold 0"), PredClaim(statement="gold 1")]
-    pred = [PredClaim(statement="pred 0"), PredClaim(statement="pred 1")]
-    table = {("pred 0", "gold 0"): 0.9, ("pred 1", "gold 0"): 0.2,
-             ("pred 0", "gold 1"): 0.3, ("pred 1", "gold 1"): 0.8}
-    refused = {pair: pair == ("pred 0", "gold 1") for pair in table}
+    gold = [PredClaim(statement="gold a"), PredClaim(statement="gold b")]
+    pred = [PredClaim(statement="pred a"), PredClaim(statement="pred b")]
+    table = {("pred a", "gold a"): 0.9, ("pred b", "gold a"): 0.2,
+             ("pred a", "gold b"): 0.3, ("pred b", "gold b"): 0.8}
+    refused = {pair: pair == ("pred a", "gold b") for pair in table}
     read = []
 
     def refusal(pred, gold, key_entities=(), document=None):
         read.append((pred, gold))
         return "fake" if refused[(pred, gold)] else None
 
-    with mock.patch.object(similarity, "refusal", refusal):
+    with fake_gate(refusal):
         result = score_claims({"d": gold}, {"d": pred}, threshold=0.5,
                               matching=ClaimMatching(TableMatcher(table)))
-    assert sorted(read) == [("pred 0", "gold 0"), ("pred 1", "gold 1")]
+    assert sorted(read) == [("pred a", "gold a"), ("pred b", "gold b")]
     assert result.tally.gated == 2 and result.counts.tp == 2
 
 

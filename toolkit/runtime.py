@@ -125,8 +125,13 @@ def import_extra(module: str, needed_by: str, failure: type[Exception] = Missing
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(until_exit: bool = False) -> Iterator[None]:
     """Automatic collections off inside the block; the previous state comes back after it.
+
+    ``until_exit``, for a command whose process ends after the block: what is alive then is
+    frozen (``gc.freeze``) before collections resume, so neither the first collection after
+    the block nor the interpreter's last one at exit scans it (a full scan of everything the
+    command read and made: about 0.3 s of a ``score`` that reads 20,000 statements).
 
     >>> with collector_paused():
     ...     gc.isenabled()
@@ -137,6 +142,8 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if until_exit:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

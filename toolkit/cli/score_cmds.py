@@ -165,7 +165,8 @@ def score_command(
     """Score predictions against gold: mentions (4 schemes), entities, claims, with intervals."""
     hub = hub_results(eval_results, dataset_id)
     # the command makes millions of small objects and no cycles worth collecting: the cyclic
-    # collector would only rescan them over and over (a third of the run on large files)
+    # collector would only rescan them over and over (a third of the run on large files), and
+    # once more when it resumes and at exit (frozen instead: the process ends after the block)
     from ..runtime import collector_paused
 
     flags = {"labels": labels, "label_map": label_map, "threshold": threshold,
@@ -174,7 +175,7 @@ def score_command(
              "claim_checks": claim_checks, "claim_check_options": claim_check_option}
     sources = Sources(format_name(gold_format, "--gold-format"),
                       format_name(pred_format, "--pred-format"), reader)
-    with collector_paused():
+    with collector_paused(until_exit=True):
         _score(pred, gold, _Outputs(format, out, plot, errors, hub), flags, engine, address,
                sources)
 

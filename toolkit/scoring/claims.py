@@ -39,6 +39,7 @@ from .prf import PRFScore, prf, ratio
 from .similarity import (
     ClaimMatching,
     DocumentSimilarities,
+    FactVerdicts,
     document_similarities,
     token_f1,
 )
@@ -217,13 +218,19 @@ def score_claims(gold: Mapping[str, Sequence[PredClaim]], pred: Mapping[str, Seq
         matching.prepare(gold, pred)
     by_sentence = by_sentence and texts is not None
     tally = ClaimTally.with_sentences() if by_sentence else ClaimTally()
+    claims = {}
     for doc_id in doc_ids:
         text = texts[doc_id] if texts is not None else None
         g = _with_span_text(gold.get(doc_id, ()), text)
         p = _with_span_text(pred.get(doc_id, ()), text)
         _check_spans(doc_id, "gold", g, text)
         _check_spans(doc_id, "predicted", p, text)
-        pairs = _match(doc_id, g, p, threshold, matching, tally)
+        claims[doc_id] = g, p
+    # the gate's number, date and negation checks, on every document's pairs at once
+    facts = matching.fact_verdicts(claims) if matching is not None else {}
+    for doc_id, (g, p) in claims.items():
+        text = texts[doc_id] if texts is not None else None
+        pairs = _match(doc_id, g, p, threshold, matching, tally, facts.get(doc_id))
         agrees = _compare_attributes(g, p, pairs, (entity_alignment or {}).get(doc_id, {}), tally)
         tally.joint_per_doc[doc_id] = sum(agrees)
         if by_sentence:
@@ -243,10 +250,11 @@ def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
 
 
 def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshold: float,
-           matching: ClaimMatching | None, tally: ClaimTally) -> list[ClaimPair]:
+           matching: ClaimMatching | None, tally: ClaimTally,
+           facts: FactVerdicts | None = None) -> list[ClaimPair]:
     """One document's assignment: its matched pairs (returned), unmatched claims, refusals and
     counts (into ``tally``)."""
-    sims = document_similarities(g, p, matching, doc_id)
+    sims = document_similarities(g, p, matching, doc_id, facts)
     pairs = []
     for i, j, sim in _assign_gated(sims):
         tally.assigned.append(sim)
@@ -263,7 +271,7 @@ def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshol
     tally.pairs += pairs
     tally.unmatched_gold += [(doc_id, i) for i in missed]
     tally.unmatched_pred += [(doc_id, j) for j in spurious]
-    tally.refusals += _refusals(doc_id, sims.refused, set(missed), set(spurious), threshold)
+    tally.refusals += _refusals(doc_id, sims, set(missed), set(spurious), threshold)
     tally.n_gold += len(g)
     tally.n_pred += len(p)
     tally.per_doc[doc_id] = PRFScore(tp=len(pairs), fp=len(p) - len(pairs), fn=len(g) - len(pairs))
@@ -453,16 +461,17 @@ def _check_spans(doc_id: str, side: str, claims: Sequence[PredClaim], text: str 
                              f"length {len(text)}")
 
 
-def _refusals(doc_id: str, refused: Mapping[tuple[int, int], tuple[float, str]], missed: set[int],
-              spurious: set[int], threshold: float) -> list[ClaimRefusal]:
+def _refusals(doc_id: str, sims: DocumentSimilarities, missed: set[int], spurious: set[int],
+              threshold: float) -> list[ClaimRefusal]:
     """Refused pairs that would have matched (similarity at the threshold) and whose prediction
-    or gold claim went unmatched: the best such pair for each, so the error report can say why."""
-    out: dict[tuple[str, int], ClaimRefusal] = {}
-    for (i, j), (sim, reason) in sorted(refused.items()):
-        if sim < threshold or (i not in missed and j not in spurious):
+    or gold claim went unmatched: the best such pair for each, so the error report can say why
+    (the reasons written for these pairs only)."""
+    best: dict[tuple[str, int], tuple[int, int, float]] = {}
+    for (i, j), sim in sims.refused_at(threshold):
+        if i not in missed and j not in spurious:
             continue
-        refusal = ClaimRefusal(doc_id, i, j, sim, reason)
-        for key in (("pred", j),) if j in spurious else (("gold", i),):
-            if key not in out or out[key].similarity < sim:
-                out[key] = refusal
-    return sorted({id(r): r for r in out.values()}.values(), key=lambda r: (r.pred, r.gold))
+        key = ("pred", j) if j in spurious else ("gold", i)
+        if key not in best or best[key][2] < sim:
+            best[key] = (i, j, sim)
+    return sorted((ClaimRefusal(doc_id, i, j, sim, sims.reason(i, j))
+                   for i, j, sim in set(best.values())), key=lambda r: (r.pred, r.gold))

@@ -54,6 +54,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import islice
 
+import numpy as np
+
 from . import parse as parsing
 from .names import DocumentEntities, Mention, key_of, mentions
 from .stance import Stance, reversal, role_refusal, stance_of
@@ -475,6 +477,11 @@ class Statement:
         return cls(numbers(text), frozenset(_date_words(text)), negated(text), stance_of(text))
 
     @cached_property
+    def codes(self) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
+        """``statement_codes``: what ``refused_by_facts`` reads."""
+        return statement_codes(self)
+
+    @cached_property
     def stated(self) -> tuple[dict[float, list[Number]], str]:
         """As a gold claim: its numbers by value, and how a refusal lists them."""
         by_value: dict[float, list[Number]] = {}
@@ -516,6 +523,20 @@ class Analyses:
 analysed = Analyses()
 
 
+def fact_refusal(p: Statement, g: Statement) -> str | None:
+    """The number, date and negation checks, which read only the two statements' analyses
+    (``refused_by_facts`` makes them on many pairs at once)."""
+    # each check first asks what costs nothing (read once per text): most pairs stop there
+    reason = None
+    if p.numbers:
+        reason = _number_refusal(p, g)
+    if reason is None and p.dates:
+        reason = _date_refusal(p, g)
+    if reason is None and p.negated != g.negated:
+        reason = _negation_refusal(p, g)
+    return reason
+
+
 def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
             document: DocumentEntities | None = None) -> str | None:
     """Why ``pred`` cannot state the same fact as ``gold`` (a one-line reason), or ``None``.
@@ -525,25 +546,91 @@ def refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
     gold entities, which resolve the names of both statements. Entities and roles are checked
     only for a gold claim that lists its entities.
     """
-    p, g = analysed(pred), analysed(gold)
-    # each check first asks what costs nothing (read once per text): most pairs stop there
+    return (fact_refusal(analysed(pred), analysed(gold))
+            or participants_refusal(pred, gold, key_entities, document))
+
+
+def participants_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[str]] = (),
+                         document: DocumentEntities | None = None) -> str | None:
+    """``refusal``'s checks after the facts: who is named (entities), what they are said to do
+    (stance), and to whom (roles); for a pair the fact checks let through."""
     reason = None
-    if p.numbers:
-        reason = _number_refusal(p, g)
-    if reason is None and p.dates:
-        reason = _date_refusal(p, g)
-    if reason is None and p.negated != g.negated:
-        reason = _negation_refusal(p, g)
-    if reason is None and key_entities:
+    if key_entities:
         named = tuple(tuple(names) for names in key_entities)
         if document is None:  # the claim's own entities resolve the names
             document = _claim_entities(named)
         reason = _entity_refusal(pred, gold, key_entities_of(named, document), document)
     if reason is None:
-        reason = reversal(p.stance, g.stance)
+        reason = reversal(analysed(pred).stance, analysed(gold).stance)
     if reason is None and key_entities:
-        reason = _role_refusal(pred, gold, p, g, document)
+        reason = _role_refusal(pred, gold, analysed(pred), analysed(gold), document)
     return reason
+
+
+# --- the same checks on many pairs at once ---------------------------------------------------------
+
+#: the bit of each month and weekday in a statement's date mask (``Statement.codes``)
+_DATE_BIT = {name: 1 << k for k, name in enumerate((*_MONTHS, *_WEEKDAYS))}
+_BOUND_CODE = {None: 0, "above": 1, "below": 2}
+#: every unit ``numbers`` gives, as a number (0: none)
+_UNIT_CODE = {None: 0, **{unit: k for k, unit in enumerate(
+    sorted({*_UNIT_OF.values(), *_CURRENCY.values(), "percent"}), start=1)}}
+
+
+def statement_codes(x: Statement) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
+    """What ``refused_by_facts`` reads of a statement, as numbers: whether it denies, its months
+    and weekdays as bits (``_DATE_BIT``), and per number its value, unit (``_UNIT_CODE``),
+    bound (``_BOUND_CODE``), and whether ``_number_refusal`` passes over it always (anaphoric)
+    or when the gold claim states no number (an ambiguous word)."""
+    return (x.negated, sum(_DATE_BIT[d] for d in x.dates),
+            tuple((n.value, _UNIT_CODE[n.unit], _BOUND_CODE[n.bound], n.anaphoric,
+                   n.shown.lower() in _AMBIGUOUS) for n in x.numbers))
+
+
+def refused_by_facts(statements: Sequence[Statement], pred: np.ndarray, gold: np.ndarray
+                     ) -> np.ndarray:
+    """``refused[k]``: whether the number, date or negation check refuses the pair of
+    ``statements[pred[k]]`` (predicted) and ``statements[gold[k]]`` (gold); ``fact_refusal``
+    gives the same verdict (and the reason) one pair at a time (``tests/test_gate_matrix.py``
+    checks they agree). Any number of pairs costs a few dozen numpy operations: the claim scorer
+    checks every pair of its documents at once, before reading the rest of the gate one pair
+    at a time."""
+    codes = [x.codes for x in statements]
+    negated = np.array([c[0] for c in codes], dtype=bool)
+    dates = np.array([c[1] for c in codes], dtype=np.int64)
+    refused = (negated[pred] != negated[gold]) | ((dates[pred] & ~dates[gold]) != 0)
+    count = np.array([len(c[2]) for c in codes], dtype=np.intp)
+    rows = [n for c in codes for n in c[2]]
+    if not rows:
+        return refused
+    first = np.cumsum(count) - count  # each statement's first row in the number table
+    value, unit, bound, anaphoric, ambiguous = np.array(rows).T
+    # the rows of (pair, predicted number), then of (pair, predicted number, gold number)
+    pair_of, number_p = _each_row_of(pred, count, first)
+    row_of, number_g = _each_row_of(gold[pair_of], count, first)
+    value_p, value_g = value[number_p][row_of], value[number_g]
+    exact = value_p == value_g
+    near = np.abs(value_p - value_g) <= 1e-9 * np.maximum(1.0, value_g)
+    # the gold numbers of equal value, else those within rounding (``_number_refusal``'s ``same``)
+    same = np.where(np.bincount(row_of, exact, minlength=pair_of.size)[row_of] > 0, exact, near)
+    unit_p, unit_g = unit[number_p][row_of], unit[number_g]
+    bound_p, bound_g = bound[number_p][row_of], bound[number_g]
+    unit_fits = (unit_p == 0) | (unit_g == 0) | (unit_p == unit_g)
+    bound_fits = (bound_p == 0) | (bound_g == 0) | (bound_p == bound_g)
+    fits = ((np.bincount(row_of, same & unit_fits, minlength=pair_of.size) > 0)
+            & (np.bincount(row_of, same & bound_fits, minlength=pair_of.size) > 0))
+    skipped = (anaphoric[number_p] > 0) | ((ambiguous[number_p] > 0) & (count[gold[pair_of]] == 0))
+    return refused | (np.bincount(pair_of, ~fits & ~skipped, minlength=pred.size) > 0)
+
+
+def _each_row_of(owners: np.ndarray, count: np.ndarray, first: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """For each owner (a statement's index, one per item), each of its rows in the number
+    table: ``(item, row)`` arrays, the items in order."""
+    n = count[owners]
+    item = np.repeat(np.arange(owners.size), n)
+    within = np.arange(item.size) - np.repeat(np.cumsum(n) - n, n)
+    return item, first[owners][item] + within
 
 
 def stated_dates(text: str) -> frozenset[str]:

@@ -39,14 +39,14 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..schema import PredClaim
 from . import statement_cache
-from .gate import refusal
+from .gate import analysed, participants_refusal, refusal, refused_by_facts
 from .matchers import ClaimMatcher, get, matcher_name
 from .names import DocumentEntities
 
@@ -183,6 +183,52 @@ class ClaimMatching:
         if self.gate:  # and the gate's analyses of them, kept where the matcher keeps its own
             statement_cache.prepare([*refs, *texts], self.matcher.cache_dir)
 
+    def fact_verdicts(self, documents: Mapping[str, tuple[Sequence[PredClaim], Sequence[PredClaim]]]
+                      ) -> dict[str, FactVerdicts]:
+        """Document id -> which of its (predicted text, reference) pairs the number, date and
+        negation checks refuse, for these documents (gold claims, predicted claims), checked
+        all at once (``gate.refused_by_facts``); none without the gate."""
+        if not self.gate:
+            return {}
+        statements: list = []
+        layout: list[tuple[str, dict[str, int], dict[str, int]]] = []
+        pred_index, gold_index = [], []
+        for doc_id, (gold, pred) in documents.items():
+            texts = {t: k for k, t in enumerate(dict.fromkeys(claim_text(p) for p in pred))}
+            refs = {r: k for k, r in enumerate(dict.fromkeys(r for g in gold for r in references(g)))}
+            first = len(statements)
+            statements += [analysed(t) for t in texts] + [analysed(r) for r in refs]
+            # every predicted text against every reference, row by row
+            pred_index.append(np.repeat(np.arange(first, first + len(texts)), len(refs)))
+            gold_index.append(np.tile(np.arange(first + len(texts), len(statements)), len(texts)))
+            layout.append((doc_id, texts, refs))
+        if not statements:
+            return {}
+        refused = refused_by_facts(statements, np.concatenate(pred_index), np.concatenate(gold_index))
+        out, start = {}, 0
+        for doc_id, texts, refs in layout:
+            end = start + len(texts) * len(refs)
+            out[doc_id] = FactVerdicts(texts, refs, refused[start:end].reshape(len(texts), len(refs)))
+            start = end
+        return out
+
+
+@dataclass(frozen=True)
+class FactVerdicts:
+    """One document's pairs of a predicted text and a reference the number, date and negation
+    checks refuse (``ClaimMatching.fact_verdicts``)."""
+
+    #: predicted text -> row, reference -> column of ``refused``
+    texts: Mapping[str, int]
+    refs: Mapping[str, int]
+    refused: np.ndarray
+
+    def of(self, asks: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Whether each ask (predicted text, reference) is refused."""
+        if not asks:
+            return np.zeros(0, dtype=bool)
+        return self.refused[[self.texts[t] for t, _ in asks], [self.refs[r] for _, r in asks]]
+
 
 def entity_names(gold_mentions: Mapping[str, Sequence]) -> dict[str, dict[str, list[str]]]:
     """doc id -> entity id -> the distinct texts of its mentions, the longest first (the name
@@ -226,22 +272,36 @@ class DocumentSimilarities:
     """One document's similarities (gold rows x predicted columns), gated pair by pair on
     demand: a pair the gate has read holds its similarity after the gate (the best reference the
     gate lets through, else 0), a pair it has not read (``unread``) its similarity before the
-    gate, which is never lower. ``gate`` reads pairs; ``refused`` holds, for each pair read and
-    refused (no reference got through), its best similarity before the gate and the reason."""
+    gate, which is never lower. ``gate`` reads pairs; the pairs read and refused (no reference
+    got through) are ``refused_at``, each with its best similarity before the gate, and
+    ``reason`` says why.
+
+    The number, date and negation checks are made first for every reference of the document at
+    once (``gate.refused_by_facts``): a pair whose every reference they refuse is refused
+    before any pair is read one by one (``refused_early``), and a reference they refuse is not
+    checked again. The reason of such a refusal is written only when asked for."""
 
     matrix: np.ndarray
     #: the pairs the gate has not read yet and would (a reference with a similarity above 0)
     unread: np.ndarray
-    refused: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
+    #: pairs read one by one and refused -> (best similarity before the gate, reason; None: not
+    #: written yet, ``reason``)
+    refused: dict[tuple[int, int], tuple[float, str | None]] = field(default_factory=dict)
     #: what the matcher was asked (predicted text, reference), its answers, and where each
     #: pair's questions are (``asked[k]:asked[k + 1]`` for pair ``k = i * n_pred + j``)
     asks: Sequence[tuple[str, str]] = ()
     sims: Sequence[float] = ()
     asked: Sequence[int] = ()
+    #: per ask, whether the number, date or negation check refuses it (``gate.refused_by_facts``)
+    blocked: Sequence[bool] = ()
+    #: the pairs every reference of which those checks refuse, and each pair's similarity
+    #: before the gate
+    refused_early: np.ndarray | None = None
+    before: np.ndarray | None = None
     #: the gate's key entities of each gold claim, and the document's gold entities
     keys: Mapping[int, list[list[str]]] = field(default_factory=dict)
     document: DocumentEntities | None = None
-    #: how many pairs the gate has read
+    #: how many pairs the gate has read one by one
     gated: int = 0
 
     def gate(self, pairs: Iterable[tuple[int, int]]) -> bool:
@@ -255,13 +315,11 @@ class DocumentSimilarities:
                 continue
             self.unread[i, j] = False
             self.gated += 1
-            k = i * self.unread.shape[1] + j
-            found = [(self.sims[a], a) for a in range(self.asked[k], self.asked[k + 1])
-                     if self.sims[a] > 0]
-            found.sort(key=lambda ask: ask[0], reverse=True)  # stable: equals keep their order
-            for sim, a in found:
-                reason = refusal(*self.asks[a], self.keys[i], self.document)
-                if reason is None:
+            for sim, a in self._references(i, j):
+                # a reference the fact checks refused is refused (its reason written when asked)
+                reason = None if self.blocked[a] else participants_refusal(
+                    *self.asks[a], self.keys[i], self.document)
+                if reason is None and not self.blocked[a]:
                     break
                 if (i, j) not in self.refused:  # the first refused is the most similar
                     self.refused[(i, j)] = (sim, reason)
@@ -277,12 +335,56 @@ class DocumentSimilarities:
     def gate_all(self) -> None:
         self.gate(zip(*np.nonzero(self.unread)))
 
+    def _references(self, i: int, j: int) -> list[tuple[float, int]]:
+        """A pair's references above 0, the most similar first: (similarity, ask)."""
+        k = i * self.unread.shape[1] + j
+        found = [(self.sims[a], a) for a in range(self.asked[k], self.asked[k + 1])
+                 if self.sims[a] > 0]
+        found.sort(key=lambda ask: ask[0], reverse=True)  # stable: equals keep their order
+        return found
+
+    def refused_at(self, threshold: float) -> list[tuple[tuple[int, int], float]]:
+        """The refused pairs whose best similarity before the gate is at least ``threshold``,
+        ``((i, j), similarity)`` in row-major order."""
+        found = [(pair, sim) for pair, (sim, _) in self.refused.items() if sim >= threshold]
+        if self.refused_early is not None:
+            early = self.refused_early & (self.before >= threshold)
+            found += [((int(i), int(j)), float(self.before[i, j])) for i, j in zip(*np.nonzero(early))]
+        return sorted(found)
+
+    def reason(self, i: int, j: int) -> str:
+        """Why the gate refused the pair (one of ``refused_at``): its most similar reference's
+        refusal, written now if it was refused early."""
+        _, written = self.refused.get((i, j), (0.0, None))
+        if written is not None:
+            return written
+        _, a = self._references(i, j)[0]
+        written = refusal(*self.asks[a], self.keys[i], self.document)
+        if (i, j) in self.refused:
+            self.refused[(i, j)] = (self.refused[(i, j)][0], written)
+        return written
+
+
+def asked(gold: Sequence[PredClaim], pred: Sequence[PredClaim]
+          ) -> Iterator[tuple[int, int, tuple[str, str]]]:
+    """What a document asks the matcher (with a ``ClaimMatching``): for each pair without spans
+    on both sides (gold row, predicted column), each (predicted text, reference)."""
+    for i, g in enumerate(gold):
+        refs = references(g)
+        for j, p in enumerate(pred):
+            if p.span is None or g.span is None:
+                text = claim_text(p)
+                for r in refs:
+                    yield i, j, (text, r)
+
 
 def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
-                          matching: ClaimMatching | None = None, doc_id: str = ""
-                          ) -> DocumentSimilarities:
+                          matching: ClaimMatching | None = None, doc_id: str = "",
+                          facts: FactVerdicts | None = None) -> DocumentSimilarities:
     """One document's similarities, no pair read by the gate yet (without ``matching``, or
-    with its gate off, there is nothing to read)."""
+    with its gate off, there is nothing to read); with the gate, ``facts`` says which asks
+    (``asked``) the number, date and negation checks refuse (``ClaimMatching.fact_verdicts``,
+    made for this document when not given)."""
     unread = np.zeros((len(gold), len(pred)), dtype=bool)
     if not gold or not pred:
         return DocumentSimilarities(np.zeros((len(gold), len(pred))), unread)
@@ -291,19 +393,17 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
             np.array([[claim_similarity(g, p) for p in pred] for g in gold], dtype=float), unread)
     matrix = np.zeros((len(gold), len(pred)))
     scale = matching.matcher.default_threshold
-    # every (predicted text, reference) to ask the matcher about, in one batch, and its pair
-    asks: list[tuple[str, str]] = []
-    pair_of: list[int] = []
     for i, g in enumerate(gold):
-        refs = references(g)
         for j, p in enumerate(pred):
             if p.span is not None and g.span is not None:
                 iou = span_iou((g.span.start, g.span.end), (p.span.start, p.span.end))
                 matrix[i, j] = iou if scale == SPAN_IOU_THRESHOLD else iou_on_scale(iou, scale)
-            else:
-                text = claim_text(p)
-                asks += [(text, r) for r in refs]
-                pair_of += [i * len(pred) + j] * len(refs)
+    # every (predicted text, reference) to ask the matcher about, in one batch, and its pair
+    asks: list[tuple[str, str]] = []
+    pair_of: list[int] = []
+    for i, j, ask in asked(gold, pred):
+        asks.append(ask)
+        pair_of.append(i * len(pred) + j)
     out = DocumentSimilarities(matrix, unread)
     if not asks:
         return out
@@ -320,7 +420,26 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
         names = matching.entity_names.get(doc_id, {})
         out.keys = {i: key_entities(g, names) for i, g in enumerate(gold)}
         out.document = matching.documents.get(doc_id)
+        if facts is None:
+            facts = matching.fact_verdicts({doc_id: (gold, pred)})[doc_id]
+        _refuse_early(out, asks, above, np.asarray(pair_of), facts)
     return out
+
+
+def _refuse_early(out: DocumentSimilarities, asks: list[tuple[str, str]], above: np.ndarray,
+                  pair_of: np.ndarray, facts: FactVerdicts) -> None:
+    """The asks the number, date and negation checks refuse (``blocked``), and the pairs
+    whose every ask above 0 they refuse, refused now (``refused_early``: similarity 0, not read
+    one by one)."""
+    blocked = facts.of(asks)
+    out.blocked = blocked.tolist()
+    open_pairs = np.zeros(out.matrix.size, dtype=bool)
+    open_pairs[pair_of[above & ~blocked]] = True
+    early = out.unread & ~open_pairs.reshape(out.matrix.shape)
+    out.before = out.matrix.copy()
+    out.refused_early = early
+    out.unread &= ~early
+    out.matrix[early] = 0.0
 
 
 def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
@@ -331,4 +450,4 @@ def similarity_matrix(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
     refused, ``(i, j)`` -> its similarity before the gate and the gate's reason."""
     sims = document_similarities(gold, pred, matching, doc_id)
     sims.gate_all()
-    return sims.matrix, sims.refused
+    return sims.matrix, {pair: (sim, sims.reason(*pair)) for pair, sim in sims.refused_at(-np.inf)}
