@@ -321,6 +321,7 @@ def test_stance_a_reversative_only_the_prediction_has(pred, reason):
     # a reversative that is none: a time, "ended up", a stop on the way, "without delay"
     ("By the end of 2026 the firm will hire 900 staff.", "The firm will hire 900 staff by 2026."),
     ("Lavrov ended up signing the accord.", "Lavrov signed the accord."),
+    ("Lavrov was on the receiving end of North Korean support.", "Lavrov received North Korean support."),
     ("Lavrov stopped in Beijing on his way.", "Lavrov visited Beijing on his way."),
     ("Kim promised help without delay.", "Kim promised immediate help."),
     # a negative word in its place says the same ("would harm" / "would undermine")

@@ -30,7 +30,8 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   are no reversal ("pulled out" / "withdrew"), nor one with a negative word in its place in
   the other statement ("would *undermine*" / "would *harm*"); a gold claim's reversative the
   prediction lacks counts only where the prediction keeps the words either side of it.
-  Not reversatives: a time ("by the end of 2025"), "ended up", "stopped in", "without delay";
+  Not reversatives: a time ("by the end of 2025"), a place ("on the receiving end of"), "ended
+  up", "stopped in", "without delay";
 - words of more and of less (``DIRECTIONS``): the prediction says only "more" where the gold
   claim says only "less", or the other way ("has *cooled*" / "has *intensified*", "more
   *distant*" / "*closer*", "*rose* 5%" / "*fell* 5%").
@@ -134,6 +135,10 @@ REVERSATIVES: dict[str, tuple[str, ...]] = {
 #: Beijing": a stop on the way)
 NOT_REVERSATIVE = {"end": frozenset({"up"}),
                    "stop": frozenset({"in", "at", "over", "by", "off", "short"})}
+#: a reversative with the word before it that makes it a place, not an ending ("on the
+#: *receiving* end of", "at the *other* end", "the *far* end")
+PLACE_BEFORE = {"end": frozenset({"receiving", "other", "far", "near", "opposite", "tail",
+                                  "deep", "back", "front"})}
 #: particles that may stand apart from their verb ("called *its troops* home", "pull *6,000
 #: workers* out of"), up to ``PARTICLE_REACH`` words after it, before "of" or "from" or at the
 #: end; other particles are verbs of their own too ("back": support) and must follow at once
@@ -281,13 +286,14 @@ def stance_of(text: str) -> Stance:
 def reversatives_of(tokens: tuple[str, ...], bases: tuple[str, ...], candidates: list[int]
                     ) -> tuple[Reversative, ...]:
     """The reversative predicates (``REVERSATIVES``) among the words at ``candidates``, each
-    with the particle that makes it one; not one after "without" ("without delay") or one in a
-    time ("by the end of 2025")."""
+    with the particle that makes it one; not one after "without" ("without delay"), one in a
+    time ("by the end of 2025") or a place ("on the receiving end of")."""
     found = []
     for i in candidates:
         particles = REVERSATIVES.get(bases[i])
         if particles is None or (i and tokens[i - 1] == "without") or \
-                tokens[i + 1:i + 2] and tokens[i + 1] in NOT_REVERSATIVE.get(bases[i], ()):
+                tokens[i + 1:i + 2] and tokens[i + 1] in NOT_REVERSATIVE.get(bases[i], ()) or \
+                (i and tokens[i - 1] in PLACE_BEFORE.get(bases[i], ())):
             continue
         if i > 1 and tokens[i - 1] in DETERMINERS and tokens[i - 2] in TIME_PREPOSITIONS:
             continue
