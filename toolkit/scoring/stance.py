@@ -220,30 +220,27 @@ class Stance:
     more: tuple[str, ...] = ()
     less: tuple[str, ...] = ()
 
-    @cached_property
-    def following(self) -> dict[str, list[str]]:
-        """Word (its lemma) -> the words right after it (a counterpart's place: "Lavrov
-        expressed gratitude"); asked only for a pair the cheaper tests do not settle."""
-        after: dict[str, list[str]] = {}
-        for i in range(1, len(self.tokens)):
-            after.setdefault(self.bases[i - 1], []).extend(self.tokens[i:i + 2])
-        return after
+    def words_after(self, base: str) -> list[str]:
+        """The two words after each place of a word (by its lemma: a counterpart's place,
+        "Lavrov expressed *gratitude*"). Found by scanning the words: a pair asks it of a
+        statement once or twice, far less than indexing every word would cost."""
+        tokens, bases = self.tokens, self.bases
+        return [w for i in range(1, len(tokens)) if bases[i - 1] == base for w in tokens[i:i + 2]]
 
     @cached_property
     def heads(self) -> frozenset[str]:
         """The words its reversatives start with ("pulled" of "pulled out")."""
         return frozenset(r.shown.split()[0] for r in self.reversatives)
 
-    @cached_property
-    def preceding(self) -> dict[tuple[str, ...], list[str]]:
-        """The two words after a word -> that word (the other side of a counterpart's place:
+    def words_before(self, pair: tuple[str, ...]) -> list[str]:
+        """The word before each place of two words (the other side of a counterpart's place:
         "*commitment* to bolstering"), for two words not both function words."""
-        before: dict[tuple[str, ...], list[str]] = {}
-        for i in range(len(self.tokens) - 2):
-            after = self.tokens[i + 1:i + 3]
-            if not set(after) <= FUNCTION_WORDS:
-                before.setdefault(after, []).append(self.tokens[i])
-        return before
+        if len(pair) != 2 or set(pair) <= FUNCTION_WORDS:
+            return []
+        first, second = pair
+        tokens = self.tokens
+        return [tokens[i] for i in range(len(tokens) - 2)
+                if tokens[i + 1] == first and tokens[i + 2] == second]
 
 
 def words_of(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
@@ -368,7 +365,7 @@ def _reversative_reversal(p: Stance, g: Stance) -> str | None:
                 return f"stance: {shown}, a reversal the gold claim does not state"
     elif g.reversatives and not p.reversatives:
         for shown, before, after in g.reversatives:
-            if before in p.following and after in p.preceding and \
+            if p.words_after(before) and p.words_before(after) and \
                     not _negative_in_place(before, after, p, g):
                 return f"stance: the gold claim's {shown}, a reversal the prediction leaves out"
     return None
@@ -377,7 +374,7 @@ def _reversative_reversal(p: Stance, g: Stance) -> str | None:
 def _negative_in_place(before: str, after: tuple[str, ...], other: Stance, own: Stance) -> bool:
     """``other`` has a negative word of its own after ``before`` or before ``after``."""
     return any(other.polar.get(w, 0.0) <= -POLAR
-               for w in [*other.following.get(before, ()), *other.preceding.get(after, ())]
+               for w in [*other.words_after(before), *other.words_before(after)]
                if w not in own.words)
 
 
@@ -410,9 +407,9 @@ def _polar_reversal(p: Stance, g: Stance) -> str | None:
                 and _antonym_of(bare, bare in p.polar):
             return f"stance: {bare} vs {word}"
     for word, before, after, copula, before_copula, verbal in new:
-        counterparts = [w for w in [*g.following.get(before, ()),
-                                    *g.following.get(before_copula, ()),
-                                    *g.preceding.get(after, ())]
+        counterparts = [w for w in [*g.words_after(before),
+                                    *(g.words_after(before_copula) if before_copula else ()),
+                                    *g.words_before(after)]
                         if w not in p.words and w not in FUNCTION_WORDS]
         counterparts = [w for w in counterparts if not _one_family(word, w)
                         and not (both_reverse and w in g.heads)]
