@@ -177,7 +177,7 @@ DIRECTIONS: dict[str, int] = {
                      "weaken", "deteriorate", "worsen", "cool", "sour", "erode", "slump",
                      "plunge", "tumble", "diminish", "lessen", "fray", "distant",
                      "deterioration", "reduction", "contraction", "erosion", "curtail",
-                     "restrict", "downgrade", "weaker", "colder", "frostier", "cooler"), -1),
+                     "restrict", "downgrade", "weaker", "colder", "frostier"), -1),
 }
 #: words of degree, as written (adverbs in): +1 full, -1 partial; compared like
 #: ``DIRECTIONS`` ("fully back" against "only partial, lukewarm backing", "high-level talks"
