@@ -530,7 +530,6 @@ def test_role_reversal(pred, reason):
 
 
 @needs_spacy
-@needs_spacy
 def test_the_same_subject_moving_something_the_other_way_is_a_reversal():
     keys = [["North Korea"], ["Russia"]]
     assert refusal("North Korea received troops from Russia.", "North Korea sent troops to Russia.",
@@ -541,6 +540,31 @@ def test_the_same_subject_moving_something_the_other_way_is_a_reversal():
                    keys) is None
     assert refusal("North Korea sent troops to Russia.", "Russia received troops from North Korea.",
                    keys) is None
+
+
+@needs_spacy
+def test_the_same_subject_giving_against_taking_is_a_reversal():
+    keys = [["Sergei Lavrov", "Lavrov"], ["North Korea"]]
+    gold = "Sergei Lavrov received military support from North Korea."
+    assert refusal("Sergei Lavrov provided North Korea with military support.", gold, keys) == (
+        "role: Sergei Lavrov is the subject of 'provide' in the prediction, of 'receive' in the "
+        "gold claim: the transfer goes the other way")
+    # the converse with the subjects swapped, and a verb of the same way: the same fact
+    for pred in ("North Korea provided Sergei Lavrov with military support.",
+                 "North Korea gave Sergei Lavrov military support.",
+                 "Sergei Lavrov got military support from North Korea."):
+        assert refusal(pred, gold, keys) is None, pred
+
+
+@needs_spacy
+def test_role_reversal_of_one_of_several_named_subjects():
+    keys = [["Kim Jong Un", "Kim"], ["North Korea"], ["Russia", "Moscow"]]
+    gold = "Kim Jong Un's administration in North Korea has committed to sending 6,000 workers to Russia."
+    assert refusal("Moscow has committed to sending 6,000 workers to North Korea.", gold, keys) == (
+        "role: Moscow is the subject of 'commit' in the prediction, Kim Jong Un and North Korea "
+        "in the gold claim")
+    # one of the gold claim's subjects alone, under another name: the same fact
+    assert refusal("Pyongyang has committed to sending 6,000 workers to Russia.", gold, keys) is None
 
 
 def test_roles_kept_in_a_passive_paraphrase():

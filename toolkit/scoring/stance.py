@@ -547,11 +547,12 @@ def role_refusal(pred: str, gold: str, named: Callable[[str, int, int], dict[str
         other = pred_roles.get((lemma, role))
         if role not in _ROLE_SHOWN or not other or keys.keys() & other.keys():
             continue
-        # the same participants, each in the other's place
-        if other.keys() <= gold_keys and keys.keys() <= pred_keys:
+        # the same participants, each in the other's place (of several the gold claim names
+        # together, one is enough: "Kim Jong Un's administration in North Korea")
+        if other.keys() <= gold_keys and keys.keys() & pred_keys:
             return (f"role: {_listed(other)} {_ROLE_SHOWN[role]} '{lemma}' in the prediction, "
                     f"{_listed(keys)} in the gold claim")
-    return _direction_refusal(pred_roles, gold_roles)
+    return _direction_refusal(pred_roles, gold_roles) or _converse_refusal(pred_roles, gold_roles)
 
 
 _ROLE_SHOWN = {"agent": "is the subject of", "to": "is the recipient of",
@@ -578,6 +579,49 @@ def _direction_refusal(pred_roles: dict, gold_roles: dict) -> str | None:
             names = _listed({k: pred_keys[k] for k in swapped})
             return (f"role: {names} is {_END_SHOWN[pred_end].format(pred_lemma)} in the "
                     f"prediction, {_END_SHOWN[end].format(gold_lemma)} in the gold claim")
+    return None
+
+
+#: verbs of a transfer by the end their subject is at, by lemma: +1 the subject gives (the
+#: source), -1 it takes (the destination). A closed class listed by hand, like
+#: ``REVERSATIVES``: with the same subject, one of each says the thing went the other way
+#: ("Lavrov received support from North Korea" / "Lavrov provided North Korea with support"),
+#: whatever prepositions mark the other participant; with the subjects swapped they are a
+#: converse paraphrase ("North Korea provided Lavrov with support"), which this leaves alone.
+TRANSFERS: dict[str, int] = {
+    **dict.fromkeys(("give", "provide", "send", "dispatch", "supply", "deliver", "transfer",
+                     "export", "lend", "grant", "sell", "ship", "deploy", "pledge", "offer",
+                     "donate"), 1),
+    **dict.fromkeys(("receive", "obtain", "accept", "acquire", "import", "buy", "borrow",
+                     "get"), -1),
+}
+
+
+def _converse_refusal(pred_roles: dict, gold_roles: dict) -> str | None:
+    """The same subject gives in one statement and takes in the other (``TRANSFERS``), and
+    another participant of the prediction's transfer is named in the gold claim too: the
+    subject's transfers in each go one way only."""
+    def ends(roles: dict) -> dict[str, dict[int, str]]:
+        found: dict[str, dict[int, str]] = {}
+        for (lemma, role), keys in roles.items():
+            if role == "agent" and lemma in TRANSFERS:
+                for key in keys:
+                    found.setdefault(key, {})[TRANSFERS[lemma]] = lemma
+        return found
+    gold_ends, pred_ends = ends(gold_roles), ends(pred_roles)
+    gold_keys = {k for keys in gold_roles.values() for k in keys}
+    for key, pred_way in pred_ends.items():
+        gold_way = gold_ends.get(key, {})
+        if len(pred_way) != 1 or len(gold_way) != 1 or pred_way.keys() == gold_way.keys():
+            continue
+        (pred_lemma,), (gold_lemma,) = pred_way.values(), gold_way.values()
+        others = {k for (lemma, role), keys in pred_roles.items()
+                  if lemma == pred_lemma and role != "agent" for k in keys} - {key}
+        if others & gold_keys:
+            name = next(keys[key] for (_, role), keys in pred_roles.items()
+                        if role == "agent" and key in keys)
+            return (f"role: {name} is the subject of '{pred_lemma}' in the prediction, of "
+                    f"'{gold_lemma}' in the gold claim: the transfer goes the other way")
     return None
 
 
