@@ -458,6 +458,16 @@ def test_stance_idioms_and_phrasal_reversatives_paraphrased(pred, gold):
     assert stance.stance_refusal(pred, gold) is None
 
 
+def test_stance_order_reversed():
+    gold = "Before his meeting with Kim Jong Un, Sergei Lavrov held talks with Choe Son Hui."
+    assert stance.stance_refusal(
+        "Sergei Lavrov held talks with Choe Son Hui only after his meeting with Kim Jong Un.",
+        gold) == "stance: after vs before"
+    # the same order said from the other event's side names another event after the word
+    assert stance.stance_refusal(
+        "Sergei Lavrov met Kim Jong Un after his meeting with Choe Son Hui.", gold) is None
+
+
 @needs_emolex
 def test_stance_copulas_by_lemma():
     # "remain" and "prove" are copulas in every form: the adjective takes their place

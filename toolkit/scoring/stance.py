@@ -191,6 +191,12 @@ DEGREES: dict[str, int] = {
                      "tepid", "qualified", "low-level", "token", "grudging", "grudgingly"),
                     -1),
 }
+#: words of order in time -> -1 (earlier) or +1 (later): one statement's "after" followed by
+#: the same ``ORDER_SPAN`` words as the other's "before" reverses the order ("only *after his
+#: meeting with Kim*" / "*before his meeting with Kim*"); an order said from the other event's
+#: side names another event after the word ("after his meeting with Choe") and is left alone
+ORDER: dict[str, int] = {"before": -1, "after": 1}
+ORDER_SPAN = 4
 #: verbs that carry the predicate of their object ("*voiced* his displeasure", "*dealt* a
 #: blow", "*gave* lukewarm backing"), by lemma: a polar word of their object stands in their
 #: place, as a predicate adjective stands in its copula's
@@ -258,6 +264,8 @@ class Stance:
     #: its words of full and of partial degree (``DEGREES``), lowercased, sorted
     high: tuple[str, ...] = ()
     low: tuple[str, ...] = ()
+    #: its words of order (``ORDER``), each with the ``ORDER_SPAN`` words after it
+    order: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def words_after(self, base: str) -> list[str]:
         """The two words after each place of a word (by its lemma: a counterpart's place,
@@ -324,7 +332,9 @@ def stance_of(text: str) -> Stance:
                   frozenset(x.word for x in predicates if nominal(x.word)),
                   reversatives_of(tokens, bases, lowercase) + idioms_of(tokens, bases),
                   tuple(w for w, d in directions if d > 0), tuple(w for w, d in directions if d < 0),
-                  tuple(w for w, d in degrees if d > 0), tuple(w for w, d in degrees if d < 0))
+                  tuple(w for w, d in degrees if d > 0), tuple(w for w, d in degrees if d < 0),
+                  tuple((w, tokens[i + 1:i + 1 + ORDER_SPAN])
+                        for i, w in enumerate(tokens) if w in ORDER))
 
 
 def supported_predicates(written: tuple[str, ...], tokens: tuple[str, ...],
@@ -447,7 +457,18 @@ def reversal(p: Stance, g: Stance) -> str | None:
         reason = _scale_reversal(*([w for w in own if w not in other.words]
                                    for own, other in ((p.high, g), (p.low, g),
                                                       (g.high, p), (g.low, p))))
+    if reason is None and p.order and g.order:
+        reason = _order_reversal(p, g)
     return reason
+
+
+def _order_reversal(p: Stance, g: Stance) -> str | None:
+    """One statement's word of order before the same words as the other's opposite one."""
+    for word, after in p.order:
+        if len(after) == ORDER_SPAN and (word, after) not in g.order and any(
+                ORDER[other] == -ORDER[word] and rest == after for other, rest in g.order):
+            return f"stance: {word} vs {next(w for w in ORDER if ORDER[w] == -ORDER[word])}"
+    return None
 
 
 def _reversative_reversal(p: Stance, g: Stance) -> str | None:
