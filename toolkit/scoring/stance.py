@@ -34,7 +34,20 @@ about 3 ms a statement, a thousand times the gate's budget for a pair):
   up", "stopped in", "without delay";
 - words of more and of less (``DIRECTIONS``): the prediction says only "more" where the gold
   claim says only "less", or the other way ("has *cooled*" / "has *intensified*", "more
-  *distant*" / "*closer*", "*rose* 5%" / "*fell* 5%").
+  *distant*" / "*closer*", "*rose* 5%" / "*fell* 5%", "*curtailing*" / "*bolstering*", "leave
+  it *weaker*" / "*enhance* it");
+- words of degree (``DEGREES``), those one statement has and the other not, compared the same
+  way ("only *partial, lukewarm* backing" / "*fully* back", "*low-level* talks" / "*high-level*
+  talks");
+- a support verb's object (``SUPPORT_VERBS``) stands in the verb's place, as a predicate
+  adjective stands in its copula's ("Lavrov *voiced his displeasure*" / "Lavrov *expressed
+  gratitude*"; "voiced North Korea's *opposition*" / "expressed North Korea's *willingness*");
+  an adjective with a negative prefix no lexicon rates is the opposite of its positive bare
+  word ("was *unappreciative* of" / "expressed *gratitude* for");
+- newsroom idioms of withdrawal or harm (``IDIOMS``: "turn its back on", "put the brakes on",
+  "out in the cold", "on the rocks", "a blow to"), by lemma, read as reversatives;
+- an order word before the same four words as the other statement's opposite one ("only
+  *after* his meeting with Kim" / "*before* his meeting with Kim").
 
 **Roles** (with spaCy's parse, ``parse.arguments``; only for a gold claim that lists its
 entities, when the two statements share most of their words and name two or more of the same
@@ -42,19 +55,27 @@ entities: ``gate``): the two statements share a predicate (verb or noun: "sent",
 its agent, recipient ("to") or beneficiary ("for") in one is someone else in the other, each of
 them named in both; or the same subject moves something the other way, whatever the verbs: a
 participant is where one predicate goes ("sent troops *to* Russia") and where the other comes
-from ("received troops *from* Russia").
+from ("received troops *from* Russia"); or the same subject gives in one and takes in the
+other (``TRANSFERS``: "Lavrov *provided* North Korea with support" / "Lavrov *received*
+support from North Korea"), another participant of the prediction's transfer named in the
+gold claim. Of several subjects the gold claim names together ("Kim Jong Un's administration
+in North Korea"), one named in the prediction is enough for a swap.
 
 What it cannot see: a reversal neither lexicon rates nor the lists hold ("challenge" for
 "support", "traded threats", "waited in vain for a meeting"), an ambiguous phrasal verb left
-out of the list ("took back his pledge": "took back the city" retakes it), a converse
-predicate that marks no direction ("provided North Korea with" for "received from North
-Korea", "hosted ... in Moscow" for "visited North Korea"), a change of degree neither list
-holds ("partial" for "full"), an order ("after" for "before"); there the similarity decides,
-or the ``llm`` matcher's judge. And what it gets wrong: a negative predicate or a reversative
-against a synonym neither the lexicons nor the list know ("withdrew" / "recalled its troops")
-is refused, and so is a reversative that presupposes the event ("Lavrov *ended* his visit"
-for "Lavrov was on a visit") or governs a purpose ("to *prevent* an escalation" for "to
-keep the peace").
+out of the list ("took back his pledge": "took back the city" retakes it), a visit against
+hosting ("hosted ... in Moscow" for "was on a visit to North Korea": the noun "visit" has no
+subject in the parse), an idiom not listed, an order said in other words ("before meeting
+Kim" / "after his meeting with Kim"); there the similarity decides, or the ``llm`` matcher's
+judge. And what it gets wrong: a negative predicate or a reversative against a synonym
+neither the lexicons nor the lists know ("withdrew" / "pulled back") is refused, and so is a
+reversative that presupposes the event ("Lavrov *ended* his visit" for "Lavrov was on a
+visit") or governs a purpose ("to *prevent* an escalation" for "to keep the peace"); so
+would be a degree word about something other than the gold claim's ("full details of a
+partial deal"), a listed idiom in its literal sense ("a blow to the head", "recalled the
+troops' bravery"), a support verb's object that is not its predicate ("showed the damage"),
+and a transfer verb whose subject is also the other party ("Lavrov received and sent
+letters").
 
 >>> stance_refusal("Lavrov criticised the troops.", "Lavrov expressed gratitude for the troops.")
 'stance: criticised vs gratitude'
