@@ -85,9 +85,9 @@ def load(path: Path) -> list[dict]:
                          f"expected a non-empty {kind.__name__}")
         if row["label"] not in ("same", "different"):
             sys.exit(f"{path}: line {n}: field label: found {row['label']!r}, expected same or different")
-        if row.get("split", "fresh") not in ("fresh", "fresh-2"):
-            sys.exit(f"{path}: line {n}: field split: found {row['split']!r}, expected fresh, "
-                     "fresh-2 or no split field")
+        if row.get("split", "fresh") not in WRITTEN_LATER:
+            sys.exit(f"{path}: line {n}: field split: found {row['split']!r}, expected one of "
+                     f"{', '.join(WRITTEN_LATER)} or no split field")
         for field in ("gold_id", "variant"):
             if field in row and not (isinstance(row[field], str) and row[field]):
                 sys.exit(f"{path}: line {n}: field {field}: found {row[field]!r}, expected a "
@@ -123,8 +123,11 @@ def document_of(row: dict, docs: dict[str, DocumentEntities]) -> DocumentEntitie
 #: gate's rules were written on; held-out, chosen before the rules were written, but seen in the
 #: benchmark's error list while they were; fresh, written by a second writer after the rules were
 #: in place (``"split": "fresh"`` in the row), never shown while writing them; fresh-2, written
-#: by a third writer after the rules were revised on the fresh rows (``"split": "fresh-2"``)
-SPLITS = ("dev", "held-out", "fresh", "fresh-2")
+#: by a third writer after the rules were revised on the fresh rows (``"split": "fresh-2"``);
+#: fresh-3, by a fourth writer while they were revised on the fresh-2 rows
+SPLITS = ("dev", "held-out", "fresh", "fresh-2", "fresh-3")
+#: the splits a row names itself (``"split"``): written after rules were in place
+WRITTEN_LATER = SPLITS[2:]
 
 
 def split_of(row: dict) -> str:
@@ -134,7 +137,7 @@ def split_of(row: dict) -> str:
 
     if "gold_id" not in row:
         return ""
-    if row.get("split") in ("fresh", "fresh-2"):
+    if row.get("split") in WRITTEN_LATER:
         return row["split"]
     return "held-out" if int(hashlib.sha256(row["gold_id"].encode()).hexdigest(), 16) % 3 == 0 else "dev"
 
@@ -223,9 +226,9 @@ def calibration(rows: list[dict], matchers: dict) -> float:
         threshold = matchers["semantic"].default_threshold
         wrong = [(r, s, why) for r, s, why in zip(rows, sim, reasons)
                  if (s >= threshold) != (r["label"] == "same")]
-        print(f"\nsemantic + gate, the {len(wrong)} pairs it gets wrong (held-out rows marked *, fresh ones +, fresh-2 ones #):")
+        print(f"\nsemantic + gate, the {len(wrong)} pairs it gets wrong (held-out rows marked *, fresh ones +, fresh-2 ones #, fresh-3 ones ^):")
         for r, s, why in wrong:
-            print(f"  {r['id']}{ {'held-out': '*', 'fresh': '+', 'fresh-2': '#'}.get(split_of(r), ' ')} {r['label']:<9} {r['kind']:<14} "
+            print(f"  {r['id']}{ {'held-out': '*', 'fresh': '+', 'fresh-2': '#', 'fresh-3': '^'}.get(split_of(r), ' ')} {r['label']:<9} {r['kind']:<14} "
                   f"sim {s:.2f}  {r['candidate']}" + (f"\n{'':<30}refused: {why}" if why else ""))
     return gate_seconds
 
@@ -243,7 +246,7 @@ def per_class(rows: list[dict], credited: dict[str, np.ndarray]) -> None:
     names = list(credited)
     print("\nShare credited (matched at the default threshold; the gate alone: let through), per "
           "kind, then per variant of the added rows, then the added rows per split (dev: the rules "
-          "written on them; held-out: seen in the error list meanwhile; fresh: written after them; fresh-2: written after their revision on the fresh rows):")
+          "written on them; held-out: seen in the error list meanwhile; fresh: written after them; fresh-2: written after their revision on the fresh rows; fresh-3: written while they were revised on the fresh-2 rows):")
     print(f"  {'class':<34}{'n':>5}" + "".join(f"{n:>20}" for n in names))
     groups = [(k, kinds == k) for k in dict.fromkeys(kinds)]
     groups += [(v, variants == v) for v in sorted(set(variants) - {""})]

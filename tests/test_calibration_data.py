@@ -23,7 +23,7 @@ def rows() -> list[dict]:
 
 
 #: each split of written-later rows: its id prefix, its size, its labelling passes' file prefix
-FRESH = {"fresh": ("sx", 93, "fresh"), "fresh-2": ("sy", 86, "fresh2")}
+FRESH = {"fresh": ("sx", 93, "fresh"), "fresh-2": ("sy", 86, "fresh2"), "fresh-3": ("sz", 76, "fresh3")}
 
 
 def test_ids_are_unique_and_fresh_rows_say_so(rows):
@@ -35,9 +35,10 @@ def test_ids_are_unique_and_fresh_rows_say_so(rows):
     assert all(r["split"] in FRESH for r in rows if "split" in r)
 
 
-def test_fresh2_rows_repeat_no_earlier_candidate(rows):
-    earlier = {r["candidate"] for r in rows if r.get("split") != "fresh-2"}
-    assert not [r["id"] for r in rows if r.get("split") == "fresh-2" and r["candidate"] in earlier]
+@pytest.mark.parametrize("split", ["fresh-2", "fresh-3"])
+def test_later_rows_repeat_no_earlier_candidate(rows, split):
+    earlier = {r["candidate"] for r in rows if r.get("split") != split}
+    assert not [r["id"] for r in rows if r.get("split") == split and r["candidate"] in earlier]
 
 
 @pytest.mark.parametrize("split", FRESH)

@@ -364,6 +364,110 @@ def test_stance_more_and_less_paraphrased(pred, gold):
     assert stance.stance_refusal(pred, gold) is None
 
 
+@pytest.mark.parametrize("pred, gold, reason", [
+    # verbs of curbing and comparatives the lemma table reads as their bare adjective
+    ("The two states reaffirmed their commitment to curtailing cooperation.",
+     "The two states reaffirmed their commitment to bolstering cooperation.",
+     "stance: curtailing vs bolstering"),
+    ("The pact would leave regional security significantly weaker.",
+     "The pact would significantly enhance regional security.", "stance: weaker vs enhance"),
+])
+def test_stance_curbing_and_comparatives_are_less(pred, gold, reason):
+    assert stance.stance_refusal(pred, gold) == reason
+
+
+@pytest.mark.parametrize("pred, gold, reason", [
+    ("Kim is prepared to give only partial, lukewarm backing to Moscow.",
+     "Kim is prepared to fully back Moscow.", "stance: lukewarm vs fully"),
+    # a degree word both statements share is left out ("unconditional")
+    ("Kim's pledge of unconditional support came during low-level talks.",
+     "Kim's pledge of unconditional support came during high-level talks.",
+     "stance: low-level vs high-level"),
+])
+def test_stance_full_against_partial_degree(pred, gold, reason):
+    assert stance.stance_refusal(pred, gold) == reason
+
+
+@pytest.mark.parametrize("pred, gold", [
+    ("Kim pledged his full and unwavering backing to Moscow.",
+     "Kim promised unconditional support for Moscow."),
+    # "a total of" is a sum, "token" a noun: neither is listed
+    ("A total of 6,000 workers were sent, a token of goodwill.", "Some 6,000 workers were sent."),
+])
+def test_stance_degree_paraphrased(pred, gold):
+    assert stance.stance_refusal(pred, gold) is None
+
+
+@needs_emolex
+@pytest.mark.parametrize("pred, reason", [
+    # a support verb: its object's polar word is in its place ("voiced his displeasure")
+    ("Sergei Lavrov voiced his displeasure over the troops North Korea sent to Russia.",
+     "stance: displeasure vs gratitude"),
+    # an adjective with a negative prefix no lexicon rates, its bare word positive
+    ("Sergei Lavrov was openly unappreciative of the troops North Korea sent to Russia.",
+     "stance: unappreciative vs gratitude"),
+])
+def test_stance_support_verbs_and_prefixed_adjectives(pred, reason):
+    assert stance.stance_refusal(pred, THANKED) == reason
+
+
+@needs_emolex
+def test_stance_two_support_verbs_in_one_place():
+    # the gold claim's support-verb object after the same word is the counterpart
+    assert stance.stance_refusal(
+        "Kim voiced North Korea's outright opposition to Russia's actions.",
+        "Kim expressed North Korea's willingness to support Russia's actions.") == \
+        "stance: opposition vs willingness"
+
+
+@pytest.mark.parametrize("pred", [
+    "Sergei Lavrov voiced his appreciation for the troops North Korea sent to Russia.",
+    "Sergei Lavrov showed deep gratitude for the troops North Korea sent to Russia.",
+    "Sergei Lavrov was openly appreciative of the troops North Korea sent to Russia.",
+])
+def test_stance_support_verbs_paraphrased(pred):
+    assert stance.stance_refusal(pred, THANKED) is None
+
+
+@pytest.mark.parametrize("pred, reason", [
+    ("Kim is prepared to turn his back on the Russian government.",
+     "stance: turn his back on, a reversal the gold claim does not state"),
+    ("Kim and Lavrov put the brakes on cooperation between the two states.",
+     "stance: put the brakes on, a reversal the gold claim does not state"),
+    ("Kim is prepared to leave the Russian government out in the cold.",
+     "stance: out in the cold, a reversal the gold claim does not state"),
+    ("Their efforts would be a serious blow to global peace.",
+     "stance: blow to, a reversal the gold claim does not state"),
+    ("North Korea has held back 10,000 troops from Russia's war.",
+     "stance: held back, a reversal the gold claim does not state"),
+    ("North Korea has recalled 10,000 troops from Russia.",
+     "stance: recalled, a reversal the gold claim does not state"),
+])
+def test_stance_idioms_and_phrasal_reversatives(pred, reason):
+    assert stance.stance_refusal(pred, "Kim is prepared to fully back the Russian government.") \
+        == reason
+
+
+@pytest.mark.parametrize("pred, gold", [
+    # the words of an idiom apart, or in their literal sense with a reversal on both sides
+    ("Kim turned to Lavrov and went back on stage.", "Kim turned to Lavrov and returned to the stage."),
+    ("Lavrov recalled that North Korea had sent troops.", "Lavrov said North Korea had sent troops."),
+    ("North Korea recalled its troops from Russia.", "North Korea withdrew its troops from Russia."),
+])
+def test_stance_idioms_and_phrasal_reversatives_paraphrased(pred, gold):
+    assert stance.stance_refusal(pred, gold) is None
+
+
+def test_stance_order_reversed():
+    gold = "Before his meeting with Kim Jong Un, Sergei Lavrov held talks with Choe Son Hui."
+    assert stance.stance_refusal(
+        "Sergei Lavrov held talks with Choe Son Hui only after his meeting with Kim Jong Un.",
+        gold) == "stance: after vs before"
+    # the same order said from the other event's side names another event after the word
+    assert stance.stance_refusal(
+        "Sergei Lavrov met Kim Jong Un after his meeting with Choe Son Hui.", gold) is None
+
+
 @needs_emolex
 def test_stance_copulas_by_lemma():
     # "remain" and "prove" are copulas in every form: the adjective takes their place
@@ -377,10 +481,14 @@ def test_stance_copulas_by_lemma():
 def test_stance_word_lists_are_lemmas_of_the_lemma_table():
     """Every reversative and direction word is a lemma lemminflect's table lists (so its
     inflections are found by ``base``), save the comparatives listed as written."""
-    for word in [*stance.REVERSATIVES, *stance.DIRECTIONS]:
+    for word in [*stance.REVERSATIVES, *stance.DIRECTIONS, *stance.SUPPORT_VERBS]:
         assert lexicons.word_classes(word), word
-        assert lexicons.base(word) in (word, "close") or \
+        # a comparative is listed as written: its lemma, the bare adjective, is no direction
+        # ("weak support", "out in the cold")
+        assert lexicons.base(word) in (word, "close") or word.endswith("er") or \
             lexicons.base(word) in stance.REVERSATIVES, word
+    for idiom in stance.IDIOMS:
+        assert [lexicons.base(w) for w in idiom] == list(idiom), idiom
     assert [lexicons.base(w) for w in ("tore", "withdrew", "setbacks", "cooler")] == \
         ["tear", "withdraw", "setback", "cool"]
 
@@ -432,7 +540,6 @@ def test_role_reversal(pred, reason):
 
 
 @needs_spacy
-@needs_spacy
 def test_the_same_subject_moving_something_the_other_way_is_a_reversal():
     keys = [["North Korea"], ["Russia"]]
     assert refusal("North Korea received troops from Russia.", "North Korea sent troops to Russia.",
@@ -443,6 +550,31 @@ def test_the_same_subject_moving_something_the_other_way_is_a_reversal():
                    keys) is None
     assert refusal("North Korea sent troops to Russia.", "Russia received troops from North Korea.",
                    keys) is None
+
+
+@needs_spacy
+def test_the_same_subject_giving_against_taking_is_a_reversal():
+    keys = [["Sergei Lavrov", "Lavrov"], ["North Korea"]]
+    gold = "Sergei Lavrov received military support from North Korea."
+    assert refusal("Sergei Lavrov provided North Korea with military support.", gold, keys) == (
+        "role: Sergei Lavrov is the subject of 'provide' in the prediction, of 'receive' in the "
+        "gold claim: the transfer goes the other way")
+    # the converse with the subjects swapped, and a verb of the same way: the same fact
+    for pred in ("North Korea provided Sergei Lavrov with military support.",
+                 "North Korea gave Sergei Lavrov military support.",
+                 "Sergei Lavrov got military support from North Korea."):
+        assert refusal(pred, gold, keys) is None, pred
+
+
+@needs_spacy
+def test_role_reversal_of_one_of_several_named_subjects():
+    keys = [["Kim Jong Un", "Kim"], ["North Korea"], ["Russia", "Moscow"]]
+    gold = "Kim Jong Un's administration in North Korea has committed to sending 6,000 workers to Russia."
+    assert refusal("Moscow has committed to sending 6,000 workers to North Korea.", gold, keys) == (
+        "role: Moscow is the subject of 'commit' in the prediction, Kim Jong Un and North Korea "
+        "in the gold claim")
+    # one of the gold claim's subjects alone, under another name: the same fact
+    assert refusal("Pyongyang has committed to sending 6,000 workers to Russia.", gold, keys) is None
 
 
 def test_roles_kept_in_a_passive_paraphrase():

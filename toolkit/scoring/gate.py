@@ -457,7 +457,7 @@ CHECKS = ("number", "date", "negation", "entity", "stance", "role")
 #: the version of what ``Statement.of`` reads of a text: raise it with any change to what
 #: ``numbers``, ``stated_dates``, ``negated`` or ``stance.stance_of`` return, so that analyses
 #: kept on disk by an earlier version (``statement_cache``) are not read
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 
 @dataclass(frozen=True, eq=False)
