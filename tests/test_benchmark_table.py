@@ -30,9 +30,9 @@ def test_leaderboard_fits_80_columns_one_table_per_task(tmp_path):
     assert not any("…" in line for line in lines)  # nothing cut
     text = "\n".join(lines)
     assert text.index("Entities") < text.index("Claims") < text.index("Runs")
-    entity_head = lines[lines.index(next(l for l in lines if l.startswith("Entities"))) + 1:][:2]
+    entity_head = lines[lines.index(next(line for line in lines if line.startswith("Entities"))) + 1:][:2]
     assert entity_head[0].split()[0] == "strict" and entity_head[1].split()[:2] == ["extractor", "F1"]
-    claims_at = next(i for i, l in enumerate(lines) if l.startswith("Claims"))
+    claims_at = next(i for i, line in enumerate(lines) if line.startswith("Claims"))
     assert lines[claims_at + 1].split()[:2] == ["extractor", "F1"]
     # an extractor that does not produce a task has no row in that task's table
     entity_rows = text.split("Claims")[0]

@@ -214,7 +214,10 @@ def align(text: str, needles: Sequence[str], *, fuzzy_threshold: float = 0.85,
     def fuzzy(needle: str, accept: Callable) -> tuple[int, int] | None:
         nonlocal norm
         norm = norm or normalize(text)
-        to_original = (lambda s: (norm.origin[s[0]], norm.origin[s[1] - 1] + 1))
+
+        def to_original(s: tuple[int, int]) -> tuple[int, int]:
+            return norm.origin[s[0]], norm.origin[s[1] - 1] + 1
+
         best = _best_fuzzy(norm.text, _normalize_needle(needle), fuzzy_threshold,
                            accept=lambda s: accept(to_original(s)))
         return to_original(best) if best else None
