@@ -18,7 +18,7 @@ from toolkit.scoring import gate
 from toolkit.scoring.assignment import max_weight_assignment
 from toolkit.scoring.claims import score_claims
 from toolkit.scoring.matchers import ClaimMatcher
-from toolkit.scoring.similarity import ClaimMatching, references
+from toolkit.scoring.similarity import ClaimMatching, references, similarity_matrix
 
 CALIBRATION = Path(__file__).resolve().parent.parent / "benchmarks" / "claims_calibration.jsonl"
 
@@ -121,3 +121,34 @@ def test_scoring_with_the_matrix_checks_equals_reading_every_pair(statements):
             assert want_refused[(r.gold, r.pred)] == (r.similarity, r.reason)
             checked_refusals += 1
     assert checked_refusals > 10
+
+
+def test_two_references_one_refused_by_the_facts_equal_reading_every_pair(statements):
+    """Gold claims with a statement and a span text, pairs of which the fact checks refuse one
+    reference and not the other: the pair takes the other's similarity, or is refused with the
+    most similar reference's reason, as read one pair at a time; and ``similarity_matrix``
+    (every pair read) is the reference's matrix and refusals."""
+    rng = random.Random(2)
+    matching = ClaimMatching(WordMatcher())
+    threshold = WordMatcher.default_threshold
+    one_of_two = checked_refusals = 0
+    for _ in range(60):
+        n, m = rng.randint(1, 6), rng.randint(1, 6)
+        gold = [PredClaim(statement=rng.choice(statements),
+                          span={"start": i, "end": i + 1, "text": rng.choice(statements)})
+                for i in range(n)]
+        pred = [PredClaim(statement=rng.choice(statements)) for _ in range(m)]
+        one_of_two += sum(len({gate.refusal(p.statement, r) is None for r in references(g)}) == 2
+                          for g in gold for p in pred)
+        want_pairs, want_refused = every_pair_read(gold, pred, matching, threshold)
+        matrix, refused = similarity_matrix(gold, pred, matching)
+        assert refused == want_refused
+        rows, cols = max_weight_assignment(matrix)
+        assert sorted((int(i), int(j), float(matrix[i, j])) for i, j in zip(rows, cols)
+                      if matrix[i, j] >= threshold) == want_pairs
+        result = score_claims({"d": gold}, {"d": pred}, threshold=threshold, matching=matching)
+        assert sorted((p.gold, p.pred, p.similarity) for p in result.pairs) == want_pairs
+        for r in result.refusals:
+            assert want_refused[(r.gold, r.pred)] == (r.similarity, r.reason)
+            checked_refusals += 1
+    assert one_of_two > 50 and checked_refusals > 10

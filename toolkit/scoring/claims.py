@@ -3,7 +3,8 @@ sentence-level detection. (How similar two claims are: ``similarity``.)
 
 Per document, ``assignment.max_weight_assignment`` (the Hungarian problem, solved by
 Jonker-Volgenant) picks the one-to-one assignment that maximises total similarity after the
-fact-consistency gate (``similarity.document_similarities``; the gate read lazily, only the
+fact-consistency gate (``similarity.document_similarities``: its number, date and negation
+checks made on every pair of every document at once, the rest of it read lazily, only on the
 pairs the assignment needs: ``_assign_gated``); an assigned pair *matches* when
 its similarity reaches the threshold (``>=``, default 0.5 for both kinds of similarity). A
 prediction can match at most one gold claim, so duplicates cost precision. Documents present
@@ -94,7 +95,8 @@ class ClaimTally:
     unmatched_pred: list[tuple[str, int]] = field(default_factory=list)
     #: pairs the gate refused whose prediction (or gold claim) was left unmatched
     refusals: list[ClaimRefusal] = field(default_factory=list)
-    #: pairs the gate read (its cost: most pairs are never read, ``_assign_gated``)
+    #: pairs the gate read one by one (its cost: most pairs are never read, ``_assign_gated``;
+    #: those its number, date and negation checks refuse at once neither)
     gated: int = 0
     #: matched pairs whose attribute is given on both sides, and those where it agrees
     attribute_support: dict[str, int] = field(default_factory=_per_attribute)
@@ -251,9 +253,9 @@ def combine_claims(results: Sequence[ClaimResult]) -> ClaimResult:
 
 def _match(doc_id: str, g: Sequence[PredClaim], p: Sequence[PredClaim], threshold: float,
            matching: ClaimMatching | None, tally: ClaimTally,
-           facts: FactVerdicts | None = None) -> list[ClaimPair]:
+           facts: FactVerdicts | None) -> list[ClaimPair]:
     """One document's assignment: its matched pairs (returned), unmatched claims, refusals and
-    counts (into ``tally``)."""
+    counts (into ``tally``); ``facts``: the document's ``ClaimMatching.fact_verdicts``."""
     sims = document_similarities(g, p, matching, doc_id, facts)
     pairs = []
     for i, j, sim in _assign_gated(sims):
@@ -473,5 +475,6 @@ def _refusals(doc_id: str, sims: DocumentSimilarities, missed: set[int], spuriou
         key = ("pred", j) if j in spurious else ("gold", i)
         if key not in best or best[key][2] < sim:
             best[key] = (i, j, sim)
+    # a pair is the best of one key only: no refusal is listed twice
     return sorted((ClaimRefusal(doc_id, i, j, sim, sims.reason(i, j))
-                   for i, j, sim in set(best.values())), key=lambda r: (r.pred, r.gold))
+                   for i, j, sim in best.values()), key=lambda r: (r.pred, r.gold))

@@ -477,9 +477,14 @@ class Statement:
         return cls(numbers(text), frozenset(_date_words(text)), negated(text), stance_of(text))
 
     @cached_property
-    def codes(self) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
-        """``statement_codes``: what ``refused_by_facts`` reads."""
-        return statement_codes(self)
+    def fact_codes(self) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
+        """What ``refused_by_facts`` reads of it, as numbers: whether it denies, its months and
+        weekdays as bits (``_DATE_BIT``), and per number its value, unit (``_UNIT_CODE``), bound
+        (``_BOUND_CODE``), and whether ``_number_refusal`` passes over it always (anaphoric) or
+        when the gold claim states no number (an ambiguous word)."""
+        return (self.negated, sum(_DATE_BIT[d] for d in self.dates),
+                tuple((n.value, _UNIT_CODE[n.unit], _BOUND_CODE[n.bound], n.anaphoric,
+                       n.shown.lower() in _AMBIGUOUS) for n in self.numbers))
 
     @cached_property
     def stated(self) -> tuple[dict[float, list[Number]], str]:
@@ -569,22 +574,12 @@ def participants_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[s
 
 # --- the same checks on many pairs at once ---------------------------------------------------------
 
-#: the bit of each month and weekday in a statement's date mask (``Statement.codes``)
+#: the bit of each month and weekday in a statement's date mask (``Statement.fact_codes``)
 _DATE_BIT = {name: 1 << k for k, name in enumerate((*_MONTHS, *_WEEKDAYS))}
 _BOUND_CODE = {None: 0, "above": 1, "below": 2}
 #: every unit ``numbers`` gives, as a number (0: none)
 _UNIT_CODE = {None: 0, **{unit: k for k, unit in enumerate(
     sorted({*_UNIT_OF.values(), *_CURRENCY.values(), "percent"}), start=1)}}
-
-
-def statement_codes(x: Statement) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
-    """What ``refused_by_facts`` reads of a statement, as numbers: whether it denies, its months
-    and weekdays as bits (``_DATE_BIT``), and per number its value, unit (``_UNIT_CODE``),
-    bound (``_BOUND_CODE``), and whether ``_number_refusal`` passes over it always (anaphoric)
-    or when the gold claim states no number (an ambiguous word)."""
-    return (x.negated, sum(_DATE_BIT[d] for d in x.dates),
-            tuple((n.value, _UNIT_CODE[n.unit], _BOUND_CODE[n.bound], n.anaphoric,
-                   n.shown.lower() in _AMBIGUOUS) for n in x.numbers))
 
 
 def refused_by_facts(statements: Sequence[Statement], pred: np.ndarray, gold: np.ndarray
@@ -595,7 +590,7 @@ def refused_by_facts(statements: Sequence[Statement], pred: np.ndarray, gold: np
     checks they agree). Any number of pairs costs a few dozen numpy operations: the claim scorer
     checks every pair of its documents at once, before reading the rest of the gate one pair
     at a time."""
-    codes = [x.codes for x in statements]
+    codes = [x.fact_codes for x in statements]
     negated = np.array([c[0] for c in codes], dtype=bool)
     dates = np.array([c[1] for c in codes], dtype=np.int64)
     refused = (negated[pred] != negated[gold]) | ((dates[pred] & ~dates[gold]) != 0)

@@ -272,9 +272,9 @@ class DocumentSimilarities:
     """One document's similarities (gold rows x predicted columns), gated pair by pair on
     demand: a pair the gate has read holds its similarity after the gate (the best reference the
     gate lets through, else 0), a pair it has not read (``unread``) its similarity before the
-    gate, which is never lower. ``gate`` reads pairs; the pairs read and refused (no reference
-    got through) are ``refused_at``, each with its best similarity before the gate, and
-    ``reason`` says why.
+    gate, which is never lower. ``gate`` reads pairs; the refused pairs (no reference got
+    through: read one by one, or refused early) are ``refused_at``, each with its best
+    similarity before the gate, and ``reason`` says why.
 
     The number, date and negation checks are made first for every reference of the document at
     once (``gate.refused_by_facts``): a pair whose every reference they refuse is refused
@@ -293,11 +293,11 @@ class DocumentSimilarities:
     sims: Sequence[float] = ()
     asked: Sequence[int] = ()
     #: per ask, whether the number, date or negation check refuses it (``gate.refused_by_facts``)
-    blocked: Sequence[bool] = ()
+    fact_refused: Sequence[bool] = ()
     #: the pairs every reference of which those checks refuse, and each pair's similarity
     #: before the gate
     refused_early: np.ndarray | None = None
-    before: np.ndarray | None = None
+    before_gate: np.ndarray | None = None
     #: the gate's key entities of each gold claim, and the document's gold entities
     keys: Mapping[int, list[list[str]]] = field(default_factory=dict)
     document: DocumentEntities | None = None
@@ -316,11 +316,11 @@ class DocumentSimilarities:
             self.unread[i, j] = False
             self.gated += 1
             for sim, a in self._references(i, j):
-                # a reference the fact checks refused is refused (its reason written when asked)
-                reason = None if self.blocked[a] else participants_refusal(
-                    *self.asks[a], self.keys[i], self.document)
-                if reason is None and not self.blocked[a]:
-                    break
+                reason = None  # refused by the fact checks: the reason written when asked
+                if not self.fact_refused[a]:
+                    reason = participants_refusal(*self.asks[a], self.keys[i], self.document)
+                    if reason is None:
+                        break
                 if (i, j) not in self.refused:  # the first refused is the most similar
                     self.refused[(i, j)] = (sim, reason)
             else:
@@ -348,8 +348,9 @@ class DocumentSimilarities:
         ``((i, j), similarity)`` in row-major order."""
         found = [(pair, sim) for pair, (sim, _) in self.refused.items() if sim >= threshold]
         if self.refused_early is not None:
-            early = self.refused_early & (self.before >= threshold)
-            found += [((int(i), int(j)), float(self.before[i, j])) for i, j in zip(*np.nonzero(early))]
+            early = self.refused_early & (self.before_gate >= threshold)
+            found += [((int(i), int(j)), float(self.before_gate[i, j]))
+                      for i, j in zip(*np.nonzero(early))]
         return sorted(found)
 
     def reason(self, i: int, j: int) -> str:
@@ -365,8 +366,8 @@ class DocumentSimilarities:
         return written
 
 
-def asked(gold: Sequence[PredClaim], pred: Sequence[PredClaim]
-          ) -> Iterator[tuple[int, int, tuple[str, str]]]:
+def matcher_asks(gold: Sequence[PredClaim], pred: Sequence[PredClaim]
+                 ) -> Iterator[tuple[int, int, tuple[str, str]]]:
     """What a document asks the matcher (with a ``ClaimMatching``): for each pair without spans
     on both sides (gold row, predicted column), each (predicted text, reference)."""
     for i, g in enumerate(gold):
@@ -383,7 +384,7 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
                           facts: FactVerdicts | None = None) -> DocumentSimilarities:
     """One document's similarities, no pair read by the gate yet (without ``matching``, or
     with its gate off, there is nothing to read); with the gate, ``facts`` says which asks
-    (``asked``) the number, date and negation checks refuse (``ClaimMatching.fact_verdicts``,
+    (``matcher_asks``) the number, date and negation checks refuse (``ClaimMatching.fact_verdicts``,
     made for this document when not given)."""
     unread = np.zeros((len(gold), len(pred)), dtype=bool)
     if not gold or not pred:
@@ -401,7 +402,7 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
     # every (predicted text, reference) to ask the matcher about, in one batch, and its pair
     asks: list[tuple[str, str]] = []
     pair_of: list[int] = []
-    for i, j, ask in asked(gold, pred):
+    for i, j, ask in matcher_asks(gold, pred):
         asks.append(ask)
         pair_of.append(i * len(pred) + j)
     out = DocumentSimilarities(matrix, unread)
@@ -428,15 +429,15 @@ def document_similarities(gold: Sequence[PredClaim], pred: Sequence[PredClaim],
 
 def _refuse_early(out: DocumentSimilarities, asks: list[tuple[str, str]], above: np.ndarray,
                   pair_of: np.ndarray, facts: FactVerdicts) -> None:
-    """The asks the number, date and negation checks refuse (``blocked``), and the pairs
+    """The asks the number, date and negation checks refuse (``fact_refused``), and the pairs
     whose every ask above 0 they refuse, refused now (``refused_early``: similarity 0, not read
     one by one)."""
-    blocked = facts.of(asks)
-    out.blocked = blocked.tolist()
+    fact_refused = facts.of(asks)
+    out.fact_refused = fact_refused.tolist()
     open_pairs = np.zeros(out.matrix.size, dtype=bool)
-    open_pairs[pair_of[above & ~blocked]] = True
+    open_pairs[pair_of[above & ~fact_refused]] = True
     early = out.unread & ~open_pairs.reshape(out.matrix.shape)
-    out.before = out.matrix.copy()
+    out.before_gate = out.matrix.copy()
     out.refused_early = early
     out.unread &= ~early
     out.matrix[early] = 0.0
