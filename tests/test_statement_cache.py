@@ -101,6 +101,39 @@ def test_a_shard_of_another_identity_or_too_large_is_not_read(tmp_path, monkeypa
     assert not scored(tmp_path / "cache")[1]
 
 
+def _broken(field: str):
+    """An analysis of "over 10,000 troops in May" (a number, a date, stance words) as plain
+    data, with one field set to what the comparisons cannot read."""
+    data = msgspec.to_builtins(gate.Statement.of("Lavrov criticised over 10,000 troops in May."))
+    if field == "unit":
+        data["numbers"][0]["unit"] = "furlong"
+    elif field == "bound":
+        data["numbers"][0]["bound"] = "sideways"
+    elif field == "dates":
+        data["dates"] = ["smarch"]
+    elif field == "bases":
+        data["stance"]["bases"] = data["stance"]["bases"][:-1]
+    elif field == "predicates":
+        data["stance"]["polar"] = {}
+    return data
+
+
+@pytest.mark.parametrize("field", ["unit", "bound", "dates", "bases", "predicates"])
+def test_a_shard_of_this_identity_that_the_checks_cannot_read_is_skipped(tmp_path, field):
+    """A shard of the right identity and schema whose analysis breaks what the checks index by
+    (an unknown unit, bound or date; lemmas not one per word; a predicate without a valence):
+    it is not read, and scoring counts what a cold run counts, no traceback."""
+    cold = scored(tmp_path / "reference")
+    folder = statement_cache.folder(tmp_path / "cache")
+    folder.mkdir(parents=True)
+    planted = {"identity": statement_cache.identity(),
+               "statements": {s: _broken(field) for s in GOLD + PRED}}
+    (folder / ("0" * 16 + statement_cache.SUFFIX)).write_bytes(msgspec.msgpack.encode(planted))
+    gate.analysed.cache_clear()
+    assert statement_cache.read(folder, set(GOLD + PRED)) == {}
+    assert scored(tmp_path / "cache") == cold
+
+
 def test_the_folder_changes_with_the_lexicons_and_the_analysis_version(tmp_path, monkeypatch):
     folder = statement_cache.folder(tmp_path)
     installed = lexicons.available()

@@ -114,6 +114,8 @@ for _group, _words in _UNIT_GROUPS.items():
     for _w in _words:
         _UNIT_OF.setdefault(_w, _w)
 _CURRENCY = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
+#: every unit ``numbers`` gives
+_UNIT_NAMES = frozenset({*_UNIT_OF.values(), *_CURRENCY.values(), "percent"})
 _DEFINITE = re.compile(r"\b(?:the|these|those|both)\s*$", re.IGNORECASE)
 _PLURAL_NEXT = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z]+s\b")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -153,6 +155,14 @@ class Number:
     #: a spelled-out count after "the" that refers back to things already named ("the two
     #: countries"): it states no new quantity
     anaphoric: bool = False
+
+    def __post_init__(self) -> None:
+        # read back from a cache shard (``statement_cache``), a number is checked like input:
+        # a bound or unit the checks do not know makes the shard unread, never a traceback
+        if self.bound not in _BOUND_CODE:
+            raise ValueError(f"bound: found {self.bound!r}, expected above, below or none")
+        if self.unit is not None and self.unit not in _UNIT_NAMES:
+            raise ValueError(f"unit: found {self.unit!r}, expected one of the gate's units")
 
 
 def _unit_after(text: str, end: int) -> str | None:
@@ -243,6 +253,8 @@ def _number_refusal(p: Statement, g: Statement) -> str | None:
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: the words the date check compares (an abbreviation is read as its full name)
+_DATE_FULL_NAMES = frozenset((*_MONTHS, *_WEEKDAYS))
 _DATE_NAMES = frozenset({*_MONTHS, *_WEEKDAYS, "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                          "sep", "sept", "oct", "nov", "dec"})
 # the lookahead on first letters only saves time (as in _NUMBER)
@@ -472,6 +484,11 @@ class Statement:
     negated: bool
     stance: Stance
 
+    def __post_init__(self) -> None:
+        # checked as the numbers are (``Number.__post_init__``)
+        if not self.dates <= _DATE_FULL_NAMES:
+            raise ValueError(f"dates: found {sorted(self.dates)}, expected months and weekdays")
+
     @classmethod
     def of(cls, text: str) -> Statement:
         return cls(numbers(text), frozenset(_date_words(text)), negated(text), stance_of(text))
@@ -578,8 +595,7 @@ def participants_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[s
 _DATE_BIT = {name: 1 << k for k, name in enumerate((*_MONTHS, *_WEEKDAYS))}
 _BOUND_CODE = {None: 0, "above": 1, "below": 2}
 #: every unit ``numbers`` gives, as a number (0: none)
-_UNIT_CODE = {None: 0, **{unit: k for k, unit in enumerate(
-    sorted({*_UNIT_OF.values(), *_CURRENCY.values(), "percent"}), start=1)}}
+_UNIT_CODE = {None: 0, **{unit: k for k, unit in enumerate(sorted(_UNIT_NAMES), start=1)}}
 
 
 def refused_by_facts(statements: Sequence[Statement], pred: np.ndarray, gold: np.ndarray

@@ -288,6 +288,16 @@ class Stance:
     #: its words of order (``ORDER``), each with the ``ORDER_SPAN`` words after it
     order: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    def __post_init__(self) -> None:
+        # read back from a cache shard (``statement_cache``), a stance is checked like input
+        # for what the comparison indexes by: a shard breaking it is not read, never a traceback
+        if len(self.tokens) != len(self.bases):
+            raise ValueError(f"bases: found {len(self.bases)}, expected one per token ({len(self.tokens)})")
+        if any(x.word not in self.polar for x in self.predicates):
+            raise ValueError("predicates: found a word without a valence, expected rated words")
+        if any(not r.shown.split() for r in self.reversatives):
+            raise ValueError("reversatives: found an empty one, expected the words as written")
+
     def words_after(self, base: str) -> list[str]:
         """The two words after each place of a word (by its lemma: a counterpart's place,
         "Lavrov expressed *gratitude*"). Found by scanning the words: a pair asks it of a
