@@ -157,6 +157,32 @@ def test_a_folder_that_cannot_be_written_leaves_scoring_as_it_is(tmp_path):
     assert blocked.read_text() == "in the way of the cache folder"
 
 
+def test_writing_a_shard_removes_the_shards_of_older_identities(tmp_path):
+    """Three folders of other identities (written one after the other) and two things that are
+    no identity's shards: the run keeps its own folder and the most recent other one, empties
+    and removes the older ones, and touches nothing else."""
+    import os
+
+    old = []
+    for k in range(3):
+        folder = tmp_path / f"gate-{k:016x}"
+        folder.mkdir()
+        (folder / ("a" * 16 + statement_cache.SUFFIX)).write_bytes(b"an old analysis")
+        if k == 0:
+            (folder / "notes.txt").write_text("not a shard")
+        os.utime(folder, (1_000_000 + k, 1_000_000 + k))
+        old.append(folder)
+    embeddings = tmp_path / "bcc2d1f1ddaf837b"
+    embeddings.mkdir()
+    (embeddings / "x.msgpack").write_bytes(b"not the gate's")
+    scored(tmp_path)
+    assert statement_cache.folder(tmp_path).is_dir()
+    assert list(old[2].iterdir())  # the most recent other identity, kept whole
+    assert not old[1].exists()  # emptied and removed
+    assert [f.name for f in old[0].iterdir()] == ["notes.txt"]  # its shard gone, the rest kept
+    assert (embeddings / "x.msgpack").exists()
+
+
 def test_the_analyses_kept_are_bounded():
     analyses = gate.Analyses(limit=4)
     for k in range(7):
