@@ -70,7 +70,7 @@ Kim" / "after his meeting with Kim"); there the similarity decides, or the ``llm
 judge. And what it gets wrong: a negative predicate or a reversative against a synonym
 neither the lexicons nor the lists know ("withdrew" / "pulled back") is refused, and so is a
 reversative that presupposes the event ("Lavrov *ended* his visit" for "Lavrov was on a
-visit") or governs a purpose ("to *prevent* an escalation" for "to keep the peace"); so
+visit"; "once their talks had *ended*, they vowed ...") or governs a purpose ("to *prevent* an escalation" for "to keep the peace"); so
 would be a degree word about something other than the gold claim's ("full details of a
 partial deal"), a listed idiom in its literal sense ("a blow to the head", "recalled the
 troops' bravery"), a support verb's object that is not its predicate ("showed the damage"),
