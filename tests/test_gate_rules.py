@@ -173,8 +173,10 @@ def test_stance_antonym_by_negative_prefix():
     assert stance.stance_refusal("Support for Russia would be conditional.",
                                  "Support for Russia would be unconditional.") == \
         "stance: conditional vs unconditional"
-    assert stance.prefix_antonym("unwilling", "willing")
-    assert not stance.prefix_antonym("discover", "cover")  # not an antonym by form
+    assert stance.stance_refusal("Kim was unwilling to help Russia.",
+                                 "Kim was willing to help Russia.") == "stance: unwilling vs willing"
+    # not an antonym by form
+    assert stance.stance_refusal("Reporters discover the plan.", "Reporters cover the plan.") is None
 
 
 @pytest.mark.parametrize("pred, gold", [

@@ -491,7 +491,7 @@ class Statement:
 
     @classmethod
     def of(cls, text: str) -> Statement:
-        return cls(numbers(text), frozenset(_date_words(text)), negated(text), stance_of(text))
+        return cls(numbers(text), stated_dates(text), negated(text), stance_of(text))
 
     @cached_property
     def fact_codes(self) -> tuple[bool, int, tuple[tuple[float, int, int, bool, bool], ...]]:
@@ -576,6 +576,7 @@ def participants_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[s
                          document: DocumentEntities | None = None) -> str | None:
     """``refusal``'s checks after the facts: who is named (entities), what they are said to do
     (stance), and to whom (roles); for a pair the fact checks let through."""
+    p, g = analysed(pred), analysed(gold)
     reason = None
     if key_entities:
         named = tuple(tuple(names) for names in key_entities)
@@ -583,9 +584,9 @@ def participants_refusal(pred: str, gold: str, key_entities: Sequence[Sequence[s
             document = _claim_entities(named)
         reason = _entity_refusal(pred, gold, key_entities_of(named, document), document)
     if reason is None:
-        reason = reversal(analysed(pred).stance, analysed(gold).stance)
+        reason = reversal(p.stance, g.stance)
     if reason is None and key_entities:
-        reason = _role_refusal(pred, gold, analysed(pred), analysed(gold), document)
+        reason = _role_refusal(pred, gold, p, g, document)
     return reason
 
 

@@ -449,17 +449,10 @@ def _particle(tokens: tuple[str, ...], i: int, particles: tuple[str, ...]) -> in
     return None
 
 
-def prefix_antonym(word: str, other: str) -> bool:
-    """``word`` is ``other`` with a negative prefix, as a real antonym: an adjective by its
-    ending, or a polar bare word ("conditional" / "unconditional", "agree" / "disagree")."""
-    m = _NEGATIVE_PREFIX.match(word)
-    if not m or word[m.end():] != other:
-        return False
-    return _antonym_of(other, abs(valence(other)) >= POLAR)
-
-
 def _antonym_of(bare: str, polar: bool) -> bool:
-    """A negative prefix before ``bare`` (``polar``: rated either way) makes an antonym."""
+    """A negative prefix before ``bare`` makes a real antonym: ``bare`` is an adjective by its
+    ending, or polar (``polar``: rated either way): "conditional" / "unconditional", "agree" /
+    "disagree"; not "cover" / "discover"."""
     return bool(_ADJECTIVE_END.search(bare)) or polar
 
 
